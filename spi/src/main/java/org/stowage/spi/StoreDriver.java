@@ -1,0 +1,97 @@
+package org.stowage.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One configured store: the instance a {@link StoreDriverFactory} creates for an
+ * {@code id:type} entry. Instances must be safe for concurrent use.
+ *
+ * <p>The host enforces {@link #capabilities()} before calling in (add and delete need
+ * {@link Capability#WRITE_ACCESS}, reads with an offset or length need
+ * {@link Capability#READ_OFFSET}/{@link Capability#READ_CHUNK}), checks
+ * {@link #writeDisabledReason()} before add and delete, validates the multihash algorithm, and
+ * adds {@code store} to the metadata of an add in multi-store mode.
+ */
+public interface StoreDriver extends AutoCloseable {
+    /** The URI schemes this store's locations use, e.g. {@code file}, {@code filesystem}. */
+    Set<String> schemes();
+
+    /** What this store can do. */
+    Capabilities capabilities();
+
+    /**
+     * The URI prefixes of locations this store owns, used to route a location to its store:
+     * a URI belongs to the store with the longest prefix that matches it on a path boundary
+     * (the prefix is followed by {@code /} or ends the URI, or itself ends in {@code /}).
+     * A file store lists each of its directories ({@code file:///var/lib/glance/images}), a
+     * cinder store {@code cinder://<store id>}, an http store {@code http://} and {@code https://}.
+     */
+    List<String> locationPrefixes();
+
+    /**
+     * Parses a location URI of this store.
+     *
+     * @throws BadStoreUriException if the URI is malformed or not one of this store's schemes
+     */
+    StoreLocation parseLocation(String uri);
+
+    /**
+     * The canonical URI of a location of this store; for a legacy location, its multi-store form
+     * (cinder: {@code cinder://<store id>/<volume>}).
+     */
+    default String formatLocation(StoreLocation location) {
+        return location.uri();
+    }
+
+    /**
+     * Whether a legacy location that names no store belongs to this store (cinder: the volume's
+     * type is this store's type). Used to upgrade legacy locations; the default says no.
+     */
+    default boolean isLegacyLocationMine(StoreLocation location) {
+        return false;
+    }
+
+    /**
+     * Stores a new image, reading {@link AddRequest#data()} to its end. On any failure nothing of
+     * the image may remain in the store.
+     *
+     * @throws DuplicateException if the image id already exists (nothing is touched)
+     */
+    AddResult add(AddRequest request);
+
+    /**
+     * Opens a read of a stored image.
+     *
+     * @param offset first byte to return (0 for the start)
+     * @param length number of bytes to return, or -1 for everything after {@code offset}
+     * @throws NotFoundException if the image does not exist
+     */
+    ImageStream get(StoreLocation location, long offset, long length);
+
+    /** The size of a stored image in bytes. */
+    long size(StoreLocation location);
+
+    /** Deletes a stored image. @throws NotFoundException if it does not exist */
+    void delete(StoreLocation location);
+
+    /**
+     * Why this store refuses add and delete right now, or empty if it accepts them. The host
+     * calls this before every add and delete; drivers may re-check a remote service here
+     * (cinder checks its volume type again after an unreachable start).
+     */
+    default Optional<String> writeDisabledReason() {
+        return Optional.empty();
+    }
+
+    /** Properties shown by store discovery ({@code stores --detail}), e.g. {@code data_dir}. */
+    default Map<String, Object> properties() {
+        return Map.of();
+    }
+
+    /** Releases clients, threads and files. Called once; the store is unusable afterwards. */
+    @Override
+    void close();
+}
