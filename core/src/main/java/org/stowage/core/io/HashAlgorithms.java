@@ -1,0 +1,75 @@
+package org.stowage.core.io;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.stowage.spi.UnknownHashingAlgoException;
+
+/**
+ * Multihash algorithms by their glance (Python hashlib) names, mapped to JCA names.
+ */
+public final class HashAlgorithms {
+    private static final Map<String, String> JCA = new LinkedHashMap<>();
+
+    static {
+        JCA.put("sha512", "SHA-512");
+        JCA.put("sha256", "SHA-256");
+        JCA.put("sha384", "SHA-384");
+        JCA.put("sha224", "SHA-224");
+        JCA.put("sha1", "SHA-1");
+        JCA.put("md5", "MD5");
+        JCA.put("sha512_224", "SHA-512/224");
+        JCA.put("sha512_256", "SHA-512/256");
+        JCA.put("sha3_224", "SHA3-224");
+        JCA.put("sha3_256", "SHA3-256");
+        JCA.put("sha3_384", "SHA3-384");
+        JCA.put("sha3_512", "SHA3-512");
+    }
+
+    /** Glance's default multihash algorithm ({@code [DEFAULT] hashing_algorithm}). */
+    public static final String DEFAULT = "sha512";
+
+    private HashAlgorithms() {
+    }
+
+    /**
+     * The glance name for {@code algo} (case-insensitive; {@code SHA-256} is also accepted).
+     *
+     * @throws UnknownHashingAlgoException naming the value and the accepted names
+     */
+    public static String normalize(String algo) {
+        if (algo == null || algo.isBlank()) {
+            return DEFAULT;
+        }
+        String a = algo.trim().toLowerCase(Locale.ROOT);
+        if (JCA.containsKey(a)) {
+            return a;
+        }
+        String alt = a.replace("-", "").replace("/", "_");
+        if (JCA.containsKey(alt)) {
+            return alt;
+        }
+        if (alt.startsWith("sha3") && JCA.containsKey(alt.replace("sha3", "sha3_"))) {
+            return alt.replace("sha3", "sha3_");
+        }
+        throw new UnknownHashingAlgoException("unknown hashing algorithm '" + algo + "': expected one of "
+                + String.join(", ", JCA.keySet()));
+    }
+
+    /** A new digest for a glance algorithm name. */
+    public static MessageDigest digest(String algo) {
+        String name = normalize(algo);
+        try {
+            return MessageDigest.getInstance(JCA.get(name));
+        } catch (NoSuchAlgorithmException e) {
+            throw new UnknownHashingAlgoException("hashing algorithm '" + algo + "' is not available in this JVM", e);
+        }
+    }
+
+    /** The accepted glance names. */
+    public static java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(JCA.keySet());
+    }
+}

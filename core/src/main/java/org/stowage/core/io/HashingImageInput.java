@@ -1,0 +1,308 @@
+package org.stowage.core.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.ImageInput;
+import org.stowage.spi.SizeMismatchException;
+import org.stowage.spi.StoreException;
+
+/**
+ * The add pipeline's input: reads the source in 1 MiB chunks into a small ring of reusable
+ * buffers and hands each chunk both to the driver and to two hashing threads (MD5 and the
+ * multihash), so hashing overlaps the driver's I/O and the two digests run in parallel. Memory
+ * is bounded by {@code SLOTS x CHUNK} whatever the image size.
+ *
+ * <p>Small images (declared size up to {@link #INLINE_LIMIT}) and single-CPU machines hash
+ * inline on the caller's thread: a thread hand-off would cost more than it saves.
+ */
+public final class HashingImageInput implements ImageInput, AutoCloseable {
+    /** Bytes per chunk. */
+    public static final int CHUNK = 1 << 20;
+    /** Buffers in the ring: the reader may run this far ahead of the slower digest. */
+    static final int SLOTS = 4;
+    /** Declared sizes up to this are hashed inline. */
+    public static final long INLINE_LIMIT = 256 * 1024;
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final ExecutorService HASHERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stowage-hash-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private static final Slot END = new Slot(0);
+
+    private final InputStream source;
+    private final long declaredSize;
+    private final String hashAlgo;
+    private final boolean inline;
+    private final MessageDigest md5;
+    private final MessageDigest multi;
+    private final BlockingQueue<Slot> free;
+    private final Worker md5Worker;
+    private final Worker multiWorker;
+    private Slot current;
+    private byte[] inlineBuffer;
+    private long bytesRead;
+    private boolean eof;
+    private boolean finished;
+    private Checksums checksums;
+
+    private HashingImageInput(InputStream source, long declaredSize, String hashAlgo) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.declaredSize = declaredSize < 0 ? UNKNOWN_SIZE : declaredSize;
+        this.hashAlgo = HashAlgorithms.normalize(hashAlgo);
+        this.md5 = HashAlgorithms.digest("md5");
+        this.multi = HashAlgorithms.digest(this.hashAlgo);
+        this.inline = (declaredSize >= 0 && declaredSize <= INLINE_LIMIT)
+                || Runtime.getRuntime().availableProcessors() < 2;
+        if (inline) {
+            free = null;
+            md5Worker = null;
+            multiWorker = null;
+        } else {
+            free = new ArrayBlockingQueue<>(SLOTS);
+            for (int i = 0; i < SLOTS; i++) {
+                free.add(new Slot(CHUNK));
+            }
+            md5Worker = new Worker(md5);
+            multiWorker = new Worker(multi);
+        }
+    }
+
+    /**
+     * Opens the pipeline over {@code source}. The algorithm is checked first, so an unknown one
+     * fails before a single byte is read or stored.
+     *
+     * @param declaredSize the size the caller declared, or -1 if unknown
+     * @param hashAlgo     the multihash algorithm (glance name), null for sha512
+     * @throws org.stowage.spi.UnknownHashingAlgoException for an unknown algorithm
+     */
+    public static HashingImageInput open(InputStream source, long declaredSize, String hashAlgo) {
+        return new HashingImageInput(source, declaredSize, hashAlgo);
+    }
+
+    @Override
+    public ByteBuffer nextChunk() throws IOException {
+        if (finished) {
+            throw new IllegalStateException("image input already closed");
+        }
+        if (current != null) {
+            current.release(free);
+            current = null;
+        }
+        if (eof) {
+            return null;
+        }
+        if (inline) {
+            if (inlineBuffer == null) {
+                int size = declaredSize >= 0 ? (int) Math.min(CHUNK, declaredSize + 1) : CHUNK;
+                inlineBuffer = new byte[Math.max(size, 1)];
+            }
+            int n = source.readNBytes(inlineBuffer, 0, inlineBuffer.length);
+            if (n <= 0) {
+                atEnd();
+                return null;
+            }
+            checkNotTooLong(n);
+            bytesRead += n;
+            md5.update(inlineBuffer, 0, n);
+            multi.update(inlineBuffer, 0, n);
+            return ByteBuffer.wrap(inlineBuffer, 0, n).asReadOnlyBuffer();
+        }
+        Slot slot = takeFree();
+        int n;
+        try {
+            n = source.readNBytes(slot.buf, 0, slot.buf.length);
+        } catch (IOException | RuntimeException e) {
+            free.offer(slot);
+            throw e;
+        }
+        if (n <= 0) {
+            free.offer(slot);
+            atEnd();
+            return null;
+        }
+        try {
+            checkNotTooLong(n);
+        } catch (StoreException e) {
+            free.offer(slot);
+            throw e;
+        }
+        bytesRead += n;
+        slot.len = n;
+        slot.refs.set(3);
+        md5Worker.queue.add(slot);
+        multiWorker.queue.add(slot);
+        current = slot;
+        return ByteBuffer.wrap(slot.buf, 0, n).asReadOnlyBuffer();
+    }
+
+    private Slot takeFree() throws IOException {
+        try {
+            return free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the hashing threads");
+        }
+    }
+
+    private void checkNotTooLong(int n) {
+        if (declaredSize >= 0 && bytesRead + n > declaredSize) {
+            throw new SizeMismatchException("image data is longer than its declared size: declared "
+                    + declaredSize + " bytes, got more than " + declaredSize + " (at least " + (bytesRead + n) + ")");
+        }
+    }
+
+    private void atEnd() {
+        eof = true;
+        if (declaredSize >= 0 && bytesRead != declaredSize) {
+            throw new SizeMismatchException("image data is shorter than its declared size: declared "
+                    + declaredSize + " bytes, got " + bytesRead);
+        }
+    }
+
+    @Override
+    public long declaredSize() {
+        return declaredSize;
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public String hashAlgo() {
+        return hashAlgo;
+    }
+
+    @Override
+    public synchronized Checksums checksums() {
+        if (checksums != null) {
+            return checksums;
+        }
+        if (!eof) {
+            throw new IllegalStateException("checksums requested before the end of the image data");
+        }
+        if (current != null) {
+            current.release(free);
+            current = null;
+        }
+        if (!inline) {
+            md5Worker.finish();
+            multiWorker.finish();
+        }
+        HexFormat hex = HexFormat.of();
+        checksums = new Checksums(hex.formatHex(md5.digest()), hashAlgo, hex.formatHex(multi.digest()), bytesRead);
+        finished = true;
+        return checksums;
+    }
+
+    /** Stops the hashing threads; safe to call at any time, and more than once. */
+    @Override
+    public void close() {
+        if (!inline && !finished) {
+            md5Worker.queue.add(END);
+            multiWorker.queue.add(END);
+        }
+        finished = true;
+    }
+
+    @Override
+    public InputStream asStream() {
+        return new InputStream() {
+            private ByteBuffer buf;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return 0;
+                }
+                while (buf == null || !buf.hasRemaining()) {
+                    buf = nextChunk();
+                    if (buf == null) {
+                        return -1;
+                    }
+                }
+                int n = Math.min(len, buf.remaining());
+                buf.get(b, off, n);
+                return n;
+            }
+        };
+    }
+
+    private static final class Slot {
+        final byte[] buf;
+        final AtomicInteger refs = new AtomicInteger();
+        int len;
+
+        Slot(int size) {
+            buf = new byte[size];
+        }
+
+        void release(BlockingQueue<Slot> free) {
+            if (refs.decrementAndGet() == 0) {
+                free.offer(this);
+            }
+        }
+    }
+
+    private final class Worker implements Runnable {
+        final BlockingQueue<Slot> queue = new ArrayBlockingQueue<>(SLOTS + 1);
+        final MessageDigest digest;
+        final Future<?> done;
+
+        Worker(MessageDigest digest) {
+            this.digest = digest;
+            this.done = CompletableFuture.runAsync(this, HASHERS);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Slot s = queue.take();
+                    if (s == END) {
+                        return;
+                    }
+                    digest.update(s.buf, 0, s.len);
+                    s.release(free);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void finish() {
+            queue.add(END);
+            try {
+                done.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while finishing the hashes", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("hashing thread failed", e.getCause());
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.stowage.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.SizeMismatchException;
+import org.stowage.spi.UnknownHashingAlgoException;
+
+class HashingImageInputTest {
+
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    static String hex(String algo, byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance(algo).digest(data));
+    }
+
+    static byte[] drain(HashingImageInput in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer b;
+        while ((b = in.nextChunk()) != null) {
+            byte[] chunk = new byte[b.remaining()];
+            b.get(chunk);
+            out.write(chunk);
+        }
+        return out.toByteArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4096, 262144, 262145, 1 << 20, (1 << 20) + 1, 5 * (1 << 20) + 17})
+    void bytesAndDigestsMatchForKnownAndUnknownSizes(int n) throws Exception {
+        byte[] data = random(n);
+        for (long declared : new long[] {n, -1}) {
+            try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), declared, "sha512")) {
+                assertThat(drain(in)).isEqualTo(data);
+                Checksums c = in.checksums();
+                assertThat(c.size()).isEqualTo(n);
+                assertThat(c.md5()).isEqualTo(hex("MD5", data));
+                assertThat(c.multihash()).isEqualTo(hex("SHA-512", data));
+                assertThat(c.hashAlgo()).isEqualTo("sha512");
+            }
+        }
+    }
+
+    @Test
+    void otherAlgorithmsAreAcceptedByGlanceName() throws Exception {
+        byte[] data = random(3 << 20);
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), -1, "sha256")) {
+            drain(in);
+            assertThat(in.checksums().multihash()).isEqualTo(hex("SHA-256", data));
+        }
+        assertThat(HashAlgorithms.normalize("SHA-256")).isEqualTo("sha256");
+        assertThat(HashAlgorithms.normalize("sha3_256")).isEqualTo("sha3_256");
+    }
+
+    @Test
+    void unknownAlgorithmFailsBeforeReadingAnything() {
+        InputStream source = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("must not be read");
+            }
+        };
+        assertThatThrownBy(() -> HashingImageInput.open(source, 10, "blake3"))
+                .isInstanceOf(UnknownHashingAlgoException.class)
+                .hasMessageContaining("'blake3'").hasMessageContaining("sha512");
+    }
+
+    @Test
+    void moreDataThanDeclaredFailsBeforeTheExcessIsHandedOut() throws Exception {
+        byte[] data = random(3 << 20);
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), (2 << 20) + 5, null)) {
+            assertThat(in.nextChunk().remaining()).isEqualTo(1 << 20);
+            assertThat(in.nextChunk().remaining()).isEqualTo(1 << 20);
+            assertThatThrownBy(in::nextChunk).isInstanceOf(SizeMismatchException.class)
+                    .hasMessageContaining("longer").hasMessageContaining(String.valueOf((2 << 20) + 5));
+            assertThat(in.bytesRead()).isEqualTo(2 << 20);
+        }
+    }
+
+    @Test
+    void lessDataThanDeclaredFailsAtTheEnd() throws Exception {
+        byte[] data = random(1000);
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), 1001, null)) {
+            assertThat(in.nextChunk().remaining()).isEqualTo(1000);
+            assertThatThrownBy(in::nextChunk).isInstanceOf(SizeMismatchException.class)
+                    .hasMessageContaining("shorter").hasMessageContaining("1001").hasMessageContaining("1000");
+        }
+    }
+
+    @Test
+    void checksumsBeforeTheEndIsAnError() throws Exception {
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(random(5 << 20)), -1, null)) {
+            in.nextChunk();
+            assertThatThrownBy(in::checksums).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void sourceFailureSurfacesAsIOException() {
+        InputStream failing = new InputStream() {
+            int n;
+
+            @Override
+            public int read() throws IOException {
+                if (n++ > (3 << 20)) {
+                    throw new IOException("source broke");
+                }
+                return 7;
+            }
+        };
+        try (HashingImageInput in = HashingImageInput.open(failing, -1, null)) {
+            assertThatThrownBy(() -> drain(in)).isInstanceOf(IOException.class).hasMessage("source broke");
+        }
+    }
+
+    @Test
+    void streamViewYieldsTheSameBytes() throws Exception {
+        byte[] data = random((2 << 20) + 3);
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "md5")) {
+            assertThat(in.asStream().readAllBytes()).isEqualTo(data);
+            assertThat(in.checksums().multihash()).isEqualTo(hex("MD5", data));
+        }
+    }
+}
