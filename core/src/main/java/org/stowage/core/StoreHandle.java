@@ -1,0 +1,311 @@
+package org.stowage.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BackendException;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.Capabilities;
+import org.stowage.spi.Capability;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.StoreAddDisabledException;
+import org.stowage.spi.StoreDeleteNotSupportedException;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreGetNotSupportedException;
+import org.stowage.spi.StoreLocation;
+import org.stowage.spi.StoreRandomGetNotSupportedException;
+
+/**
+ * One configured store as the core sees it: its identity and discovery fields, and every
+ * operation gated as glance_store gates it (capabilities, write side disabled with a reason),
+ * run with the driver's class loader as the thread context class loader.
+ *
+ * <p>A store whose driver could not be created stays listed, with the reason, and every
+ * operation on it fails with {@link BadStoreConfigurationException}.
+ */
+public final class StoreHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreHandle.class);
+
+    private final String id;
+    private final String type;
+    private final boolean isDefault;
+    private final boolean reserved;
+    private final boolean multiStore;
+    private final String description;
+    private final long weight;
+    private final String source;
+    private final StoreDriver driver;
+    private final String failure;
+
+    StoreHandle(String id, String type, boolean isDefault, boolean reserved, boolean multiStore, String description,
+            long weight, String source, StoreDriver driver, String failure) {
+        this.id = id;
+        this.type = type;
+        this.isDefault = isDefault;
+        this.reserved = reserved;
+        this.multiStore = multiStore;
+        this.description = description;
+        this.weight = weight;
+        this.source = source;
+        this.driver = driver;
+        this.failure = failure;
+    }
+
+    /** The store id. */
+    public String id() {
+        return id;
+    }
+
+    /** The driver type. */
+    public String type() {
+        return type;
+    }
+
+    /** True for the default store. */
+    public boolean isDefault() {
+        return isDefault;
+    }
+
+    /** True for Glance's reserved stores. */
+    public boolean isReserved() {
+        return reserved;
+    }
+
+    /** {@code store_description}, or null. */
+    public String description() {
+        return description;
+    }
+
+    /** {@code weight}, default 0. */
+    public long weight() {
+        return weight;
+    }
+
+    /** Where the driver came from (plugin or classpath). */
+    public String source() {
+        return source;
+    }
+
+    /** True if the driver could be created. */
+    public boolean isAvailable() {
+        return driver != null;
+    }
+
+    /** Why the driver could not be created, if it could not. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** The driver's capabilities (none when unavailable). */
+    public Capabilities capabilities() {
+        return driver == null ? Capabilities.of() : driver.capabilities();
+    }
+
+    /** True if the store never accepts writes (no WRITE_ACCESS), as Glance marks http stores. */
+    public boolean isReadOnly() {
+        return driver != null && !driver.capabilities().has(Capability.WRITE_ACCESS);
+    }
+
+    /** The schemes the store serves. */
+    public Set<String> schemes() {
+        return driver == null ? Set.of() : driver.schemes();
+    }
+
+    /** The location prefixes the store owns. */
+    public List<String> locationPrefixes() {
+        return driver == null ? List.of() : driver.locationPrefixes();
+    }
+
+    /**
+     * Why add and delete are refused, or empty when they are accepted: the driver failed, the
+     * store is read-only, or the driver reports its write side disabled.
+     */
+    public Optional<String> writeDisabledReason() {
+        if (driver == null) {
+            return Optional.of(failure);
+        }
+        if (!driver.capabilities().has(Capability.WRITE_ACCESS)) {
+            return Optional.of("the " + type + " store is read-only");
+        }
+        return inDriver(driver::writeDisabledReason);
+    }
+
+    /** Driver properties for discovery (empty when unavailable). */
+    public Map<String, Object> properties() {
+        return driver == null ? Map.of() : inDriver(driver::properties);
+    }
+
+    /** The driver itself (for tests and advanced embedding); null when unavailable. */
+    public StoreDriver driver() {
+        return driver;
+    }
+
+    /**
+     * Adds an image: the multihash algorithm is checked before any byte is read, the bytes are
+     * hashed in parallel with the write, and the declared size is enforced.
+     *
+     * @param declaredSize the size in bytes, or -1 if unknown
+     */
+    public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner) {
+        HashingImageInput input = HashingImageInput.open(data, declaredSize, hashAlgo);
+        try {
+            StoreDriver d = requireDriver();
+            if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
+                throw new StoreAddDisabledException("store '" + id + "' (" + type
+                        + ") is read-only: it does not accept new images");
+            }
+            Optional<String> reason = inDriver(d::writeDisabledReason);
+            if (reason.isPresent()) {
+                throw new StoreAddDisabledException("store '" + id + "' does not accept new images: " + reason.get());
+            }
+            checkImageId(imageId);
+            AddResult r = inDriver(() -> d.add(new AddRequest(imageId, input, owner)));
+            if (multiStore && !id.equals(r.metadata().get("store"))) {
+                r = r.withMetadata("store", id);
+            }
+            checkMetadata(r.metadata(), "");
+            LOG.info("added image {} to store {}: {} bytes at {}", imageId, id, r.size(), Uris.mask(r.location()));
+            return r;
+        } finally {
+            input.close();
+        }
+    }
+
+    /** Opens a read; offset 0 and length -1 read the whole image. */
+    public ImageStream get(StoreLocation location, long offset, long length) {
+        StoreDriver d = requireDriver();
+        Capabilities caps = d.capabilities();
+        if (offset < 0 || length < -1) {
+            throw new IllegalArgumentException("offset must be >= 0 and length >= 0 (or -1 for the rest), got offset "
+                    + offset + ", length " + length);
+        }
+        if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
+            throw new StoreRandomGetNotSupportedException("store '" + id + "' (" + type
+                    + ") cannot read with an offset or length (offset " + offset + ", length " + length + ")");
+        }
+        if (!caps.has(Capability.READ_ACCESS)) {
+            throw new StoreGetNotSupportedException("store '" + id + "' (" + type + ") cannot read images");
+        }
+        return inDriver(() -> d.get(location, offset, length));
+    }
+
+    /** The size of a stored image. */
+    public long size(StoreLocation location) {
+        StoreDriver d = requireDriver();
+        return inDriver(() -> d.size(location));
+    }
+
+    /** Deletes a stored image. */
+    public void delete(StoreLocation location) {
+        StoreDriver d = requireDriver();
+        if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
+            throw new StoreDeleteNotSupportedException("store '" + id + "' (" + type + ") is read-only: it cannot delete images");
+        }
+        Optional<String> reason = inDriver(d::writeDisabledReason);
+        if (reason.isPresent()) {
+            throw new StoreDeleteNotSupportedException("store '" + id + "' cannot delete images: " + reason.get());
+        }
+        inDriver(() -> {
+            d.delete(location);
+            return null;
+        });
+        LOG.info("deleted {} from store {}", Uris.mask(location.uri()), id);
+    }
+
+    /** Parses a location of this store. */
+    public StoreLocation parse(String uri) {
+        StoreDriver d = requireDriver();
+        return inDriver(() -> d.parseLocation(uri));
+    }
+
+    /** The canonical (multi-store) form of a location of this store. */
+    public String format(StoreLocation location) {
+        StoreDriver d = requireDriver();
+        return inDriver(() -> d.formatLocation(location));
+    }
+
+    /** Whether a legacy location belongs to this store. */
+    public boolean isLegacyLocationMine(StoreLocation location) {
+        StoreDriver d = requireDriver();
+        return inDriver(() -> d.isLegacyLocationMine(location));
+    }
+
+    void close() {
+        if (driver != null) {
+            try {
+                inDriver(() -> {
+                    driver.close();
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("closing store {} failed: {}", id, e.toString());
+            }
+        }
+    }
+
+    private StoreDriver requireDriver() {
+        if (driver == null) {
+            throw new BadStoreConfigurationException("store '" + id + "' is unavailable: " + failure);
+        }
+        return driver;
+    }
+
+    private static void checkImageId(String imageId) {
+        if (imageId == null || imageId.isEmpty() || imageId.equals(".") || imageId.equals("..")
+                || imageId.indexOf('/') >= 0 || imageId.indexOf('\\') >= 0 || imageId.indexOf('\0') >= 0) {
+            throw new BadStoreUriException("image id '" + imageId
+                    + "' is not usable: expected a non-empty id without '/', such as a UUID");
+        }
+    }
+
+    /** Glance's rule: metadata values are strings, lists or maps of those, recursively. */
+    static void checkMetadata(Object value, String key) {
+        if (value instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                checkMetadata(e.getValue(), key.isEmpty() ? String.valueOf(e.getKey()) : key + "." + e.getKey());
+            }
+        } else if (value instanceof List) {
+            List<?> l = (List<?>) value;
+            for (int i = 0; i < l.size(); i++) {
+                checkMetadata(l.get(i), key + "[" + i + "]");
+            }
+        } else if (!(value instanceof String)) {
+            throw new BackendException("location metadata value of '" + key + "' is a "
+                    + (value == null ? "null" : value.getClass().getSimpleName()) + ": expected a string, list or map");
+        }
+    }
+
+    private <T> T inDriver(java.util.function.Supplier<T> call) {
+        Thread t = Thread.currentThread();
+        ClassLoader old = t.getContextClassLoader();
+        t.setContextClassLoader(driver.getClass().getClassLoader());
+        try {
+            return call.get();
+        } catch (UncheckedIOException e) {
+            throw new BackendException("store '" + id + "': " + e.getCause(), e);
+        } finally {
+            t.setContextClassLoader(old);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StoreHandle[" + id + ":" + type + (isDefault ? ", default" : "") + (driver == null ? ", unavailable" : "") + "]";
+    }
+
+    /** Rethrows a store exception, wrapping an I/O one; used by callers that read streams. */
+    static StoreException asStoreException(String what, IOException e) {
+        return new BackendException(what + ": " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,481 @@
+package org.stowage.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+import com.google.inject.Stage;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.pf4j.PluginManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.core.config.ConfigFiles;
+import org.stowage.core.config.StowageConfig;
+import org.stowage.core.internal.HostStoreContext;
+import org.stowage.core.internal.StoreModule;
+import org.stowage.core.plugins.DriverRegistry;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.OptionSpec;
+import org.stowage.spi.Setting;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreLocation;
+import org.stowage.spi.StoreSettings;
+import org.stowage.spi.UnknownSchemeException;
+
+/**
+ * The embedding entry point: reads the configuration, loads the drivers, creates one store per
+ * {@code id:type} entry (each in its own Guice child injector, so one bad store cannot break the
+ * others), routes every location to the store that owns it, and closes everything cleanly.
+ *
+ * <pre>{@code
+ * try (Stowage stowage = Stowage.builder().configFile(Path.of("/etc/glance/glance-api.conf")).build()) {
+ *     AddResult r = stowage.add("fast", imageId, in, size, "sha512");
+ *     try (ImageStream s = stowage.get(r.location(), null, 0, -1)) { ... }
+ * }
+ * }</pre>
+ */
+public final class Stowage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Stowage.class);
+
+    private final StowageConfig config;
+    private final DriverRegistry registry;
+    private final Map<String, StoreHandle> stores;
+    private final ScheduledExecutorService executor;
+    private final List<String> warnings;
+
+    private Stowage(StowageConfig config, DriverRegistry registry, Map<String, StoreHandle> stores,
+            ScheduledExecutorService executor, List<String> warnings) {
+        this.config = config;
+        this.registry = registry;
+        this.stores = Collections.unmodifiableMap(stores);
+        this.executor = executor;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** Starts building an instance. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The host version (from the build). */
+    public static String version() {
+        try (InputStream in = Stowage.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "0.0.0");
+        } catch (IOException e) {
+            return "0.0.0";
+        }
+    }
+
+    /** The interpreted configuration. */
+    public StowageConfig config() {
+        return config;
+    }
+
+    /** The driver registry. */
+    public DriverRegistry drivers() {
+        return registry;
+    }
+
+    /** Warnings found at start-up (unknown options, suspicious values, unavailable stores). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** The enabled stores in configuration order, without Glance's reserved ones. */
+    public List<StoreHandle> stores() {
+        List<StoreHandle> out = new ArrayList<>();
+        for (StoreHandle h : stores.values()) {
+            if (!h.isReserved()) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** Every store, reserved ones included. */
+    public List<StoreHandle> allStores() {
+        return new ArrayList<>(stores.values());
+    }
+
+    /**
+     * The store with this id.
+     *
+     * @throws UnknownSchemeException naming the id and the enabled stores
+     */
+    public StoreHandle store(String id) {
+        StoreHandle h = stores.get(id);
+        if (h == null) {
+            throw new UnknownSchemeException("store '" + id + "' is not enabled: expected one of "
+                    + String.join(", ", stores.keySet()));
+        }
+        return h;
+    }
+
+    /** The default store. */
+    public StoreHandle defaultStore() {
+        return store(config.defaultStore());
+    }
+
+    /**
+     * Adds an image.
+     *
+     * @param storeId  the target store, or null for the default store
+     * @param imageId  the image id, or null for a new random UUID
+     * @param size     the declared size, or -1 if unknown
+     * @param hashAlgo the multihash algorithm, or null for {@code [DEFAULT] hashing_algorithm}
+     */
+    public AddResult add(String storeId, String imageId, InputStream data, long size, String hashAlgo) {
+        return add(storeId, imageId, data, size, hashAlgo, null);
+    }
+
+    /** Adds an image owned by {@code owner} (a project id; cinder records it). */
+    public AddResult add(String storeId, String imageId, InputStream data, long size, String hashAlgo, String owner) {
+        StoreHandle h = storeId == null ? defaultStore() : store(storeId);
+        String id = imageId == null ? UUID.randomUUID().toString() : imageId;
+        return h.add(id, data, size, hashAlgo == null ? config.hashingAlgorithm() : hashAlgo, owner);
+    }
+
+    /** Opens a read of a location (the whole image for offset 0, length -1). */
+    public ImageStream get(String location, String storeId, long offset, long length) {
+        Located l = locate(location, storeId);
+        return l.store.get(l.location, offset, length);
+    }
+
+    /** The size of the image at a location. */
+    public long size(String location, String storeId) {
+        Located l = locate(location, storeId);
+        return l.store.size(l.location);
+    }
+
+    /** Deletes the image at a location. */
+    public void delete(String location, String storeId) {
+        Located l = locate(location, storeId);
+        l.store.delete(l.location);
+    }
+
+    /** The store that owns a location. */
+    public StoreHandle resolve(String location, String storeId) {
+        return locate(location, storeId).store;
+    }
+
+    /** A location resolved to its store and parsed by it. */
+    public static final class Located {
+        private final StoreHandle store;
+        private final StoreLocation location;
+
+        Located(StoreHandle store, StoreLocation location) {
+            this.store = store;
+            this.location = location;
+        }
+
+        /** The owning store. */
+        public StoreHandle store() {
+            return store;
+        }
+
+        /** The parsed location. */
+        public StoreLocation location() {
+            return location;
+        }
+    }
+
+    /**
+     * Routes a location URI to its store. With {@code storeId} the store is taken as given (its
+     * scheme must match). Otherwise the store whose location prefix matches the URI on a path
+     * boundary wins, the longest prefix first (so {@code cin1} never takes
+     * {@code cinder://cin10/...}, nor {@code /d/img} take {@code /d/img2/x}); a legacy location
+     * that names no store goes to the first store of its scheme that claims it.
+     */
+    public Located locate(String uri, String storeId) {
+        if (uri == null || uri.isBlank()) {
+            throw new BadStoreUriException("location is empty: expected a URI such as file:///var/lib/glance/images/<id>");
+        }
+        String scheme = Uris.scheme(uri);
+        if (scheme == null) {
+            throw new BadStoreUriException("location '" + Uris.mask(uri) + "' has no scheme: expected scheme://...");
+        }
+        if (storeId != null) {
+            StoreHandle h = store(storeId);
+            if (!h.schemes().contains(scheme)) {
+                throw new UnknownSchemeException("location '" + Uris.mask(uri) + "' has scheme '" + scheme
+                        + "', but store '" + storeId + "' (" + h.type() + ") serves " + h.schemes());
+            }
+            return new Located(h, h.parse(uri));
+        }
+        List<StoreHandle> candidates = new ArrayList<>();
+        for (StoreHandle h : stores.values()) {
+            if (h.schemes().contains(scheme)) {
+                candidates.add(h);
+            }
+        }
+        if (candidates.isEmpty()) {
+            throw new UnknownSchemeException("unknown scheme '" + scheme + "' in location '" + Uris.mask(uri)
+                    + "': no enabled store serves it (schemes served: " + servedSchemes() + ")");
+        }
+        StoreHandle best = null;
+        int bestLen = -1;
+        for (StoreHandle h : candidates) {
+            for (String p : h.locationPrefixes()) {
+                if (Uris.matchesPrefix(uri, p) && p.length() > bestLen) {
+                    best = h;
+                    bestLen = p.length();
+                }
+            }
+        }
+        if (best != null) {
+            return new Located(best, best.parse(uri));
+        }
+        StoreException firstError = null;
+        for (StoreHandle h : candidates) {
+            try {
+                StoreLocation loc = h.parse(uri);
+                if (loc.isLegacy() && h.isLegacyLocationMine(loc)) {
+                    return new Located(h, loc);
+                }
+            } catch (StoreException e) {
+                if (firstError == null) {
+                    firstError = e;
+                }
+            }
+        }
+        if (firstError != null && firstError instanceof BadStoreUriException) {
+            throw firstError;
+        }
+        StringBuilder owned = new StringBuilder();
+        for (StoreHandle h : candidates) {
+            owned.append(owned.length() == 0 ? "" : "; ").append(h.id()).append(' ').append(h.locationPrefixes());
+        }
+        throw new UnknownSchemeException("no enabled store owns location '" + Uris.mask(uri)
+                + "': expected a location under one of the " + scheme + " stores (" + owned + ")");
+    }
+
+    private String servedSchemes() {
+        java.util.TreeSet<String> s = new java.util.TreeSet<>();
+        for (StoreHandle h : stores.values()) {
+            s.addAll(h.schemes());
+        }
+        return String.join(", ", s);
+    }
+
+    /** Closes every store, the plugins and the host's threads. */
+    @Override
+    public void close() {
+        for (StoreHandle h : stores.values()) {
+            h.close();
+        }
+        registry.close();
+        executor.shutdownNow();
+    }
+
+    /** Builds a {@link Stowage}. */
+    public static final class Builder {
+        private Config config;
+        private String source = "configuration";
+        private Path configDir;
+        private Path pluginsDir;
+        private boolean pluginsDirSet;
+        private final List<StoreDriverFactory> factories = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Reads an INI ({@code glance-api.conf}) or HOCON file, with environment overrides. */
+        public Builder configFile(Path file) {
+            this.config = ConfigFiles.load(file);
+            this.source = file.toString();
+            this.configDir = file.toAbsolutePath().getParent();
+            return this;
+        }
+
+        /** Uses a configuration tree (sections at the top level, as in the files). */
+        public Builder config(Config config) {
+            this.config = config;
+            this.source = config.origin() == null ? "configuration" : config.origin().description();
+            return this;
+        }
+
+        /** Sets the plugins directory (overrides {@code [stowage] plugins_dir}); null for classpath only. */
+        public Builder pluginsDir(Path dir) {
+            this.pluginsDir = dir;
+            this.pluginsDirSet = true;
+            return this;
+        }
+
+        /** Registers a driver factory directly (embedding, tests). */
+        public Builder addFactory(StoreDriverFactory factory) {
+            factories.add(factory);
+            return this;
+        }
+
+        /**
+         * Reads the configuration, loads the drivers and creates the stores.
+         *
+         * @throws BadStoreConfigurationException for any invalid configuration: the message names the
+         *         file and line, the option, the value and what was expected
+         */
+        public Stowage build() {
+            if (config == null) {
+                throw new IllegalStateException("no configuration given: call configFile(...) or config(...)");
+            }
+            long t0 = System.nanoTime();
+            StowageConfig sc = StowageConfig.from(config, source);
+            Path plugins = pluginsDirSet ? pluginsDir : sc.pluginsDir()
+                    .map(p -> configDir == null ? Path.of(p) : configDir.resolve(p)).orElse(null);
+            String version = version().replace("-SNAPSHOT", "");
+            DriverRegistry registry = DriverRegistry.load(plugins, factories, version);
+            ScheduledExecutorService executor = Executors.newScheduledThreadPool(1, r -> {
+                Thread t = new Thread(r, "stowage-host");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                Stowage s = create(sc, registry, executor);
+                LOG.debug("stowage started in {} ms", (System.nanoTime() - t0) / 1_000_000);
+                return s;
+            } catch (RuntimeException e) {
+                registry.close();
+                executor.shutdownNow();
+                throw e;
+            }
+        }
+
+        private static Stowage create(StowageConfig sc, DriverRegistry registry, ScheduledExecutorService executor) {
+            List<String> warnings = new ArrayList<>(sc.warnings());
+            Map<Class<?>, Object> services = new LinkedHashMap<>();
+            services.put(ScheduledExecutorService.class, executor);
+            services.put(Clock.class, Clock.systemUTC());
+            services.put(PluginManager.class, registry.pluginManager());
+            Injector root = Guice.createInjector(Stage.DEVELOPMENT, new AbstractModule() {
+                @Override
+                protected void configure() {
+                    bind(StowageConfig.class).toInstance(sc);
+                    bind(DriverRegistry.class).toInstance(registry);
+                    bind(ScheduledExecutorService.class).toInstance(executor);
+                }
+            });
+            for (StowageConfig.StoreEntry e : sc.stores()) {
+                if (registry.find(e.type()).isEmpty()) {
+                    throw new BadStoreConfigurationException(e.origin() + ": store '" + e.id() + "' has type '"
+                            + e.type() + "', but no driver for type '" + e.type() + "' is installed: available types are "
+                            + (registry.all().isEmpty() ? "none" : String.join(", ", registry.all().keySet()))
+                            + " (looked in " + registry.searched() + ")");
+                }
+            }
+            Map<String, StoreHandle> handles = new LinkedHashMap<>();
+            try {
+                for (StowageConfig.StoreEntry e : sc.stores()) {
+                    DriverRegistry.Entry de = registry.find(e.type()).orElseThrow();
+                    StoreSettings settings = settingsFor(sc, e, de.factory(), warnings);
+                    String description = settings.string(HostOptions.STORE_DESCRIPTION.name());
+                    long weight = settings.integer(HostOptions.WEIGHT.name());
+                    HostStoreContext ctx = new HostStoreContext(e.id(), e.type(), settings, sc.multiStore(), services);
+                    StoreDriver driver = null;
+                    String failure = null;
+                    try {
+                        driver = root.createChildInjector(new StoreModule(ctx, de.factory())).getInstance(StoreDriver.class);
+                    } catch (ProvisionException pe) {
+                        Throwable cause = pe.getCause() == null ? pe : pe.getCause();
+                        if (e.id().equals(sc.defaultStore())) {
+                            throw cause instanceof RuntimeException ? (RuntimeException) cause
+                                    : new BadStoreConfigurationException("default store '" + e.id() + "': " + cause, cause);
+                        }
+                        failure = cause instanceof StoreException ? cause.getMessage() : cause.toString();
+                        warnings.add("store '" + e.id() + "' is unavailable: " + failure);
+                        LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
+                    }
+                    handles.put(e.id(), new StoreHandle(e.id(), e.type(), e.id().equals(sc.defaultStore()), e.reserved(),
+                            sc.multiStore(), description, weight, de.source(), driver, failure));
+                }
+            } catch (RuntimeException ex) {
+                for (StoreHandle h : handles.values()) {
+                    h.close();
+                }
+                throw ex;
+            }
+            return new Stowage(sc, registry, handles, executor, warnings);
+        }
+
+        /**
+         * Assembles and validates a store's settings: its section (or {@code [glance_store]} in legacy
+         * mode), deprecated names mapped, {@code [backend_defaults]} as fallback, every declared value
+         * type-checked; unknown options are reported as warnings.
+         */
+        static StoreSettings settingsFor(StowageConfig sc, StowageConfig.StoreEntry e, StoreDriverFactory f,
+                List<String> warnings) {
+            List<OptionSpec> specs = new ArrayList<>(f.options());
+            specs.addAll(HostOptions.ALL);
+            Map<String, String> canonical = new LinkedHashMap<>();
+            for (OptionSpec s : specs) {
+                canonical.put(s.name(), s.name());
+                for (String d : s.deprecatedNames()) {
+                    canonical.put(d, s.name());
+                }
+            }
+            Map<String, Setting> values = new LinkedHashMap<>();
+            for (Setting s : sc.storeSection(e.id()).values()) {
+                String name = canonical.get(s.name());
+                if (name == null) {
+                    if (sc.multiStore() && !e.reserved()) {
+                        warnings.add(s.origin() + ": store '" + e.id() + "': unknown option '" + s.name()
+                                + "' for a " + e.type() + " store, ignored");
+                    }
+                    continue;
+                }
+                if (!name.equals(s.name()) && values.containsKey(name)) {
+                    continue;
+                }
+                values.put(name, new Setting(name, s.values(), s.origin()));
+            }
+            if (sc.multiStore()) {
+                for (Setting s : sc.section("backend_defaults").values()) {
+                    String name = canonical.get(s.name());
+                    if (name != null && !values.containsKey(name)) {
+                        values.put(name, new Setting(name, s.values(), s.origin()));
+                    }
+                }
+            }
+            StoreSettings settings = new StoreSettings(e.id(), values, specs);
+            for (OptionSpec spec : specs) {
+                if (!values.containsKey(spec.name())) {
+                    continue;
+                }
+                switch (spec.type()) {
+                    case INTEGER:
+                        settings.integer(spec.name());
+                        break;
+                    case BOOLEAN:
+                        settings.bool(spec.name());
+                        break;
+                    case DICT:
+                        settings.dict(spec.name());
+                        break;
+                    default:
+                        break;
+                }
+            }
+            return settings;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.stowage.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.stowage.spi.BadStoreConfigurationException;
+
+/**
+ * Reads a configuration file into a Typesafe {@link Config} whose top-level keys are sections
+ * ({@code DEFAULT}, {@code glance_store}, one per store id) and whose values keep their origin
+ * ({@code glance-api.conf:42}).
+ *
+ * <p>A file whose first non-blank, non-comment line is a {@code [section]} header is read as
+ * oslo INI ({@link OsloIni}); anything else as HOCON/JSON. Environment variables
+ * {@code STOWAGE__<section>__<option>=value} override either (section and option matched as
+ * written, {@code default} meaning {@code DEFAULT}).
+ */
+public final class ConfigFiles {
+    /** Prefix of environment overrides. */
+    public static final String ENV_PREFIX = "STOWAGE__";
+
+    private ConfigFiles() {
+    }
+
+    /** Loads {@code file}, then applies overrides from the process environment. */
+    public static Config load(Path file) {
+        return withEnvironment(parseFile(file), System.getenv());
+    }
+
+    /** Parses {@code file} as INI or HOCON, without environment overrides. */
+    public static Config parseFile(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new BadStoreConfigurationException("configuration file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new BadStoreConfigurationException("configuration file " + file + " cannot be read: " + e);
+        }
+        return parse(file.getFileName().toString(), text);
+    }
+
+    /** Parses configuration text; {@code name} is used in origins and errors. */
+    public static Config parse(String name, String text) {
+        if (isIni(text)) {
+            try (Reader r = new StringReader(text)) {
+                return fromIni(OsloIni.parse(name, r));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return ConfigFactory.parseString(text, ConfigParseOptions.defaults()
+                    .setOriginDescription(name).setSyntax(ConfigSyntax.CONF)).resolve();
+        } catch (ConfigException e) {
+            throw new BadStoreConfigurationException(name + ": not valid INI or HOCON: " + e.getMessage());
+        }
+    }
+
+    /** True if the first non-blank, non-comment line is a {@code [section]} header. */
+    public static boolean isIni(String text) {
+        for (String line : text.split("\n", -1)) {
+            String t = line.strip();
+            if (t.startsWith("\uFEFF")) {
+                t = t.substring(1);
+            }
+            if (t.isEmpty() || t.startsWith("#") || t.startsWith(";") || t.startsWith("//")) {
+                continue;
+            }
+            return t.startsWith("[") && t.endsWith("]") && t.length() > 2;
+        }
+        return false;
+    }
+
+    /** Converts a parsed INI file to a Config tree, interpolating values as oslo.config does. */
+    public static Config fromIni(OsloIni ini) {
+        Config c = ConfigFactory.empty(ini.fileName());
+        for (Map.Entry<String, Map<String, OsloIni.Entry>> sec : ini.sections().entrySet()) {
+            for (Map.Entry<String, OsloIni.Entry> kv : sec.getValue().entrySet()) {
+                OsloIni.Entry e = kv.getValue();
+                String origin = ini.fileName() + ":" + e.line();
+                String path = ConfigUtil.joinPath(sec.getKey(), kv.getKey());
+                if (e.values().size() == 1) {
+                    c = c.withValue(path, ConfigValueFactory.fromAnyRef(
+                            ini.interpolate(sec.getKey(), e.values().get(0)), origin));
+                } else {
+                    List<String> vals = new java.util.ArrayList<>();
+                    for (String v : e.values()) {
+                        vals.add(ini.interpolate(sec.getKey(), v));
+                    }
+                    c = c.withValue(path, ConfigValueFactory.fromIterable(vals, origin));
+                }
+            }
+            if (sec.getValue().isEmpty()) {
+                c = c.withValue(ConfigUtil.joinPath(sec.getKey()),
+                        ConfigValueFactory.fromMap(Map.of(), ini.fileName()));
+            }
+        }
+        return c;
+    }
+
+    /** Applies {@code STOWAGE__<section>__<option>} overrides from {@code env}. */
+    public static Config withEnvironment(Config base, Map<String, String> env) {
+        Config c = base;
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+            String k = e.getKey();
+            if (!k.startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            String rest = k.substring(ENV_PREFIX.length());
+            int sep = rest.indexOf("__");
+            if (sep <= 0 || sep + 2 >= rest.length()) {
+                throw new BadStoreConfigurationException("environment variable " + k
+                        + ": expected the form STOWAGE__<section>__<option>");
+            }
+            String section = rest.substring(0, sep);
+            if (section.toUpperCase(Locale.ROOT).equals("DEFAULT")) {
+                section = "DEFAULT";
+            } else {
+                section = section.toLowerCase(Locale.ROOT);
+            }
+            String option = rest.substring(sep + 2).toLowerCase(Locale.ROOT);
+            c = c.withValue(ConfigUtil.joinPath(section, option),
+                    ConfigValueFactory.fromAnyRef(e.getValue(), "env " + k));
+        }
+        return c;
+    }
+}

@@ -1,0 +1,285 @@
+package org.stowage.core.config;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.stowage.spi.BadStoreConfigurationException;
+
+/**
+ * A reader for oslo.config INI files ({@code glance-api.conf}), following
+ * {@code oslo_config/iniparser.py} line for line:
+ * <ul>
+ *   <li>{@code key = value} or {@code key: value}, whichever separator comes first; key and
+ *       value trimmed; one pair of matching surrounding quotes removed;</li>
+ *   <li>a line starting with a space or tab continues the previous value (joined with
+ *       {@code \n}); a blank line ends it; a continuation with no key is an error;</li>
+ *   <li>comments only at line start ({@code #} or {@code ;}): {@code password = a#b} keeps
+ *       {@code a#b};</li>
+ *   <li>{@code [section]} headers; names lower-cased except {@code DEFAULT}; an assignment
+ *       before any section is an error;</li>
+ *   <li>repeated keys keep every value, in order.</li>
+ * </ul>
+ * Every value remembers its file and line.
+ */
+public final class OsloIni {
+    /** One assignment: its values (several if the key repeats) and the line of each. */
+    public static final class Entry {
+        private final List<String> values = new ArrayList<>();
+        private final List<Integer> lines = new ArrayList<>();
+
+        /** All values in file order. */
+        public List<String> values() {
+            return values;
+        }
+
+        /** The line of each value. */
+        public List<Integer> lines() {
+            return lines;
+        }
+
+        /** The line of the last (effective) value. */
+        public int line() {
+            return lines.get(lines.size() - 1);
+        }
+    }
+
+    private final String fileName;
+    private final Map<String, Map<String, Entry>> sections = new LinkedHashMap<>();
+
+    private OsloIni(String fileName) {
+        this.fileName = fileName;
+    }
+
+    /** The file name used in origins and errors. */
+    public String fileName() {
+        return fileName;
+    }
+
+    /** Sections in file order; each maps keys (file order) to entries. */
+    public Map<String, Map<String, Entry>> sections() {
+        return sections;
+    }
+
+    /**
+     * Parses {@code reader}.
+     *
+     * @param fileName shown in errors and origins, e.g. {@code glance-api.conf}
+     * @throws BadStoreConfigurationException naming the file, line and what was expected
+     */
+    public static OsloIni parse(String fileName, Reader reader) throws IOException {
+        OsloIni ini = new OsloIni(fileName);
+        BufferedReader in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader);
+        String section = null;
+        String key = null;
+        int keyLine = 0;
+        List<String> value = new ArrayList<>();
+        int lineNo = 0;
+        String raw;
+        while ((raw = in.readLine()) != null) {
+            lineNo++;
+            String line = stripTrailing(raw);
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1);
+            }
+            if (line.isEmpty()) {
+                if (key != null) {
+                    ini.assign(section, key, value, keyLine);
+                    key = null;
+                    value = new ArrayList<>();
+                }
+                continue;
+            }
+            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
+                if (key == null) {
+                    throw ini.error(lineNo, "unexpected continuation line '" + line.strip()
+                            + "': a line starting with whitespace must continue a 'key = value' line");
+                }
+                value.add(line.stripLeading());
+                continue;
+            }
+            if (key != null) {
+                ini.assign(section, key, value, keyLine);
+                key = null;
+                value = new ArrayList<>();
+            }
+            if (line.startsWith("[")) {
+                String s = line.strip();
+                if (!s.endsWith("]")) {
+                    throw ini.error(lineNo, "section header '" + s + "' has no closing ']'");
+                }
+                if (s.length() <= 2) {
+                    throw ini.error(lineNo, "section header '" + s + "' has no name");
+                }
+                section = normalizeSection(s.substring(1, s.length() - 1));
+                ini.sections.computeIfAbsent(section, k -> new LinkedHashMap<>());
+            } else if (line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            } else {
+                int colon = line.indexOf(':');
+                int equal = line.indexOf('=');
+                if (colon < 0 && equal < 0) {
+                    throw ini.error(lineNo, "'" + line + "' is not an assignment: expected 'key = value'");
+                }
+                String k;
+                String v;
+                if (colon < 0 || (equal >= 0 && equal < colon)) {
+                    k = line.substring(0, equal);
+                    v = line.substring(equal + 1);
+                } else {
+                    k = line.substring(0, colon);
+                    v = line.substring(colon + 1);
+                }
+                v = v.strip();
+                if (v.length() >= 2 && v.charAt(0) == v.charAt(v.length() - 1)
+                        && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+                    v = v.substring(1, v.length() - 1);
+                } else if (v.length() == 1 && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+                    v = "";
+                }
+                k = k.strip();
+                if (k.isEmpty()) {
+                    throw ini.error(lineNo, "'" + line + "' has an empty key: expected 'key = value'");
+                }
+                if (section == null) {
+                    throw ini.error(lineNo, "assignment to '" + k
+                            + "' before any [section] header: expected a section such as [DEFAULT] first");
+                }
+                key = k;
+                keyLine = lineNo;
+                value.add(v);
+            }
+        }
+        if (key != null) {
+            ini.assign(section, key, value, keyLine);
+        }
+        return ini;
+    }
+
+    private static String stripTrailing(String s) {
+        int end = s.length();
+        while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    /** Section names are lower-cased, except {@code DEFAULT} (oslo.config). */
+    public static String normalizeSection(String name) {
+        return "DEFAULT".equals(name) ? name : name.toLowerCase(Locale.ROOT);
+    }
+
+    private void assign(String section, String key, List<String> value, int line) {
+        Entry e = sections.get(section).computeIfAbsent(key, k -> new Entry());
+        e.values.add(String.join("\n", value));
+        e.lines.add(line);
+    }
+
+    private BadStoreConfigurationException error(int line, String what) {
+        return new BadStoreConfigurationException(fileName + ":" + line + ": " + what);
+    }
+
+    /**
+     * oslo.config's interpolation: {@code $name} and {@code ${name}} refer to an option of the
+     * same section (falling back to {@code [DEFAULT]}), {@code ${section.name}} to another
+     * section; {@code $$} is a literal {@code $}; unknown references stay as written
+     * ({@code safe_substitute}).
+     */
+    public String interpolate(String section, String value) {
+        if (value.indexOf('$') < 0) {
+            return value;
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        int i = 0;
+        while (i < value.length()) {
+            char c = value.charAt(i);
+            if (c == '\\' && i + 1 < value.length() && value.charAt(i + 1) == '$') {
+                out.append('$');
+                i += 2;
+                continue;
+            }
+            if (c != '$' || i + 1 >= value.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char n = value.charAt(i + 1);
+            if (n == '$') {
+                out.append('$');
+                i += 2;
+                continue;
+            }
+            int start;
+            int end;
+            boolean braced = n == '{';
+            if (braced) {
+                int close = value.indexOf('}', i + 2);
+                if (close < 0) {
+                    out.append(c);
+                    i++;
+                    continue;
+                }
+                start = i + 2;
+                end = close;
+            } else {
+                start = i + 1;
+                end = start;
+                while (end < value.length() && isIdChar(value.charAt(end), end == start)) {
+                    end++;
+                }
+            }
+            String name = value.substring(start, end);
+            String resolved = name.isEmpty() || !isId(name) ? null : lookup(section, name);
+            if (resolved == null) {
+                int stop = braced ? end + 1 : end;
+                out.append(value, i, Math.max(stop, i + 1));
+                i = Math.max(stop, i + 1);
+            } else {
+                out.append(resolved);
+                i = braced ? end + 1 : end;
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isIdChar(char ch, boolean first) {
+        char l = Character.toLowerCase(ch);
+        if (l == '_' || (l >= 'a' && l <= 'z')) {
+            return true;
+        }
+        return !first && (l == '.' || (l >= '0' && l <= '9'));
+    }
+
+    private static boolean isId(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!isIdChar(s.charAt(i), i == 0)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String lookup(String section, String name) {
+        int dot = name.indexOf('.');
+        if (dot > 0) {
+            Map<String, Entry> sec = sections.get(normalizeSection(name.substring(0, dot)));
+            Entry e = sec == null ? null : sec.get(name.substring(dot + 1));
+            return e == null ? null : last(e);
+        }
+        Map<String, Entry> sec = sections.get(section);
+        Entry e = sec == null ? null : sec.get(name);
+        if (e == null && !"DEFAULT".equals(section)) {
+            Map<String, Entry> def = sections.get("DEFAULT");
+            e = def == null ? null : def.get(name);
+        }
+        return e == null ? null : last(e);
+    }
+
+    private static String last(Entry e) {
+        return e.values.get(e.values.size() - 1);
+    }
+}

@@ -1,0 +1,341 @@
+package org.stowage.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.Setting;
+
+/**
+ * The operator's configuration, interpreted: which stores exist (id, type, in order), which one
+ * is the default, and every section's raw settings with their origins.
+ *
+ * <p>Multi-store mode ({@code [DEFAULT] enabled_backends} non-empty) follows Glance: the value
+ * is parsed like oslo.config's Dict type, {@code [glance_store] default_backend} is required and
+ * must name an enabled store, ids starting {@code os_glance_} are rejected, and the reserved
+ * staging and tasks stores are added as file stores. Otherwise the legacy single-store form is
+ * used ({@code [glance_store] stores}, {@code default_store}), with one store per type, named by
+ * its type, reading its options from {@code [glance_store]}.
+ */
+public final class StowageConfig {
+    /** Glance's reserved store ids, both of type {@code file}. */
+    public static final List<String> RESERVED_STORES = List.of("os_glance_staging_store", "os_glance_tasks_store");
+    /** The prefix Glance reserves for its own stores. */
+    public static final String RESERVED_PREFIX = "os_glance_";
+
+    /** One configured store. */
+    public static final class StoreEntry {
+        private final String id;
+        private final String type;
+        private final boolean reserved;
+        private final String origin;
+
+        StoreEntry(String id, String type, boolean reserved, String origin) {
+            this.id = id;
+            this.type = type;
+            this.reserved = reserved;
+            this.origin = origin;
+        }
+
+        /** The store id. */
+        public String id() {
+            return id;
+        }
+
+        /** The store type (driver). */
+        public String type() {
+            return type;
+        }
+
+        /** True for Glance's reserved staging/tasks stores. */
+        public boolean reserved() {
+            return reserved;
+        }
+
+        /** Where the store was declared. */
+        public String origin() {
+            return origin;
+        }
+
+        @Override
+        public String toString() {
+            return id + ":" + type;
+        }
+    }
+
+    private static final Pattern ORIGIN_LINE = Pattern.compile("^(.*?): ?(\\d+)$");
+
+    private final String source;
+    private final boolean multiStore;
+    private final List<StoreEntry> stores;
+    private final String defaultStore;
+    private final String hashingAlgorithm;
+    private final String pluginsDir;
+    private final Map<String, Map<String, Setting>> sections;
+    private final List<String> warnings;
+
+    private StowageConfig(String source, boolean multiStore, List<StoreEntry> stores, String defaultStore,
+            String hashingAlgorithm, String pluginsDir, Map<String, Map<String, Setting>> sections,
+            List<String> warnings) {
+        this.source = source;
+        this.multiStore = multiStore;
+        this.stores = List.copyOf(stores);
+        this.defaultStore = defaultStore;
+        this.hashingAlgorithm = hashingAlgorithm;
+        this.pluginsDir = pluginsDir;
+        this.sections = sections;
+        this.warnings = Collections.unmodifiableList(warnings);
+    }
+
+    /**
+     * Interprets a configuration tree (from {@link ConfigFiles} or built by an embedding
+     * application).
+     *
+     * @param source a name for errors when a value has no file origin
+     * @throws BadStoreConfigurationException naming the file and line, the option, the value and
+     *         what was expected
+     */
+    public static StowageConfig from(Config config, String source) {
+        Map<String, Map<String, Setting>> sections = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        ConfigObject root = config.root();
+        for (String sectionKey : root.keySet()) {
+            ConfigValue sv = root.get(sectionKey);
+            String section = OsloIni.normalizeSection(sectionKey);
+            if (sv.valueType() != ConfigValueType.OBJECT) {
+                throw new BadStoreConfigurationException(origin(sv, source) + ": '" + sectionKey
+                        + "' must be a section (an object of options), not a " + sv.valueType().name().toLowerCase(Locale.ROOT));
+            }
+            Map<String, Setting> opts = sections.computeIfAbsent(section, k -> new LinkedHashMap<>());
+            for (Map.Entry<String, ConfigValue> e : ((ConfigObject) sv).entrySet()) {
+                Setting s = toSetting(section, e.getKey(), e.getValue(), source);
+                if (s != null) {
+                    opts.put(s.name(), s);
+                    for (String v : s.values()) {
+                        if (v.contains(" #") || v.contains("\t#")) {
+                            warnings.add(s.origin() + ": [" + section + "] " + s.name() + " contains ' #': "
+                                    + "oslo.config has no inline comments, so the text after '#' is part of the value");
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Setting> def = sections.getOrDefault("DEFAULT", Map.of());
+        Map<String, Setting> gs = sections.getOrDefault("glance_store", Map.of());
+        Setting eb = def.get("enabled_backends");
+        Map<String, StoreEntry> backends = eb == null ? new LinkedHashMap<>() : parseEnabledBackends(eb);
+        String hashing = Optional.ofNullable(def.get("hashing_algorithm")).map(Setting::value).orElse("sha512");
+        String plugins = Optional.ofNullable(sections.getOrDefault("stowage", Map.of()).get("plugins_dir"))
+                .map(Setting::value).orElse(null);
+        List<StoreEntry> stores = new ArrayList<>();
+        String defaultStore;
+        boolean multi = !backends.isEmpty();
+        if (multi) {
+            stores.addAll(backends.values());
+            Setting db = gs.get("default_backend");
+            if (db == null || db.value().isBlank()) {
+                throw new BadStoreConfigurationException(eb.origin() + ": [glance_store] default_backend is not set: "
+                        + "expected the id of one of the enabled stores (" + String.join(", ", backends.keySet())
+                        + ") in the [glance_store] section");
+            }
+            defaultStore = db.value().trim();
+            if (!backends.containsKey(defaultStore)) {
+                throw new BadStoreConfigurationException(db.origin() + ": [glance_store] default_backend = '"
+                        + defaultStore + "': expected one of the enabled stores (" + String.join(", ", backends.keySet())
+                        + ")");
+            }
+            for (String id : RESERVED_STORES) {
+                stores.add(new StoreEntry(id, "file", true, "reserved by Glance"));
+                Map<String, Setting> sec = sections.computeIfAbsent(id, k -> new LinkedHashMap<>());
+                sec.putIfAbsent("filesystem_store_datadir",
+                        Setting.of("filesystem_store_datadir", "/var/lib/glance/" + id, "default for reserved store " + id));
+            }
+        } else {
+            Setting st = gs.get("stores");
+            List<String> types = new ArrayList<>();
+            for (String t : (st == null ? "file, http" : st.value()).split(",")) {
+                String n = legacyType(t.trim());
+                if (!n.isEmpty() && !types.contains(n)) {
+                    types.add(n);
+                }
+            }
+            String origin = st == null ? "default of [glance_store] stores" : st.origin();
+            for (String t : types) {
+                stores.add(new StoreEntry(t, t, false, origin));
+            }
+            Setting ds = gs.get("default_store");
+            defaultStore = legacyType(ds == null ? "file" : ds.value().trim());
+            if (!types.contains(defaultStore)) {
+                throw new BadStoreConfigurationException((ds == null ? "default" : ds.origin())
+                        + ": [glance_store] default_store = '" + defaultStore + "': expected one of the stores in "
+                        + "[glance_store] stores (" + String.join(", ", types) + ")");
+            }
+        }
+        return new StowageConfig(source, multi, stores, defaultStore, hashing, plugins, sections, warnings);
+    }
+
+    private static String legacyType(String t) {
+        String l = t.toLowerCase(Locale.ROOT);
+        switch (l) {
+            case "filesystem":
+                return "file";
+            case "https":
+                return "http";
+            default:
+                return l.startsWith("glance.store.") ? l.substring("glance.store.".length()).replaceAll("\\..*", "") : l;
+        }
+    }
+
+    /**
+     * Parses {@code enabled_backends} exactly like oslo.config's Dict type and applies Glance's
+     * rules on top: no empty id or type, no {@code os_glance_} prefix.
+     */
+    static Map<String, StoreEntry> parseEnabledBackends(Setting s) {
+        String raw = s.value();
+        Map<String, StoreEntry> out = new LinkedHashMap<>();
+        if (raw.isBlank()) {
+            return out;
+        }
+        String where = s.origin() + ": [DEFAULT] enabled_backends = '" + raw + "'";
+        for (String piece : raw.split(",", -1)) {
+            int colon = piece.indexOf(':');
+            if (colon < 0) {
+                throw new BadStoreConfigurationException(where + ": expected comma-separated id:type pairs "
+                        + "(e.g. 'fast:cinder, slow:cinder'), but " + (piece.isBlank()
+                        ? "there is an empty entry (a trailing or doubled comma)" : "'" + piece.trim() + "' has no ':type'"));
+            }
+            String id = piece.substring(0, colon).trim();
+            String type = piece.substring(colon + 1).trim();
+            if (id.isEmpty()) {
+                throw new BadStoreConfigurationException(where + ": entry '" + piece.trim() + "' has an empty store id");
+            }
+            if (type.isEmpty()) {
+                throw new BadStoreConfigurationException(where + ": store '" + id
+                        + "' has an empty type: expected a driver type such as file, http or cinder");
+            }
+            if (out.containsKey(id)) {
+                throw new BadStoreConfigurationException(where + ": store id '" + id
+                        + "' appears twice: expected each id once");
+            }
+            if (id.startsWith(RESERVED_PREFIX)) {
+                throw new BadStoreConfigurationException(where + ": store id '" + id + "' starts with '"
+                        + RESERVED_PREFIX + "', which Glance reserves for its own stores");
+            }
+            out.put(id, new StoreEntry(id, type, false, s.origin()));
+        }
+        return out;
+    }
+
+    private static Setting toSetting(String section, String key, ConfigValue v, String source) {
+        String origin = origin(v, source);
+        switch (v.valueType()) {
+            case NULL:
+                return null;
+            case LIST: {
+                List<String> vals = new ArrayList<>();
+                for (Object o : ((List<?>) v.unwrapped())) {
+                    vals.add(String.valueOf(o));
+                }
+                if (vals.isEmpty()) {
+                    return Setting.of(key, "", origin);
+                }
+                if ("enabled_backends".equals(key) || isListOption(key)) {
+                    return Setting.of(key, String.join(", ", vals), origin);
+                }
+                return new Setting(key, vals, origin);
+            }
+            case OBJECT: {
+                StringBuilder sb = new StringBuilder();
+                for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
+                    if (sb.length() > 0) {
+                        sb.append(", ");
+                    }
+                    sb.append(e.getKey()).append(':').append(e.getValue().unwrapped());
+                }
+                if ("enabled_backends".equals(key)) {
+                    throw new BadStoreConfigurationException(origin + ": [" + section + "] enabled_backends is an object, "
+                            + "whose order is lost: expected a string 'fast:file, slow:file' or a list [\"fast:file\", \"slow:file\"]");
+                }
+                return Setting.of(key, sb.toString(), origin);
+            }
+            default:
+                return Setting.of(key, String.valueOf(v.unwrapped()), origin);
+        }
+    }
+
+    private static boolean isListOption(String key) {
+        return "stores".equals(key);
+    }
+
+    /** The origin of a value as {@code file:line}. */
+    static String origin(ConfigValue v, String source) {
+        String d = v.origin() == null ? null : v.origin().description();
+        if (d == null || d.isEmpty()) {
+            return source;
+        }
+        Matcher m = ORIGIN_LINE.matcher(d);
+        if (m.matches()) {
+            return m.group(1) + ":" + m.group(2);
+        }
+        return d;
+    }
+
+    /** Where the configuration came from. */
+    public String source() {
+        return source;
+    }
+
+    /** True in multi-store mode. */
+    public boolean multiStore() {
+        return multiStore;
+    }
+
+    /** All stores in configuration order (enabled first, then reserved). */
+    public List<StoreEntry> stores() {
+        return stores;
+    }
+
+    /** The default store id. */
+    public String defaultStore() {
+        return defaultStore;
+    }
+
+    /** {@code [DEFAULT] hashing_algorithm} (Glance's multihash algorithm), default sha512. */
+    public String hashingAlgorithm() {
+        return hashingAlgorithm;
+    }
+
+    /** {@code [stowage] plugins_dir}, if set. */
+    public Optional<String> pluginsDir() {
+        return Optional.ofNullable(pluginsDir);
+    }
+
+    /** Raw settings of a section (empty if absent). */
+    public Map<String, Setting> section(String name) {
+        return sections.getOrDefault(name, Map.of());
+    }
+
+    /**
+     * The raw settings a store reads: its own section in multi-store mode (with
+     * {@code [backend_defaults]} as fallback, applied by the caller for declared options), or
+     * {@code [glance_store]} in legacy mode.
+     */
+    public Map<String, Setting> storeSection(String storeId) {
+        return multiStore ? section(storeId) : section("glance_store");
+    }
+
+    /** Warnings found while reading (suspicious values). */
+    public List<String> warnings() {
+        return warnings;
+    }
+}

@@ -1,0 +1,209 @@
+package org.stowage.core.plugins;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pf4j.ClassLoadingStrategy;
+import org.pf4j.CompoundPluginLoader;
+import org.pf4j.DefaultPluginLoader;
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.JarPluginLoader;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginLoader;
+import org.pf4j.PluginManager;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.StoreDriverFactory;
+
+/**
+ * The driver factories available to this process, by type: found by PF4J in the plugins
+ * directory (jars, zips, or exploded plugin directories) and on the application classpath
+ * (through {@code META-INF/extensions.idx}), plus any the embedding application registers
+ * directly. Built once at start-up; a type offered twice is an error naming both sources.
+ *
+ * <p>Plugin class loading is plugin-first, except the SPI package {@code org.stowage.spi},
+ * which always comes from the host, so a plugin that bundles the SPI by mistake still works.
+ */
+public final class DriverRegistry implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DriverRegistry.class);
+    private static final String SPI_PACKAGE = "org.stowage.spi.";
+
+    /** A factory and where it came from. */
+    public static final class Entry {
+        private final StoreDriverFactory factory;
+        private final String source;
+
+        Entry(StoreDriverFactory factory, String source) {
+            this.factory = factory;
+            this.source = source;
+        }
+
+        /** The factory. */
+        public StoreDriverFactory factory() {
+            return factory;
+        }
+
+        /** Where it was found: {@code plugin <id> (<path>)}, {@code classpath (<jar>)} or {@code embedding application}. */
+        public String source() {
+            return source;
+        }
+    }
+
+    private final Map<String, Entry> byType;
+    private final PluginManager pluginManager;
+    private final Path pluginsDir;
+    private final List<String> problems;
+
+    private DriverRegistry(Map<String, Entry> byType, PluginManager pm, Path pluginsDir, List<String> problems) {
+        this.byType = Collections.unmodifiableMap(byType);
+        this.pluginManager = pm;
+        this.pluginsDir = pluginsDir;
+        this.problems = List.copyOf(problems);
+    }
+
+    /**
+     * Discovers drivers.
+     *
+     * @param pluginsDir    the plugins directory, or null for classpath-only discovery
+     * @param extra         factories registered by the embedding application
+     * @param systemVersion the host version checked against each plugin's {@code plugin.requires}
+     */
+    public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion) {
+        List<String> problems = new ArrayList<>();
+        Path root = pluginsDir;
+        if (root != null && !Files.isDirectory(root)) {
+            problems.add("plugins directory " + root + " does not exist");
+            root = null;
+        }
+        PluginManager pm = root == null ? new StowagePluginManager(List.of()) : new StowagePluginManager(List.of(root));
+        pm.setSystemVersion(systemVersion);
+        if (root != null) {
+            pm.loadPlugins();
+            pm.startPlugins();
+            for (PluginWrapper w : pm.getPlugins()) {
+                if (w.getPluginState() != PluginState.STARTED) {
+                    String why = w.getFailedException() != null ? ": " + w.getFailedException().getMessage() : "";
+                    problems.add("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") is "
+                            + w.getPluginState() + why + " (requires " + w.getDescriptor().getRequires()
+                            + ", host version " + systemVersion + ")");
+                }
+            }
+        }
+        Map<String, Entry> byType = new LinkedHashMap<>();
+        for (StoreDriverFactory f : extra) {
+            put(byType, new Entry(f, "embedding application (" + f.getClass().getName() + ")"));
+        }
+        for (StoreDriverFactory f : pm.getExtensions(StoreDriverFactory.class)) {
+            PluginWrapper w = pm.whichPlugin(f.getClass());
+            String source = w == null
+                    ? "classpath (" + codeSource(f.getClass()) + ")"
+                    : "plugin " + w.getPluginId() + " (" + w.getPluginPath() + ")";
+            put(byType, new Entry(f, source));
+        }
+        LOG.debug("drivers: {}", byType.keySet());
+        return new DriverRegistry(byType, pm, root, problems);
+    }
+
+    private static String codeSource(Class<?> c) {
+        try {
+            return c.getProtectionDomain().getCodeSource().getLocation().getPath();
+        } catch (RuntimeException e) {
+            return c.getName();
+        }
+    }
+
+    private static void put(Map<String, Entry> byType, Entry e) {
+        String type = e.factory().type();
+        Entry old = byType.get(type);
+        if (old != null) {
+            if (old.factory().getClass() == e.factory().getClass() && old.source().equals(e.source())) {
+                return;
+            }
+            throw new BadStoreConfigurationException("driver type '" + type + "' is offered twice: by "
+                    + old.source() + " and by " + e.source() + "; expected exactly one driver per type "
+                    + "(remove one of them)");
+        }
+        byType.put(type, e);
+    }
+
+    /** The factory for {@code type}, if any. */
+    public Optional<Entry> find(String type) {
+        return Optional.ofNullable(byType.get(type));
+    }
+
+    /** Every available type, in discovery order. */
+    public Map<String, Entry> all() {
+        return byType;
+    }
+
+    /** The PF4J plugin manager (offered to drivers as a host service). */
+    public PluginManager pluginManager() {
+        return pluginManager;
+    }
+
+    /** Describes where drivers were looked for, for "no driver" errors. */
+    public String searched() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(pluginsDir == null ? "no plugins directory" : "plugins directory " + pluginsDir);
+        sb.append(" and the application classpath");
+        if (!problems.isEmpty()) {
+            sb.append("; problems: ").append(String.join("; ", problems));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            pluginManager.stopPlugins();
+            pluginManager.unloadPlugins();
+        } catch (RuntimeException e) {
+            LOG.debug("unloading plugins failed", e);
+        }
+    }
+
+    /** PF4J's default manager with SPI-parent-first class loaders. */
+    static final class StowagePluginManager extends DefaultPluginManager {
+        StowagePluginManager(List<Path> roots) {
+            super(roots);
+        }
+
+        @Override
+        protected PluginLoader createPluginLoader() {
+            return new CompoundPluginLoader()
+                    .add(new DefaultPluginLoader(this) {
+                        @Override
+                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor d) {
+                            return new SpiFirstClassLoader(pluginManager, d, getClass().getClassLoader());
+                        }
+                    }, this::isNotDevelopment)
+                    .add(new JarPluginLoader(this) {
+                        @Override
+                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor d) {
+                            return new SpiFirstClassLoader(pluginManager, d, getClass().getClassLoader());
+                        }
+                    }, this::isNotDevelopment);
+        }
+    }
+
+    /** Plugin-first, except the SPI, which must be the host's so extensions match the host's interface. */
+    static final class SpiFirstClassLoader extends PluginClassLoader {
+        SpiFirstClassLoader(PluginManager pm, PluginDescriptor d, ClassLoader parent) {
+            super(pm, d, parent, ClassLoadingStrategy.PDA);
+        }
+
+        @Override
+        protected boolean shouldDelegateToParent(String className) {
+            return className.startsWith(SPI_PACKAGE) || super.shouldDelegateToParent(className);
+        }
+    }
+}
