@@ -1,0 +1,314 @@
+package org.stowage.drivers.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/** One request/response on a fresh connection: connect (maybe through a proxy), send, read the head. */
+final class HttpExchange {
+    static final int MAX_HEAD = 64 * 1024;
+    static final String USER_AGENT = "stowage-http/0.1";
+
+    /** A received response head, with the connection positioned at the first body byte. */
+    static final class Response {
+        final HttpLocation location;
+        final String method;
+        final int status;
+        final Map<String, String> headers; // lower-case names
+        final Conn conn;
+
+        Response(HttpLocation location, String method, int status, Map<String, String> headers, Conn conn) {
+            this.location = location;
+            this.method = method;
+            this.status = status;
+            this.headers = headers;
+            this.conn = conn;
+        }
+
+        String header(String name) {
+            return headers.get(name);
+        }
+
+        /** Up to {@code max} bytes of body that already arrived, made printable (for error messages). */
+        String bodySnippet(int max) {
+            ByteBuffer b = conn.buf.duplicate();
+            int n = Math.min(max, b.remaining());
+            byte[] bytes = new byte[n];
+            b.get(bytes);
+            StringBuilder sb = new StringBuilder();
+            for (byte x : bytes) {
+                char c = (char) (x & 0xff);
+                sb.append(c >= 0x20 && c < 0x7f ? c : ' ');
+            }
+            return sb.toString().replaceAll("\\s+", " ").trim();
+        }
+    }
+
+    /** A failure to establish the connection (refused, unknown host, TLS, proxy): glance's ConnectionError. */
+    static final class ConnectFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ConnectFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private HttpExchange() {
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends {@code method} for {@code loc} and reads the response head.
+     *
+     * @param range the {@code Range} header value, or {@code null}
+     */
+    static Response exchange(HttpStoreConfig cfg, ReadWatchdog watchdog, HttpLocation loc, String method, String range)
+            throws IOException {
+        HttpStoreConfig.ProxyTarget proxy = cfg.proxies.get(loc.scheme());
+        Conn conn = connect(cfg, watchdog, loc, proxy);
+        try {
+            StringBuilder req = new StringBuilder(256);
+            boolean viaProxy = proxy != null && "http".equals(loc.scheme());
+            req.append(method).append(' ').append(viaProxy ? loc.absoluteForm() : loc.originForm()).append(" HTTP/1.1\r\n");
+            req.append("Host: ").append(loc.hostHeader()).append("\r\n");
+            req.append("User-Agent: ").append(USER_AGENT).append("\r\n");
+            req.append("Accept: */*\r\n");
+            req.append("Accept-Encoding: identity\r\n");
+            if (range != null) {
+                req.append("Range: ").append(range).append("\r\n");
+            }
+            if (loc.hasCredentials()) {
+                req.append("Authorization: ").append(basic(loc.userDecoded(), loc.passwordDecoded())).append("\r\n");
+            }
+            if (viaProxy && proxy.authorization != null) {
+                req.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
+            }
+            req.append("Connection: close\r\n\r\n");
+            conn.write(req.toString().getBytes(StandardCharsets.UTF_8));
+            while (true) {
+                Head head = readHead(conn, loc);
+                if (head.status >= 100 && head.status < 200 && head.status != 101) {
+                    continue; // interim response (100 Continue, 103 Early Hints)
+                }
+                return new Response(loc, method, head.status, head.headers, conn);
+            }
+        } catch (IOException | RuntimeException e) {
+            conn.close();
+            throw e;
+        }
+    }
+
+    private static Conn connect(HttpStoreConfig cfg, ReadWatchdog watchdog, HttpLocation loc,
+                                HttpStoreConfig.ProxyTarget proxy) throws IOException {
+        String host = proxy != null ? proxy.host : loc.host();
+        int port = proxy != null ? proxy.port : loc.port();
+        String what = proxy != null ? "proxy " + proxy + " for " + loc : loc.toString();
+        InetSocketAddress addr = new InetSocketAddress(host, port);
+        if (addr.isUnresolved()) {
+            throw new ConnectFailure("cannot resolve host '" + host + "' of " + what, null);
+        }
+        if ("http".equals(loc.scheme())) {
+            SocketChannel ch = SocketChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                ch.socket().connect(addr, cfg.connectTimeoutMillis);
+            } catch (IOException e) {
+                closeQuietly(ch);
+                throw new ConnectFailure("cannot connect to " + what + ": " + describe(e, cfg), e);
+            }
+            Conn.Plain c = new Conn.Plain(ch, cfg.bufferSize, watchdog);
+            if (watchdog != null) {
+                watchdog.register(c);
+            }
+            return c;
+        }
+        Socket raw = new Socket();
+        SSLSocket ssl = null;
+        try {
+            try {
+                raw.setTcpNoDelay(true);
+                raw.connect(addr, cfg.connectTimeoutMillis);
+                raw.setSoTimeout(cfg.readTimeoutMillis);
+                if (proxy != null) {
+                    tunnel(raw, loc, proxy);
+                }
+            } catch (IOException e) {
+                throw new ConnectFailure("cannot connect to " + what + ": " + describe(e, cfg), e);
+            }
+            ssl = (SSLSocket) cfg.sslFactory.createSocket(raw, loc.host(), loc.port(), true);
+            SSLParameters params = ssl.getSSLParameters();
+            if (cfg.verifyHostname) {
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            ssl.setSSLParameters(params);
+            ssl.setSoTimeout(cfg.readTimeoutMillis);
+            try {
+                ssl.startHandshake();
+            } catch (IOException e) {
+                throw new ConnectFailure("TLS handshake with " + loc + " failed (certificates " + cfg.tlsMode + "): "
+                        + e.getMessage(), e);
+            }
+            return new Conn.Streams(ssl, 256 * 1024);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ssl != null ? ssl : raw);
+            throw e;
+        }
+    }
+
+    /** Opens a CONNECT tunnel through an http proxy (for https URLs). */
+    private static void tunnel(Socket raw, HttpLocation loc, HttpStoreConfig.ProxyTarget proxy) throws IOException {
+        String target = (loc.host().indexOf(':') >= 0 ? "[" + loc.host() + "]" : loc.host()) + ":" + loc.port();
+        StringBuilder req = new StringBuilder();
+        req.append("CONNECT ").append(target).append(" HTTP/1.1\r\nHost: ").append(target).append("\r\n");
+        req.append("User-Agent: ").append(USER_AGENT).append("\r\n");
+        if (proxy.authorization != null) {
+            req.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
+        }
+        req.append("\r\n");
+        raw.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+        raw.getOutputStream().flush();
+        // read the head byte by byte so that no TLS byte is consumed
+        java.io.InputStream in = raw.getInputStream();
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            head.append((char) c);
+            int n = head.length();
+            if (n >= 4 && head.charAt(n - 1) == '\n' && head.charAt(n - 2) == '\r' && head.charAt(n - 3) == '\n') {
+                break;
+            }
+            if (n >= 2 && head.charAt(n - 1) == '\n' && head.charAt(n - 2) == '\n') {
+                break;
+            }
+            if (n > MAX_HEAD) {
+                throw new IOException("proxy " + proxy + " sent a CONNECT response head over " + MAX_HEAD + " bytes");
+            }
+        }
+        if (c < 0) {
+            throw new IOException("proxy " + proxy + " closed the connection during CONNECT " + target);
+        }
+        String statusLine = head.substring(0, head.indexOf("\n")).trim();
+        String[] parts = statusLine.split(" ", 3);
+        int status = parts.length >= 2 && parts[1].matches("[0-9]{3}") ? Integer.parseInt(parts[1]) : -1;
+        if (status < 200 || status > 299) {
+            throw new IOException("proxy " + proxy + " refused CONNECT " + target + ": '" + statusLine + "'");
+        }
+    }
+
+    private static final class Head {
+        int status;
+        Map<String, String> headers;
+    }
+
+    private static Head readHead(Conn conn, HttpLocation loc) throws IOException {
+        ByteBuffer b = conn.buf;
+        int scanned = 0; // bytes from b.position() already searched
+        while (true) {
+            int end = findHeadEnd(b, scanned);
+            if (end >= 0) {
+                byte[] bytes = new byte[end - b.position()];
+                b.get(bytes);
+                return parseHead(new String(bytes, StandardCharsets.ISO_8859_1), loc);
+            }
+            scanned = Math.max(0, b.remaining() - 3);
+            if (b.remaining() > MAX_HEAD) {
+                throw new IOException(loc + " sent a response head over " + MAX_HEAD + " bytes");
+            }
+            if (b.limit() == b.capacity() && b.position() == 0) {
+                throw new IOException(loc + " sent a response head larger than the receive buffer");
+            }
+            int n = conn.fill();
+            if (n < 0) {
+                throw new IOException(loc + " closed the connection before sending a complete response head"
+                        + (b.remaining() == 0 ? " (nothing received)" : " (" + b.remaining() + " bytes received)"));
+            }
+        }
+    }
+
+    /** Index just past the blank line ending the head (CRLFCRLF or LFLF), or -1. */
+    private static int findHeadEnd(ByteBuffer b, int from) {
+        int start = b.position() + from;
+        for (int i = start; i < b.limit(); i++) {
+            if (b.get(i) == '\n') {
+                if (i + 1 < b.limit() && b.get(i + 1) == '\n') {
+                    return i + 2;
+                }
+                if (i + 2 < b.limit() && b.get(i + 1) == '\r' && b.get(i + 2) == '\n') {
+                    return i + 3;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static Head parseHead(String text, HttpLocation loc) throws IOException {
+        String[] lines = text.split("\r?\n");
+        String status = lines[0];
+        if (!status.startsWith("HTTP/1.")) {
+            throw new IOException(loc + " did not answer with HTTP/1.x (status line '" + clip(status) + "')");
+        }
+        String[] parts = status.split(" ", 3);
+        if (parts.length < 2 || !parts[1].matches("[0-9]{3}")) {
+            throw new IOException(loc + " sent a malformed status line '" + clip(status) + "'");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isEmpty()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException(loc + " sent a malformed header line '" + clip(line) + "'");
+            }
+            String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = line.substring(colon + 1).trim();
+            String old = headers.get(name);
+            if (old != null) {
+                if (name.equals("content-length") && !old.equals(value)) {
+                    throw new IOException(loc + " sent conflicting Content-Length headers (" + old + ", " + value + ")");
+                }
+                value = name.equals("content-length") ? value : old + ", " + value;
+            }
+            headers.put(name, value);
+        }
+        Head h = new Head();
+        h.status = Integer.parseInt(parts[1]);
+        h.headers = headers;
+        return h;
+    }
+
+    private static String clip(String s) {
+        return s.length() > 100 ? s.substring(0, 100) + "..." : s;
+    }
+
+    private static String describe(IOException e, HttpStoreConfig cfg) {
+        if (e instanceof SocketTimeoutException) {
+            return "no answer within " + cfg.connectTimeoutMillis / 1000.0 + " s (http_connect_timeout)";
+        }
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing to do
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package org.stowage.drivers.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.stowage.spi.StoreSettings;
+
+/** The typed, immutable configuration of one http store, built from its settings. */
+final class HttpStoreConfig {
+    /** A forward proxy from {@code http_proxy_information}. */
+    static final class ProxyTarget {
+        final String host;
+        final int port;
+        final String authorization; // "Basic ..." or null; never logged
+
+        ProxyTarget(String host, int port, String authorization) {
+            this.host = host;
+            this.port = port;
+            this.authorization = authorization;
+        }
+
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    final String storeId;
+    final SSLSocketFactory sslFactory;
+    final boolean verifyHostname;
+    final String tlsMode; // for messages: how certificates are checked
+    final Map<String, ProxyTarget> proxies;
+    final int connectTimeoutMillis;
+    final int readTimeoutMillis;
+    final int bufferSize;
+
+    private HttpStoreConfig(String storeId, SSLSocketFactory sslFactory, boolean verifyHostname, String tlsMode,
+                            Map<String, ProxyTarget> proxies, int connectTimeoutMillis, int readTimeoutMillis,
+                            int bufferSize) {
+        this.storeId = storeId;
+        this.sslFactory = sslFactory;
+        this.verifyHostname = verifyHostname;
+        this.tlsMode = tlsMode;
+        this.proxies = proxies;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.readTimeoutMillis = readTimeoutMillis;
+        this.bufferSize = bufferSize;
+    }
+
+    static HttpStoreConfig from(StoreSettings s) {
+        String id = s.storeId();
+        String caFile = s.string(HttpStoreDriverFactory.OPT_CA_FILE);
+        boolean insecure = s.bool(HttpStoreDriverFactory.OPT_INSECURE);
+        SSLSocketFactory factory;
+        boolean verify;
+        String mode;
+        try {
+            if (caFile != null) {
+                factory = caContext(s, caFile).getSocketFactory();
+                verify = true;
+                mode = "verified against " + HttpStoreDriverFactory.OPT_CA_FILE + " " + caFile;
+            } else if (insecure) {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+                factory = ctx.getSocketFactory();
+                verify = false;
+                mode = "not verified (" + HttpStoreDriverFactory.OPT_INSECURE + " = True)";
+            } else {
+                factory = SSLContext.getDefault().getSocketFactory();
+                verify = true;
+                mode = "verified against the JDK trust store";
+            }
+        } catch (GeneralSecurityException e) {
+            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a usable TLS configuration (" + e + ")");
+        }
+        Map<String, ProxyTarget> proxies = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : s.dict(HttpStoreDriverFactory.OPT_PROXY).entrySet()) {
+            String key = e.getKey().toLowerCase(Locale.ROOT);
+            if (!key.equals("http") && !key.equals("https")) {
+                throw s.error(HttpStoreDriverFactory.OPT_PROXY, null,
+                        "keys http or https (the scheme of the image URL), but found key '" + e.getKey() + "'");
+            }
+            proxies.put(key, parseProxy(s, e.getKey(), e.getValue()));
+        }
+        long connect = s.integer(HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT);
+        long read = s.integer(HttpStoreDriverFactory.OPT_READ_TIMEOUT);
+        int buf = Integer.getInteger("stowage.http.bufferSize", 1 << 20);
+        return new HttpStoreConfig(id, factory, verify, mode, Map.copyOf(proxies),
+                (int) Math.min(Integer.MAX_VALUE, connect * 1000), (int) Math.min(Integer.MAX_VALUE, read * 1000),
+                Math.max(64 * 1024, buf));
+    }
+
+    private static ProxyTarget parseProxy(StoreSettings s, String key, String value) {
+        String v = value.trim();
+        int sep = v.indexOf("://");
+        if (sep >= 0) {
+            String scheme = v.substring(0, sep).toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http")) {
+                throw s.error(HttpStoreDriverFactory.OPT_PROXY, null, "proxies of the form [http://][user:password@]host:port"
+                        + " (the proxy for '" + key + "' uses scheme '" + scheme + "', which is not supported)");
+            }
+            v = v.substring(sep + 3);
+        }
+        if (v.endsWith("/")) {
+            v = v.substring(0, v.length() - 1);
+        }
+        HttpLocation loc;
+        try {
+            loc = HttpLocation.parse("http://" + v);
+        } catch (RuntimeException e) {
+            throw s.error(HttpStoreDriverFactory.OPT_PROXY, null, "proxies of the form [http://][user:password@]host:port"
+                    + " (the proxy for '" + key + "' is malformed)");
+        }
+        if (!loc.path().isEmpty() || !loc.query().isEmpty()) {
+            throw s.error(HttpStoreDriverFactory.OPT_PROXY, null, "proxies of the form [http://][user:password@]host:port"
+                    + " (the proxy for '" + key + "' has a path)");
+        }
+        int port = loc.port();
+        String auth = loc.hasCredentials() ? HttpExchange.basic(loc.userDecoded(), loc.passwordDecoded()) : null;
+        return new ProxyTarget(loc.host(), port, auth);
+    }
+
+    private static SSLContext caContext(StoreSettings s, String caFile) throws GeneralSecurityException {
+        Path p = Path.of(caFile);
+        Collection<? extends Certificate> certs;
+        try (InputStream in = Files.newInputStream(p)) {
+            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a readable PEM file of CA certificates ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        } catch (java.security.cert.CertificateException e) {
+            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a PEM file of CA certificates ("
+                    + e.getMessage() + ")");
+        }
+        if (certs.isEmpty()) {
+            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a PEM file with at least one certificate");
+        }
+        KeyStore ks;
+        try {
+            ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        int i = 0;
+        for (Certificate c : certs) {
+            ks.setCertificateEntry("ca-" + i++, c);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** Accepts any certificate and host name: {@code https_insecure = True}. */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package org.stowage.drivers.http;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BackendException;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.Capabilities;
+import org.stowage.spi.Capability;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.MaxRedirectsExceededException;
+import org.stowage.spi.NotFoundException;
+import org.stowage.spi.RemoteServiceUnavailableException;
+import org.stowage.spi.StoreAddDisabledException;
+import org.stowage.spi.StoreDeleteNotSupportedException;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreLocation;
+import org.stowage.spi.StoreTimeoutException;
+
+/**
+ * A read-only http(s) store (glance_store {@code _drivers/http.py}), with three additions:
+ * 303/307/308 redirects and relative {@code Location}s are followed (RFC 9110), reads with an
+ * offset or length use {@code Range}, and a body cut short is an error. TLS is verified by default.
+ */
+public final class HttpStoreDriver implements StoreDriver {
+    /** glance's MAX_REDIRECTS: at most this many requests per operation, so at most 4 redirects are followed. */
+    static final int MAX_REDIRECTS = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpStoreDriver.class);
+    private static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_ACCESS, Capability.READ_OFFSET,
+            Capability.READ_CHUNK, Capability.DRIVER_REUSABLE);
+
+    private final String storeId;
+    private final HttpStoreConfig cfg;
+    private final ScheduledExecutorService ownExecutor;
+    private final ReadWatchdog watchdog;
+
+    HttpStoreDriver(String storeId, HttpStoreConfig cfg, ScheduledExecutorService hostExecutor) {
+        this.storeId = storeId;
+        this.cfg = cfg;
+        if (cfg.readTimeoutMillis > 0) {
+            ScheduledExecutorService ex = hostExecutor;
+            if (ex == null) {
+                ex = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "stowage-http-" + storeId + "-watchdog");
+                    t.setDaemon(true);
+                    return t;
+                });
+                ownExecutor = ex;
+            } else {
+                ownExecutor = null;
+            }
+            watchdog = new ReadWatchdog(cfg.readTimeoutMillis, ex);
+        } else {
+            ownExecutor = null;
+            watchdog = null;
+        }
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("http", "https");
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public List<String> locationPrefixes() {
+        return List.of("http://", "https://");
+    }
+
+    @Override
+    public StoreLocation parseLocation(String uri) {
+        return HttpLocation.parse(uri);
+    }
+
+    @Override
+    public AddResult add(AddRequest request) {
+        throw new StoreAddDisabledException("store '" + storeId + "' (http) is read-only: images cannot be added"
+                + " (image " + request.imageId() + ")");
+    }
+
+    @Override
+    public void delete(StoreLocation location) {
+        throw new StoreDeleteNotSupportedException("store '" + storeId + "' (http) is read-only: " + location
+                + " cannot be deleted");
+    }
+
+    @Override
+    public Map<String, Object> properties() {
+        return Map.of();
+    }
+
+    @Override
+    public ImageStream get(StoreLocation location, long offset, long length) {
+        HttpLocation loc = own(location);
+        if (offset < 0 || length < -1) {
+            throw new IllegalArgumentException("store '" + storeId + "': invalid read of " + loc + ": offset " + offset
+                    + ", length " + length + " (expected offset >= 0 and length >= 0 or -1)");
+        }
+        if (length == 0) {
+            return BodyStream.empty(loc.toString());
+        }
+        String range = null;
+        if (offset > 0 || length > 0) {
+            range = "bytes=" + offset + "-" + (length > 0 ? String.valueOf(offset + length - 1) : "");
+        }
+        HttpExchange.Response r = query(loc, "GET", range, true);
+        try {
+            if (r.status == 416) {
+                // the offset is at or past the end: nothing to read, like a file read past its end
+                r.conn.close();
+                LOG.debug("store '{}': {} has no bytes at offset {} (416)", storeId, r.location, offset);
+                return BodyStream.empty(r.location.toString());
+            }
+            BodyStream.Framing framing = framing(r);
+            long cl = contentLength(r);
+            String what = r.location.toString();
+            if (r.status == 206 && range != null) {
+                long[] cr = contentRange(r);
+                if (cr[0] != offset) {
+                    throw new BackendException("store '" + storeId + "': " + what + " answered Range " + range
+                            + " with Content-Range '" + r.header("content-range") + "', which does not start at " + offset);
+                }
+                long n = cr[1] - cr[0] + 1;
+                long limit = length > 0 ? length : -1;
+                long len = length > 0 ? Math.min(n, length) : n;
+                LOG.debug("store '{}': GET {} range {} -> 206, {} bytes", storeId, what, range, len);
+                return new BodyStream(r.conn, framing, cl, 0, limit, len, what);
+            }
+            if (range != null) {
+                // the server ignored Range (200): skip and limit here, so the caller still gets exactly the range
+                long len = -1;
+                if (cl >= 0) {
+                    long avail = Math.max(0, cl - offset);
+                    len = length > 0 ? Math.min(avail, length) : avail;
+                }
+                LOG.debug("store '{}': GET {} ignored Range {} ({}); skipping {} bytes", storeId, what, range,
+                        r.status, offset);
+                return new BodyStream(r.conn, framing, cl, offset, length > 0 ? length : -1, len, what);
+            }
+            LOG.debug("store '{}': GET {} -> {}, Content-Length {}", storeId, what, r.status, cl);
+            return new BodyStream(r.conn, framing, cl, 0, -1, cl, what);
+        } catch (RuntimeException e) {
+            r.conn.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long size(StoreLocation location) {
+        HttpLocation loc = own(location);
+        HttpExchange.Response r = query(loc, "HEAD", null, false);
+        try {
+            String v = r.header("content-length");
+            if (v == null) {
+                LOG.debug("store '{}': HEAD {} has no Content-Length; size 0 (as glance_store)", storeId, r.location);
+                return 0;
+            }
+            return contentLength(r);
+        } finally {
+            r.conn.close();
+        }
+    }
+
+    /** glance's {@code _query}: follows redirects, maps error statuses; returns a 2xx (or 416 for a range). */
+    private HttpExchange.Response query(HttpLocation start, String method, String range, boolean isGet) {
+        HttpLocation cur = start;
+        for (int i = 0; i < MAX_REDIRECTS; i++) {
+            HttpExchange.Response r;
+            try {
+                r = HttpExchange.exchange(cfg, watchdog, cur, method, range);
+            } catch (SocketTimeoutException e) {
+                throw new StoreTimeoutException("store '" + storeId + "': " + method + " " + cur
+                        + " got no response head within " + cfg.readTimeoutMillis / 1000.0 + " s (http_read_timeout)", e);
+            } catch (IOException e) {
+                if (isGet) {
+                    throw new RemoteServiceUnavailableException("store '" + storeId + "': Remote server where the image"
+                            + " is present is unavailable: " + e.getMessage(), e);
+                }
+                throw new BadStoreUriException("store '" + storeId + "': The HTTP URL is invalid: " + e.getMessage(), e);
+            }
+            int s = r.status;
+            if (s < 300 || s == 416 && range != null) {
+                return r;
+            }
+            try {
+                if (s >= 400) {
+                    if (s == 404) {
+                        throw new NotFoundException("store '" + storeId + "': HTTP datastore could not find image at URI "
+                                + cur + " (404)");
+                    }
+                    String body = r.bodySnippet(200);
+                    throw new BadStoreUriException("store '" + storeId + "': HTTP URL " + cur + " returned a " + s
+                            + " status code" + (body.isEmpty() ? "" : "; the response body: " + body));
+                }
+                if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
+                    String target = r.header("location");
+                    if (target == null || target.isBlank()) {
+                        throw new BadStoreUriException("store '" + storeId + "': HTTP URL " + cur + " answered " + s
+                                + " without a Location header");
+                    }
+                    HttpLocation next = cur.resolve(target);
+                    LOG.debug("store '{}': {} {} redirected ({}) to {}", storeId, method, cur, s, next);
+                    cur = next;
+                    continue;
+                }
+                throw new BadStoreUriException("store '" + storeId + "': HTTP URL " + cur + " answered status " + s
+                        + ", which is neither a success nor a followed redirect (301, 302, 303, 307, 308)");
+            } finally {
+                r.conn.close();
+            }
+        }
+        throw new MaxRedirectsExceededException("store '" + storeId + "': The HTTP URL " + start + " exceeded "
+                + MAX_REDIRECTS + " maximum redirects (at most " + (MAX_REDIRECTS - 1) + " redirects are followed;"
+                + " the last one pointed to " + cur + ")");
+    }
+
+    private BodyStream.Framing framing(HttpExchange.Response r) {
+        if ("HEAD".equals(r.method) || r.status == 204 || r.status == 304) {
+            return BodyStream.Framing.EMPTY;
+        }
+        String te = r.header("transfer-encoding");
+        if (te != null) {
+            String[] codings = te.toLowerCase(Locale.ROOT).split(",");
+            if (codings[codings.length - 1].trim().equals("chunked")) {
+                if (codings.length > 1) {
+                    throw new BackendException("store '" + storeId + "': " + r.location + " sent Transfer-Encoding '" + te
+                            + "'; only chunked is supported");
+                }
+                return BodyStream.Framing.CHUNKED;
+            }
+            return BodyStream.Framing.CLOSE;
+        }
+        return r.header("content-length") != null ? BodyStream.Framing.LENGTH : BodyStream.Framing.CLOSE;
+    }
+
+    private long contentLength(HttpExchange.Response r) {
+        String v = r.header("content-length");
+        if (v == null || r.header("transfer-encoding") != null && !"HEAD".equals(r.method)) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BackendException("store '" + storeId + "': " + r.location + " sent an invalid Content-Length '"
+                    + v + "' (expected a non-negative integer)");
+        }
+    }
+
+    private long[] contentRange(HttpExchange.Response r) {
+        String v = r.header("content-range");
+        if (v != null) {
+            String t = v.trim().toLowerCase(Locale.ROOT);
+            if (t.startsWith("bytes ")) {
+                String spec = t.substring(6).trim();
+                int slash = spec.indexOf('/');
+                String span = slash >= 0 ? spec.substring(0, slash) : spec;
+                int dash = span.indexOf('-');
+                if (dash > 0) {
+                    try {
+                        long a = Long.parseLong(span.substring(0, dash).trim());
+                        long b = Long.parseLong(span.substring(dash + 1).trim());
+                        if (a >= 0 && b >= a) {
+                            return new long[] {a, b};
+                        }
+                    } catch (NumberFormatException ignored) {
+                        // reported below
+                    }
+                }
+            }
+        }
+        throw new BackendException("store '" + storeId + "': " + r.location + " answered 206 with Content-Range '" + v
+                + "' (expected 'bytes first-last/total')");
+    }
+
+    private HttpLocation own(StoreLocation location) {
+        if (location instanceof HttpLocation) {
+            return (HttpLocation) location;
+        }
+        if (location == null) {
+            throw new BadStoreUriException("store '" + storeId + "': no location given");
+        }
+        return HttpLocation.parse(location.uri());
+    }
+
+    @Override
+    public void close() {
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HttpStoreDriver[" + storeId + "]";
+    }
+}
