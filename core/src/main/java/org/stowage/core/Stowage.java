@@ -232,7 +232,7 @@ public final class Stowage implements AutoCloseable {
         }
         if (candidates.isEmpty()) {
             throw new UnknownSchemeException("unknown scheme '" + scheme + "' in location '" + Uris.mask(uri)
-                    + "': no enabled store serves it (schemes served: " + servedSchemes() + ")");
+                    + "': no enabled store serves it (schemes served: " + servedSchemes() + ")" + unavailableNote());
         }
         StoreHandle best = null;
         int bestLen = -1;
@@ -268,7 +268,18 @@ public final class Stowage implements AutoCloseable {
             owned.append(owned.length() == 0 ? "" : "; ").append(h.id()).append(' ').append(h.locationPrefixes());
         }
         throw new UnknownSchemeException("no enabled store owns location '" + Uris.mask(uri)
-                + "': expected a location under one of the " + scheme + " stores (" + owned + ")");
+                + "': expected a location under one of the " + scheme + " stores (" + owned + ")" + unavailableNote());
+    }
+
+    private String unavailableNote() {
+        StringBuilder sb = new StringBuilder();
+        for (StoreHandle h : stores.values()) {
+            if (!h.isAvailable()) {
+                sb.append(sb.length() == 0 ? "; unavailable stores: " : "; ").append(h.id()).append(" (")
+                        .append(h.failure().orElse("")).append(')');
+            }
+        }
+        return sb.toString();
     }
 
     private String servedSchemes() {

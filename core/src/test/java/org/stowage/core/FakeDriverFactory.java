@@ -1,0 +1,203 @@
+package org.stowage.core;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.Capabilities;
+import org.stowage.spi.DuplicateException;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.NotFoundException;
+import org.stowage.spi.OptionSpec;
+import org.stowage.spi.StoreContext;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreLocation;
+
+/** An in-memory driver for core tests; its behaviour is steered by options. */
+public class FakeDriverFactory implements StoreDriverFactory {
+    private final String type;
+    public final Map<String, FakeStore> created = new ConcurrentHashMap<>();
+
+    public FakeDriverFactory(String type) {
+        this.type = type;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(OptionSpec.list("prefixes").help("location prefixes").build(),
+                OptionSpec.list("schemes").defaultValue("mem").build(),
+                OptionSpec.string("fail").build(),
+                OptionSpec.string("write_disabled").build(),
+                OptionSpec.string("secret_password").secret().build(),
+                OptionSpec.integer("count").defaultValue("3").min(0).build(),
+                OptionSpec.bool("flag").defaultValue("False").build(),
+                OptionSpec.bool("claims_legacy").defaultValue("False").build(),
+                OptionSpec.bool("read_only").defaultValue("False").build());
+    }
+
+    @Override
+    public StoreDriver create(StoreContext context) {
+        String fail = context.settings().string("fail");
+        if (fail != null) {
+            throw new org.stowage.spi.BadStoreConfigurationException("store '" + context.storeId() + "': " + fail);
+        }
+        FakeStore s = new FakeStore(context);
+        created.put(context.storeId(), s);
+        return s;
+    }
+
+    /** Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. */
+    public static final class FakeStore implements StoreDriver {
+        final StoreContext context;
+        final Map<String, byte[]> images = new ConcurrentHashMap<>();
+        volatile boolean closed;
+
+        FakeStore(StoreContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Set<String> schemes() {
+            return Set.copyOf(context.settings().list("schemes"));
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            return context.settings().bool("read_only") ? Capabilities.READ_ONLY : Capabilities.READ_RANDOM_WRITE;
+        }
+
+        @Override
+        public List<String> locationPrefixes() {
+            List<String> p = context.settings().list("prefixes");
+            return p.isEmpty() ? List.of(schemes().iterator().next() + "://" + context.storeId()) : p;
+        }
+
+        @Override
+        public StoreLocation parseLocation(String uri) {
+            int i = uri.indexOf("://");
+            if (i < 0 || !schemes().contains(uri.substring(0, i)) || uri.lastIndexOf('/') <= i + 2) {
+                throw new BadStoreUriException("not a fake location: " + uri);
+            }
+            String id = uri.substring(uri.lastIndexOf('/') + 1);
+            boolean legacy = uri.startsWith(uri.substring(0, i) + "://legacy/");
+            return new StoreLocation() {
+                @Override
+                public String scheme() {
+                    return uri.substring(0, i);
+                }
+
+                @Override
+                public String uri() {
+                    return uri;
+                }
+
+                @Override
+                public boolean isLegacy() {
+                    return legacy;
+                }
+
+                @Override
+                public String toString() {
+                    return id;
+                }
+            };
+        }
+
+        @Override
+        public boolean isLegacyLocationMine(StoreLocation location) {
+            return context.settings().bool("claims_legacy");
+        }
+
+        @Override
+        public AddResult add(AddRequest request) {
+            if (images.containsKey(request.imageId())) {
+                throw new DuplicateException("image " + request.imageId() + " exists");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try {
+                ByteBuffer b;
+                while ((b = request.data().nextChunk()) != null) {
+                    byte[] c = new byte[b.remaining()];
+                    b.get(c);
+                    out.write(c);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            images.put(request.imageId(), out.toByteArray());
+            return new AddResult(locationPrefixes().get(0) + "/" + request.imageId(), request.data().checksums(), Map.of());
+        }
+
+        byte[] image(StoreLocation l) {
+            byte[] b = images.get(l.toString());
+            if (b == null) {
+                throw new NotFoundException("no image " + l);
+            }
+            return b;
+        }
+
+        @Override
+        public ImageStream get(StoreLocation location, long offset, long length) {
+            byte[] b = image(location);
+            int len = (int) (length < 0 ? b.length - offset : Math.min(length, b.length - offset));
+            ByteArrayInputStream in = new ByteArrayInputStream(b, (int) offset, len);
+            return new ImageStream() {
+                @Override
+                public long length() {
+                    return len;
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int n) {
+                    return in.read(buf, off, n);
+                }
+            };
+        }
+
+        @Override
+        public long size(StoreLocation location) {
+            return image(location).length;
+        }
+
+        @Override
+        public void delete(StoreLocation location) {
+            if (images.remove(location.toString()) == null) {
+                throw new NotFoundException("no image " + location);
+            }
+        }
+
+        @Override
+        public java.util.Optional<String> writeDisabledReason() {
+            return java.util.Optional.ofNullable(context.settings().string("write_disabled"));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    static StoreException unused() {
+        return null;
+    }
+}
