@@ -218,7 +218,7 @@ public final class Stowage implements AutoCloseable {
         }
         if (storeId != null) {
             StoreHandle h = store(storeId);
-            if (!h.schemes().contains(scheme)) {
+            if (h.isAvailable() && !h.schemes().contains(scheme)) {
                 throw new UnknownSchemeException("location '" + Uris.mask(uri) + "' has scheme '" + scheme
                         + "', but store '" + storeId + "' (" + h.type() + ") serves " + h.schemes());
             }
