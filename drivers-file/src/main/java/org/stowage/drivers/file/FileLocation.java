@@ -1,0 +1,88 @@
+package org.stowage.drivers.file;
+
+import java.util.Objects;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.StoreLocation;
+
+/**
+ * A file store location, {@code file://<path>}. Parsed as glance_store does: the prefixes
+ * {@code file://} and {@code filesystem://} (case-sensitive) are accepted, the path is
+ * everything after {@code ://} up to a {@code ?} or {@code #}, trimmed, and the canonical URI is
+ * always {@code file://<path>}. Paths are not percent-decoded.
+ */
+public final class FileLocation implements StoreLocation {
+    private final String path;
+
+    private FileLocation(String path) {
+        this.path = path;
+    }
+
+    /**
+     * Parses a {@code file://} or {@code filesystem://} URI.
+     *
+     * @throws BadStoreUriException if the scheme is another one or the path is empty
+     */
+    public static FileLocation parse(String uri) {
+        if (uri == null) {
+            throw new BadStoreUriException("file location is missing (null): expected file://<path>");
+        }
+        String rest;
+        if (uri.startsWith("file://")) {
+            rest = uri.substring("file://".length());
+        } else if (uri.startsWith("filesystem://")) {
+            rest = uri.substring("filesystem://".length());
+        } else {
+            throw new BadStoreUriException("location '" + uri + "' is not a file location: expected file://<path> "
+                    + "or filesystem://<path>");
+        }
+        int cut = rest.length();
+        int q = rest.indexOf('?');
+        int h = rest.indexOf('#');
+        if (q >= 0) {
+            cut = Math.min(cut, q);
+        }
+        if (h >= 0) {
+            cut = Math.min(cut, h);
+        }
+        String path = rest.substring(0, cut).trim();
+        if (path.isEmpty()) {
+            throw new BadStoreUriException("No path specified in URI '" + uri + "': expected file://<path>");
+        }
+        return new FileLocation(path);
+    }
+
+    /** A location for an absolute path. */
+    public static FileLocation of(String path) {
+        return new FileLocation(Objects.requireNonNull(path, "path"));
+    }
+
+    /** The path as written in the URI (not normalised). */
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String scheme() {
+        return "file";
+    }
+
+    @Override
+    public String uri() {
+        return "file://" + path;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FileLocation && ((FileLocation) o).path.equals(path);
+    }
+
+    @Override
+    public int hashCode() {
+        return path.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return uri();
+    }
+}

@@ -1,0 +1,44 @@
+package org.stowage.drivers.file;
+
+import java.util.List;
+import org.pf4j.Extension;
+import org.stowage.spi.OptionSpec;
+import org.stowage.spi.StoreContext;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreDriverFactory;
+
+/**
+ * The {@code file} store type: images as files in one or more local directories
+ * (glance_store's filesystem driver).
+ */
+@Extension
+public final class FileStoreDriverFactory implements StoreDriverFactory {
+    /** The store type. */
+    public static final String TYPE = "file";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public String description() {
+        return "file store: images as files in local directories";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return FileStoreConfig.OPTIONS;
+    }
+
+    /**
+     * Creates one file store.
+     *
+     * @throws org.stowage.spi.BadStoreConfigurationException for invalid option values only;
+     *         unusable directories or metadata files disable writes instead
+     */
+    @Override
+    public StoreDriver create(StoreContext context) {
+        return new FileStoreDriver(FileStoreConfig.from(context.settings()), context);
+    }
+}

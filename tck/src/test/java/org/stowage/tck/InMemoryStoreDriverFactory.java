@@ -1,0 +1,332 @@
+package org.stowage.tck;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.Capabilities;
+import org.stowage.spi.Capability;
+import org.stowage.spi.DuplicateException;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.NotFoundException;
+import org.stowage.spi.OptionSpec;
+import org.stowage.spi.StoreAddDisabledException;
+import org.stowage.spi.StoreContext;
+import org.stowage.spi.StoreDeleteNotSupportedException;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreGetNotSupportedException;
+import org.stowage.spi.StoreLocation;
+import org.stowage.spi.StoreRandomGetNotSupportedException;
+import org.stowage.spi.StoreSettings;
+
+/**
+ * A small in-memory driver used to test the kit itself: correct by default, with switchable
+ * defects ({@code memory_defect}) that the kit must catch.
+ */
+public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
+    /** Backends by name, shared between a test's driver and its fixture. */
+    static final Map<String, Backend> BACKENDS = new ConcurrentHashMap<>();
+
+    /** The bytes behind one memory store. */
+    static final class Backend {
+        final Map<String, byte[]> images = new ConcurrentHashMap<>();
+        final Map<String, byte[]> partials = new ConcurrentHashMap<>();
+        final AtomicInteger open = new AtomicInteger();
+    }
+
+    @Override
+    public String type() {
+        return "memory";
+    }
+
+    @Override
+    public List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.string("memory_backend").help("backend name").build(),
+                OptionSpec.integer("memory_capabilities").defaultValue("79").help("capability mask").build(),
+                OptionSpec.string("memory_defect").help("a defect to simulate").build(),
+                OptionSpec.string("memory_password").secret().help("a secret").build());
+    }
+
+    @Override
+    public StoreDriver create(StoreContext context) {
+        StoreSettings s = context.settings();
+        String name = s.string("memory_backend");
+        if (name == null) {
+            throw s.error("memory_backend", null, "a backend name");
+        }
+        return new Driver(context.storeId(), name, BACKENDS.computeIfAbsent(name, k -> new Backend()),
+                Capabilities.fromMask((int) s.integer("memory_capabilities")),
+                s.string("memory_defect") == null ? "" : s.string("memory_defect"), s.string("memory_password"));
+    }
+
+    static final class Loc implements StoreLocation {
+        final String backend;
+        final String id;
+
+        Loc(String backend, String id) {
+            this.backend = backend;
+            this.id = id;
+        }
+
+        @Override
+        public String scheme() {
+            return "memory";
+        }
+
+        @Override
+        public String uri() {
+            return "memory://" + backend + "/" + id;
+        }
+
+        @Override
+        public String toString() {
+            return uri();
+        }
+    }
+
+    static final class Driver implements StoreDriver {
+        final String storeId;
+        final String name;
+        final Backend backend;
+        final Capabilities caps;
+        final String defect;
+        final String password;
+        final Set<ImageStream> streams = ConcurrentHashMap.newKeySet();
+
+        Driver(String storeId, String name, Backend backend, Capabilities caps, String defect, String password) {
+            this.storeId = storeId;
+            this.name = name;
+            this.backend = backend;
+            this.caps = caps;
+            this.defect = defect;
+            this.password = password;
+        }
+
+        private boolean enforce() {
+            return !defect.equals("ignore-capabilities");
+        }
+
+        @Override
+        public Set<String> schemes() {
+            return Set.of("memory");
+        }
+
+        @Override
+        public Capabilities capabilities() {
+            return caps;
+        }
+
+        @Override
+        public List<String> locationPrefixes() {
+            return List.of("memory://" + name);
+        }
+
+        @Override
+        public StoreLocation parseLocation(String uri) {
+            if (uri == null || !uri.startsWith("memory://")) {
+                throw new BadStoreUriException("not a memory location: '" + uri + "'");
+            }
+            String rest = uri.substring("memory://".length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0 || slash == rest.length() - 1) {
+                throw new BadStoreUriException("memory location '" + uri + "' needs memory://<backend>/<id>");
+            }
+            return new Loc(rest.substring(0, slash), rest.substring(slash + 1));
+        }
+
+        private Loc mine(StoreLocation l) {
+            Loc loc = (Loc) parseLocation(l.uri());
+            if (!loc.backend.equals(name)) {
+                throw new BadStoreUriException("location " + loc + " is not in memory store " + name);
+            }
+            return loc;
+        }
+
+        @Override
+        public AddResult add(AddRequest request) {
+            if (enforce() && !caps.has(Capability.WRITE_ACCESS)) {
+                throw new StoreAddDisabledException("memory store " + storeId + " is read-only");
+            }
+            String id = request.imageId();
+            if (backend.images.containsKey(id)) {
+                throw new DuplicateException("image " + id + " exists");
+            }
+            String partial = "partial-" + id + "-" + UUID.randomUUID();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            boolean ok = false;
+            try {
+                ByteBuffer b;
+                while ((b = request.data().nextChunk()) != null) {
+                    byte[] chunk = new byte[b.remaining()];
+                    b.get(chunk);
+                    out.write(chunk);
+                    backend.partials.put(partial, out.toByteArray());
+                }
+                AddResult r = new AddResult(new Loc(name, id).uri(), request.data().checksums(), Map.of());
+                if (backend.images.putIfAbsent(id, out.toByteArray()) != null) {
+                    throw new DuplicateException("image " + id + " exists");
+                }
+                ok = true;
+                return r;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                if (ok || !defect.equals("leave-partial")) {
+                    backend.partials.remove(partial);
+                }
+            }
+        }
+
+        @Override
+        public ImageStream get(StoreLocation location, long offset, long length) {
+            if (enforce()) {
+                if (!caps.has(Capability.READ_ACCESS)) {
+                    throw new StoreGetNotSupportedException("no reads");
+                }
+                if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
+                    throw new StoreRandomGetNotSupportedException("no ranged reads: offset=" + offset + " length=" + length);
+                }
+            }
+            Loc loc = mine(location);
+            byte[] data = backend.images.get(loc.id);
+            if (data == null) {
+                throw new NotFoundException("image " + loc + " not found");
+            }
+            int from = defect.equals("ignore-offset") ? 0 : (int) Math.min(offset, data.length);
+            int to = length < 0 ? data.length : (int) Math.min(data.length, from + length);
+            backend.open.incrementAndGet();
+            ImageStream stream = new ImageStream() {
+                int pos = from;
+                boolean closed;
+
+                @Override
+                public long length() {
+                    return to - from;
+                }
+
+                @Override
+                public int read() {
+                    return pos < to ? data[pos++] & 0xff : -1;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    if (len == 0) {
+                        return 0;
+                    }
+                    if (pos >= to) {
+                        return -1;
+                    }
+                    int n = Math.min(len, to - pos);
+                    System.arraycopy(data, pos, b, off, n);
+                    pos += n;
+                    return n;
+                }
+
+                @Override
+                public void close() {
+                    if (!closed) {
+                        closed = true;
+                        streams.remove(this);
+                        if (!defect.equals("leak-streams")) {
+                            backend.open.decrementAndGet();
+                        }
+                    }
+                }
+            };
+            streams.add(stream);
+            return stream;
+        }
+
+        @Override
+        public long size(StoreLocation location) {
+            Loc loc = mine(location);
+            byte[] data = backend.images.get(loc.id);
+            if (data == null) {
+                throw new NotFoundException("image " + loc + " not found");
+            }
+            return data.length;
+        }
+
+        @Override
+        public void delete(StoreLocation location) {
+            if (enforce() && !caps.has(Capability.WRITE_ACCESS)) {
+                throw new StoreDeleteNotSupportedException("memory store " + storeId + " is read-only");
+            }
+            Loc loc = mine(location);
+            if (backend.images.remove(loc.id) == null) {
+                throw new NotFoundException("image " + loc + " not found");
+            }
+        }
+
+        @Override
+        public void close() {
+            for (ImageStream s : List.copyOf(streams)) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "MemoryStore[" + storeId + (defect.equals("show-secret") ? ", password=" + password : "") + "]";
+        }
+    }
+
+    /** The fixture over a backend. */
+    static final class MemoryFixture implements StoreDriverTestKit.Fixture {
+        final String name;
+        final Backend backend;
+        final boolean seeds;
+
+        MemoryFixture(String name, boolean seeds) {
+            this.name = name;
+            this.backend = BACKENDS.computeIfAbsent(name, k -> new Backend());
+            this.seeds = seeds;
+        }
+
+        @Override
+        public List<String> leftovers() {
+            return new ArrayList<>(backend.partials.keySet());
+        }
+
+        @Override
+        public int openResources() {
+            return backend.open.get();
+        }
+
+        @Override
+        public java.util.Optional<String> seedImage(String imageId, byte[] data) {
+            if (!seeds) {
+                return java.util.Optional.empty();
+            }
+            backend.images.put(imageId, data.clone());
+            return java.util.Optional.of(new Loc(name, imageId).uri());
+        }
+
+        @Override
+        public java.util.Optional<String> missingLocation() {
+            return seeds ? java.util.Optional.of(new Loc(name, "no-such-image").uri()) : java.util.Optional.empty();
+        }
+
+        @Override
+        public void close() {
+            BACKENDS.remove(name);
+        }
+    }
+}

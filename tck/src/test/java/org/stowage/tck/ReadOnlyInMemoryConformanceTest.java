@@ -1,0 +1,14 @@
+package org.stowage.tck;
+
+/** The kit passes on a correct read-only driver (READ_ACCESS | DRIVER_REUSABLE) whose fixture seeds images. */
+class ReadOnlyInMemoryConformanceTest extends MemoryKit {
+    @Override
+    protected int mask() {
+        return 0x41;
+    }
+
+    @Override
+    protected boolean fixtureSeeds() {
+        return true;
+    }
+}
