@@ -1,0 +1,210 @@
+package org.stowage.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.stowage.core.HostOptions;
+import org.stowage.core.StoreHandle;
+import org.stowage.core.Stowage;
+import org.stowage.core.plugins.DriverRegistry;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.OptionSpec;
+import org.stowage.spi.Setting;
+import org.stowage.spi.StoreDriverFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code stowage config check|sample}. */
+@Command(name = "config", description = "Check the configuration or print a sample generated from the drivers' options.",
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Sample.class})
+final class ConfigCommand {
+    @ParentCommand
+    StowageCommand root;
+
+    /** {@code stowage config check}. */
+    @Command(name = "check", description = "Load the configuration and every store; print the resolved stores with "
+            + "their settings (secrets masked) and any warnings. Exits 78 if a store is unavailable.")
+    static final class Check implements Callable<Integer> {
+        @ParentCommand
+        ConfigCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            try (Stowage s = parent.root.open()) {
+                PrintWriter out = spec.commandLine().getOut();
+                List<Object> stores = new ArrayList<>();
+                boolean failed = false;
+                for (StoreHandle h : s.allStores()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", h.id());
+                    m.put("type", h.type());
+                    m.put("default", h.isDefault());
+                    m.put("reserved", h.isReserved());
+                    m.put("source", h.source());
+                    m.put("available", h.isAvailable());
+                    h.failure().ifPresent(f -> m.put("failure", f));
+                    h.writeDisabledReason().ifPresent(r -> m.put("write_disabled", r));
+                    m.put("settings", settings(s, h));
+                    failed |= !h.isAvailable();
+                    stores.add(m);
+                }
+                if (json) {
+                    Map<String, Object> doc = new LinkedHashMap<>();
+                    doc.put("source", s.config().source());
+                    doc.put("multi_store", s.config().multiStore());
+                    doc.put("default_store", s.config().defaultStore());
+                    doc.put("stores", stores);
+                    doc.put("warnings", s.warnings());
+                    out.println(Json.render(doc));
+                } else {
+                    out.println("configuration: " + s.config().source() + " ("
+                            + (s.config().multiStore() ? "multi-store" : "legacy single-store") + ", default store "
+                            + s.config().defaultStore() + ")");
+                    for (Object o : stores) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) o;
+                        out.println("[" + m.get("id") + "] type " + m.get("type") + (Boolean.TRUE.equals(m.get("default")) ? ", default" : "")
+                                + (Boolean.TRUE.equals(m.get("reserved")) ? ", reserved" : "") + ", from " + m.get("source"));
+                        if (m.containsKey("failure")) {
+                            out.println("  UNAVAILABLE: " + m.get("failure"));
+                        } else if (m.containsKey("write_disabled")) {
+                            out.println("  write disabled: " + m.get("write_disabled"));
+                        }
+                        @SuppressWarnings("unchecked")
+                        Map<String, String> st = (Map<String, String>) m.get("settings");
+                        st.forEach((k, v) -> out.println("  " + k + " = " + v));
+                    }
+                    for (String w : s.warnings()) {
+                        out.println("warning: " + w);
+                    }
+                }
+                out.flush();
+                if (failed) {
+                    throw new BadStoreConfigurationException("some stores are unavailable (see above)");
+                }
+            }
+            return 0;
+        }
+
+        private static Map<String, String> settings(Stowage s, StoreHandle h) {
+            Map<String, String> out = new LinkedHashMap<>();
+            StoreDriverFactory f = s.drivers().find(h.type()).map(DriverRegistry.Entry::factory).orElse(null);
+            Map<String, OptionSpec> specs = new LinkedHashMap<>();
+            if (f != null) {
+                f.options().forEach(o -> specs.put(o.name(), o));
+            }
+            HostOptions.ALL.forEach(o -> specs.put(o.name(), o));
+            for (Setting st : s.config().storeSection(h.id()).values()) {
+                OptionSpec spec = specs.get(st.name());
+                if (spec == null) {
+                    boolean alias = specs.values().stream().anyMatch(o -> o.deprecatedNames().contains(st.name()));
+                    if (!alias) {
+                        continue;
+                    }
+                }
+                boolean secret = spec != null && spec.secret();
+                out.put(st.name(), (secret ? "****" : String.join(" | ", st.values())) + "  (" + st.origin() + ")");
+            }
+            return out;
+        }
+    }
+
+    /** {@code stowage config sample}. */
+    @Command(name = "sample", description = "Print a sample configuration in glance-api.conf form, generated from the "
+            + "options the installed drivers declare.")
+    static final class Sample implements Callable<Integer> {
+        @ParentCommand
+        ConfigCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--type", paramLabel = "TYPE", description = "Only this driver type.")
+        String type;
+
+        @Override
+        public Integer call() {
+            Path plugins = parent.root.pluginsDir;
+            String home = System.getProperty("stowage.home");
+            if (plugins == null && home != null) {
+                plugins = Path.of(home, "plugins");
+            }
+            try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), Stowage.version().replace("-SNAPSHOT", ""))) {
+                Map<String, DriverRegistry.Entry> all = reg.all();
+                if (type != null && !all.containsKey(type)) {
+                    throw new BadStoreConfigurationException("no driver for type '" + type + "': available types are "
+                            + String.join(", ", all.keySet()));
+                }
+                PrintWriter out = spec.commandLine().getOut();
+                out.print(sample(all, type));
+                out.flush();
+            }
+            return 0;
+        }
+
+        static String sample(Map<String, DriverRegistry.Entry> all, String only) {
+            StringBuilder sb = new StringBuilder();
+            List<String> types = new ArrayList<>();
+            all.keySet().stream().filter(t -> only == null || t.equals(only)).forEach(types::add);
+            sb.append("# Sample Stowage configuration (glance-api.conf form), generated from the drivers' declared options.\n");
+            sb.append("[DEFAULT]\n# One store per id:type entry, in this order.\n");
+            sb.append("enabled_backends = ");
+            List<String> eb = new ArrayList<>();
+            for (String t : types) {
+                eb.add("my_" + t + ":" + t);
+            }
+            sb.append(String.join(", ", eb)).append("\n\n[glance_store]\n");
+            sb.append("default_backend = ").append(types.isEmpty() ? "" : "my_" + types.get(0)).append("\n");
+            for (String t : types) {
+                sb.append("\n[my_").append(t).append("]\n");
+                List<OptionSpec> opts = new ArrayList<>(all.get(t).factory().options());
+                opts.addAll(HostOptions.ALL);
+                for (OptionSpec o : opts) {
+                    sb.append("\n");
+                    for (String line : wrap(o.help(), 76)) {
+                        sb.append("# ").append(line).append("\n");
+                    }
+                    sb.append("# (").append(o.type().name().toLowerCase(java.util.Locale.ROOT));
+                    if (o.min() != null) {
+                        sb.append(", minimum ").append(o.min());
+                    }
+                    if (o.secret()) {
+                        sb.append(", secret");
+                    }
+                    sb.append(")\n");
+                    sb.append("#").append(o.name()).append(" = ")
+                            .append(o.defaultValue() == null || o.secret() ? "<None>" : o.defaultValue()).append("\n");
+                }
+            }
+            return sb.toString();
+        }
+
+        private static List<String> wrap(String text, int width) {
+            List<String> lines = new ArrayList<>();
+            StringBuilder cur = new StringBuilder();
+            for (String word : text.split("\\s+")) {
+                if (cur.length() > 0 && cur.length() + word.length() + 1 > width) {
+                    lines.add(cur.toString());
+                    cur.setLength(0);
+                }
+                if (cur.length() > 0) {
+                    cur.append(' ');
+                }
+                cur.append(word);
+            }
+            if (cur.length() > 0) {
+                lines.add(cur.toString());
+            }
+            return lines;
+        }
+    }
+}

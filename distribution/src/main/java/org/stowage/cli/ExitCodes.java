@@ -1,0 +1,53 @@
+package org.stowage.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.stowage.spi.ErrorKind;
+
+/** The process exit code of each failure kind (documented in the README; a test keeps them in step). */
+public final class ExitCodes {
+    /** Success. */
+    public static final int OK = 0;
+    /** An unexpected internal error. */
+    public static final int INTERNAL = 1;
+    /** Bad command-line usage. */
+    public static final int USAGE = 2;
+    /** A local file (input or output) could not be read or written (sysexits EX_IOERR). */
+    public static final int IO_ERROR = 74;
+
+    private static final Map<ErrorKind, Integer> CODES = new LinkedHashMap<>();
+
+    static {
+        CODES.put(ErrorKind.NOT_FOUND, 3);
+        CODES.put(ErrorKind.DUPLICATE, 4);
+        CODES.put(ErrorKind.STORAGE_FULL, 5);
+        CODES.put(ErrorKind.STORAGE_WRITE_DENIED, 6);
+        CODES.put(ErrorKind.STORE_ADD_DISABLED, 7);
+        CODES.put(ErrorKind.STORE_DELETE_NOT_SUPPORTED, 8);
+        CODES.put(ErrorKind.STORE_GET_NOT_SUPPORTED, 9);
+        CODES.put(ErrorKind.STORE_RANDOM_GET_NOT_SUPPORTED, 10);
+        CODES.put(ErrorKind.BAD_STORE_URI, 11);
+        CODES.put(ErrorKind.UNKNOWN_SCHEME, 12);
+        CODES.put(ErrorKind.BACKEND, 13);
+        CODES.put(ErrorKind.REMOTE_SERVICE_UNAVAILABLE, 14);
+        CODES.put(ErrorKind.SIZE_MISMATCH, 15);
+        CODES.put(ErrorKind.UNKNOWN_HASHING_ALGO, 16);
+        CODES.put(ErrorKind.MAX_REDIRECTS_EXCEEDED, 17);
+        CODES.put(ErrorKind.FORBIDDEN, 18);
+        CODES.put(ErrorKind.TIMEOUT, 19);
+        CODES.put(ErrorKind.BAD_STORE_CONFIGURATION, 78);
+    }
+
+    private ExitCodes() {
+    }
+
+    /** The exit code for a failure kind. */
+    public static int of(ErrorKind kind) {
+        return CODES.getOrDefault(kind, INTERNAL);
+    }
+
+    /** Every kind and its code, in documentation order. */
+    public static Map<ErrorKind, Integer> all() {
+        return java.util.Collections.unmodifiableMap(CODES);
+    }
+}

@@ -1,0 +1,352 @@
+package org.stowage.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.stowage.core.StoreHandle;
+import org.stowage.core.Stowage;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.ImageStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** The {@code stowage} command and its global options. */
+@Command(name = "stowage", mixinStandardHelpOptions = true, versionProvider = StowageCommand.Version.class,
+        description = "Glance-compatible image stores: add, read, size and delete images in the configured stores.",
+        subcommands = {StowageCommand.Stores.class, StowageCommand.Add.class, StowageCommand.Get.class,
+                StowageCommand.Size.class, StowageCommand.Delete.class, ConfigCommand.class,
+                StowageCommand.Drivers.class})
+public final class StowageCommand {
+    @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Configuration: glance-api.conf (oslo INI) or HOCON. Default: $STOWAGE_CONFIG, "
+                    + "else conf/stowage.conf of the installation.")
+    Path config;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Driver plugins directory "
+            + "(default: [stowage] plugins_dir, else plugins/ of the installation).")
+    Path pluginsDir;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log what is done (info level, on stderr).")
+    boolean verbose;
+
+    @Option(names = "--debug", description = "Debug logging and stack traces.")
+    boolean debug;
+
+    @Option(names = {"-q", "--quiet"}, description = "Only errors on stderr; no progress bar.")
+    boolean quiet;
+
+    @Option(names = "--no-progress", description = "Never draw a progress bar.")
+    boolean noProgress;
+
+    /** Builds the core from the options. */
+    Stowage open() {
+        Path file = config;
+        String home = System.getProperty("stowage.home");
+        if (file == null && System.getenv("STOWAGE_CONFIG") != null) {
+            file = Path.of(System.getenv("STOWAGE_CONFIG"));
+        }
+        if (file == null && home != null) {
+            file = Path.of(home, "conf", "stowage.conf");
+        }
+        if (file == null) {
+            throw new BadStoreConfigurationException("no configuration: pass --config FILE or set STOWAGE_CONFIG");
+        }
+        Stowage.Builder b = Stowage.builder().configFile(file);
+        if (pluginsDir != null) {
+            b.pluginsDir(pluginsDir);
+        } else if (home != null && !hasPluginsDirSetting(file)) {
+            b.pluginsDir(Path.of(home, "plugins"));
+        }
+        return b.build();
+    }
+
+    private static boolean hasPluginsDirSetting(Path file) {
+        try {
+            String t = Files.readString(file);
+            return t.contains("plugins_dir");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    boolean progress() {
+        return Progress.wanted(quiet || noProgress);
+    }
+
+    /** {@code --version}. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"stowage " + Stowage.version()};
+        }
+    }
+
+    /** {@code stowage stores}. */
+    @Command(name = "stores", description = "List the enabled stores: id, type, default, read-only, description, "
+            + "and why a store refuses writes.")
+    static final class Stores implements Callable<Integer> {
+        @ParentCommand
+        StowageCommand root;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--detail", description = "Add type, weight, driver source, capabilities and properties.")
+        boolean detail;
+        @Option(names = "--all", description = "Include Glance's reserved stores (os_glance_*).")
+        boolean all;
+        @Option(names = "--json", description = "Print JSON (one array) instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            try (Stowage s = root.open()) {
+                PrintWriter out = spec.commandLine().getOut();
+                List<StoreHandle> stores = all ? s.allStores() : s.stores();
+                if (json) {
+                    List<Object> list = new ArrayList<>();
+                    for (StoreHandle h : stores) {
+                        list.add(describe(h, detail));
+                    }
+                    out.println(Json.render(list));
+                } else {
+                    out.println(table(stores, detail));
+                }
+                out.flush();
+            }
+            return 0;
+        }
+
+        static Map<String, Object> describe(StoreHandle h, boolean detail) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", h.id());
+            m.put("type", h.type());
+            m.put("default", h.isDefault());
+            m.put("read_only", h.isReadOnly());
+            if (h.description() != null) {
+                m.put("description", h.description());
+            }
+            h.writeDisabledReason().filter(r -> !h.isReadOnly()).ifPresent(r -> m.put("disabled_reason", r));
+            if (detail) {
+                m.put("weight", h.weight());
+                m.put("source", h.source());
+                m.put("available", h.isAvailable());
+                List<String> caps = new ArrayList<>();
+                h.capabilities().list().forEach(c -> caps.add(c.name().toLowerCase(java.util.Locale.ROOT)));
+                m.put("capabilities", caps);
+                Map<String, Object> props = new LinkedHashMap<>();
+                h.properties().forEach((k, v) -> props.put(k, v instanceof Number || v instanceof Boolean ? v : String.valueOf(v)));
+                m.put("properties", props);
+            }
+            return m;
+        }
+
+        static String table(List<StoreHandle> stores, boolean detail) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(detail ? new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "WEIGHT", "DESCRIPTION", "STATUS", "PROPERTIES"}
+                    : new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "DESCRIPTION", "STATUS"});
+            for (StoreHandle h : stores) {
+                String status = h.isReadOnly() ? "ok" : h.writeDisabledReason().map(r -> "write disabled: " + r).orElse("ok");
+                String desc = h.description() == null ? "-" : h.description();
+                if (detail) {
+                    rows.add(new String[] {h.id(), h.type(), h.isDefault() ? "yes" : "", h.isReadOnly() ? "yes" : "",
+                            String.valueOf(h.weight()), desc, status, String.valueOf(h.properties())});
+                } else {
+                    rows.add(new String[] {h.id(), h.type(), h.isDefault() ? "yes" : "", h.isReadOnly() ? "yes" : "", desc, status});
+                }
+            }
+            int[] w = new int[rows.get(0).length];
+            for (String[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String[] r : rows) {
+                for (int i = 0; i < r.length; i++) {
+                    sb.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
+                }
+                sb.append('\n');
+            }
+            return sb.toString().stripTrailing();
+        }
+    }
+
+    /** {@code stowage add}. */
+    @Command(name = "add", description = "Store an image and print one JSON object: location, size, checksum (md5), "
+            + "multihash, hash_algo, metadata.")
+    static final class Add implements Callable<Integer> {
+        @ParentCommand
+        StowageCommand root;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--store", paramLabel = "ID", description = "Target store (default: the default store).")
+        String store;
+        @Option(names = "--image-id", paramLabel = "UUID", description = "Image id (default: a new UUID).")
+        String imageId;
+        @Option(names = "--size", paramLabel = "N", description = "Declared size in bytes; the data must match it "
+                + "(default: the file's size; unknown for stdin).")
+        Long size;
+        @Option(names = "--hash", paramLabel = "ALGO", description = "Multihash algorithm (default: [DEFAULT] hashing_algorithm, sha512).")
+        String hash;
+        @Option(names = "--owner", paramLabel = "PROJECT", description = "Owning project id, recorded by stores that keep it.")
+        String owner;
+        @Parameters(paramLabel = "FILE|-", description = "The image file, or - for stdin.")
+        String file;
+
+        @Override
+        public Integer call() throws IOException {
+            long declared;
+            InputStream in;
+            if ("-".equals(file)) {
+                in = System.in;
+                declared = size == null ? -1 : size;
+            } else {
+                Path p = Path.of(file);
+                if (!Files.isRegularFile(p)) {
+                    throw new java.nio.file.NoSuchFileException(file + " (expected a readable file or - for stdin)");
+                }
+                in = Files.newInputStream(p);
+                declared = size == null ? Files.size(p) : size;
+            }
+            try (Stowage s = root.open(); InputStream data = root.progress()
+                    ? Progress.wrap(in, "add", declared) : in) {
+                AddResult r = s.add(store, imageId, data, declared, hash, owner);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("location", r.location());
+                m.put("size", r.size());
+                m.put("checksum", r.checksum());
+                m.put("multihash", r.multihash());
+                m.put("hash_algo", r.hashAlgo());
+                m.put("metadata", r.metadata());
+                PrintWriter out = spec.commandLine().getOut();
+                out.println(Json.render(m));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code stowage get}. */
+    @Command(name = "get", description = "Read an image (or a range of it) to stdout or a file.")
+    static final class Get implements Callable<Integer> {
+        @ParentCommand
+        StowageCommand root;
+        @Option(names = "--store", paramLabel = "ID", description = "The store (default: the one that owns the location).")
+        String store;
+        @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "First byte to read.")
+        long offset;
+        @Option(names = "--length", paramLabel = "N", defaultValue = "-1", description = "Bytes to read (default: to the end).")
+        long length;
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: stdout). "
+                + "Written to a temporary name and renamed when complete.")
+        Path output;
+        @Parameters(paramLabel = "LOCATION")
+        String location;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Stowage s = root.open(); ImageStream img = s.get(location, store, offset, length)) {
+                InputStream in = root.progress() ? Progress.wrap(img, "get", img.length()) : img;
+                if (output == null) {
+                    OutputStream out = new FileOutputStream(FileDescriptor.out);
+                    copy(in, out, img.length());
+                    out.flush();
+                } else {
+                    Path abs = output.toAbsolutePath();
+                    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".stowage-partial");
+                    try (OutputStream out = Files.newOutputStream(tmp)) {
+                        copy(in, out, img.length());
+                    } catch (IOException | RuntimeException e) {
+                        Files.deleteIfExists(tmp);
+                        throw e;
+                    }
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            return 0;
+        }
+
+        private static void copy(InputStream in, OutputStream out, long expected) throws IOException {
+            long n = in.transferTo(out);
+            if (expected >= 0 && n != expected) {
+                throw new org.stowage.spi.BackendException("read " + n + " bytes, expected " + expected
+                        + ": the image was cut short");
+            }
+        }
+    }
+
+    /** {@code stowage size}. */
+    @Command(name = "size", description = "Print the size of an image in bytes.")
+    static final class Size implements Callable<Integer> {
+        @ParentCommand
+        StowageCommand root;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--store", paramLabel = "ID", description = "The store (default: the one that owns the location).")
+        String store;
+        @Parameters(paramLabel = "LOCATION")
+        String location;
+
+        @Override
+        public Integer call() {
+            try (Stowage s = root.open()) {
+                spec.commandLine().getOut().println(s.size(location, store));
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
+    }
+
+    /** {@code stowage delete}. */
+    @Command(name = "delete", description = "Delete an image.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        StowageCommand root;
+        @Option(names = "--store", paramLabel = "ID", description = "The store (default: the one that owns the location).")
+        String store;
+        @Parameters(paramLabel = "LOCATION")
+        String location;
+
+        @Override
+        public Integer call() {
+            try (Stowage s = root.open()) {
+                s.delete(location, store);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code stowage drivers}. */
+    @Command(name = "drivers", description = "List the installed driver types and where each was found.")
+    static final class Drivers implements Callable<Integer> {
+        @ParentCommand
+        StowageCommand root;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (Stowage s = root.open()) {
+                PrintWriter out = spec.commandLine().getOut();
+                s.drivers().all().forEach((type, e) -> out.println(type + "\t" + e.factory().description() + "\t" + e.source()));
+                out.flush();
+            }
+            return 0;
+        }
+    }
+}
