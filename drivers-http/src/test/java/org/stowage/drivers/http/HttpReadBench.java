@@ -1,0 +1,87 @@
+package org.stowage.drivers.http;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import org.stowage.spi.ImageStream;
+
+/**
+ * Full read of one URL, timed in-process (bench/http.sh). Mirrors bench/http_glance.py:
+ * prints "NAME bytes=N seconds=S mibps=M cpu=C [sha256=HEX]".
+ *
+ * <p>usage: HttpReadBench URL [driver|urlconnection|httpclient] [--hash] [--buf BYTES]
+ * The timed region is get() plus reading every byte into a 4 MiB array (no hashing);
+ * with --hash a second, untimed read through the same client computes sha256.
+ */
+public final class HttpReadBench {
+    private HttpReadBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        String client = args.length > 1 && !args[1].startsWith("--") ? args[1] : "driver";
+        boolean hash = java.util.Arrays.asList(args).contains("--hash");
+        int bufSize = 4 << 20;
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--buf")) {
+                bufSize = Integer.parseInt(args[i + 1]);
+            }
+        }
+        byte[] buf = new byte[bufSize];
+        HttpStoreDriver store = TestContext.store(Map.of("https_insecure", "true"));
+        var threads = ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        long n = 0;
+        try (InputStream in = open(client, store, url)) {
+            int k;
+            while ((k = in.read(buf, 0, buf.length)) >= 0) {
+                n += k;
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        double cpu = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
+        StringBuilder line = new StringBuilder(String.format("java-%s bytes=%d seconds=%.4f mibps=%.1f cpu=%.3f",
+                client, n, s, n / s / 1048576, cpu));
+        if (hash) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = open(client, store, url)) {
+                int k;
+                while ((k = in.read(buf, 0, buf.length)) >= 0) {
+                    md.update(buf, 0, k);
+                }
+            }
+            line.append(" sha256=").append(HexFormat.of().formatHex(md.digest()));
+        }
+        store.close();
+        System.out.println(line);
+    }
+
+    private static InputStream open(String client, HttpStoreDriver store, String url) throws Exception {
+        switch (client) {
+            case "driver": {
+                ImageStream in = store.get(store.parseLocation(url), 0, -1);
+                return in;
+            }
+            case "urlconnection": {
+                HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+                return c.getInputStream();
+            }
+            case "httpclient": {
+                HttpClient hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                return hc.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofInputStream()).body();
+            }
+            default:
+                throw new IllegalArgumentException("unknown client " + client);
+        }
+    }
+}

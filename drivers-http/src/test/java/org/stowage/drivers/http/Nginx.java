@@ -1,0 +1,267 @@
+package org.stowage.drivers.http;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * A real nginx (Debian's package) on 127.0.0.1, configured in a temp dir and started once per
+ * test run: plain http, https with a test CA made by openssl at setup, a forward proxy for http
+ * URLs, redirect chains, Range and no-Range locations, a chunked location, error statuses and a
+ * basic-auth location. Use with {@code @ExtendWith(Nginx.Extension.class)} and a {@code Nginx}
+ * parameter. If nginx is missing the tests fail and say to run {@code .ci/setup-nginx.sh}.
+ */
+public final class Nginx implements AutoCloseable {
+    /** The image served at /img.bin (and under /auth/, /chunked/, /norange/). */
+    public static final byte[] IMAGE = randomBytes(3 * 1024 * 1024 + 17, 42);
+    public static final String AUTH_USER = "glance";
+    public static final String AUTH_PASSWORD = "s3cr3t-Pa55";
+
+    public final Path dir;
+    public final int plainPort;
+    public final int tlsPort;
+    public final int proxyPort;
+    public final Path caFile;
+    private final Process process;
+
+    private Nginx(Path dir, int plainPort, int tlsPort, int proxyPort, Path caFile, Process process) {
+        this.dir = dir;
+        this.plainPort = plainPort;
+        this.tlsPort = tlsPort;
+        this.proxyPort = proxyPort;
+        this.caFile = caFile;
+        this.process = process;
+    }
+
+    public String http(String path) {
+        return "http://127.0.0.1:" + plainPort + path;
+    }
+
+    public String https(String path) {
+        return "https://127.0.0.1:" + tlsPort + path;
+    }
+
+    static Path findNginx() {
+        for (String p : List.of("/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", "/usr/local/bin/nginx")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        return null;
+    }
+
+    static Nginx start() throws Exception {
+        Path nginx = findNginx();
+        if (nginx == null) {
+            throw new AssertionError("nginx is not installed, and the http driver tests need a real nginx on loopback:"
+                    + " run `bash .ci/setup-nginx.sh` (apt-get install -y nginx) and re-run the tests");
+        }
+        Path dir = Files.createTempDirectory("stowage-nginx-");
+        Path www = Files.createDirectories(dir.resolve("www"));
+        Files.createDirectories(dir.resolve("logs"));
+        Files.createDirectories(dir.resolve("tmp"));
+        Path tls = Files.createDirectories(dir.resolve("tls"));
+        Files.write(www.resolve("img.bin"), IMAGE);
+        Files.writeString(www.resolve("small.txt"), "hello, image\n");
+        Files.write(www.resolve("empty.bin"), new byte[0]);
+        // workers run as nobody when started by root: let them read the tree
+        for (Path p : List.of(dir, www, dir.resolve("logs"), dir.resolve("tmp"))) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        for (String f : List.of("img.bin", "small.txt", "empty.bin")) {
+            Files.setPosixFilePermissions(www.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        makeCertificates(tls);
+        Files.writeString(dir.resolve("htpasswd"), AUTH_USER + ":{PLAIN}" + AUTH_PASSWORD + "\n");
+        Files.setPosixFilePermissions(dir.resolve("htpasswd"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        int plain = freePort();
+        int tlsPort = freePort();
+        int proxy = freePort();
+        String d = dir.toString();
+        String common = String.join("\n",
+                "root " + d + "/www;",
+                "location = /chain/1 { return 301 $scheme://127.0.0.1:$server_port/chain/2; }",
+                "location = /chain/2 { absolute_redirect off; return 302 3; }",
+                "location = /chain/3 { absolute_redirect off; return 307 /chain/sub/../4; }",
+                "location = /chain/4 { return 308 /img.bin; }",
+                "location = /five/1 { return 302 /five/2; }",
+                "location = /five/2 { return 302 /five/3; }",
+                "location = /five/3 { return 302 /five/4; }",
+                "location = /five/4 { return 302 /five/5; }",
+                "location = /five/5 { return 302 /img.bin; }",
+                "location = /loop { return 302 /loop; }",
+                "location = /r/301 { return 301 /img.bin; }",
+                "location = /r/302 { return 302 /img.bin; }",
+                "location = /r/303 { return 303 /img.bin; }",
+                "location = /r/307 { return 307 /img.bin; }",
+                "location = /r/308 { return 308 /img.bin; }",
+                "location = /r/relative/deep { absolute_redirect off; return 302 ../../img.bin?x=1#frag; }",
+                "location = /r/missing { return 302 /nope.img; }",
+                "location = /r/tohttp { return 302 http://127.0.0.1:" + plain + "/img.bin; }",
+                "location = /r/ftp { return 302 ftp://127.0.0.1/img.bin; }",
+                "location = /r/badcreds { return 302 http://user@127.0.0.1:" + plain + "/img.bin; }",
+                "location = /status/500 { return 500 'internal trouble'; }",
+                "location = /status/503 { return 503; }",
+                "location = /status/403 { return 403; }",
+                "location = /status/304 { return 304; }",
+                "location /auth/ { auth_basic images; auth_basic_user_file " + d + "/htpasswd; alias " + d + "/www/; }",
+                "location /chunked/ { alias " + d + "/www/; sub_filter_types *;"
+                        + " sub_filter 'stowage-never-matches-0123456789' ''; }",
+                "location /norange/ { alias " + d + "/www/; max_ranges 0; }",
+                "");
+        Files.writeString(dir.resolve("common.conf"), common);
+        String conf = String.join("\n",
+                "worker_processes 1;",
+                "daemon off;",
+                "pid " + d + "/nginx.pid;",
+                "error_log " + d + "/logs/error.log warn;",
+                "events { worker_connections 256; }",
+                "http {",
+                "  access_log " + d + "/logs/access.log;",
+                "  sendfile on;",
+                "  default_type application/octet-stream;",
+                "  client_body_temp_path " + d + "/tmp/body;",
+                "  proxy_temp_path " + d + "/tmp/proxy;",
+                "  fastcgi_temp_path " + d + "/tmp/fastcgi;",
+                "  uwsgi_temp_path " + d + "/tmp/uwsgi;",
+                "  scgi_temp_path " + d + "/tmp/scgi;",
+                "  server { listen 127.0.0.1:" + plain + "; include " + d + "/common.conf; }",
+                "  server { listen 127.0.0.1:" + tlsPort + " ssl; ssl_certificate " + tls + "/server.crt;"
+                        + " ssl_certificate_key " + tls + "/server.key; include " + d + "/common.conf; }",
+                "  server { listen 127.0.0.1:" + proxy + "; access_log " + d + "/logs/proxy.log;",
+                "           location / { proxy_pass http://127.0.0.1:" + plain + "; } }",
+                "}",
+                "");
+        Files.writeString(dir.resolve("nginx.conf"), conf);
+        Process p = new ProcessBuilder(nginx.toString(), "-p", d + "/", "-c", d + "/nginx.conf", "-e", d + "/logs/error.log")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+        Nginx n = new Nginx(dir, plain, tlsPort, proxy, tls.resolve("ca.crt"), p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        for (int port : new int[] {plain, tlsPort, proxy}) {
+            while (!accepts(port)) {
+                if (!p.isAlive()) {
+                    String log = Files.readString(dir.resolve("logs/stdout.log")) + Files.readString(dir.resolve("logs/error.log"));
+                    throw new AssertionError("nginx exited with " + p.exitValue() + " at start-up: " + log);
+                }
+                if (System.nanoTime() > deadline) {
+                    n.close();
+                    throw new AssertionError("nginx did not listen on 127.0.0.1:" + port + " within 15 s");
+                }
+                Thread.sleep(20);
+            }
+        }
+        return n;
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void makeCertificates(Path tls) throws Exception {
+        Files.writeString(tls.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                + "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+        run(tls, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "ca.key", "-out", "ca.crt", "-days", "3", "-subj", "/CN=Stowage Test CA",
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        run(tls, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+        run(tls, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", "server.crt", "-days", "3", "-extfile", "server.ext");
+    }
+
+    private static void run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("test setup command failed: " + String.join(" ", cmd) + "\n" + out);
+        }
+    }
+
+    static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Lines of the access log of the plain and TLS servers. */
+    public List<String> accessLog() throws IOException {
+        Path p = dir.resolve("logs/access.log");
+        return Files.exists(p) ? Files.readAllLines(p) : new ArrayList<>();
+    }
+
+    /** Lines of the proxy server's access log. */
+    public List<String> proxyLog() throws IOException {
+        Path p = dir.resolve("logs/proxy.log");
+        return Files.exists(p) ? Files.readAllLines(p) : new ArrayList<>();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts nginx once per run (closed when the run ends) and injects it as a parameter. */
+    public static final class Extension implements BeforeAllCallback, ParameterResolver {
+        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Nginx.class);
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            get(context);
+        }
+
+        private static Nginx get(ExtensionContext context) {
+            return context.getRoot().getStore(NS).getOrComputeIfAbsent("nginx", k -> {
+                try {
+                    return start();
+                } catch (AssertionError e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new AssertionError("could not start nginx for the http driver tests: " + e, e);
+                }
+            }, Nginx.class);
+        }
+
+        @Override
+        public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
+            return pc.getParameter().getType() == Nginx.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
+            return get(ec);
+        }
+    }
+}
