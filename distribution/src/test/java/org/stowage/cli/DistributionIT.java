@@ -1,0 +1,207 @@
+package org.stowage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Whole-process tests of the unpacked distribution (distribution/target/stowage), run by
+ * failsafe after the assembly: bin/stowage exactly as an operator runs it.
+ */
+class DistributionIT {
+    static Path dist;
+    static Path home;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void copyDistribution(@TempDir Path tmp) throws IOException {
+        Path built = Path.of(System.getProperty("stowage.dist", "target/stowage"));
+        assertThat(built.resolve("bin/stowage")).isExecutable();
+        home = tmp.resolve("stowage");
+        try (Stream<Path> s = Files.walk(built)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = home.resolve(built.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else if (!p.getFileName().toString().endsWith(".jsa")) {
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        dist = home;
+    }
+
+    @AfterAll
+    static void noHelperProcessLeft() {
+        assertThat(ProcessHandle.current().children().count()).isZero();
+    }
+
+    static Result run(Path stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(dist.resolve("bin/stowage").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("STOWAGE_CONFIG");
+        pb.environment().put("STOWAGE_NO_CDS", "1");
+        if (stdin != null) {
+            pb.redirectInput(stdin.toFile());
+        }
+        Path out = Files.createTempFile("out", ".bin");
+        Path err = Files.createTempFile("err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        int code = p.waitFor();
+        Result r = new Result(code, Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    static String tool(String name, Path file) throws Exception {
+        Process p = new ProcessBuilder(name, file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        return out.split("\\s+")[0];
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(String text) {
+        return (Map<String, Object>) com.typesafe.config.ConfigFactory.parseString(text).root().unwrapped();
+    }
+
+    @Test
+    void roundTripThroughTheEmbeddedDefault(@TempDir Path tmp) throws Exception {
+        Path img = tmp.resolve("image.bin");
+        byte[] data = new byte[3 * 1024 * 1024 + 12345];
+        new Random(42).nextBytes(data);
+        Files.write(img, data);
+
+        Result add = run(null, "add", img.toString());
+        assertThat(add.code()).as(add.err()).isZero();
+        Map<String, Object> r = json(add.out());
+        String location = (String) r.get("location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        assertThat(location).isEqualTo("file://" + home.resolve("data/fast").toRealPath() + "/" + id);
+        assertThat(r.get("checksum")).isEqualTo(tool("md5sum", img));
+        assertThat(r.get("multihash")).isEqualTo(tool("sha512sum", img));
+        assertThat(r.get("hash_algo")).isEqualTo("sha512");
+        assertThat(((Number) r.get("size")).longValue()).isEqualTo(data.length);
+        assertThat((Map<String, Object>) r.get("metadata")).containsEntry("store", "fast");
+
+        Result get = run(null, "get", location);
+        assertThat(get.code()).as(get.err()).isZero();
+        assertThat(get.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(data);
+
+        Path out = tmp.resolve("copy.bin");
+        assertThat(run(null, "get", location, "-o", out.toString()).code()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(data);
+
+        Result range = run(null, "get", location, "--offset", "1000", "--length", "10");
+        assertThat(range.out().getBytes(StandardCharsets.ISO_8859_1))
+                .isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 1010));
+
+        assertThat(run(null, "size", location).out().trim()).isEqualTo(String.valueOf(data.length));
+
+        Result dup = run(null, "add", "--image-id", id, img.toString());
+        assertThat(dup.code()).isEqualTo(4);
+        assertThat(dup.err()).startsWith("stowage: Duplicate: ").doesNotContain("Exception");
+
+        assertThat(run(null, "delete", location).code()).isZero();
+        Result gone = run(null, "get", location);
+        assertThat(gone.code()).isEqualTo(3);
+        assertThat(gone.err()).startsWith("stowage: NotFound: ");
+    }
+
+    @Test
+    void addFromStdinToAnotherStoreAndSizeMismatch(@TempDir Path tmp) throws Exception {
+        Path img = tmp.resolve("in.bin");
+        Files.write(img, "some bytes from stdin".getBytes());
+        Result add = run(img, "add", "--store", "slow", "--hash", "sha256", "-");
+        assertThat(add.code()).as(add.err()).isZero();
+        Map<String, Object> r = json(add.out());
+        assertThat((String) r.get("location")).contains("/data/slow/");
+        assertThat(r.get("multihash")).isEqualTo(tool("sha256sum", img));
+        Result tooShort = run(img, "add", "--size", "1000", "-");
+        assertThat(tooShort.code()).isEqualTo(15);
+        assertThat(tooShort.err()).contains("SizeMismatch").contains("1000");
+        try (Stream<Path> s = Files.list(home.resolve("data/fast"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("partial"));
+        }
+    }
+
+    @Test
+    void storesListsBothFileStoresWithTheDefault() throws Exception {
+        Result r = run(null, "stores");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fast").contains("slow").contains("yes");
+        Result j = run(null, "stores", "--json", "--detail");
+        assertThat(j.out()).contains("\"id\":\"fast\"").contains("\"default\":true").contains("\"data_dir\"");
+    }
+
+    static Stream<Object[]> badConfigs() {
+        return Stream.of(
+                new Object[] {"[DEFAULT]\nenabled_backends = a:file, b\n[glance_store]\ndefault_backend = a\n",
+                        "bad.conf:2", "enabled_backends"},
+                new Object[] {"[DEFAULT]\nenabled_backends = a:file\n", "bad.conf:2", "default_backend"},
+                new Object[] {"[DEFAULT]\nenabled_backends = a:nosuch\n[glance_store]\ndefault_backend = a\n",
+                        "bad.conf:2", "no driver for type 'nosuch'"},
+                new Object[] {"[DEFAULT]\nenabled_backends = a:file\n[glance_store]\ndefault_backend = a\n[a]\n"
+                        + "filesystem_store_chunk_size = big\n", "bad.conf:6", "filesystem_store_chunk_size = 'big'"},
+                new Object[] {"[DEFAULT]\nenabled_backends = os_glance_x:file\n[glance_store]\ndefault_backend = os_glance_x\n",
+                        "bad.conf:2", "os_glance_"});
+    }
+
+    @ParameterizedTest
+    @MethodSource("badConfigs")
+    void badConfigurationsFailAtStartupNamingFileLineOptionAndValue(String text, String where, String what,
+            @TempDir Path tmp) throws Exception {
+        Path conf = tmp.resolve("bad.conf");
+        Files.writeString(conf, text);
+        Result r = run(null, "--config", conf.toString(), "stores");
+        assertThat(r.code()).isEqualTo(78);
+        assertThat(r.err()).startsWith("stowage: BadStoreConfiguration: ").contains(where).contains(what);
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void removingAPluginGivesTheNoDriverError() throws Exception {
+        Path plugins = Files.createTempDirectory("plugins");
+        Result r = run(null, "--plugins-dir", plugins.toString(), "stores");
+        assertThat(r.code()).isEqualTo(78);
+        assertThat(r.err()).contains("no driver for type 'file'").contains(plugins.toString());
+        Files.delete(plugins);
+    }
+
+    @Test
+    void configSampleIsGeneratedFromDeclaredOptions() throws Exception {
+        Result r = run(null, "config", "sample");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("#filesystem_store_chunk_size = 65536").contains("[my_file]").contains("[my_http]");
+        Result check = run(null, "config", "check");
+        assertThat(check.code()).as(check.err()).isZero();
+        assertThat(check.out()).contains("[fast] type file, default").contains("stowage.conf:");
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        }
+    }
+}
