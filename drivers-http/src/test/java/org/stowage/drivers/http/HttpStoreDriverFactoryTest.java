@@ -1,0 +1,186 @@
+package org.stowage.drivers.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.Capability;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.ImageInput;
+import org.stowage.spi.OptionSpec;
+import org.stowage.spi.StoreAddDisabledException;
+import org.stowage.spi.StoreDeleteNotSupportedException;
+import org.stowage.spi.StoreException;
+
+class HttpStoreDriverFactoryTest {
+    private final HttpStoreDriverFactory factory = new HttpStoreDriverFactory();
+
+    @Test
+    void typeAndGlanceOptionNamesWithOurTlsDefault() {
+        assertThat(factory.type()).isEqualTo("http");
+        Map<String, OptionSpec> opts = factory.options().stream()
+                .collect(Collectors.toMap(OptionSpec::name, o -> o, (a, b) -> a, LinkedHashMap::new));
+        assertThat(opts).containsOnlyKeys("https_ca_certificates_file", "https_insecure", "http_proxy_information",
+                "http_connect_timeout", "http_read_timeout");
+        assertThat(opts.get("https_insecure").defaultValue()).isEqualTo("False");
+        assertThat(opts.get("https_ca_certificates_file").defaultValue()).isNull();
+        assertThat(opts.get("http_proxy_information").defaultValue()).isEmpty();
+    }
+
+    @Test
+    void readOnlyStoreWithRangeReads() {
+        try (HttpStoreDriver s = TestContext.store(Map.of())) {
+            assertThat(s.schemes()).containsExactlyInAnyOrder("http", "https");
+            assertThat(s.locationPrefixes()).containsExactly("http://", "https://");
+            assertThat(s.capabilities().has(Capability.READ_ACCESS, Capability.READ_OFFSET, Capability.READ_CHUNK,
+                    Capability.DRIVER_REUSABLE)).isTrue();
+            assertThat(s.capabilities().has(Capability.WRITE_ACCESS)).isFalse();
+            assertThat(s.properties()).isEmpty();
+        }
+    }
+
+    @Test
+    void addIsStoreAddDisabledAndDeleteIsStoreDeleteNotSupported() {
+        try (HttpStoreDriver s = TestContext.store(Map.of())) {
+            assertThatThrownBy(() -> s.add(new AddRequest("img-1", new EmptyInput(), null)))
+                    .isInstanceOf(StoreAddDisabledException.class)
+                    .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.STORE_ADD_DISABLED));
+            assertThatThrownBy(() -> s.delete(s.parseLocation("http://u:topsecret@h/x")))
+                    .isInstanceOf(StoreDeleteNotSupportedException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("topsecret"));
+        }
+    }
+
+    @Test
+    void parseLocationAppliesGlanceRules() {
+        try (HttpStoreDriver s = TestContext.store(Map.of())) {
+            assertThat(s.parseLocation("http://h/x").uri()).isEqualTo("http://h/x");
+            assertThatThrownBy(() -> s.parseLocation("http://user@h/x")).isInstanceOf(BadStoreUriException.class)
+                    .hasMessageContaining("Credentials are not well-formatted");
+            // a location from elsewhere (e.g. the core's generic one) is re-parsed
+            org.stowage.spi.StoreLocation foreign = new org.stowage.spi.StoreLocation() {
+                public String scheme() {
+                    return "http";
+                }
+
+                public String uri() {
+                    return "http://a:b:c@h/x";
+                }
+            };
+            assertThatThrownBy(() -> s.size(foreign)).isInstanceOf(BadStoreUriException.class);
+        }
+    }
+
+    @Test
+    void badSettingsAreBadStoreConfigurationNamingTheOption() {
+        for (Map<String, String> bad : java.util.List.of(
+                Map.of("http_proxy_information", "ftp:10.0.0.1:21"),
+                Map.of("http_proxy_information", "https:socks5://10.0.0.1:1080"),
+                Map.of("http_proxy_information", "http:10.0.0.1:abc"),
+                Map.of("http_proxy_information", "http:user:secretpw:x@10.0.0.1:3128"),
+                Map.of("https_ca_certificates_file", "/nonexistent/ca.pem"),
+                Map.of("https_insecure", "maybe"),
+                Map.of("http_read_timeout", "-1"))) {
+            String option = bad.keySet().iterator().next();
+            assertThatThrownBy(() -> TestContext.store(bad))
+                    .isInstanceOf(StoreException.class)
+                    .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_CONFIGURATION))
+                    .hasMessageContaining(option)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secretpw"));
+        }
+    }
+
+    @Test
+    void proxySettingsAcceptGlanceForms() {
+        TestContext.store(Map.of("http_proxy_information", "http:10.0.0.1:3128, https:http://u:p@10.0.0.1:1080")).close();
+        HttpStoreConfig cfg = HttpStoreConfig.from(new TestContext("p",
+                Map.of("http_proxy_information", "http:10.0.0.1:3128, https:http://u:p@[::1]:1080/")).settings());
+        assertThat(cfg.proxies.get("http").toString()).isEqualTo("10.0.0.1:3128");
+        assertThat(cfg.proxies.get("https").toString()).isEqualTo("[::1]:1080");
+        assertThat(cfg.proxies.get("https").authorization).isEqualTo("Basic dTpw");
+        assertThat(cfg.proxies.get("http").authorization).isNull();
+    }
+
+    /** docs/drivers/http.md must list exactly the factory's options, with the same types, defaults and secrecy. */
+    @Test
+    void optionsTableInTheDocsMatchesTheFactory() throws IOException {
+        Path doc = Path.of(System.getProperty("user.dir")).resolve("../docs/drivers/http.md").normalize();
+        assertThat(doc).exists();
+        Map<String, String[]> rows = new LinkedHashMap<>();
+        boolean inTable = false;
+        for (String line : Files.readAllLines(doc)) {
+            String t = line.trim();
+            if (t.startsWith("| option")) {
+                inTable = true;
+                continue;
+            }
+            if (inTable && t.startsWith("|---") || inTable && t.startsWith("| ---")) {
+                continue;
+            }
+            if (inTable && t.startsWith("|")) {
+                String[] cells = t.substring(1, t.length() - 1).split("\\|", -1);
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = cells[i].trim().replace("`", "");
+                }
+                rows.put(cells[0], cells);
+            } else if (inTable) {
+                break;
+            }
+        }
+        assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(
+                factory.options().stream().map(OptionSpec::name).collect(Collectors.toList()));
+        for (OptionSpec o : factory.options()) {
+            String[] r = rows.get(o.name());
+            assertThat(r[1]).as("type of " + o.name()).isEqualTo(o.type().name().toLowerCase(Locale.ROOT));
+            String def = o.defaultValue() == null ? "" : o.defaultValue();
+            assertThat(r[2].replace("(none)", "").replace("(empty)", "")).as("default of " + o.name()).isEqualTo(def);
+            assertThat(r[3]).as("secret of " + o.name()).isEqualTo(o.secret() ? "yes" : "no");
+            assertThat(r[4]).as("help of " + o.name()).isNotBlank();
+        }
+    }
+
+    private static final class EmptyInput implements ImageInput {
+        @Override
+        public ByteBuffer nextChunk() {
+            return null;
+        }
+
+        @Override
+        public long declaredSize() {
+            return 0;
+        }
+
+        @Override
+        public long bytesRead() {
+            return 0;
+        }
+
+        @Override
+        public String hashAlgo() {
+            return "sha512";
+        }
+
+        @Override
+        public Checksums checksums() {
+            return new Checksums("", "sha512", "", 0);
+        }
+
+        @Override
+        public InputStream asStream() {
+            return new ByteArrayInputStream(new byte[0]);
+        }
+    }
+}
