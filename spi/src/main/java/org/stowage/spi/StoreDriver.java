@@ -47,11 +47,34 @@ public interface StoreDriver extends AutoCloseable {
     }
 
     /**
-     * Whether a legacy location that names no store belongs to this store (cinder: the volume's
-     * type is this store's type). Used to upgrade legacy locations; the default says no.
+     * Whether a location that names no enabled store (a legacy {@code cinder://<volume>}, or one
+     * naming a store that was renamed or retired) belongs to this store (cinder: the volume's type
+     * is this store's type). Used to route and upgrade such locations; the default says no.
      */
     default boolean isLegacyLocationMine(StoreLocation location) {
         return false;
+    }
+
+    /**
+     * The batch form of {@link #isLegacyLocationMine}, for bulk upgrades: which of these
+     * locations belong to this store. Drivers backed by a remote service should override it to
+     * ask once (cinder: list volumes page by page) instead of once per location. The default
+     * asks one by one.
+     */
+    default Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
+        Map<StoreLocation, Boolean> out = new java.util.LinkedHashMap<>();
+        for (StoreLocation l : locations) {
+            out.put(l, isLegacyLocationMine(l));
+        }
+        return out;
+    }
+
+    /**
+     * Counters for reports, e.g. {@code remote_calls}: the number of calls made to a remote
+     * service since the store was created. The default has none.
+     */
+    default Map<String, Long> statistics() {
+        return Map.of();
     }
 
     /**
