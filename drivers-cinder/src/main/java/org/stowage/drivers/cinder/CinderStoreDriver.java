@@ -1,0 +1,767 @@
+package org.stowage.drivers.cinder;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.drivers.cinder.connector.ConnectorContext;
+import org.stowage.drivers.cinder.connector.VolumeConnector;
+import org.stowage.drivers.cinder.connector.VolumeConnectors;
+import org.stowage.drivers.cinder.connector.VolumeDevice;
+import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.drivers.cinder.internal.CinderClient.Attachment;
+import org.stowage.drivers.cinder.internal.CinderClient.Volume;
+import org.stowage.drivers.cinder.internal.CinderHttpException;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BackendException;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.Capabilities;
+import org.stowage.spi.ImageInput;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.NotFoundException;
+import org.stowage.spi.RemoteServiceUnavailableException;
+import org.stowage.spi.StorageFullException;
+import org.stowage.spi.StorageWriteDeniedException;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreLocation;
+import org.stowage.spi.StoreTimeoutException;
+import org.stowage.spi.StoreDriver;
+
+/**
+ * One cinder store: image-volumes of one volume type, in the service project of the store's
+ * own credentials. See docs/drivers/cinder.md for the flow and the differences from glance_store.
+ */
+public final class CinderStoreDriver implements StoreDriver {
+    /** One GiB. */
+    public static final long GIB = 1L << 30;
+    /** Metadata key of Stowage's crash-safety marker. */
+    public static final String STATUS_KEY = "stowage_status";
+    private static final Logger LOG = LoggerFactory.getLogger(CinderStoreDriver.class);
+    private static final long[] BACKOFF_MS = {500, 1000, 2000, 4000, 8000, 15000};
+    private static final long[] ATTACH_RETRY_MS = {2000, 4000, 8000, 10000};
+
+    private final CinderStoreConfig cfg;
+    private final CinderClient client;
+    private final VolumeConnectors connectors;
+    private final Map<String, Object> hostConnector;
+    private final List<String> rootHelper;
+    private final Object checkLock = new Object();
+    private volatile TypeCheck typeCheck;
+
+    private enum TypeState { OK, MISSING, UNKNOWN }
+
+    private record TypeCheck(TypeState state, String detail) {
+    }
+
+    /** Creates the store and checks its volume type (an unreachable Cinder is checked again on the first write). */
+    public CinderStoreDriver(CinderStoreConfig cfg, CinderClient client, VolumeConnectors connectors) {
+        this.cfg = cfg;
+        this.client = client;
+        this.connectors = connectors;
+        this.hostConnector = HostConnector.properties(cfg);
+        this.rootHelper = HostConnector.rootHelper(cfg);
+        this.typeCheck = checkVolumeType();
+        if (typeCheck.state() == TypeState.MISSING) {
+            LOG.warn("store '{}': add and delete disabled: {}", cfg.storeId(), typeCheck.detail());
+        } else if (typeCheck.state() == TypeState.UNKNOWN) {
+            LOG.warn("store '{}': volume type not checked yet, will check again on the first write: {}",
+                    cfg.storeId(), typeCheck.detail());
+        }
+    }
+
+    private TypeCheck checkVolumeType() {
+        Optional<String> type = cfg.volumeType();
+        if (type.isEmpty()) {
+            return new TypeCheck(TypeState.OK, "Cinder's default volume type");
+        }
+        try {
+            if (client.findVolumeType(type.get()).isPresent()) {
+                return new TypeCheck(TypeState.OK, "volume type '" + type.get() + "'");
+            }
+            return new TypeCheck(TypeState.MISSING, "volume type '" + type.get() + "' (cinder_volume_type, "
+                    + "store '" + cfg.storeId() + "') does not exist in " + client.describe()
+                    + "; create it or fix the option, then restart");
+        } catch (StoreException e) {
+            return new TypeCheck(TypeState.UNKNOWN, e.getMessage());
+        }
+    }
+
+    // ---- StoreDriver: identity
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of(CinderLocation.SCHEME);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.READ_RANDOM_WRITE;
+    }
+
+    @Override
+    public List<String> locationPrefixes() {
+        return List.of(cfg.multiStore() ? "cinder://" + cfg.storeId() : "cinder://");
+    }
+
+    @Override
+    public StoreLocation parseLocation(String uri) {
+        return CinderLocation.parse(uri);
+    }
+
+    @Override
+    public String formatLocation(StoreLocation location) {
+        CinderLocation l = cinder(location);
+        return (cfg.multiStore() ? l.inStore(cfg.storeId()) : l.inStore(null)).uri();
+    }
+
+    @Override
+    public Optional<String> writeDisabledReason() {
+        TypeCheck t = typeCheck;
+        if (t.state() == TypeState.UNKNOWN) {
+            synchronized (checkLock) {
+                t = typeCheck;
+                if (t.state() == TypeState.UNKNOWN) {
+                    t = checkVolumeType();
+                    typeCheck = t;
+                    if (t.state() != TypeState.UNKNOWN) {
+                        LOG.info("store '{}': volume type checked: {}", cfg.storeId(), t.state());
+                    }
+                }
+            }
+        }
+        if (t.state() == TypeState.MISSING) {
+            return Optional.of(t.detail());
+        }
+        if (t.state() == TypeState.UNKNOWN && !t.detail().contains("unreachable")) {
+            // e.g. credentials rejected: writes cannot work; unreachable lets the write fail clearly itself
+            return Optional.of("cannot check volume type: " + t.detail());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Map<String, Object> properties() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("volume_type", cfg.volumeType().orElse("<cinder default>"));
+        m.put("cinder", client.describe());
+        m.put("volume_type_check", typeCheck.state().name().toLowerCase(java.util.Locale.ROOT));
+        writeDisabledReason().ifPresent(r -> m.put("write_disabled_reason", r));
+        m.put("volume_connectors", String.join(",", connectors.protocols()));
+        return m;
+    }
+
+    @Override
+    public boolean isLegacyLocationMine(StoreLocation location) {
+        CinderLocation l = cinder(location);
+        try {
+            Optional<Volume> v = client.getVolume(l.volumeId());
+            if (v.isEmpty()) {
+                LOG.warn("store '{}': volume {} of legacy location {} is not visible to the store's service project;"
+                        + " image-volumes should live in the service project", cfg.storeId(), l.volumeId(), l);
+                return false;
+            }
+            String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+            return mine.equals(v.get().volumeType());
+        } catch (StoreException e) {
+            LOG.warn("store '{}': cannot tell whether {} is mine: {}", cfg.storeId(), l, e.getMessage());
+            return false;
+        }
+    }
+
+    // ---- add
+
+    @Override
+    public AddResult add(AddRequest request) {
+        ImageInput input = request.data();
+        long declared = input.declaredSize();
+        int sizeGib = declared <= 0 ? 1 : (int) Math.max(1, (declared + GIB - 1) / GIB);
+        String name = "image-" + request.imageId();
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put("glance_image_id", request.imageId());
+        md.put("image_size", String.valueOf(Math.max(0, declared)));
+        request.owner().ifPresent(o -> md.put("image_owner", o));
+        md.put(STATUS_KEY, "in-progress");
+        Volume volume = createVolume(name, sizeGib, md, "store '" + cfg.storeId() + "': image "
+                + request.imageId() + ": ");
+        String id = volume.id();
+        String where = "store '" + cfg.storeId() + "': image " + request.imageId() + ", volume " + id + ": ";
+        try {
+            volume = waitFor(id, "creating", "available", where);
+            long written = write(id, volume.sizeGib(), input, where);
+            md.put("image_size", String.valueOf(written));
+            md.put(STATUS_KEY, "complete");
+            client.updateMetadata(id, Map.of("image_size", String.valueOf(written), STATUS_KEY, "complete"));
+            client.setReadOnly(id, true);
+            CinderLocation loc = CinderLocation.of(cfg.multiStore() ? cfg.storeId() : null, id);
+            LOG.info("store '{}': image {} stored in volume {} ({} bytes)", cfg.storeId(), request.imageId(), id,
+                    written);
+            return new AddResult(loc.uri(), input.checksums(), Map.of());
+        } catch (RuntimeException | Error e) {
+            discardVolume(id, where);
+            throw e;
+        }
+    }
+
+    /**
+     * Creates the volume. A create that failed with 5xx or a lost connection may still have
+     * happened, so it is never re-sent blindly: the volume name (image-<id>) is looked up first,
+     * and only if no such volume exists is the create sent again.
+     */
+    private Volume createVolume(String name, int sizeGib, Map<String, String> md, String where) {
+        String type = cfg.volumeType().orElse(null);
+        for (int attempt = 0;; attempt++) {
+            StoreException failure;
+            try {
+                return client.createVolume(name, sizeGib, type, md);
+            } catch (CinderHttpException e) {
+                if (e.status() < 500) {
+                    throw new BackendException(where + "volume create refused: " + e.getMessage(), e);
+                }
+                failure = e;
+            } catch (RemoteServiceUnavailableException e) {
+                failure = e;
+            }
+            if (attempt >= cfg.httpRetries()) {
+                throw failure;
+            }
+            List<Volume> found;
+            try {
+                found = client.findVolumesByName(name);
+            } catch (StoreException e) {
+                failure.addSuppressed(e);
+                throw failure;
+            }
+            if (!found.isEmpty()) {
+                LOG.info("{}volume create answered '{}', but it was created: {}", where, failure.getMessage(),
+                        found.get(0).id());
+                for (Volume extra : found.subList(1, found.size())) {
+                    discardVolume(extra.id(), where);
+                }
+                return found.get(0);
+            }
+            LOG.info("{}volume create failed ({}), no volume {} exists: retrying", where, failure.getMessage(), name);
+            sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
+        }
+    }
+
+    /** Writes the image into the volume, growing it for unknown sizes; returns the bytes written. */
+    private long write(String id, int sizeGib, ImageInput input, String where) {
+        long declared = input.declaredSize();
+        long written = 0;
+        ByteBuffer pending = null;
+        int size = sizeGib;
+        while (true) {
+            boolean needExtend = false;
+            try (Attached a = attach(id, "rw", where)) {
+                boolean online = cfg.doExtendAttached() && a.connector.supportsExtendAttached();
+                try (FileChannel ch = FileChannel.open(a.device.path(), StandardOpenOption.WRITE)) {
+                    long limit = capacity(a.device.path(), ch, size);
+                    while (true) {
+                        ByteBuffer b = pending;
+                        pending = null;
+                        if (b == null) {
+                            b = nextChunk(input, where, written);
+                            if (b == null) {
+                                break;
+                            }
+                        }
+                        if (written + b.remaining() > limit) {
+                            if (declared >= 0) {
+                                throw new StorageFullException(where + "the " + size + " GiB volume is full at byte "
+                                        + written + " although the declared size is " + declared + " bytes");
+                            }
+                            if (online) {
+                                size = grow(size);
+                                extendOnline(id, size, a, where);
+                                limit = capacity(a.device.path(), ch, size);
+                                pending = b;
+                                continue;
+                            }
+                            pending = b;
+                            needExtend = true;
+                            break;
+                        }
+                        written += writeFully(ch, b, written, where);
+                    }
+                    ch.force(false);
+                }
+            } catch (IOException e) {
+                throw mapWriteError(e, where, written);
+            }
+            if (!needExtend) {
+                return written;
+            }
+            size = grow(size);
+            extendOffline(id, size, where);
+        }
+    }
+
+    private long capacity(Path p, FileChannel ch, int sizeGib) throws IOException {
+        long cap = sizeGib * GIB;
+        if (Files.isRegularFile(p)) {
+            // never grow the backing file: Cinder's qemu-img check wants exactly size GiB
+            cap = Math.min(cap, ch.size());
+        }
+        return cap;
+    }
+
+    private int grow(int sizeGib) {
+        long step = Math.max(1, ((long) sizeGib * cfg.extendGrowthPercent() + 99) / 100);
+        return (int) Math.min(Integer.MAX_VALUE, sizeGib + step);
+    }
+
+    private void extendOffline(String id, int newSize, String where) {
+        LOG.debug("{}extend to {} GiB (detached)", where, newSize);
+        client.extendVolume(id, newSize, false);
+        try {
+            waitFor(id, "extending", "available", where);
+        } catch (StoreException e) {
+            throw new StorageFullException(where + "extend to " + newSize + " GiB failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void extendOnline(String id, int newSize, Attached a, String where) throws IOException {
+        LOG.debug("{}extend to {} GiB (attached)", where, newSize);
+        client.extendVolume(id, newSize, true);
+        try {
+            waitFor(id, "extending", "in-use", where);
+        } catch (StoreException e) {
+            throw new StorageFullException(where + "extend in use to " + newSize + " GiB failed: " + e.getMessage(), e);
+        }
+        a.device.refreshSize();
+    }
+
+    private static ByteBuffer nextChunk(ImageInput input, String where, long written) {
+        try {
+            return input.nextChunk();
+        } catch (IOException e) {
+            throw new BackendException(where + "reading the image data failed after " + written + " bytes: " + e, e);
+        }
+    }
+
+    private static int writeFully(FileChannel ch, ByteBuffer b, long position, String where) throws IOException {
+        int n = 0;
+        while (b.hasRemaining()) {
+            n += ch.write(b, position + n);
+        }
+        return n;
+    }
+
+    private static StoreException mapWriteError(IOException e, String where, long written) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("No space left") || msg.contains("File too large")) {
+            return new StorageFullException(where + "write failed at byte " + written + ": " + msg, e);
+        }
+        if (e instanceof AccessDeniedException || msg.contains("Permission denied")) {
+            return new StorageWriteDeniedException(where + "write failed at byte " + written + ": " + msg, e);
+        }
+        return new BackendException(where + "write failed at byte " + written + ": " + e, e);
+    }
+
+    // ---- get, size, delete
+
+    @Override
+    public ImageStream get(StoreLocation location, long offset, long length) {
+        CinderLocation l = cinder(location);
+        String where = "store '" + cfg.storeId() + "': " + l + ": ";
+        Volume v = client.getVolume(l.volumeId()).orElseThrow(() -> new NotFoundException(where
+                + "failed to get image size due to volume can not be found: " + l.volumeId()));
+        long size = imageSize(v);
+        if (offset < 0 || offset > size) {
+            throw new BadStoreUriException(where + "offset " + offset + " is outside the image (0.." + size + ")");
+        }
+        long len = length < 0 ? size - offset : Math.min(length, size - offset);
+        Attached a = attach(l.volumeId(), "ro", where);
+        try {
+            FileChannel ch = FileChannel.open(a.device.path(), StandardOpenOption.READ);
+            return new VolumeImageStream(ch, a, offset, len, where);
+        } catch (IOException | RuntimeException e) {
+            a.close();
+            throw e instanceof StoreException ? (StoreException) e
+                    : new BackendException(where + "cannot open " + a.device.path() + ": " + e, e);
+        }
+    }
+
+    @Override
+    public long size(StoreLocation location) {
+        CinderLocation l = cinder(location);
+        Volume v = client.getVolume(l.volumeId()).orElseThrow(() -> new NotFoundException("store '" + cfg.storeId()
+                + "': " + l + ": volume " + l.volumeId() + " not found"));
+        return imageSize(v);
+    }
+
+    private static long imageSize(Volume v) {
+        String s = v.metadata().get("image_size");
+        if (s != null) {
+            try {
+                long n = Long.parseLong(s.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the volume size
+            }
+        }
+        return v.sizeGib() * GIB;
+    }
+
+    @Override
+    public void delete(StoreLocation location) {
+        CinderLocation l = cinder(location);
+        try {
+            client.deleteVolume(l.volumeId());
+        } catch (NotFoundException e) {
+            throw new NotFoundException("store '" + cfg.storeId() + "': " + l + ": volume " + l.volumeId()
+                    + " not found", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return "CinderStoreDriver[" + cfg.storeId() + ", type=" + cfg.volumeType().orElse("<default>") + "]";
+    }
+
+    private CinderLocation cinder(StoreLocation location) {
+        if (location instanceof CinderLocation) {
+            return (CinderLocation) location;
+        }
+        return CinderLocation.parse(location.uri());
+    }
+
+    // ---- waits
+
+    /** Waits while the volume is {@code transitional} (backoff 0.5, 1, 2, 4, 8, 15 s...). */
+    Volume waitFor(String id, String transitional, String expected, String where) {
+        long start = System.nanoTime();
+        long timeoutMs = cfg.stateTransitionTimeout().toMillis();
+        int i = 0;
+        while (true) {
+            Volume v = client.getVolume(id).orElseThrow(() -> new BackendException(where + "the volume disappeared"
+                    + " while waiting for it to become " + expected));
+            if (!v.status().equals(transitional)) {
+                if (v.status().equals(expected)) {
+                    return v;
+                }
+                throw new BackendException(where + "the volume went from '" + transitional + "' to '" + v.status()
+                        + "', expected '" + expected + "'");
+            }
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            if (elapsed >= timeoutMs) {
+                throw new StoreTimeoutException(where + "timeout after " + Duration.ofMillis(elapsed).toSeconds()
+                        + " s waiting for the volume to go from '" + transitional + "' to '" + expected
+                        + "' (cinder_state_transition_timeout = " + cfg.stateTransitionTimeout().toSeconds() + ")");
+            }
+            sleep(Math.min(BACKOFF_MS[Math.min(i++, BACKOFF_MS.length - 1)], Math.max(1, timeoutMs - elapsed)));
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException("interrupted while waiting for Cinder", e);
+        }
+    }
+
+    // ---- attach / detach
+
+    /** An attached, connected volume; closing disconnects and deletes the attachment. */
+    final class Attached implements AutoCloseable {
+        final Attachment attachment;
+        final VolumeConnector connector;
+        final VolumeDevice device;
+        private final String where;
+        private boolean closed;
+
+        Attached(Attachment attachment, VolumeConnector connector, VolumeDevice device, String where) {
+            this.attachment = attachment;
+            this.connector = connector;
+            this.device = device;
+            this.where = where;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                device.close();
+            } finally {
+                deleteAttachment(attachment.id(), where);
+            }
+        }
+    }
+
+    Attached attach(String volumeId, String mode, String where) {
+        Attachment att = createAttachment(volumeId, mode, where);
+        VolumeDevice device = null;
+        try {
+            Object proto = att.connectionInfo().get("driver_volume_type");
+            VolumeConnector vc = connectors.forProtocol(proto == null ? null : proto.toString(), where);
+            device = vc.connect(att.connectionInfo(), "ro".equals(mode), context(volumeId));
+            client.completeAttachment(att.id());
+            return new Attached(att, vc, device, where);
+        } catch (IOException | RuntimeException | Error e) {
+            if (device != null) {
+                device.close();
+            }
+            try {
+                deleteAttachment(att.id(), where);
+            } catch (StoreException de) {
+                e.addSuppressed(de);
+            }
+            if (e instanceof StoreException) {
+                throw (StoreException) e;
+            }
+            if (e instanceof Error) {
+                throw (Error) e;
+            }
+            throw new BackendException(where + "cannot connect the volume: " + e, e);
+        }
+    }
+
+    /**
+     * Creates an attachment. A 400 "... to reserve" (volume busy) is retried
+     * {@code cinder_attachment_retry_attempts} times, 2, 4, 8, 10 s apart. A 5xx or lost
+     * connection may have left an attachment behind (seen on the local Cinder: 500, yet the
+     * volume is "reserved"): the attachments of the volume that are not complete and were not
+     * there before (for rw: all of them, the volume is the add's own) are deleted, then the
+     * create is retried up to {@code cinder_http_retries} times.
+     */
+    private Attachment createAttachment(String volumeId, String mode, String where) {
+        boolean shared = !"rw".equals(mode);
+        Set<String> before = null;
+        int busy = 1;
+        int errors = 0;
+        while (true) {
+            StoreException failure;
+            try {
+                if (shared && before == null) {
+                    before = new java.util.HashSet<>();
+                    for (Attachment a : client.attachmentsOf(volumeId)) {
+                        before.add(a.id());
+                    }
+                }
+                return client.createAttachment(volumeId, hostConnector, mode);
+            } catch (CinderHttpException e) {
+                if (e.status() == 400 && e.getMessage().contains("to reserve") && busy < cfg.attachmentRetryAttempts()) {
+                    LOG.info("{}attachment create refused ({}), retry {}/{}", where, e.getMessage(), busy,
+                            cfg.attachmentRetryAttempts() - 1);
+                    sleep(ATTACH_RETRY_MS[Math.min(busy - 1, ATTACH_RETRY_MS.length - 1)]);
+                    busy++;
+                    continue;
+                }
+                if (e.status() < 500) {
+                    throw new BackendException(where + "attachment create (" + mode + ") failed: " + e.getMessage(), e);
+                }
+                failure = e;
+            } catch (RemoteServiceUnavailableException e) {
+                failure = e;
+            }
+            removeStrayAttachments(volumeId, before, where, failure);
+            if (errors++ >= cfg.httpRetries()) {
+                throw new BackendException(where + "attachment create (" + mode + ") failed: " + failure.getMessage(),
+                        failure);
+            }
+            LOG.info("{}attachment create failed ({}), retrying", where, failure.getMessage());
+            sleep(BACKOFF_MS[Math.min(errors - 1, BACKOFF_MS.length - 1)]);
+        }
+    }
+
+    private void removeStrayAttachments(String volumeId, Set<String> before, String where, StoreException failure) {
+        try {
+            for (Attachment a : client.attachmentsOf(volumeId)) {
+                boolean incomplete = "reserved".equals(a.status()) || "attaching".equals(a.status());
+                if (incomplete && (before == null || !before.contains(a.id()))) {
+                    LOG.info("{}deleting attachment {} ({}) left by the failed create", where, a.id(), a.status());
+                    deleteAttachment(a.id(), where);
+                }
+            }
+        } catch (StoreException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private void deleteAttachment(String attachmentId, String where) {
+        for (int i = 1;; i++) {
+            try {
+                client.deleteAttachment(attachmentId);
+                return;
+            } catch (NotFoundException e) {
+                return;
+            } catch (StoreException e) {
+                boolean retry = (e instanceof CinderHttpException && ((CinderHttpException) e).status() >= 500)
+                        || e instanceof RemoteServiceUnavailableException;
+                if (!retry || i >= 5) {
+                    LOG.error("{}attachment {} could not be deleted: {}", where, attachmentId, e.getMessage());
+                    throw new BackendException(where + "attachment " + attachmentId + " could not be deleted: "
+                            + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private void discardVolume(String id, String where) {
+        try {
+            for (Attachment a : client.attachmentsOf(id)) {
+                deleteAttachment(a.id(), where);
+            }
+        } catch (StoreException e) {
+            LOG.warn("{}cannot list or delete the attachments of volume {}: {}", where, id, e.getMessage());
+        }
+        for (int i = 0; i < 4; i++) {
+            try {
+                client.deleteVolume(id);
+                return;
+            } catch (NotFoundException e) {
+                return;
+            } catch (CinderHttpException e) {
+                if (e.status() != 400) {
+                    break;
+                }
+                sleep(BACKOFF_MS[i]); // e.g. still detaching
+            } catch (StoreException e) {
+                LOG.error("{}could not delete the volume after a failed add: {}", where, e.getMessage());
+                return;
+            }
+        }
+        try {
+            client.forceDeleteVolume(id);
+        } catch (StoreException e) {
+            LOG.error("{}could not delete the volume after a failed add: {}", where, e.getMessage());
+        }
+    }
+
+    private ConnectorContext context(String volumeId) {
+        return new ConnectorContext() {
+            @Override
+            public String storeId() {
+                return cfg.storeId();
+            }
+
+            @Override
+            public String volumeId() {
+                return volumeId;
+            }
+
+            @Override
+            public Path mountPointBase() {
+                return cfg.mountPointBase();
+            }
+
+            @Override
+            public boolean useMultipath() {
+                return cfg.useMultipath();
+            }
+
+            @Override
+            public boolean enforceMultipath() {
+                return cfg.enforceMultipath();
+            }
+
+            @Override
+            public List<String> rootHelper() {
+                return rootHelper;
+            }
+        };
+    }
+
+    /** A read of a range of the volume; closing detaches. Never returns a short image as whole. */
+    private static final class VolumeImageStream extends ImageStream {
+        private final FileChannel ch;
+        private final Attached attached;
+        private final long length;
+        private final String where;
+        private long position;
+        private long remaining;
+        private boolean closed;
+
+        VolumeImageStream(FileChannel ch, Attached attached, long offset, long length, String where) {
+            this.ch = ch;
+            this.attached = attached;
+            this.position = offset;
+            this.length = length;
+            this.remaining = length;
+            this.where = where;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException(where + "stream closed");
+            }
+            if (remaining == 0) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, remaining)), position);
+            if (n < 0) {
+                throw new IOException(where + "volume ended at byte " + position + ", " + remaining
+                        + " bytes short of the image");
+            }
+            position += n;
+            remaining -= n;
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            long s = Math.max(0, Math.min(n, remaining));
+            position += s;
+            remaining -= s;
+            return s;
+        }
+
+        @Override
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, remaining);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                ch.close();
+            } finally {
+                attached.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.stowage.drivers.cinder.internal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The driver's port to Cinder (and Keystone): only what the cinder store needs. One instance
+ * per store, with that store's credentials, token, endpoint and TLS settings; safe for
+ * concurrent use.
+ *
+ * <p>Failures are SPI exceptions: {@link org.stowage.spi.NotFoundException} for 404,
+ * {@link org.stowage.spi.RemoteServiceUnavailableException} when Keystone or Cinder cannot be
+ * reached (or answer 503) after the configured retries,
+ * {@link org.stowage.spi.BadStoreConfigurationException} when Keystone rejects the credentials
+ * or the catalog has no matching endpoint, and {@link CinderHttpException} (a
+ * {@code BackendException} carrying the HTTP status) for any other refusal.
+ */
+public interface CinderClient extends AutoCloseable {
+    /** Where this client talks to, for messages: the Cinder endpoint if known, else the Keystone URL. */
+    String describe();
+
+    /** The volume type called {@code name}, if it exists (and is visible to the store's project). */
+    Optional<VolumeType> findVolumeType(String name);
+
+    /** Cinder's default volume type ({@code GET /types/default}). */
+    VolumeType defaultVolumeType();
+
+    /** Creates a volume (never retried blindly: a retry could create a duplicate). */
+    Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata);
+
+    /** The volume with its raw status string, or empty on 404. */
+    Optional<Volume> getVolume(String volumeId);
+
+    /** The volumes of the store's project (all projects if {@code allProjects} and permitted). */
+    List<Volume> listVolumes(boolean allProjects);
+
+    /** The volumes of the store's project called {@code name}. */
+    List<Volume> findVolumesByName(String name);
+
+    /** Extends a volume; {@code attached} uses microversion 3.42 (extend in-use). */
+    void extendVolume(String volumeId, int newSizeGib, boolean attached);
+
+    /** Sets (merges) volume metadata keys. */
+    void updateMetadata(String volumeId, Map<String, String> metadata);
+
+    /** Sets the volume's read-only flag. */
+    void setReadOnly(String volumeId, boolean readOnly);
+
+    /** Deletes a volume. @throws org.stowage.spi.NotFoundException on 404 */
+    void deleteVolume(String volumeId);
+
+    /** Force-deletes a volume (admin), for volumes stuck in a state a normal delete refuses. */
+    void forceDeleteVolume(String volumeId);
+
+    /** Creates an attachment with a connector (microversion 3.54), returning its connection_info. */
+    Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode);
+
+    /** Marks an attachment complete ({@code os-complete}, microversion 3.54): the volume goes in-use. */
+    void completeAttachment(String attachmentId);
+
+    /** Deletes an attachment (microversion 3.54). @throws org.stowage.spi.NotFoundException on 404 */
+    void deleteAttachment(String attachmentId);
+
+    /** The attachments of the store's project (all projects if {@code allProjects} and permitted). */
+    List<Attachment> listAttachments(boolean allProjects);
+
+    /** The attachments of one volume. */
+    List<Attachment> attachmentsOf(String volumeId);
+
+    @Override
+    void close();
+
+    /** A volume as Cinder reports it; the status is Cinder's raw string. */
+    record Volume(String id, String name, String status, int sizeGib, String volumeType,
+            Map<String, String> metadata, boolean multiattach, boolean encrypted) {
+    }
+
+    /** A volume type. */
+    record VolumeType(String id, String name) {
+    }
+
+    /** An attachment; {@code connectionInfo} is empty in listings. */
+    record Attachment(String id, String volumeId, String status, String mode, Map<String, Object> connectionInfo) {
+    }
+}

@@ -1,0 +1,24 @@
+package org.stowage.drivers.cinder.internal;
+
+import org.stowage.spi.BackendException;
+
+/** Cinder (or Keystone) refused a call with an HTTP status that has no more specific SPI kind. */
+public class CinderHttpException extends BackendException {
+    private static final long serialVersionUID = 1L;
+    private final int status;
+
+    public CinderHttpException(int status, String message) {
+        super(message);
+        this.status = status;
+    }
+
+    public CinderHttpException(int status, String message, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,271 @@
+package org.stowage.drivers.cinder.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.openstack4j.api.exceptions.ClientResponseException;
+import org.openstack4j.api.exceptions.ConnectionException;
+import org.openstack4j.core.transport.ClientConstants;
+import org.openstack4j.core.transport.Config;
+import org.openstack4j.core.transport.ExecutionOptions;
+import org.openstack4j.core.transport.HttpEntityHandler;
+import org.openstack4j.core.transport.HttpExecutorService;
+import org.openstack4j.core.transport.HttpMethod;
+import org.openstack4j.core.transport.HttpRequest;
+import org.openstack4j.core.transport.HttpResponse;
+import org.openstack4j.core.transport.ObjectMapperSingleton;
+import org.openstack4j.openstack.internal.OSAuthenticator;
+import org.openstack4j.openstack.internal.OSClientSession;
+
+/**
+ * openstack4j transport on {@code java.net.http} (java-notes A5/A7), registered through
+ * {@code META-INF/services}, so the plugin needs no RESTEasy/OkHttp.
+ *
+ * <ul>
+ * <li>One pooled {@link HttpClient} per openstack4j {@link Config} (i.e. per store).</li>
+ * <li>uwsgi Keystone closes connections without saying so: a request that fails on a pooled
+ *     connection with an I/O error is re-sent up to twice when that is harmless (GET, HEAD,
+ *     DELETE, PUT, and Keystone token requests). Other POSTs (volume or attachment create) are
+ *     never re-sent here: the first may have arrived.</li>
+ * <li>401 on a non-auth request: re-authenticate once ({@code OSAuthenticator}) and retry.</li>
+ * <li>{@code Config.readTimeout} bounds the wait for response headers; TLS from
+ *     {@code Config.sslContext}, or trust-all (with no host name check) when verification is off.</li>
+ * </ul>
+ */
+public final class JdkHttpExecutorService implements HttpExecutorService {
+    private static final Set<String> RESTRICTED =
+            Set.of("connection", "content-length", "date", "expect", "from", "host", "upgrade", "via", "warning");
+    private static final Map<Config, HttpClient> CLIENTS = new ConcurrentHashMap<>();
+    private static final int STALE_RETRIES = 2;
+
+    @Override
+    public <R> HttpResponse execute(HttpRequest<R> request) {
+        Config config = request.getConfig() == null ? Config.DEFAULT : request.getConfig();
+        HttpClient client = CLIENTS.computeIfAbsent(config, JdkHttpExecutorService::newClient);
+        boolean authRequest = request.getHeaders().containsKey(ClientConstants.HEADER_OS4J_AUTH);
+        HttpMethod m = request.getMethod();
+        boolean resendable = authRequest || m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.DELETE
+                || m == HttpMethod.PUT;
+        int staleRetries = 0;
+        boolean reauthenticated = false;
+        while (true) {
+            java.net.http.HttpRequest jreq = build(request, config);
+            try {
+                java.net.http.HttpResponse<InputStream> resp =
+                        client.send(jreq, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                if (resp.statusCode() == 401 && !authRequest && !reauthenticated && OSClientSession.getCurrent() != null) {
+                    resp.body().close();
+                    OSAuthenticator.reAuthenticate();
+                    request.getHeaders().put(ClientConstants.HEADER_X_AUTH_TOKEN,
+                            OSClientSession.getCurrent().getTokenId());
+                    reauthenticated = true;
+                    continue;
+                }
+                return new JdkHttpResponse(resp);
+            } catch (ConnectException e) {
+                throw new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
+            } catch (HttpTimeoutException e) {
+                throw new ConnectionException(m + " " + hostOf(jreq.uri()) + " timed out: " + e.getMessage(), 0, e);
+            } catch (IOException e) {
+                if (resendable && staleRetries < STALE_RETRIES) {
+                    staleRetries++;
+                    continue;
+                }
+                throw new ConnectionException(m + " " + hostOf(jreq.uri()) + " failed: " + e, 0, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectionException("interrupted during " + m + " " + hostOf(jreq.uri()), 0, e);
+            }
+        }
+    }
+
+    private static String hostOf(URI u) {
+        return u.getScheme() + "://" + u.getAuthority();
+    }
+
+    @Override
+    public String getExecutorDisplayName() {
+        return "Stowage java.net.http connector";
+    }
+
+    private static HttpClient newClient(Config config) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofMillis(config.getConnectTimeout() > 0 ? config.getConnectTimeout() : 10_000));
+        if (config.isIgnoreSSLVerification()) {
+            b.sslContext(Tls.trustAll());
+        } else if (config.getSslContext() != null) {
+            b.sslContext(config.getSslContext());
+        }
+        return b.build();
+    }
+
+    private static <R> java.net.http.HttpRequest build(HttpRequest<R> request, Config config) {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.getUrl()));
+        if (config.getReadTimeout() > 0) {
+            b.timeout(Duration.ofMillis(config.getReadTimeout()));
+        }
+        String contentType = request.getContentType() == null ? ClientConstants.CONTENT_TYPE_JSON
+                : request.getContentType();
+        for (Map.Entry<String, Object> h : request.getHeaders().entrySet()) {
+            String name = h.getKey();
+            if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT)) || h.getValue() == null
+                    || name.equalsIgnoreCase(ClientConstants.HEADER_OS4J_AUTH)
+                    || name.equalsIgnoreCase(ClientConstants.HEADER_CONTENT_TYPE)) {
+                continue;
+            }
+            b.header(name, String.valueOf(h.getValue()));
+        }
+        b.header(ClientConstants.HEADER_ACCEPT, ClientConstants.CONTENT_TYPE_JSON);
+        java.net.http.HttpRequest.BodyPublisher body;
+        Object entity = request.getEntity();
+        if (entity != null) {
+            b.header(ClientConstants.HEADER_CONTENT_TYPE, contentType);
+            if (entity instanceof InputStream) {
+                InputStream in = (InputStream) entity;
+                body = java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> in);
+            } else {
+                try {
+                    body = java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                            ObjectMapperSingleton.getContext(entity.getClass()).writer().writeValueAsBytes(entity));
+                } catch (IOException e) {
+                    throw new ConnectionException("cannot serialise " + entity.getClass().getSimpleName(), 0, e);
+                }
+            }
+        } else if (request.hasJson()) {
+            b.header(ClientConstants.HEADER_CONTENT_TYPE, ClientConstants.CONTENT_TYPE_JSON);
+            body = java.net.http.HttpRequest.BodyPublishers.ofString(request.getJson());
+        } else {
+            body = java.net.http.HttpRequest.BodyPublishers.noBody();
+        }
+        b.method(request.getMethod().name(), body);
+        return b.build();
+    }
+
+    /**
+     * openstack4j's view of a java.net.http response. Error bodies (status >= 400) are small and
+     * read at once, so {@link #getStatusMessage()} can carry the service's fault message into
+     * openstack4j's exceptions while the body stays readable.
+     */
+    static final class JdkHttpResponse implements HttpResponse {
+        private final java.net.http.HttpResponse<InputStream> response;
+        private final byte[] errorBody;
+
+        JdkHttpResponse(java.net.http.HttpResponse<InputStream> response) {
+            this.response = response;
+            byte[] eb = null;
+            if (response.statusCode() >= 400) {
+                try (InputStream in = response.body()) {
+                    eb = in.readNBytes(64 * 1024);
+                } catch (IOException e) {
+                    eb = new byte[0];
+                }
+            }
+            this.errorBody = eb;
+        }
+
+        @Override
+        public <T> T getEntity(Class<T> returnType) {
+            return getEntity(returnType, null);
+        }
+
+        @Override
+        public <T> T getEntity(Class<T> returnType, ExecutionOptions<T> options) {
+            return HttpEntityHandler.handle(this, returnType, options, Boolean.TRUE);
+        }
+
+        @Override
+        public <T> T readEntity(Class<T> type) {
+            try (InputStream in = getInputStream()) {
+                byte[] bytes = in.readAllBytes();
+                if (bytes.length == 0) {
+                    return null;
+                }
+                return ObjectMapperSingleton.getContext(type).readerFor(type)
+                        .readValue(new ByteArrayInputStream(bytes));
+            } catch (IOException e) {
+                throw new ClientResponseException("cannot read the " + type.getSimpleName() + " in the response: "
+                        + e.getMessage(), 0, e);
+            }
+        }
+
+        @Override
+        public int getStatus() {
+            return response.statusCode();
+        }
+
+        @Override
+        public String getContentType() {
+            return header(ClientConstants.HEADER_CONTENT_TYPE);
+        }
+
+        @Override
+        public String getStatusMessage() {
+            if (errorBody != null && errorBody.length > 0) {
+                return faultMessage(errorBody);
+            }
+            return "HTTP " + response.statusCode();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return errorBody != null ? new ByteArrayInputStream(errorBody) : response.body();
+        }
+
+        @Override
+        public String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, List<String>> e : response.headers().map().entrySet()) {
+                if (!e.getValue().isEmpty()) {
+                    out.put(e.getKey(), e.getValue().get(0));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (errorBody == null) {
+                response.body().close();
+            }
+        }
+    }
+
+    /** The {@code message} of an OpenStack fault body ({"badRequest": {"message": ...}}), else the text. */
+    static String faultMessage(byte[] body) {
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).trim();
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            if (n != null && n.isObject()) {
+                if (n.hasNonNull("message")) {
+                    return n.get("message").asText();
+                }
+                if (n.size() == 1) {
+                    com.fasterxml.jackson.databind.JsonNode inner = n.elements().next();
+                    if (inner.hasNonNull("message")) {
+                        return inner.get("message").asText();
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON
+        }
+        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
+    }
+}
