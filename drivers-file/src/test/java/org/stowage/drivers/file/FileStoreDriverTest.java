@@ -1,0 +1,619 @@
+package org.stowage.drivers.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BadStoreUriException;
+import org.stowage.spi.Capability;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.DuplicateException;
+import org.stowage.spi.ForbiddenException;
+import org.stowage.spi.ImageInput;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.NotFoundException;
+import org.stowage.spi.Setting;
+import org.stowage.spi.StorageFullException;
+import org.stowage.spi.StorageWriteDeniedException;
+import org.stowage.spi.StoreAddDisabledException;
+import org.stowage.spi.StoreDeleteNotSupportedException;
+import org.stowage.spi.StoreLocation;
+import org.stowage.tck.TestStoreContext;
+
+/** File-driver behaviour on real files, real small file systems and real permissions. */
+class FileStoreDriverTest {
+    private static final int MIB = 1 << 20;
+    private Path root;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private Mounts mounts;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        root = Files.createTempDirectory("stowage-file-test");
+        mounts = new Mounts();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+        mounts.close();
+        FileFixture.deleteTree(root);
+    }
+
+    private FileStoreDriver store(Setting... settings) {
+        FileStoreDriverFactory f = new FileStoreDriverFactory();
+        TestStoreContext ctx = TestStoreContext.of(f, "fs", List.of(settings), true);
+        closeables.add(ctx);
+        FileStoreDriver d = (FileStoreDriver) f.create(ctx);
+        closeables.add(d);
+        return d;
+    }
+
+    private FileStoreDriver store(Path datadir, Setting... more) {
+        List<Setting> s = new ArrayList<>(List.of(more));
+        s.add(0, set(FileStoreConfig.DATADIR, datadir.toString()));
+        return store(s.toArray(new Setting[0]));
+    }
+
+    private static Setting set(String name, String value) {
+        return Setting.of(name, value, "test");
+    }
+
+    private static AddResult add(FileStoreDriver d, String id, byte[] data) {
+        return add(d, id, new ByteArrayInputStream(data), data.length);
+    }
+
+    private static AddResult add(FileStoreDriver d, String id, InputStream in, long size) {
+        try (HashingImageInput input = HashingImageInput.open(in, size, "sha512")) {
+            return d.add(new AddRequest(id, input, null));
+        }
+    }
+
+    private static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] read(FileStoreDriver d, String location, long offset, long length) throws IOException {
+        try (ImageStream s = d.get(d.parseLocation(location), offset, length)) {
+            return s.readAllBytes();
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static long allocatedBlocks(Path p) throws Exception {
+        Process pr = new ProcessBuilder("stat", "-c", "%b", p.toString()).start();
+        String out = new String(pr.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        pr.waitFor();
+        return Long.parseLong(out);
+    }
+
+    // ------------------------------------------------------------------------ basics, URIs
+
+    @Test
+    void addStoresTheFileAtDatadirSlashIdAndReturnsAFileUri() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        assertThat(dir).isDirectory();
+        byte[] data = bytes(100_000, 1);
+        AddResult r = add(d, "img-1", data);
+        assertThat(r.location()).isEqualTo("file://" + dir + "/img-1");
+        assertThat(Files.readAllBytes(dir.resolve("img-1"))).isEqualTo(data);
+        assertThat(r.metadata()).isEmpty();
+        assertThat(names(dir)).containsExactly("img-1");
+        assertThat(d.locationPrefixes()).containsExactly("file://" + dir);
+        assertThat(d.schemes()).containsExactlyInAnyOrder("file", "filesystem");
+        assertThat(d.capabilities().mask()).isEqualTo(0x4F);
+        assertThat(d.properties()).containsExactly(Map.entry("data_dir", dir.toString()),
+                Map.entry("chunk_size", 65536), Map.entry("thin_provisioning", false));
+    }
+
+    @Test
+    void locationParsingFollowsGlance() {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        assertThat(d.parseLocation("filesystem://" + dir + "/x").uri()).isEqualTo("file://" + dir + "/x");
+        assertThat(d.formatLocation(d.parseLocation("filesystem://" + dir + "/x"))).isEqualTo("file://" + dir + "/x");
+        assertThat(d.parseLocation("file://" + dir + "/x?q=1#f").uri()).isEqualTo("file://" + dir + "/x");
+        assertThatThrownBy(() -> d.parseLocation("file://")).isInstanceOf(BadStoreUriException.class)
+                .hasMessageContaining("No path specified in URI 'file://'");
+        assertThatThrownBy(() -> d.parseLocation("file://   ")).isInstanceOf(BadStoreUriException.class);
+        assertThatThrownBy(() -> d.parseLocation("FILE:///x")).isInstanceOf(BadStoreUriException.class)
+                .hasMessageContaining("not a file location");
+        for (String outside : List.of("file:///etc/passwd", "file://" + dir + "/../x", "file://" + dir,
+                "file://" + dir + "2/x", "file://rel/x")) {
+            StoreLocation loc = d.parseLocation(outside);
+            assertThatThrownBy(() -> d.get(loc, 0, -1)).isInstanceOf(BadStoreUriException.class)
+                    .hasMessageContaining("location " + outside.replace("?", ""))
+                    .hasMessageContaining("is not inside this store's data directories [file://" + dir + "]");
+            assertThatThrownBy(() -> d.delete(loc)).isInstanceOf(BadStoreUriException.class);
+            assertThatThrownBy(() -> d.size(loc)).isInstanceOf(BadStoreUriException.class);
+        }
+    }
+
+    @Test
+    void imageIdsThatAreNotOneFileNameAreRejected() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        for (String id : List.of("../x", "a/b", "/", "", ".", "..", ".hidden", "x?y", "a#b", " x", "a\0b")) {
+            assertThatThrownBy(() -> add(d, id, new byte[] {1})).as("image id '%s'", id)
+                    .isInstanceOf(BadStoreUriException.class)
+                    .hasMessageContaining("store 'fs': image id '" + id + "' cannot be stored: ")
+                    .hasMessageContaining("an image id must be a single file name inside the data directory");
+        }
+        assertThat(names(dir)).isEmpty();
+        assertThat(names(root)).containsExactly("images");
+    }
+
+    @Test
+    void missingImageIsNotFoundAndDeleteOfADirectoryIsRefused() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        StoreLocation loc = d.parseLocation("file://" + dir + "/nope");
+        assertThatThrownBy(() -> d.get(loc, 0, -1)).isInstanceOf(NotFoundException.class)
+                .hasMessage("store 'fs': image file://" + dir + "/nope not found");
+        assertThatThrownBy(() -> d.size(loc)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> d.delete(loc)).isInstanceOf(NotFoundException.class);
+        Files.createDirectories(dir.resolve("sub"));
+        StoreLocation sub = d.parseLocation("file://" + dir + "/sub");
+        assertThatThrownBy(() -> d.delete(sub)).isInstanceOf(NotFoundException.class).hasMessageContaining("directory");
+        assertThatThrownBy(() -> d.get(sub, 0, -1)).isInstanceOf(NotFoundException.class);
+        assertThat(dir.resolve("sub")).isDirectory();
+    }
+
+    // ------------------------------------------------------------------------- crash safety
+
+    /** An ImageInput that hands out one chunk, then waits until released. */
+    private static final class PausingInput implements ImageInput {
+        final CountDownLatch firstChunkOut = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final HashingImageInput delegate;
+        int calls;
+
+        PausingInput(byte[] data) {
+            delegate = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512");
+        }
+
+        @Override
+        public ByteBuffer nextChunk() throws IOException {
+            if (calls++ == 1) {
+                firstChunkOut.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+            return delegate.nextChunk();
+        }
+
+        @Override
+        public long declaredSize() {
+            return delegate.declaredSize();
+        }
+
+        @Override
+        public long bytesRead() {
+            return delegate.bytesRead();
+        }
+
+        @Override
+        public String hashAlgo() {
+            return delegate.hashAlgo();
+        }
+
+        @Override
+        public Checksums checksums() {
+            return delegate.checksums();
+        }
+
+        @Override
+        public InputStream asStream() {
+            return delegate.asStream();
+        }
+    }
+
+    @Test
+    void anAddInProgressIsOnlyATemporaryFileAndTheImageAppearsWhole() throws Exception {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        byte[] data = bytes(3 * MIB, 5);
+        PausingInput in = new PausingInput(data);
+        CompletableFuture<AddResult> f = CompletableFuture.supplyAsync(() -> d.add(new AddRequest("img", in, null)));
+        assertThat(in.firstChunkOut.await(30, TimeUnit.SECONDS)).isTrue();
+        List<String> during = names(dir);
+        assertThat(during).hasSize(1);
+        assertThat(during.get(0)).matches("\\.img\\.stowage-partial-[0-9a-f]{16}");
+        assertThat(Files.size(dir.resolve(during.get(0)))).isEqualTo(MIB);
+        assertThatThrownBy(() -> d.get(d.parseLocation("file://" + dir + "/img"), 0, -1))
+                .isInstanceOf(NotFoundException.class);
+        in.release.countDown();
+        AddResult r = f.get(30, TimeUnit.SECONDS);
+        assertThat(names(dir)).containsExactly("img");
+        assertThat(read(d, r.location(), 0, -1)).isEqualTo(data);
+    }
+
+    @Test
+    void aCrashLeftoverIsIgnoredAndDoesNotBlockTheId() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        Path stale = dir.resolve(".img.stowage-partial-0123456789abcdef");
+        Files.write(stale, new byte[1000]); // what a crash mid-add leaves
+        assertThatThrownBy(() -> d.size(d.parseLocation("file://" + dir + "/img"))).isInstanceOf(NotFoundException.class);
+        AddResult r = add(d, "img", new byte[] {1, 2, 3});
+        assertThat(read(d, r.location(), 0, -1)).containsExactly(1, 2, 3);
+        assertThat(new FileFixture(root, List.of(dir)).leftovers()).containsExactly(stale.toString());
+    }
+
+    @Test
+    void duplicateDoesNotTouchTheExistingFile() throws Exception {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        add(d, "img", bytes(5000, 1));
+        Path file = dir.resolve("img");
+        Object inode = Files.getAttribute(file, "unix:ino");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertThatThrownBy(() -> add(d, "img", bytes(2 * MIB, 2))).isInstanceOf(DuplicateException.class)
+                .hasMessage("store 'fs': image img already exists at file://" + file);
+        assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
+        assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(1_000_000_000_000L);
+        assertThat(Files.readAllBytes(file)).isEqualTo(bytes(5000, 1));
+        assertThat(names(dir)).containsExactly("img");
+    }
+
+    // --------------------------------------------------------------- permissions, metadata
+
+    @Test
+    void filePermIsAppliedAndTheDirectoryGetsTheExecuteBits() throws IOException {
+        Path dir = root.resolve("images");
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        FileStoreDriver d = store(dir, set(FileStoreConfig.FILE_PERM, "644"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx--x--x");
+        add(d, "img", new byte[] {1});
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("img")))).isEqualTo("rw-r--r--");
+
+        Path dir2 = root.resolve("images2");
+        Files.createDirectories(dir2, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        FileStoreDriver d2 = store(dir2, set(FileStoreConfig.FILE_PERM, "640"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir2))).isEqualTo("rwx--x---");
+        add(d2, "img", new byte[] {1});
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir2.resolve("img")))).isEqualTo("rw-r-----");
+    }
+
+    @Test
+    void metadataFileEntryIsReturnedForTheMatchingMountpoint() throws IOException {
+        Path dir = root.resolve("images");
+        Path meta = root.resolve("meta.json");
+        Files.writeString(meta, "[{\"id\": \"other\", \"mountpoint\": \"/nowhere\"},"
+                + " {\"id\": \"mine\", \"mountpoint\": \"" + root + "\", \"extra\": {\"k\": [\"v\"]}}]");
+        FileStoreDriver d = store(dir, set(FileStoreConfig.METADATA_FILE, meta.toString()));
+        AddResult r = add(d, "img", new byte[] {1});
+        assertThat(r.metadata()).containsExactly(Map.entry("id", "mine"), Map.entry("mountpoint", root.toString()),
+                Map.entry("extra", Map.of("k", List.of("v"))));
+        AddResult r2 = add(d, "img2", new byte[] {1});
+        assertThat(r2.metadata()).isEqualTo(r.metadata());
+
+        Files.writeString(meta, "{\"id\": \"one\", \"mountpoint\": \"/elsewhere\"}"); // single object, no match
+        FileStoreDriver d2 = store(root.resolve("images2"), set(FileStoreConfig.METADATA_FILE, meta.toString()));
+        assertThat(d2.writeDisabledReason()).isEmpty();
+        assertThat(add(d2, "img", new byte[] {1}).metadata()).isEmpty();
+    }
+
+    @Test
+    void badMetadataFileDisablesWritesButTheStoreStillReads() throws IOException {
+        Path dir = root.resolve("images");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("existing"), new byte[] {7, 8, 9});
+        Path meta = root.resolve("meta.json");
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("[{\"id\": \"x\", \"mountpoint\": \"/\"", "is not valid JSON: expected ',' or '}' at line 1, column 31");
+        cases.put("[{\"id\": \"x\"}]", "entry [0] needs a string 'mountpoint', found none");
+        cases.put("[{\"id\": 5, \"mountpoint\": \"/\"}]", "entry [0] needs a string 'id', found a number (5)");
+        cases.put("[{\"id\": \"x\", \"mountpoint\": \"/\", \"n\": {\"deep\": [\"a\", true]}}]",
+                "entry [0] key 'deep[1]' is a boolean (true); location metadata values may only be strings");
+        cases.put("\"text\"", "must hold a JSON object or a list of objects, not a string");
+        cases.put(null, "cannot read metadata file");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            if (c.getKey() == null) {
+                Files.deleteIfExists(meta);
+            } else {
+                Files.writeString(meta, c.getKey());
+            }
+            FileStoreDriver d = store(dir, set(FileStoreConfig.METADATA_FILE, meta.toString()));
+            assertThat(d.writeDisabledReason()).as("metadata %s", c.getKey()).hasValueSatisfying(r -> assertThat(r)
+                    .startsWith("store 'fs' could not be configured for writing: option filesystem_store_metadata_file: ")
+                    .contains(meta.toString()).contains(c.getValue()));
+            assertThat(d.capabilities().has(Capability.WRITE_ACCESS)).isFalse();
+            assertThat(d.capabilities().has(Capability.READ_RANDOM)).isTrue();
+            assertThat(read(d, "file://" + dir + "/existing", 1, -1)).containsExactly(8, 9);
+            assertThatThrownBy(() -> add(d, "new", new byte[] {1})).isInstanceOf(StoreAddDisabledException.class)
+                    .hasMessageContaining("add is disabled");
+            assertThatThrownBy(() -> d.delete(d.parseLocation("file://" + dir + "/existing")))
+                    .isInstanceOf(StoreDeleteNotSupportedException.class);
+        }
+        assertThat(names(dir)).containsExactly("existing");
+    }
+
+    @Test
+    void datadirThatCannotBeCreatedDisablesWrites() throws IOException {
+        Path file = root.resolve("plain-file");
+        Files.write(file, new byte[] {1});
+        FileStoreDriver d = store(file.resolve("images"));
+        assertThat(d.writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
+                .contains("Unable to create datadir " + file.resolve("images")));
+        assertThat(d.capabilities().has(Capability.WRITE_ACCESS)).isFalse();
+        FileStoreDriver d2 = store(file);
+        assertThat(d2.writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
+                .contains("datadir " + file + " exists but is not a directory"));
+    }
+
+    /**
+     * Root ignores mode bits, so "not writable" is made real with a read-only mount (EROFS) and
+     * with the immutable attribute (EPERM), both of which stop root too.
+     */
+    @Test
+    void readOnlyMountAtStartDisablesWrites() throws IOException {
+        Path mnt = mounts.tmpfs(root.resolve("ro"), "1m");
+        Files.write(mnt.resolve("existing"), new byte[] {4, 5});
+        mounts.remount(mnt, true);
+        FileStoreDriver d = store(mnt);
+        assertThat(d.writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: Permission to "
+                + "write in " + mnt + " denied");
+        assertThat(read(d, "file://" + mnt + "/existing", 0, -1)).containsExactly(4, 5);
+    }
+
+    @Test
+    void writeDeniedAfterStartIsStorageWriteDeniedAndLeavesNothing() throws IOException {
+        Path mnt = mounts.tmpfs(root.resolve("ro"), "4m");
+        FileStoreDriver d = store(mnt);
+        AddResult r = add(d, "before", new byte[] {1});
+        mounts.remount(mnt, true);
+        assertThatThrownBy(() -> add(d, "img", bytes(2 * MIB, 3))).isInstanceOf(StorageWriteDeniedException.class)
+                .hasMessageContaining("store 'fs': writing image img to " + mnt + " failed after 0 bytes")
+                .hasMessageContaining("Read-only file system")
+                .hasMessageContaining("permission to write to the storage backend was denied");
+        assertThatThrownBy(() -> d.delete(d.parseLocation(r.location()))).isInstanceOf(ForbiddenException.class)
+                .hasMessageContaining("You cannot delete file " + mnt + "/before");
+        mounts.remount(mnt, false);
+        assertThat(names(mnt)).containsExactly("before");
+    }
+
+    @Test
+    void immutableDirectoryIsStorageWriteDenied() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        mounts.immutable(dir, true);
+        assertThatThrownBy(() -> add(d, "img", new byte[] {1})).isInstanceOf(StorageWriteDeniedException.class)
+                .hasMessageContaining("Operation not permitted");
+        mounts.immutable(dir, false);
+        assertThat(names(dir)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------ disk full
+
+    private static void fill(Path mnt, long leaveFree) throws IOException {
+        long free = Files.getFileStore(mnt).getUsableSpace();
+        try (FileOutputStream out = new FileOutputStream(mnt.resolve("filler").toFile())) {
+            out.write(new byte[(int) (free - leaveFree)]);
+        }
+    }
+
+    @Test
+    void diskFullAtTheFirstByteIsStorageFullAndLeavesNothing() throws IOException {
+        Path mnt = mounts.tmpfs(root.resolve("small"), "2m");
+        FileStoreDriver d = store(mnt);
+        fill(mnt, 0);
+        assertThat(Files.getFileStore(mnt).getUsableSpace()).isZero();
+        assertThatThrownBy(() -> add(d, "img", bytes(10, 1))).isInstanceOf(StorageFullException.class)
+                .hasMessageContaining("store 'fs': writing image img to " + mnt + " failed after 0 bytes")
+                .hasMessageContaining("No space left on device");
+        assertThat(names(mnt)).containsExactly("filler");
+    }
+
+    @Test
+    void diskFullMidwayIsStorageFullAndFreesTheSpace() throws IOException {
+        Path mnt = mounts.tmpfs(root.resolve("small"), "2m");
+        FileStoreDriver d = store(mnt);
+        long free = Files.getFileStore(mnt).getUsableSpace();
+        assertThatThrownBy(() -> add(d, "img", new ByteArrayInputStream(bytes(3 * MIB, 2)), -1))
+                .isInstanceOf(StorageFullException.class)
+                .hasMessageContaining("failed after " + 2 * MIB + " bytes") // 2m tmpfs: the third chunk fails
+                .hasMessageContaining("there is not enough space on the storage backend");
+        assertThat(names(mnt)).isEmpty();
+        assertThat(Files.getFileStore(mnt).getUsableSpace()).isEqualTo(free);
+        add(d, "fits", bytes(MIB, 3));
+    }
+
+    @Test
+    void diskFullOnTheLastChunkIsStorageFull() throws IOException {
+        Path mnt = mounts.tmpfs(root.resolve("small"), "4m");
+        FileStoreDriver d = store(mnt);
+        fill(mnt, 2L * MIB + 16 * 1024);
+        byte[] data = bytes(2 * MIB + 50_000, 4);
+        assertThatThrownBy(() -> add(d, "img", data)).isInstanceOf(StorageFullException.class)
+                .hasMessageContaining("failed after " + 2 * MIB + " bytes");
+        assertThat(names(mnt)).containsExactly("filler");
+    }
+
+    // ----------------------------------------------------------------------- multiple datadirs
+
+    @Test
+    void multipleDatadirsChooseByPriorityThenFreeSpace() throws IOException {
+        Path small = mounts.tmpfs(root.resolve("small"), "2m");
+        Path big = mounts.tmpfs(root.resolve("big"), "8m");
+        Path low = mounts.tmpfs(root.resolve("low"), "16m");
+        FileStoreDriver d = store(new Setting(FileStoreConfig.DATADIRS,
+                List.of(low + ":1", small + ":5", big + ":5"), "test"));
+        assertThat(d.locationPrefixes()).containsExactly("file://" + small, "file://" + big, "file://" + low);
+        assertThat(d.properties().get("data_dir")).isEqualTo(List.of(small.toString(), big.toString(), low.toString()));
+        // the priority-5 directory with the most free space
+        AddResult a = add(d, "a", bytes(1000, 1));
+        assertThat(a.location()).isEqualTo("file://" + big + "/a");
+        // 9 MiB declared does not fit in any priority-5 directory: the lower priority takes it
+        AddResult b = add(d, "b", bytes(9 * MIB, 2));
+        assertThat(b.location()).isEqualTo("file://" + low + "/b");
+        // unknown size only needs some free space
+        AddResult c = add(d, "c", new ByteArrayInputStream(bytes(100, 3)), -1);
+        assertThat(c.location()).startsWith("file://" + big);
+        // duplicate across directories
+        assertThatThrownBy(() -> add(d, "b", bytes(10, 4))).isInstanceOf(DuplicateException.class)
+                .hasMessageContaining(low + "/b");
+        // every directory's images can be read and deleted
+        assertThat(read(d, b.location(), 9 * MIB - 3, -1)).isEqualTo(Arrays.copyOfRange(bytes(9 * MIB, 2), 9 * MIB - 3, 9 * MIB));
+        d.delete(d.parseLocation(b.location()));
+        assertThatThrownBy(() -> add(d, "huge", bytes(17 * MIB, 5))).isInstanceOf(StorageFullException.class)
+                .hasMessageContaining("there is not enough disk space for an image of " + 17 * MIB + " bytes");
+        for (Path p : List.of(small, big, low)) {
+            assertThat(names(p)).allMatch(n -> !n.startsWith("."));
+        }
+    }
+
+    // ----------------------------------------------------------------------- thin provisioning
+
+    @Test
+    void thinProvisioningLeavesHolesForZeroChunksOnly() throws Exception {
+        byte[] data = new byte[4 * MIB + 100];
+        new Random(9).nextBytes(data);
+        Arrays.fill(data, 0, 2 * MIB, (byte) 0);            // leading zeros: a hole
+        Arrays.fill(data, 3 * MIB, 4 * MIB + 100, (byte) 0); // trailing zeros: a hole, size still right
+        data[5000] = 1;                                      // one non-zero byte keeps its 64 KiB chunk
+        FileStoreDriver thin = store(root.resolve("thin"), set(FileStoreConfig.THIN_PROVISIONING, "true"));
+        FileStoreDriver thick = store(root.resolve("thick"));
+        AddResult t = add(thin, "img", data);
+        AddResult k = add(thick, "img", data);
+        assertThat(t.checksum()).isEqualTo(k.checksum());
+        Path tf = root.resolve("thin/img");
+        assertThat(Files.size(tf)).isEqualTo(data.length);
+        assertThat(Files.readAllBytes(tf)).isEqualTo(data);
+        long thinKb = allocatedBlocks(tf) / 2;
+        long thickKb = allocatedBlocks(root.resolve("thick/img")) / 2;
+        assertThat(thickKb).isGreaterThanOrEqualTo(4 * 1024);
+        // 64 KiB around byte 5000, 1 MiB of random data, one block at the end
+        assertThat(thinKb).isBetween(1024L + 64, 1024L + 64 + 64);
+    }
+
+    // ----------------------------------------------------------------------------------- reads
+
+    @Test
+    void rangedReadsAndTransferToAFile() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        byte[] data = bytes(5 * MIB + 3, 6);
+        String loc = add(d, "img", data).location();
+        assertThat(read(d, loc, MIB - 1, 2)).containsExactly(data[MIB - 1], data[MIB]);
+        assertThat(read(d, loc, 5 * MIB, -1)).isEqualTo(Arrays.copyOfRange(data, 5 * MIB, data.length));
+        assertThat(read(d, loc, data.length + 10, -1)).isEmpty();
+        assertThat(read(d, loc, 10, 1L << 40)).isEqualTo(Arrays.copyOfRange(data, 10, data.length));
+        try (ImageStream s = d.get(d.parseLocation(loc), 7, 3 * MIB)) {
+            assertThat(s.length()).isEqualTo(3 * MIB);
+            assertThat(s.skip(5)).isEqualTo(5);
+            Path out = root.resolve("copy");
+            try (FileOutputStream fo = new FileOutputStream(out.toFile())) {
+                assertThat(s.transferTo(fo)).isEqualTo(3 * MIB - 5);
+            }
+            assertThat(Files.readAllBytes(out)).isEqualTo(Arrays.copyOfRange(data, 12, 7 + 3 * MIB));
+            assertThat(s.read()).isEqualTo(-1);
+        }
+        assertThatThrownBy(() -> d.get(d.parseLocation(loc), -1, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsAcrossMapWindowsOfASparseFile() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        Files.createDirectories(dir);
+        long size = 1024L * MIB + 4096 + 7;
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("sparse").toFile(), "rw")) {
+            f.setLength(size);
+            for (long at : new long[] {0, 1024L * MIB - 1, 1024L * MIB, size - 1}) {
+                f.seek(at);
+                f.write((int) (at % 251) + 1);
+            }
+        }
+        try (ImageStream s = d.get(d.parseLocation("file://" + dir + "/sparse"), 0, -1)) {
+            byte[] buf = new byte[1 << 16];
+            long pos = 0;
+            int n;
+            long marks = 0;
+            while ((n = s.read(buf, 0, buf.length)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] != 0) {
+                        assertThat(buf[i]).as("byte %d", pos + i).isEqualTo((byte) ((pos + i) % 251 + 1));
+                        marks++;
+                    }
+                }
+                pos += n;
+            }
+            assertThat(pos).isEqualTo(size);
+            assertThat(marks).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aFileTruncatedDuringAReadFailsInsteadOfEndingShort() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        String loc = add(d, "img", bytes(4 * MIB, 8)).location();
+        try (ImageStream s = d.get(d.parseLocation(loc), 0, -1)) {
+            byte[] buf = new byte[MIB];
+            assertThat(s.readNBytes(buf, 0, MIB)).isEqualTo(MIB);
+            try (RandomAccessFile f = new RandomAccessFile(dir.resolve("img").toFile(), "rw")) {
+                f.setLength(2 * MIB);
+            }
+            assertThatThrownBy(() -> {
+                while (s.read(buf) >= 0) {
+                    // drain
+                }
+            }).isInstanceOf(IOException.class).hasMessageContaining(dir + "/img");
+        }
+    }
+
+    @Test
+    void closingTheStoreClosesStreamsAndUnmapsFiles() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        String loc = add(d, "img", bytes(3 * MIB, 8)).location();
+        ImageStream s = d.get(d.parseLocation(loc), 0, -1);
+        assertThat(s.read(new byte[10])).isEqualTo(10);
+        assertThat(FileFixture.openUnder(List.of(dir))).isEqualTo(2); // the descriptor and the map
+        assertThat(d.openStreamCount()).isEqualTo(1);
+        d.close();
+        assertThat(FileFixture.openUnder(List.of(dir))).isZero();
+        assertThatThrownBy(() -> s.read()).isInstanceOf(IOException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> add(d, "x", new byte[1])).isInstanceOf(IllegalStateException.class)
+                .hasMessage("store 'fs' is closed");
+    }
+}
