@@ -241,6 +241,17 @@ public final class StoreHandle {
         return inDriver(() -> d.isLegacyLocationMine(location));
     }
 
+    /** Batch form of {@link #isLegacyLocationMine}. */
+    public Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
+        StoreDriver d = requireDriver();
+        return inDriver(() -> d.legacyLocationsMine(locations));
+    }
+
+    /** The driver's counters (e.g. {@code remote_calls}). */
+    public Map<String, Long> statistics() {
+        return driver == null ? Map.of() : inDriver(driver::statistics);
+    }
+
     void close() {
         if (driver != null) {
             try {

@@ -234,16 +234,7 @@ public final class Stowage implements AutoCloseable {
             throw new UnknownSchemeException("unknown scheme '" + scheme + "' in location '" + Uris.mask(uri)
                     + "': no enabled store serves it (schemes served: " + servedSchemes() + ")" + unavailableNote());
         }
-        StoreHandle best = null;
-        int bestLen = -1;
-        for (StoreHandle h : candidates) {
-            for (String p : h.locationPrefixes()) {
-                if (Uris.matchesPrefix(uri, p) && p.length() > bestLen) {
-                    best = h;
-                    bestLen = p.length();
-                }
-            }
-        }
+        StoreHandle best = routeByPrefix(uri);
         if (best != null) {
             return new Located(best, best.parse(uri));
         }
@@ -269,6 +260,47 @@ public final class Stowage implements AutoCloseable {
         }
         throw new UnknownSchemeException("no enabled store owns location '" + Uris.mask(uri)
                 + "': expected a location under one of the " + scheme + " stores (" + owned + ")" + unavailableNote());
+    }
+
+    /**
+     * The store whose location prefix matches {@code uri} on a path boundary (longest prefix
+     * first), or null. Makes no remote call: legacy locations are not claimed here.
+     */
+    public StoreHandle routeByPrefix(String uri) {
+        String scheme = Uris.scheme(uri);
+        if (scheme == null) {
+            return null;
+        }
+        StoreHandle best = null;
+        int bestLen = -1;
+        for (StoreHandle h : stores.values()) {
+            if (!h.schemes().contains(scheme)) {
+                continue;
+            }
+            for (String p : h.locationPrefixes()) {
+                if (Uris.matchesPrefix(uri, p) && p.length() > bestLen) {
+                    best = h;
+                    bestLen = p.length();
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The available stores serving a scheme, in configuration order. */
+    public List<StoreHandle> storesForScheme(String scheme) {
+        List<StoreHandle> out = new ArrayList<>();
+        for (StoreHandle h : stores.values()) {
+            if (h.isAvailable() && h.schemes().contains(scheme)) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** True if {@code id} is a configured store (reserved ones included). */
+    public boolean hasStore(String id) {
+        return stores.containsKey(id);
     }
 
     private String unavailableNote() {
