@@ -34,6 +34,7 @@ import org.stowage.spi.NotFoundException;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StorageFullException;
 import org.stowage.spi.StorageWriteDeniedException;
+import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreTimeoutException;
@@ -184,6 +185,10 @@ public final class CinderStoreDriver implements StoreDriver {
 
     @Override
     public AddResult add(AddRequest request) {
+        Optional<String> disabled = writeDisabledReason();
+        if (disabled.isPresent()) {
+            throw new StoreAddDisabledException("store '" + cfg.storeId() + "': add is disabled: " + disabled.get());
+        }
         ImageInput input = request.data();
         long declared = input.declaredSize();
         int sizeGib = declared <= 0 ? 1 : (int) Math.max(1, (declared + GIB - 1) / GIB);
@@ -420,6 +425,10 @@ public final class CinderStoreDriver implements StoreDriver {
     @Override
     public void delete(StoreLocation location) {
         CinderLocation l = cinder(location);
+        Optional<String> disabled = writeDisabledReason();
+        if (disabled.isPresent()) {
+            throw new StoreAddDisabledException("store '" + cfg.storeId() + "': delete is disabled: " + disabled.get());
+        }
         try {
             client.deleteVolume(l.volumeId());
         } catch (NotFoundException e) {

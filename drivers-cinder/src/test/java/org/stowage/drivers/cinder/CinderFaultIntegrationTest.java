@@ -1,0 +1,243 @@
+package org.stowage.drivers.cinder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BackendException;
+import org.stowage.spi.RemoteServiceUnavailableException;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreTimeoutException;
+
+/**
+ * Faults: each ends in a clear error and leaves no volume or attachment (checked per test by
+ * volume name, and for the whole class by the leak check). The real service produces what it
+ * can (a volume going to "error": a type whose backend does not exist; a failing input stream;
+ * an unreachable endpoint: a closed port); a loopback {@link FaultProxy} in front of the real
+ * Cinder produces the rest, because Cinder cannot be told to keep a volume in "creating" or to
+ * fail one particular attachment call.
+ */
+class CinderFaultIntegrationTest {
+    static FaultProxy proxy;
+
+    @BeforeAll
+    static void start() throws IOException {
+        LocalCinder.require();
+        proxy = new FaultProxy("http://127.0.0.1:8776").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (proxy != null) {
+                proxy.close();
+            }
+        } finally {
+            LocalCinder.assertNoLeaks();
+        }
+    }
+
+    static Map<String, String> viaProxy(String type) {
+        Map<String, String> s = LocalCinder.storeSettings(type);
+        s.put("cinder_endpoint_template", proxy.endpointTemplate());
+        s.put("cinder_http_retries", "1");
+        return s;
+    }
+
+    static AddResult add(CinderStoreDriver d, String imageId, InputStream in, long size) {
+        try (HashingImageInput input = HashingImageInput.open(in, size, "sha512")) {
+            return d.add(new AddRequest(imageId, input, null));
+        }
+    }
+
+    static byte[] data(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    static void assertNoVolumeFor(String imageId) throws InterruptedException {
+        try (CinderClient c = LocalCinder.client()) {
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!c.findVolumesByName("image-" + imageId).isEmpty()) {
+                assertThat(System.currentTimeMillis()).as("volume image-" + imageId + " still exists").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Test
+    void cinderUnreachableAtStartThenUpStartsTheStoreAndChecksAgainOnTheFirstWrite() throws Exception {
+        int port = proxy.port();
+        proxy.stop(); // connection refused on the endpoint the store uses
+        try (CinderStoreDriver d = LocalCinder.driver("late", viaProxy(LocalCinder.FAST))) {
+            assertThat(d.properties()).containsEntry("volume_type_check", "unknown");
+            String id = LocalCinder.newImageId();
+            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
+                    .isInstanceOf(RemoteServiceUnavailableException.class)
+                    .hasMessageContaining("store 'late'")
+                    .hasMessageContaining("127.0.0.1:" + port)
+                    .hasMessageContaining("connection refused");
+            assertNoVolumeFor(id);
+
+            proxy.start(); // Cinder "comes up"
+            assertThat(proxy.port()).isEqualTo(port);
+            assertThat(d.writeDisabledReason()).isEmpty();
+            assertThat(d.properties()).containsEntry("volume_type_check", "ok");
+            AddResult r = add(d, LocalCinder.newImageId(), new ByteArrayInputStream(data(2000)), 2000);
+            d.delete(d.parseLocation(r.location()));
+        } finally {
+            if (proxy.port() == port) {
+                try {
+                    proxy.start();
+                } catch (IOException already) {
+                    // running
+                }
+            }
+        }
+    }
+
+    @Test
+    void keystoneUnreachableGivesAClearErrorAndNoVolume() throws Exception {
+        Map<String, String> s = LocalCinder.storeSettings(LocalCinder.FAST);
+        s.put("cinder_store_auth_address", "http://127.0.0.1:9/v3");
+        s.put("cinder_http_retries", "0");
+        try (CinderStoreDriver d = LocalCinder.driver("nokeystone", s)) {
+            String id = LocalCinder.newImageId();
+            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
+                    .isInstanceOf(RemoteServiceUnavailableException.class)
+                    .hasMessageContaining("Keystone at http://127.0.0.1:9/v3")
+                    .hasMessageNotContaining("glance\"");
+        }
+    }
+
+    @Test
+    void volumeStuckInCreatingTimesOutAndIsDeleted() throws Exception {
+        // Through the proxy every GET of a volume reports "creating": Cinder itself finishes in ~0.2 s.
+        proxy.rewrite("GET", "/v3/[^/]+/volumes/[0-9a-f-]{36}", b -> b.replace("\"status\": \"available\"",
+                "\"status\": \"creating\""));
+        Map<String, String> s = viaProxy(LocalCinder.FAST);
+        s.put("cinder_state_transition_timeout", "2");
+        String id = LocalCinder.newImageId();
+        try (CinderStoreDriver d = LocalCinder.driver("stuck", s)) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
+                    .isInstanceOf(StoreTimeoutException.class)
+                    .hasMessageContaining("from 'creating' to 'available'")
+                    .hasMessageContaining("cinder_state_transition_timeout = 2");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1900L, 15_000L);
+        } finally {
+            proxy.clearRules();
+        }
+        assertNoVolumeFor(id);
+    }
+
+    @Test
+    void volumeGoingToErrorIsReportedAndDeleted() throws Exception {
+        // Real Cinder: a type whose volume_backend_name matches no backend -> the scheduler sets "error".
+        RawCinder raw = new RawCinder();
+        String typeName = "stowage-test-error-" + UUID.randomUUID().toString().substring(0, 8);
+        String typeId = raw.createTypeWithoutBackend(typeName);
+        String id = LocalCinder.newImageId();
+        try (CinderStoreDriver d = LocalCinder.driver("broken", typeName)) {
+            assertThat(d.writeDisabledReason()).isEmpty();
+            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("went from 'creating' to 'error'")
+                    .hasMessageContaining("image " + id);
+            assertNoVolumeFor(id);
+        } finally {
+            raw.deleteType(typeId);
+        }
+    }
+
+    @Test
+    void attachmentCreateFailingIsReportedAndLeavesNothing() throws Exception {
+        proxy.respond("POST", "/v3/[^/]+/attachments", 500);
+        String id = LocalCinder.newImageId();
+        try (CinderStoreDriver d = LocalCinder.driver("noattach", viaProxy(LocalCinder.SLOW))) {
+            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("attachment create (rw) failed")
+                    .hasMessageContaining("HTTP 500");
+        } finally {
+            proxy.clearRules();
+        }
+        assertNoVolumeFor(id);
+    }
+
+    @Test
+    void attachmentCreatedDespiteA500IsCleanedUp() throws Exception {
+        // What the local Cinder did once under SQLite contention: 500, but the attachment exists.
+        proxy.forwardThenRespond("POST", "/v3/[^/]+/attachments", 500);
+        String id = LocalCinder.newImageId();
+        try (CinderStoreDriver d = LocalCinder.driver("halfattach", viaProxy(LocalCinder.FAST))) {
+            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("attachment create (rw) failed");
+            assertThat(proxy.log()).anyMatch(l -> l.startsWith("DELETE ") && l.contains("/attachments/"));
+        } finally {
+            proxy.clearRules();
+        }
+        assertNoVolumeFor(id);
+    }
+
+    @Test
+    void unknownVolumeProtocolNamesItAndTheAvailableConnectors() throws Exception {
+        proxy.rewrite("POST", "/v3/[^/]+/attachments", b -> b.replace("\"driver_volume_type\": \"nfs\"",
+                "\"driver_volume_type\": \"iscsi\""));
+        String id = LocalCinder.newImageId();
+        try (CinderStoreDriver d = LocalCinder.driver("iscsi", viaProxy(LocalCinder.FAST))) {
+            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("driver_volume_type 'iscsi'")
+                    .hasMessageContaining("[local, nfs]");
+        } finally {
+            proxy.clearRules();
+        }
+        assertNoVolumeFor(id);
+    }
+
+    @Test
+    void inputStreamFailingMidWriteIsReportedAndLeavesNothing() throws Exception {
+        InputStream failing = new InputStream() {
+            long n;
+
+            @Override
+            public int read() throws IOException {
+                byte[] b = new byte[1];
+                return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (n >= 5L * 1024 * 1024 / 2) {
+                    throw new IOException("client went away (test)");
+                }
+                int k = (int) Math.min(len, 64 * 1024);
+                n += k;
+                return k;
+            }
+        };
+        String id = LocalCinder.newImageId();
+        try (CinderStoreDriver d = LocalCinder.driver("fast", LocalCinder.FAST)) {
+            assertThatThrownBy(() -> add(d, id, failing, -1))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("reading the image data failed after")
+                    .hasMessageContaining("client went away (test)");
+        }
+        assertNoVolumeFor(id);
+    }
+}

@@ -1,0 +1,175 @@
+package org.stowage.drivers.cinder;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+
+/**
+ * A small loopback HTTP proxy in front of the real Cinder API, for faults the real service
+ * cannot be made to produce on demand (a volume stuck in "creating", a 5xx on attachment create
+ * after it was or was not carried out, a foreign driver_volume_type). Everything not matched by
+ * a rule is forwarded unchanged. The store reaches it through cinder_endpoint_template.
+ */
+final class FaultProxy implements AutoCloseable {
+    private static final Set<String> HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
+            "upgrade", "expect", "keep-alive");
+
+    /** What to do with one request. */
+    record Rule(String method, String pathRegex, Action action, int status, UnaryOperator<String> rewrite) {
+    }
+
+    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE }
+
+    private final String upstream;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private int port;
+
+    FaultProxy(String upstream) {
+        this.upstream = upstream;
+    }
+
+    /** Starts listening (on a free port the first time, on the same port afterwards). */
+    FaultProxy start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", this::handle);
+        server.start();
+        port = server.getAddress().getPort();
+        return this;
+    }
+
+    /** Stops listening: connections are refused, like a Cinder that is down. */
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** The cinder_endpoint_template that routes a store through this proxy. */
+    String endpointTemplate() {
+        return "http://127.0.0.1:" + port + "/v3/%(project_id)s";
+    }
+
+    /** Answers {@code status} without forwarding. */
+    void respond(String method, String pathRegex, int status) {
+        rules.add(new Rule(method, pathRegex, Action.RESPOND, status, null));
+    }
+
+    /** Forwards (so Cinder does it), then answers {@code status} anyway. */
+    void forwardThenRespond(String method, String pathRegex, int status) {
+        rules.add(new Rule(method, pathRegex, Action.FORWARD_THEN_RESPOND, status, null));
+    }
+
+    /** Forwards and rewrites the response body. */
+    void rewrite(String method, String pathRegex, UnaryOperator<String> rewrite) {
+        rules.add(new Rule(method, pathRegex, Action.REWRITE, 0, rewrite));
+    }
+
+    void clearRules() {
+        rules.clear();
+    }
+
+    /** "METHOD path -> status" of every request seen. */
+    List<String> log() {
+        return log;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String method = ex.getRequestMethod();
+            String path = ex.getRequestURI().getRawPath();
+            String query = ex.getRequestURI().getRawQuery();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            Rule rule = null;
+            for (Rule r : rules) {
+                if (r.method().equals(method) && path.matches(r.pathRegex())) {
+                    rule = r;
+                    break;
+                }
+            }
+            if (rule != null && rule.action() == Action.RESPOND) {
+                send(ex, rule.status(), fault(rule.status()), Map.of());
+                log.add(method + " " + path + " -> " + rule.status() + " (injected)");
+                return;
+            }
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?" + query)));
+            ex.getRequestHeaders().forEach((k, vs) -> {
+                if (!HOP.contains(k.toLowerCase())) {
+                    vs.forEach(v -> b.header(k, v));
+                }
+            });
+            b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpResponse<byte[]> resp;
+            try {
+                resp = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            if (rule != null && rule.action() == Action.FORWARD_THEN_RESPOND) {
+                send(ex, rule.status(), fault(rule.status()), Map.of());
+                log.add(method + " " + path + " -> " + resp.statusCode() + " upstream, " + rule.status() + " (injected)");
+                return;
+            }
+            byte[] out = resp.body();
+            if (rule != null && rule.action() == Action.REWRITE) {
+                out = rule.rewrite().apply(new String(out, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            }
+            send(ex, resp.statusCode(), out, resp.headers().map());
+            log.add(method + " " + path + " -> " + resp.statusCode() + (rule != null ? " (rewritten)" : ""));
+        }
+    }
+
+    private static byte[] fault(int status) {
+        return ("{\"computeFault\": {\"code\": " + status + ", \"message\": \"injected by the test's fault proxy\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange ex, int status, byte[] body, Map<String, List<String>> headers)
+            throws IOException {
+        headers.forEach((k, vs) -> {
+            if (!HOP.contains(k.toLowerCase()) && !k.startsWith(":")) {
+                ex.getResponseHeaders().put(k, vs);
+            }
+        });
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
