@@ -58,15 +58,15 @@ public final class FileStoreConfig {
                     .help("File access permissions of stored images, as octal digits (644 means rw-r--r--); "
                             + "must grant owner read. Zero or negative leaves the default (umask).").build(),
             OptionSpec.integer(CHUNK_SIZE).defaultValue("65536").min(1).max(MAX_CHUNK_SIZE)
-                    .help("Chunk size in bytes used when reading and writing image files; also the "
-                            + "granularity of thin provisioning.").build(),
+                    .help("Write chunk size in bytes: the granularity at which thin provisioning finds "
+                            + "all-zero chunks. Reads are sized by the caller's buffer instead.").build(),
             OptionSpec.bool(THIN_PROVISIONING).defaultValue("False")
                     .help("Do not write chunks made only of zero bytes; leave holes (sparse files) "
                             + "instead.").build(),
             OptionSpec.bool(FSYNC).defaultValue("False")
-                    .help("Flush each new image file (fsync) before renaming it into place, and the "
-                            + "directory afterwards, so a stored image survives a power failure. Off by "
-                            + "default, like glance_store, which never syncs.").build());
+                    .help("Flush each new image file (fsync) before it is linked under its final name, "
+                            + "and the directory afterwards, so a stored image survives a power failure. Off "
+                            + "by default, like glance_store, which never syncs.").build());
 
     /** One data directory and its priority (0 for a single-directory store). */
     public static final class Datadir {
