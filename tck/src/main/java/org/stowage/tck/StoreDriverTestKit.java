@@ -808,7 +808,7 @@ public abstract class StoreDriverTestKit {
             fail("after concurrent adds of image " + id + " the stored image is not the winner's data: "
                     + describe(got, data[w]));
         }
-        assertNoLeftovers("concurrent adds of one id (" + (n - 1) + " failed with Duplicate)");
+        assertNoLeftovers((n - 1) + " failed adds (Duplicate) among " + n + " concurrent adds of one id");
     }
 
     /** A task of a parallel run. */
