@@ -16,7 +16,9 @@ import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.NotFoundException;
+import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreLocation;
 
 /** add / get / size / delete against the real local Cinder, stores fast and slow. */
@@ -127,5 +129,154 @@ class CinderStoreIntegrationTest {
         assertThat(fast.size(loc)).isEqualTo(data.length);
         assertThat(read(fast, loc, 0, -1)).isEqualTo(data);
         fast.delete(loc);
+    }
+
+    @Test
+    void storeOnAMissingTypeIsWriteDisabledWithItsReasonButReads() throws Exception {
+        String type = "glance-missing-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        byte[] data = random(200_000, 3);
+        AddResult r = add(fast, LocalCinder.newImageId(), data, true);
+        String volumeId = ((CinderLocation) fast.parseLocation(r.location())).volumeId();
+        try (CinderStoreDriver missing = LocalCinder.driver("missing", type)) {
+            assertThat(missing.writeDisabledReason()).get().asString()
+                    .contains("volume type '" + type + "'").contains("does not exist").contains("store 'missing'");
+            assertThat(missing.properties()).containsEntry("volume_type_check", "missing")
+                    .containsKey("write_disabled_reason");
+            String id = LocalCinder.newImageId();
+            assertThatThrownBy(() -> add(missing, id, data, true)).isInstanceOf(StoreAddDisabledException.class)
+                    .hasMessageContaining("does not exist");
+            // reads of its existing images still work (the volume's store is named by the location)
+            StoreLocation loc = missing.parseLocation("cinder://missing/" + volumeId);
+            assertThat(missing.size(loc)).isEqualTo(data.length);
+            assertThat(read(missing, loc, 0, -1)).isEqualTo(data);
+            assertThatThrownBy(() -> missing.delete(loc)).isInstanceOf(StoreAddDisabledException.class);
+        } finally {
+            fast.delete(fast.parseLocation(r.location()));
+        }
+    }
+
+    @Test
+    void legacyLocationIsMineComparesVolumeTypes() throws Exception {
+        AddResult r = add(slow, LocalCinder.newImageId(), random(1000, 4), true);
+        String volumeId = ((CinderLocation) slow.parseLocation(r.location())).volumeId();
+        try (CinderStoreDriver untyped = LocalCinder.driver("default", (String) null)) {
+            StoreLocation legacy = slow.parseLocation("cinder://" + volumeId);
+            assertThat(legacy.isLegacy()).isTrue();
+            assertThat(slow.isLegacyLocationMine(legacy)).isTrue();
+            assertThat(fast.isLegacyLocationMine(legacy)).isFalse();
+            // Cinder's default type here is glance-fast, so a type-less store does not claim a glance-slow volume
+            assertThat(untyped.isLegacyLocationMine(legacy)).isFalse();
+            assertThat(slow.formatLocation(legacy)).isEqualTo("cinder://slow/" + volumeId);
+            assertThat(slow.isLegacyLocationMine(slow.parseLocation("cinder://" + java.util.UUID.randomUUID())))
+                    .isFalse();
+        } finally {
+            slow.delete(slow.parseLocation(r.location()));
+        }
+        AddResult f = add(fast, LocalCinder.newImageId(), random(1000, 5), true);
+        try (CinderStoreDriver untyped = LocalCinder.driver("default", (String) null)) {
+            String v = ((CinderLocation) fast.parseLocation(f.location())).volumeId();
+            assertThat(untyped.isLegacyLocationMine(untyped.parseLocation("cinder://" + v))).isTrue();
+        } finally {
+            fast.delete(fast.parseLocation(f.location()));
+        }
+    }
+
+    @Test
+    void eachStoreHasItsOwnKeystoneSession() throws Exception {
+        // upstream shares one process-wide session: the first store's credentials win. Here the first store
+        // has a wrong password, and the second still works on the same thread.
+        java.util.Map<String, String> bad = LocalCinder.storeSettings(LocalCinder.FAST);
+        bad.put("cinder_store_password", "wrong-password");
+        try (CinderStoreDriver b = LocalCinder.driver("badcreds", bad);
+                CinderStoreDriver good = LocalCinder.driver("goodcreds", LocalCinder.SLOW)) {
+            assertThat(b.writeDisabledReason()).get().asString().contains("rejected the service credentials")
+                    .doesNotContain("wrong-password");
+            assertThatThrownBy(() -> b.size(b.parseLocation("cinder://" + java.util.UUID.randomUUID())))
+                    .isInstanceOf(BadStoreConfigurationException.class).hasMessageNotContaining("wrong-password");
+            AddResult r = add(good, LocalCinder.newImageId(), random(1000, 6), true);
+            assertThat(r.location()).startsWith("cinder://goodcreds/");
+            good.delete(good.parseLocation(r.location()));
+        }
+    }
+
+    /** An upload of unknown size over 1 GiB (like stdin): the volume grows, the bytes read back intact. */
+    @Test
+    void unknownSizeLargerThanOneGibGrowsTheVolume() throws Exception {
+        long size = (1L << 30) + 3 * 1024 * 1024 + 12345;
+        GeneratedStream gen = new GeneratedStream(size);
+        String imageId = LocalCinder.newImageId();
+        AddResult r;
+        try (HashingImageInput in = HashingImageInput.open(gen, -1, "sha512")) {
+            r = slow.add(new AddRequest(imageId, in, null));
+        }
+        StoreLocation loc = slow.parseLocation(r.location());
+        try {
+            assertThat(r.size()).isEqualTo(size);
+            assertThat(r.checksum()).isEqualTo(gen.md5());
+            try (CinderClient c = LocalCinder.client()) {
+                CinderClient.Volume v = c.getVolume(((CinderLocation) loc).volumeId()).orElseThrow();
+                assertThat(v.sizeGib()).isEqualTo(2);
+                assertThat(v.metadata()).containsEntry("image_size", String.valueOf(size))
+                        .containsEntry("stowage_status", "complete");
+            }
+            assertThat(slow.size(loc)).isEqualTo(size);
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            long n = 0;
+            byte[] buf = new byte[1 << 20];
+            try (ImageStream s = slow.get(loc, 0, -1)) {
+                assertThat(s.length()).isEqualTo(size);
+                int k;
+                while ((k = s.read(buf)) > 0) {
+                    md5.update(buf, 0, k);
+                    n += k;
+                }
+            }
+            assertThat(n).isEqualTo(size);
+            assertThat(HexFormat.of().formatHex(md5.digest())).isEqualTo(gen.md5());
+        } finally {
+            slow.delete(loc);
+        }
+    }
+
+    /** A non-repeating pseudo-random stream of a given length, MD5 computed as it is generated. */
+    static final class GeneratedStream extends InputStream {
+        private final long size;
+        private final MessageDigest md5;
+        private final Random random = new Random(42);
+        private long pos;
+
+        GeneratedStream(long size) throws Exception {
+            this.size = size;
+            this.md5 = MessageDigest.getInstance("MD5");
+        }
+
+        @Override
+        public int read() {
+            byte[] b = new byte[1];
+            return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - pos);
+            byte[] tmp = new byte[n];
+            random.nextBytes(tmp);
+            System.arraycopy(tmp, 0, b, off, n);
+            md5.update(tmp);
+            pos += n;
+            return n;
+        }
+
+        private String hex;
+
+        String md5() {
+            if (hex == null) {
+                hex = HexFormat.of().formatHex(md5.digest());
+            }
+            return hex;
+        }
     }
 }
