@@ -10,6 +10,7 @@ if [ "$(id -u)" = 0 ]; then
   pkgs=()
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || pkgs+=(nginx)
   command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
+  command -v glance-manage >/dev/null 2>&1 || pkgs+=(glance-common)
   if [ ${#pkgs[@]} -gt 0 ]; then
     echo "== installing ${pkgs[*]}" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null

@@ -64,7 +64,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
     /** Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. */
     public static final class FakeStore implements StoreDriver {
         final StoreContext context;
-        final Map<String, byte[]> images = new ConcurrentHashMap<>();
+        public final Map<String, byte[]> images = new ConcurrentHashMap<>();
         volatile boolean closed;
 
         FakeStore(StoreContext context) {
@@ -90,11 +90,11 @@ public class FakeDriverFactory implements StoreDriverFactory {
         @Override
         public StoreLocation parseLocation(String uri) {
             int i = uri.indexOf("://");
-            if (i < 0 || !schemes().contains(uri.substring(0, i)) || uri.lastIndexOf('/') <= i + 2) {
+            if (i < 0 || !schemes().contains(uri.substring(0, i)) || uri.length() <= i + 3) {
                 throw new BadStoreUriException("not a fake location: " + uri);
             }
             String id = uri.substring(uri.lastIndexOf('/') + 1);
-            boolean legacy = uri.startsWith(uri.substring(0, i) + "://legacy/");
+            boolean legacy = uri.startsWith(uri.substring(0, i) + "://legacy/") || uri.indexOf('/', i + 3) < 0;
             return new StoreLocation() {
                 @Override
                 public String scheme() {
@@ -118,9 +118,34 @@ public class FakeDriverFactory implements StoreDriverFactory {
             };
         }
 
+        public final java.util.concurrent.atomic.AtomicLong remoteCalls = new java.util.concurrent.atomic.AtomicLong();
+        /** Image ids (last URL segment) this store claims in addition to claims_legacy. */
+        public final Set<String> owned = ConcurrentHashMap.newKeySet();
+
         @Override
         public boolean isLegacyLocationMine(StoreLocation location) {
-            return context.settings().bool("claims_legacy");
+            remoteCalls.incrementAndGet();
+            return context.settings().bool("claims_legacy") || owned.contains(location.toString());
+        }
+
+        @Override
+        public Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
+            remoteCalls.incrementAndGet();
+            Map<StoreLocation, Boolean> out = new java.util.LinkedHashMap<>();
+            for (StoreLocation l : locations) {
+                out.put(l, context.settings().bool("claims_legacy") || owned.contains(l.toString()));
+            }
+            return out;
+        }
+
+        @Override
+        public Map<String, Long> statistics() {
+            return Map.of("remote_calls", remoteCalls.get());
+        }
+
+        @Override
+        public String formatLocation(StoreLocation location) {
+            return locationPrefixes().get(0) + "/" + location;
         }
 
         @Override

@@ -1,0 +1,127 @@
+package org.stowage.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.stowage.core.StoreHandle;
+import org.stowage.core.Stowage;
+import org.stowage.core.Uris;
+import org.stowage.core.locations.GlanceDatabase;
+import org.stowage.core.locations.ImageRecord;
+import org.stowage.core.locations.JsonSupport;
+import org.stowage.core.locations.LocationUpgrader;
+import org.stowage.core.locations.UpgradeOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code stowage locations upgrade}. */
+@Command(name = "locations", description = "Work on image locations.", subcommands = LocationsCommand.Upgrade.class)
+final class LocationsCommand {
+    @ParentCommand
+    StowageCommand root;
+
+    /** {@code stowage locations upgrade}. */
+    @Command(name = "upgrade", description = {
+        "Upgrade image locations to the multi-store form: set metadata.store from the URL, and rewrite legacy "
+            + "cinder://<volume> to cinder://<store>/<volume> for the store whose volume type owns the volume.",
+        "Input: a JSON array in the shape of Glance's image API, [{\"id\": ..., \"locations\": [{\"url\": ..., "
+            + "\"metadata\": {...}}]}], from FILE or stdin (the upgraded array goes to stdout), or a Glance database "
+            + "with --glance-db (rows rewritten in place in batches, one transaction each; a dry run unless --apply).",
+        "The summary (upgraded, already current, unresolved with reasons, remote calls) goes to stderr."})
+    static final class Upgrade implements Callable<Integer> {
+        @ParentCommand
+        LocationsCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--glance-db", paramLabel = "JDBC_URL", description = "A Glance database, e.g. "
+                + "jdbc:sqlite:/var/lib/glance/glance.sqlite, jdbc:mariadb://host/glance, jdbc:postgresql://host/glance.")
+        String glanceDb;
+        @Option(names = "--db-user", paramLabel = "USER", description = "Database user (or in the JDBC URL).")
+        String dbUser;
+        @Option(names = "--db-password-file", paramLabel = "FILE", description = "File holding the database password.")
+        Path dbPasswordFile;
+        @Option(names = "--apply", description = "Write the changes to the database (default: dry run).")
+        boolean apply;
+        @Option(names = "--dry-run", description = "Only show what would change (the default).")
+        boolean dryRun;
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500", description = "Images per batch and transaction.")
+        int batchSize;
+        @Parameters(paramLabel = "FILE|-", arity = "0..1", description = "JSON images (default: stdin) when --glance-db is not given.")
+        String file;
+
+        @Override
+        public Integer call() throws IOException {
+            if (apply && dryRun) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--apply and --dry-run exclude each other");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try (Stowage s = parent.root.open()) {
+                LocationUpgrader upgrader = new LocationUpgrader(s, Duration.ZERO, Clock.systemUTC());
+                if (glanceDb != null) {
+                    String password = dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
+                    try (GlanceDatabase db = GlanceDatabase.open(glanceDb, dbUser, password)) {
+                        GlanceDatabase.Summary sum = db.upgrade(upgrader, batchSize, apply, c -> out.println(
+                                c.imageId + "\t" + Uris.mask(c.before.url()) + "\t->\t" + Uris.mask(c.after.url())
+                                        + "\tstore=" + c.after.store() + (apply ? (c.written ? "\twritten" : "\tCONFLICT: row changed, not written") : "\t(dry run)")));
+                        out.flush();
+                        summary(err, s, sum.images, sum.upgraded, sum.current, sum.unresolved, apply ? "written" : "dry run: nothing written");
+                        if (sum.conflicts > 0) {
+                            err.println("conflicts: " + sum.conflicts + " row(s) changed during the run and were left alone; run again");
+                        }
+                    }
+                } else {
+                    String json = file == null || file.equals("-")
+                            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                            : Files.readString(Path.of(file));
+                    List<ImageRecord> images = JsonSupport.parseImages(json, file == null ? "stdin" : file);
+                    List<UpgradeOutcome> outcomes = upgrader.upgradeAll(images, null);
+                    List<ImageRecord> result = new ArrayList<>();
+                    long up = 0;
+                    long cur = 0;
+                    Map<String, Long> unresolved = new LinkedHashMap<>();
+                    for (UpgradeOutcome o : outcomes) {
+                        result.add(new ImageRecord(o.imageId(), o.locations()));
+                        for (UpgradeOutcome.Entry e : o.entries()) {
+                            switch (e.status()) {
+                                case UPGRADED: up++; break;
+                                case CURRENT: cur++; break;
+                                default: unresolved.merge(e.reason(), 1L, Long::sum);
+                            }
+                        }
+                    }
+                    out.println(JsonSupport.renderImages(result));
+                    out.flush();
+                    summary(err, s, images.size(), up, cur, unresolved, null);
+                }
+                err.flush();
+            }
+            return 0;
+        }
+
+        private static void summary(PrintWriter err, Stowage s, long images, long upgraded, long current,
+                Map<String, Long> unresolved, String mode) {
+            long remote = 0;
+            for (StoreHandle h : s.allStores()) {
+                remote += h.statistics().getOrDefault("remote_calls", 0L);
+            }
+            long unres = unresolved.values().stream().mapToLong(Long::longValue).sum();
+            err.println("images: " + images + ", locations upgraded: " + upgraded + ", already current: " + current
+                    + ", unresolved: " + unres + ", remote calls: " + remote + (mode == null ? "" : " (" + mode + ")"));
+            unresolved.forEach((reason, n) -> err.println("  unresolved x" + n + ": " + reason));
+        }
+    }
+}
