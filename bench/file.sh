@@ -114,7 +114,7 @@ rm -f "$work"/src-*
 
 log "start-up"
 if [ -n "${BENCH_STOWAGE:-}" ]; then
-  "$here/startup.sh" "$out" 15 || echo "start-up part failed" >&2
+  "$here/startup.sh" "$out" "${BENCH_STARTUP_RUNS:-15}" || echo "start-up part failed" >&2
 fi
 echo "load_end=$(cat /proc/loadavg)" >>"$out/machine.txt"
 

@@ -1,0 +1,354 @@
+#!/usr/bin/python3
+"""Turns a bench/file.sh result directory (and optionally a file_jmh.sh JSON) into the markdown of
+the `file` section of docs/benchmarks.md, on stdout.
+
+usage: file_report.py RESULT_DIR [JMH.json] [--analysis FILE.md]
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+args = sys.argv[1:]
+analysis = None
+if "--analysis" in args:
+    i = args.index("--analysis")
+    analysis = args[i + 1]
+    del args[i:i + 2]
+D = args[0]
+JMH = args[1] if len(args) > 1 else None
+runs = [json.loads(l) for l in open(os.path.join(D, "runs.jsonl"))]
+machine = dict(l.rstrip("\n").split("=", 1) for l in open(os.path.join(D, "machine.txt")) if "=" in l)
+MIB = 1048576.0
+out = []
+p = out.append
+
+
+def med(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def rng(xs, fmt="%.0f"):
+    return ("[" + fmt + "–" + fmt + "]") % (min(xs), max(xs)) if xs else ""
+
+
+def case_runs(case, who):
+    return [r for r in runs if r["case"] == case and r["who"] == who]
+
+
+def pair_ratios(case, a, b, key=lambda r: r["wall_s"]):
+    """Throughput ratio a/b per pair = b's time / a's time."""
+    by = {}
+    for r in runs:
+        if r["case"] == case:
+            by.setdefault(r["pair"], {})[r["who"]] = r
+    return [(pr, key(v[b]) / key(v[a]), max(v[a]["load1"], v[b]["load1"])) for pr, v in by.items() if a in v and b in v]
+
+
+def verdict(ok):
+    return "**met**" if ok else "**missed**"
+
+
+sizes = [s for s in ("64M", "1G", "4G") if case_runs("add-" + s, "A")]
+label = {"64M": "64 MiB", "1G": "1 GiB", "4G": "4 GiB"}
+names = {"A": "Stowage (Java 17)", "B": "glance_store 4.1.0", "P": "prototype: direct-buffer pipeline",
+         "A1M": "Stowage, 1 MiB reads", "W": "Stowage, warm JVM (after two 64 MiB adds)",
+         "G": "prototype: channel reads, no mmap"}
+
+# ------------------------------------------------------------------ header
+p("## File driver: Stowage vs glance_store (issue 2)")
+p("")
+p("Written by `bench/file.sh` (whole-process A/B pairs, yardsticks, start-up) and `bench/file_jmh.sh` (JMH); "
+  "run %s. Re-run both and this section is replaced." % machine.get("date_utc", "?"))
+p("")
+p("**Machine.** %s vCPU %s, %s GiB RAM, kernel %s; %s; %s; glance_store %s (%s), %s. Store and sources on %s. "
+  "Java runs use the JVM options of `bin/stowage` (`%s`). Load average (1 min) at start `%s`, at end `%s`. "
+  "The machine is shared with other engineers' builds: the load average is listed beside every figure."
+  % (machine.get("nproc"), machine.get("cpu"), machine.get("mem_gib"), machine.get("kernel"), machine.get("java"),
+     machine.get("openssl"), machine.get("glance_store"), machine.get("python"), "source tree " + machine.get("git", "?"),
+     machine.get("fs"), machine.get("bench_jopts"), machine.get("load_start", "?").split()[0],
+     machine.get("load_end", "? ?").split()[0]))
+p("")
+
+sums = {}
+for l in open(os.path.join(D, "sums.txt")):
+    h, f = l.split()
+    sums.setdefault(os.path.basename(f).replace("src-", ""), []).append(h)
+bad = []
+for r in runs:
+    if r["case"].startswith("add-") or r["case"].startswith("verify-get-"):
+        s = r["case"].split("-")[-1]
+        if r.get("md5") not in sums[s] or r.get("sha512") not in sums[s]:
+            bad.append("%s %s pair %s" % (r["case"], r["who"], r["pair"]))
+checked = sum(1 for r in runs if r["case"].startswith("add-") or r["case"].startswith("verify-get-"))
+p("**Method.** A = Stowage (`org.stowage.benchmarks.Bench`, one JVM per run), B = glance_store's file store "
+  "(`bench/glance_file_bench.py`, the multi-store setup of performance-notes §3, one python3 per run), "
+  "P = a prototype of a proposed core change (the same pipeline with direct buffers, see the analysis), run "
+  "A B P, A B P, …. Throughput is the **in-process** phase (open the source → add returns; get → last chunk); "
+  "whole-process wall, CPU and peak RSS come from `/usr/bin/time -v` around each run. Ratios are per pair (A and B "
+  "of the same round), reported as median [min–max]. A pair more than 25 %% off the median ratio is re-run at the "
+  "end and both are kept (*rerun*). Sources are random, warm in the page cache; outputs are deleted after each run. "
+  "Checksums: the md5 and sha512 of %d adds and verified gets (Stowage, glance_store and the prototype) were "
+  "compared with `md5sum`/`sha512sum` of the source: %s."
+  % (checked, "all agree" if not bad else "**MISMATCH** in " + ", ".join(bad)))
+p("")
+
+# ------------------------------------------------------------------ targets
+targets = []
+add_ratio = {}
+for s in sizes:
+    rs = [x[1] for x in pair_ratios("add-" + s, "A", "B")]
+    add_ratio[s] = rs
+    targets.append(("add %s throughput ≥ 2.0× glance_store (same run)" % label[s],
+                    "%.2f× [%.2f–%.2f], %d pairs" % (med(rs), min(rs), max(rs), len(rs)), med(rs) >= 2.0))
+rate = {s: med([r["mib_s"] for r in case_runs("add-" + s, "A")]) for s in sizes}
+if "4G" in rate and "1G" in rate:
+    targets.append(("4 GiB add rate ≥ 0.9× the 1 GiB rate",
+                    "%.2f× (%.0f / %.0f MiB/s)" % (rate["4G"] / rate["1G"], rate["4G"], rate["1G"]),
+                    rate["4G"] / rate["1G"] >= 0.9))
+get_ratio = {}
+for s in sizes:
+    rs = [x[1] for x in pair_ratios("get-" + s, "A", "B")]
+    if rs:
+        get_ratio[s] = rs
+        targets.append(("get %s ≥ 1.0× glance_store" % label[s],
+                        "%.2f× [%.2f–%.2f], %d pairs" % (med(rs), min(rs), max(rs), len(rs)), med(rs) >= 1.0))
+hf = None
+hfp = os.path.join(D, "startup-hyperfine.json")
+if os.path.exists(hfp):
+    hf = {x["command"]: x for x in json.load(open(hfp))["results"]}
+    st = hf.get("stowage stores (AppCDS)")
+    if st:
+        targets.append(("`stowage stores` whole process ≤ 0.2 s", "%.3f s median [%.3f–%.3f], %d runs"
+                        % (st["median"], st["min"], st["max"], len(st["times"])), st["median"] <= 0.2))
+rss = {s: [r["peak_rss_mib"] for r in case_runs("add-" + s, "A")] for s in sizes}
+cli = {s: [r["peak_rss_mib"] for r in case_runs("cli-add-" + s, "CLI")] for s in sizes}
+allrss = [x for s in sizes for x in rss[s] + cli[s]]
+if allrss:
+    flat = max(max(rss[s] + cli[s]) for s in sizes) - min(min(rss[s] + cli[s]) for s in sizes)
+    targets.append(("peak RSS ≤ 80 MiB, flat in image size (Java add: Bench and `bin/stowage add`)",
+                    "max %.1f MiB; " % max(allrss) + ", ".join(
+                        "%s %.1f–%.1f" % (label[s], min(rss[s] + cli[s]), max(rss[s] + cli[s])) for s in sizes)
+                    + " (spread %.1f MiB)" % flat, max(allrss) <= 80 and flat <= 8))
+p("### Targets")
+p("")
+p("| target | measured | verdict |")
+p("|---|---|---|")
+for t, m, ok in targets:
+    p("| %s | %s | %s |" % (t, m, verdict(ok)))
+p("")
+
+
+# ------------------------------------------------------------------ add / get tables
+def op_table(op, whos, rows_extra):
+    for s in sizes:
+        case = "%s-%s" % (op, s)
+        if not any(r["case"] == case for r in runs):
+            continue
+        p("#### %s %s" % (op, label[s]))
+        p("")
+        p("| who | in-process MiB/s, median [range] | in-process s | CPU s (in-process) | whole-process s | "
+          "whole-process CPU s | peak RSS MiB | load (1 min) | runs |")
+        p("|---|---|---|---|---|---|---|---|---|")
+        for w in whos:
+            rr = case_runs(case, w)
+            if not rr:
+                continue
+            p("| %s | **%.0f** %s | %.3f | %.2f | %.3f | %.2f | %.1f %s | %s | %d |" % (
+                names[w], med([r["mib_s"] for r in rr]), rng([r["mib_s"] for r in rr]),
+                med([r["wall_s"] for r in rr]), med([r["cpu_s"] for r in rr]),
+                med([r["proc_wall_s"] for r in rr]), med([r["proc_cpu_s"] for r in rr]),
+                med([r["peak_rss_mib"] for r in rr]), rng([r["peak_rss_mib"] for r in rr], "%.1f"),
+                rng([r["load1"] for r in rr], "%.1f"), len(rr)))
+        p("")
+        p("| per-pair ratio | median | min | max | pairs |")
+        p("|---|---|---|---|---|")
+        for a, b, what in rows_extra:
+            rs = [x[1] for x in pair_ratios(case, a, b)]
+            if rs:
+                p("| %s | **%.2f** | %.2f | %.2f | %d |" % (what, med(rs), min(rs), max(rs), len(rs)))
+            rw = [x[1] for x in pair_ratios(case, a, b, key=lambda r: r["proc_wall_s"])]
+            if rw and (a, b) == ("A", "B"):
+                p("| same, whole-process wall (start-up included) | %.2f | %.2f | %.2f | %d |"
+                  % (med(rw), min(rw), max(rw), len(rw)))
+        p("")
+        p("<details><summary>every run (%s)</summary>" % case)
+        p("")
+        p("| pair | who | MiB/s | in-process s | CPU s | whole s | RSS MiB | load |")
+        p("|---|---|---|---|---|---|---|---|")
+        for r in runs:
+            if r["case"] == case:
+                p("| %s%s | %s | %.0f | %.3f | %.2f | %.3f | %.1f | %.2f |" % (
+                    r["pair"], " (rerun of %s)" % r["rerun_of"] if "rerun_of" in r else "", r["who"], r["mib_s"],
+                    r["wall_s"], r["cpu_s"], r["proc_wall_s"], r["peak_rss_mib"], r["load1"]))
+        p("")
+        p("</details>")
+        p("")
+
+
+p("### Add (md5 + sha512, page-cache destination, no fsync)")
+p("")
+op_table("add", ["A", "B", "P", "W"], [("A", "B", "Stowage / glance_store throughput"),
+                                       ("W", "B", "Stowage warm JVM / glance_store throughput"),
+                                       ("P", "B", "prototype / glance_store throughput"),
+                                       ("P", "A", "prototype / Stowage throughput (both cold JVMs)")])
+p("### Get (warm, the same stored file for both; read to the end)")
+p("")
+op_table("get", ["A", "B", "A1M", "G"], [("A", "B", "Stowage (64 KiB reads) / glance_store (64 KiB chunks)"),
+                                         ("A1M", "B", "Stowage (1 MiB reads) / glance_store"),
+                                         ("G", "B", "channel-read prototype (64 KiB reads) / glance_store")])
+
+# ------------------------------------------------------------------ RSS
+p("### Peak RSS (whole process, `/usr/bin/time -v`)")
+p("")
+p("| process | %s |" % " | ".join(label[s] for s in sizes))
+p("|---|%s" % ("---|" * len(sizes)))
+for case, who, what in (("add", "A", "Bench add, bin/stowage's JVM options"), ("cli-add", "CLI", "`bin/stowage add` (the shipped CLI)"),
+                        ("jvmdefault-add", "A", "Bench add, JVM defaults (G1, heap from RAM)"),
+                        ("add", "W", "Bench add after two warm-up adds"),
+                        ("add", "B", "glance_store add"), ("add", "P", "prototype add"),
+                        ("get", "A", "Bench get (file driver, mapped windows)"),
+                        ("get", "G", "get prototype (channel reads, 1 MiB direct buffer)"),
+                        ("get", "B", "glance_store get")):
+    cells = []
+    for s in sizes:
+        xs = [r["peak_rss_mib"] for r in case_runs("%s-%s" % (case, s), who)]
+        cells.append("%.1f %s" % (med(xs), rng(xs, "%.1f")) if xs else "–")
+    p("| %s | %s |" % (what, " | ".join(cells)))
+p("")
+
+# ------------------------------------------------------------------ small adds
+sm = {r["who"]: r for r in runs if r["case"] == "small-4K"}
+if sm:
+    p("### Small adds: rounds of 1000 × 4 KiB on tmpfs (µs per add; round 1 is the cold JIT / first imports)")
+    p("")
+    p("| who | add µs per round | raw create+write+md5+sha512 µs per round | warm add (median of rounds 2–) | warm raw | add/raw |")
+    p("|---|---|---|---|---|---|")
+    for w in ("A", "B"):
+        if w in sm:
+            r = sm[w]
+            wa, wr = med(r["add_us"][1:]), med(r["raw_us"][1:])
+            p("| %s | %s | %s | **%.1f** | %.1f | %.2f |" % (names[w], ", ".join("%.1f" % x for x in r["add_us"]),
+                                                          ", ".join("%.1f" % x for x in r["raw_us"]), wa, wr, wa / wr))
+    if "A" in sm and "B" in sm:
+        p("")
+        p("Warm Stowage / glance_store time per add: **%.2f** (performance-notes §6.6 target ≤ 0.8, ≤ 30 µs)."
+          % (med(sm["A"]["add_us"][1:]) / med(sm["B"]["add_us"][1:])))
+    p("")
+
+# ------------------------------------------------------------------ yardsticks
+p("### Yardsticks (same run)")
+p("")
+p("| yardstick | before the pairs | after the pairs |")
+p("|---|---|---|")
+
+
+def yard(tag):
+    f = os.path.join(D, "yardsticks-%s.txt" % tag)
+    if not os.path.exists(f):
+        return {}
+    d = {}
+    for l in open(f):
+        l = l.strip()
+        if l.startswith("load="):
+            d["load"] = [float(l[5:])]
+            continue
+        k, _, v = l.partition(" ")
+        if k.startswith("openssl_"):
+            try:
+                d.setdefault(k, []).append(float(v.rstrip("k")) * 1000 / MIB)
+            except ValueError:
+                pass
+        else:
+            m = re.match(r"([\d.]+) (\w+)/s", v)
+            if m:
+                x = float(m.group(1)) * {"kB": 1e3, "MB": 1e6, "GB": 1e9}[m.group(2)] / MIB
+                d.setdefault(k, []).append(x)
+    return d
+
+
+yb, ya = yard("before"), yard("after")
+for k, what in (("openssl_md5", "openssl speed -evp md5, 64 KiB (MiB/s)"),
+                ("openssl_sha512", "openssl speed -evp sha512, 64 KiB (MiB/s)"),
+                ("dd_write_64k", "dd page-cache write 1 GiB, bs=64K, no sync (MiB/s, 3 runs)"),
+                ("dd_read_64k", "dd warm read 1 GiB, bs=64K (MiB/s)"),
+                ("dd_read_1m", "dd warm read 1 GiB, bs=1M (MiB/s)"), ("load", "load average (1 min)")):
+    def cell(d):
+        xs = d.get(k, [])
+        if not xs:
+            return "–"
+        return ("%.1f" if k == "load" else "%.0f") % med(xs) + (" " + rng(xs) if len(xs) > 1 else "")
+    p("| %s | %s | %s |" % (what, cell(yb), cell(ya)))
+p("")
+md5y = med(yb.get("openssl_md5", []) + ya.get("openssl_md5", []))
+shay = med(yb.get("openssl_sha512", []) + ya.get("openssl_sha512", []))
+wry = med(yb.get("dd_write_64k", []) + ya.get("dd_write_64k", []))
+if md5y == md5y and shay == shay:
+    par = min(md5y, shay, wry) if wry == wry else min(md5y, shay)
+    ser = 1 / (1 / md5y + 1 / shay + (1 / wry if wry == wry else 0))
+    p("Limits re-derived from these yardsticks: parallel max(T_md5, T_sha512, T_write) = **%.0f MiB/s**; serial "
+      "T_md5 + T_sha512 + T_write = **%.0f MiB/s**; on 2 vCPUs all three must share two cores, so the CPU bound is "
+      "about 2 / (1/md5 + 1/sha512 + 1/write) = **%.0f MiB/s**." % (par, ser, 2 * ser))
+    for s in sizes:
+        b = med([r["mib_s"] for r in case_runs("add-" + s, "B")])
+        a = rate[s]
+        p("For %s: glance_store %.0f MiB/s is %.2f of the serial limit; Stowage %.0f MiB/s is %.2f of the 2-vCPU bound "
+          "(2.0× glance_store would need %.0f MiB/s = %.2f of it)." % (label[s], b, b / ser, a, a / (2 * ser), 2 * b,
+                                                                       2 * b / (2 * ser)))
+    p("")
+
+# ------------------------------------------------------------------ start-up
+if hf:
+    p("### Start-up (whole process, hyperfine, %d runs each after 2 warm-ups)" % len(next(iter(hf.values()))["times"]))
+    p("")
+    p("| command | median s | mean ± σ | min–max |")
+    p("|---|---|---|---|")
+    for c, x in hf.items():
+        p("| %s | **%.3f** | %.3f ± %.3f | %.3f–%.3f |" % (c, x["median"], x["mean"], x["stddev"], x["min"], x["max"]))
+    p("")
+    sa = [r["startup_s"] for r in runs if r["who"] == "A" and "startup_s" in r]
+    sb = [r["startup_s"] for r in runs if r["who"] == "B" and "startup_s" in r]
+    if sa:
+        p("In-process start-up (build `Stowage` with two file stores, the Bench's class path, no CDS): median "
+          "%.3f s %s over %d runs; glance_store (import + config + create_multi_stores + verify_store): %.3f s %s."
+          % (med(sa), rng(sa, "%.3f"), len(sa), med(sb), rng(sb, "%.3f")))
+        p("")
+    rf = os.path.join(D, "startup-rss.txt")
+    if os.path.exists(rf):
+        p("```")
+        p(open(rf).read().strip().replace(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "."))
+        p("```")
+        p("")
+
+# ------------------------------------------------------------------ JMH
+if JMH and os.path.exists(JMH):
+    res = json.load(open(JMH))
+    p("### JMH (`bench/file_jmh.sh`: forks %s, %s warm-up + %s measured iterations of 1 s)" % (
+        res[0]["forks"], res[0]["warmupIterations"], res[0]["measurementIterations"]))
+    lf = JMH[:-5] + ".load"
+    if os.path.exists(lf):
+        p("")
+        p("Load: " + "; ".join(l.strip() for l in open(lf)))
+    p("")
+    p("| benchmark | params | score ± 99.9 % error | unit | MiB/s |")
+    p("|---|---|---|---|---|")
+    sizes_mib = {"DigestBench": 64, "PipelineBench": 64, "FileAddBench": 64, "FileGetBench": 256}
+    for r in res:
+        name = r["benchmark"].replace("org.stowage.benchmarks.", "")
+        cls = name.split(".")[0]
+        sc = r["primaryMetric"]
+        unit = sc["scoreUnit"]
+        mibs = ""
+        if cls in sizes_mib and unit == "ms/op":
+            mibs = "%.0f" % (sizes_mib[cls] / (sc["score"] / 1000))
+        params = ", ".join("%s=%s" % kv for kv in (r.get("params") or {}).items())
+        err = sc["scoreError"]
+        p("| %s | %s | %.2f ± %s | %s | %s |" % (name, params, sc["score"], "%.2f" % err if err == err else "–", unit, mibs))
+    p("")
+
+if analysis:
+    p(open(analysis).read().rstrip())
+    p("")
+print("\n".join(out))
