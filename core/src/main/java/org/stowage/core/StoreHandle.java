@@ -247,6 +247,21 @@ public final class StoreHandle {
         return inDriver(() -> d.legacyLocationsMine(locations));
     }
 
+    /** Leftovers of interrupted adds at least {@code olderThan} old (none when unavailable). */
+    public List<org.stowage.spi.Leftover> findLeftovers(java.time.Duration olderThan) {
+        return driver == null ? List.of() : inDriver(() -> driver.findLeftovers(olderThan));
+    }
+
+    /** Removes one leftover. */
+    public void removeLeftover(org.stowage.spi.Leftover leftover) {
+        StoreDriver d = requireDriver();
+        inDriver(() -> {
+            d.removeLeftover(leftover);
+            return null;
+        });
+        LOG.info("store {}: removed {}", id, leftover.description());
+    }
+
     /** The driver's counters (e.g. {@code remote_calls}). */
     public Map<String, Long> statistics() {
         return driver == null ? Map.of() : inDriver(driver::statistics);

@@ -199,6 +199,52 @@ class DistributionIT {
         assertThat(check.out()).contains("[fast] type file, default").contains("stowage.conf:");
     }
 
+    @Test
+    void killNineMidAddLeavesOnlyARecognisablePartialFileThatGcRemoves(@TempDir Path tmp) throws Exception {
+        Path keep = tmp.resolve("keep.bin");
+        Files.write(keep, new byte[] {1, 2, 3});
+        Result kept = run(null, "add", "--image-id", "keep-me", keep.toString());
+        assertThat(kept.code()).as(kept.err()).isZero();
+
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/stowage").toString(), "add", "--image-id", "killed", "-");
+        pb.environment().put("STOWAGE_NO_CDS", "1");
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        Path fast = home.resolve("data/fast");
+        byte[] chunk = new byte[1 << 20];
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            while (partials(fast).isEmpty()) {
+                in.write(chunk);
+                in.flush();
+                assertThat(System.nanoTime()).as("partial file never appeared").isLessThan(deadline);
+            }
+            p.destroyForcibly();
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (IOException pipeClosedByKill) {
+            // the add died while we were writing to it: that is the point
+        }
+        assertThat(p.exitValue()).isEqualTo(137);
+        assertThat(partials(fast)).hasSize(1);
+        assertThat(fast.resolve("killed")).doesNotExist();
+
+        Result dry = run(null, "gc", "--older-than", "0s", "--dry-run");
+        assertThat(dry.out()).contains("would remove").contains(".killed.stowage-partial-");
+        assertThat(partials(fast)).hasSize(1);
+        Result gc = run(null, "gc", "--older-than", "0s", "--json");
+        assertThat(gc.code()).as(gc.err()).isZero();
+        assertThat(gc.out()).contains("\"removed\":1");
+        assertThat(partials(fast)).isEmpty();
+        assertThat(Files.readAllBytes(fast.resolve("keep-me"))).containsExactly(1, 2, 3);
+        assertThat(run(null, "delete", "file://" + fast.toRealPath() + "/keep-me").code()).isZero();
+    }
+
+    static List<Path> partials(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(x -> x.getFileName().toString().contains(".stowage-partial-")).toList();
+        }
+    }
+
     static void deleteTree(Path p) throws IOException {
         try (Stream<Path> s = Files.walk(p)) {
             s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());

@@ -70,6 +70,19 @@ public interface StoreDriver extends AutoCloseable {
     }
 
     /**
+     * What interrupted adds left behind and that is at least {@code olderThan} old: temporary
+     * files, in-progress volumes. Never a completed image. The default finds nothing.
+     */
+    default List<Leftover> findLeftovers(java.time.Duration olderThan) {
+        return List.of();
+    }
+
+    /** Removes one leftover found by {@link #findLeftovers}; nothing else. */
+    default void removeLeftover(Leftover leftover) {
+        throw new UnsupportedOperationException("this store leaves nothing behind");
+    }
+
+    /**
      * Counters for reports, e.g. {@code remote_calls}: the number of calls made to a remote
      * service since the store was created. The default has none.
      */

@@ -603,6 +603,55 @@ public final class FileStoreDriver implements StoreDriver {
         }
     }
 
+    private static final java.util.regex.Pattern PARTIAL_NAME =
+            java.util.regex.Pattern.compile("^\\..+\\.stowage-partial-[0-9a-f]{16}$");
+
+    /**
+     * Temporary files of interrupted adds ({@code .<id>.stowage-partial-<hex>}) in any of this
+     * store's directories, last modified at least {@code olderThan} ago. Completed images never
+     * match: their names are the bare image id.
+     */
+    @Override
+    public List<org.stowage.spi.Leftover> findLeftovers(java.time.Duration olderThan) {
+        java.time.Instant cutoff = java.time.Instant.now().minus(olderThan);
+        List<org.stowage.spi.Leftover> out = new ArrayList<>();
+        for (Datadir d : config.datadirs()) {
+            if (!Files.isDirectory(d.path())) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(d.path())) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    if (!PARTIAL_NAME.matcher(p.getFileName().toString()).matches()) {
+                        continue;
+                    }
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    java.time.Instant since = a.lastModifiedTime().toInstant();
+                    if (a.isRegularFile() && !since.isAfter(cutoff)) {
+                        out.add(new org.stowage.spi.Leftover(p.toString(), "partial file of an interrupted add: " + p
+                                + " (" + a.size() + " bytes)", since));
+                    }
+                }
+            } catch (IOException e) {
+                throw new BackendException("store '" + storeId + "': cannot list " + d.path() + ": " + describe(e), e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void removeLeftover(org.stowage.spi.Leftover leftover) {
+        Path p = Path.of(leftover.id());
+        boolean inside = config.datadirs().stream().anyMatch(d -> d.path().equals(p.getParent()));
+        if (!inside || !PARTIAL_NAME.matcher(p.getFileName().toString()).matches()) {
+            throw new BadStoreUriException("store '" + storeId + "': " + p + " is not a partial file of this store");
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new BackendException("store '" + storeId + "': cannot remove " + p + ": " + describe(e), e);
+        }
+    }
+
     /** Streams opened by get and not yet closed. */
     int openStreamCount() {
         return openStreams.size();

@@ -1,0 +1,118 @@
+package org.stowage.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.stowage.core.StoreHandle;
+import org.stowage.core.Stowage;
+import org.stowage.spi.Leftover;
+import org.stowage.spi.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code stowage gc}: removes what interrupted adds left behind, never a completed image. */
+@Command(name = "gc", description = "Find and remove leftovers of interrupted adds (temporary files, in-progress "
+        + "volumes and their attachments). Completed images are never touched.")
+final class GcCommand implements Callable<Integer> {
+    @ParentCommand
+    StowageCommand root;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--store", paramLabel = "ID", description = "Only this store (default: every store).")
+    String store;
+    @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
+            description = "Only leftovers at least this old, so adds still running are left alone: 90s, 30m, 2h, 1d, "
+                    + "or ISO-8601 (PT1H). Default: ${DEFAULT-VALUE}.")
+    Duration olderThan;
+    @Option(names = "--dry-run", description = "Only list what would be removed.")
+    boolean dryRun;
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Stowage s = root.open()) {
+            List<StoreHandle> stores = store == null ? s.allStores() : List.of(s.store(store));
+            List<Object> found = new ArrayList<>();
+            int removed = 0;
+            int failed = 0;
+            for (StoreHandle h : stores) {
+                if (!h.isAvailable()) {
+                    continue;
+                }
+                for (Leftover l : h.findLeftovers(olderThan)) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("store", h.id());
+                    m.put("leftover", l.description());
+                    m.put("since", l.since().toString());
+                    String status;
+                    if (dryRun) {
+                        status = "would remove";
+                    } else {
+                        try {
+                            h.removeLeftover(l);
+                            status = "removed";
+                            removed++;
+                        } catch (StoreException | UnsupportedOperationException e) {
+                            status = "FAILED: " + e.getMessage();
+                            failed++;
+                        }
+                    }
+                    m.put("status", status);
+                    found.add(m);
+                    if (!json) {
+                        out.println(h.id() + "\t" + status + "\t" + l.description() + "\tsince " + l.since());
+                    }
+                }
+            }
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("found", found.size());
+                doc.put("removed", removed);
+                doc.put("failed", failed);
+                doc.put("dry_run", dryRun);
+                doc.put("leftovers", found);
+                out.println(Json.render(doc));
+            } else {
+                out.println("leftovers found: " + found.size() + ", removed: " + removed + ", failed: " + failed
+                        + (dryRun ? " (dry run)" : ""));
+            }
+            out.flush();
+            return failed == 0 ? 0 : ExitCodes.of(org.stowage.spi.ErrorKind.BACKEND);
+        }
+    }
+
+    /** Parses 90s, 30m, 2h, 1d, or ISO-8601 durations. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String v) {
+            String t = v.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (t.startsWith("p")) {
+                    return Duration.parse(t.toUpperCase(Locale.ROOT));
+                }
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                switch (t.charAt(t.length() - 1)) {
+                    case 's': return Duration.ofSeconds(n);
+                    case 'm': return Duration.ofMinutes(n);
+                    case 'h': return Duration.ofHours(n);
+                    case 'd': return Duration.ofDays(n);
+                    default: break;
+                }
+            } catch (RuntimeException e) {
+                // fall through to the error below
+            }
+            throw new CommandLine.TypeConversionException("'" + v + "' is not a duration: expected e.g. 90s, 30m, 2h, 1d or PT1H");
+        }
+    }
+}
