@@ -357,7 +357,9 @@ public final class Os4jCinderClient implements CinderClient {
     /**
      * Runs {@code fn} with this store's client bound to the calling thread, retrying up to
      * {@code cinder_http_retries} times (0.5, 1, 2, 4 s apart) when the service could not be
-     * reached or answered 503 — for a non-idempotent call only if the connection was refused.
+     * reached or answered 503 — for a non-idempotent call only if the connection was refused —
+     * and, for idempotent calls, on any 5xx (the local Cinder answers 500 under SQLite lock
+     * contention).
      */
     private <T> T call(String what, boolean idempotent, Function<OSClientV3, T> fn) {
         int attempt = 0;
@@ -377,7 +379,8 @@ public final class Os4jCinderClient implements CinderClient {
                     }
                 }
             } catch (StoreException e) {
-                if (attempt < retries && e instanceof RemoteServiceUnavailableException) {
+                boolean serverError = e instanceof CinderHttpException && ((CinderHttpException) e).status() >= 500;
+                if (attempt < retries && (e instanceof RemoteServiceUnavailableException || (idempotent && serverError))) {
                     sleep(attempt++);
                     continue;
                 }
@@ -397,7 +400,7 @@ public final class Os4jCinderClient implements CinderClient {
                         + c.authAddress() + " rejected the service credentials (user '" + c.userName() + "' in domain '"
                         + c.userDomainName() + "', project '" + c.projectName() + "'): HTTP " + e.getStatus(), e);
             } catch (ResponseException e) {
-                if (e.getStatus() == 503 && attempt < retries) {
+                if (attempt < retries && (e.getStatus() == 503 || (idempotent && e.getStatus() >= 500))) {
                     sleep(attempt++);
                     continue;
                 }

@@ -1,0 +1,265 @@
+package org.stowage.drivers.cinder;
+
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.drivers.file.FileStoreDriverFactory;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.Setting;
+import org.stowage.spi.StoreContext;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreSettings;
+
+/**
+ * In-process benchmark (run by bench/cinder.sh on the test class path): add and get of one image
+ * file through the cinder driver against the local Cinder, alternating with the file driver's add
+ * of the same file in the same run, plus the fixed per-image cost (create → available, attach,
+ * detach, delete) over small images. Writes a markdown section.
+ *
+ * <p>usage: CinderBench SOURCE_FILE FILE_STORE_DIR PAIRS SMALL_IMAGES OUT.md
+ */
+public final class CinderBench {
+    public static void main(String[] args) throws Exception {
+        Path source = Path.of(args[0]);
+        Path fileDir = Path.of(args[1]);
+        int pairs = Integer.parseInt(args[2]);
+        int smalls = Integer.parseInt(args[3]);
+        Path out = Path.of(args[4]);
+        long size = Files.size(source);
+        LocalCinder.require();
+        Files.createDirectories(fileDir);
+        StoreDriver file = new FileStoreDriverFactory().create(context("bench-file", new FileStoreDriverFactory()
+                .options(), Map.of("filesystem_store_datadir", fileDir.toString())));
+        CinderStoreDriver cinder = LocalCinder.driver("fast", LocalCinder.FAST);
+
+        List<Double> fileAdd = new ArrayList<>();
+        List<Double> cinderAdd = new ArrayList<>();
+        List<Double> cinderGet = new ArrayList<>();
+        // warm-up: one small add/get/delete on each (class loading, first token)
+        bench(cinder, source, 1 << 20, null);
+        bench(file, source, 1 << 20, null);
+        for (int i = 0; i < pairs; i++) {
+            boolean cinderFirst = i % 2 == 1;
+            if (cinderFirst) {
+                bench(cinder, source, size, new double[][] {{0}, {0}}, cinderAdd, cinderGet);
+                bench(file, source, size, new double[][] {{0}, {0}}, fileAdd, null);
+            } else {
+                bench(file, source, size, new double[][] {{0}, {0}}, fileAdd, null);
+                bench(cinder, source, size, new double[][] {{0}, {0}}, cinderAdd, cinderGet);
+            }
+            System.err.printf(Locale.ROOT, "pair %d: file add %.1f MiB/s, cinder add %.1f MiB/s, get %.1f MiB/s%n",
+                    i + 1, fileAdd.get(i), cinderAdd.get(i), cinderGet.get(i));
+        }
+
+        // fixed cost per image, phase by phase, on small volumes
+        Map<String, List<Double>> phases = new LinkedHashMap<>();
+        for (String k : List.of("create (POST, 202)", "create → available", "attach (create + connect + complete)",
+                "detach (disconnect + delete attachment)", "delete (DELETE, 202)", "delete → gone (404)",
+                "whole add of a 4 KiB image", "whole get of a 4 KiB image")) {
+            phases.put(k, new ArrayList<>());
+        }
+        try (CinderClient c = LocalCinder.client()) {
+            for (int i = 0; i < smalls; i++) {
+                long t0 = System.nanoTime();
+                CinderClient.Volume v = c.createVolume("image-" + LocalCinder.newImageId(), 1, LocalCinder.FAST,
+                        Map.of("stowage_status", "bench"));
+                long t1 = System.nanoTime();
+                cinder.waitFor(v.id(), "creating", "available", "bench: ");
+                long t2 = System.nanoTime();
+                CinderStoreDriver.Attached a = cinder.attach(v.id(), "rw", "bench: ");
+                long t3 = System.nanoTime();
+                a.close();
+                long t4 = System.nanoTime();
+                // wait for available again before delete (detach is asynchronous in Cinder's state)
+                c.deleteVolume(v.id());
+                long t5 = System.nanoTime();
+                while (c.getVolume(v.id()).isPresent()) {
+                    Thread.sleep(20);
+                }
+                long t6 = System.nanoTime();
+                add(phases, "create (POST, 202)", t0, t1);
+                add(phases, "create → available", t1, t2);
+                add(phases, "attach (create + connect + complete)", t2, t3);
+                add(phases, "detach (disconnect + delete attachment)", t3, t4);
+                add(phases, "delete (DELETE, 202)", t4, t5);
+                add(phases, "delete → gone (404)", t5, t6);
+                double[][] t = new double[2][1];
+                bench(cinder, source, 4096, t);
+                phases.get("whole add of a 4 KiB image").add(t[0][0]);
+                phases.get("whole get of a 4 KiB image").add(t[1][0]);
+            }
+        }
+        cinder.close();
+        file.close();
+
+        double fAdd = median(fileAdd);
+        double cAdd = median(cinderAdd);
+        double cGet = median(cinderGet);
+        double ratio = cAdd / fAdd;
+        try (PrintStream p = new PrintStream(Files.newOutputStream(out))) {
+            p.printf(Locale.ROOT, "## cinder%n%n");
+            p.printf(Locale.ROOT, "`bench/cinder.sh`, %s, %d CPUs, JDK %s; local Keystone + Cinder (Zed, NFS driver on "
+                    + "local directories, `/work/shared/openstack`), store `fast` (type glance-fast). One JVM, "
+                    + "in-process (`CinderBench`, test class path), image = %d MiB random file (page cache warm), "
+                    + "sha512 multihash; %d pairs, alternating which driver goes first; medians.%n%n",
+                    java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"), size >> 20, pairs);
+            p.printf(Locale.ROOT, "| operation | median MiB/s | runs (MiB/s) |%n|---|---|---|%n");
+            p.printf(Locale.ROOT, "| file driver add (`filesystem_store_datadir`, same disk) | %.1f | %s |%n", fAdd,
+                    list(fileAdd));
+            p.printf(Locale.ROOT, "| cinder add (create, attach, write, force, detach, metadata) | %.1f | %s |%n", cAdd,
+                    list(cinderAdd));
+            p.printf(Locale.ROOT, "| cinder get (attach ro, read all, detach) | %.1f | %s |%n%n", cGet, list(cinderGet));
+            p.printf(Locale.ROOT, "**cinder add / file add = %.2f** (target ≥ 0.80: %s).%n%n", ratio,
+                    ratio >= 0.8 ? "met" : "NOT met");
+            p.printf(Locale.ROOT, "Fixed cost per image (%d small images, ms):%n%n| phase | median | min | max |%n"
+                    + "|---|---|---|---|%n", smalls);
+            for (Map.Entry<String, List<Double>> e : phases.entrySet()) {
+                List<Double> v = e.getValue();
+                p.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", e.getKey(), median(v), Collections.min(v),
+                        Collections.max(v));
+            }
+            p.printf(Locale.ROOT, "%nThe fixed part of an add is create → available (polled at 0.5 s, the reference's "
+                    + "first backoff step) + attach + detach + 2 metadata calls; Cinder runs `qemu-img info` on every "
+                    + "attachment create.%n");
+        }
+        System.err.println("wrote " + out);
+    }
+
+    private static void add(Map<String, List<Double>> m, String k, long t0, long t1) {
+        m.get(k).add((t1 - t0) / 1e6);
+    }
+
+    private static String list(List<Double> v) {
+        StringBuilder sb = new StringBuilder();
+        for (double d : v) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f", d));
+        }
+        return sb.toString();
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static void bench(StoreDriver d, Path source, long size, double[][] ms) throws Exception {
+        bench(d, source, size, ms, null, null);
+    }
+
+    /** add (and for cinder get) of the first {@code size} bytes of source; MiB/s into the lists, ms into ms. */
+    private static void bench(StoreDriver d, Path source, long size, double[][] ms, List<Double> addRates,
+            List<Double> getRates) throws Exception {
+        AddResult r;
+        long t0 = System.nanoTime();
+        try (InputStream in = new BoundedStream(Files.newInputStream(source), size);
+                HashingImageInput input = HashingImageInput.open(in, size, "sha512")) {
+            r = d.add(new AddRequest(LocalCinder.newImageId(), input, null));
+        }
+        long t1 = System.nanoTime();
+        var loc = d.parseLocation(r.location());
+        long t2 = System.nanoTime();
+        if (getRates != null || ms != null) {
+            byte[] buf = new byte[4 << 20];
+            long n = 0;
+            try (ImageStream s = d.get(loc, 0, -1)) {
+                int k;
+                while ((k = s.read(buf)) > 0) {
+                    n += k;
+                }
+            }
+            if (n != size) {
+                throw new IllegalStateException("read " + n + " of " + size);
+            }
+        }
+        long t3 = System.nanoTime();
+        d.delete(loc);
+        double mib = size / 1048576.0;
+        if (addRates != null) {
+            addRates.add(mib / ((t1 - t0) / 1e9));
+        }
+        if (getRates != null) {
+            getRates.add(mib / ((t3 - t2) / 1e9));
+        }
+        if (ms != null) {
+            ms[0][0] = (t1 - t0) / 1e6;
+            ms[1][0] = (t3 - t2) / 1e6;
+        }
+    }
+
+    private static StoreContext context(String id, List<org.stowage.spi.OptionSpec> specs, Map<String, String> values) {
+        Map<String, Setting> m = new LinkedHashMap<>();
+        values.forEach((k, v) -> m.put(k, Setting.of(k, v, "bench")));
+        StoreSettings s = new StoreSettings(id, m, specs);
+        return new StoreContext() {
+            public String storeId() {
+                return id;
+            }
+
+            public String storeType() {
+                return "file";
+            }
+
+            public StoreSettings settings() {
+                return s;
+            }
+
+            public boolean multiStore() {
+                return true;
+            }
+
+            public <T> Optional<T> service(Class<T> type) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    /** The first {@code limit} bytes of a stream. */
+    private static final class BoundedStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedStream(InputStream in, long limit) {
+            super(new BufferedInputStream(in, 1 << 20));
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+}
