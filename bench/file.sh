@@ -10,6 +10,7 @@
 # env: BENCH_WORK (default /tmp/stowage-bench-file), BENCH_SIZES=64M,1G,4G,
 #      BENCH_PAIRS_SMALL=5 BENCH_PAIRS_BIG=5 BENCH_PAIRS_HUGE=2, BENCH_JOPTS (default: bin/stowage's)
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
 build=1; jmh=""; keep=0
 while [ $# -gt 0 ]; do

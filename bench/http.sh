@@ -84,8 +84,8 @@ run_java >/dev/null; run_py >/dev/null; run_curl >/dev/null
 echo "== $PAIRS pairs (A = java-driver, B = glance_store; order alternates)"
 for i in $(seq "$PAIRS"); do
   if [ $((i % 2)) = 1 ]; then a="$(run_java)"; b="$(run_py)"; else b="$(run_py)"; a="$(run_java)"; fi
-  r="$($PY "$ROOT/bench/http_rawsocket.py" "$URL")"; c="$(run_curl)"
-  for l in "$a" "$b" "$r" "$c"; do echo "pair$i $l" | tee -a "$RAW"; done
+  z="$(run_java driver-channel)"; r="$($PY "$ROOT/bench/http_rawsocket.py" "$URL")"; c="$(run_curl)"
+  for l in "$a" "$b" "$z" "$r" "$c"; do echo "pair$i $l" | tee -a "$RAW"; done
 done
 
 echo "== identical bytes (untimed hashing reads)"

@@ -1,9 +1,12 @@
 package org.stowage.drivers.http;
 
 import java.io.EOFException;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import org.stowage.spi.ImageStream;
 
@@ -67,6 +70,46 @@ final class BodyStream extends ImageStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
+        return readInto(b, off, len, null);
+    }
+
+    /**
+     * Reads the rest of the body into {@code out} straight from the receive buffer, without the
+     * copy into a byte array that {@link #read(byte[], int, int)} needs (for a plain connection the
+     * bytes go kernel → direct buffer → {@code out}). Same checks as reading: a body cut short
+     * throws. Returns the number of bytes written.
+     */
+    public long transferTo(WritableByteChannel out) throws IOException {
+        java.util.Objects.requireNonNull(out, "out");
+        long total = 0;
+        int n;
+        while ((n = readInto(null, 0, Integer.MAX_VALUE, out)) >= 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    /**
+     * Writes the rest of the body to {@code out}: through its channel when it is a
+     * {@link FileOutputStream} (no copy into a byte array), else in 1 MiB blocks.
+     */
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+        java.util.Objects.requireNonNull(out, "out");
+        if (out instanceof FileOutputStream) {
+            return transferTo(((FileOutputStream) out).getChannel());
+        }
+        byte[] block = new byte[1 << 20];
+        long total = 0;
+        int n;
+        while ((n = readInto(block, 0, block.length, null)) >= 0) {
+            out.write(block, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    private int readInto(byte[] b, int off, int len, WritableByteChannel sink) throws IOException {
         if (closed) {
             throw new IOException("http store: read of " + what + " after close");
         }
@@ -81,7 +124,7 @@ final class BodyStream extends ImageStream {
         }
         try {
             while (skip > 0) {
-                int n = wireRead(null, 0, (int) Math.min(skip, Integer.MAX_VALUE));
+                int n = wireRead(null, 0, (int) Math.min(skip, Integer.MAX_VALUE), null);
                 if (n < 0) {
                     finish();
                     return -1;
@@ -97,7 +140,7 @@ final class BodyStream extends ImageStream {
                 }
                 want = (int) Math.min(want, left);
             }
-            int n = wireRead(b, off, want);
+            int n = wireRead(b, off, want, sink);
             if (n < 0) {
                 finish();
                 return -1;
@@ -118,7 +161,7 @@ final class BodyStream extends ImageStream {
      * Reads up to {@code len} body bytes into {@code b} (or discards them when {@code b} is null);
      * -1 at the proper end of the body.
      */
-    private int wireRead(byte[] b, int off, int len) throws IOException {
+    private int wireRead(byte[] b, int off, int len, WritableByteChannel sink) throws IOException {
         ByteBuffer buf = conn.buf;
         switch (framing) {
             case LENGTH:
@@ -128,7 +171,7 @@ final class BodyStream extends ImageStream {
                 if (!buf.hasRemaining() && fillOrFail() < 0) {
                     throw truncated();
                 }
-                return take(b, off, (int) Math.min(len, chunkLeft), true);
+                return take(b, off, (int) Math.min(len, chunkLeft), true, sink);
             case CHUNKED:
                 if (chunkLeft == 0) {
                     if (!firstChunk) {
@@ -145,21 +188,28 @@ final class BodyStream extends ImageStream {
                 if (!buf.hasRemaining() && fillOrFail() < 0) {
                     throw truncated();
                 }
-                return take(b, off, (int) Math.min(len, chunkLeft), true);
+                return take(b, off, (int) Math.min(len, chunkLeft), true, sink);
             case CLOSE:
                 if (!buf.hasRemaining() && fillOrFail() < 0) {
                     return -1;
                 }
-                return take(b, off, len, false);
+                return take(b, off, len, false, sink);
             default:
                 return -1;
         }
     }
 
-    private int take(byte[] b, int off, int len, boolean counted) {
+    private int take(byte[] b, int off, int len, boolean counted, WritableByteChannel sink) throws IOException {
         ByteBuffer buf = conn.buf;
         int n = Math.min(len, buf.remaining());
-        if (b == null) {
+        if (sink != null) {
+            ByteBuffer slice = buf.duplicate();
+            slice.limit(slice.position() + n);
+            while (slice.hasRemaining()) {
+                sink.write(slice);
+            }
+            buf.position(buf.position() + n);
+        } else if (b == null) {
             buf.position(buf.position() + n);
         } else {
             buf.get(b, off, n);

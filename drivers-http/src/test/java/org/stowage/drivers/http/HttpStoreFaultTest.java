@@ -58,6 +58,23 @@ class HttpStoreFaultTest {
     }
 
     @Test
+    void truncatedBodyFailsTransferToo() throws IOException {
+        server = new FaultServer((head, out) -> {
+            FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n\r\n");
+            out.write(new byte[200_000]);
+        });
+        try (BodyStream in = (BodyStream) get("/img")) {
+            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+            assertThatThrownBy(() -> in.transferTo(java.nio.channels.Channels.newChannel(sink)))
+                    .isInstanceOf(EOFException.class).hasMessageContaining("ended after 200000 of 300000 bytes");
+        }
+        try (ImageStream in = get("/img")) {
+            assertThatThrownBy(() -> in.transferTo(java.io.OutputStream.nullOutputStream()))
+                    .isInstanceOf(EOFException.class);
+        }
+    }
+
+    @Test
     void connectionResetMidBodyIsAnError() throws IOException {
         server = new FaultServer((head, out) -> {
             FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n");

@@ -75,6 +75,27 @@ class HttpStoreNginxTest {
     }
 
     @Test
+    void transferToChannelAndStreamsGiveTheSameBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        try (BodyStream in = (BodyStream) store.get(store.parseLocation(nginx.http("/img.bin")), 0, -1)) {
+            assertThat(in.transferTo(java.nio.channels.Channels.newChannel(sink))).isEqualTo(Nginx.IMAGE.length);
+        }
+        assertThat(sink.toByteArray()).isEqualTo(Nginx.IMAGE);
+        java.nio.file.Path file = tmp.resolve("out.img");
+        try (ImageStream in = store.get(store.parseLocation(nginx.https("/chunked/img.bin")), 100, 2_000_000);
+             java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+            assertThat(in.transferTo(out)).isEqualTo(2_000_000);
+        }
+        assertThat(java.nio.file.Files.readAllBytes(file)).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 100, 2_000_100));
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        try (ImageStream in = store.get(store.parseLocation(nginx.http("/norange/img.bin")), 5, -1)) {
+            in.transferTo(plain);
+        }
+        assertThat(plain.toByteArray()).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 5, Nginx.IMAGE.length));
+    }
+
+    @Test
     void byteAtATimeReadsGiveTheSameBytes() throws IOException {
         try (ImageStream in = store.get(store.parseLocation(nginx.http("/small.txt")), 0, -1)) {
             StringBuilder sb = new StringBuilder();
