@@ -17,7 +17,7 @@ import org.stowage.spi.ImageStream;
  * Full read of one URL, timed in-process (bench/http.sh). Mirrors bench/http_glance.py:
  * prints "NAME bytes=N seconds=S mibps=M cpu=C [sha256=HEX]".
  *
- * <p>usage: HttpReadBench URL [driver|driver-channel|urlconnection|httpclient] [--hash] [--buf BYTES]
+ * <p>usage: HttpReadBench URL [driver|driver-channel|urlconnection|httpclient] [--hash] [--warmup] [--buf BYTES]
  * The timed region is get() plus reading every byte into a 4 MiB array (no hashing);
  * with --hash a second, untimed read through the same client computes sha256.
  */
@@ -37,6 +37,14 @@ public final class HttpReadBench {
         }
         byte[] buf = new byte[bufSize];
         HttpStoreDriver store = TestContext.store(Map.of("https_insecure", "true"));
+        if (java.util.Arrays.asList(args).contains("--warmup")) {
+            // one untimed read first: the timed one then runs with the JIT done (a long-running host)
+            try (InputStream in = open(client.equals("driver-channel") ? "driver" : client, store, url)) {
+                while (in.read(buf, 0, buf.length) >= 0) {
+                    // discard
+                }
+            }
+        }
         var threads = ManagementFactory.getThreadMXBean();
         long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
