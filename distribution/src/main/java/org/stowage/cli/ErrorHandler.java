@@ -34,6 +34,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     }
 
     static int exitCode(Throwable e) {
+        if (e instanceof CommandLine.ParameterException) {
+            return ExitCodes.USAGE;
+        }
         if (e instanceof StoreException) {
             return ExitCodes.of(((StoreException) e).kind());
         }

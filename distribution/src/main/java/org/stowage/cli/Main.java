@@ -1,11 +1,47 @@
 package org.stowage.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** {@code bin/stowage}'s entry point. */
 public final class Main {
+    /**
+     * The subcommands, in help order. Only the one being run is registered (picocli builds a
+     * reflective model of every registered command, which is most of the CLI's start-up time).
+     */
+    static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir");
+
+    static {
+        SUBCOMMANDS.put("stores", StowageCommand.Stores::new);
+        SUBCOMMANDS.put("add", StowageCommand.Add::new);
+        SUBCOMMANDS.put("get", StowageCommand.Get::new);
+        SUBCOMMANDS.put("size", StowageCommand.Size::new);
+        SUBCOMMANDS.put("delete", StowageCommand.Delete::new);
+        SUBCOMMANDS.put("config", ConfigCommand::new);
+        SUBCOMMANDS.put("locations", LocationsCommand::new);
+        SUBCOMMANDS.put("gc", GcCommand::new);
+        SUBCOMMANDS.put("drivers", StowageCommand.Drivers::new);
+    }
+
     private Main() {
+    }
+
+    /** The subcommand named by the first positional argument, or null. */
+    static String subcommand(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (OPTIONS_WITH_VALUE.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return SUBCOMMANDS.containsKey(a) ? a : null;
+            }
+        }
+        return null;
     }
 
     public static void main(String[] args) {
@@ -17,6 +53,12 @@ public final class Main {
         configureLogging(args);
         StowageCommand root = new StowageCommand();
         CommandLine cl = new CommandLine(root);
+        String sub = subcommand(args);
+        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            if (sub == null || sub.equals(e.getKey())) {
+                cl.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());

@@ -28,10 +28,7 @@ import picocli.CommandLine.Spec;
 
 /** The {@code stowage} command and its global options. */
 @Command(name = "stowage", mixinStandardHelpOptions = true, versionProvider = StowageCommand.Version.class,
-        description = "Glance-compatible image stores: add, read, size and delete images in the configured stores.",
-        subcommands = {StowageCommand.Stores.class, StowageCommand.Add.class, StowageCommand.Get.class,
-                StowageCommand.Size.class, StowageCommand.Delete.class, ConfigCommand.class, LocationsCommand.class, GcCommand.class,
-                StowageCommand.Drivers.class})
+        description = "Glance-compatible image stores: add, read, size and delete images in the configured stores.")
 public final class StowageCommand {
     @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "Configuration: glance-api.conf (oslo INI) or HOCON. Default: $STOWAGE_CONFIG, "
