@@ -150,6 +150,7 @@ public final class Nginx implements AutoCloseable {
         Process p = new ProcessBuilder(nginx.toString(), "-p", d + "/", "-c", d + "/nginx.conf", "-e", d + "/logs/error.log")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
         Nginx n = new Nginx(dir, plain, tlsPort, proxy, tls.resolve("ca.crt"), p);
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "stop-test-nginx"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         for (int port : new int[] {plain, tlsPort, proxy}) {
             while (!accepts(port)) {
