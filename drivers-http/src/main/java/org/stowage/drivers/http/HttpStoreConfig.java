@@ -93,7 +93,7 @@ final class HttpStoreConfig {
         for (Map.Entry<String, String> e : s.dict(HttpStoreDriverFactory.OPT_PROXY).entrySet()) {
             String key = e.getKey().toLowerCase(Locale.ROOT);
             if (!key.equals("http") && !key.equals("https")) {
-                throw s.error(HttpStoreDriverFactory.OPT_PROXY, null,
+                throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY),
                         "keys http or https (the scheme of the image URL), but found key '" + e.getKey() + "'");
             }
             proxies.put(key, parseProxy(s, e.getKey(), e.getValue()));
@@ -112,7 +112,7 @@ final class HttpStoreConfig {
         if (sep >= 0) {
             String scheme = v.substring(0, sep).toLowerCase(Locale.ROOT);
             if (!scheme.equals("http")) {
-                throw s.error(HttpStoreDriverFactory.OPT_PROXY, null, "proxies of the form [http://][user:password@]host:port"
+                throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
                         + " (the proxy for '" + key + "' uses scheme '" + scheme + "', which is not supported)");
             }
             v = v.substring(sep + 3);
@@ -124,11 +124,11 @@ final class HttpStoreConfig {
         try {
             loc = HttpLocation.parse("http://" + v);
         } catch (RuntimeException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_PROXY, null, "proxies of the form [http://][user:password@]host:port"
+            throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
                     + " (the proxy for '" + key + "' is malformed)");
         }
         if (!loc.path().isEmpty() || !loc.query().isEmpty()) {
-            throw s.error(HttpStoreDriverFactory.OPT_PROXY, null, "proxies of the form [http://][user:password@]host:port"
+            throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
                     + " (the proxy for '" + key + "' has a path)");
         }
         int port = loc.port();
