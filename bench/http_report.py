@@ -67,6 +67,14 @@ def main():
     L.append("* %s; %s; %s; glance_store %s; file %s MiB random, page cache warm; nginx 1 worker, `sendfile on`." % (
         m.get("java", "?"), m.get("python", "?"), m.get("nginx", "?"), m.get("glance_store", "?"),
         m.get("size_mib", "?")))
+    try:
+        load1 = float(m.get("load_before", "0").split()[0])
+        cores = int(m.get("nproc", "0"))
+    except ValueError:
+        load1, cores = 0.0, 0
+    if cores and load1 > cores:
+        L.append("* **Busy machine:** the 1-minute load average (%.2f) exceeded the %d cores: other work shared "
+                 "them, so single figures swing widely and only the per-pair ratios are comparable." % (load1, cores))
     L.append("")
     L.append("| pair | java-driver MiB/s | glance_store MiB/s | A/B | java-driver-channel MiB/s | raw socket MiB/s | curl MiB/s |")
     L.append("|---|---|---|---|---|---|---|")
