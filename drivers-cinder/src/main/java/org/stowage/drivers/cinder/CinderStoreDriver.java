@@ -271,7 +271,8 @@ public final class CinderStoreDriver implements StoreDriver {
             boolean needExtend = false;
             try (Attached a = attach(id, "rw", where)) {
                 boolean online = cfg.doExtendAttached() && a.connector.supportsExtendAttached();
-                try (FileChannel ch = FileChannel.open(a.device.path(), StandardOpenOption.WRITE)) {
+                try (FileChannel ch = FileChannel.open(a.device.path(), StandardOpenOption.WRITE);
+                        Flusher flusher = new Flusher(ch)) {
                     long limit = capacity(a.device.path(), ch, size);
                     while (true) {
                         ByteBuffer b = pending;
@@ -298,9 +299,11 @@ public final class CinderStoreDriver implements StoreDriver {
                             needExtend = true;
                             break;
                         }
-                        written += writeFully(ch, b, written, where);
+                        int n = writeFully(ch, b, written, where);
+                        written += n;
+                        flusher.wrote(n);
                     }
-                    ch.force(false);
+                    flusher.finish();
                 }
             } catch (IOException e) {
                 throw mapWriteError(e, where, written);
@@ -310,6 +313,71 @@ public final class CinderStoreDriver implements StoreDriver {
             }
             size = grow(size);
             extendOffline(id, size, where);
+        }
+    }
+
+    /**
+     * Flushes written data to the volume in the background while writing goes on (every
+     * {@link #FLUSH_EVERY} bytes), so the final {@code force} before detach only has the tail to
+     * write back instead of the whole image.
+     */
+    private static final class Flusher implements AutoCloseable {
+        private static final long FLUSH_EVERY = 64L << 20;
+        private static final java.util.concurrent.ExecutorService POOL =
+                java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                    Thread t = new Thread(r, "stowage-cinder-flush");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final FileChannel ch;
+        private long unflushed;
+        private java.util.concurrent.Future<?> pending;
+
+        Flusher(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        void wrote(int n) throws IOException {
+            unflushed += n;
+            if (unflushed >= FLUSH_EVERY && (pending == null || pending.isDone())) {
+                check();
+                unflushed = 0;
+                pending = POOL.submit(() -> {
+                    ch.force(false);
+                    return null;
+                });
+            }
+        }
+
+        private void check() throws IOException {
+            if (pending != null) {
+                try {
+                    pending.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while flushing the volume");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof IOException ? (IOException) e.getCause()
+                            : new IOException("flushing the volume failed", e.getCause());
+                }
+                pending = null;
+            }
+        }
+
+        void finish() throws IOException {
+            check();
+            ch.force(false);
+        }
+
+        @Override
+        public void close() {
+            if (pending != null) {
+                try {
+                    pending.get();
+                } catch (Exception e) {
+                    // the write already failed or finish() reported it
+                }
+            }
         }
     }
 
