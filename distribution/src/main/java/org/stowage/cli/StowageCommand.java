@@ -266,7 +266,7 @@ public final class StowageCommand {
                 } else {
                     Path abs = output.toAbsolutePath();
                     Path tmp = abs.resolveSibling("." + abs.getFileName() + ".stowage-partial");
-                    try (OutputStream out = Files.newOutputStream(tmp)) {
+                    try (OutputStream out = new FileOutputStream(tmp.toFile())) {
                         copy(in, out, img.length());
                     } catch (IOException | RuntimeException e) {
                         Files.deleteIfExists(tmp);

@@ -1,0 +1,219 @@
+package org.stowage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A driver built outside the Stowage tree, used by the unpacked distribution without rebuilding
+ * anything: the plugin zip of examples/cas-store (built by maven-invoker-plugin, with its test-kit
+ * run, into target/it-examples before failsafe runs) is copied as it is into a copy of the
+ * distribution's plugins/, and bin/stowage adds, reads, sizes, lists and deletes through it.
+ * Without the zip the same configuration fails with the "no driver for type" error.
+ */
+class ThirdPartyPluginIT {
+    static final String TYPE = "cas";
+    static Path home;
+    static Path pluginZip;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void copyDistributionAndFindThePlugin(@TempDir Path tmp) throws IOException {
+        Path built = Path.of(System.getProperty("stowage.dist", "target/stowage"));
+        assertThat(built.resolve("bin/stowage")).isExecutable();
+        pluginZip = findPluginZip(built);
+        home = tmp.resolve("stowage");
+        try (Stream<Path> s = Files.walk(built)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = home.resolve(built.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else if (!p.getFileName().toString().endsWith(".jsa")) {
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** The example's zip, as built by the invoker (or given with -Dstowage.example.plugin=...). */
+    static Path findPluginZip(Path dist) throws IOException {
+        String given = System.getProperty("stowage.example.plugin");
+        if (given != null) {
+            return Path.of(given);
+        }
+        Path dir = dist.toAbsolutePath().getParent().resolve("it-examples/cas-store/target");
+        List<Path> zips = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "stowage-cas-driver-*-plugin.zip")) {
+                ds.forEach(zips::add);
+            }
+        }
+        if (zips.size() != 1) {
+            fail("expected exactly one stowage-cas-driver-*-plugin.zip in " + dir + ", found " + zips
+                    + ": maven-invoker-plugin builds ../examples/cas-store there in pre-integration-test "
+                    + "(run `mvn verify -pl distribution`, without -DskipTests or -Dinvoker.skip)");
+        }
+        return zips.get(0);
+    }
+
+    @AfterAll
+    static void noHelperProcessLeft() {
+        assertThat(ProcessHandle.current().children().count()).isZero();
+    }
+
+    static Result run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/stowage").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("STOWAGE_CONFIG");
+        pb.environment().put("STOWAGE_NO_CDS", "1");
+        Path out = Files.createTempFile("out", ".bin");
+        Path err = Files.createTempFile("err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        int code = p.waitFor();
+        Result r = new Result(code, Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    static String tool(String name, Path file) throws Exception {
+        Process p = new ProcessBuilder(name, file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        return out.split("\\s+")[0];
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(String text) {
+        return (Map<String, Object>) com.typesafe.config.ConfigFactory.parseString(text).root().unwrapped();
+    }
+
+    static List<Path> objectFiles(Path casRoot) throws IOException {
+        Path objects = casRoot.resolve("objects");
+        if (!Files.isDirectory(objects)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(objects)) {
+            return s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".count")).toList();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aDriverBuiltOutsideTheTreeWorksFromPluginsAndItsRemovalIsAClearError(@TempDir Path tmp) throws Exception {
+        Path plugins = home.resolve("plugins");
+        Path dropped = plugins.resolve(pluginZip.getFileName());
+        Files.copy(pluginZip, dropped);
+        Path casRoot = tmp.resolve("cas");
+        Path conf = tmp.resolve("third-party.conf");
+        Files.writeString(conf, "[DEFAULT]\n"
+                + "enabled_backends = blobs:" + TYPE + ", fast:file\n"
+                + "[glance_store]\n"
+                + "default_backend = blobs\n"
+                + "[blobs]\n"
+                + "store_description = Deduplicating store from a third-party plugin\n"
+                + "cas_store_root = " + casRoot + "\n"
+                + "[fast]\n"
+                + "filesystem_store_datadir = " + tmp.resolve("fast") + "\n");
+        String c = conf.toString();
+
+        Result stores = run("--config", c, "stores", "--json", "--detail");
+        assertThat(stores.code()).as(stores.err()).isZero();
+        assertThat(stores.out()).contains("\"id\":\"blobs\"").contains("\"type\":\"cas\"").contains("\"id\":\"fast\"")
+                .contains(casRoot.toString());
+        String expanded = pluginZip.getFileName().toString().replaceFirst("\\.zip$", "");
+        assertThat(plugins.resolve(expanded)).as("PF4J expands the dropped zip next to it").isDirectory();
+
+        Path img = tmp.resolve("image.bin");
+        byte[] data = new byte[2 * 1024 * 1024 + 4321];
+        new Random(7).nextBytes(data);
+        Files.write(img, data);
+        Result add = run("--config", c, "add", img.toString());
+        assertThat(add.code()).as(add.err()).isZero();
+        Map<String, Object> r = json(add.out());
+        String location = (String) r.get("location");
+        assertThat(location).startsWith("cas://blobs/");
+        assertThat(r.get("checksum")).isEqualTo(tool("md5sum", img));
+        assertThat(r.get("multihash")).isEqualTo(tool("sha512sum", img));
+        assertThat(((Number) r.get("size")).longValue()).isEqualTo(data.length);
+        assertThat((Map<String, Object>) r.get("metadata")).containsEntry("store", "blobs");
+
+        // The same bytes under a second image id: stored once.
+        Result add2 = run("--config", c, "add", "--store", "blobs", img.toString());
+        assertThat(add2.code()).as(add2.err()).isZero();
+        String location2 = (String) json(add2.out()).get("location");
+        assertThat(location2).startsWith("cas://blobs/").isNotEqualTo(location);
+        List<Path> objects = objectFiles(casRoot);
+        assertThat(objects).hasSize(1);
+        assertThat(objects.get(0).toString().replace(casRoot.resolve("objects") + "/", "").replace("/", ""))
+                .isEqualTo(tool("sha256sum", img));
+
+        Result get = run("--config", c, "get", location);
+        assertThat(get.code()).as(get.err()).isZero();
+        assertThat(get.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(data);
+        Path copy = tmp.resolve("copy.bin");
+        assertThat(run("--config", c, "get", location2, "-o", copy.toString()).code()).isZero();
+        assertThat(Files.readAllBytes(copy)).isEqualTo(data);
+        Result range = run("--config", c, "get", location, "--offset", "1048576", "--length", "100");
+        assertThat(range.code()).as(range.err()).isZero();
+        assertThat(range.out().getBytes(StandardCharsets.ISO_8859_1))
+                .isEqualTo(Arrays.copyOfRange(data, 1048576, 1048676));
+        Result size = run("--config", c, "size", location);
+        assertThat(size.code()).as(size.err()).isZero();
+        assertThat(size.out().trim()).isEqualTo(String.valueOf(data.length));
+
+        Result del = run("--config", c, "delete", location);
+        assertThat(del.code()).as(del.err()).isZero();
+        Result gone = run("--config", c, "get", location);
+        assertThat(gone.code()).isEqualTo(3);
+        assertThat(gone.err()).startsWith("stowage: NotFound: ").contains(location);
+        Result still = run("--config", c, "get", location2);
+        assertThat(still.out().getBytes(StandardCharsets.ISO_8859_1)).as("the other reference keeps the content")
+                .isEqualTo(data);
+        assertThat(run("--config", c, "delete", location2).code()).isZero();
+        assertThat(objectFiles(casRoot)).as("last reference deleted: the object goes too").isEmpty();
+
+        // Remove the plugin (the zip and the directory PF4J expanded): a clear start-up error.
+        Files.delete(dropped);
+        deleteTree(plugins.resolve(expanded));
+        Result missing = run("--config", c, "stores");
+        assertThat(missing.code()).as(missing.err()).isEqualTo(78);
+        assertThat(missing.err()).startsWith("stowage: BadStoreConfiguration: ")
+                .contains("no driver for type '" + TYPE + "'")
+                .contains("available types are").contains("file")
+                .contains(plugins.toString())
+                .contains("third-party.conf:2")
+                .doesNotContain("Exception");
+        assertThat(missing.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
+        }
+        assertThat(p).doesNotExist();
+    }
+}
