@@ -1,0 +1,35 @@
+package org.example.stowage.cas;
+
+import java.util.List;
+import java.util.Map;
+import org.stowage.spi.StoreDriverFactory;
+import org.stowage.tck.StoreDriverTestKit;
+
+/**
+ * The kit against a read-only cas store with two shard levels: the fixture seeds images in the
+ * documented layout, the kit checks reads and that add and delete are refused as documented.
+ */
+class CasStoreReadOnlyConformanceTest extends StoreDriverTestKit {
+    private CasFixture cas;
+
+    @Override
+    protected StoreDriverFactory factory() {
+        return new CasStoreDriverFactory();
+    }
+
+    @Override
+    protected Fixture createFixture(String storeId) throws Exception {
+        cas = new CasFixture(storeId, 2, true);
+        return cas;
+    }
+
+    @Override
+    protected Map<String, String> settings(String storeId) {
+        return Map.of(CasConfig.ROOT, cas.root.toString(), CasConfig.SHARD_DEPTH, "2", CasConfig.READ_ONLY, "yes");
+    }
+
+    @Override
+    protected List<String> foreignLocations() {
+        return List.of("cas://other/x", "cas://tck/a/b", "cas://tck/../x");
+    }
+}
