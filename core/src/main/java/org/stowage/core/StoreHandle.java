@@ -47,9 +47,11 @@ public final class StoreHandle {
     private final String source;
     private final StoreDriver driver;
     private final String failure;
+    private final java.time.Duration stallTimeout;
 
     StoreHandle(String id, String type, boolean isDefault, boolean reserved, boolean multiStore, String description,
-            long weight, String source, StoreDriver driver, String failure) {
+            long weight, String source, StoreDriver driver, String failure, java.time.Duration stallTimeout) {
+        this.stallTimeout = stallTimeout;
         this.id = id;
         this.type = type;
         this.isDefault = isDefault;
@@ -158,7 +160,7 @@ public final class StoreHandle {
      * @param declaredSize the size in bytes, or -1 if unknown
      */
     public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner) {
-        HashingImageInput input = HashingImageInput.open(data, declaredSize, hashAlgo);
+        HashingImageInput input = HashingImageInput.open(data, declaredSize, hashAlgo, stallTimeout);
         try {
             StoreDriver d = requireDriver();
             if (!d.capabilities().has(Capability.WRITE_ACCESS)) {

@@ -427,6 +427,7 @@ public final class Stowage implements AutoCloseable {
                 }
             }
             Map<String, StoreHandle> handles = new LinkedHashMap<>();
+            java.time.Duration stall = sc.inputStallTimeout();
             try {
                 for (StowageConfig.StoreEntry e : sc.stores()) {
                     DriverRegistry.Entry de = registry.find(e.type()).orElseThrow();
@@ -449,7 +450,7 @@ public final class Stowage implements AutoCloseable {
                         LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
                     }
                     handles.put(e.id(), new StoreHandle(e.id(), e.type(), e.id().equals(sc.defaultStore()), e.reserved(),
-                            sc.multiStore(), description, weight, de.source(), driver, failure));
+                            sc.multiStore(), description, weight, de.source(), driver, failure, stall));
                 }
             } catch (RuntimeException ex) {
                 for (StoreHandle h : handles.values()) {

@@ -315,6 +315,27 @@ public final class StowageConfig {
         return hashingAlgorithm;
     }
 
+    /**
+     * {@code [stowage] input_stall_timeout}: seconds an add waits for the next byte of its source
+     * before failing with a Timeout (0: wait forever). Default 300.
+     */
+    public java.time.Duration inputStallTimeout() {
+        Setting s = section("stowage").get("input_stall_timeout");
+        if (s == null) {
+            return java.time.Duration.ofSeconds(300);
+        }
+        try {
+            long v = Long.parseLong(s.value().trim());
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return java.time.Duration.ofSeconds(v);
+        } catch (NumberFormatException e) {
+            throw new BadStoreConfigurationException(s.origin() + ": [stowage] input_stall_timeout = '" + s.value()
+                    + "': expected a whole number of seconds >= 0");
+        }
+    }
+
     /** {@code [stowage] plugins_dir}, if set. */
     public Optional<String> pluginsDir() {
         return Optional.ofNullable(pluginsDir);

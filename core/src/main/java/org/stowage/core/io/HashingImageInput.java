@@ -45,6 +45,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
     private static final Slot END = new Slot(0);
 
     private final InputStream source;
+    private final long stallTimeoutNanos;
     private final long declaredSize;
     private final String hashAlgo;
     private final boolean inline;
@@ -60,8 +61,10 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
     private boolean finished;
     private Checksums checksums;
 
-    private HashingImageInput(InputStream source, long declaredSize, String hashAlgo) {
+    private HashingImageInput(InputStream source, long declaredSize, String hashAlgo, java.time.Duration stallTimeout) {
         this.source = Objects.requireNonNull(source, "source");
+        this.stallTimeoutNanos = stallTimeout == null || stallTimeout.isZero() || stallTimeout.isNegative()
+                ? 0 : stallTimeout.toNanos();
         this.declaredSize = declaredSize < 0 ? UNKNOWN_SIZE : declaredSize;
         this.hashAlgo = HashAlgorithms.normalize(hashAlgo);
         this.md5 = HashAlgorithms.digest("md5");
@@ -91,7 +94,60 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
      * @throws org.stowage.spi.UnknownHashingAlgoException for an unknown algorithm
      */
     public static HashingImageInput open(InputStream source, long declaredSize, String hashAlgo) {
-        return new HashingImageInput(source, declaredSize, hashAlgo);
+        return new HashingImageInput(source, declaredSize, hashAlgo, null);
+    }
+
+    /**
+     * Like {@link #open(InputStream, long, String)}, and a source that delivers no byte for
+     * {@code stallTimeout} fails the add with {@link org.stowage.spi.StoreTimeoutException}
+     * (each read of the source then runs on a helper thread, which is abandoned if it stalls).
+     */
+    public static HashingImageInput open(InputStream source, long declaredSize, String hashAlgo,
+            java.time.Duration stallTimeout) {
+        return new HashingImageInput(source, declaredSize, hashAlgo, stallTimeout);
+    }
+
+    /** Fills {@code buf} from the source until full or at its end; returns the bytes read. */
+    private int fill(byte[] buf, int len) throws IOException {
+        if (stallTimeoutNanos == 0) {
+            return source.readNBytes(buf, 0, len);
+        }
+        int n = 0;
+        while (n < len) {
+            final int off = n;
+            Future<Integer> f = HASHERS.submit(() -> source.read(buf, off, len - off));
+            int r;
+            try {
+                r = f.get(stallTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(true);
+                try {
+                    source.close();
+                } catch (IOException ignored) {
+                    // the stall is the error that matters
+                }
+                throw new org.stowage.spi.StoreTimeoutException("image data stalled: no byte arrived for "
+                        + java.time.Duration.ofNanos(stallTimeoutNanos).toSeconds() + " s after " + (bytesRead + n)
+                        + " bytes (input_stall_timeout)");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading the image data");
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof IOException) {
+                    throw (IOException) c;
+                }
+                if (c instanceof RuntimeException) {
+                    throw (RuntimeException) c;
+                }
+                throw new IOException(c);
+            }
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     @Override
@@ -111,7 +167,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
                 int size = declaredSize >= 0 ? (int) Math.min(CHUNK, declaredSize + 1) : CHUNK;
                 inlineBuffer = new byte[Math.max(size, 1)];
             }
-            int n = source.readNBytes(inlineBuffer, 0, inlineBuffer.length);
+            int n = fill(inlineBuffer, inlineBuffer.length);
             if (n <= 0) {
                 atEnd();
                 return null;
@@ -125,7 +181,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         Slot slot = takeFree();
         int n;
         try {
-            n = source.readNBytes(slot.buf, 0, slot.buf.length);
+            n = fill(slot.buf, slot.buf.length);
         } catch (IOException | RuntimeException e) {
             free.offer(slot);
             throw e;

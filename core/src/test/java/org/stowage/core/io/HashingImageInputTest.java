@@ -137,4 +137,47 @@ class HashingImageInputTest {
             assertThat(in.checksums().multihash()).isEqualTo(hex("MD5", data));
         }
     }
+
+    @Test
+    void aSourceThatStallsFailsWithATimeoutAfterTheGivenTime() throws Exception {
+        java.io.PipedOutputStream feeder = new java.io.PipedOutputStream();
+        java.io.PipedInputStream source = new java.io.PipedInputStream(feeder, 1 << 20);
+        feeder.write(new byte[3000]);
+        long t0 = System.nanoTime();
+        try (HashingImageInput in = HashingImageInput.open(source, -1, null, java.time.Duration.ofMillis(300))) {
+            assertThatThrownBy(() -> drain(in)).isInstanceOf(org.stowage.spi.StoreTimeoutException.class)
+                    .hasMessageContaining("stalled").hasMessageContaining("after 3000 bytes");
+        }
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 5000L);
+    }
+
+    @Test
+    void aSlowButSteadySourceIsNotAStall() throws Exception {
+        InputStream trickle = new InputStream() {
+            int left = 2000;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 1 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                int n = Math.min(len, Math.min(100, left));
+                left -= n;
+                return n;
+            }
+        };
+        try (HashingImageInput in = HashingImageInput.open(trickle, 2000, null, java.time.Duration.ofMillis(200))) {
+            assertThat(drain(in)).hasSize(2000);
+        }
+    }
 }
