@@ -188,11 +188,6 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 }
 
                 @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
                 public int read(byte[] buf, int off, int n) {
                     return in.read(buf, off, n);
                 }

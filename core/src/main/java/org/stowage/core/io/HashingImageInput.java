@@ -279,14 +279,12 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
 
     @Override
     public InputStream asStream() {
-        return new InputStream() {
+        return new org.stowage.spi.ImageStream() {
             private ByteBuffer buf;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
+            public long length() {
+                return declaredSize;
             }
 
             @Override
