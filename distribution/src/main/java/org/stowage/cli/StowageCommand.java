@@ -243,8 +243,8 @@ public final class StowageCommand {
     static final class Get implements Callable<Integer> {
         @ParentCommand
         StowageCommand root;
-        @Option(names = "--store", paramLabel = "ID", description = "The store (default: the one that owns the location).")
-        String store;
+        @picocli.CommandLine.Mixin
+        LocationArgs target;
         @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "First byte to read.")
         long offset;
         @Option(names = "--length", paramLabel = "N", defaultValue = "-1", description = "Bytes to read (default: to the end).")
@@ -252,12 +252,10 @@ public final class StowageCommand {
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: stdout). "
                 + "Written to a temporary name and renamed when complete.")
         Path output;
-        @Parameters(paramLabel = "LOCATION")
-        String location;
 
         @Override
         public Integer call() throws IOException {
-            try (Stowage s = root.open(); ImageStream img = s.get(location, store, offset, length)) {
+            try (Stowage s = root.open(); ImageStream img = s.get(target.location, target.store, offset, length)) {
                 InputStream in = root.progress() ? Progress.wrap(img, "get", img.length()) : img;
                 if (output == null) {
                     OutputStream out = new FileOutputStream(FileDescriptor.out);
@@ -294,15 +292,13 @@ public final class StowageCommand {
         StowageCommand root;
         @Spec
         CommandSpec spec;
-        @Option(names = "--store", paramLabel = "ID", description = "The store (default: the one that owns the location).")
-        String store;
-        @Parameters(paramLabel = "LOCATION")
-        String location;
+        @picocli.CommandLine.Mixin
+        LocationArgs target;
 
         @Override
         public Integer call() {
             try (Stowage s = root.open()) {
-                spec.commandLine().getOut().println(s.size(location, store));
+                spec.commandLine().getOut().println(s.size(target.location, target.store));
                 spec.commandLine().getOut().flush();
             }
             return 0;
@@ -314,15 +310,13 @@ public final class StowageCommand {
     static final class Delete implements Callable<Integer> {
         @ParentCommand
         StowageCommand root;
-        @Option(names = "--store", paramLabel = "ID", description = "The store (default: the one that owns the location).")
-        String store;
-        @Parameters(paramLabel = "LOCATION")
-        String location;
+        @picocli.CommandLine.Mixin
+        LocationArgs target;
 
         @Override
         public Integer call() {
             try (Stowage s = root.open()) {
-                s.delete(location, store);
+                s.delete(target.location, target.store);
             }
             return 0;
         }

@@ -237,9 +237,7 @@ public abstract class StoreDriverTestKit {
 
     /** Adds through the host's hashing pipeline, as the host does. */
     protected final AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo) {
-        try (HashingImageInput in = HashingImageInput.open(data, declaredSize, hashAlgo)) {
-            return driver.add(new AddRequest(imageId, in, "tck-project"));
-        }
+        return HostPipeline.add(driver, imageId, data, declaredSize, hashAlgo);
     }
 
     /** Adds {@code data} with its size declared and sha512. */

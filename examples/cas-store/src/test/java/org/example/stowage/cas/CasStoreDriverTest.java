@@ -3,7 +3,6 @@ package org.example.stowage.cas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -19,8 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.stowage.core.io.HashingImageInput;
-import org.stowage.spi.AddRequest;
+import org.stowage.tck.HostPipeline;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.BadStoreUriException;
@@ -69,9 +67,7 @@ class CasStoreDriverTest {
     }
 
     private static AddResult add(StoreDriver s, String id, byte[] data) {
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha256")) {
-            return s.add(new AddRequest(id, in, null));
-        }
+        return HostPipeline.add(s, id, data, "sha256");
     }
 
     private static byte[] read(StoreDriver s, String location, long offset, long length) throws IOException {
