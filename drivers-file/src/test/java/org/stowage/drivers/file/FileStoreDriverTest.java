@@ -2,6 +2,7 @@ package org.stowage.drivers.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayInputStream;
 import java.io.FileOutputStream;
@@ -400,11 +401,15 @@ class FileStoreDriverTest {
         Path mnt = mounts.tmpfs(root.resolve("ro"), "4m");
         FileStoreDriver d = store(mnt);
         AddResult r = add(d, "before", new byte[] {1});
+        FaultRows rows = FaultRows.before(mnt);
         mounts.remount(mnt, true);
-        assertThatThrownBy(() -> add(d, "img", bytes(2 * MIB, 3))).isInstanceOf(StorageWriteDeniedException.class)
+        Throwable e = catchThrowable(() -> add(d, "img", bytes(2 * MIB, 3)));
+        assertThat(e).isInstanceOf(StorageWriteDeniedException.class)
                 .hasMessageContaining("store 'fs': writing image img to " + mnt + " failed after 0 bytes")
                 .hasMessageContaining("Read-only file system")
                 .hasMessageContaining("permission to write to the storage backend was denied");
+        assertThat(rows.record("permission denied: data directory remounted read-only (EROFS) after start",
+                "tmpfs size=4m, mount -o remount,ro", e, d)).isEmpty();
         assertThatThrownBy(() -> d.delete(d.parseLocation(r.location()))).isInstanceOf(ForbiddenException.class)
                 .hasMessageContaining("You cannot delete file " + mnt + "/before");
         mounts.remount(mnt, false);
@@ -415,11 +420,56 @@ class FileStoreDriverTest {
     void immutableDirectoryIsStorageWriteDenied() throws IOException {
         Path dir = root.resolve("images");
         FileStoreDriver d = store(dir);
+        FaultRows rows = FaultRows.before(dir);
         mounts.immutable(dir, true);
-        assertThatThrownBy(() -> add(d, "img", new byte[] {1})).isInstanceOf(StorageWriteDeniedException.class)
+        Throwable e = catchThrowable(() -> add(d, "img", new byte[] {1}));
+        assertThat(e).isInstanceOf(StorageWriteDeniedException.class)
                 .hasMessageContaining("Operation not permitted");
+        assertThat(rows.record("permission denied: data directory made immutable (EPERM)", "chattr +i on the datadir",
+                e, d)).isEmpty();
         mounts.immutable(dir, false);
         assertThat(names(dir)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------------ datadir removed
+
+    @Test
+    void datadirRemovedWhileRunningFailsTheAddAndLeavesNothing() throws IOException {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        AddResult before = add(d, "before", new byte[] {1});
+        FileFixture.deleteTree(dir);
+        FaultRows rows = FaultRows.before(root, dir);
+        Throwable e = catchThrowable(() -> add(d, "img", bytes(2 * MIB, 3)));
+        assertThat(e).isInstanceOf(org.stowage.spi.BackendException.class)
+                .hasMessageContaining("store 'fs': writing image img to " + dir + " failed after 0 bytes")
+                .hasMessageContaining("NoSuchFile");
+        assertThat(rows.record("data directory removed while the store runs (before an add)", "rm -r of the datadir "
+                + "after start", e, d)).isEmpty();
+        assertThat(dir).doesNotExist();
+        assertThatThrownBy(() -> d.get(d.parseLocation(before.location()), 0, -1)).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void datadirRemovedDuringAnAddFailsItAndLeavesNothing() throws Exception {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        byte[] data = bytes(3 * MIB, 5);
+        PausingInput in = new PausingInput(data);
+        FaultRows rows = FaultRows.before(root, dir);
+        CompletableFuture<AddResult> f = CompletableFuture.supplyAsync(() -> d.add(new AddRequest("img", in, null)));
+        assertThat(in.firstChunkOut.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(names(dir)).hasSize(1); // the temporary file
+        FileFixture.deleteTree(dir);
+        in.release.countDown();
+        Throwable e = catchThrowable(() -> f.get(30, TimeUnit.SECONDS));
+        assertThat(e).isInstanceOf(java.util.concurrent.ExecutionException.class);
+        Throwable cause = e.getCause();
+        assertThat(cause).isInstanceOf(org.stowage.spi.StoreException.class).hasMessageContaining("img")
+                .hasMessageContaining(dir.toString());
+        assertThat(rows.record("data directory removed during an add (after the first MiB)", "rm -r of the datadir "
+                + "while the add waits for its second chunk", cause, d)).isEmpty();
+        assertThat(dir).doesNotExist();
     }
 
     // ------------------------------------------------------------------------------ disk full
@@ -437,10 +487,13 @@ class FileStoreDriverTest {
         FileStoreDriver d = store(mnt);
         fill(mnt, 0);
         assertThat(Files.getFileStore(mnt).getUsableSpace()).isZero();
-        assertThatThrownBy(() -> add(d, "img", bytes(10, 1))).isInstanceOf(StorageFullException.class)
+        FaultRows rows = FaultRows.before(mnt);
+        Throwable e = catchThrowable(() -> add(d, "img", bytes(10, 1)));
+        assertThat(e).isInstanceOf(StorageFullException.class)
                 .hasMessageContaining("store 'fs': writing image img to " + mnt + " failed after 0 bytes")
                 .hasMessageContaining("No space left on device");
         assertThat(names(mnt)).containsExactly("filler");
+        assertThat(rows.record("disk full at the first byte", "tmpfs size=2m filled to 0 bytes free", e, d)).isEmpty();
     }
 
     @Test
@@ -448,11 +501,14 @@ class FileStoreDriverTest {
         Path mnt = mounts.tmpfs(root.resolve("small"), "2m");
         FileStoreDriver d = store(mnt);
         long free = Files.getFileStore(mnt).getUsableSpace();
-        assertThatThrownBy(() -> add(d, "img", new ByteArrayInputStream(bytes(3 * MIB, 2)), -1))
-                .isInstanceOf(StorageFullException.class)
+        FaultRows rows = FaultRows.before(mnt);
+        Throwable e = catchThrowable(() -> add(d, "img", new ByteArrayInputStream(bytes(3 * MIB, 2)), -1));
+        assertThat(e).isInstanceOf(StorageFullException.class)
                 .hasMessageContaining("failed after " + 2 * MIB + " bytes") // 2m tmpfs: the third chunk fails
                 .hasMessageContaining("there is not enough space on the storage backend");
         assertThat(names(mnt)).isEmpty();
+        assertThat(rows.record("disk full mid-way (after 2 of 3 MiB)", "tmpfs size=2m, 3 MiB image of unknown size",
+                e, d)).isEmpty();
         assertThat(Files.getFileStore(mnt).getUsableSpace()).isEqualTo(free);
         add(d, "fits", bytes(MIB, 3));
     }
@@ -463,9 +519,13 @@ class FileStoreDriverTest {
         FileStoreDriver d = store(mnt);
         fill(mnt, 2L * MIB + 16 * 1024);
         byte[] data = bytes(2 * MIB + 50_000, 4);
-        assertThatThrownBy(() -> add(d, "img", data)).isInstanceOf(StorageFullException.class)
+        FaultRows rows = FaultRows.before(mnt);
+        Throwable e = catchThrowable(() -> add(d, "img", data));
+        assertThat(e).isInstanceOf(StorageFullException.class)
                 .hasMessageContaining("failed after " + 2 * MIB + " bytes");
         assertThat(names(mnt)).containsExactly("filler");
+        assertThat(rows.record("disk full on the last chunk", "tmpfs size=4m with 2 MiB + 16 KiB free, image 2 MiB + 50000 B",
+                e, d)).isEmpty();
     }
 
     // ----------------------------------------------------------------------- multiple datadirs
