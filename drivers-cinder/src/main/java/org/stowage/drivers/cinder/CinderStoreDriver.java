@@ -59,9 +59,17 @@ public final class CinderStoreDriver implements StoreDriver {
     private final Map<String, Object> hostConnector;
     private final List<String> rootHelper;
     private final Object checkLock = new Object();
+    /** Volumes per page of a listing (Cinder's osapi_max_limit is 1000 by default). */
+    static final int LIST_PAGE = 1000;
+    private volatile int listPage = LIST_PAGE;
     private volatile TypeCheck typeCheck;
 
     private enum TypeState { OK, MISSING, UNKNOWN }
+
+    /** Tests: a smaller page, so paging is exercised with a few volumes. */
+    void listPageSize(int n) {
+        this.listPage = n;
+    }
 
     private record TypeCheck(TypeState state, String detail) {
     }
@@ -178,6 +186,222 @@ public final class CinderStoreDriver implements StoreDriver {
         } catch (StoreException e) {
             LOG.warn("store '{}': cannot tell whether {} is mine: {}", cfg.storeId(), l, e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * The batch form: the volumes of the store's project are listed page by page
+     * ({@code GET /volumes/detail?limit=&marker=}, {@link #LIST_PAGE} per page) until every
+     * asked-for volume was seen or the list ends, and each one's {@code volume_type} is compared
+     * with this store's type (for a store without {@code cinder_volume_type}: Cinder's default
+     * type, one {@code GET /types/default}). Not filtered by type on the server: Cinder 21
+     * (Zed) silently returns nothing for {@code volume_type=<name>} instead of filtering. A
+     * volume not seen (another project, deleted) is not mine. A listing error is thrown (the
+     * caller decides), never turned into "not mine" for every location.
+     */
+    @Override
+    public Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
+        Map<StoreLocation, Boolean> out = new LinkedHashMap<>();
+        Map<String, List<StoreLocation>> byVolume = new LinkedHashMap<>();
+        for (StoreLocation sl : locations) {
+            out.put(sl, false);
+            byVolume.computeIfAbsent(cinder(sl).volumeId(), k -> new java.util.ArrayList<>()).add(sl);
+        }
+        if (byVolume.isEmpty()) {
+            return out;
+        }
+        String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+        Set<String> pending = new java.util.HashSet<>(byVolume.keySet());
+        String marker = null;
+        int pages = 0;
+        while (!pending.isEmpty()) {
+            List<Volume> page = client.listVolumesPage(listPage, marker, Map.of());
+            pages++;
+            for (Volume v : page) {
+                if (pending.remove(v.id()) && mine.equals(v.volumeType())) {
+                    for (StoreLocation sl : byVolume.get(v.id())) {
+                        out.put(sl, true);
+                    }
+                }
+            }
+            if (page.size() < listPage) {
+                break;
+            }
+            marker = page.get(page.size() - 1).id();
+        }
+        if (!pending.isEmpty()) {
+            LOG.info("store '{}': {} of {} legacy volume(s) are not visible to the store's service project "
+                    + "(image-volumes should live in the service project): {}", cfg.storeId(), pending.size(),
+                    byVolume.size(), pending.size() <= 10 ? pending : pending.size() + " volumes");
+        }
+        LOG.debug("store '{}': legacy lookup of {} volume(s) listed {} page(s)", cfg.storeId(), byVolume.size(), pages);
+        return out;
+    }
+
+    /** {@code remote_calls}: HTTP calls to Keystone and Cinder since the store was created; {@code keystone_calls} of them. */
+    @Override
+    public Map<String, Long> statistics() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("remote_calls", client.remoteCalls());
+        m.put("keystone_calls", client.keystoneCalls());
+        return m;
+    }
+
+    // ---- leftovers (stowage gc)
+
+    /**
+     * Volumes of this store (its volume type, name {@code image-<uuid>}) whose metadata
+     * {@code stowage_status} is {@code in-progress} and that were last changed at least
+     * {@code olderThan} ago: what a killed add left. Listed page by page with Cinder's
+     * metadata filter, and every condition checked again on the client. A volume marked
+     * {@code complete}, or without the marker (glance_store's, or created by hand), is never a
+     * leftover.
+     */
+    @Override
+    public List<org.stowage.spi.Leftover> findLeftovers(Duration olderThan) {
+        java.time.Instant cutoff = java.time.Instant.now().minus(olderThan);
+        String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+        List<org.stowage.spi.Leftover> out = new java.util.ArrayList<>();
+        String marker = null;
+        while (true) {
+            List<Volume> page = client.listVolumesPage(listPage, marker,
+                    Map.of("metadata", "{\"" + STATUS_KEY + "\": \"in-progress\"}"));
+            for (Volume v : page) {
+                java.time.Instant since = since(v);
+                if (isInProgressImageVolume(v, mine) && since != null && !since.isAfter(cutoff)) {
+                    out.add(new org.stowage.spi.Leftover(v.id(), describeLeftover(v), since));
+                }
+            }
+            if (page.size() < listPage) {
+                return out;
+            }
+            marker = page.get(page.size() - 1).id();
+        }
+    }
+
+    private static final java.util.regex.Pattern IMAGE_NAME = java.util.regex.Pattern.compile(
+            "image-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    private static boolean isInProgressImageVolume(Volume v, String type) {
+        return v.name() != null && IMAGE_NAME.matcher(v.name()).matches() && type.equals(v.volumeType())
+                && "in-progress".equals(v.metadata().get(STATUS_KEY));
+    }
+
+    /** The later of created_at and updated_at (Cinder: UTC without a zone), or null if neither parses. */
+    static java.time.Instant since(Volume v) {
+        java.time.Instant a = instant(v.createdAt());
+        java.time.Instant b = instant(v.updatedAt());
+        return a == null ? b : b == null ? a : (a.isAfter(b) ? a : b);
+    }
+
+    private static java.time.Instant instant(String s) {
+        if (s == null || s.isBlank() || "null".equals(s)) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(s).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.LocalDateTime.parse(s).toInstant(java.time.ZoneOffset.UTC);
+            } catch (java.time.format.DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    private String describeLeftover(Volume v) {
+        StringBuilder b = new StringBuilder("in-progress volume ").append(v.id()).append(" '").append(v.name())
+                .append("' (status ").append(v.status()).append(", ").append(v.sizeGib()).append(" GiB, type ")
+                .append(v.volumeType()).append(")");
+        try {
+            List<Attachment> atts = client.attachmentsOf(v.id());
+            if (atts.isEmpty()) {
+                b.append(", no attachments");
+            } else {
+                b.append(", attachments:");
+                for (Attachment a : atts) {
+                    b.append(' ').append(a.id()).append(" (").append(a.status()).append(')');
+                }
+            }
+        } catch (StoreException e) {
+            b.append(", attachments unknown: ").append(e.getMessage());
+        }
+        return b.toString();
+    }
+
+    /** Volume states a delete cannot get out of by deleting attachments (only an admin reset can). */
+    private static final Set<String> STUCK = Set.of("creating", "extending", "downloading", "uploading",
+            "retyping", "backing-up", "restoring-backup", "maintenance", "awaiting-transfer");
+
+    /**
+     * Removes an in-progress volume found by {@link #findLeftovers}: checks again that it is
+     * still an in-progress image-volume of this store, deletes its attachments
+     * ({@code DELETE /attachments/{id}}, microversion 3.54), deletes the volume and waits until
+     * Cinder no longer lists it. A volume stuck in a transitional state ({@code creating},
+     * {@code extending}, ...) is not touched: resetting it is admin-only, so the error says
+     * what an administrator has to run.
+     */
+    @Override
+    public void removeLeftover(org.stowage.spi.Leftover leftover) {
+        String id = leftover.id();
+        String where = "store '" + cfg.storeId() + "': leftover volume " + id + ": ";
+        Optional<Volume> found = client.getVolume(id);
+        if (found.isEmpty()) {
+            return; // already gone
+        }
+        Volume v = found.get();
+        String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+        if (!isInProgressImageVolume(v, mine)) {
+            throw new BackendException(where + "not removed: it is no longer an in-progress image-volume of this store"
+                    + " (name '" + v.name() + "', type " + v.volumeType() + ", " + STATUS_KEY + " = "
+                    + v.metadata().getOrDefault(STATUS_KEY, "<none>") + ")");
+        }
+        if (STUCK.contains(v.status())) {
+            throw new BackendException(where + "not removed: the volume is stuck in '" + v.status() + "'; only a Cinder"
+                    + " administrator can reset it (cinder reset-state --state error " + id + "), then run gc again");
+        }
+        if (!"deleting".equals(v.status())) {
+            for (Attachment a : client.attachmentsOf(id)) {
+                deleteAttachment(a.id(), where);
+            }
+            deleteVolumeWhenDetached(id, where);
+        }
+        awaitGone(id, where);
+    }
+
+    private void deleteVolumeWhenDetached(String id, String where) {
+        long deadline = System.nanoTime() + cfg.stateTransitionTimeout().toNanos();
+        for (int i = 0;; i++) {
+            try {
+                client.deleteVolume(id);
+                return;
+            } catch (NotFoundException e) {
+                return;
+            } catch (CinderHttpException e) {
+                // 400: still detaching (attachment deletes are asynchronous in Cinder)
+                if (e.status() != 400 || System.nanoTime() > deadline) {
+                    throw new BackendException(where + "delete failed: " + e.getMessage(), e);
+                }
+                sleep(BACKOFF_MS[Math.min(i, 3)]);
+            }
+        }
+    }
+
+    private void awaitGone(String id, String where) {
+        long deadline = System.nanoTime() + cfg.stateTransitionTimeout().toNanos();
+        for (int i = 0;; i++) {
+            Optional<Volume> v = client.getVolume(id);
+            if (v.isEmpty()) {
+                return;
+            }
+            if (v.get().status().startsWith("error")) {
+                throw new BackendException(where + "delete failed: the volume went to '" + v.get().status() + "'");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StoreTimeoutException(where + "still there (status '" + v.get().status() + "') after "
+                        + cfg.stateTransitionTimeout().toSeconds() + " s (cinder_state_transition_timeout)");
+            }
+            sleep(Math.min(2000, 250L << Math.min(i, 3)));
         }
     }
 
@@ -449,8 +673,7 @@ public final class CinderStoreDriver implements StoreDriver {
     public ImageStream get(StoreLocation location, long offset, long length) {
         CinderLocation l = cinder(location);
         String where = "store '" + cfg.storeId() + "': " + l + ": ";
-        Volume v = client.getVolume(l.volumeId()).orElseThrow(() -> new NotFoundException(where
-                + "failed to get image size due to volume can not be found: " + l.volumeId()));
+        Volume v = existing(l, where);
         long size = imageSize(v);
         if (offset < 0 || offset > size) {
             throw new BadStoreUriException(where + "offset " + offset + " is outside the image (0.." + size + ")");
@@ -470,9 +693,20 @@ public final class CinderStoreDriver implements StoreDriver {
     @Override
     public long size(StoreLocation location) {
         CinderLocation l = cinder(location);
-        Volume v = client.getVolume(l.volumeId()).orElseThrow(() -> new NotFoundException("store '" + cfg.storeId()
-                + "': " + l + ": volume " + l.volumeId() + " not found"));
-        return imageSize(v);
+        return imageSize(existing(l, "store '" + cfg.storeId() + "': " + l + ": "));
+    }
+
+    /**
+     * The image's volume; {@code NotFound} if Cinder does not have it or is deleting it (a delete
+     * is asynchronous in Cinder: the image is gone for Stowage once the delete was accepted).
+     */
+    private Volume existing(CinderLocation l, String where) {
+        Volume v = client.getVolume(l.volumeId()).orElseThrow(() -> new NotFoundException(where + "volume "
+                + l.volumeId() + " not found"));
+        if ("deleting".equals(v.status())) {
+            throw new NotFoundException(where + "volume " + l.volumeId() + " is being deleted");
+        }
+        return v;
     }
 
     private static long imageSize(Volume v) {
@@ -480,8 +714,8 @@ public final class CinderStoreDriver implements StoreDriver {
         if (s != null) {
             try {
                 long n = Long.parseLong(s.trim());
-                if (n > 0) {
-                    return n;
+                if (n > 0 || (n == 0 && "complete".equals(v.metadata().get(STATUS_KEY)))) {
+                    return n; // an empty image is 0 bytes (glance_store: image_size as is)
                 }
             } catch (NumberFormatException e) {
                 // fall through to the volume size
@@ -497,11 +731,16 @@ public final class CinderStoreDriver implements StoreDriver {
         if (disabled.isPresent()) {
             throw new StoreAddDisabledException("store '" + cfg.storeId() + "': delete is disabled: " + disabled.get());
         }
+        String where = "store '" + cfg.storeId() + "': " + l + ": ";
         try {
             client.deleteVolume(l.volumeId());
         } catch (NotFoundException e) {
-            throw new NotFoundException("store '" + cfg.storeId() + "': " + l + ": volume " + l.volumeId()
-                    + " not found", e);
+            throw new NotFoundException(where + "volume " + l.volumeId() + " not found", e);
+        } catch (CinderHttpException e) {
+            if (e.status() == 400) {
+                existing(l, where); // NotFound if it is gone or already being deleted
+            }
+            throw e;
         }
     }
 

@@ -35,6 +35,23 @@ public interface CinderClient extends AutoCloseable {
     /** The volumes of the store's project (all projects if {@code allProjects} and permitted). */
     List<Volume> listVolumes(boolean allProjects);
 
+    /**
+     * One page of {@code GET /volumes/detail} in the store's project, sorted by Cinder's default
+     * (created_at desc, id desc): at most {@code limit} volumes after {@code marker} (null: from
+     * the start), with the given query filters (e.g. {@code name}, {@code metadata}).
+     */
+    List<Volume> listVolumesPage(int limit, String marker, Map<String, String> filters);
+
+    /** How many HTTP calls this client made (Keystone and Cinder, every attempt and re-send). */
+    default long remoteCalls() {
+        return 0;
+    }
+
+    /** How many of {@link #remoteCalls()} went to Keystone (token requests). */
+    default long keystoneCalls() {
+        return 0;
+    }
+
     /** The volumes of the store's project called {@code name}. */
     List<Volume> findVolumesByName(String name);
 
@@ -73,7 +90,12 @@ public interface CinderClient extends AutoCloseable {
 
     /** A volume as Cinder reports it; the status is Cinder's raw string. */
     record Volume(String id, String name, String status, int sizeGib, String volumeType,
-            Map<String, String> metadata, boolean multiattach, boolean encrypted) {
+            Map<String, String> metadata, boolean multiattach, boolean encrypted, String createdAt, String updatedAt) {
+        /** A volume without timestamps. */
+        public Volume(String id, String name, String status, int sizeGib, String volumeType,
+                Map<String, String> metadata, boolean multiattach, boolean encrypted) {
+            this(id, name, status, sizeGib, volumeType, metadata, multiattach, encrypted, null, null);
+        }
     }
 
     /** A volume type. */

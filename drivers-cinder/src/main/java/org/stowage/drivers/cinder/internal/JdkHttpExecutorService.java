@@ -48,6 +48,37 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             Set.of("connection", "content-length", "date", "expect", "from", "host", "upgrade", "via", "warning");
     private static final Map<Config, HttpClient> CLIENTS = new ConcurrentHashMap<>();
     private static final int STALE_RETRIES = 2;
+    /** Per-store call counters, by Config identity (Config.equals ignores the store's endpoint resolver). */
+    private static final Map<Config, CallCounter> COUNTERS = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
+
+    /** HTTP calls sent with one store's {@link Config}: every attempt, re-send and re-authentication. */
+    public static final class CallCounter {
+        private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder keystone = new java.util.concurrent.atomic.LongAdder();
+
+        /** All calls. */
+        public long total() {
+            return total.sum();
+        }
+
+        /** Token requests to Keystone. */
+        public long keystone() {
+            return keystone.sum();
+        }
+    }
+
+    /** Starts counting the calls made with {@code config} (one Config object per store). */
+    public static CallCounter register(Config config) {
+        CallCounter c = new CallCounter();
+        COUNTERS.put(config, c);
+        return c;
+    }
+
+    /** Stops counting for {@code config}. */
+    public static void unregister(Config config) {
+        COUNTERS.remove(config);
+    }
 
     @Override
     public <R> HttpResponse execute(HttpRequest<R> request) {
@@ -59,8 +90,15 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                 || m == HttpMethod.PUT;
         int staleRetries = 0;
         boolean reauthenticated = false;
+        CallCounter counter = COUNTERS.get(config);
         while (true) {
             java.net.http.HttpRequest jreq = build(request, config);
+            if (counter != null) {
+                counter.total.increment();
+                if (authRequest) {
+                    counter.keystone.increment();
+                }
+            }
             try {
                 java.net.http.HttpResponse<InputStream> resp =
                         client.send(jreq, java.net.http.HttpResponse.BodyHandlers.ofInputStream());

@@ -65,6 +65,7 @@ public final class Os4jCinderClient implements CinderClient {
     private final Object authLock = new Object();
     private volatile Token token;
     private volatile String endpoint;
+    private final JdkHttpExecutorService.CallCounter counter;
 
     /** A client for the store; makes no call until the first operation. */
     public Os4jCinderClient(CinderStoreConfig cfg) {
@@ -92,6 +93,7 @@ public final class Os4jCinderClient implements CinderClient {
             }
         }
         this.config = c;
+        this.counter = JdkHttpExecutorService.register(c);
     }
 
     @Override
@@ -162,6 +164,33 @@ public final class Os4jCinderClient implements CinderClient {
             }
             return out;
         });
+    }
+
+    @Override
+    public List<Volume> listVolumesPage(int limit, String marker, Map<String, String> filters) {
+        return call("list volumes", true, os -> {
+            Map<String, Object> params = new LinkedHashMap<>(filters);
+            params.put("limit", String.valueOf(limit));
+            if (marker != null) {
+                params.put("marker", marker);
+            }
+            JsonNode n = api.json(HttpMethod.GET, "/volumes/detail", null, null, "list volumes", params);
+            List<Volume> out = new ArrayList<>();
+            for (JsonNode v : n.path("volumes")) {
+                out.add(volume(v));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long remoteCalls() {
+        return counter.total();
+    }
+
+    @Override
+    public long keystoneCalls() {
+        return counter.keystone();
     }
 
     @Override
@@ -287,6 +316,7 @@ public final class Os4jCinderClient implements CinderClient {
     @Override
     public void close() {
         token = null;
+        JdkHttpExecutorService.unregister(config);
     }
 
     // ---- plumbing
@@ -299,7 +329,7 @@ public final class Os4jCinderClient implements CinderClient {
         }
         return new Volume(v.path("id").asText(), v.path("name").asText(null), v.path("status").asText(),
                 v.path("size").asInt(), v.path("volume_type").asText(null), md, v.path("multiattach").asBoolean(false),
-                v.path("encrypted").asBoolean(false));
+                v.path("encrypted").asBoolean(false), v.path("created_at").asText(null), v.path("updated_at").asText(null));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,0 +1,235 @@
+package org.stowage.drivers.cinder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.BackendException;
+import org.stowage.spi.Leftover;
+import org.stowage.spi.StoreLocation;
+
+/**
+ * The SPI hooks against the real Cinder: batched legacy lookup (page by page, not one call per
+ * location), the remote-call counter, and leftovers (in-progress volumes) found and removed,
+ * never a complete or unmarked volume.
+ */
+class CinderSpiHooksIntegrationTest {
+    static CinderStoreDriver fast;
+    static CinderStoreDriver slow;
+
+    @BeforeAll
+    static void start() {
+        LocalCinder.require();
+        fast = LocalCinder.driver("fast", LocalCinder.FAST);
+        slow = LocalCinder.driver("slow", LocalCinder.SLOW);
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            fast.close();
+            slow.close();
+        } finally {
+            LocalCinder.assertNoLeaks();
+        }
+    }
+
+    static String add(CinderStoreDriver d, byte[] data) {
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
+            return d.add(new AddRequest(LocalCinder.newImageId(), in, null)).location();
+        }
+    }
+
+    static String volumeId(String location) {
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    void legacyLookupIsBatchedPageByPageAndComparesVolumeTypes() throws Exception {
+        List<String> fastLocs = new ArrayList<>();
+        List<String> slowLocs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                fastLocs.add(add(fast, new byte[] {(byte) i}));
+                slowLocs.add(add(slow, new byte[] {(byte) i}));
+            }
+            List<StoreLocation> legacy = new ArrayList<>();
+            for (String l : fastLocs) {
+                legacy.add(fast.parseLocation("cinder://" + volumeId(l)));
+            }
+            for (String l : slowLocs) {
+                legacy.add(fast.parseLocation("cinder://" + volumeId(l)));
+            }
+            StoreLocation invisible = fast.parseLocation("cinder://" + UUID.randomUUID());
+            legacy.add(invisible);
+
+            try (CinderStoreDriver typed = LocalCinder.driver("old", LocalCinder.FAST);
+                    CinderStoreDriver untyped = LocalCinder.driver("dflt", (String) null)) {
+                typed.listPageSize(2); // 6+ volumes: at least 3 pages
+                long before = typed.statistics().get("remote_calls");
+                Map<StoreLocation, Boolean> mine = typed.legacyLocationsMine(legacy);
+                long calls = typed.statistics().get("remote_calls") - before;
+                for (int i = 0; i < 3; i++) {
+                    assertThat(mine.get(legacy.get(i))).as("glance-fast volume %s", legacy.get(i)).isTrue();
+                    assertThat(mine.get(legacy.get(3 + i))).as("glance-slow volume %s", legacy.get(3 + i)).isFalse();
+                }
+                assertThat(mine.get(invisible)).isFalse();
+                // one listing call per page (7 asked, page of 2): far fewer than one call per location would need
+                // when the list is short; never more than pages + token
+                int volumesInProject = LocalCinder.client().listVolumes(false).size();
+                assertThat(calls).as("calls for %s locations, %s volumes in the project", legacy.size(), volumesInProject)
+                        .isLessThanOrEqualTo(volumesInProject / 2 + 2);
+
+                // the same question with a large page: one listing call for all seven locations
+                typed.listPageSize(1000);
+                before = typed.statistics().get("remote_calls");
+                assertThat(typed.legacyLocationsMine(legacy).values()).containsExactly(true, true, true, false, false,
+                        false, false);
+                assertThat(typed.statistics().get("remote_calls") - before).isEqualTo(1);
+
+                // no cinder_volume_type: Cinder's default type (glance-fast here), one GET /types/default more
+                untyped.legacyLocationsMine(List.of()); // nothing asked: no call
+                assertThat(untyped.statistics().get("remote_calls")).isZero(); // no type to check at start
+                untyped.size(legacy.get(0)); // token
+                before = untyped.statistics().get("remote_calls");
+                assertThat(untyped.legacyLocationsMine(legacy).values()).containsExactly(true, true, true, false, false,
+                        false, false);
+                assertThat(untyped.statistics().get("remote_calls") - before).isEqualTo(2);
+                // the single form agrees
+                assertThat(typed.isLegacyLocationMine(legacy.get(0))).isTrue();
+                assertThat(typed.isLegacyLocationMine(legacy.get(3))).isFalse();
+            }
+        } finally {
+            for (String l : fastLocs) {
+                fast.delete(fast.parseLocation(l));
+            }
+            for (String l : slowLocs) {
+                slow.delete(slow.parseLocation(l));
+            }
+        }
+    }
+
+    @Test
+    void statisticsCountKeystoneAndCinderCalls() {
+        try (CinderStoreDriver d = LocalCinder.driver("counted", LocalCinder.SLOW)) {
+            Map<String, Long> s0 = d.statistics();
+            // start-up: one token request and one GET /types
+            assertThat(s0.get("keystone_calls")).isEqualTo(1);
+            assertThat(s0.get("remote_calls")).isEqualTo(2);
+            assertThatThrownBy(() -> d.size(d.parseLocation("cinder://counted/" + UUID.randomUUID())))
+                    .isInstanceOf(org.stowage.spi.NotFoundException.class);
+            assertThat(d.statistics().get("remote_calls")).isEqualTo(3);
+            assertThat(d.statistics().get("keystone_calls")).isEqualTo(1);
+        }
+    }
+
+    /** An in-progress image-volume made by hand, as a killed add leaves it: attached (reserved), marker set. */
+    static String crashedAdd(CinderClient c, String type, String marker, boolean attach) throws Exception {
+        String imageId = LocalCinder.newImageId();
+        Map<String, String> md = new LinkedHashMap<>();
+        md.put("glance_image_id", imageId);
+        if (marker != null) {
+            md.put(CinderStoreDriver.STATUS_KEY, marker);
+        }
+        String id = c.createVolume("image-" + imageId, 1, type, md).id();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!"available".equals(c.getVolume(id).orElseThrow().status())) {
+            assertThat(System.currentTimeMillis()).as("volume %s available", id).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        if (attach) {
+            Map<String, Object> connector = new LinkedHashMap<>();
+            connector.put("platform", "x86_64");
+            connector.put("os_type", "linux");
+            connector.put("ip", "127.0.0.1");
+            connector.put("host", "localhost");
+            connector.put("multipath", false);
+            connector.put("do_local_attach", false);
+            c.createAttachment(id, connector, "rw");
+        }
+        return id;
+    }
+
+    @Test
+    void leftoversAreInProgressVolumesOfThisStoreOnlyAndAreRemovedWithTheirAttachments() throws Exception {
+        try (CinderClient c = LocalCinder.client()) {
+            String crashed = crashedAdd(c, LocalCinder.FAST, "in-progress", true);
+            String complete = crashedAdd(c, LocalCinder.FAST, "complete", false);
+            String unmarked = crashedAdd(c, LocalCinder.FAST, null, false);
+            String otherType = crashedAdd(c, LocalCinder.SLOW, "in-progress", false);
+            try {
+                assertThat(c.attachmentsOf(crashed)).hasSize(1);
+                List<Leftover> young = fast.findLeftovers(Duration.ofHours(1));
+                assertThat(young).extracting(Leftover::id).doesNotContain(crashed);
+
+                fast.listPageSize(2);
+                List<Leftover> found = fast.findLeftovers(Duration.ZERO);
+                fast.listPageSize(1000);
+                assertThat(found).extracting(Leftover::id).contains(crashed)
+                        .doesNotContain(complete, unmarked, otherType);
+                Leftover l = found.stream().filter(x -> x.id().equals(crashed)).findFirst().orElseThrow();
+                assertThat(l.description()).contains(crashed).contains("status ").contains("1 GiB")
+                        .contains("glance-fast").contains("attachments: ");
+                assertThat(l.since()).isBefore(java.time.Instant.now().plusSeconds(5));
+
+                // a leftover that became complete meanwhile is refused, not deleted
+                Leftover forged = new Leftover(complete, "forged", java.time.Instant.EPOCH);
+                assertThatThrownBy(() -> fast.removeLeftover(forged)).isInstanceOf(BackendException.class)
+                        .hasMessageContaining("no longer an in-progress image-volume").hasMessageContaining("complete");
+                assertThat(c.getVolume(complete)).isPresent();
+
+                fast.removeLeftover(l);
+                assertThat(c.getVolume(crashed)).isEmpty();
+                assertThat(fast.findLeftovers(Duration.ZERO)).extracting(Leftover::id).doesNotContain(crashed);
+                assertThat(slow.findLeftovers(Duration.ZERO)).extracting(Leftover::id).contains(otherType);
+            } finally {
+                for (String v : List.of(complete, unmarked, otherType)) {
+                    c.deleteVolume(v);
+                }
+                if (c.getVolume(crashed).isPresent()) {
+                    for (CinderClient.Attachment a : c.attachmentsOf(crashed)) {
+                        c.deleteAttachment(a.id());
+                    }
+                    Thread.sleep(1000);
+                    c.deleteVolume(crashed);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLeftoverStuckInCreatingIsReportedNotTouched() throws Exception {
+        // The real Cinder finishes creating in ~1 s; the proxy keeps reporting "creating" for this volume.
+        try (CinderClient c = LocalCinder.client(); FaultProxy proxy = new FaultProxy("http://127.0.0.1:8776").start()) {
+            String stuck = crashedAdd(c, LocalCinder.SLOW, "in-progress", false);
+            try {
+                proxy.rewrite("GET", "/v3/[^/]+/volumes/" + stuck, b -> b.replace("\"status\": \"available\"",
+                        "\"status\": \"creating\""));
+                Map<String, String> s = LocalCinder.storeSettings(LocalCinder.SLOW);
+                s.put("cinder_endpoint_template", proxy.endpointTemplate());
+                try (CinderStoreDriver d = LocalCinder.driver("slowproxied", s)) {
+                    Leftover l = d.findLeftovers(Duration.ZERO).stream().filter(x -> x.id().equals(stuck)).findFirst()
+                            .orElseThrow();
+                    assertThatThrownBy(() -> d.removeLeftover(l)).isInstanceOf(BackendException.class)
+                            .hasMessageContaining("stuck in 'creating'").hasMessageContaining("reset-state");
+                }
+                assertThat(c.getVolume(stuck)).isPresent();
+            } finally {
+                c.deleteVolume(stuck);
+            }
+        }
+    }
+}
