@@ -53,8 +53,26 @@ class HttpStoreFaultTest {
                 .hasMessageContaining("incomplete");
         assertThat(got[0]).isEqualTo(500_000);
         // the failure sticks: a later read does not pretend the image ended
-        assertThatThrownBy(() -> in.read(buf)).isInstanceOf(EOFException.class);
+        Throwable again = org.assertj.core.api.Assertions.catchThrowable(() -> in.read(buf));
+        assertThat(again).isInstanceOf(EOFException.class);
         in.close();
+        assertThat(FaultRows.record("truncated body (Content-Length 1000000, 500000 sent, then close)",
+                "raw-socket server on loopback", again, server.port())).isEmpty();
+    }
+
+    /** The leak check the fault rows rely on sees an open stream's connection, and its close. */
+    @Test
+    void theOpenConnectionCheckSeesAnOpenStream() throws IOException {
+        server = new FaultServer((head, out) -> {
+            FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n");
+            out.write(new byte[1000]);
+            Thread.sleep(3000);
+        });
+        ImageStream in = get("/img");
+        assertThat(in.read(new byte[10])).isEqualTo(10);
+        assertThat(FaultRows.openSocketsTo(server.port())).hasSize(1).allMatch(s -> s.contains("ESTABLISHED"));
+        in.close();
+        assertThat(FaultRows.openSocketsTo(server.port())).isEmpty();
     }
 
     @Test
@@ -82,10 +100,13 @@ class HttpStoreFaultTest {
             out.flush();
             throw new IOException("drop"); // FaultServer closes the socket
         });
+        Throwable e;
         try (ImageStream in = get("/img")) {
-            assertThatThrownBy(() -> HttpStoreNginxTest.readAll(in)).isInstanceOf(IOException.class)
-                    .hasMessageContaining("of 10000000");
+            e = org.assertj.core.api.Assertions.catchThrowable(() -> HttpStoreNginxTest.readAll(in));
+            assertThat(e).isInstanceOf(IOException.class).hasMessageContaining("of 10000000");
         }
+        assertThat(FaultRows.record("connection reset mid-body", "raw-socket server on loopback drops the "
+                + "connection after 100000 of 10000000 bytes", e, server.port())).isEmpty();
     }
 
     @Test
@@ -100,8 +121,11 @@ class HttpStoreFaultTest {
         assertThat(in.read(buf)).isEqualTo(10);
         assertThat(in.read(buf)).isEqualTo(5);
         assertThat(new String(buf, 0, 5)).isEqualTo("abcde");
-        assertThatThrownBy(() -> in.read(buf)).isInstanceOf(EOFException.class)
-                .hasMessageContaining("without its last chunk");
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> in.read(buf));
+        assertThat(e).isInstanceOf(EOFException.class).hasMessageContaining("without its last chunk");
+        in.close();
+        assertThat(FaultRows.record("truncated chunked body (no last chunk)", "raw-socket server on loopback",
+                e, server.port())).isEmpty();
     }
 
     @Test
@@ -152,11 +176,13 @@ class HttpStoreFaultTest {
     void serverThatNeverAnswersTimesOut() throws IOException {
         server = new FaultServer((head, out) -> Thread.sleep(15_000));
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> get("/img")).isInstanceOf(StoreTimeoutException.class)
-                .hasMessageContaining("http_read_timeout");
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> get("/img"));
+        assertThat(e).isInstanceOf(StoreTimeoutException.class).hasMessageContaining("http_read_timeout");
         assertThatThrownBy(() -> store.size(store.parseLocation(server.url("/img"))))
                 .isInstanceOf(StoreTimeoutException.class);
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(8);
+        assertThat(FaultRows.record("server hangs (accepts, never answers)", "raw-socket server on loopback; "
+                + "http_read_timeout = 1", e, server.port())).isEmpty();
     }
 
     @Test
@@ -166,14 +192,18 @@ class HttpStoreFaultTest {
             FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789");
             Thread.sleep(15_000);
         });
+        Throwable e;
         try (ImageStream in = get("/img")) {
             byte[] buf = new byte[100];
             assertThat(in.read(buf)).isEqualTo(10);
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> in.read(buf)).isInstanceOf(SocketTimeoutException.class)
+            e = org.assertj.core.api.Assertions.catchThrowable(() -> in.read(buf));
+            assertThat(e).isInstanceOf(SocketTimeoutException.class)
                     .hasMessageContaining("stalled after 10 of 1000 bytes");
             assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.5, 6.0);
         }
+        assertThat(FaultRows.record("body stalls mid-way (10 of 1000 bytes, then silence)", "raw-socket server on "
+                + "loopback; http_read_timeout = 1", e, server.port())).isEmpty();
     }
 
     @Test
@@ -236,7 +266,10 @@ class HttpStoreFaultTest {
     @Test
     void garbageInsteadOfHttpIsRemoteServiceUnavailable() throws IOException {
         server = new FaultServer((head, out) -> FaultServer.write(out, "SSH-2.0-OpenSSH\r\n\r\n"));
-        assertThatThrownBy(() -> get("/img")).isInstanceOf(org.stowage.spi.RemoteServiceUnavailableException.class)
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> get("/img"));
+        assertThat(e).isInstanceOf(org.stowage.spi.RemoteServiceUnavailableException.class)
                 .hasMessageContaining("HTTP/1.x");
+        assertThat(FaultRows.record("garbage instead of HTTP (an SSH banner)", "raw-socket server on loopback",
+                e, server.port())).isEmpty();
     }
 }

@@ -163,6 +163,28 @@ class HttpStoreNginxTest {
                 .hasMessageContaining("https_ca_certificates_file");
     }
 
+    /** A valid CA file, but of another CA than the one that signed nginx's certificate. */
+    @Test
+    void wrongCaIsATlsFailureAndLeavesNoConnection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", tmp.resolve("other.key").toString(), "-out",
+                tmp.resolve("other-ca.crt").toString(), "-days", "1", "-subj", "/CN=Some Other CA",
+                "-addext", "basicConstraints=critical,CA:TRUE").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        Map<String, String> cfg = Map.of(HttpStoreDriverFactory.OPT_CA_FILE, tmp.resolve("other-ca.crt").toString());
+        try (HttpStoreDriver s = TestContext.store(cfg)) {
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> s.get(s.parseLocation(nginx.https("/img.bin")), 0, -1));
+            assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class).hasMessageContaining("TLS handshake");
+            assertThatThrownBy(() -> s.size(s.parseLocation(nginx.https("/img.bin"))))
+                    .isInstanceOf(BadStoreUriException.class).hasMessageContaining("TLS handshake");
+            assertThat(FaultRows.record("wrong CA (a valid CA file of another CA)", "nginx on loopback, TLS; "
+                    + "https_ca_certificates_file = an unrelated self-signed CA", e, nginx.tlsPort)).isEmpty();
+        }
+    }
+
     /** The "must show" case: an https URL through a chain of 301, relative 302, 307 with dot segments, 308. */
     @Test
     void redirectChainOverHttpsReturnsIdenticalBytesAndSizeAgrees() throws IOException {
@@ -199,6 +221,11 @@ class HttpStoreNginxTest {
                 .hasMessageContaining("exceeded 5 maximum redirects");
         assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http("/loop"))))
                 .isInstanceOf(MaxRedirectsExceededException.class);
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                () -> store.get(store.parseLocation(nginx.http("/loop")), 0, -1));
+        assertThat(e).isInstanceOf(MaxRedirectsExceededException.class);
+        assertThat(FaultRows.record("redirect loop (/loop -> /loop)", "nginx on loopback: return 302 /loop", e,
+                nginx.plainPort)).isEmpty();
     }
 
     @Test
@@ -229,6 +256,12 @@ class HttpStoreNginxTest {
         assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http(path))))
                 .isInstanceOf(BadStoreUriException.class)
                 .hasMessageContaining(status);
+        if (status.startsWith("5")) {
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> store.get(store.parseLocation(nginx.http(path)), 0, -1));
+            assertThat(FaultRows.record("server answers " + status, "nginx on loopback: return " + status, e,
+                    nginx.plainPort)).isEmpty();
+        }
     }
 
     @Test
@@ -253,8 +286,11 @@ class HttpStoreNginxTest {
         assertThatThrownBy(() -> store.size(store.parseLocation(url)))
                 .isInstanceOf(BadStoreUriException.class)
                 .hasMessageContaining("The HTTP URL is invalid");
-        assertThatThrownBy(() -> store.get(store.parseLocation("https://127.0.0.1:" + closed + "/x"), 0, -1))
-                .isInstanceOf(RemoteServiceUnavailableException.class);
+        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                () -> store.get(store.parseLocation("https://127.0.0.1:" + closed + "/x"), 0, -1));
+        assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class);
+        assertThat(FaultRows.record("server down (connection refused)", "a closed port on loopback", e, closed))
+                .isEmpty();
     }
 
     @Test
@@ -266,6 +302,8 @@ class HttpStoreNginxTest {
 
     @Test
     void basicAuthFromUriCredentialsWhichNeverAppearInErrors() throws IOException {
+        org.stowage.tck.reliability.ReliabilityRecorder.secretUsed(Nginx.AUTH_PASSWORD);
+        org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("wrong-Pa55word");
         String ok = "http://" + Nginx.AUTH_USER + ":" + Nginx.AUTH_PASSWORD + "@127.0.0.1:" + nginx.plainPort + "/auth/img.bin";
         assertThat(get(store, ok)).isEqualTo(Nginx.IMAGE);
         assertThat(store.size(store.parseLocation(ok))).isEqualTo(Nginx.IMAGE.length);
@@ -368,12 +406,14 @@ class HttpStoreNginxTest {
         try (ConnectProxy proxy = new ConnectProxy()) {
             Map<String, String> cfg = new HashMap<>();
             cfg.put(HttpStoreDriverFactory.OPT_CA_FILE, nginx.caFile.toString());
-            cfg.put(HttpStoreDriverFactory.OPT_PROXY, "https:http://tunnel:pw@127.0.0.1:" + proxy.port());
+            org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("tunnel-Pa55");
+            cfg.put(HttpStoreDriverFactory.OPT_PROXY, "https:http://tunnel:tunnel-Pa55@127.0.0.1:" + proxy.port());
             try (HttpStoreDriver proxied = TestContext.store(cfg)) {
                 assertThat(get(proxied, nginx.https("/chain/1"))).isEqualTo(Nginx.IMAGE);
             }
             assertThat(proxy.requests).anyMatch(r -> r.startsWith("CONNECT 127.0.0.1:" + nginx.tlsPort + " HTTP/1.1")
-                    && r.contains("Proxy-Authorization: Basic dHVubmVsOnB3"));
+                    && r.contains("Proxy-Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(
+                            "tunnel:tunnel-Pa55".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         }
     }
 
