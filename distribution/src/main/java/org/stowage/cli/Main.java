@@ -59,11 +59,22 @@ public final class Main {
                 cl.addSubcommand(e.getKey(), e.getValue().get());
             }
         }
+        helpEverywhere(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         return cl.execute(args);
+    }
+
+    /** Every subcommand answers --help and --version, like the root. */
+    private static void helpEverywhere(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+                sub.getCommandSpec().mixinStandardHelpOptions(true);
+            }
+            helpEverywhere(sub);
+        }
     }
 
     /** slf4j-simple reads its settings once, so set them before any logger exists. */
