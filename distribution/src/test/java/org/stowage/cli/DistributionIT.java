@@ -206,11 +206,12 @@ class DistributionIT {
         Result kept = run(null, "add", "--image-id", "keep-me", keep.toString());
         assertThat(kept.code()).as(kept.err()).isZero();
 
+        Path fast = home.resolve("data/fast");
+        List<String> before = entries(fast);
         ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/stowage").toString(), "add", "--image-id", "killed", "-");
         pb.environment().put("STOWAGE_NO_CDS", "1");
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
-        Path fast = home.resolve("data/fast");
         byte[] chunk = new byte[1 << 20];
         long deadline = System.nanoTime() + 60_000_000_000L;
         try (java.io.OutputStream in = p.getOutputStream()) {
@@ -227,6 +228,7 @@ class DistributionIT {
         assertThat(p.exitValue()).isEqualTo(137);
         assertThat(partials(fast)).hasSize(1);
         assertThat(fast.resolve("killed")).doesNotExist();
+        List<String> afterKill = newEntries(before, fast);
 
         Result dry = run(null, "gc", "--older-than", "0s", "--dry-run");
         assertThat(dry.out()).contains("would remove").contains(".killed.stowage-partial-");
@@ -236,7 +238,27 @@ class DistributionIT {
         assertThat(gc.out()).contains("\"removed\":1");
         assertThat(partials(fast)).isEmpty();
         assertThat(Files.readAllBytes(fast.resolve("keep-me"))).containsExactly(1, 2, 3);
+        List<String> afterGc = newEntries(before, fast);
+        assertThat(afterGc).isEmpty();
+        org.stowage.tck.reliability.ReliabilityRecorder.fault("process", "kill -9 of `stowage add` mid-write (file store)",
+                "SIGKILL to bin/stowage add once its partial file appeared; then `stowage gc --older-than 0s`",
+                "exit 137 (killed); no image under the id; gc --dry-run lists the partial file, gc removes it "
+                        + "(\"removed\":1), the other image is untouched", afterKill, afterGc);
         assertThat(run(null, "delete", "file://" + fast.toRealPath() + "/keep-me").code()).isZero();
+    }
+
+    /** Every entry of {@code dir} (names). */
+    static List<String> entries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(x -> x.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Entries of {@code dir} that were not in {@code before}: what the fault left. */
+    static List<String> newEntries(List<String> before, Path dir) throws IOException {
+        List<String> out = new ArrayList<>(entries(dir));
+        out.removeAll(before);
+        return out;
     }
 
     static List<Path> partials(Path dir) throws IOException {
