@@ -59,6 +59,7 @@ public final class CinderStoreDriver implements StoreDriver {
     private final Map<String, Object> hostConnector;
     private final List<String> rootHelper;
     private final Object checkLock = new Object();
+    private final Set<VolumeImageStream> openStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Volumes per page of a listing (Cinder's osapi_max_limit is 1000 by default). */
     static final int LIST_PAGE = 1000;
     private volatile int listPage = LIST_PAGE;
@@ -679,14 +680,19 @@ public final class CinderStoreDriver implements StoreDriver {
             throw new BadStoreUriException(where + "offset " + offset + " is outside the image (0.." + size + ")");
         }
         long len = length < 0 ? size - offset : Math.min(length, size - offset);
-        Attached a = attach(l.volumeId(), "ro", where);
+        if (len == 0) {
+            return new EmptyImageStream(); // nothing to read: no attachment
+        }
+        ReadShare share = acquireRead(l.volumeId(), where);
         try {
-            FileChannel ch = FileChannel.open(a.device.path(), StandardOpenOption.READ);
-            return new VolumeImageStream(ch, a, offset, len, where);
+            FileChannel ch = FileChannel.open(share.attached.device.path(), StandardOpenOption.READ);
+            VolumeImageStream st = new VolumeImageStream(ch, share::release, offset, len, where, openStreams);
+            openStreams.add(st);
+            return st;
         } catch (IOException | RuntimeException e) {
-            a.close();
+            share.release();
             throw e instanceof StoreException ? (StoreException) e
-                    : new BackendException(where + "cannot open " + a.device.path() + ": " + e, e);
+                    : new BackendException(where + "cannot open the volume: " + e, e);
         }
     }
 
@@ -744,9 +750,36 @@ public final class CinderStoreDriver implements StoreDriver {
         }
     }
 
+    /**
+     * Closes the reads still open (each disconnects and deletes its attachment), then drops the
+     * store's token. A stream closed later by its caller is a no-op.
+     */
     @Override
     public void close() {
-        client.close();
+        try {
+            for (VolumeImageStream st : List.copyOf(openStreams)) {
+                try {
+                    st.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("store '{}': closing a read left open failed: {}", cfg.storeId(), e.toString());
+                }
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    /** A zero-length read. */
+    private static final class EmptyImageStream extends ImageStream {
+        @Override
+        public long length() {
+            return 0;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            return -1;
+        }
     }
 
     @Override
@@ -759,6 +792,65 @@ public final class CinderStoreDriver implements StoreDriver {
             return (CinderLocation) location;
         }
         return CinderLocation.parse(location.uri());
+    }
+
+    // ---- shared read attachments
+
+    /**
+     * One read-only attachment of a volume, shared by every read of that volume in this store:
+     * a volume that is not multiattach takes one attachment at a time (Cinder refuses a second
+     * with 400 "status must be available ... to reserve, but the current status is in-use"), so
+     * concurrent reads of one image would otherwise wait for each other and then fail. The
+     * attachment is created by the first read and deleted when the last one closes.
+     */
+    final class ReadShare {
+        private final String volumeId;
+        private Attached attached;
+        private int users;
+        private boolean retired;
+
+        ReadShare(String volumeId) {
+            this.volumeId = volumeId;
+        }
+
+        void release() {
+            Attached toClose = null;
+            synchronized (this) {
+                if (--users == 0) {
+                    retired = true;
+                    readShares.remove(volumeId, this);
+                    toClose = attached;
+                }
+            }
+            if (toClose != null) {
+                toClose.close();
+            }
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, ReadShare> readShares =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private ReadShare acquireRead(String volumeId, String where) {
+        while (true) {
+            ReadShare s = readShares.computeIfAbsent(volumeId, ReadShare::new);
+            synchronized (s) {
+                if (s.retired) {
+                    continue; // the last reader closed it meanwhile: take a fresh one
+                }
+                if (s.attached == null) {
+                    try {
+                        s.attached = attach(volumeId, "ro", where);
+                    } catch (RuntimeException | Error e) {
+                        s.retired = true;
+                        readShares.remove(volumeId, s);
+                        throw e;
+                    }
+                }
+                s.users++;
+                return s;
+            }
+        }
     }
 
     // ---- waits
@@ -1005,16 +1097,19 @@ public final class CinderStoreDriver implements StoreDriver {
     /** A read of a range of the volume; closing detaches. Never returns a short image as whole. */
     private static final class VolumeImageStream extends ImageStream {
         private final FileChannel ch;
-        private final Attached attached;
+        private final Runnable release;
         private final long length;
         private final String where;
+        private final Set<VolumeImageStream> registry;
         private long position;
         private long remaining;
-        private boolean closed;
+        private volatile boolean closed;
 
-        VolumeImageStream(FileChannel ch, Attached attached, long offset, long length, String where) {
+        VolumeImageStream(FileChannel ch, Runnable release, long offset, long length, String where,
+                Set<VolumeImageStream> registry) {
+            this.registry = registry;
             this.ch = ch;
-            this.attached = attached;
+            this.release = release;
             this.position = offset;
             this.length = length;
             this.remaining = length;
@@ -1069,14 +1164,17 @@ public final class CinderStoreDriver implements StoreDriver {
 
         @Override
         public void close() throws IOException {
-            if (closed) {
-                return;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
             }
-            closed = true;
+            registry.remove(this);
             try {
                 ch.close();
             } finally {
-                attached.close();
+                release.run();
             }
         }
     }

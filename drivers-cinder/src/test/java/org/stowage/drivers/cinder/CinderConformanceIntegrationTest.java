@@ -1,0 +1,263 @@
+package org.stowage.drivers.cinder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.StoreDriverFactory;
+import org.stowage.tck.StoreDriverTestKit;
+
+/**
+ * The driver conformance kit against the real local Cinder (store of type glance-slow). The
+ * fixture sees the volumes the test created (type glance-slow, name image-*, owner tck-project,
+ * created since the fixture started): a volume that is not a completed, available image, or any
+ * attachment left on one, is a leftover; at the end every such volume is deleted.
+ *
+ * <p>Deviations, the way the kit allows them (its tests are public and overridable; optional
+ * behaviour is skipped with an {@code Assumptions} reason, as for read-only stores):
+ * <ul>
+ *   <li>Duplicate: glance_store's cinder driver never raises it — each add creates a new
+ *       volume named image-&lt;id&gt; (§4.12 of the behaviour reference), and Stowage keeps that
+ *       behaviour. {@link #duplicateAddLeavesTheExistingImage} is replaced by the cinder rule (a
+ *       second add of one id makes a second volume, the first image is untouched, nothing is
+ *       left over); {@link #concurrentAddsOfOneIdHaveOneWinner} is skipped with that reason.</li>
+ *   <li>{@link #concurrentAddsAndReads}: the kit's runs at least 16 adds at once; the local Cinder
+ *       (SQLite, one API worker, two shared cores) then fails a create inside cinder-volume
+ *       ("database is locked") and leaves the volume in 'creating' for good (seen in this test).
+ *       The override runs the same check with {@value #PARALLEL} adds, each then read by every
+ *       thread at once (so concurrent reads of one image share one attachment).</li>
+ *   <li>Sizes are kept small (boundary sizes: only the host's chunk boundaries), because each
+ *       image is a 1 GiB volume and each read an attachment.</li>
+ *   <li>secrets(): not declared — the local Cinder's password ("glance") is also the user name and
+ *       part of the volume type names, so a scan for it would flag every message.</li>
+ * </ul>
+ */
+class CinderConformanceIntegrationTest extends StoreDriverTestKit {
+    static final String OWNER = "tck-project";
+
+    @BeforeAll
+    static void requireCinder() {
+        LocalCinder.require();
+    }
+
+    @AfterAll
+    static void noLeaks() {
+        LocalCinder.assertNoLeaks();
+    }
+
+    @Override
+    protected StoreDriverFactory factory() {
+        return new CinderStoreDriverFactory();
+    }
+
+    @Override
+    protected Map<String, String> settings(String storeId) {
+        return LocalCinder.storeSettings(LocalCinder.SLOW);
+    }
+
+    @Override
+    protected List<Integer> boundarySizes() {
+        return List.of();
+    }
+
+    @Override
+    protected Fixture createFixture(String storeId) {
+        return new CinderFixture(LocalCinder.SLOW);
+    }
+
+    /** The test's volumes in the real Cinder. */
+    static final class CinderFixture implements Fixture {
+        private final String type;
+        private final Instant start = Instant.now().minusSeconds(2);
+        private final CinderClient client = LocalCinder.client();
+
+        CinderFixture(String type) {
+            this.type = type;
+        }
+
+        /** The volumes this test created (Cinder lists them until a delete has finished). */
+        List<CinderClient.Volume> volumes() {
+            List<CinderClient.Volume> out = new ArrayList<>();
+            for (CinderClient.Volume v : client.listVolumes(false)) {
+                Instant created = CinderStoreDriver.since(new CinderClient.Volume(v.id(), v.name(), v.status(),
+                        v.sizeGib(), v.volumeType(), v.metadata(), false, false, v.createdAt(), null));
+                if (v.name() != null && v.name().startsWith("image-") && type.equals(v.volumeType())
+                        && OWNER.equals(v.metadata().get("image_owner")) && created != null && !created.isBefore(start)) {
+                    out.add(v);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public List<String> leftovers() {
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (true) {
+                List<String> left = new ArrayList<>();
+                boolean deleting = false;
+                Set<String> ids = new HashSet<>();
+                for (CinderClient.Volume v : volumes()) {
+                    ids.add(v.id());
+                    boolean complete = "complete".equals(v.metadata().get(CinderStoreDriver.STATUS_KEY));
+                    if ("deleting".equals(v.status())) {
+                        deleting = true;
+                        left.add("volume " + v.id() + " " + v.name() + " still deleting");
+                    } else if (!complete || !"available".equals(v.status())) {
+                        left.add("volume " + v.id() + " " + v.name() + " status " + v.status() + ", "
+                                + CinderStoreDriver.STATUS_KEY + " " + v.metadata().get(CinderStoreDriver.STATUS_KEY));
+                    }
+                }
+                for (CinderClient.Attachment a : client.listAttachments(false)) {
+                    if (ids.contains(a.volumeId())) {
+                        left.add("attachment " + a.id() + " of volume " + a.volumeId() + " status " + a.status());
+                    }
+                }
+                // a delete (of a failed add, or of the image) is asynchronous in Cinder: wait for it
+                if (!deleting || System.currentTimeMillis() > deadline) {
+                    return left;
+                }
+                sleep(300);
+            }
+        }
+
+        @Override
+        public int openResources() {
+            Set<String> ids = new HashSet<>();
+            for (CinderClient.Volume v : volumes()) {
+                ids.add(v.id());
+            }
+            int n = 0;
+            for (CinderClient.Attachment a : client.listAttachments(false)) {
+                if (ids.contains(a.volumeId())) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                List<CinderClient.Volume> vs = volumes();
+                for (CinderClient.Volume v : vs) {
+                    for (CinderClient.Attachment a : client.attachmentsOf(v.id())) {
+                        client.deleteAttachment(a.id());
+                    }
+                }
+                for (CinderClient.Volume v : vs) {
+                    if ("deleting".equals(v.status())) {
+                        continue;
+                    }
+                    for (int i = 0;; i++) {
+                        try {
+                            if (i < 20) {
+                                client.deleteVolume(v.id());
+                            } else {
+                                // stuck in 'creating' (Cinder's SQLite lost the create): the glance user is admin here
+                                client.forceDeleteVolume(v.id());
+                            }
+                            break;
+                        } catch (org.stowage.spi.NotFoundException e) {
+                            break;
+                        } catch (org.stowage.spi.StoreException e) {
+                            if (i >= 20) {
+                                throw e;
+                            }
+                            sleep(500); // detaching
+                        }
+                    }
+                }
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (!volumes().isEmpty() && System.currentTimeMillis() < deadline) {
+                    sleep(500);
+                }
+                assertThat(volumes()).as("the test's volumes after clean-up").isEmpty();
+            } finally {
+                client.close();
+            }
+        }
+
+        private static void sleep(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * Cinder's rule instead of Duplicate: each add of one image id creates its own volume
+     * (glance_store's cinder driver never raises Duplicate; Glance itself prevents a second upload
+     * of an active image). The first image stays intact and nothing is left over.
+     */
+    @Test
+    @Override
+    public void duplicateAddLeavesTheExistingImage() throws IOException {
+        assumeWritable();
+        String id = newImageId();
+        byte[] first = bytes(5000, 1);
+        byte[] second = bytes(HOST_CHUNK + 10, 2);
+        AddResult a = add(id, first);
+        AddResult b = add(id, second);
+        assertThat(b.location()).as("a second add of image %s makes a second volume", id).isNotEqualTo(a.location());
+        assertThat(readAll(driver.get(driver.parseLocation(a.location()), 0, -1), 8192)).isEqualTo(first);
+        assertThat(Arrays.equals(readAll(driver.get(driver.parseLocation(b.location()), 0, -1), 65_536), second))
+                .isTrue();
+        assertNoLeftovers("two adds of one image id");
+    }
+
+    static final int PARALLEL = 4;
+
+    /** Concurrent adds, then every image read by every thread at once (see the class comment). */
+    @Test
+    @Override
+    public void concurrentAddsAndReads() throws Exception {
+        assumeWritable();
+        int n = PARALLEL;
+        byte[][] data = new byte[n][];
+        String[] locations = new String[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = bytes(i % 2 == 0 ? HOST_CHUNK + 17 * i : 1000 + 131 * i, 100 + i);
+        }
+        runParallel(n, i -> {
+            locations[i] = add(newImageId(), data[i]).location();
+            return null;
+        });
+        runParallel(n, i -> {
+            for (int k = 0; k < n; k++) {
+                int j = (i + k) % n;
+                byte[] got = readAll(driver.get(driver.parseLocation(locations[j]), 0, -1), 32_768);
+                assertThat(Arrays.equals(got, data[j])).as("concurrent read of image %s by thread %s", j, i).isTrue();
+            }
+            return null;
+        });
+        runParallel(n, i -> {
+            byte[] got = readAll(driver.get(driver.parseLocation(locations[0]), 0, -1), 32_768);
+            assertThat(Arrays.equals(got, data[0])).as("read %s of one image, all at once", i).isTrue();
+            return null;
+        });
+        assertNoLeftovers("concurrent adds and reads");
+    }
+
+    /** Skipped: cinder never raises Duplicate (see {@link #duplicateAddLeavesTheExistingImage}). */
+    @Test
+    @Override
+    public void concurrentAddsOfOneIdHaveOneWinner() {
+        Assumptions.abort("cinder never raises Duplicate: each add of an image id creates its own volume "
+                + "(glance_store's behaviour, glance-store-behavior.md §4.12); covered by duplicateAddLeavesTheExistingImage");
+    }
+}
