@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -85,12 +86,16 @@ class CinderFaultIntegrationTest {
         try (CinderStoreDriver d = LocalCinder.driver("late", viaProxy(LocalCinder.FAST))) {
             assertThat(d.properties()).containsEntry("volume_type_check", "unknown");
             String id = LocalCinder.newImageId();
-            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
-                    .isInstanceOf(RemoteServiceUnavailableException.class)
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
+            assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
                     .hasMessageContaining("store 'late'")
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("connection refused");
             assertNoVolumeFor(id);
+            Faults.recordClean("Cinder down (connection refused), at start and on add",
+                    "the store's Cinder endpoint is a closed port (proxy stopped); the store starts, the add fails, "
+                    + "then the endpoint comes up and the next add works", Faults.describe(e), List.of(), null, id);
 
             proxy.start(); // Cinder "comes up"
             assertThat(proxy.port()).isEqualTo(port);
@@ -116,10 +121,16 @@ class CinderFaultIntegrationTest {
         s.put("cinder_http_retries", "0");
         try (CinderStoreDriver d = LocalCinder.driver("nokeystone", s)) {
             String id = LocalCinder.newImageId();
-            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
-                    .isInstanceOf(RemoteServiceUnavailableException.class)
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
+            assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
                     .hasMessageContaining("Keystone at http://127.0.0.1:9/v3")
                     .hasMessageNotContaining("glance\"");
+            assertNoVolumeFor(id);
+            // why not the real Keystone: stopping the shared Keystone would break every other test on this machine;
+            // a closed port is what a down Keystone looks like to a client (connection refused)
+            Faults.recordClean("Keystone down (connection refused)", "cinder_store_auth_address = a closed port "
+                    + "(127.0.0.1:9)", Faults.describe(e), List.of(), null, id);
         }
     }
 
@@ -131,10 +142,12 @@ class CinderFaultIntegrationTest {
         Map<String, String> s = viaProxy(LocalCinder.FAST);
         s.put("cinder_state_transition_timeout", "2");
         String id = LocalCinder.newImageId();
+        Throwable observed;
         try (CinderStoreDriver d = LocalCinder.driver("stuck", s)) {
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
-                    .isInstanceOf(StoreTimeoutException.class)
+            observed = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
+            assertThat(observed).isInstanceOf(StoreTimeoutException.class)
                     .hasMessageContaining("from 'creating' to 'available'")
                     .hasMessageContaining("cinder_state_transition_timeout = 2");
             assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1900L, 15_000L);
@@ -142,6 +155,9 @@ class CinderFaultIntegrationTest {
             proxy.clearRules();
         }
         assertNoVolumeFor(id);
+        Faults.recordClean("volume stuck in 'creating'", "loopback proxy: GET /volumes/{id} rewritten to status "
+                + "creating (Cinder cannot be told to hang a create); cinder_state_transition_timeout = 2",
+                Faults.describe(observed), List.of(), null, id);
     }
 
     @Test
@@ -153,11 +169,14 @@ class CinderFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         try (CinderStoreDriver d = LocalCinder.driver("broken", typeName)) {
             assertThat(d.writeDisabledReason()).isEmpty();
-            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
-                    .isInstanceOf(BackendException.class)
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
+            assertThat(e).isInstanceOf(BackendException.class)
                     .hasMessageContaining("went from 'creating' to 'error'")
                     .hasMessageContaining("image " + id);
             assertNoVolumeFor(id);
+            Faults.recordClean("volume goes to 'error'", "real Cinder: a volume type whose volume_backend_name matches "
+                    + "no backend (the scheduler sets error)", Faults.describe(e), List.of(), null, id);
         } finally {
             raw.deleteType(typeId);
         }
@@ -175,7 +194,7 @@ class CinderFaultIntegrationTest {
         } finally {
             proxy.clearRules();
         }
-        assertNoVolumeFor(id);
+        assertNoVolumeFor(id); // recorded by CinderStepFaultIntegrationTest.attachmentCreateFails
     }
 
     @Test
@@ -183,15 +202,19 @@ class CinderFaultIntegrationTest {
         // What the local Cinder did once under SQLite contention: 500, but the attachment exists.
         proxy.forwardThenRespond("POST", "/v3/[^/]+/attachments", 500);
         String id = LocalCinder.newImageId();
+        Throwable e;
         try (CinderStoreDriver d = LocalCinder.driver("halfattach", viaProxy(LocalCinder.FAST))) {
-            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
-                    .isInstanceOf(BackendException.class)
+            e = org.assertj.core.api.Assertions.catchThrowable(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
+            assertThat(e).isInstanceOf(BackendException.class)
                     .hasMessageContaining("attachment create (rw) failed");
             assertThat(proxy.log()).anyMatch(l -> l.startsWith("DELETE ") && l.contains("/attachments/"));
         } finally {
             proxy.clearRules();
         }
         assertNoVolumeFor(id);
+        Faults.recordClean("attachment create answers 500 although Cinder created the attachment",
+                "loopback proxy: POST /attachments forwarded, then 500 (every attempt)", Faults.describe(e)
+                + " (each stray attachment deleted)", List.of(), null, id);
     }
 
     @Test
@@ -199,15 +222,19 @@ class CinderFaultIntegrationTest {
         proxy.rewrite("POST", "/v3/[^/]+/attachments", b -> b.replace("\"driver_volume_type\": \"nfs\"",
                 "\"driver_volume_type\": \"iscsi\""));
         String id = LocalCinder.newImageId();
+        Throwable e;
         try (CinderStoreDriver d = LocalCinder.driver("iscsi", viaProxy(LocalCinder.FAST))) {
-            assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
-                    .isInstanceOf(BackendException.class)
+            e = org.assertj.core.api.Assertions.catchThrowable(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
+            assertThat(e).isInstanceOf(BackendException.class)
                     .hasMessageContaining("driver_volume_type 'iscsi'")
                     .hasMessageContaining("[local, nfs]");
         } finally {
             proxy.clearRules();
         }
         assertNoVolumeFor(id);
+        Faults.recordClean("unsupported connection protocol", "loopback proxy: the attachment's connection_info "
+                + "driver_volume_type rewritten nfs -> iscsi (the local Cinder has only NFS backends)",
+                Faults.describe(e), List.of(), null, id);
     }
 
     @Test
@@ -232,12 +259,15 @@ class CinderFaultIntegrationTest {
             }
         };
         String id = LocalCinder.newImageId();
+        Throwable e;
         try (CinderStoreDriver d = LocalCinder.driver("fast", LocalCinder.FAST)) {
-            assertThatThrownBy(() -> add(d, id, failing, -1))
-                    .isInstanceOf(StoreException.class)
+            e = org.assertj.core.api.Assertions.catchThrowable(() -> add(d, id, failing, -1));
+            assertThat(e).isInstanceOf(StoreException.class)
                     .hasMessageContaining("reading the image data failed after")
                     .hasMessageContaining("client went away (test)");
         }
         assertNoVolumeFor(id);
+        Faults.recordClean("image input fails mid-write", "real Cinder; the input stream throws after 2.5 MiB",
+                Faults.describe(e), List.of(), null, id);
     }
 }

@@ -29,7 +29,21 @@ final class FaultProxy implements AutoCloseable {
             "upgrade", "expect", "keep-alive");
 
     /** What to do with one request. */
-    record Rule(String method, String pathRegex, Action action, int status, UnaryOperator<String> rewrite) {
+    record Rule(String method, String pathRegex, Action action, int status, UnaryOperator<String> rewrite,
+            String bodyContains, java.util.concurrent.atomic.AtomicInteger remaining) {
+        Rule(String method, String pathRegex, Action action, int status, UnaryOperator<String> rewrite) {
+            this(method, pathRegex, action, status, rewrite, null, null);
+        }
+
+        boolean matches(String m, String path, byte[] body) {
+            return method.equals(m) && path.matches(pathRegex) && (bodyContains == null
+                    || new String(body, StandardCharsets.UTF_8).contains(bodyContains));
+        }
+
+        /** Takes one use; false when a limited rule is used up. */
+        boolean take() {
+            return remaining == null || remaining.getAndDecrement() > 0;
+        }
     }
 
     enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE }
@@ -87,6 +101,21 @@ final class FaultProxy implements AutoCloseable {
         rules.add(new Rule(method, pathRegex, Action.REWRITE, 0, rewrite));
     }
 
+    /**
+     * Answers {@code status} without forwarding to requests whose body contains
+     * {@code bodyContains} (null: any), the first {@code times} times (-1: always).
+     */
+    void respond(String method, String pathRegex, int status, String bodyContains, int times) {
+        rules.add(new Rule(method, pathRegex, Action.RESPOND, status, null, bodyContains,
+                times < 0 ? null : new java.util.concurrent.atomic.AtomicInteger(times)));
+    }
+
+    /** Forwards, then answers {@code status} anyway, the first {@code times} times (-1: always). */
+    void forwardThenRespond(String method, String pathRegex, int status, int times) {
+        rules.add(new Rule(method, pathRegex, Action.FORWARD_THEN_RESPOND, status, null, null,
+                times < 0 ? null : new java.util.concurrent.atomic.AtomicInteger(times)));
+    }
+
     void clearRules() {
         rules.clear();
     }
@@ -104,7 +133,7 @@ final class FaultProxy implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             Rule rule = null;
             for (Rule r : rules) {
-                if (r.method().equals(method) && path.matches(r.pathRegex())) {
+                if (r.matches(method, path, body) && r.take()) {
                     rule = r;
                     break;
                 }
