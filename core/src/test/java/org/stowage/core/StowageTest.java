@@ -175,6 +175,7 @@ class StowageTest {
 
     @Test
     void secretsAreMaskedInErrorsAndToString() {
+        org.stowage.core.properties.Records.secretUsed("hunter2");
         StoreDriverFactory f = new FakeDriverFactory("mem") {
             @Override
             public List<OptionSpec> options() {

@@ -156,6 +156,7 @@ class GlanceDatabaseTest {
 
     @Test
     void passwordsInJdbcUrlsAreMasked() {
+        org.stowage.core.properties.Records.secretUsed("s3cret");
         assertThat(GlanceDatabase.mask("jdbc:mariadb://h/glance?user=glance&password=s3cret&x=1"))
                 .isEqualTo("jdbc:mariadb://h/glance?user=glance&password=****&x=1");
         assertThat(GlanceDatabase.mask("jdbc:postgresql://glance:s3cret@h/glance")).doesNotContain("s3cret");

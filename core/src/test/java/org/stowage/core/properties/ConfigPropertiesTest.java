@@ -28,6 +28,29 @@ import org.stowage.spi.OptionSpec;
  * (BadStoreConfigurationException), never another exception and never a hang.
  */
 class ConfigPropertiesTest {
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> TRIES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Set<String> FAILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Counts a try of {@code property} and runs it; a failure keeps the property out of the report. */
+    static void tried(String property, Runnable body) {
+        TRIES.computeIfAbsent(property, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        try {
+            body.run();
+        } catch (RuntimeException | AssertionError e) {
+            FAILED.add(property);
+            throw e;
+        }
+    }
+
+    @net.jqwik.api.lifecycle.AfterContainer
+    static void record() {
+        for (Map.Entry<String, java.util.concurrent.atomic.AtomicInteger> e : new java.util.TreeMap<>(TRIES).entrySet()) {
+            if (!FAILED.contains(e.getKey())) {
+                Records.property("config", e.getKey(), e.getValue().get());
+            }
+        }
+    }
 
     /** Runs {@code body} with a time limit; any exception other than the documented one fails. */
     static void resultOrDocumentedError(Runnable body) {
@@ -63,6 +86,7 @@ class ConfigPropertiesTest {
 
     @Property(tries = 600)
     void iniReaderGivesAResultOrADocumentedError(@ForAll("iniText") String text) {
+        tried("INI reader (and interpolation): arbitrary text -> result or BadStoreConfiguration, no hang", () ->
         resultOrDocumentedError(() -> {
             try {
                 OsloIni ini = OsloIni.parse("fuzz.conf", new StringReader(text));
@@ -76,17 +100,19 @@ class ConfigPropertiesTest {
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
             }
-        });
+        }));
     }
 
     @Property(tries = 400)
     void wholeConfigurationReadingGivesAResultOrADocumentedError(@ForAll("iniText") String text) {
-        resultOrDocumentedError(() -> StowageConfig.from(ConfigFiles.parse("fuzz.conf", text), "fuzz.conf"));
+        tried("whole configuration from INI text -> result or BadStoreConfiguration, no hang", () ->
+        resultOrDocumentedError(() -> StowageConfig.from(ConfigFiles.parse("fuzz.conf", text), "fuzz.conf")));
     }
 
     @Property(tries = 300)
     void hoconReadingGivesAResultOrADocumentedError(@ForAll("hoconText") String text) {
-        resultOrDocumentedError(() -> StowageConfig.from(ConfigFiles.parse("fuzz.conf", text), "fuzz.conf"));
+        tried("whole configuration from HOCON text -> result or BadStoreConfiguration, no hang", () ->
+        resultOrDocumentedError(() -> StowageConfig.from(ConfigFiles.parse("fuzz.conf", text), "fuzz.conf")));
     }
 
     @Provide
@@ -107,6 +133,11 @@ class ConfigPropertiesTest {
 
     @Property(tries = 800)
     void enabledBackendsFollowsOsloDictRules(@ForAll("backends") String value) {
+        tried("enabled_backends parsing follows oslo.config's Dict type (or BadStoreConfiguration naming file:line)",
+                () -> enabledBackends(value));
+    }
+
+    private void enabledBackends(String value) {
         Setting s = Setting.of("enabled_backends", value, "fuzz.conf:2");
         Map<String, String> expected = osloDict(value);
         try {
@@ -155,15 +186,19 @@ class ConfigPropertiesTest {
                 "l", Setting.of("l", raw, "fuzz.conf:4")),
                 List.of(OptionSpec.integer("i").min(0).build(), OptionSpec.bool("b").build(), OptionSpec.dict("d").build(),
                         OptionSpec.list("l").build()));
-        resultOrDocumentedError(() -> s.integer("i"));
-        resultOrDocumentedError(() -> s.bool("b"));
-        resultOrDocumentedError(() -> s.dict("d"));
-        resultOrDocumentedError(() -> s.list("l"));
+        tried("typed settings (integer, boolean, dict, list): arbitrary value -> value or BadStoreConfiguration", () -> {
+            resultOrDocumentedError(() -> s.integer("i"));
+            resultOrDocumentedError(() -> s.bool("b"));
+            resultOrDocumentedError(() -> s.dict("d"));
+            resultOrDocumentedError(() -> s.list("l"));
+        });
     }
 
     @Property(tries = 200)
     void environmentOverridesGiveAResultOrADocumentedError(@ForAll("envName") String name, @ForAll String value) {
-        resultOrDocumentedError(() -> ConfigFiles.withEnvironment(ConfigFiles.parse("x.conf", "[DEFAULT]\n"), Map.of(name, value)));
+        tried("environment overrides STOWAGE__<section>__<option>: arbitrary name/value -> result or "
+                + "BadStoreConfiguration", () -> resultOrDocumentedError(() -> ConfigFiles.withEnvironment(
+                        ConfigFiles.parse("x.conf", "[DEFAULT]\n"), Map.of(name, value))));
     }
 
     @Provide
