@@ -46,14 +46,19 @@ class ReliabilityReportTest {
     }
 
     @Test
-    void leftoversFailTheRowButACrashRowMayLeaveWhatGcRemoves(@TempDir Path root) throws IOException {
+    void leftoversAfterGcOrWithoutGcFailTheRow(@TempDir Path root) throws IOException {
         module(root, "a", fault("disk full", "[\"/d/.x.partial\"]", "[]"),
                 fault("kill -9 mid-add", "[\"/d/.y.partial\"]", "[]"),
                 fault("crash without gc", "[]", "[\"vol-1\"]"));
         ReliabilityReport.Result r = ReliabilityReport.run(root, false, List.of(), Instant.EPOCH);
-        assertThat(r.rowsWithLeftovers).isEqualTo(2);
-        assertThat(r.failures).anyMatch(f -> f.contains("'file: disk full'")).anyMatch(f -> f.contains("crash without gc"))
-                .noneMatch(f -> f.contains("kill -9"));
+        assertThat(r.rowsWithLeftovers).isEqualTo(1);
+        assertThat(r.rowsCleanedByGc).isEqualTo(2);
+        assertThat(r.failures).anyMatch(f -> f.contains("crash without gc")).noneMatch(f -> f.contains("kill -9"))
+                .noneMatch(f -> f.contains("disk full"));
+        module(root, "b", fault("no gc ran", "[\"/d/.z.partial\"]", null));
+        ReliabilityReport.Result r2 = ReliabilityReport.run(root, false, List.of(), Instant.EPOCH);
+        assertThat(r2.rowsWithLeftovers).isEqualTo(2);
+        assertThat(r2.failures).anyMatch(f -> f.contains("'file: no gc ran'"));
     }
 
     @Test
