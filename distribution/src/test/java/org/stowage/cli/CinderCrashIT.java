@@ -39,8 +39,28 @@ class CinderCrashIT {
     @SuppressWarnings("unchecked")
     void killDashNineMidWriteThenGcLeavesNothing(@TempDir Path tmp) throws Exception {
         CinderUpgradeIT.dist = dist;
-        Path conf = CinderUpgradeIT.conf(tmp, "after.conf");
         CinderUpgradeIT.Cinder cinder = new CinderUpgradeIT.Cinder();
+        // store "new" on a volume type of this run only (glance-slow's backend): `gc --older-than 0s` removes every
+        // in-progress volume of its store, and must not touch adds that other tests run on the shared Cinder meanwhile
+        String type = "stowage-crash-" + UUID.randomUUID().toString().substring(0, 8);
+        String typeId = (String) ((Map<String, Object>) cinder.call("POST", "/types", "{\"volume_type\": {\"name\": \""
+                + type + "\", \"extra_specs\": {\"volume_backend_name\": \"glance-slow\"}}}").get("volume_type")).get("id");
+        Process[] started = new Process[1];
+        try {
+            crashAndGc(tmp, cinder, type, started);
+        } finally {
+            if (started[0] != null) {
+                started[0].destroyForcibly();
+            }
+            cinder.call("DELETE", "/types/" + typeId, null);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    void crashAndGc(Path tmp, CinderUpgradeIT.Cinder cinder, String type, Process[] started) throws Exception {
+        Path conf = CinderUpgradeIT.conf(tmp, "after.conf");
+        Files.writeString(conf, Files.readString(conf).replace("cinder_volume_type = glance-slow",
+                "cinder_volume_type = " + type));
         String imageId = UUID.randomUUID().toString();
 
         ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/stowage").toString(), "--config", conf.toString(),
@@ -49,6 +69,7 @@ class CinderCrashIT {
         pb.environment().put("STOWAGE_NO_CDS", "1");
         pb.redirectOutput(tmp.resolve("add.out").toFile()).redirectError(tmp.resolve("add.err").toFile());
         Process add = pb.start();
+        started[0] = add;
         // feed stdin slowly (64 KiB every 50 ms) until the process dies
         Thread feeder = new Thread(() -> {
             byte[] chunk = new byte[64 * 1024];
@@ -113,6 +134,7 @@ class CinderCrashIT {
                     afterCrash, afterGc);
         } finally {
             cinder.deleteVolumeAndAttachments(volumeId);
+            cinder.awaitGone(volumeId);
         }
     }
 

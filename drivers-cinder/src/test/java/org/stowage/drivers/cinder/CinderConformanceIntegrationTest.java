@@ -20,9 +20,9 @@ import org.stowage.spi.StoreDriverFactory;
 import org.stowage.tck.StoreDriverTestKit;
 
 /**
- * The driver conformance kit against the real local Cinder (store of type glance-slow). The
- * fixture sees the volumes the test created (type glance-slow, name image-*, owner tck-project,
- * created since the fixture started): a volume that is not a completed, available image, or any
+ * The driver conformance kit against the real local Cinder (a volume type of this run on the
+ * glance-slow backend). The fixture sees the volumes the test created (that type, name image-*,
+ * owner tck-project, created since the fixture started): a volume that is not a completed, available image, or any
  * attachment left on one, is a leftover; at the end every such volume is deleted.
  *
  * <p>Deviations, the way the kit allows them (its tests are public and overridable; optional
@@ -46,15 +46,28 @@ import org.stowage.tck.StoreDriverTestKit;
  */
 class CinderConformanceIntegrationTest extends StoreDriverTestKit {
     static final String OWNER = "tck-project";
+    /**
+     * A volume type of this run only (on the glance-slow backend), so the fixture sees this run's
+     * volumes and no one else's: several runs of this suite against the shared Cinder at once
+     * would otherwise count (and clean up) each other's volumes.
+     */
+    static String type;
+    static String typeId;
 
     @BeforeAll
-    static void requireCinder() {
+    static void requireCinder() throws Exception {
         LocalCinder.require();
+        type = "stowage-tck-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        typeId = new RawCinder().createType(type, LocalCinder.SLOW);
     }
 
     @AfterAll
-    static void noLeaks() {
-        LocalCinder.assertNoLeaks();
+    static void noLeaks() throws Exception {
+        try {
+            LocalCinder.assertNoLeaks();
+        } finally {
+            new RawCinder().deleteType(typeId);
+        }
     }
 
     @Override
@@ -64,7 +77,7 @@ class CinderConformanceIntegrationTest extends StoreDriverTestKit {
 
     @Override
     protected Map<String, String> settings(String storeId) {
-        return LocalCinder.storeSettings(LocalCinder.SLOW);
+        return LocalCinder.storeSettings(type);
     }
 
     @Override
@@ -74,7 +87,7 @@ class CinderConformanceIntegrationTest extends StoreDriverTestKit {
 
     @Override
     protected Fixture createFixture(String storeId) {
-        return new CinderFixture(LocalCinder.SLOW);
+        return new CinderFixture(type);
     }
 
     /** The test's volumes in the real Cinder. */

@@ -45,6 +45,17 @@ final class Faults {
         }
     }
 
+    /**
+     * {@link #leftovers} without the image itself: a volume marked complete and available (an
+     * intact image after, say, a failed delete) is not something a failure left behind.
+     */
+    static List<String> garbage(String imageId) {
+        List<String> out = new ArrayList<>(leftovers(imageId));
+        out.removeIf(l -> l.startsWith("volume ") && l.endsWith("(available, " + CinderStoreDriver.STATUS_KEY
+                + " complete)"));
+        return out;
+    }
+
     /** What {@code stowage gc --older-than 0s} does, for one image: removes its in-progress volumes. */
     static void gc(CinderStoreDriver store, String imageId) {
         for (Leftover l : store.findLeftovers(Duration.ZERO)) {

@@ -44,6 +44,12 @@ final class RawCinder {
                 .asText();
     }
 
+    /** Creates a volume type on an existing backend (a private type for one test run). Returns its id. */
+    String createType(String name, String backendName) throws Exception {
+        return call("POST", "/types", "{\"volume_type\": {\"name\": \"" + name + "\", \"extra_specs\": "
+                + "{\"volume_backend_name\": \"" + backendName + "\"}}}").path("volume_type").path("id").asText();
+    }
+
     void deleteType(String id) throws Exception {
         call("DELETE", "/types/" + id, null);
     }
