@@ -51,8 +51,8 @@ public final class Bench {
             if (!k.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument " + k);
             }
-            if (k.equals("--verify")) {
-                o.put("verify", "true");
+            if (k.equals("--verify") || k.equals("--threads")) {
+                o.put(k.substring(2), "true");
             } else {
                 o.put(k.substring(2), args[++i]);
             }
@@ -74,6 +74,23 @@ public final class Bench {
                 break;
             default:
                 throw new IllegalArgumentException("unknown operation " + args[0]);
+        }
+        if (o.containsKey("threads")) {
+            // per-thread CPU split (user / system) of every live thread, to see where kernel time goes
+            java.lang.management.ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+            List<String> th = new ArrayList<>();
+            for (java.lang.management.ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
+                if (ti == null) {
+                    continue;
+                }
+                long cpu = tm.getThreadCpuTime(ti.getThreadId());
+                long user = tm.getThreadUserTime(ti.getThreadId());
+                if (cpu > 20_000_000L) {
+                    th.add(String.format(Locale.ROOT, "%s: cpu %.2f user %.2f sys %.2f", ti.getThreadName(), cpu / 1e9,
+                            user / 1e9, (cpu - user) / 1e9));
+                }
+            }
+            out.put("threads", th);
         }
         out.put("jvm_uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
         System.out.println(json(out));
@@ -164,8 +181,10 @@ public final class Bench {
             long t0 = System.nanoTime();
             long total = 0;
             long sink = 0;
-            try (InputStream in = o.getOrDefault("impl", "stowage").equals("proto")
-                    ? new ProtoGet(Path.of(location.substring("file://".length())))
+            String impl = o.getOrDefault("impl", "stowage");
+            Path file = Path.of(location.substring("file://".length()));
+            try (InputStream in = impl.equals("proto") ? new ProtoGet(file)
+                    : impl.equals("mapped") ? new ProtoMappedGet(file)
                     : s.get(location, null, 0, -1)) {
                 int n;
                 while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {

@@ -33,7 +33,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProtoAdd {
     static final int CHUNK = 1 << 20;
-    static final int SLOTS = 4;
+    /** Ring depth: 4 like HashingImageInput, or -Dproto.slots=N to test a deeper ring under contention. */
+    static final int SLOTS = Integer.getInteger("proto.slots", 4);
+    /** -Dproto.heap=true: heap slots (like HashingImageInput) to separate the ring depth from the copies. */
+    static final boolean HEAP = Boolean.getBoolean("proto.heap");
+    /**
+     * -Dproto.sub=65536: the caller reads and writes each slot in pieces of this size (read a piece,
+     * write it while it is still in the L2 cache, next piece), and hands the full slot to the hashers.
+     */
+    static final int SUB = Integer.getInteger("proto.sub", CHUNK);
     private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "proto-hash");
         t.setDaemon(true);
@@ -49,7 +57,7 @@ public final class ProtoAdd {
         final AtomicInteger refs = new AtomicInteger();
 
         Slot(int size) {
-            buf = size == 0 ? null : ByteBuffer.allocateDirect(size);
+            buf = size == 0 ? null : HEAP ? ByteBuffer.allocate(size) : ByteBuffer.allocateDirect(size);
         }
     }
 
@@ -77,28 +85,35 @@ public final class ProtoAdd {
             Slot s = free.take();
             s.buf.clear();
             int n = 0;
-            while (s.buf.hasRemaining()) {
-                int k = in.read(s.buf);
-                if (k < 0) {
-                    break;
+            boolean eof = false;
+            while (n < CHUNK && !eof) {
+                int pieceEnd = Math.min(CHUNK, n + SUB);
+                s.buf.limit(pieceEnd).position(n);
+                while (s.buf.hasRemaining()) {
+                    int k = in.read(s.buf);
+                    if (k < 0) {
+                        eof = true;
+                        break;
+                    }
                 }
-                n += k;
+                int got = s.buf.position() - n;
+                if (got > 0) {
+                    ByteBuffer w = s.buf.duplicate();
+                    w.position(n).limit(n + got);
+                    while (w.hasRemaining()) {
+                        pos += out.write(w, pos);
+                    }
+                }
+                n += got;
             }
             if (n == 0) {
                 free.add(s);
                 break;
             }
-            s.buf.flip();
-            s.refs.set(3);
+            s.buf.position(0).limit(n);
+            s.refs.set(2);
             q1.add(s);
             q2.add(s);
-            ByteBuffer w = s.buf.duplicate();
-            while (w.hasRemaining()) {
-                pos += out.write(w, pos);
-            }
-            if (s.refs.decrementAndGet() == 0) {
-                free.add(s);
-            }
         }
         q1.add(END);
         q2.add(END);

@@ -21,7 +21,9 @@ final class Stores {
     static String ini(Path dir) {
         return "[DEFAULT]\nenabled_backends = fast:file, slow:file\n\n[glance_store]\ndefault_backend = fast\n\n"
                 + "[fast]\nfilesystem_store_datadir = " + dir.toAbsolutePath() + "\n\n"
-                + "[slow]\nfilesystem_store_datadir = " + dir.toAbsolutePath().resolve("slow") + "\n";
+                + "[slow]\nfilesystem_store_datadir = " + dir.toAbsolutePath().resolve("slow") + "\n"
+                + (System.getProperty("bench.stall") == null ? ""
+                        : "\n[stowage]\ninput_stall_timeout = " + System.getProperty("bench.stall") + "\n");
     }
 
     static Stowage open(Path dir) {
