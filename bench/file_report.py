@@ -85,8 +85,9 @@ for r in runs:
 checked = sum(1 for r in runs if r["case"].startswith("add-") or r["case"].startswith("verify-get-"))
 p("**Method.** A = Stowage (`org.stowage.benchmarks.Bench`, one JVM per run), B = glance_store's file store "
   "(`bench/glance_file_bench.py`, the multi-store setup of performance-notes §3, one python3 per run), "
-  "P = a prototype of a proposed core change (the same pipeline with direct buffers, see the analysis), run "
-  "A B P, A B P, …. Throughput is the **in-process** phase (open the source → add returns; get → last chunk); "
+  "P = a prototype of a proposed core change (the same pipeline with direct buffers, see the analysis), W = Stowage "
+  "in a JVM that already did two 64 MiB adds (warm JIT); adds run A B P W, A B P W, …, gets A B A1M G (A1M: 1 MiB "
+  "reads, G: channel-read prototype). Throughput is the **in-process** phase (open the source → add returns; get → last chunk); "
   "whole-process wall, CPU and peak RSS come from `/usr/bin/time -v` around each run. Ratios are per pair (A and B "
   "of the same round), reported as median [min–max]. A pair more than 25 %% off the median ratio is re-run at the "
   "end and both are kept (*rerun*). Sources are random, warm in the page cache; outputs are deleted after each run. "
