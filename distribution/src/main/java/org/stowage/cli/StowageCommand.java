@@ -210,7 +210,7 @@ public final class StowageCommand {
             long declared;
             InputStream in;
             if ("-".equals(file)) {
-                in = System.in;
+                in = java.nio.channels.Channels.newInputStream(new java.io.FileInputStream(FileDescriptor.in).getChannel());
                 declared = size == null ? -1 : size;
             } else {
                 Path p = Path.of(file);

@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.SizeMismatchException;
@@ -23,7 +25,9 @@ import org.stowage.spi.StoreException;
  * The add pipeline's input: reads the source in 1 MiB chunks into a small ring of reusable
  * buffers and hands each chunk both to the driver and to two hashing threads (MD5 and the
  * multihash), so hashing overlaps the driver's I/O and the two digests run in parallel. Memory
- * is bounded by {@code SLOTS x CHUNK} whatever the image size.
+ * is bounded by {@code SLOTS x CHUNK} whatever the image size. The driver receives the bytes in
+ * {@link #SUB}-sized pieces as they are read, so it writes them while they are still in the CPU
+ * cache; the hashers receive each {@link #CHUNK} once it is full.
  *
  * <p>Small images (declared size up to {@link #INLINE_LIMIT}) and single-CPU machines hash
  * inline on the caller's thread: a thread hand-off would cost more than it saves.
@@ -31,6 +35,8 @@ import org.stowage.spi.StoreException;
 public final class HashingImageInput implements ImageInput, AutoCloseable {
     /** Bytes per chunk. */
     public static final int CHUNK = 1 << 20;
+    /** Size of the pieces handed to the driver: small enough to stay in the CPU cache between read and write. */
+    static final int SUB = 64 * 1024;
     /** Buffers in the ring: the reader may run this far ahead of the slower digest. */
     static final int SLOTS = 4;
     /** Declared sizes up to this are hashed inline. */
@@ -43,6 +49,12 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         return t;
     });
     private static final Slot END = new Slot(0);
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "stowage-input-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final InputStream source;
     private final long stallTimeoutNanos;
@@ -60,6 +72,10 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
     private boolean eof;
     private boolean finished;
     private Checksums checksums;
+    private volatile long readStartedNanos;
+    private volatile boolean stalled;
+    private volatile Thread reader;
+    private java.util.concurrent.ScheduledFuture<?> watchdog;
 
     private HashingImageInput(InputStream source, long declaredSize, String hashAlgo, java.time.Duration stallTimeout) {
         this.source = Objects.requireNonNull(source, "source");
@@ -99,49 +115,72 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
 
     /**
      * Like {@link #open(InputStream, long, String)}, and a source that delivers no byte for
-     * {@code stallTimeout} fails the add with {@link org.stowage.spi.StoreTimeoutException}
-     * (each read of the source then runs on a helper thread, which is abandoned if it stalls).
+     * {@code stallTimeout} fails the add with {@link org.stowage.spi.StoreTimeoutException}: a
+     * watchdog closes the stalled source and interrupts the reading thread (which unblocks
+     * sockets and channel-based streams).
      */
     public static HashingImageInput open(InputStream source, long declaredSize, String hashAlgo,
             java.time.Duration stallTimeout) {
         return new HashingImageInput(source, declaredSize, hashAlgo, stallTimeout);
     }
 
-    /** Fills {@code buf} from the source until full or at its end; returns the bytes read. */
-    private int fill(byte[] buf, int len) throws IOException {
+    /** One read of the source into {@code buf[off, off+len)}, watched for stalls; -1 at the end. */
+    private int readSome(byte[] buf, int off, int len) throws IOException {
         if (stallTimeoutNanos == 0) {
-            return source.readNBytes(buf, 0, len);
+            return source.read(buf, off, len);
         }
-        int n = 0;
-        while (n < len) {
-            final int off = n;
-            Future<Integer> f = HASHERS.submit(() -> source.read(buf, off, len - off));
-            int r;
-            try {
-                r = f.get(stallTimeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                f.cancel(true);
+        if (watchdog == null) {
+            startWatchdog();
+        }
+        reader = Thread.currentThread();
+        readStartedNanos = System.nanoTime();
+        try {
+            int r = source.read(buf, off, len);
+            if (stalled) {
+                throw stallError();
+            }
+            return r;
+        } catch (IOException | RuntimeException e) {
+            if (stalled) {
+                Thread.interrupted();
+                throw stallError();
+            }
+            throw e;
+        } finally {
+            readStartedNanos = 0;
+        }
+    }
+
+    private void startWatchdog() {
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(20), stallTimeoutNanos / 4);
+        watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+            long started = readStartedNanos;
+            if (started != 0 && !stalled && System.nanoTime() - started > stallTimeoutNanos) {
+                stalled = true;
                 try {
                     source.close();
-                } catch (IOException ignored) {
+                } catch (IOException | RuntimeException ignored) {
                     // the stall is the error that matters
                 }
-                throw new org.stowage.spi.StoreTimeoutException("image data stalled: no byte arrived for "
-                        + java.time.Duration.ofNanos(stallTimeoutNanos).toSeconds() + " s after " + (bytesRead + n)
-                        + " bytes (input_stall_timeout)");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while reading the image data");
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof IOException) {
-                    throw (IOException) c;
+                Thread r = reader;
+                if (r != null) {
+                    r.interrupt();
                 }
-                if (c instanceof RuntimeException) {
-                    throw (RuntimeException) c;
-                }
-                throw new IOException(c);
             }
+        }, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    private org.stowage.spi.StoreTimeoutException stallError() {
+        return new org.stowage.spi.StoreTimeoutException("image data stalled: no byte arrived for "
+                + Duration.ofNanos(stallTimeoutNanos).toMillis() / 1000.0 + " s after " + bytesRead
+                + " bytes (input_stall_timeout)");
+    }
+
+    /** Fills {@code buf[0, len)} until full or at the end of the source; returns the bytes read. */
+    private int fill(byte[] buf, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = readSome(buf, n, len - n);
             if (r < 0) {
                 break;
             }
@@ -154,10 +193,6 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
     public ByteBuffer nextChunk() throws IOException {
         if (finished) {
             throw new IllegalStateException("image input already closed");
-        }
-        if (current != null) {
-            current.release(free);
-            current = null;
         }
         if (eof) {
             return null;
@@ -178,32 +213,45 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
             multi.update(inlineBuffer, 0, n);
             return ByteBuffer.wrap(inlineBuffer, 0, n).asReadOnlyBuffer();
         }
-        Slot slot = takeFree();
-        int n;
-        try {
-            n = fill(slot.buf, slot.buf.length);
-        } catch (IOException | RuntimeException e) {
-            free.offer(slot);
-            throw e;
+        // The driver gets SUB-sized pieces of the slot as they are read (still hot in the CPU
+        // cache when it writes them); the hashers get the whole slot once it is full.
+        if (current != null && current.len == current.buf.length) {
+            dispatch(current);
         }
-        if (n <= 0) {
-            free.offer(slot);
+        if (current == null) {
+            current = takeFree();
+            current.len = 0;
+            current.refs.set(1);
+        }
+        Slot slot = current;
+        int want = Math.min(SUB, slot.buf.length - slot.len);
+        int n;
+        do {
+            n = readSome(slot.buf, slot.len, want);
+        } while (n == 0);
+        if (n < 0) {
+            dispatch(slot);
             atEnd();
             return null;
         }
-        try {
-            checkNotTooLong(n);
-        } catch (StoreException e) {
-            free.offer(slot);
-            throw e;
-        }
+        checkNotTooLong(n);
+        int off = slot.len;
+        slot.len += n;
         bytesRead += n;
-        slot.len = n;
-        slot.refs.set(3);
+        return ByteBuffer.wrap(slot.buf, off, n).asReadOnlyBuffer();
+    }
+
+    /** Hands a slot to both hashers and drops the driver's hold on it. */
+    private void dispatch(Slot slot) {
+        current = null;
+        if (slot.len == 0) {
+            slot.release(free);
+            return;
+        }
+        slot.refs.addAndGet(2);
         md5Worker.queue.add(slot);
         multiWorker.queue.add(slot);
-        current = slot;
-        return ByteBuffer.wrap(slot.buf, 0, n).asReadOnlyBuffer();
+        slot.release(free);
     }
 
     private Slot takeFree() throws IOException {
@@ -253,9 +301,8 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         if (!eof) {
             throw new IllegalStateException("checksums requested before the end of the image data");
         }
-        if (current != null) {
-            current.release(free);
-            current = null;
+        if (watchdog != null) {
+            watchdog.cancel(false);
         }
         if (!inline) {
             md5Worker.finish();
@@ -267,9 +314,12 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         return checksums;
     }
 
-    /** Stops the hashing threads; safe to call at any time, and more than once. */
+    /** Stops the hashing threads and the watchdog; safe to call at any time, and more than once. */
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
         if (!inline && !finished) {
             md5Worker.queue.add(END);
             multiWorker.queue.add(END);

@@ -85,8 +85,11 @@ class HashingImageInputTest {
     void moreDataThanDeclaredFailsBeforeTheExcessIsHandedOut() throws Exception {
         byte[] data = random(3 << 20);
         try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), (2 << 20) + 5, null)) {
-            assertThat(in.nextChunk().remaining()).isEqualTo(1 << 20);
-            assertThat(in.nextChunk().remaining()).isEqualTo(1 << 20);
+            long handedOut = 0;
+            while (handedOut < (2 << 20)) {
+                handedOut += in.nextChunk().remaining();
+            }
+            assertThat(handedOut).isEqualTo(2 << 20);
             assertThatThrownBy(in::nextChunk).isInstanceOf(SizeMismatchException.class)
                     .hasMessageContaining("longer").hasMessageContaining(String.valueOf((2 << 20) + 5));
             assertThat(in.bytesRead()).isEqualTo(2 << 20);

@@ -258,7 +258,7 @@ class FileStoreDriverTest {
         List<String> during = names(dir);
         assertThat(during).hasSize(1);
         assertThat(during.get(0)).matches("\\.img\\.stowage-partial-[0-9a-f]{16}");
-        assertThat(Files.size(dir.resolve(during.get(0)))).isEqualTo(MIB);
+        assertThat(Files.size(dir.resolve(during.get(0)))).isPositive().isLessThan(data.length);
         assertThatThrownBy(() -> d.get(d.parseLocation("file://" + dir + "/img"), 0, -1))
                 .isInstanceOf(NotFoundException.class);
         in.release.countDown();

@@ -27,7 +27,7 @@ import org.stowage.spi.ImageStream;
  * thread when it is itself closed, and a window must never be unmapped under a reader.
  */
 public final class FileImageStream extends ImageStream {
-    static final int WINDOW_MB = 1024;
+    static final int WINDOW_MB = 16;
     private static final long WINDOW = (long) WINDOW_MB << 20;
     /** Ranges shorter than this are read with plain channel reads. */
     static final long MAP_THRESHOLD = 1 << 20;
