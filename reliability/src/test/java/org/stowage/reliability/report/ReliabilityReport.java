@@ -428,7 +428,8 @@ public final class ReliabilityReport {
         b.append("Produced by the test suite, not written by hand: every row below was recorded by a test after its "
                 + "assertions passed (`ReliabilityRecorder`), and gathered by the `reliability` module, last in the "
                 + "build. Generated ").append(now.truncatedTo(ChronoUnit.SECONDS)).append(" from ")
-                .append(r.full ? "a full reactor run" : "a PARTIAL run (not committed)").append(".\n\n");
+                .append(r.full ? "a run with the thresholds enforced (a full reactor run, or -Dstowage.reliability.enforce=true "
+                        + "over every module's latest records)" : "a PARTIAL run (not committed)").append(".\n\n");
         b.append("Records per module: ");
         List<String> mods = new ArrayList<>();
         byModule.forEach((k, v) -> mods.add("`" + k + "` " + v.size()));
