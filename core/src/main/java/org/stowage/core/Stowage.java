@@ -387,7 +387,9 @@ public final class Stowage implements AutoCloseable {
             Path plugins = pluginsDirSet ? pluginsDir : sc.pluginsDir()
                     .map(p -> configDir == null ? Path.of(p) : configDir.resolve(p)).orElse(null);
             String version = version().replace("-SNAPSHOT", "");
-            DriverRegistry registry = DriverRegistry.load(plugins, factories, version);
+            java.util.Set<String> types = new java.util.LinkedHashSet<>();
+            sc.stores().forEach(e -> types.add(e.type()));
+            DriverRegistry registry = DriverRegistry.load(plugins, factories, version, types);
             ScheduledExecutorService executor = Executors.newScheduledThreadPool(1, r -> {
                 Thread t = new Thread(r, "stowage-host");
                 t.setDaemon(true);

@@ -133,12 +133,7 @@ final class ConfigCommand {
 
         @Override
         public Integer call() {
-            Path plugins = parent.root.pluginsDir;
-            String home = System.getProperty("stowage.home");
-            if (plugins == null && home != null) {
-                plugins = Path.of(home, "plugins");
-            }
-            try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), Stowage.version().replace("-SNAPSHOT", ""))) {
+            try (DriverRegistry reg = DriverRegistry.load(parent.root.pluginsDirForListing(), List.of(), Stowage.version().replace("-SNAPSHOT", ""))) {
                 Map<String, DriverRegistry.Entry> all = reg.all();
                 if (type != null && !all.containsKey(type)) {
                     throw new BadStoreConfigurationException("no driver for type '" + type + "': available types are "

@@ -82,6 +82,12 @@ public final class StowageCommand {
         }
     }
 
+    /** The plugins directory for listings that need no configuration: --plugins-dir, else plugins/ of the installation. */
+    Path pluginsDirForListing() {
+        String home = System.getProperty("stowage.home");
+        return pluginsDir != null ? pluginsDir : home == null ? null : Path.of(home, "plugins");
+    }
+
     boolean progress() {
         return Progress.wanted(quiet || noProgress);
     }
@@ -323,7 +329,7 @@ public final class StowageCommand {
     }
 
     /** {@code stowage drivers}. */
-    @Command(name = "drivers", description = "List the installed driver types and where each was found.")
+    @Command(name = "drivers", description = "List the installed driver types and where each was found (no configuration needed).")
     static final class Drivers implements Callable<Integer> {
         @ParentCommand
         StowageCommand root;
@@ -332,9 +338,10 @@ public final class StowageCommand {
 
         @Override
         public Integer call() {
-            try (Stowage s = root.open()) {
+            try (org.stowage.core.plugins.DriverRegistry reg = org.stowage.core.plugins.DriverRegistry.load(
+                    root.pluginsDirForListing(), List.of(), Stowage.version().replace("-SNAPSHOT", ""))) {
                 PrintWriter out = spec.commandLine().getOut();
-                s.drivers().all().forEach((type, e) -> out.println(type + "\t" + e.factory().description() + "\t" + e.source()));
+                reg.all().forEach((type, e) -> out.println(type + "\t" + e.factory().description() + "\t" + e.source()));
                 out.flush();
             }
             return 0;

@@ -38,6 +38,9 @@ public final class DriverRegistry implements AutoCloseable {
     private static final String SPI_PACKAGE = "org.stowage.spi.";
 
     /** A factory and where it came from. */
+    /** The file in the plugins directory that remembers which plugin serves which type. */
+    public static final String INDEX = ".stowage-driver-index";
+
     public static final class Entry {
         private final StoreDriverFactory factory;
         private final String source;
@@ -62,9 +65,12 @@ public final class DriverRegistry implements AutoCloseable {
     private final PluginManager pluginManager;
     private final Path pluginsDir;
     private final List<String> problems;
+    private final Map<String, Path> notLoaded;
 
-    private DriverRegistry(Map<String, Entry> byType, PluginManager pm, Path pluginsDir, List<String> problems) {
+    private DriverRegistry(Map<String, Entry> byType, PluginManager pm, Path pluginsDir, List<String> problems,
+            Map<String, Path> notLoaded) {
         this.byType = Collections.unmodifiableMap(byType);
+        this.notLoaded = notLoaded;
         this.pluginManager = pm;
         this.pluginsDir = pluginsDir;
         this.problems = List.copyOf(problems);
@@ -78,6 +84,17 @@ public final class DriverRegistry implements AutoCloseable {
      * @param systemVersion the host version checked against each plugin's {@code plugin.requires}
      */
     public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion) {
+        return load(pluginsDir, extra, systemVersion, null);
+    }
+
+    /**
+     * Discovers drivers, loading only the plugins that serve {@code neededTypes} when an index
+     * of the plugins directory (kept in {@value #INDEX} and rebuilt whenever the directory
+     * changes) says which plugin serves which type. Start-up then does not open plugins nobody
+     * configured. Null loads every plugin.
+     */
+    public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
+            java.util.Set<String> neededTypes) {
         List<String> problems = new ArrayList<>();
         Path root = pluginsDir;
         if (root != null && !Files.isDirectory(root)) {
@@ -86,8 +103,16 @@ public final class DriverRegistry implements AutoCloseable {
         }
         PluginManager pm = root == null ? new StowagePluginManager(List.of()) : new StowagePluginManager(List.of(root));
         pm.setSystemVersion(systemVersion);
+        PluginIndex index = root == null ? null : PluginIndex.read(root);
+        List<Path> selected = index == null || neededTypes == null ? null : index.pluginsFor(neededTypes);
         if (root != null) {
-            pm.loadPlugins();
+            if (selected == null) {
+                pm.loadPlugins();
+            } else {
+                for (Path p : selected) {
+                    pm.loadPlugin(p);
+                }
+            }
             pm.startPlugins();
             for (PluginWrapper w : pm.getPlugins()) {
                 if (w.getPluginState() != PluginState.STARTED) {
@@ -102,15 +127,31 @@ public final class DriverRegistry implements AutoCloseable {
         for (StoreDriverFactory f : extra) {
             put(byType, new Entry(f, "embedding application (" + f.getClass().getName() + ")"));
         }
+        Map<String, Path> pluginTypes = new LinkedHashMap<>();
         for (StoreDriverFactory f : pm.getExtensions(StoreDriverFactory.class)) {
             PluginWrapper w = pm.whichPlugin(f.getClass());
             String source = w == null
                     ? "classpath (" + codeSource(f.getClass()) + ")"
                     : "plugin " + w.getPluginId() + " (" + w.getPluginPath() + ")";
             put(byType, new Entry(f, source));
+            if (w != null) {
+                pluginTypes.put(f.type(), w.getPluginPath());
+            }
+        }
+        if (selected != null) {
+            for (Map.Entry<String, Path> e : index.types().entrySet()) {
+                if (!pluginTypes.containsKey(e.getKey()) && byType.containsKey(e.getKey())) {
+                    throw new BadStoreConfigurationException("driver type '" + e.getKey() + "' is offered twice: by "
+                            + byType.get(e.getKey()).source() + " and by plugin " + e.getValue()
+                            + "; expected exactly one driver per type (remove one of them)");
+                }
+            }
+        } else if (root != null && problems.isEmpty() && !pluginTypes.isEmpty()) {
+            PluginIndex.write(root, pluginTypes);
         }
         LOG.debug("drivers: {}", byType.keySet());
-        return new DriverRegistry(byType, pm, root, problems);
+        return new DriverRegistry(byType, pm, root, problems, index == null || selected == null
+                ? Map.of() : index.types());
     }
 
     private static String codeSource(Class<?> c) {
@@ -140,7 +181,14 @@ public final class DriverRegistry implements AutoCloseable {
         return Optional.ofNullable(byType.get(type));
     }
 
-    /** Every available type, in discovery order. */
+    /** Types served by plugins that were not loaded because no store needs them, and their plugin paths. */
+    public Map<String, Path> notLoaded() {
+        Map<String, Path> m = new LinkedHashMap<>(notLoaded);
+        m.keySet().removeAll(byType.keySet());
+        return m;
+    }
+
+    /** Every loaded type, in discovery order. */
     public Map<String, Entry> all() {
         return byType;
     }
