@@ -321,7 +321,10 @@ public final class StoreHandle {
         try {
             return call.get();
         } catch (UncheckedIOException e) {
-            throw new BackendException("store '" + id + "': " + e.getCause(), e);
+            String m = e.getMessage();
+            String cause = String.valueOf(e.getCause());
+            throw new BackendException("store '" + id + "': " + (m == null || m.equals(cause) ? cause
+                    : m.contains(cause) ? m : m + ": " + cause), e);
         } finally {
             t.setContextClassLoader(old);
         }

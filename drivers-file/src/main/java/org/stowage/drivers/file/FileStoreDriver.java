@@ -277,8 +277,12 @@ public final class FileStoreDriver implements StoreDriver {
                 throw new DuplicateException("store '" + storeId + "': image " + id + " already exists at file://"
                         + target + " (another add of the same id finished first)");
             } catch (IOException | UnsupportedOperationException e) {
+                String why = !Files.isDirectory(dir) ? "the data directory " + dir + " disappeared during the add"
+                        : e instanceof UnsupportedOperationException || e instanceof java.nio.file.FileSystemException
+                        && "Operation not permitted".equals(((java.nio.file.FileSystemException) e).getReason())
+                        ? "the file store needs a file system with hard links" : describe(e);
                 throw new BackendException("store '" + storeId + "': cannot link the new image file " + temp + " to "
-                        + target + " (the file store needs a file system with hard links): " + describe(e), e);
+                        + target + " (" + why + ")", e);
             }
             done = true;
             try {
