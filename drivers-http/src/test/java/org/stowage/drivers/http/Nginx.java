@@ -63,7 +63,7 @@ public final class Nginx implements AutoCloseable {
         return null;
     }
 
-    static Nginx start() throws Exception {
+    public static Nginx start() throws Exception {
         Path nginx = findNginx();
         if (nginx == null) {
             throw new AssertionError("nginx is not installed, and the http driver tests need a real nginx on loopback:"
