@@ -16,7 +16,12 @@ if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
   fi
   for s in .ci/setup-*.sh; do [ -f "$s" ] && bash "$s"; done
-  if [ -x "$SHARED/openstack/start-cinder.sh" ] || [ -f "$SHARED/openstack/start-cinder.sh" ]; then
+  if curl -fsS -o /dev/null --max-time 5 http://127.0.0.1:5000/v3 2>/dev/null \
+     && curl -sS -o /dev/null --max-time 5 http://127.0.0.1:8776/ 2>/dev/null; then
+    # Already up. (Also avoids start-cinder.sh waiting on its own lock: the daemons it started keep
+    # the lock file descriptor open.)
+    echo "== Keystone + Cinder already running" >&2
+  elif [ -f "$SHARED/openstack/start-cinder.sh" ]; then
     echo "== starting Keystone + Cinder ($SHARED/openstack/start-cinder.sh)" >&2
     bash "$SHARED/openstack/start-cinder.sh" > /tmp/stowage-start-cinder.log 2>&1 \
       || { tail -30 /tmp/stowage-start-cinder.log; exit 1; }
