@@ -10,6 +10,7 @@ if [ "$(id -u)" = 0 ]; then
   pkgs=()
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || pkgs+=(nginx)
   command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
+  command -v curl >/dev/null 2>&1 || pkgs+=(curl)
   command -v glance-manage >/dev/null 2>&1 || pkgs+=(glance-common)
   if [ ${#pkgs[@]} -gt 0 ]; then
     echo "== installing ${pkgs[*]}" >&2
