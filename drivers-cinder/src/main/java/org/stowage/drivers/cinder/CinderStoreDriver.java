@@ -497,7 +497,7 @@ public final class CinderStoreDriver implements StoreDriver {
             try (Attached a = attach(id, "rw", where)) {
                 boolean online = cfg.doExtendAttached() && a.connector.supportsExtendAttached();
                 try (FileChannel ch = FileChannel.open(a.device.path(), StandardOpenOption.WRITE);
-                        Flusher flusher = new Flusher(ch)) {
+                        Flusher flusher = new Flusher(ch, !a.connector.durableOnClose())) {
                     long limit = capacity(a.device.path(), ch, size);
                     while (true) {
                         ByteBuffer b = pending;
@@ -555,14 +555,20 @@ public final class CinderStoreDriver implements StoreDriver {
                     return t;
                 });
         private final FileChannel ch;
+        private final boolean enabled;
         private long unflushed;
         private java.util.concurrent.Future<?> pending;
 
-        Flusher(FileChannel ch) {
+        /** @param enabled false when the connector makes data durable on close (NFS): nothing to do */
+        Flusher(FileChannel ch, boolean enabled) {
             this.ch = ch;
+            this.enabled = enabled;
         }
 
         void wrote(int n) throws IOException {
+            if (!enabled) {
+                return;
+            }
             unflushed += n;
             if (unflushed >= FLUSH_EVERY && (pending == null || pending.isDone())) {
                 check();
@@ -590,6 +596,9 @@ public final class CinderStoreDriver implements StoreDriver {
         }
 
         void finish() throws IOException {
+            if (!enabled) {
+                return;
+            }
             check();
             ch.force(false);
         }

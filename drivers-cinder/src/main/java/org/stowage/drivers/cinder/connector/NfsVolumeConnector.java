@@ -34,6 +34,12 @@ public final class NfsVolumeConnector implements VolumeConnector {
     private static final Logger LOG = LoggerFactory.getLogger(NfsVolumeConnector.class);
     private static final Map<Path, Integer> OWN_MOUNTS = new HashMap<>();
 
+    /** NFS writes dirty pages back to the server on close (close-to-open consistency). */
+    @Override
+    public boolean durableOnClose() {
+        return true;
+    }
+
     @Override
     public String protocol() {
         return "nfs";

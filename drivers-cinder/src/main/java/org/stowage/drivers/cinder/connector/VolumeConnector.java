@@ -37,4 +37,14 @@ public interface VolumeConnector extends ExtensionPoint {
     default boolean supportsExtendAttached() {
         return false;
     }
+
+    /**
+     * True if closing the device makes the written data durable where Cinder keeps it, so the
+     * store need not {@code fsync} before it detaches. NFS does (close-to-open consistency: the
+     * client writes its dirty pages back to the server on close, which is also all glance_store
+     * relies on); a local block device does not, so the default is false and the store syncs.
+     */
+    default boolean durableOnClose() {
+        return false;
+    }
 }
