@@ -74,8 +74,7 @@ public final class CinderBench {
         try (CinderClient c = LocalCinder.client()) {
             for (int i = 0; i < smalls; i++) {
                 long t0 = System.nanoTime();
-                CinderClient.Volume v = c.createVolume("image-" + LocalCinder.newImageId(), 1, LocalCinder.FAST,
-                        Map.of("stowage_status", "bench"));
+                CinderClient.Volume v = createWithRetry(c);
                 long t1 = System.nanoTime();
                 cinder.waitFor(v.id(), "creating", "available", "bench: ");
                 long t2 = System.nanoTime();
@@ -260,6 +259,24 @@ public final class CinderBench {
                 left -= n;
             }
             return n;
+        }
+    }
+
+    /**
+     * The local Cinder's SQLite sometimes answers 500 "database is locked" while it reserves quota
+     * (before any volume exists): the bench retries that a few times instead of dying.
+     */
+    private static CinderClient.Volume createWithRetry(CinderClient c) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return c.createVolume("image-" + LocalCinder.newImageId(), 1, LocalCinder.FAST,
+                        Map.of("stowage_status", "bench"));
+            } catch (org.stowage.spi.BackendException e) {
+                if (attempt >= 4 || !String.valueOf(e.getMessage()).contains("HTTP 500")) {
+                    throw e;
+                }
+                Thread.sleep(2000L * attempt);
+            }
         }
     }
 }
