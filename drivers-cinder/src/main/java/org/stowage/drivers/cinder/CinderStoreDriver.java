@@ -53,11 +53,11 @@ public final class CinderStoreDriver implements StoreDriver {
     private static final long[] BACKOFF_MS = {500, 1000, 2000, 4000, 8000, 15000};
     /**
      * Status polls while waiting for a volume: the reference's schedule (0.5, 1, 2, 4, 8, 15 s)
-     * with its first 0.5 s split into three polls, so a volume that is ready in 150 ms (the local
+     * with its first 0.5 s split into five polls, so a volume that is ready in 150 ms (the local
      * Cinder's usual create) is seen then and not after 500 ms. From 0.5 s on, the polls fall at
      * exactly the reference's times.
      */
-    private static final long[] STATUS_POLL_MS = {100, 150, 250, 1000, 2000, 4000, 8000, 15000};
+    private static final long[] STATUS_POLL_MS = {50, 50, 50, 100, 250, 1000, 2000, 4000, 8000, 15000};
     private static final long[] ATTACH_RETRY_MS = {2000, 4000, 8000, 10000};
 
     private final CinderStoreConfig cfg;
@@ -871,7 +871,7 @@ public final class CinderStoreDriver implements StoreDriver {
 
     // ---- waits
 
-    /** Waits while the volume is {@code transitional} (polls at 0.1, 0.25, 0.5, 1.5, 3.5, 7.5 s... see {@link #STATUS_POLL_MS}). */
+    /** Waits while the volume is {@code transitional} (polls at 0.05, 0.1, 0.15, 0.25, 0.5, 1.5, 3.5 s... see {@link #STATUS_POLL_MS}). */
     Volume waitFor(String id, String transitional, String expected, String where) {
         long start = System.nanoTime();
         long timeoutMs = cfg.stateTransitionTimeout().toMillis();
