@@ -115,11 +115,11 @@ class CinderCrashIT {
             assertThat(afterCrash).anyMatch(l -> l.startsWith("volume")).anyMatch(l -> l.startsWith("attachment"));
 
             // the sweeper: dry run lists it, gc removes it
-            CinderUpgradeIT.Result dry = CinderUpgradeIT.run(null, "--config", conf.toString(), "gc", "--older-than",
+            StowageCli.Result dry = CinderUpgradeIT.run(null, "--config", conf.toString(), "gc", "--older-than",
                     "0s", "--store", "new", "--dry-run");
             assertThat(dry.code()).as(dry.err()).isZero();
             assertThat(dry.out()).contains(volumeId).contains("would remove").contains("attachments:");
-            CinderUpgradeIT.Result gc = CinderUpgradeIT.run(null, "--config", conf.toString(), "gc", "--older-than",
+            StowageCli.Result gc = CinderUpgradeIT.run(null, "--config", conf.toString(), "gc", "--older-than",
                     "0s", "--store", "new");
             assertThat(gc.code()).as(gc.out() + gc.err()).isZero();
             assertThat(gc.out()).contains("removed\tin-progress volume " + volumeId);

@@ -1,5 +1,7 @@
 package org.stowage.cli;
 
+import org.stowage.cli.StowageCli.Result;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -54,8 +56,6 @@ class CinderUpgradeIT {
     static Path schema;
     static final List<String> VOLUMES = new ArrayList<>();
 
-    record Result(int code, String out, String err) {
-    }
 
     @BeforeAll
     static void setUp(@TempDir Path tmp) throws Exception {
@@ -96,28 +96,11 @@ class CinderUpgradeIT {
     }
 
     static Result run(Path stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(dist.resolve("bin/stowage").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("STOWAGE_CONFIG");
-        pb.environment().put("STOWAGE_NO_CDS", "1");
-        if (stdin != null) {
-            pb.redirectInput(stdin.toFile());
-        }
-        Path out = Files.createTempFile("out", ".bin");
-        Path err = Files.createTempFile("err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        int code = pb.start().waitFor();
-        Result r = new Result(code, Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+        return StowageCli.run(dist, stdin, args);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> json(String text) {
-        return (Map<String, Object>) com.typesafe.config.ConfigFactory.parseString(text).root().unwrapped();
+        return StowageCli.json(text);
     }
 
     static long remoteCalls(String stderr) {

@@ -1,5 +1,7 @@
 package org.stowage.cli;
 
+import org.stowage.cli.StowageCli.Result;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -27,24 +29,9 @@ class DistributionIT {
     static Path dist;
     static Path home;
 
-    record Result(int code, String out, String err) {
-    }
-
     @BeforeAll
     static void copyDistribution(@TempDir Path tmp) throws IOException {
-        Path built = Path.of(System.getProperty("stowage.dist", "target/stowage"));
-        assertThat(built.resolve("bin/stowage")).isExecutable();
-        home = tmp.resolve("stowage");
-        try (Stream<Path> s = Files.walk(built)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = home.resolve(built.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else if (!p.getFileName().toString().endsWith(".jsa")) {
-                    Files.copy(p, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        home = StowageCli.unpack(tmp);
         dist = home;
     }
 
@@ -54,36 +41,15 @@ class DistributionIT {
     }
 
     static Result run(Path stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(dist.resolve("bin/stowage").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("STOWAGE_CONFIG");
-        pb.environment().put("STOWAGE_NO_CDS", "1");
-        if (stdin != null) {
-            pb.redirectInput(stdin.toFile());
-        }
-        Path out = Files.createTempFile("out", ".bin");
-        Path err = Files.createTempFile("err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        int code = p.waitFor();
-        Result r = new Result(code, Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+        return StowageCli.run(dist, stdin, args);
     }
 
     static String tool(String name, Path file) throws Exception {
-        Process p = new ProcessBuilder(name, file.toString()).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).isZero();
-        return out.split("\\s+")[0];
+        return StowageCli.tool(name, file);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> json(String text) {
-        return (Map<String, Object>) com.typesafe.config.ConfigFactory.parseString(text).root().unwrapped();
+        return StowageCli.json(text);
     }
 
     @Test

@@ -18,11 +18,12 @@ import org.stowage.drivers.http.Nginx;
  */
 class HttpCliIT {
     static Nginx nginx;
+    static Path home;
     static Path conf;
 
     @BeforeAll
     static void start(@TempDir Path tmp) throws Exception {
-        DistributionIT.copyDistribution(tmp);
+        home = StowageCli.unpack(tmp);
         nginx = Nginx.start();
         conf = tmp.resolve("web.conf");
         Files.writeString(conf, "[DEFAULT]\nenabled_backends = local:file, web:http\n[glance_store]\ndefault_backend = local\n"
@@ -42,13 +43,13 @@ class HttpCliIT {
     @Test
     void getThroughARedirectChainOverTlsReturnsIdenticalBytesAndSizeAgrees() throws Exception {
         String url = nginx.https("/chain/1");
-        DistributionIT.Result get = DistributionIT.run(null, "--config", conf.toString(), "get", url);
+        StowageCli.Result get = StowageCli.run(home, null, "--config", conf.toString(), "get", url);
         assertThat(get.code()).as(get.err()).isZero();
         assertThat(get.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(Nginx.IMAGE);
-        DistributionIT.Result size = DistributionIT.run(null, "--config", conf.toString(), "size", url);
+        StowageCli.Result size = StowageCli.run(home, null, "--config", conf.toString(), "size", url);
         assertThat(size.code()).as(size.err()).isZero();
         assertThat(size.out().trim()).isEqualTo(String.valueOf(Nginx.IMAGE.length));
-        DistributionIT.Result range = DistributionIT.run(null, "--config", conf.toString(), "get", url,
+        StowageCli.Result range = StowageCli.run(home, null, "--config", conf.toString(), "get", url,
                 "--offset", "100", "--length", "50");
         assertThat(range.out().getBytes(StandardCharsets.ISO_8859_1))
                 .isEqualTo(java.util.Arrays.copyOfRange(Nginx.IMAGE, 100, 150));
@@ -56,14 +57,14 @@ class HttpCliIT {
 
     @Test
     void theHttpStoreIsListedReadOnlyAndRefusesWrites() throws Exception {
-        DistributionIT.Result stores = DistributionIT.run(null, "--config", conf.toString(), "stores", "--json");
+        StowageCli.Result stores = StowageCli.run(home, null, "--config", conf.toString(), "stores", "--json");
         assertThat(stores.out()).contains("\"id\":\"web\"").contains("\"read_only\":true");
         Path img = Files.createTempFile("img", ".bin");
         Files.write(img, new byte[] {1});
-        DistributionIT.Result add = DistributionIT.run(null, "--config", conf.toString(), "add", "--store", "web", img.toString());
+        StowageCli.Result add = StowageCli.run(home, null, "--config", conf.toString(), "add", "--store", "web", img.toString());
         assertThat(add.code()).isEqualTo(7);
         assertThat(add.err()).startsWith("stowage: StoreAddDisabled: ").contains("read-only");
-        DistributionIT.Result loop = DistributionIT.run(null, "--config", conf.toString(), "get", nginx.https("/loop"));
+        StowageCli.Result loop = StowageCli.run(home, null, "--config", conf.toString(), "get", nginx.https("/loop"));
         assertThat(loop.code()).isEqualTo(17);
         Files.delete(img);
     }

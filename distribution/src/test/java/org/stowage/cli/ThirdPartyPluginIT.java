@@ -1,5 +1,7 @@
 package org.stowage.cli;
 
+import org.stowage.cli.StowageCli.Result;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -33,28 +35,13 @@ class ThirdPartyPluginIT {
     static Path home;
     static Path pluginZip;
 
-    record Result(int code, String out, String err) {
-    }
-
     @BeforeAll
     static void copyDistributionAndFindThePlugin(@TempDir Path tmp) throws IOException {
         Path built = Path.of(System.getProperty("stowage.dist", "target/stowage"));
-        assertThat(built.resolve("bin/stowage")).isExecutable();
         pluginZip = findPluginZip(built);
-        home = tmp.resolve("stowage");
-        try (Stream<Path> s = Files.walk(built)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = home.resolve(built.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else if (!p.getFileName().toString().endsWith(".jsa")) {
-                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        home = StowageCli.unpack(tmp);
     }
 
-    /** The example's zip, as built by the invoker (or given with -Dstowage.example.plugin=...). */
     static Path findPluginZip(Path dist) throws IOException {
         String given = System.getProperty("stowage.example.plugin");
         if (given != null) {
@@ -81,34 +68,15 @@ class ThirdPartyPluginIT {
     }
 
     static Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(home.resolve("bin/stowage").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("STOWAGE_CONFIG");
-        pb.environment().put("STOWAGE_NO_CDS", "1");
-        Path out = Files.createTempFile("out", ".bin");
-        Path err = Files.createTempFile("err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        int code = p.waitFor();
-        Result r = new Result(code, Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+        return StowageCli.run(home, null, args);
     }
 
     static String tool(String name, Path file) throws Exception {
-        Process p = new ProcessBuilder(name, file.toString()).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).isZero();
-        return out.split("\\s+")[0];
+        return StowageCli.tool(name, file);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> json(String text) {
-        return (Map<String, Object>) com.typesafe.config.ConfigFactory.parseString(text).root().unwrapped();
+        return StowageCli.json(text);
     }
 
     static List<Path> objectFiles(Path casRoot) throws IOException {

@@ -1,0 +1,82 @@
+package org.stowage.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs the unpacked distribution's {@code bin/stowage} as an operator would, for the
+ * whole-process tests: a private copy of {@code distribution/target/stowage}, one process per
+ * command, stdout (bytes) and stderr captured.
+ */
+final class StowageCli {
+    /** Exit code and output of one run. */
+    record Result(int code, String out, String err) {
+    }
+
+    private StowageCli() {
+    }
+
+    /** Copies the built distribution to {@code tmp/stowage} (without its class-data archive) and returns it. */
+    static Path unpack(Path tmp) throws IOException {
+        Path built = Path.of(System.getProperty("stowage.dist", "target/stowage"));
+        assertThat(built.resolve("bin/stowage")).isExecutable();
+        Path home = tmp.resolve("stowage");
+        try (Stream<Path> s = Files.walk(built)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = home.resolve(built.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else if (!p.getFileName().toString().contains(".jsa")) {
+                    Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return home;
+    }
+
+    /** Runs {@code home/bin/stowage args...}, with {@code stdin} as standard input (null: none). */
+    static Result run(Path home, Path stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/stowage").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("STOWAGE_CONFIG");
+        pb.environment().put("STOWAGE_NO_CDS", "1");
+        pb.redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile()) : ProcessBuilder.Redirect.PIPE);
+        Path out = Files.createTempFile("out", ".bin");
+        Path err = Files.createTempFile("err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (stdin == null) {
+            p.getOutputStream().close();
+        }
+        int code = p.waitFor();
+        Result r = new Result(code, Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
+        Files.delete(out);
+        Files.delete(err);
+        return r;
+    }
+
+    /** The first field of a checksum tool's output ({@code md5sum FILE}). */
+    static String tool(String name, Path file) throws Exception {
+        Process p = new ProcessBuilder(name, file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        return out.split("\\s+")[0];
+    }
+
+    /** A JSON object printed by the CLI. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> json(String text) {
+        return (Map<String, Object>) com.typesafe.config.ConfigFactory.parseString(text).root().unwrapped();
+    }
+}
