@@ -66,13 +66,6 @@ public final class FileImageStream extends ImageStream {
     }
 
     @Override
-    public synchronized int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public synchronized int read(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
         ensureOpen();
