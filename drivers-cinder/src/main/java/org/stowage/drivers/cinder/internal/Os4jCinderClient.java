@@ -155,9 +155,13 @@ public final class Os4jCinderClient implements CinderClient {
 
     @Override
     public List<Volume> listVolumes(boolean allProjects) {
-        return call("list volumes", true, os -> {
-            Map<String, Object> params = allProjects ? Map.of("all_tenants", "1") : Map.of();
-            JsonNode n = api.json(HttpMethod.GET, "/volumes/detail", null, null, "list volumes", params);
+        return volumesDetail("list volumes", allProjects ? Map.of("all_tenants", "1") : Map.of());
+    }
+
+    /** GET /volumes/detail with {@code params}, as volumes. */
+    private List<Volume> volumesDetail(String what, Map<String, Object> params) {
+        return call(what, true, os -> {
+            JsonNode n = api.json(HttpMethod.GET, "/volumes/detail", null, null, what, params);
             List<Volume> out = new ArrayList<>();
             for (JsonNode v : n.path("volumes")) {
                 out.add(volume(v));
@@ -166,21 +170,26 @@ public final class Os4jCinderClient implements CinderClient {
         });
     }
 
-    @Override
-    public List<Volume> listVolumesPage(int limit, String marker, Map<String, String> filters) {
-        return call("list volumes", true, os -> {
-            Map<String, Object> params = new LinkedHashMap<>(filters);
-            params.put("limit", String.valueOf(limit));
-            if (marker != null) {
-                params.put("marker", marker);
-            }
-            JsonNode n = api.json(HttpMethod.GET, "/volumes/detail", null, null, "list volumes", params);
-            List<Volume> out = new ArrayList<>();
-            for (JsonNode v : n.path("volumes")) {
-                out.add(volume(v));
+    /** GET /attachments/detail (MV 3.54) with {@code params}, as attachments. */
+    private List<Attachment> attachmentsDetail(String what, Map<String, Object> params) {
+        return call(what, true, os -> {
+            JsonNode n = api.json(HttpMethod.GET, "/attachments/detail", null, MV_ATTACH, what, params);
+            List<Attachment> out = new ArrayList<>();
+            for (JsonNode a : n.path("attachments")) {
+                out.add(attachment(a));
             }
             return out;
         });
+    }
+
+    @Override
+    public List<Volume> listVolumesPage(int limit, String marker, Map<String, String> filters) {
+        Map<String, Object> params = new LinkedHashMap<>(filters);
+        params.put("limit", String.valueOf(limit));
+        if (marker != null) {
+            params.put("marker", marker);
+        }
+        return volumesDetail("list volumes", params);
     }
 
     @Override
@@ -195,15 +204,7 @@ public final class Os4jCinderClient implements CinderClient {
 
     @Override
     public List<Volume> findVolumesByName(String name) {
-        return call("find volumes named " + name, true, os -> {
-            JsonNode n = api.json(HttpMethod.GET, "/volumes/detail", null, null, "find volumes named " + name,
-                    Map.of("name", name));
-            List<Volume> out = new ArrayList<>();
-            for (JsonNode v : n.path("volumes")) {
-                out.add(volume(v));
-            }
-            return out;
-        });
+        return volumesDetail("find volumes named " + name, Map.of("name", name));
     }
 
     @Override
@@ -289,28 +290,12 @@ public final class Os4jCinderClient implements CinderClient {
 
     @Override
     public List<Attachment> listAttachments(boolean allProjects) {
-        return call("list attachments", true, os -> {
-            Map<String, Object> params = allProjects ? Map.of("all_tenants", "1") : Map.of();
-            JsonNode n = api.json(HttpMethod.GET, "/attachments/detail", null, MV_ATTACH, "list attachments", params);
-            List<Attachment> out = new ArrayList<>();
-            for (JsonNode a : n.path("attachments")) {
-                out.add(attachment(a));
-            }
-            return out;
-        });
+        return attachmentsDetail("list attachments", allProjects ? Map.of("all_tenants", "1") : Map.of());
     }
 
     @Override
     public List<Attachment> attachmentsOf(String volumeId) {
-        return call("list attachments of volume " + volumeId, true, os -> {
-            JsonNode n = api.json(HttpMethod.GET, "/attachments/detail", null, MV_ATTACH,
-                    "list attachments of volume " + volumeId, Map.of("volume_id", volumeId));
-            List<Attachment> out = new ArrayList<>();
-            for (JsonNode a : n.path("attachments")) {
-                out.add(attachment(a));
-            }
-            return out;
-        });
+        return attachmentsDetail("list attachments of volume " + volumeId, Map.of("volume_id", volumeId));
     }
 
     @Override
