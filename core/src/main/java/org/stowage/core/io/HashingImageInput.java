@@ -75,6 +75,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
     private volatile long readStartedNanos;
     private volatile boolean stalled;
     private volatile Thread reader;
+    private final Object watchLock = new Object();
     private java.util.concurrent.ScheduledFuture<?> watchdog;
 
     private HashingImageInput(InputStream source, long declaredSize, String hashAlgo, java.time.Duration stallTimeout) {
@@ -132,40 +133,47 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         if (watchdog == null) {
             startWatchdog();
         }
-        reader = Thread.currentThread();
-        readStartedNanos = System.nanoTime();
-        try {
-            int r = source.read(buf, off, len);
-            if (stalled) {
-                throw stallError();
-            }
-            return r;
-        } catch (IOException | RuntimeException e) {
-            if (stalled) {
-                Thread.interrupted();
-                throw stallError();
-            }
-            throw e;
-        } finally {
-            readStartedNanos = 0;
+        synchronized (watchLock) {
+            reader = Thread.currentThread();
+            readStartedNanos = System.nanoTime();
         }
+        int r;
+        try {
+            r = source.read(buf, off, len);
+        } catch (IOException | RuntimeException e) {
+            if (!stalled) {
+                throw e;
+            }
+            r = -1;
+        } finally {
+            synchronized (watchLock) {
+                readStartedNanos = 0;
+                if (stalled) {
+                    Thread.interrupted(); // the watchdog's interrupt must not outlive this read
+                }
+            }
+        }
+        if (stalled) {
+            throw stallError();
+        }
+        return r;
     }
 
     private void startWatchdog() {
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(20), stallTimeoutNanos / 4);
         watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
-            long started = readStartedNanos;
-            if (started != 0 && !stalled && System.nanoTime() - started > stallTimeoutNanos) {
+            synchronized (watchLock) {
+                long started = readStartedNanos;
+                if (started == 0 || stalled || System.nanoTime() - started <= stallTimeoutNanos) {
+                    return;
+                }
                 stalled = true;
-                try {
-                    source.close();
-                } catch (IOException | RuntimeException ignored) {
-                    // the stall is the error that matters
-                }
-                Thread r = reader;
-                if (r != null) {
-                    r.interrupt();
-                }
+                reader.interrupt();
+            }
+            try {
+                source.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the stall is the error that matters
             }
         }, period, period, TimeUnit.NANOSECONDS);
     }
