@@ -17,13 +17,10 @@ if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
   fi
   for s in .ci/setup-*.sh; do [ -f "$s" ] && bash "$s"; done
-  if curl -fsS -o /dev/null --max-time 5 http://127.0.0.1:5000/v3 2>/dev/null \
-     && curl -sS -o /dev/null --max-time 5 http://127.0.0.1:8776/ 2>/dev/null; then
-    # Already up. (Also avoids start-cinder.sh waiting on its own lock: the daemons it started keep
-    # the lock file descriptor open.)
-    echo "== Keystone + Cinder already running" >&2
-  elif [ -f "$SHARED/openstack/start-cinder.sh" ]; then
-    echo "== starting Keystone + Cinder ($SHARED/openstack/start-cinder.sh)" >&2
+  if [ -f "$SHARED/openstack/start-cinder.sh" ]; then
+    # Always called: it returns in under a second when the stack runs, and re-creates the volume
+    # types and quotas a previous run may have changed.
+    echo "== Keystone + Cinder ($SHARED/openstack/start-cinder.sh)" >&2
     bash "$SHARED/openstack/start-cinder.sh" > /tmp/stowage-start-cinder.log 2>&1 \
       || { tail -30 /tmp/stowage-start-cinder.log; exit 1; }
   else
@@ -32,4 +29,25 @@ if [ "$(id -u)" = 0 ]; then
 else
   echo "!! not root: nothing installed or started; tests that need nginx or Cinder fail if they are missing" >&2
 fi
-exec mvn -B verify "$@"
+# Every volume and attachment the run creates must be gone at its end: take Cinder's inventory
+# before and after, and fail on anything new.
+before=$(mktemp); after=$(mktemp); trap 'rm -f "$before" "$after"' EXIT
+cinder_up=false
+if python3 .ci/cinder-inventory.py > "$before" 2>/dev/null; then cinder_up=true; fi
+rc=0
+mvn -B verify "$@" || rc=$?
+if $cinder_up; then
+  if ! python3 .ci/cinder-inventory.py > "$after"; then
+    echo "!! could not list Cinder's volumes after the run" >&2; [ "$rc" = 0 ] && rc=1
+  else
+    leaked=$(comm -13 "$before" "$after")
+    if [ -n "$leaked" ]; then
+      echo "!! the test run left these Cinder volumes/attachments behind:" >&2
+      echo "$leaked" >&2
+      [ "$rc" = 0 ] && rc=1
+    else
+      echo "== Cinder: the run left no volume or attachment of its own" >&2
+    fi
+  fi
+fi
+exit "$rc"
