@@ -269,7 +269,7 @@ class FileStoreDriverTest {
 
     @Test
     void aCrashLeftoverIsIgnoredAndDoesNotBlockTheId() throws IOException {
-        Path dir = root.resolve("images");
+        Path dir = Files.createDirectories(root.resolve("images")); // the crashed run's add created it
         FileStoreDriver d = store(dir);
         Path stale = dir.resolve(".img.stowage-partial-0123456789abcdef");
         Files.write(stale, new byte[1000]); // what a crash mid-add leaves
