@@ -837,8 +837,17 @@ class FileStoreDriverTest {
         } finally {
             stop.set(true);
             swapper.join(10_000);
+            // an open the store gave up on may still wait on the FIFO: be its writer
+            try (java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifoSide,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                // opening read-write never blocks and releases the blocked readers
+            }
         }
         assertThat(served + refused).isPositive();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (FileFixture.openUnder(List.of(dir)) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // released opens close their channel on their own thread
+        }
         assertThat(FileFixture.openUnder(List.of(dir))).isZero();
     }
 

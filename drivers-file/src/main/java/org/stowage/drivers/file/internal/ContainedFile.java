@@ -16,10 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One name below a data directory, reached without following any symbolic link below it.
@@ -33,17 +36,21 @@ import java.util.concurrent.TimeUnit;
  * that was checked.
  *
  * <p>Only regular files are images. A FIFO renamed over the name between the check and the open
- * would block {@code open(2)} until a writer comes: if the open has not returned after
- * {@link #OPEN_DEADLINE_MS} ms, a watchdog opens the name read-write itself (which never blocks
- * on a FIFO and releases the waiting reader), and the opened channel is then rejected because it
- * cannot seek, its size differs from the checked file's, or the name no longer holds the checked
- * file.
+ * would block {@code open(2)} until a writer comes, and Java cannot open without blocking. So the
+ * open runs on a helper thread: if it has not returned after {@link #OPEN_DEADLINE_MS} ms, the
+ * caller opens the name read-write itself (which never blocks on a FIFO and releases the waiting
+ * reader if the FIFO still holds the name); if that does not free it either, the caller gives up
+ * with an error and the helper closes everything whenever its open returns. An opened channel
+ * is rejected if it cannot seek (a pipe), its size differs from the checked file's, or the name
+ * no longer holds the checked file.
  */
 public final class ContainedFile implements Closeable {
-    /** How long an open of a checked regular file may take before the watchdog releases it. */
+    /** How long an open of a checked regular file may take before the caller tries to release it. */
     static final long OPEN_DEADLINE_MS = 2000;
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "stowage-file-open-watchdog");
+    /** How long to wait for the open once the caller has opened the name itself. */
+    private static final long RELEASE_WAIT_MS = 500;
+    private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stowage-file-open");
         t.setDaemon(true);
         return t;
     });
@@ -66,6 +73,8 @@ public final class ContainedFile implements Closeable {
 
     private final List<SecureDirectoryStream<Path>> dirs;
     private final Path name;
+    /** Set when an open was abandoned: its helper thread closes the directories when it returns. */
+    private boolean abandoned;
 
     private ContainedFile(List<SecureDirectoryStream<Path>> dirs, Path name) {
         this.dirs = dirs;
@@ -152,13 +161,7 @@ public final class ContainedFile implements Closeable {
      * @throws Refusal if another file took the name meanwhile
      */
     public FileChannel openRead(BasicFileAttributes checked) throws IOException, Refusal {
-        ScheduledFuture<?> release = WATCHDOG.schedule(this::releaseBlockedOpen, OPEN_DEADLINE_MS, TimeUnit.MILLISECONDS);
-        SeekableByteChannel opened;
-        try {
-            opened = parent().newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-        } finally {
-            release.cancel(false);
-        }
+        SeekableByteChannel opened = openWithDeadline();
         try {
             if (!(opened instanceof FileChannel)) {
                 throw new IOException("the file system returned " + opened.getClass().getName() + ", not a FileChannel");
@@ -176,6 +179,60 @@ public final class ContainedFile implements Closeable {
             }
             throw e;
         }
+    }
+
+    private SeekableByteChannel openWithDeadline() throws IOException, Refusal {
+        CompletableFuture<SeekableByteChannel> open = CompletableFuture.supplyAsync(() -> {
+            try {
+                return parent().newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        }, OPENER);
+        try {
+            try {
+                return open.get(OPEN_DEADLINE_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                releaseBlockedOpen();
+                return open.get(RELEASE_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof IOException) {
+                throw (IOException) cause;
+            }
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IOException(cause);
+        } catch (TimeoutException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            abandon(open);
+            throw new Refusal(false, "opening it did not finish within " + (OPEN_DEADLINE_MS + RELEASE_WAIT_MS)
+                    + " ms (a FIFO took its name after it was checked, or its file system hangs)");
+        }
+    }
+
+    /** Leaves the blocked open to its thread, which closes the channel and the directories when it returns. */
+    private void abandon(CompletableFuture<SeekableByteChannel> open) {
+        synchronized (this) {
+            abandoned = true;
+        }
+        open.whenComplete((ch, e) -> {
+            try {
+                if (ch != null) {
+                    ch.close();
+                }
+                closeAll(dirs, null);
+            } catch (IOException x) {
+                // nothing left to report to: the caller has moved on
+            }
+        });
     }
 
     /** True if the open channel is the regular file that was checked. */
@@ -210,6 +267,11 @@ public final class ContainedFile implements Closeable {
 
     @Override
     public void close() throws IOException {
+        synchronized (this) {
+            if (abandoned) {
+                return; // a directory stream cannot close while an open in it is blocked
+            }
+        }
         closeAll(dirs, null);
     }
 
