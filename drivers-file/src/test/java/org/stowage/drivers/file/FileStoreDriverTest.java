@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -681,7 +682,7 @@ class FileStoreDriverTest {
     // ------------------------------------------------------------------- datadir containment
 
     /** Runs {@code op} on another thread and fails (instead of hanging) if it takes over 10 s. */
-    private static Throwable within10s(Path fifo, org.assertj.core.api.ThrowableAssert.ThrowingCallable op)
+    private static Throwable within10s(Path fifo, ThrowingCallable op)
             throws Exception {
         CompletableFuture<Throwable> f = CompletableFuture.supplyAsync(() -> catchThrowable(op));
         try {
@@ -703,6 +704,11 @@ class FileStoreDriverTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
     }
 
+    /** get (opening and closing the stream), size and delete of one location. */
+    private static List<ThrowingCallable> getSizeDelete(FileStoreDriver d, StoreLocation loc) {
+        return List.of(() -> d.get(loc, 0, -1).close(), () -> d.size(loc), () -> d.delete(loc));
+    }
+
     @Test
     void aSymlinkedDirectoryInADatadirLeadsNowhere() throws Exception {
         Path dir = root.resolve("images");
@@ -715,9 +721,7 @@ class FileStoreDriverTest {
         Files.createSymbolicLink(dir.resolve("sub/up"), root);
         for (String path : List.of("/link/victim", "/sub/up/outside/victim")) {
             StoreLocation loc = d.parseLocation("file://" + dir + path);
-            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> ops = List.of(() -> d.delete(loc),
-                    () -> d.get(loc, 0, -1).close(), () -> d.size(loc));
-            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable op : ops) {
+            for (ThrowingCallable op : getSizeDelete(d, loc)) {
                 assertThat(catchThrowable(op)).as(path).isInstanceOf(BadStoreUriException.class)
                         .hasMessageStartingWith("store 'fs': location file://" + dir + path
                                 + " is not inside this store's data directories [file://" + dir + "]: ")
@@ -748,9 +752,7 @@ class FileStoreDriverTest {
         Files.createSymbolicLink(dir.resolve("alias"), dir.resolve("img"));
         for (String name : List.of("evil", "alias")) {
             StoreLocation loc = d.parseLocation("file://" + dir + "/" + name);
-            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> ops = List.of(() -> d.get(loc, 0, -1).close(),
-                    () -> d.size(loc), () -> d.delete(loc));
-            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable op : ops) {
+            for (ThrowingCallable op : getSizeDelete(d, loc)) {
                 assertThat(catchThrowable(op)).as(name).isInstanceOf(NotFoundException.class)
                         .hasMessage("store 'fs': " + loc + " is not an image file: it is a symbolic link, and only "
                                 + "regular files are images");
@@ -772,9 +774,7 @@ class FileStoreDriverTest {
         exec("mknod", dev.toString(), "c", "1", "3");
         for (Path p : List.of(fifo, dev)) {
             StoreLocation loc = d.parseLocation("file://" + p);
-            List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> ops = List.of(() -> d.get(loc, 0, -1).close(),
-                    () -> d.size(loc), () -> d.delete(loc));
-            for (org.assertj.core.api.ThrowableAssert.ThrowingCallable op : ops) {
+            for (ThrowingCallable op : getSizeDelete(d, loc)) {
                 assertThat(within10s(fifo, op)).as(p.toString()).isInstanceOf(NotFoundException.class)
                         .hasMessage("store 'fs': " + loc + " is not an image file: it is a FIFO, socket or device, "
                                 + "and only regular files are images");
