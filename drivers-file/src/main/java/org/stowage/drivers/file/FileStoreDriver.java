@@ -11,11 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -30,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.file.FileStoreConfig.Datadir;
+import org.stowage.drivers.file.internal.ContainedFile;
 import org.stowage.drivers.file.internal.FileImageStream;
 import org.stowage.drivers.file.internal.MetadataFile;
 import org.stowage.spi.AddRequest;
@@ -62,7 +66,16 @@ import org.stowage.spi.StoreLocation;
  * {@code filesystem_store_fsync} is on) hard-links it to the final name with
  * {@link Files#createLink}, which fails if the name exists, then removes the temporary name. So
  * an image is either complete or absent, two concurrent adds of one id have exactly one winner,
- * and a crash leaves at most a recognisable temporary file.
+ * and a crash leaves at most a recognisable temporary file. The temporary file has the configured
+ * {@code filesystem_store_file_perm} before its first byte is written.
+ *
+ * <p><b>Nothing is created before the first add.</b> Creating the store (as read-only commands
+ * do) only checks that each data directory exists and is writable, or could be created; a missing
+ * directory is created, with a mode that follows the file mode, by the first add that goes to it.
+ *
+ * <p><b>Containment.</b> {@code get}, {@code size} and {@code delete} reach a location's file
+ * through {@link ContainedFile}: no symbolic link below a data directory is followed, and only
+ * regular files are images.
  */
 public final class FileStoreDriver implements StoreDriver {
     private static final Logger LOG = LoggerFactory.getLogger(FileStoreDriver.class);
@@ -79,13 +92,18 @@ public final class FileStoreDriver implements StoreDriver {
     private final Capabilities capabilities;
     private final List<String> prefixes;
     private final Set<FileImageStream> openStreams = ConcurrentHashMap.newKeySet();
+    /** Data directories that did not exist when the store was created: the first add creates them. */
+    private final Set<Path> missingAtStart = ConcurrentHashMap.newKeySet();
+    /** Data directories the first add has prepared (created if missing, execute bits applied). */
+    private final Set<Path> prepared = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
-     * Creates the store and prepares its write side as glance_store's {@code configure_add}
-     * does: creates missing directories, checks they are writable, applies the directory mode
-     * rule, and loads the metadata file. If any of that fails the store still reads, but
-     * refuses add and delete with {@link #writeDisabledReason()}.
+     * Creates the store and checks its write side as glance_store's {@code configure_add} does,
+     * without changing anything on disk: each directory must be a writable directory, or be
+     * missing under a writable one (the first add creates it), and the metadata file must be
+     * valid. If any of that fails the store still reads, but refuses add and delete with
+     * {@link #writeDisabledReason()}.
      */
     public FileStoreDriver(FileStoreConfig config, StoreContext context) {
         this.config = config;
@@ -98,7 +116,7 @@ public final class FileStoreDriver implements StoreDriver {
         String reason = null;
         MetadataFile meta = null;
         try {
-            prepareDirectories();
+            checkDirectories();
             if (config.metadataFile().isPresent()) {
                 try {
                     meta = MetadataFile.load(config.metadataFile().get());
@@ -124,33 +142,83 @@ public final class FileStoreDriver implements StoreDriver {
         }
     }
 
-    private void prepareDirectories() throws WriteSetupException {
+    private void checkDirectories() throws WriteSetupException {
         for (Datadir d : config.datadirs()) {
             Path dir = d.path();
             if (Files.isDirectory(dir)) {
                 if (!Files.isWritable(dir)) {
                     throw new WriteSetupException("Permission to write in " + dir + " denied");
                 }
-            } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+            } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw new WriteSetupException("datadir " + dir + " exists but is not a directory");
             } else {
-                try {
-                    Files.createDirectories(dir);
-                    LOG.info("store '{}': created data directory {}", storeId, dir);
-                } catch (IOException | RuntimeException e) {
-                    throw new WriteSetupException("Unable to create datadir " + dir + ": " + describe(e));
+                Path above = existingAncestor(dir);
+                if (!Files.isDirectory(above)) {
+                    throw new WriteSetupException("Unable to create datadir " + dir + ": " + above
+                            + " is not a directory");
                 }
+                if (!Files.isWritable(above)) {
+                    throw new WriteSetupException("Unable to create datadir " + dir + ": permission to write in "
+                            + above + " denied");
+                }
+                missingAtStart.add(dir);
             }
-            setExecPermission(dir);
         }
     }
 
-    /** glance_store's {@code _set_exec_permission}: a readable-by-group/other file mode needs g+x/o+x on the directory. */
-    private void setExecPermission(Path dir) {
-        int perm = config.filePerm();
-        if (perm <= 0) {
+    /** The nearest existing directory (or file) on the way up from {@code dir}. */
+    private static Path existingAncestor(Path dir) {
+        Path p = dir.getParent();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p == null ? dir.getRoot() : p;
+    }
+
+    /** True if {@code dir} was missing at start and no add has created it yet. */
+    private boolean pending(Path dir) {
+        return missingAtStart.contains(dir) && !prepared.contains(dir);
+    }
+
+    /**
+     * Before the first add into {@code dir}: creates it if it was missing at start (not if it
+     * vanished later: an unmounted or removed directory must not silently become a new, empty
+     * one), and applies glance_store's execute-bit rule to it.
+     */
+    private void prepareForWrite(Path dir, String id) {
+        if (prepared.contains(dir)) {
             return;
         }
+        if (missingAtStart.contains(dir) && !Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir, directoryMode());
+                LOG.info("store '{}': created data directory {}", storeId, dir);
+            } catch (IOException e) {
+                throw writeFailure(id, dir, 0, e);
+            }
+        }
+        setExecPermission(dir);
+        prepared.add(dir);
+    }
+
+    /**
+     * The mode of directories the store creates: owner rwx, plus g+x / o+x when the file mode
+     * grants group / other bits (so the images stay reachable as configured and nothing more);
+     * the umask's default when no file mode is configured.
+     */
+    private FileAttribute<?>[] directoryMode() {
+        if (config.filePerm() <= 0) {
+            return new FileAttribute<?>[0];
+        }
+        Set<PosixFilePermission> mode = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE);
+        mode.addAll(executeBits());
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)};
+    }
+
+    /** g+x when the file mode grants any group bit, o+x when it grants any other bit. */
+    private Set<PosixFilePermission> executeBits() {
+        int perm = config.filePerm();
         Set<PosixFilePermission> add = EnumSet.noneOf(PosixFilePermission.class);
         if ((perm & 0007) != 0) {
             add.add(PosixFilePermission.OTHERS_EXECUTE);
@@ -158,6 +226,15 @@ public final class FileStoreDriver implements StoreDriver {
         if ((perm & 0070) != 0) {
             add.add(PosixFilePermission.GROUP_EXECUTE);
         }
+        return add;
+    }
+
+    /** glance_store's {@code _set_exec_permission}: a readable-by-group/other file mode needs g+x/o+x on the directory. */
+    private void setExecPermission(Path dir) {
+        if (config.filePerm() <= 0) {
+            return;
+        }
+        Set<PosixFilePermission> add = executeBits();
         if (add.isEmpty()) {
             return;
         }
@@ -221,6 +298,16 @@ public final class FileStoreDriver implements StoreDriver {
         }
         m.put("chunk_size", config.chunkSize());
         m.put("thin_provisioning", config.thinProvisioning());
+        List<String> notes = new ArrayList<>();
+        for (Datadir d : config.datadirs()) {
+            if (!Files.isDirectory(d.path())) {
+                notes.add("datadir " + d.path() + " does not exist"
+                        + (pending(d.path()) && writeDisabledReason == null ? " yet; it is created on the first add" : ""));
+            }
+        }
+        if (!notes.isEmpty()) {
+            m.put("data_dir_note", String.join("; ", notes));
+        }
         return m;
     }
 
@@ -243,17 +330,14 @@ public final class FileStoreDriver implements StoreDriver {
         }
         ImageInput input = request.data();
         Path dir = chooseDatadir(input.declaredSize());
+        prepareForWrite(dir, id);
         Path target = dir.resolve(id);
         Path temp = dir.resolve("." + id + PARTIAL_INFIX + HexFormat.of().toHexDigits(RANDOM.nextLong()));
         FileChannel ch = null;
         boolean done = false;
         long written = 0;
         try {
-            try {
-                ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                throw writeFailure(id, temp, 0, e);
-            }
+            ch = createPartialFile(id, temp);
             written = copy(input, ch, id, temp);
             Checksums sums = input.checksums();
             try {
@@ -266,10 +350,7 @@ public final class FileStoreDriver implements StoreDriver {
                 }
                 ch.close();
             } catch (IOException e) {
-                throw writeFailure(id, temp, written, e);
-            }
-            if (config.filePerm() > 0) {
-                applyFilePerm(temp);
+                throw writeFailure(id, dir, written, e);
             }
             try {
                 Files.createLink(target, temp);
@@ -346,7 +427,7 @@ public final class FileStoreDriver implements StoreDriver {
                     pos += n;
                 }
             } catch (IOException e) {
-                throw writeFailure(id, temp, pos, e);
+                throw writeFailure(id, temp.getParent(), pos, e);
             }
         }
         return pos;
@@ -371,10 +452,10 @@ public final class FileStoreDriver implements StoreDriver {
         return true;
     }
 
-    /** Maps a write-side I/O failure to glance_store's exceptions. */
-    private StoreException writeFailure(String id, Path temp, long written, IOException e) {
+    /** Maps a write-side I/O failure in data directory {@code dir} to glance_store's exceptions. */
+    private StoreException writeFailure(String id, Path dir, long written, IOException e) {
         String reason = reason(e);
-        String where = "store '" + storeId + "': writing image " + id + " to " + temp.getParent() + " failed after "
+        String where = "store '" + storeId + "': writing image " + id + " to " + dir + " failed after "
                 + written + " bytes";
         if (reason.contains("no space left") || reason.contains("file too large")
                 || reason.contains("quota exceeded")) {
@@ -395,7 +476,42 @@ public final class FileStoreDriver implements StoreDriver {
         return ((r == null ? "" : r) + " " + (m == null ? "" : m)).toLowerCase(Locale.ROOT);
     }
 
-    private void applyFilePerm(Path file) {
+    /**
+     * Creates the temporary file exclusively, with the configured mode from the start: the mode
+     * is given to open(2), which the umask can only narrow, and set explicitly (before any byte
+     * is written) when the umask took away bits the configuration grants.
+     */
+    private FileChannel createPartialFile(String id, Path temp) {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        if (config.filePerm() <= 0) {
+            try {
+                return FileChannel.open(temp, options);
+            } catch (IOException e) {
+                throw writeFailure(id, temp.getParent(), 0, e);
+            }
+        }
+        Set<PosixFilePermission> mode = filePermissions();
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(temp, options, PosixFilePermissions.asFileAttribute(mode));
+        } catch (IOException e) {
+            throw writeFailure(id, temp.getParent(), 0, e);
+        }
+        try {
+            PosixFileAttributeView view = Files.getFileAttributeView(temp, PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!view.readAttributes().permissions().equals(mode)) {
+                view.setPermissions(mode);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the umask only narrows the mode: the file is at most as readable as configured
+            LOG.warn("store '{}': could not set mode {} on {}: {}", storeId, Integer.toOctalString(config.filePerm()),
+                    temp, describe(e));
+        }
+        return ch;
+    }
+
+    private Set<PosixFilePermission> filePermissions() {
         int perm = config.filePerm();
         Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
         PosixFilePermission[] order = {
@@ -407,12 +523,7 @@ public final class FileStoreDriver implements StoreDriver {
                 set.add(order[i]);
             }
         }
-        try {
-            Files.setPosixFilePermissions(file, set);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("store '{}': could not set mode {} on {}: {}", storeId, Integer.toOctalString(perm), file,
-                    describe(e));
-        }
+        return set;
     }
 
     private void fsyncDirectory(Path dir) {
@@ -439,7 +550,9 @@ public final class FileStoreDriver implements StoreDriver {
                 Path dir = dirs.get(i).path();
                 long free;
                 try {
-                    free = Math.max(0, Files.getFileStore(dir).getUsableSpace());
+                    // a directory the first add will create has the free space of the one it goes in
+                    Path probe = pending(dir) ? existingAncestor(dir) : dir;
+                    free = Math.max(0, Files.getFileStore(probe).getUsableSpace());
                 } catch (IOException e) {
                     LOG.warn("store '{}': cannot read the free space of {}: {}", storeId, dir, describe(e));
                     continue;
@@ -501,23 +614,13 @@ public final class FileStoreDriver implements StoreDriver {
             throw new IllegalArgumentException("store '" + storeId + "': bad range offset=" + offset + ", length="
                     + length + ": expected offset >= 0 and length >= 0 or -1");
         }
-        Path file = resolve(location);
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw notFound(location);
-        } catch (IOException e) {
-            throw new BackendException("store '" + storeId + "': cannot open image file " + file + ": " + describe(e), e);
-        }
+        Target target = resolve(location);
+        FileChannel ch = contained(location, target, "open image file", f -> f.openRead(f.regularFile()));
         try {
             long size = ch.size();
-            if (!Files.isRegularFile(file)) {
-                throw new NotFoundException("store '" + storeId + "': " + location + " is not an image file");
-            }
             long start = Math.min(offset, size);
             long len = length < 0 ? size - start : Math.min(length, size - start);
-            FileImageStream s = new FileImageStream(ch, file.toString(), start, len, openStreams::remove);
+            FileImageStream s = new FileImageStream(ch, target.file().toString(), start, len, openStreams::remove);
             openStreams.add(s);
             if (closed) {
                 s.close();
@@ -533,25 +636,15 @@ public final class FileStoreDriver implements StoreDriver {
             if (e instanceof RuntimeException) {
                 throw (RuntimeException) e;
             }
-            throw new BackendException("store '" + storeId + "': cannot read image file " + file + ": " + describe(e), e);
+            throw new BackendException("store '" + storeId + "': cannot read image file " + target.file() + ": "
+                    + describe(e), e);
         }
     }
 
     @Override
     public long size(StoreLocation location) {
         checkOpen();
-        Path file = resolve(location);
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!a.isRegularFile()) {
-                throw new NotFoundException("store '" + storeId + "': " + location + " is not an image file");
-            }
-            return a.size();
-        } catch (NoSuchFileException e) {
-            throw notFound(location);
-        } catch (IOException e) {
-            throw new BackendException("store '" + storeId + "': cannot read the size of " + file + ": " + describe(e), e);
-        }
+        return contained(location, resolve(location), "read the size of", f -> f.regularFile().size());
     }
 
     @Override
@@ -560,41 +653,89 @@ public final class FileStoreDriver implements StoreDriver {
         if (writeDisabledReason != null) {
             throw new StoreDeleteNotSupportedException(writeDisabledReason + "; delete is disabled");
         }
-        Path file = resolve(location);
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (a.isDirectory()) {
-                throw new NotFoundException("store '" + storeId + "': " + location + " is a directory, not an image file");
+        Target target = resolve(location);
+        contained(location, target, "delete", f -> {
+            f.regularFile();
+            try {
+                f.delete();
+            } catch (NoSuchFileException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ForbiddenException("store '" + storeId + "': You cannot delete file " + target.file() + ": "
+                        + describe(e), e);
             }
-            Files.delete(file);
-            LOG.debug("store '{}': deleted {}", storeId, file);
-        } catch (NoSuchFileException e) {
-            throw notFound(location);
-        } catch (IOException e) {
-            throw new ForbiddenException("store '" + storeId + "': You cannot delete file " + file + ": " + describe(e), e);
+            return null;
+        });
+        LOG.debug("store '{}': deleted {}", storeId, target.file());
+    }
+
+    /** A location's file: a data directory and the normalised path below it. */
+    record Target(Path datadir, Path relative) {
+        Path file() {
+            return datadir.resolve(relative);
         }
     }
 
-    /** The file of a location, which must lie inside one of this store's data directories. */
-    Path resolve(StoreLocation location) {
+    /** An operation on a file reached through {@link ContainedFile}. */
+    private interface ContainedOp<T> {
+        T apply(ContainedFile file) throws IOException, ContainedFile.Refusal;
+    }
+
+    /**
+     * Runs {@code op} on the location's file, reached without following links below the data
+     * directory, and maps the outcome: a way out of the directory is BadStoreUri, a missing file
+     * or one that is not a regular file is NotFound, any other I/O failure BackendException.
+     */
+    private <T> T contained(StoreLocation location, Target target, String action, ContainedOp<T> op) {
+        try (ContainedFile f = ContainedFile.open(target.datadir(), target.relative())) {
+            return op.apply(f);
+        } catch (ContainedFile.Refusal r) {
+            if (r.outside()) {
+                throw outside(location, r.getMessage());
+            }
+            throw new NotFoundException("store '" + storeId + "': " + location + " is not an image file: "
+                    + r.getMessage());
+        } catch (NoSuchFileException e) {
+            throw notFound(location);
+        } catch (IOException e) {
+            throw new BackendException("store '" + storeId + "': cannot " + action + " " + target.file() + ": "
+                    + describe(e), e);
+        }
+    }
+
+    /**
+     * The data directory and relative path of a location, which must name something strictly
+     * inside one of this store's data directories, written without {@code ..}.
+     */
+    Target resolve(StoreLocation location) {
         FileLocation loc = location instanceof FileLocation ? (FileLocation) location
                 : FileLocation.parse(location.uri());
-        Path p;
+        Path raw;
         try {
-            p = Path.of(loc.path()).normalize();
+            raw = Path.of(loc.path());
         } catch (InvalidPathException e) {
             throw new BadStoreUriException("store '" + storeId + "': location " + loc + " is not a valid path: "
                     + e.getReason());
         }
+        Path p = raw.normalize();
         if (p.isAbsolute()) {
             for (Datadir d : config.datadirs()) {
                 if (p.startsWith(d.path()) && !p.equals(d.path())) {
-                    return p;
+                    for (Path name : raw) {
+                        if (name.toString().equals("..")) {
+                            throw outside(loc, "it contains '..'");
+                        }
+                    }
+                    return new Target(d.path(), d.path().relativize(p));
                 }
             }
         }
-        throw new BadStoreUriException("store '" + storeId + "': location " + loc
-                + " is not inside this store's data directories " + prefixes);
+        throw outside(loc, null);
+    }
+
+    private BadStoreUriException outside(StoreLocation location, String reason) {
+        return new BadStoreUriException("store '" + storeId + "': location " + location
+                + " is not inside this store's data directories " + prefixes + (reason == null ? "" : ": " + reason));
     }
 
     private NotFoundException notFound(StoreLocation location) {

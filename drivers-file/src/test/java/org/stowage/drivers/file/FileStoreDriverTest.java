@@ -9,6 +9,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,7 +130,7 @@ class FileStoreDriverTest {
     void addStoresTheFileAtDatadirSlashIdAndReturnsAFileUri() throws IOException {
         Path dir = root.resolve("images");
         FileStoreDriver d = store(dir);
-        assertThat(dir).isDirectory();
+        assertThat(dir).doesNotExist(); // created by the first add
         byte[] data = bytes(100_000, 1);
         AddResult r = add(d, "img-1", data);
         assertThat(r.location()).isEqualTo("file://" + dir + "/img-1");
@@ -175,8 +177,7 @@ class FileStoreDriverTest {
                     .hasMessageContaining("store 'fs': image id '" + id + "' cannot be stored: ")
                     .hasMessageContaining("an image id must be a single file name inside the data directory");
         }
-        assertThat(names(dir)).isEmpty();
-        assertThat(names(root)).containsExactly("images");
+        assertThat(names(root)).isEmpty();
     }
 
     @Test
@@ -269,7 +270,7 @@ class FileStoreDriverTest {
 
     @Test
     void aCrashLeftoverIsIgnoredAndDoesNotBlockTheId() throws IOException {
-        Path dir = root.resolve("images");
+        Path dir = Files.createDirectories(root.resolve("images")); // the crashed run's add created it
         FileStoreDriver d = store(dir);
         Path stale = dir.resolve(".img.stowage-partial-0123456789abcdef");
         Files.write(stale, new byte[1000]); // what a crash mid-add leaves
@@ -302,15 +303,16 @@ class FileStoreDriverTest {
         Path dir = root.resolve("images");
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         FileStoreDriver d = store(dir, set(FileStoreConfig.FILE_PERM, "644"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+        add(d, "img", new byte[] {1}); // the first add prepares the directory
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx--x--x");
-        add(d, "img", new byte[] {1});
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("img")))).isEqualTo("rw-r--r--");
 
         Path dir2 = root.resolve("images2");
         Files.createDirectories(dir2, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         FileStoreDriver d2 = store(dir2, set(FileStoreConfig.FILE_PERM, "640"));
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir2))).isEqualTo("rwx--x---");
         add(d2, "img", new byte[] {1});
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir2))).isEqualTo("rwx--x---");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir2.resolve("img")))).isEqualTo("rw-r-----");
     }
 
@@ -418,7 +420,7 @@ class FileStoreDriverTest {
 
     @Test
     void immutableDirectoryIsStorageWriteDenied() throws IOException {
-        Path dir = root.resolve("images");
+        Path dir = Files.createDirectories(root.resolve("images"));
         FileStoreDriver d = store(dir);
         FaultRows rows = FaultRows.before(dir);
         mounts.immutable(dir, true);
@@ -675,5 +677,295 @@ class FileStoreDriverTest {
         assertThatThrownBy(() -> s.read()).isInstanceOf(IOException.class).hasMessageContaining("is closed");
         assertThatThrownBy(() -> add(d, "x", new byte[1])).isInstanceOf(IllegalStateException.class)
                 .hasMessage("store 'fs' is closed");
+    }
+
+    // ------------------------------------------------------------------- datadir containment
+
+    /** Runs {@code op} on another thread and fails (instead of hanging) if it takes over 10 s. */
+    private static Throwable within10s(Path fifo, ThrowingCallable op)
+            throws Exception {
+        CompletableFuture<Throwable> f = CompletableFuture.supplyAsync(() -> catchThrowable(op));
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // the operation blocks in open(2) on the FIFO: be its writer so the thread ends, then fail
+            try (java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifo,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                // opening read-write never blocks and releases the blocked reader
+            }
+            throw new AssertionError("operation still blocked after 10 s (on " + fifo + ")", e);
+        }
+    }
+
+    private static void exec(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+    }
+
+    /** get (opening and closing the stream), size and delete of one location. */
+    private static List<ThrowingCallable> getSizeDelete(FileStoreDriver d, StoreLocation loc) {
+        return List.of(() -> d.get(loc, 0, -1).close(), () -> d.size(loc), () -> d.delete(loc));
+    }
+
+    @Test
+    void aSymlinkedDirectoryInADatadirLeadsNowhere() throws Exception {
+        Path dir = root.resolve("images");
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Path victim = Files.write(outside.resolve("victim"), new byte[] {6, 6});
+        FileStoreDriver d = store(dir);
+        add(d, "img", new byte[] {1});
+        Files.createSymbolicLink(dir.resolve("link"), outside);
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("sub/up"), root);
+        for (String path : List.of("/link/victim", "/sub/up/outside/victim")) {
+            StoreLocation loc = d.parseLocation("file://" + dir + path);
+            for (ThrowingCallable op : getSizeDelete(d, loc)) {
+                assertThat(catchThrowable(op)).as(path).isInstanceOf(BadStoreUriException.class)
+                        .hasMessageStartingWith("store 'fs': location file://" + dir + path
+                                + " is not inside this store's data directories [file://" + dir + "]: ")
+                        .hasMessageContaining(" is a symbolic link; links below a data directory are not followed");
+            }
+        }
+        assertThat(victim).hasBinaryContent(new byte[] {6, 6});
+        StoreLocation dots = d.parseLocation("file://" + dir + "/sub/../img");
+        assertThatThrownBy(() -> d.size(dots)).isInstanceOf(BadStoreUriException.class)
+                .hasMessageContaining("location file://" + dir + "/sub/../img is not inside this store's data "
+                        + "directories").hasMessageContaining("'..'");
+        assertThatThrownBy(() -> d.delete(dots)).isInstanceOf(BadStoreUriException.class);
+        assertThat(names(dir)).containsExactly("img", "link", "sub");
+    }
+
+    /**
+     * Only regular files are images. A symbolic link is refused even when it points inside the
+     * data directory: the store never creates links, and one that points inside today can be
+     * re-pointed outside tomorrow.
+     */
+    @Test
+    void aSymlinkInADatadirIsNotAnImageWhereverItPoints() throws Exception {
+        Path dir = root.resolve("images");
+        Path secret = Files.write(root.resolve("shadow"), "root:$6$secret".getBytes(StandardCharsets.UTF_8));
+        FileStoreDriver d = store(dir);
+        add(d, "img", new byte[] {1, 2});
+        Files.createSymbolicLink(dir.resolve("evil"), secret);
+        Files.createSymbolicLink(dir.resolve("alias"), dir.resolve("img"));
+        for (String name : List.of("evil", "alias")) {
+            StoreLocation loc = d.parseLocation("file://" + dir + "/" + name);
+            for (ThrowingCallable op : getSizeDelete(d, loc)) {
+                assertThat(catchThrowable(op)).as(name).isInstanceOf(NotFoundException.class)
+                        .hasMessage("store 'fs': " + loc + " is not an image file: it is a symbolic link, and only "
+                                + "regular files are images");
+            }
+        }
+        assertThat(secret).hasContent("root:$6$secret");
+        assertThat(names(dir)).containsExactly("alias", "evil", "img");
+        assertThat(read(d, "file://" + dir + "/img", 0, -1)).containsExactly(1, 2);
+    }
+
+    @Test
+    void aFifoOrDeviceInADatadirIsNeverOpenedNorDeleted() throws Exception {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        add(d, "img", new byte[] {1});
+        Path fifo = dir.resolve("fifo");
+        exec("mkfifo", fifo.toString());
+        Path dev = dir.resolve("null");
+        exec("mknod", dev.toString(), "c", "1", "3");
+        for (Path p : List.of(fifo, dev)) {
+            StoreLocation loc = d.parseLocation("file://" + p);
+            for (ThrowingCallable op : getSizeDelete(d, loc)) {
+                assertThat(within10s(fifo, op)).as(p.toString()).isInstanceOf(NotFoundException.class)
+                        .hasMessage("store 'fs': " + loc + " is not an image file: it is a FIFO, socket or device, "
+                                + "and only regular files are images");
+            }
+        }
+        assertThat(names(dir)).containsExactly("fifo", "img", "null");
+        assertThat(FileFixture.openUnder(List.of(dir))).isZero();
+    }
+
+    /**
+     * A FIFO renamed over an image's name between the store's check and its open(2) would block
+     * the open until a writer comes. A thread swaps a FIFO and a regular file under one name as
+     * fast as it can while gets run: each get must return within the deadline, with the regular
+     * file's bytes or a refusal, never hang and never read from the FIFO.
+     */
+    @Test
+    void aFifoSwappedInUnderAReadNeverBlocksIt() throws Exception {
+        Path dir = root.resolve("images");
+        FileStoreDriver d = store(dir);
+        add(d, "img", new byte[] {1});
+        Path name = dir.resolve("swapped");
+        Path fifoSide = dir.resolve("fifo-side");
+        Path fileSide = dir.resolve("file-side");
+        exec("mkfifo", fifoSide.toString());
+        Files.write(fileSide, new byte[] {4, 2});
+        Files.createLink(name, fileSide);
+        Path link = dir.resolve("next");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread swapper = new Thread(() -> {
+            // a hard link of the other side renamed over the name: the name always exists, its kind alternates
+            for (long i = 0; !stop.get(); i++) {
+                try {
+                    Files.createLink(link, i % 2 == 0 ? fifoSide : fileSide);
+                    Files.move(link, name, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        swapper.start();
+        int served = 0;
+        int refused = 0;
+        try {
+            StoreLocation loc = d.parseLocation("file://" + name);
+            long end = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < end) {
+                Throwable e = within10s(name, () -> {
+                    try (ImageStream s = d.get(loc, 0, -1)) {
+                        assertThat(s.readAllBytes()).containsExactly(4, 2);
+                    }
+                });
+                if (e == null) {
+                    served++;
+                } else {
+                    assertThat(e).isInstanceOfAny(NotFoundException.class, org.stowage.spi.BackendException.class)
+                            .hasMessageContaining("store 'fs'").hasMessageContaining(loc.toString());
+                    refused++;
+                }
+            }
+        } finally {
+            stop.set(true);
+            swapper.join(10_000);
+            // an open the store gave up on may still wait on the FIFO: be its writer
+            try (java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifoSide,
+                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+                // opening read-write never blocks and releases the blocked readers
+            }
+        }
+        assertThat(served + refused).isPositive();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (FileFixture.openUnder(List.of(dir)) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // released opens close their channel on their own thread
+        }
+        assertThat(FileFixture.openUnder(List.of(dir))).isZero();
+    }
+
+    @Test
+    void aMetadataFileThatIsAFifoDoesNotHangTheStore() throws Exception {
+        Path dir = root.resolve("images");
+        Path fifo = root.resolve("meta.json");
+        exec("mkfifo", fifo.toString());
+        FileStoreDriver[] d = new FileStoreDriver[1];
+        assertThat(within10s(fifo, () -> d[0] = store(dir, set(FileStoreConfig.METADATA_FILE, fifo.toString()))))
+                .isNull();
+        assertThat(d[0].writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: option "
+                + "filesystem_store_metadata_file: metadata file " + fifo + " is not a regular file (it is a FIFO, "
+                + "socket or device)");
+    }
+
+    // ----------------------------------------------------------- mode of the partial file
+
+    @Test
+    void thePartialFileHasTheConfiguredModeFromItsFirstByte() throws Exception {
+        for (String perm : List.of("600", "664")) {
+            Path dir = root.resolve("images-" + perm);
+            FileStoreDriver d = store(dir, set(FileStoreConfig.FILE_PERM, perm));
+            String mode = perm.equals("600") ? "rw-------" : "rw-rw-r--"; // 664 is more than the umask (022) leaves
+            PausingInput in = new PausingInput(bytes(3 * MIB, 5));
+            CompletableFuture<AddResult> f = CompletableFuture.supplyAsync(() -> d.add(new AddRequest("img", in, null)));
+            assertThat(in.firstChunkOut.await(30, TimeUnit.SECONDS)).isTrue();
+            // what the add has written so far is exactly what a crash (kill -9) would leave
+            List<String> during = names(dir);
+            assertThat(during).hasSize(1);
+            Path partial = dir.resolve(during.get(0));
+            assertThat(Files.size(partial)).isPositive();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(partial))).as(perm).isEqualTo(mode);
+            in.release.countDown();
+            f.get(30, TimeUnit.SECONDS);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("img")))).isEqualTo(mode);
+        }
+    }
+
+    @Test
+    void aDatadirCreatedByTheStoreGetsAModeMatchingTheFileMode() throws IOException {
+        Map<String, String> expected = Map.of("600", "rwx------", "640", "rwx--x---", "644", "rwx--x--x");
+        for (Map.Entry<String, String> c : expected.entrySet()) {
+            Path dir = root.resolve("new-" + c.getKey()).resolve("images");
+            FileStoreDriver d = store(dir, set(FileStoreConfig.FILE_PERM, c.getKey()));
+            add(d, "img", new byte[] {1});
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(c.getKey())
+                    .isEqualTo(c.getValue());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.getParent())))
+                    .as(c.getKey()).isEqualTo(c.getValue());
+        }
+    }
+
+    // ------------------------------------------------- a store that only reads creates nothing
+
+    /** Every path under {@code dir} with its mode, for "nothing changed" checks. */
+    static List<String> tree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> {
+                try {
+                    return p + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
+    }
+
+    @Test
+    void creatingAndReadingAStoreCreatesNoDirectoryTheFirstAddDoes() throws IOException {
+        Path single = root.resolve("a/b/images");
+        Path multiHigh = root.resolve("m/high");
+        Path multiLow = root.resolve("m/low");
+        Path existing = Files.createDirectories(root.resolve("existing"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        List<String> before = tree(root);
+        FileStoreDriver d = store(single, set(FileStoreConfig.FILE_PERM, "644"));
+        FileStoreDriver m = store(new Setting(FileStoreConfig.DATADIRS, List.of(multiHigh + ":5", multiLow + ":1"),
+                "test"));
+        FileStoreDriver e = store(existing, set(FileStoreConfig.FILE_PERM, "644"));
+        for (FileStoreDriver s : List.of(d, m, e)) {
+            assertThat(s.writeDisabledReason()).isEmpty();
+            assertThat(s.capabilities().has(Capability.WRITE_ACCESS)).isTrue();
+            String dir = s.config().datadirs().get(0).path().toString();
+            StoreLocation loc = s.parseLocation("file://" + dir + "/img");
+            assertThatThrownBy(() -> s.size(loc)).isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> s.get(loc, 0, -1)).isInstanceOf(NotFoundException.class);
+            assertThat(s.findLeftovers(java.time.Duration.ZERO)).isEmpty();
+        }
+        assertThat(d.properties()).containsEntry("data_dir_note", "datadir " + single
+                + " does not exist yet; it is created on the first add");
+        assertThat(m.properties()).containsEntry("data_dir_note", "datadir " + multiHigh
+                + " does not exist yet; it is created on the first add; datadir " + multiLow
+                + " does not exist yet; it is created on the first add");
+        assertThat(e.properties()).doesNotContainKey("data_dir_note");
+        assertThat(tree(root)).as("creating and reading the stores changed nothing").isEqualTo(before);
+        assertThat(root.resolve("a")).doesNotExist();
+        assertThat(root.resolve("m")).doesNotExist();
+
+        add(d, "img", new byte[] {1});
+        assertThat(single.resolve("img")).hasBinaryContent(new byte[] {1});
+        assertThat(d.properties()).doesNotContainKey("data_dir_note");
+        add(m, "img", new byte[] {2});
+        assertThat(multiHigh.resolve("img")).hasBinaryContent(new byte[] {2});
+        assertThat(multiLow).doesNotExist();
+        add(e, "img", new byte[] {3});
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(existing))).isEqualTo("rwx--x--x");
+    }
+
+    @Test
+    void aDatadirThatCouldNotBeCreatedIsReportedWithoutTryingToCreateIt() throws IOException {
+        Path mnt = mounts.tmpfs(root.resolve("ro"), "1m");
+        mounts.remount(mnt, true);
+        FileStoreDriver d = store(mnt.resolve("images"));
+        assertThat(d.writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: Unable to "
+                + "create datadir " + mnt.resolve("images") + ": permission to write in " + mnt + " denied");
+        mounts.remount(mnt, false);
+        assertThat(names(mnt)).isEmpty();
     }
 }

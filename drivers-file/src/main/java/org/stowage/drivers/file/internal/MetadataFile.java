@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,11 +28,19 @@ public final class MetadataFile {
      * @throws IllegalArgumentException with a message saying what is wrong and where
      */
     public static MetadataFile load(Path file) {
+        BasicFileAttributes a;
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            // links are followed (the path is the operator's), but only a regular file is read: a FIFO
+            // would block the read until a writer comes
+            a = Files.readAttributes(file, BasicFileAttributes.class);
+            text = a.isRegularFile() ? Files.readString(file, StandardCharsets.UTF_8) : null;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot read metadata file " + file + ": " + e, e);
+        }
+        if (text == null) {
+            throw new IllegalArgumentException("metadata file " + file + " is not a regular file (it is "
+                    + ContainedFile.kind(a) + ")");
         }
         Object parsed;
         try {
