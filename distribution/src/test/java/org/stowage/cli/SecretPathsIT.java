@@ -81,8 +81,8 @@ class SecretPathsIT {
     @Test
     void aJvmCrashLogGoesToAPrivateStateDirectoryNeverTheWorkingDirectory(@TempDir Path state) throws Exception {
         Path cwd = Files.createDirectories(OUT.resolve("crash-cwd")).toAbsolutePath();
-        // a real JVM crash: an out-of-memory error turned into a fatal error, in a heap too small to start
-        StowageCli.Result r = StowageCli.run(home, cwd, Map.of("STOWAGE_OPTS", "-Xmx6m -XX:+CrashOnOutOfMemoryError",
+        // a real JVM crash: running out of class space while starting, turned into a fatal error
+        StowageCli.Result r = StowageCli.run(home, cwd, Map.of("STOWAGE_OPTS", "-XX:MaxMetaspaceSize=3m -XX:+CrashOnOutOfMemoryError",
                 "XDG_STATE_HOME", state.toString()), "--config", conf.toString(), "get",
                 "http://alice:" + PASSWORD + "@127.0.0.1:9/img");
         shown("crash", r);
@@ -100,7 +100,7 @@ class SecretPathsIT {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("hs_err") || n.startsWith("core"));
         }
         ReliabilityRecorder.fault("process", "JVM crash (fatal out-of-memory) with a password on the command line",
-                "STOWAGE_OPTS=-Xmx6m -XX:+CrashOnOutOfMemoryError", r.err().lines().filter(l -> l.contains("hs_err"))
+                "STOWAGE_OPTS=-XX:MaxMetaspaceSize=3m -XX:+CrashOnOutOfMemoryError", r.err().lines().filter(l -> l.contains("hs_err"))
                         .findFirst().orElse("crash log written").replace(state.toString(), "<state>"), List.of(), null);
     }
 }
