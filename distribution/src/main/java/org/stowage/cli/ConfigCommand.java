@@ -3,13 +3,16 @@ package org.stowage.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.stowage.core.HostOptions;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
+import org.stowage.core.config.SecretValues;
 import org.stowage.core.plugins.DriverRegistry;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
@@ -43,6 +46,8 @@ final class ConfigCommand {
         public Integer call() {
             try (Stowage s = parent.root.open()) {
                 PrintWriter out = spec.commandLine().getOut();
+                SecretValues secrets = SecretValues.of(s.config(), secretOptionNames(s));
+                List<String> warnings = s.warnings().stream().map(secrets::mask).toList();
                 List<Object> stores = new ArrayList<>();
                 boolean failed = false;
                 for (StoreHandle h : s.allStores()) {
@@ -53,9 +58,9 @@ final class ConfigCommand {
                     m.put("reserved", h.isReserved());
                     m.put("source", h.source());
                     m.put("available", h.isAvailable());
-                    h.failure().ifPresent(f -> m.put("failure", f));
-                    h.writeDisabledReason().ifPresent(r -> m.put("write_disabled", r));
-                    m.put("settings", settings(s, h));
+                    h.failure().ifPresent(f -> m.put("failure", secrets.mask(f)));
+                    h.writeDisabledReason().ifPresent(r -> m.put("write_disabled", secrets.mask(r)));
+                    m.put("settings", settings(s, h, secrets));
                     failed |= !h.isAvailable();
                     stores.add(m);
                 }
@@ -65,7 +70,7 @@ final class ConfigCommand {
                     doc.put("multi_store", s.config().multiStore());
                     doc.put("default_store", s.config().defaultStore());
                     doc.put("stores", stores);
-                    doc.put("warnings", s.warnings());
+                    doc.put("warnings", warnings);
                     out.println(Json.render(doc));
                 } else {
                     out.println("configuration: " + s.config().source() + " ("
@@ -85,7 +90,7 @@ final class ConfigCommand {
                         Map<String, String> st = (Map<String, String>) m.get("settings");
                         st.forEach((k, v) -> out.println("  " + k + " = " + v));
                     }
-                    for (String w : s.warnings()) {
+                    for (String w : warnings) {
                         out.println("warning: " + w);
                     }
                 }
@@ -97,7 +102,21 @@ final class ConfigCommand {
             return 0;
         }
 
-        private static Map<String, String> settings(Stowage s, StoreHandle h) {
+        /** Every option name (and deprecated name) any installed driver or the host declares secret. */
+        private static Set<String> secretOptionNames(Stowage s) {
+            List<OptionSpec> all = new ArrayList<>(HostOptions.ALL);
+            s.drivers().all().values().forEach(e -> all.addAll(e.factory().options()));
+            Set<String> names = new HashSet<>();
+            for (OptionSpec o : all) {
+                if (o.secret()) {
+                    names.add(o.name());
+                    names.addAll(o.deprecatedNames());
+                }
+            }
+            return names;
+        }
+
+        private static Map<String, String> settings(Stowage s, StoreHandle h, SecretValues secrets) {
             Map<String, String> out = new LinkedHashMap<>();
             StoreDriverFactory f = s.drivers().find(h.type()).map(DriverRegistry.Entry::factory).orElse(null);
             Map<String, OptionSpec> specs = new LinkedHashMap<>();
@@ -113,7 +132,8 @@ final class ConfigCommand {
                         continue;
                     }
                 }
-                boolean secret = spec != null && spec.secret();
+                // a value copied from a secret by $-interpolation is as secret as the original
+                boolean secret = spec != null && spec.secret() || secrets.revealedBy(st);
                 out.put(st.name(), (secret ? "****" : String.join(" | ", st.values())) + "  (" + st.origin() + ")");
             }
             return out;

@@ -45,10 +45,23 @@ final class StowageCli {
 
     /** Runs {@code home/bin/stowage args...}, with {@code stdin} as standard input (null: none). */
     static Result run(Path home, Path stdin, String... args) throws Exception {
+        return run(home, stdin, null, Map.of(), args);
+    }
+
+    /** Runs {@code home/bin/stowage args...} in {@code cwd} (null: this process's) with {@code env} added. */
+    static Result run(Path home, Path cwd, Map<String, String> env, String... args) throws Exception {
+        return run(home, null, cwd, env, args);
+    }
+
+    private static Result run(Path home, Path stdin, Path cwd, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/stowage").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
+        pb.environment().putAll(env);
         pb.environment().remove("STOWAGE_CONFIG");
         pb.environment().put("STOWAGE_NO_CDS", "1");
         pb.redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile()) : ProcessBuilder.Redirect.PIPE);

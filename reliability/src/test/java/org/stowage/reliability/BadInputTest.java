@@ -143,7 +143,7 @@ class BadInputTest {
         c.add(config("config: INI", "[DEFAULT]\nenabled_backends = fast:file\n[glance_store\n",
                 List.of("glance-api.conf:3", "[glance_store", "has no closing ']'")));
         c.add(config("config: INI", "[DEFAULT]\n  continued\n",
-                List.of("glance-api.conf:2", "'continued'", "must continue a 'key = value' line")));
+                List.of("glance-api.conf:2", "(9 characters, 1 word, not shown", "must continue a 'key = value' line")));
         c.add(config("config: INI", "[DEFAULT]\nenabled_backends = $missing\n" + glance,
                 List.of("glance-api.conf:2", "enabled_backends", "'$missing'", "expected comma-separated id:type pairs")));
         c.add(config("config: HOCON", "DEFAULT { enabled_backends = \n",

@@ -3,7 +3,6 @@ package org.stowage.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
@@ -28,6 +27,9 @@ import org.stowage.spi.BadStoreConfigurationException;
  * oslo INI ({@link OsloIni}); anything else as HOCON/JSON. Environment variables
  * {@code STOWAGE__<section>__<option>=value} override either (section and option matched as
  * written, {@code default} meaning {@code DEFAULT}).
+ *
+ * <p>HOCON {@code include}s read local files only, relative to the including file; a URL or
+ * classpath include is an error, so loading a configuration never makes a network call.
  */
 public final class ConfigFiles {
     /** Prefix of environment overrides. */
@@ -51,11 +53,22 @@ public final class ConfigFiles {
         } catch (IOException e) {
             throw new BadStoreConfigurationException("configuration file " + file + " cannot be read: " + e);
         }
-        return parse(file.getFileName().toString(), text);
+        return parse(file.getFileName().toString(), text, file.toAbsolutePath().getParent());
     }
 
-    /** Parses configuration text; {@code name} is used in origins and errors. */
+    /**
+     * Parses configuration text; {@code name} is used in origins and errors. HOCON text can include
+     * only files given by absolute path (there is no file to be relative to).
+     */
     public static Config parse(String name, String text) {
+        return parse(name, text, null);
+    }
+
+    /**
+     * Parses configuration text read from a file in {@code dir}: HOCON includes are local files,
+     * resolved relative to {@code dir} (see {@link LocalFileIncluder}); never a network call.
+     */
+    static Config parse(String name, String text, Path dir) {
         if (isIni(text)) {
             try (Reader r = new StringReader(text)) {
                 return fromIni(OsloIni.parse(name, r));
@@ -64,11 +77,19 @@ public final class ConfigFiles {
             }
         }
         try {
-            return ConfigFactory.parseString(text, ConfigParseOptions.defaults()
+            return ConfigFactory.parseString(text, LocalFileIncluder.options(name, dir)
                     .setOriginDescription(name).setSyntax(ConfigSyntax.CONF)).resolve();
         } catch (ConfigException e) {
-            throw new BadStoreConfigurationException(name + ": not valid INI or HOCON: " + e.getMessage());
+            throw new BadStoreConfigurationException(name + ": not valid INI or HOCON: " + maskUserInfo(e.getMessage()));
         }
+    }
+
+    /**
+     * {@code text} with the {@code user:password@} of any URL in it hidden: up to the last {@code @}
+     * of the URL, since a password may hold an unencoded {@code /}.
+     */
+    static String maskUserInfo(String text) {
+        return text == null ? null : text.replaceAll("(?<=://)[^\\s\"']*@", "****@");
     }
 
     /** True if the first non-blank, non-comment line is a {@code [section]} header. */

@@ -96,8 +96,8 @@ public final class OsloIni {
             }
             if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
                 if (key == null) {
-                    throw ini.error(lineNo, "unexpected continuation line '" + line.strip()
-                            + "': a line starting with whitespace must continue a 'key = value' line");
+                    throw ini.error(lineNo, "unexpected continuation line " + shape(line.strip())
+                            + ": a line starting with whitespace must continue a 'key = value' line");
                 }
                 value.add(line.stripLeading());
                 continue;
@@ -123,7 +123,8 @@ public final class OsloIni {
                 int colon = line.indexOf(':');
                 int equal = line.indexOf('=');
                 if (colon < 0 && equal < 0) {
-                    throw ini.error(lineNo, "'" + line + "' is not an assignment: expected 'key = value'");
+                    throw ini.error(lineNo, "line " + shape(line) + " is not an assignment (it has no '=' or ':'):"
+                            + " expected 'key = value'");
                 }
                 String k;
                 String v;
@@ -143,7 +144,8 @@ public final class OsloIni {
                 }
                 k = k.strip();
                 if (k.isEmpty()) {
-                    throw ini.error(lineNo, "'" + line + "' has an empty key: expected 'key = value'");
+                    throw ini.error(lineNo, "the assignment has an empty key (its value is not shown): expected"
+                            + " 'key = value'");
                 }
                 if (section == null) {
                     throw ini.error(lineNo, "assignment to '" + k
@@ -177,6 +179,16 @@ public final class OsloIni {
         Entry e = sections.get(section).computeIfAbsent(key, k -> new Entry());
         e.values.add(String.join("\n", value));
         e.lines.add(line);
+    }
+
+    /**
+     * What a malformed line looks like without showing it: such a line is often a value that lost
+     * its key or its indentation, a password as likely as anything else.
+     */
+    static String shape(String text) {
+        int words = text.isBlank() ? 0 : text.strip().split("\\s+").length;
+        return "(" + text.length() + " characters, " + words + (words == 1 ? " word" : " words")
+                + ", not shown: it may hold a secret)";
     }
 
     private BadStoreConfigurationException error(int line, String what) {

@@ -341,6 +341,11 @@ public final class StowageConfig {
         return Optional.ofNullable(pluginsDir);
     }
 
+    /** Every section's name, in file order. */
+    public java.util.Set<String> sectionNames() {
+        return Collections.unmodifiableSet(sections.keySet());
+    }
+
     /** Raw settings of a section (empty if absent). */
     public Map<String, Setting> section(String name) {
         return sections.getOrDefault(name, Map.of());

@@ -17,6 +17,7 @@ import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
+import org.pf4j.PluginRepository;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
@@ -114,6 +115,7 @@ public final class DriverRegistry implements AutoCloseable {
                 }
             }
             pm.startPlugins();
+            problems.addAll(((StowagePluginManager) pm).repositoryProblems());
             for (PluginWrapper w : pm.getPlugins()) {
                 if (w.getPluginState() != PluginState.STARTED) {
                     String why = w.getFailedException() != null ? ": " + w.getFailedException().getMessage() : "";
@@ -198,6 +200,11 @@ public final class DriverRegistry implements AutoCloseable {
         return pluginManager;
     }
 
+    /** Why plugins of the plugins directory were not loaded (rejected zips, plugins outside it, failures). */
+    public List<String> problems() {
+        return problems;
+    }
+
     /** Describes where drivers were looked for, for "no driver" errors. */
     public String searched() {
         StringBuilder sb = new StringBuilder();
@@ -219,10 +226,22 @@ public final class DriverRegistry implements AutoCloseable {
         }
     }
 
-    /** PF4J's default manager with SPI-parent-first class loaders. */
+    /**
+     * PF4J's default manager with SPI-parent-first class loaders, and plugins found only inside the
+     * plugins directory, zips expanded all or nothing ({@link ContainedPluginRepository}).
+     */
     static final class StowagePluginManager extends DefaultPluginManager {
         StowagePluginManager(List<Path> roots) {
             super(roots);
+        }
+
+        @Override
+        protected PluginRepository createPluginRepository() {
+            return new ContainedPluginRepository(this::getPluginsRoots);
+        }
+
+        List<String> repositoryProblems() {
+            return ((ContainedPluginRepository) pluginRepository).problems();
         }
 
         @Override

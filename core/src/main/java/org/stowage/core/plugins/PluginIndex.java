@@ -68,10 +68,34 @@ final class PluginIndex {
         Map<String, Path> types = new LinkedHashMap<>();
         for (String k : p.stringPropertyNames()) {
             if (k.startsWith("type.")) {
-                types.put(k.substring(5), root.resolve(p.getProperty(k)));
+                Path plugin = root.resolve(p.getProperty(k)).normalize();
+                if (!isInside(root, plugin) || !isCompleteIfExpanded(plugin)) {
+                    LOG.warn("ignoring {}: its entry {} = {} is not a plugin inside the plugins directory {};"
+                            + " scanning the directory instead", f, k, p.getProperty(k), root);
+                    return null;
+                }
+                types.put(k.substring(5), plugin);
             }
         }
         return new PluginIndex(types);
+    }
+
+    /**
+     * True if {@code plugin}, on its real path (links resolved), is an entry directly in the real
+     * plugins directory {@code root}: only code there is ever loaded.
+     */
+    static boolean isInside(Path root, Path plugin) {
+        try {
+            Path real = plugin.toRealPath();
+            return real.getParent() != null && real.getParent().equals(root.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isCompleteIfExpanded(Path plugin) {
+        Path zip = plugin.resolveSibling(plugin.getFileName() + ".zip");
+        return !Files.isRegularFile(zip) || PluginZips.isComplete(zip, plugin);
     }
 
     static void write(Path root, Map<String, Path> types) {

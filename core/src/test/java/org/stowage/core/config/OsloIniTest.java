@@ -79,6 +79,26 @@ class OsloIniTest {
                 .hasMessageStartingWith(where).hasMessageContaining(what);
     }
 
+    /** Not a real secret; a malformed line holding it must never be echoed. */
+    private static final String SECRET = "Ini-" + "Pa55word-" + 31;
+
+    static Stream<Object[]> malformedLinesWithASecret() {
+        return Stream.of(
+                new Object[] {"[s]\ncinder_store_password " + SECRET + "\n", "test.conf:2", "not an assignment"},
+                new Object[] {"[s]\n" + SECRET + "\n", "test.conf:2", "not an assignment"},
+                new Object[] {"[s]\n\n   " + SECRET + "\n", "test.conf:3", "continuation"},
+                new Object[] {"[s]\n= " + SECRET + "\n", "test.conf:2", "empty key"});
+    }
+
+    // named by index only: the arguments hold the secret
+    @ParameterizedTest(name = "malformed line holding a secret [{index}]")
+    @MethodSource("malformedLinesWithASecret")
+    void aMalformedLineIsDescribedByItsShapeNeverEchoed(String text, String where, String what) {
+        assertThatThrownBy(() -> parse(text)).isInstanceOf(BadStoreConfigurationException.class)
+                .hasMessageStartingWith(where).hasMessageContaining(what).hasMessageContaining("not shown")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET).doesNotContain("Pa55"));
+    }
+
     @Test
     void interpolationFollowsOslo() throws IOException {
         OsloIni ini = parse("[DEFAULT]\nstate_path = /var/lib/glance\n[s]\nbase = /srv\n"

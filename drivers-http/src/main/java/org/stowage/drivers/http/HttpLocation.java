@@ -12,7 +12,10 @@ import org.stowage.spi.StoreLocation;
  * {@code StoreLocation.parse_uri}): the URI must start with {@code http://} or {@code https://}
  * (case-sensitive); {@code user:password@} is split on {@code @} then {@code :} and anything else
  * ({@code user@host}, {@code a:b:c@host}) is malformed; the host may not be empty; a port must be
- * numeric; an IPv6 literal is written in brackets. The fragment is dropped.
+ * numeric; an IPv6 literal is written in brackets. The fragment is dropped. The authority ends at
+ * the first {@code /}, {@code ?} or {@code #}, as for glance; a URI that reads as credentials with
+ * such an unencoded character ({@code http://u:pa/ss@h/x}) is refused rather than read as host
+ * {@code u}, so no piece of the password ends up in the host, port or path.
  *
  * <p>{@link #uri()} carries the credentials (as glance's {@code get_uri()}); {@link #toString()}
  * never does, and hides the query too (signed URLs carry tokens there).
@@ -64,6 +67,11 @@ public final class HttpLocation implements StoreLocation {
         }
         String rest = uri.substring(scheme.length() + 3);
         int end = indexOfAny(rest, "/?#");
+        if (looksLikeCredentialsWithADelimiter(rest, end)) {
+            throw bad(uri, "an '@' follows the host, after a '/', '?' or '#': if the part before the '@' is"
+                    + " user:password, percent-encode '/', '?' and '#' in it (%2F, %3F, %23); otherwise write that"
+                    + " '@' as %40");
+        }
         String netloc = end < 0 ? rest : rest.substring(0, end);
         String tail = end < 0 ? "" : rest.substring(end);
         int hash = tail.indexOf('#');
@@ -293,6 +301,21 @@ public final class HttpLocation implements StoreLocation {
         return parse(sb.toString());
     }
 
+    /**
+     * True when the text after {@code scheme://} reads as {@code user:password@host} whose user or
+     * password holds an unencoded {@code /}, {@code ?} or {@code #}. The authority ends at the first
+     * of those (as for glance's urlparse), so such a URI would put part of the password into the
+     * host, port, path, query or fragment, where messages and logs show it. Detected as: no
+     * {@code @} in the authority, but a later {@code @} with a {@code :} before it.
+     */
+    private static boolean looksLikeCredentialsWithADelimiter(String rest, int authorityEnd) {
+        if (authorityEnd < 0 || rest.lastIndexOf('@', authorityEnd) >= 0) {
+            return false;
+        }
+        int lastAt = rest.lastIndexOf('@');
+        return lastAt > authorityEnd && rest.lastIndexOf(':', lastAt) >= 0;
+    }
+
     private static int schemeLength(String r) {
         int colon = r.indexOf(':');
         if (colon <= 0) {
@@ -413,12 +436,10 @@ public final class HttpLocation implements StoreLocation {
         String s = out.toString();
         int start = s.indexOf("://");
         start = start < 0 ? 0 : start + 3;
-        int end = indexOfAny(s.substring(start), "/?#");
-        end = end < 0 ? s.length() : start + end;
-        String net = s.substring(start, end);
-        int at = net.lastIndexOf('@');
-        if (at >= 0) {
-            s = s.substring(0, start) + "****@" + net.substring(at + 1) + s.substring(end);
+        // everything up to the last '@': a password may hold an unencoded '/', '?' or '#'
+        int at = s.lastIndexOf('@');
+        if (at >= start) {
+            s = s.substring(0, start) + "****@" + s.substring(at + 1);
         }
         int q = s.indexOf('?');
         if (q >= 0) {

@@ -117,6 +117,26 @@ class HttpLocationTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain("alice"));
     }
 
+    // named by index only: the arguments hold a password, which must not reach the test reports
+    @ParameterizedTest(name = "credentials with an unencoded delimiter [{index}]")
+    @ValueSource(strings = {"http://alice:Xq7/Zr9-hunter2@h/x", "http://alice:Xq7#Zr9-hunter2@h/x",
+        "http://alice:Xq7?Zr9-hunter2@h/x", "https://alice:4711/Zr9-hunter2@h/x", "http://alice:4711?Zr9-hunter2@h",
+        "http://al/Xq7:Zr9-hunter2@h/x", "http://alice:Xq7/Zr9-hunter2@h:abc/x"})
+    void credentialsWithAnUnencodedSlashHashOrQuestionMarkAreRefusedAndNoPieceIsShown(String uri) {
+        assertThatThrownBy(() -> HttpLocation.parse(uri))
+                .isInstanceOf(BadStoreUriException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain("Xq7")
+                        .doesNotContain("4711").doesNotContain("alice").contains("****@h")
+                        .contains("percent-encode '/', '?' and '#'"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://registry/@scope/pkg", "http://h/x?owner=a@b", "http://u:p@h/x@y", "http://h/a@b:c"})
+    void anAtSignAfterTheHostWithoutAColonBeforeItIsStillAPath(String uri) {
+        HttpLocation l = HttpLocation.parse(uri);
+        assertThat(l.host()).isIn("registry", "h");
+    }
+
     @ParameterizedTest
     @CsvSource({
         // base, Location, expected (RFC 3986 §5.4 examples adapted, plus absolute and network-path forms)

@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  *
  * <p>The secret scan looks, in every module's {@code target/surefire-reports/**},
  * {@code target/failsafe-reports/**}, {@code target/**}{@code /*.log} and
- * {@code target/reliability/records.jsonl} (and any build log named with
+ * {@code target/reliability/records.jsonl}, JVM crash logs ({@code hs_err_pid*.log}) in the root's and
+ * every module's directory (and any build log named with
  * {@code -Dstowage.reliability.buildLog=FILE[,FILE]}), for every registered secret and the
  * well-known test secrets below, in plain and URL-encoded form. A hit names the file and line and
  * the secret's sha256 prefix, never the secret. Not scanned: {@link #NOT_SCANNED} (the local
@@ -74,6 +75,7 @@ public final class ReliabilityReport {
 
     private static final Pattern TMP = Pattern.compile("/tmp/[A-Za-z0-9._-]+");
     private static final Pattern PARTIAL = Pattern.compile("stowage-partial-[0-9a-f]{16}");
+    private static final Pattern CRASH_LOG = Pattern.compile("(hs_err|replay)_pid\\d+\\.log");
     private static final Pattern PORT = Pattern.compile("(127\\.0\\.0\\.1|localhost):\\d{2,5}");
 
     /** The outcome, for callers and tests. */
@@ -345,7 +347,9 @@ public final class ReliabilityReport {
 
     static List<Path> scanFiles(Path root) {
         List<Path> out = new ArrayList<>();
+        crashLogs(root, out);
         for (Path t : targetDirs(root)) {
+            crashLogs(t.getParent(), out);
             try (Stream<Path> s = Files.walk(t)) {
                 s.filter(Files::isRegularFile).filter(p -> {
                     Path rel = t.relativize(p);
@@ -362,6 +366,20 @@ public final class ReliabilityReport {
             }
         }
         return out;
+    }
+
+    /**
+     * JVM crash logs ({@code hs_err_pid*.log}, {@code replay_pid*.log}) a test process left in
+     * {@code dir}, a module's or the root's directory: the working directory of the tests and of
+     * the processes they start. A crash log holds the command line, and any password on it.
+     */
+    private static void crashLogs(Path dir, List<Path> out) {
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(Files::isRegularFile).filter(p -> CRASH_LOG.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> !out.contains(p)).forEach(out::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void scan(Path file, Path root, List<String> secrets, List<String> hits) {
@@ -507,7 +525,10 @@ public final class ReliabilityReport {
 
         b.append("## Secret scan\n\n");
         b.append("Scanned every module's `target/surefire-reports/**`, `target/failsafe-reports/**`, `target/**/*.log` "
-                + "and `target/reliability/records.jsonl` (and any build log passed with "
+                + "(with the outputs of the secret-path cases in `target/secret-paths/`: http locations with unencoded "
+                + "delimiters in the password, malformed INI lines, include URLs, `config check` after interpolation, "
+                + "the CLI's errors and JVM crash logs), `target/reliability/records.jsonl`, JVM crash logs "
+                + "(`hs_err_pid*.log`) in the root's and every module's directory (and any build log passed with "
                 + "`-Dstowage.reliability.buildLog=FILE`) for ").append(r.secretsChecked)
                 .append(" secrets (the ones the tests registered with `ReliabilityRecorder.secretUsed`, such as "
                         + "passwords in configurations and URIs, proxy credentials and the Keystone tokens the cinder "

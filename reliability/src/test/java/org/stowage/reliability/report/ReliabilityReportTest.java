@@ -70,11 +70,13 @@ class ReliabilityReportTest {
         Files.writeString(root.resolve("a/target/other.log"), "url-encoded: "
                 + java.net.URLEncoder.encode("p@ss " + FAKE, java.nio.charset.StandardCharsets.UTF_8) + "\nglance glance\n");
         Files.writeString(root.resolve("a/target/not-scanned.bin"), FAKE);
+        // a JVM crash log in the module's directory (a test's working directory) holds its command line
+        Files.writeString(root.resolve("a/hs_err_pid4242.log"), "Command Line: get http://u:" + FAKE + "@h/x\n");
         ReliabilityReport.Result r = ReliabilityReport.run(root, false, List.of(), Instant.EPOCH);
         String hash = ReliabilityReport.sha(FAKE).substring(0, 12);
         assertThat(r.secretHits).containsExactlyInAnyOrder("a/target/surefire-reports/TEST-x.xml:2: secret sha256:" + hash,
-                "a/target/other.log:1: secret sha256:" + hash);
-        assertThat(r.failures).anyMatch(f -> f.contains("2 secret hit(s)"));
+                "a/target/other.log:1: secret sha256:" + hash, "a/hs_err_pid4242.log:1: secret sha256:" + hash);
+        assertThat(r.failures).anyMatch(f -> f.contains("3 secret hit(s)"));
         assertThat(r.failures.toString()).doesNotContain(FAKE);
         assertThat(r.markdown).doesNotContain(FAKE).contains("sha256:" + hash)
                 .contains("the common word 'glance'").contains("shorter than 6 characters");

@@ -1,0 +1,53 @@
+package org.stowage.core.config;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.stowage.spi.Setting;
+
+/**
+ * The secret values of a configuration: every value, in any section, of an option declared secret.
+ * oslo's interpolation ({@code other = $cinder_store_password}, {@code ${blk.cinder_store_password}})
+ * copies a value into any other option, so an option whose value contains one of these is shown
+ * masked too, and text about the configuration is masked before it is printed.
+ */
+public final class SecretValues {
+    private static final String MASK = "****";
+
+    private final Set<String> values;
+
+    private SecretValues(Set<String> values) {
+        this.values = values;
+    }
+
+    /**
+     * @param config        the configuration
+     * @param secretOptions names of the options declared secret (deprecated names included)
+     */
+    public static SecretValues of(StowageConfig config, Collection<String> secretOptions) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String section : config.sectionNames()) {
+            for (Map.Entry<String, Setting> e : config.section(section).entrySet()) {
+                if (secretOptions.contains(e.getKey())) {
+                    e.getValue().values().stream().filter(v -> !v.isEmpty()).forEach(out::add);
+                }
+            }
+        }
+        return new SecretValues(out);
+    }
+
+    /** True if {@code s} holds a secret value (copied in whole or as part of its value). */
+    public boolean revealedBy(Setting s) {
+        return s.values().stream().anyMatch(v -> values.stream().anyMatch(v::contains));
+    }
+
+    /** {@code text} with every secret value replaced by {@code ****}. */
+    public String mask(String text) {
+        String out = text;
+        for (String v : values) {
+            out = out.replace(v, MASK);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,197 @@
+package org.stowage.core.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Only code inside the plugins directory is loaded, and a rejected plugin leaves nothing behind.
+ * The plugin is real: a driver factory of type {@value #TYPE} compiled by the test, in a PF4J
+ * plugin directory or zip; "not loaded" means PF4J knows no plugin and no driver offers the type.
+ */
+class PluginContainmentTest {
+    static final String TYPE = "marker";
+    static final String VERSION = "0.1.0";
+    @TempDir
+    static Path built;
+    static Path classes;
+
+    @BeforeAll
+    static void compileTheMarkerDriver() throws IOException {
+        Path src = Files.createDirectories(built.resolve("src/marker")).resolve("MarkerDriverFactory.java");
+        Files.writeString(src, "package marker;\n"
+                + "public class MarkerDriverFactory implements org.stowage.spi.StoreDriverFactory {\n"
+                + "  public String type() { return \"" + TYPE + "\"; }\n"
+                + "  public java.util.List<org.stowage.spi.OptionSpec> options() { return java.util.List.of(); }\n"
+                + "  public org.stowage.spi.StoreDriver create(org.stowage.spi.StoreContext c) {\n"
+                + "    throw new UnsupportedOperationException(); }\n}\n");
+        classes = Files.createDirectories(built.resolve("classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "--release", "17", "-proc:none", "-classpath",
+                System.getProperty("java.class.path"), "-d", classes.toString(), src.toString());
+        assertThat(rc).as("javac").isZero();
+        Files.createDirectories(classes.resolve("META-INF"));
+        Files.writeString(classes.resolve("META-INF/extensions.idx"), "marker.MarkerDriverFactory\n");
+    }
+
+    /** The marker plugin as a directory at {@code dir}. */
+    static Path pluginDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("plugin.properties"), "plugin.id=marker-plugin\nplugin.version=1.0.0\n");
+        try (Stream<Path> s = Files.walk(classes)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = dir.resolve("classes").resolve(classes.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(p, t);
+                }
+            }
+        }
+        return dir;
+    }
+
+    /** The marker plugin as a zip, with {@code extraEntry} (if not null) written last. */
+    static Path pluginZip(Path zip, String extraEntry) throws IOException {
+        Path dir = pluginDir(built.resolve("zip-src-" + System.nanoTime()));
+        try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os);
+                Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted()::iterator) {
+                if (Files.isRegularFile(p)) {
+                    z.putNextEntry(new ZipEntry(dir.relativize(p).toString()));
+                    z.write(Files.readAllBytes(p));
+                    z.closeEntry();
+                }
+            }
+            if (extraEntry != null) {
+                z.putNextEntry(new ZipEntry(extraEntry));
+                z.write("written outside the plugin".getBytes(StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return zip;
+    }
+
+    static Set<String> tree(Path dir) throws IOException {
+        Set<String> out = new TreeSet<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.filter(p -> !p.equals(dir)).forEach(p -> out.add(dir.relativize(p).toString()));
+        }
+        return out;
+    }
+
+    static void assertMarkerNotLoaded(DriverRegistry reg) {
+        assertThat(reg.find(TYPE)).as("driver type '%s' offered", TYPE).isEmpty();
+        assertThat(reg.pluginManager().getPlugins()).as("plugins PF4J loaded").isEmpty();
+    }
+
+    @Test
+    void theMarkerPluginLoadsFromInsideThePluginsDirectory(@TempDir Path tmp) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        pluginDir(plugins.resolve("marker-plugin"));
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+            assertThat(reg.find(TYPE)).isPresent();
+        }
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, Set.of(TYPE))) {
+            assertThat(reg.find(TYPE)).as("through the index written by the first run").isPresent();
+        }
+    }
+
+    @Test
+    void anIndexEntryPointingOutsideThePluginsDirectoryIsIgnored(@TempDir Path tmp) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path outside = pluginDir(tmp.resolve("elsewhere/marker-plugin"));
+        for (String entry : List.of("../elsewhere/marker-plugin", outside.toString())) {
+            Files.writeString(plugins.resolve(DriverRegistry.INDEX), "type." + TYPE + "=" + entry.replace("\\", "\\\\")
+                    + "\nfingerprint=" + PluginIndex.fingerprint(plugins) + "\n");
+            try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, Set.of(TYPE))) {
+                assertMarkerNotLoaded(reg);
+            }
+        }
+    }
+
+    @Test
+    void aLinkInThePluginsDirectoryToCodeOutsideIsNotLoaded(@TempDir Path tmp) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path outside = pluginDir(tmp.resolve("elsewhere/marker-plugin"));
+        Files.createSymbolicLink(plugins.resolve("marker-plugin"), outside);
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+            assertMarkerNotLoaded(reg);
+            assertThat(reg.problems()).anyMatch(p -> p.contains("marker-plugin") && p.contains("outside the plugins directory"));
+        }
+        Files.writeString(plugins.resolve(DriverRegistry.INDEX), "type." + TYPE + "=marker-plugin\nfingerprint="
+                + PluginIndex.fingerprint(plugins) + "\n");
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, Set.of(TYPE))) {
+            assertMarkerNotLoaded(reg);
+        }
+    }
+
+    @Test
+    void aZipSlipPluginIsRejectedNamingTheEntryAndLeavesNothingBehind(@TempDir Path tmp) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        pluginZip(plugins.resolve("evil-plugin.zip"), "../escaped.txt");
+        Set<String> before = tree(tmp);
+        for (int run = 1; run <= 2; run++) {
+            try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+                assertMarkerNotLoaded(reg);
+                assertThat(reg.problems()).as("run %d", run)
+                        .anyMatch(p -> p.contains("evil-plugin.zip") && p.contains("'../escaped.txt'"));
+            }
+            assertThat(tree(tmp)).as("files after run %d", run).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aCorruptZipLeavesNothingAndAnOlderHalfExpandedLeftoverIsNotAccepted(@TempDir Path tmp) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path zip = pluginZip(plugins.resolve("half-plugin.zip"), null);
+        byte[] whole = Files.readAllBytes(zip);
+        Files.write(zip, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.setLastModifiedTime(zip, FileTime.fromMillis(1_000_000));
+        // what an interrupted expansion by an older version left: the plugin's files, no marker
+        pluginDir(plugins.resolve("half-plugin"));
+        Set<String> before = tree(plugins);
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+            assertMarkerNotLoaded(reg);
+            assertThat(reg.problems()).anyMatch(p -> p.contains("half-plugin.zip") && p.contains("rejected"))
+                    .anyMatch(p -> p.contains("half-plugin") && p.contains("not the complete expansion"));
+        }
+        assertThat(tree(plugins)).isEqualTo(before);
+    }
+
+    @Test
+    void aGoodZipIsExpandedOnceAndReplacedWhenTheZipChanges(@TempDir Path tmp) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path zip = pluginZip(plugins.resolve("marker-plugin.zip"), null);
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+            assertThat(reg.find(TYPE)).isPresent();
+            assertThat(reg.problems()).isEmpty();
+        }
+        assertThat(plugins.resolve("marker-plugin/.stowage-expanded")).isRegularFile();
+        Files.delete(plugins.resolve("marker-plugin/classes/META-INF/extensions.idx"));
+        Files.setLastModifiedTime(zip, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+            assertThat(reg.find(TYPE)).as("expanded again from the changed zip").isPresent();
+        }
+        try (Stream<Path> s = Files.list(plugins)) {
+            assertThat(s.map(p -> p.getFileName().toString())).doesNotContain("escaped.txt")
+                    .allMatch(n -> !n.contains("expanding") && !n.contains(".old-"));
+        }
+    }
+}
