@@ -27,6 +27,7 @@ import java.util.Map;
 final class GlanceJson {
     /** Deepest nesting of objects and arrays accepted. */
     static final int MAX_DEPTH = 100;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Why a text was refused. */
     static final class RefusedException extends RuntimeException {
@@ -364,7 +365,8 @@ final class GlanceJson {
                     if (c >= 0x20 && c < 0x7f) {
                         b.append(c);
                     } else {
-                        b.append(String.format("\\u%04x", (int) c));
+                        b.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
+                                .append(HEX[c & 0xf]);
                     }
             }
         }
@@ -388,17 +390,45 @@ final class GlanceJson {
         return (d < 0 ? "-" : "") + (point <= -4 || point > 16 ? scientific(digits, point) : positional(digits, point));
     }
 
+    /**
+     * The shortest decimal that reads back as {@code d} and, of two such, the nearer to its exact
+     * value. The candidates are the two neighbours, at a precision, of Java's own round-trip
+     * representation (which may be longer than the shortest); if one precision has a candidate,
+     * every higher one has, so the shortest is found by bisection.
+     */
     private static BigDecimal shortestDigits(double d) {
-        BigDecimal exact = new BigDecimal(d);
-        for (int precision = 1; precision < 17; precision++) {
-            for (RoundingMode mode : new RoundingMode[] {RoundingMode.HALF_EVEN, RoundingMode.UP, RoundingMode.DOWN}) {
-                BigDecimal r = exact.round(new MathContext(precision, mode));
-                if (Double.parseDouble(r.toString()) == d) {
-                    return r.stripTrailingZeros();
-                }
+        BigDecimal approx = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        int low = 1;
+        int high = approx.precision();
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (candidate(d, approx, mid) != null) {
+                high = mid;
+            } else {
+                low = mid + 1;
             }
         }
-        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+        BigDecimal found = candidate(d, approx, low);
+        return (found != null ? found : approx).stripTrailingZeros();
+    }
+
+    private static BigDecimal candidate(double d, BigDecimal approx, int precision) {
+        BigDecimal down = approx.round(new MathContext(precision, RoundingMode.DOWN));
+        BigDecimal up = approx.round(new MathContext(precision, RoundingMode.UP));
+        boolean downOk = Double.parseDouble(down.toString()) == d;
+        boolean upOk = Double.parseDouble(up.toString()) == d;
+        if (downOk && upOk) {
+            return nearer(new BigDecimal(d), down, up);
+        }
+        return downOk ? down : upOk ? up : null;
+    }
+
+    private static BigDecimal nearer(BigDecimal exact, BigDecimal a, BigDecimal b) {
+        int c = exact.subtract(a).abs().compareTo(exact.subtract(b).abs());
+        if (c != 0) {
+            return c < 0 ? a : b;
+        }
+        return a.unscaledValue().testBit(0) ? b : a;
     }
 
     private static String positional(String digits, int point) {

@@ -99,7 +99,7 @@ class GlanceDatabaseEnginesTest {
         String file = id();
         String current = id();
         Map<String, Object> fileMeta = new LinkedHashMap<>();
-        fileMeta.put("description", "caf\u00e9 \u2713 \"quoted\" back\\slash tab\t \ud83d\ude80");
+        fileMeta.put("description", "caf\u00e9 \u2713 \"quoted\" back\\slash tab\t \u0001 \u007f");
         fileMeta.put("ratio", 1.5);
         fileMeta.put("huge", 1e16);
         fileMeta.put("tiny", 1e-5);
@@ -108,7 +108,7 @@ class GlanceDatabaseEnginesTest {
         db.createThroughGlance(List.of(image(legacy, "cinder://" + OWNED_VOLUME, Map.of()),
                 image(file, "file:///d/img/" + file, fileMeta),
                 image(current, "cinder://new/22222222-2222-2222-2222-222222222222", Map.of("store", "new"))));
-        Map<String, Object> currentBefore = db.readThroughGlance(List.of(current)).get(current);
+        Map<String, List<String>> currentBefore = rows(db, List.of(current));
 
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         TimeZone zone = TimeZone.getDefault();
@@ -145,7 +145,7 @@ class GlanceDatabaseEnginesTest {
             assertThat(utc(list(read.get(id).get("rows")).get(0).get("updated_at"))).as("location updated_at")
                     .isBetween(before, after);
         }
-        assertThat(read.get(current)).as("the current image is untouched").isEqualTo(currentBefore);
+        assertThat(rows(db, List.of(current))).as("the current image's row is untouched").isEqualTo(currentBefore);
     }
 
     static Instant utc(Object isoWithoutZone) {
@@ -179,7 +179,7 @@ class GlanceDatabaseEnginesTest {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
         }
-        Map<String, List<String>> oddRowsBefore = rows(db, odd.keySet());
+        Map<String, List<String>> oddRowsBefore = oddRows(db, odd.keySet(), mixed);
 
         GlanceDatabase.Summary sum = upgrade(db, new ArrayList<>());
 
@@ -194,7 +194,7 @@ class GlanceDatabaseEnginesTest {
         assertThat(reasons.get(oddIds.get(4))).contains("nested deeper than");
         assertThat(reasons.get(mixed)).contains("duplicate key \"dup\"");
         assertThat(sum.upgraded).as("the mixed image's other row and the plain image").isEqualTo(2);
-        assertThat(rows(db, odd.keySet())).as("odd rows, every column").isEqualTo(oddRowsBefore);
+        assertThat(oddRows(db, odd.keySet(), mixed)).as("odd rows, every column").isEqualTo(oddRowsBefore);
 
         List<String> all = new ArrayList<>(odd.keySet());
         all.add(plain);
@@ -206,6 +206,12 @@ class GlanceDatabaseEnginesTest {
         List<Map<String, Object>> mixedLocs = list(read.get(mixed).get("locations"));
         assertThat(mixedLocs.get(0).get("metadata_json")).isEqualTo("{\"store\": \"img\"}");
         assertThat(mixedLocs.get(1).get("metadata_json")).isEqualTo("{\"dup\": \"second\"}");
+    }
+
+    static Map<String, List<String>> oddRows(GlanceDb db, Iterable<String> imageIds, String mixed) throws Exception {
+        Map<String, List<String>> rows = rows(db, imageIds);
+        rows.values().removeIf(columns -> columns.contains("value=file:///d/img/" + mixed));
+        return rows;
     }
 
     /** Every column of the location rows of these images, as text, by row. */
@@ -233,11 +239,10 @@ class GlanceDatabaseEnginesTest {
     @EnumSource(value = GlanceDb.Engine.class, names = {"POSTGRESQL", "MARIADB"})
     void credentialsInTheUrlWorkAndAWrongPasswordNeverAppearsInTheError(GlanceDb.Engine engine) throws Exception {
         GlanceDb db = database(engine);
-        db.createThroughGlance(List.of(image(id(), "cinder://" + OWNED_VOLUME, Map.of())));
         String withUserInfo = db.jdbcUrl.replace("//", "//" + GlanceDb.USER + ":" + GlanceDb.PASSWORD + "@");
         try (GlanceDatabase g = GlanceDatabase.open(withUserInfo, null, null)) {
             assertThat(g.upgrade(new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC()), 10, false, c -> { })
-                    .upgraded).isEqualTo(1);
+                    .images).as("connected and read the (empty) images table").isZero();
         }
         String wrong = "Wr0ng-Pa55/w@rd-Q" + engine.ordinal();
         Records.secretUsed(wrong);
