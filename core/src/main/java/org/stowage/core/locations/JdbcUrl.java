@@ -69,8 +69,9 @@ record JdbcUrl(String url, String user, String password, List<String> secrets) {
     /**
      * Where the user-info ends (its {@code @}) in the part after {@code //}, or -1. A password may
      * hold {@code @}, {@code /} or {@code ?} unencoded, so this is the last {@code @} followed by
-     * a host, an optional port (checked by the driver) and then only a path or query without {@code @}, unless what comes
-     * before it reads as a path with a query ({@code /db?user=a@b} is no user-info).
+     * a host, an optional port (checked by the driver) and then only a path or query without
+     * {@code @}, unless what comes before it reads as a path with a query ({@code /db?user=a@b}
+     * is no user-info).
      */
     private static int userInfoEnd(String rest) {
         for (int at = rest.lastIndexOf('@'); at >= 0; at = rest.lastIndexOf('@', at - 1)) {
@@ -131,6 +132,11 @@ record JdbcUrl(String url, String user, String password, List<String> secrets) {
 
     private static boolean isHex(char c) {
         return Character.digit(c, 16) >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcUrl[" + scrub(url) + ", user=" + user + (password == null ? "" : ", password=" + MASK) + "]";
     }
 
     /** Connection properties: the user and password, if any. */

@@ -2,8 +2,12 @@ package org.stowage.core.locations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +25,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -53,6 +59,9 @@ final class GlanceDb implements AutoCloseable {
     private final Path dir;
     private final Path conf;
     private Process mariadb;
+    private Process python;
+    private BufferedWriter pythonIn;
+    private BufferedReader pythonOut;
 
     private GlanceDb(Engine engine, Path dir, int port, String jdbcUrl) {
         this.engine = engine;
@@ -242,22 +251,39 @@ final class GlanceDb implements AutoCloseable {
         return (Map<String, Map<String, Object>>) GlanceJson.parse(glanceApi("read", GlanceJson.dumps(ids)));
     }
 
+    /** One request to Glance's DB API; the Python process is started on first use and kept. */
     private String glanceApi(String command, String request) throws Exception {
-        Path script = dir.resolve("glance_db_api.py");
-        if (!Files.exists(script)) {
+        if (python == null) {
+            Path script = dir.resolve("glance_db_api.py");
             try (InputStream in = GlanceDb.class.getResourceAsStream("glance_db_api.py")) {
                 Files.copy(in, script);
             }
+            python = new ProcessBuilder(PYTHON.toString(), script.toString(), conf.toString())
+                    .redirectError(dir.resolve("python.log").toFile()).start();
+            pythonIn = new BufferedWriter(new OutputStreamWriter(python.getOutputStream(), StandardCharsets.UTF_8));
+            pythonOut = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
         }
-        Path req = dir.resolve("request.json");
-        Files.writeString(req, request);
-        Path reply = dir.resolve("reply.json");
-        Path log = dir.resolve("python.log");
-        Process p = new ProcessBuilder(PYTHON.toString(), script.toString(), conf.toString(), command)
-                .redirectInput(req.toFile()).redirectOutput(reply.toFile()).redirectError(log.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("glance_db_api.py %s finished", command).isTrue();
-        assertThat(p.exitValue()).as("glance_db_api.py %s: %s", command, Files.readString(log)).isZero();
-        return Files.readString(reply, StandardCharsets.UTF_8);
+        pythonIn.write("{\"command\": \"" + command + "\", \"request\": " + request + "}\n");
+        pythonIn.flush();
+        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pythonOut.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        String reply;
+        try {
+            reply = line.get(120, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            python.destroyForcibly();
+            throw new IllegalStateException("glance_db_api.py " + command + " gave no reply within 120 s");
+        }
+        assertThat(reply).as("glance_db_api.py %s: %s", command, Files.readString(dir.resolve("python.log"))).isNotNull();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) GlanceJson.parse(reply);
+        assertThat(m).as("glance_db_api.py %s", command).doesNotContainKey("failed");
+        return GlanceJson.dumps(m.get("ok"));
     }
 
     private void run(String what, String... command) throws Exception {
@@ -276,6 +302,12 @@ final class GlanceDb implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (python != null) {
+                pythonIn.close();
+                if (!python.waitFor(30, TimeUnit.SECONDS)) {
+                    python.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
             if (engine == Engine.POSTGRESQL && Files.exists(dir.resolve("data/postmaster.pid"))) {
                 run("pg_ctl stop", "runuser", "-u", "postgres", "--", postgresBin("pg_ctl").toString(), "-D",
                         dir.resolve("data").toString(), "-m", "immediate", "-w", "-t", "30", "stop");

@@ -1,6 +1,8 @@
 """Glance's own database API (Debian's glance-common) on the database of a glance.conf.
 
-usage: python3 glance_db_api.py GLANCE_CONF create|read < request.json > reply.json
+usage: python3 glance_db_api.py GLANCE_CONF, then one request a line on stdin,
+{"command": "create"|"read", "request": ...}, one reply a line on stdout, {"ok": reply} or
+{"failed": traceback}. Glance is imported once for all the requests of a test class.
 
 create: [{"id": ..., "locations": [{"url": ..., "metadata": {...}}]}] -> {} (images added as
         Glance adds them: glance.db.sqlalchemy.api.image_create)
@@ -12,6 +14,7 @@ read:   ["image id", ...] -> {"<id>": {"error": "..."} or {"updated_at": iso, "l
 """
 import json
 import sys
+import traceback
 
 from oslo_config import cfg
 
@@ -42,13 +45,16 @@ def iso(t):
 def rows(image_id):
     session = api.get_session()
     out = []
-    for r in (session.query(models.ImageLocation)
-              .filter_by(image_id=image_id, deleted=False)
-              .order_by(models.ImageLocation.id)):
-        raw = session.execute(sqlalchemy.text('SELECT meta_data FROM image_locations WHERE id = :id'),
-                              {'id': r.id}).scalar()
-        out.append({'id': r.id, 'updated_at': iso(r.updated_at), 'meta_data': raw,
-                    'glance_dumps': None if raw is None else jsonutils.dumps(json.loads(raw))})
+    try:
+        for r in (session.query(models.ImageLocation)
+                  .filter_by(image_id=image_id, deleted=False)
+                  .order_by(models.ImageLocation.id)):
+            raw = session.execute(sqlalchemy.text('SELECT meta_data FROM image_locations WHERE id = :id'),
+                                  {'id': r.id}).scalar()
+            out.append({'id': r.id, 'updated_at': iso(r.updated_at), 'meta_data': raw,
+                        'glance_dumps': None if raw is None else jsonutils.dumps(json.loads(raw))})
+    finally:
+        session.close()  # the test writes to the database between requests
     return out
 
 
@@ -67,6 +73,11 @@ def read(ids):
     return out
 
 
-request = json.load(sys.stdin)
-reply = {'create': create, 'read': read}[sys.argv[2]](request)
-json.dump(reply, sys.stdout)
+for line in sys.stdin:
+    message = json.loads(line)
+    try:
+        reply = {'ok': {'create': create, 'read': read}[message['command']](message['request'])}
+    except Exception:
+        reply = {'failed': traceback.format_exc()}
+    sys.stdout.write(json.dumps(reply) + '\n')
+    sys.stdout.flush()
