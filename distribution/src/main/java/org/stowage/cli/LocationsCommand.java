@@ -39,7 +39,8 @@ final class LocationsCommand {
             + "cinder://<volume> to cinder://<store>/<volume> for the store whose volume type owns the volume.",
         "Input: a JSON array in the shape of Glance's image API, [{\"id\": ..., \"locations\": [{\"url\": ..., "
             + "\"metadata\": {...}}]}], from FILE or stdin (the upgraded array goes to stdout), or a Glance database "
-            + "with --glance-db (rows rewritten in place in batches, one transaction each; a dry run unless --apply).",
+            + "with --glance-db (rows rewritten in place in batches, one transaction each, every column as Glance writes it; "
+            + "a row whose metadata cannot be rewritten without loss is left as it is and listed; a dry run unless --apply).",
         "The summary (upgraded, already current, unresolved with reasons, remote calls) goes to stderr."})
     static final class Upgrade implements Callable<Integer> {
         @ParentCommand
@@ -79,6 +80,8 @@ final class LocationsCommand {
                                         + "\tstore=" + c.after.store() + (apply ? (c.written ? "\twritten" : "\tCONFLICT: row changed, not written") : "\t(dry run)")));
                         out.flush();
                         summary(err, s, sum.images, sum.upgraded, sum.current, sum.unresolved, apply ? "written" : "dry run: nothing written");
+                        sum.skipped.forEach(k -> err.println("  left as is: image " + k.imageId() + ", location row "
+                                + k.rowId() + ": " + k.reason()));
                         if (sum.conflicts > 0) {
                             err.println("conflicts: " + sum.conflicts + " row(s) changed during the run and were left alone; run again");
                         }

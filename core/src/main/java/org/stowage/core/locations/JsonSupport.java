@@ -1,11 +1,5 @@
 package org.stowage.core.locations;
 
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigSyntax;
-import com.typesafe.config.ConfigValueFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,31 +9,52 @@ import org.stowage.spi.BackendException;
 /**
  * JSON in and out for image records, in the shape of Glance's image API
  * ({@code [{"id": "...", "locations": [{"url": "...", "metadata": {...}}]}]}), and for the
- * {@code meta_data} column of Glance's {@code image_locations} table. Parsing and rendering go
- * through Typesafe Config's strict JSON syntax.
+ * {@code meta_data} column of Glance's {@code image_locations} table, read and written exactly as
+ * Glance does (see {@link GlanceJson}).
  */
 public final class JsonSupport {
     private JsonSupport() {
     }
 
-    /** Parses a JSON object. */
-    @SuppressWarnings("unchecked")
+    /** Parses a JSON object (null or blank: an empty one). */
     public static Map<String, Object> parseObject(String json, String what) {
         if (json == null || json.isBlank()) {
             return new LinkedHashMap<>();
         }
         try {
-            return (Map<String, Object>) ConfigFactory.parseString(json,
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON).setOriginDescription(what)).root().unwrapped();
-        } catch (ConfigException e) {
-            throw new BackendException(what + " is not a JSON object: " + e.getMessage(), e);
+            return metaData(json);
+        } catch (GlanceJson.RefusedException e) {
+            throw new BackendException(what + " is not a JSON object Stowage can rewrite without loss: " + e.getMessage());
         }
+    }
+
+    /**
+     * The {@code meta_data} column of a location row (NULL: no metadata).
+     *
+     * @throws GlanceJson.RefusedException why the text cannot be read and written back unchanged
+     */
+    static Map<String, Object> metaData(String column) {
+        if (column == null) {
+            return new LinkedHashMap<>();
+        }
+        Object v = GlanceJson.parse(column);
+        if (!(v instanceof Map)) {
+            throw new GlanceJson.RefusedException("not a JSON object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = (Map<String, Object>) v;
+        return map;
     }
 
     /** Parses {@code [{"id":..., "locations":[{"url":..., "metadata":{...}}]}]}. */
     @SuppressWarnings("unchecked")
     public static List<ImageRecord> parseImages(String json, String what) {
-        Object root = parseObject("{\"images\":" + json + "\n}", what).get("images");
+        Object root;
+        try {
+            root = GlanceJson.parse(json);
+        } catch (GlanceJson.RefusedException e) {
+            throw new BackendException(what + ": not JSON Stowage can rewrite without loss: " + e.getMessage());
+        }
         if (!(root instanceof List)) {
             throw new BackendException(what + ": expected a JSON array of images [{\"id\": ..., \"locations\": [...]}]");
         }
@@ -70,7 +85,7 @@ public final class JsonSupport {
         return out;
     }
 
-    /** Renders image records in the same shape (keys sorted). */
+    /** Renders image records in the same shape. */
     public static String renderImages(List<ImageRecord> images) {
         List<Object> list = new ArrayList<>();
         for (ImageRecord r : images) {
@@ -86,11 +101,11 @@ public final class JsonSupport {
             m.put("locations", locs);
             list.add(m);
         }
-        return ConfigValueFactory.fromIterable(list).render(ConfigRenderOptions.concise());
+        return GlanceJson.dumps(list);
     }
 
-    /** Renders a metadata map as compact JSON. */
+    /** Renders a metadata map as Glance writes it ({@code {"store": "fast"}}). */
     public static String render(Map<String, ?> map) {
-        return ConfigValueFactory.fromMap(map).render(ConfigRenderOptions.concise());
+        return GlanceJson.dumps(map);
     }
 }

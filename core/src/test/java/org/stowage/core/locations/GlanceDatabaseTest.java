@@ -161,4 +161,65 @@ class GlanceDatabaseTest {
                 .isEqualTo("jdbc:mariadb://h/glance?user=glance&password=****&x=1");
         assertThat(GlanceDatabase.mask("jdbc:postgresql://glance:s3cret@h/glance")).doesNotContain("s3cret");
     }
+
+    static final String SECRET = "Zq8-Sekr1t-Pa55-Kv3";
+    static final String SECRET_WITH_SEPARATORS = "Zq8/Sekr1t@Pa55?Kv3";
+
+    /**
+     * Drivers echo what they cannot parse: MariaDB's reads {@code glance:PASS@host:port} as host
+     * {@code glance} and port {@code PASS@host}; a bad port, an unknown host or a refused
+     * connection must not bring the password into the message, the causes or the log either.
+     */
+    @Test
+    void aPasswordNeverAppearsInErrorsOrLogsWhateverIsWrongWithTheUrl() {
+        org.stowage.core.properties.Records.secretUsed(SECRET);
+        org.stowage.core.properties.Records.secretUsed(SECRET_WITH_SEPARATORS);
+        for (String pw : List.of(SECRET, SECRET_WITH_SEPARATORS)) {
+            for (String url : List.of("jdbc:mariadb://glance:" + pw + "@127.0.0.1:notaport/glance",
+                    "jdbc:mariadb://glance:" + pw + "@127.0.0.1:1/glance",
+                    "jdbc:mariadb://glance:" + pw + "@no-such-host.invalid/glance",
+                    "jdbc:postgresql://glance:" + pw + "@127.0.0.1:99999/glance",
+                    "jdbc:postgresql://glance:" + pw + "@no-such-host.invalid:5432/glance",
+                    "jdbc:mysql://glance:" + pw + "@127.0.0.1:1/glance",
+                    "jdbc:mariadb://127.0.0.1:notaport/glance?user=glance&password=" + pw,
+                    "jdbc:postgresql://127.0.0.1:1/glance?user=glance&password=" + pw)) {
+                assertOpenFailsWithoutSecret(url, null, null, pw);
+            }
+            assertOpenFailsWithoutSecret("jdbc:mariadb://127.0.0.1:notaport/glance", "glance", pw, pw);
+            assertOpenFailsWithoutSecret("jdbc:postgresql://127.0.0.1:1/glance", "glance", pw, pw);
+        }
+    }
+
+    static void assertOpenFailsWithoutSecret(String url, String user, String password, String secret) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        org.stowage.spi.BackendException e;
+        try {
+            System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+            e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> GlanceDatabase.open(url, user, password).close(),
+                    org.stowage.spi.BackendException.class);
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(e).as("opening a URL that cannot work fails with a BackendException").isNotNull();
+        assertThat(e.getMessage()).contains("cannot open Glance database");
+        assertNoSecret(e, secret);
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).as("log output").doesNotContain(secret)
+                .doesNotContain("Sekr1t");
+    }
+
+    /** Neither the password nor a fragment of it in the message, the causes or the stack trace printout. */
+    static void assertNoSecret(Throwable e, String secret) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        List<String> fragments = new ArrayList<>(List.of(secret));
+        for (String part : secret.split("[^A-Za-z0-9]")) {
+            if (part.length() >= 4) {
+                fragments.add(part);
+            }
+        }
+        for (String f : fragments) {
+            assertThat(trace.toString()).as("stack trace printout (message: %s)", e.getMessage()).doesNotContain(f);
+        }
+    }
 }

@@ -1,0 +1,83 @@
+"""Glance's own database API (Debian's glance-common) on the database of a glance.conf.
+
+usage: python3 glance_db_api.py GLANCE_CONF, then one request a line on stdin,
+{"command": "create"|"read", "request": ...}, one reply a line on stdout, {"ok": reply} or
+{"failed": traceback}. Glance is imported once for all the requests of a test class.
+
+create: [{"id": ..., "locations": [{"url": ..., "metadata": {...}}]}] -> {} (images added as
+        Glance adds them: glance.db.sqlalchemy.api.image_create)
+read:   ["image id", ...] -> {"<id>": {"error": "..."} or {"updated_at": iso, "locations": [{"url",
+        "metadata_json", "status"}], "rows": [{"id", "updated_at", "meta_data", "glance_dumps"}]}}
+        where "locations" is what Glance's image_get returns, "rows" the non-deleted location rows
+        as Glance's model reads them, "meta_data" the stored text and "glance_dumps" the text
+        Glance itself would write for the same metadata.
+"""
+import json
+import sys
+import traceback
+
+from oslo_config import cfg
+
+cfg.CONF(['--config-file', sys.argv[1]], project='glance')
+
+from glance import context  # noqa: E402
+from glance.db.sqlalchemy import api, models  # noqa: E402
+from oslo_serialization import jsonutils  # noqa: E402
+import sqlalchemy  # noqa: E402
+
+CTX = context.get_admin_context()
+
+
+def create(images):
+    for img in images:
+        api.image_create(CTX, {
+            'id': img['id'], 'name': img['id'], 'status': 'active', 'visibility': 'public',
+            'min_disk': 0, 'min_ram': 0, 'disk_format': 'raw', 'container_format': 'bare', 'size': 1,
+            'locations': [{'url': loc['url'], 'metadata': loc['metadata'], 'status': 'active'}
+                          for loc in img['locations']]})
+    return {}
+
+
+def iso(t):
+    return None if t is None else t.isoformat()
+
+
+def rows(image_id):
+    session = api.get_session()
+    out = []
+    try:
+        for r in (session.query(models.ImageLocation)
+                  .filter_by(image_id=image_id, deleted=False)
+                  .order_by(models.ImageLocation.id)):
+            raw = session.execute(sqlalchemy.text('SELECT meta_data FROM image_locations WHERE id = :id'),
+                                  {'id': r.id}).scalar()
+            out.append({'id': r.id, 'updated_at': iso(r.updated_at), 'meta_data': raw,
+                        'glance_dumps': None if raw is None else jsonutils.dumps(json.loads(raw))})
+    finally:
+        session.close()  # the test writes to the database between requests
+    return out
+
+
+def read(ids):
+    out = {}
+    for image_id in ids:
+        try:
+            img = api.image_get(CTX, image_id)
+            out[image_id] = {
+                'updated_at': iso(img['updated_at']),
+                'locations': [{'url': loc['url'], 'metadata_json': jsonutils.dumps(loc['metadata']),
+                               'status': loc['status']} for loc in img['locations']],
+                'rows': rows(image_id)}
+        except Exception as e:  # what Glance would fail with, reported to the test
+            out[image_id] = {'error': '%s: %s' % (type(e).__name__, e)}
+    return out
+
+
+for line in sys.stdin:
+    message = json.loads(line)
+    try:
+        reply = {'ok': {'create': create, 'read': read}[message['command']](message['request'])}
+    except Exception:
+        reply = {'failed': traceback.format_exc()}
+    sys.stdout.write(json.dumps(reply) + '\n')
+    sys.stdout.flush()
