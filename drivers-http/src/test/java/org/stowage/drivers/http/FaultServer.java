@@ -13,24 +13,38 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A raw TCP server on 127.0.0.1 for the faults a real server will not produce: a body cut short,
- * a dropped chunked body, a hang, conflicting headers. Each connection's request head is recorded.
+ * a dropped chunked body, a hang, conflicting headers, and the hostile framings that try to keep a
+ * client waiting for ever (endless interim responses, a trickled head, endless trailers, a stalled
+ * TLS handshake). Each connection's request head is recorded. {@link #close()} also closes every
+ * accepted connection, which ends handlers that write or sleep for ever.
  */
 final class FaultServer implements AutoCloseable {
+    /** Answers one request, given its head. */
     interface Handler {
         void handle(String requestHead, OutputStream out) throws Exception;
     }
 
+    /** Serves one accepted connection as it likes, without reading a request head first (e.g. TLS bytes). */
+    interface ConnectionHandler {
+        void handle(Socket socket) throws Exception;
+    }
+
     private final ServerSocket server;
-    private final Thread thread;
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
 
     FaultServer(Handler handler) throws IOException {
+        this((ConnectionHandler) null, handler);
+    }
+
+    private FaultServer(ConnectionHandler raw, Handler handler) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-        thread = new Thread(() -> {
+        Thread thread = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
                     Socket s = server.accept();
-                    Thread t = new Thread(() -> serve(s, handler), "fault-conn");
+                    accepted.add(s);
+                    Thread t = new Thread(() -> serve(s, raw, handler), "fault-conn");
                     t.setDaemon(true);
                     t.start();
                 } catch (IOException e) {
@@ -42,14 +56,25 @@ final class FaultServer implements AutoCloseable {
         thread.start();
     }
 
-    private void serve(Socket s, Handler handler) {
+    /** A server whose handler gets each accepted connection as it is. */
+    static FaultServer raw(ConnectionHandler handler) throws IOException {
+        return new FaultServer(handler, null);
+    }
+
+    private void serve(Socket s, ConnectionHandler raw, Handler handler) {
         try (s) {
-            String head = readHead(s.getInputStream());
-            requests.add(head);
-            handler.handle(head, s.getOutputStream());
+            if (raw != null) {
+                raw.handle(s);
+            } else {
+                String head = readHead(s.getInputStream());
+                requests.add(head);
+                handler.handle(head, s.getOutputStream());
+            }
             s.getOutputStream().flush();
         } catch (Exception ignored) {
             // the client may close first
+        } finally {
+            accepted.remove(s);
         }
     }
 
@@ -79,8 +104,30 @@ final class FaultServer implements AutoCloseable {
         out.flush();
     }
 
+    /** Sends {@code s} one byte at a time, pausing {@code pauseMillis} after each. */
+    static void trickle(OutputStream out, String s, long pauseMillis) throws IOException, InterruptedException {
+        for (byte b : s.getBytes(StandardCharsets.ISO_8859_1)) {
+            out.write(b);
+            out.flush();
+            Thread.sleep(pauseMillis);
+        }
+    }
+
+    /** Sends {@code s} again and again, pausing {@code pauseMillis} after each, until the client goes away. */
+    static void repeat(OutputStream out, String s, long pauseMillis) throws IOException, InterruptedException {
+        while (true) {
+            write(out, s);
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException {
         server.close();
+        for (Socket s : accepted) {
+            s.close();
+        }
     }
 }
