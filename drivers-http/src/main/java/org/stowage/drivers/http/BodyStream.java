@@ -311,8 +311,9 @@ final class BodyStream extends ImageStream {
             bytes += l.length() + 2;
             fields++;
             if (bytes > HttpExchange.MAX_HEAD || fields > HttpExchange.MAX_HEADER_FIELDS) {
-                throw new IOException("http store: reading " + what + ": " + conn.server + " sent a trailer section of more than "
-                        + (bytes > HttpExchange.MAX_HEAD ? HttpExchange.MAX_HEAD + " bytes" : HttpExchange.MAX_HEADER_FIELDS + " fields"));
+                throw new IOException("http store: reading " + what + ": the trailer section from " + conn.server
+                        + (bytes > HttpExchange.MAX_HEAD ? " is over " + HttpExchange.MAX_HEAD + " bytes"
+                        : " has more than " + HttpExchange.MAX_HEADER_FIELDS + " fields"));
             }
         }
     }

@@ -43,7 +43,7 @@ class HttpStoreDeadlineTest {
     private final HttpStoreDriver store = TestContext.store(Map.of(
             HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT, String.valueOf(CONNECT),
             HttpStoreDriverFactory.OPT_READ_TIMEOUT, String.valueOf(READ),
-            "http_response_timeout", String.valueOf(RESPONSE)));
+            HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT, String.valueOf(RESPONSE)));
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     @AfterEach
@@ -267,33 +267,96 @@ class HttpStoreDeadlineTest {
         }
     }
 
+    // ---- over TLS the same deadlines hold: the watchdog closes the TCP socket under the TLS one
+
+    @Test
+    void overTlsAHeadTrickledHitsTheResponseDeadlineAndABodyThatStopsStalls() throws Exception {
+        FaultServer trickle = keep(FaultServer.tls((head, out) -> {
+            while (true) {
+                FaultServer.trickle(out, "HTTP/1.1 200 OK\r\n", 300);
+            }
+        }));
+        FaultServer stops = keep(FaultServer.tls((head, out) -> {
+            FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789");
+            Thread.sleep(60_000);
+        }));
+        try (HttpStoreDriver insecure = TestContext.store(Map.of(
+                HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT, String.valueOf(CONNECT),
+                HttpStoreDriverFactory.OPT_READ_TIMEOUT, String.valueOf(READ),
+                HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT, String.valueOf(RESPONSE),
+                HttpStoreDriverFactory.OPT_INSECURE, "True"))) {
+            String head = "https://glance:" + PASSWORD + "@127.0.0.1:" + trickle.port() + "/img";
+            Throwable e = endsWithin(RESPONSE, () -> insecure.size(insecure.parseLocation(head)));
+            assertThat(e).isInstanceOf(StoreTimeoutException.class)
+                    .hasMessageContaining("waiting for the response head from " + server(trickle));
+            nothingLeft("https: response head trickled one byte every 0.3 s", e, trickle.port());
+            String body = "https://glance:" + PASSWORD + "@127.0.0.1:" + stops.port() + "/img";
+            Throwable e2 = endsWithin(READ, () -> HttpStoreNginxTest.readAll(
+                    insecure.get(insecure.parseLocation(body), 0, -1)));
+            assertThat(e2).isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("no body byte from " + server(stops) + " for 1.0 s after 10 of 1000 bytes");
+            nothingLeft("https: body stops after 10 of 1000 bytes", e2, stops.port());
+        }
+    }
+
     // ---- the body: no byte for http_read_timeout, or too few bytes per second, ends the read
+
+    /**
+     * A get from a server that sends {@code start}, then {@code again} every {@code pauseMillis}
+     * for ever: fails within http_read_timeout + the margin with an error naming the server and
+     * containing {@code expected}, leaving nothing behind. Returns the error.
+     */
+    private Throwable endlessBody(String fault, String start, String again, long pauseMillis, String... expected)
+            throws IOException {
+        FaultServer s = serve((head, out) -> {
+            FaultServer.write(out, start);
+            FaultServer.repeat(out, again, pauseMillis);
+        });
+        Throwable e = get(url(s), READ);
+        assertThat(e).isInstanceOf(IOException.class).hasMessageContaining("from " + server(s));
+        for (String x : expected) {
+            assertThat(e).hasMessageContaining(x.replace("<server>", server(s)));
+        }
+        nothingLeft(fault, e, s.port());
+        return e;
+    }
 
     @Test
     void aBodyTrickledOneByteAtATimeIsTooSlow() throws IOException {
-        FaultServer s = serve((head, out) -> {
-            FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n0123456789");
-            FaultServer.repeat(out, "x", 200);
-        });
-        Throwable e = get(url(s), READ);
-        assertThat(e).isInstanceOf(SocketTimeoutException.class)
-                .hasMessageContaining("from " + server(s))
-                .hasMessageContaining("of 1000000 bytes")
-                .hasMessageContaining("http_min_body_rate = 1024 bytes/s");
-        nothingLeft("body trickled one byte every 0.2 s", e, s.port());
+        assertThat(endlessBody("body trickled one byte every 0.2 s",
+                "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n0123456789", "x", 200,
+                "the body from <server> is too slow", "of 1000000 bytes so far",
+                "below http_min_body_rate = 1024 bytes/s")).isInstanceOf(SocketTimeoutException.class);
     }
 
     @Test
     void aCloseDelimitedBodyTrickledIsTooSlow() throws IOException {
-        FaultServer s = serve((head, out) -> {
-            FaultServer.write(out, "HTTP/1.0 200 OK\r\n\r\n");
-            FaultServer.repeat(out, "xyz", 200);
-        });
-        Throwable e = get(url(s), READ);
-        assertThat(e).isInstanceOf(SocketTimeoutException.class)
-                .hasMessageContaining("from " + server(s))
-                .hasMessageContaining("http_min_body_rate");
-        nothingLeft("close-delimited body trickled 3 bytes every 0.2 s", e, s.port());
+        assertThat(endlessBody("close-delimited body trickled 3 bytes every 0.2 s",
+                "HTTP/1.0 200 OK\r\n\r\n", "xyz", 200,
+                "the body from <server> is too slow", "http_min_body_rate")).isInstanceOf(SocketTimeoutException.class);
+    }
+
+    @Test
+    void aChunkSizeLineThatNeverEndsStallsTheBody() throws IOException {
+        assertThat(endlessBody("chunk-size line trickled one digit every 0.3 s",
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n", "1", 300,
+                "no body byte from <server> for 1.0 s after 5 bytes, waiting for a chunk-size line"))
+                .isInstanceOf(SocketTimeoutException.class);
+    }
+
+    @Test
+    void trailersThatNeverEndStallTheBody() throws IOException {
+        assertThat(endlessBody("trailer fields sent one every 0.3 s, never ending",
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n", "X-Trailer: 1\r\n", 300,
+                "no body byte from <server> for 1.0 s after 3 bytes, waiting for the end of the trailer section"))
+                .isInstanceOf(SocketTimeoutException.class);
+    }
+
+    @Test
+    void aFloodOfTrailersHitsTheTrailerSizeLimit() throws IOException {
+        endlessBody("a flood of trailer fields",
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n", "X-Trailer: 1\r\n", 0,
+                "the trailer section from <server> has more than 100 fields");
     }
 
     @Test
@@ -308,45 +371,6 @@ class HttpStoreDeadlineTest {
         assertThat(e).isInstanceOf(SocketTimeoutException.class)
                 .hasMessageContaining("no body byte from " + server(s) + " for 1.0 s after 1048576 of 2000000 bytes");
         nothingLeft("body stops after 1 MiB", e, s.port());
-    }
-
-    @Test
-    void aChunkSizeLineThatNeverEndsStallsTheBody() throws IOException {
-        FaultServer s = serve((head, out) -> {
-            FaultServer.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n");
-            FaultServer.repeat(out, "1", 300);
-        });
-        Throwable e = get(url(s), READ);
-        assertThat(e).isInstanceOf(SocketTimeoutException.class)
-                .hasMessageContaining("no body byte from " + server(s) + " for 1.0 s after 5 bytes")
-                .hasMessageContaining("waiting for a chunk-size line");
-        nothingLeft("chunk-size line trickled one digit every 0.3 s", e, s.port());
-    }
-
-    @Test
-    void trailersThatNeverEndStallTheBody() throws IOException {
-        FaultServer s = serve((head, out) -> {
-            FaultServer.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n");
-            FaultServer.repeat(out, "X-Trailer: 1\r\n", 300);
-        });
-        Throwable e = get(url(s), READ);
-        assertThat(e).isInstanceOf(SocketTimeoutException.class)
-                .hasMessageContaining("no body byte from " + server(s) + " for 1.0 s after 3 bytes")
-                .hasMessageContaining("waiting for the end of the trailer section");
-        nothingLeft("trailer fields sent one every 0.3 s, never ending", e, s.port());
-    }
-
-    @Test
-    void aFloodOfTrailersHitsTheTrailerSizeLimit() throws IOException {
-        FaultServer s = serve((head, out) -> {
-            FaultServer.write(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n");
-            FaultServer.repeat(out, "X-Trailer: 1\r\n", 0);
-        });
-        Throwable e = get(url(s), READ);
-        assertThat(e).isInstanceOf(IOException.class)
-                .hasMessageContaining(server(s))
-                .hasMessageContaining("trailer section of more than 100 fields");
-        nothingLeft("a flood of trailer fields", e, s.port());
     }
 
     /** A slow reader is not a slow server: time spent outside the driver's reads does not count. */
