@@ -14,8 +14,9 @@ import org.stowage.spi.ImageStream;
  * The body of a response as an {@link ImageStream}. Handles {@code Content-Length},
  * {@code chunked} and close-delimited bodies; skips {@code skip} leading bytes and stops after
  * {@code limit} bytes (for a server that ignored {@code Range}). A body that ends before its
- * declared length, a malformed chunk, a dropped connection or a stall longer than
- * {@code http_read_timeout} is an {@link IOException}: a short image is never returned as whole.
+ * declared length, a malformed chunk, a dropped connection, a trailer section over the head limits,
+ * or a body that stalls or trickles ({@link BodyProgress}) is an {@link IOException}: a short image
+ * is never returned as whole.
  * The connection is closed at the end of the body, on error and on {@link #close()}.
  */
 final class BodyStream extends ImageStream {
@@ -24,6 +25,8 @@ final class BodyStream extends ImageStream {
     private final Conn conn;
     private final Framing framing;
     private final String what; // redacted location for messages
+    private final BodyProgress progress;
+    private String waitingFor = "the body"; // for messages
     private final long declared; // Content-Length, or -1
     private final long length; // what this stream yields, or -1
     private long skip;
@@ -36,8 +39,10 @@ final class BodyStream extends ImageStream {
     private boolean closed;
     private IOException failure;
 
-    BodyStream(Conn conn, Framing framing, long contentLength, long skip, long limit, long length, String what) {
+    BodyStream(Conn conn, Framing framing, long contentLength, long skip, long limit, long length, String what,
+               HttpStoreConfig.Limits limits) {
         this.conn = conn;
+        this.progress = new BodyProgress(limits);
         this.framing = framing;
         this.declared = contentLength;
         this.skip = skip;
@@ -52,7 +57,7 @@ final class BodyStream extends ImageStream {
 
     /** A stream of no bytes, with no connection. */
     static BodyStream empty(String what) {
-        return new BodyStream(null, Framing.EMPTY, 0, 0, 0, 0, what);
+        return new BodyStream(null, Framing.EMPTY, 0, 0, 0, 0, what, new HttpStoreConfig.Limits(0, 0, 0, 0));
     }
 
     @Override
@@ -171,7 +176,9 @@ final class BodyStream extends ImageStream {
                         expectCrlf();
                     }
                     firstChunk = false;
+                    waitingFor = "a chunk-size line";
                     long size = chunkSize();
+                    waitingFor = "the body";
                     if (size == 0) {
                         skipTrailers();
                         return -1;
@@ -211,21 +218,36 @@ final class BodyStream extends ImageStream {
             chunkLeft -= n;
         }
         bodyRead += n;
+        progress.received(n);
         return n;
     }
 
+    /** Receives more bytes, within the deadline {@link BodyProgress} sets; -1 at end of stream. */
     private int fillOrFail() throws IOException {
+        BodyProgress.Verdict v = progress.verdict();
+        if (v != null) {
+            throw tooSlow(v, null);
+        }
+        long start = System.nanoTime();
+        int n;
         try {
-            return conn.fill();
-        } catch (SocketTimeoutException e) {
-            SocketTimeoutException t = new SocketTimeoutException("http store: reading " + what + " stalled after "
-                    + bodyRead + progressOf() + " bytes: " + e.getMessage());
-            t.initCause(e);
-            throw t;
+            n = conn.fill(progress.deadline(start));
+        } catch (Conn.DeadlinePassed e) {
+            progress.waited(System.nanoTime() - start);
+            throw tooSlow(progress.atDeadline(), e);
         } catch (IOException e) {
             throw new IOException("http store: reading " + what + " failed after " + bodyRead + progressOf()
                     + " bytes: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
+        progress.waited(System.nanoTime() - start);
+        return n;
+    }
+
+    private SocketTimeoutException tooSlow(BodyProgress.Verdict v, Throwable cause) {
+        SocketTimeoutException t = new SocketTimeoutException("http store: reading " + what + ": "
+                + progress.describe(v, conn.server, bodyRead + progressOf() + " bytes", waitingFor));
+        t.initCause(cause);
+        return t;
     }
 
     private String progressOf() {
@@ -261,7 +283,9 @@ final class BodyStream extends ImageStream {
     }
 
     private void expectCrlf() throws IOException {
+        waitingFor = "the line end after a chunk";
         String l = line();
+        waitingFor = "the body";
         if (!l.isEmpty()) {
             throw new IOException("http store: malformed chunked body of " + what + ": expected CRLF after a chunk");
         }
@@ -278,9 +302,19 @@ final class BodyStream extends ImageStream {
         return Long.parseLong(hex, 16);
     }
 
+    /** Reads and ignores the trailer section, within the limits of a response head. */
     private void skipTrailers() throws IOException {
-        while (!line().isEmpty()) {
-            // trailer fields are ignored
+        waitingFor = "the end of the trailer section";
+        int bytes = 0;
+        int fields = 0;
+        for (String l = line(); !l.isEmpty(); l = line()) {
+            bytes += l.length() + 2;
+            fields++;
+            if (bytes > HttpExchange.MAX_HEAD || fields > HttpExchange.MAX_HEADER_FIELDS) {
+                throw new IOException("http store: reading " + what + ": the trailer section from " + conn.server
+                        + (bytes > HttpExchange.MAX_HEAD ? " is over " + HttpExchange.MAX_HEAD + " bytes"
+                        : " has more than " + HttpExchange.MAX_HEADER_FIELDS + " fields"));
+            }
         }
     }
 

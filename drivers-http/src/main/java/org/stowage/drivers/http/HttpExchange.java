@@ -17,7 +17,10 @@ import javax.net.ssl.SSLSocket;
 
 /** One request/response on a fresh connection: connect (maybe through a proxy), send, read the head. */
 final class HttpExchange {
+    /** The most bytes a response head may take (all heads of one response, interim ones included). */
     static final int MAX_HEAD = 64 * 1024;
+    /** The most header fields in a head or trailer section: Python's http.client limit, which glance meets. */
+    static final int MAX_HEADER_FIELDS = 100;
     static final String USER_AGENT = "stowage-http/0.1";
 
     /** A received response head, with the connection positioned at the first body byte. */
@@ -72,82 +75,94 @@ final class HttpExchange {
     }
 
     /**
-     * Sends {@code method} for {@code loc} and reads the response head.
+     * Sends {@code method} for {@code loc} and reads the response head, within {@code budget}.
      *
      * @param range the {@code Range} header value, or {@code null}
      */
-    static Response exchange(HttpStoreConfig cfg, ReadWatchdog watchdog, HttpLocation loc, String method, String range)
-            throws IOException {
+    static Response exchange(HttpStoreConfig cfg, DeadlineWatchdog watchdog, HttpLocation loc, String method,
+                             String range, ResponseBudget budget) throws IOException {
+        budget.startRequest();
         HttpStoreConfig.ProxyTarget proxy = cfg.proxies.get(loc.scheme());
-        Conn conn = connect(cfg, watchdog, loc, proxy);
+        Conn conn = connect(cfg, watchdog, loc, proxy, budget);
         try {
-            StringBuilder req = new StringBuilder(256);
             boolean viaProxy = proxy != null && "http".equals(loc.scheme());
-            req.append(method).append(' ').append(viaProxy ? loc.absoluteForm() : loc.originForm()).append(" HTTP/1.1\r\n");
-            req.append("Host: ").append(loc.hostHeader()).append("\r\n");
-            req.append("User-Agent: ").append(USER_AGENT).append("\r\n");
-            req.append("Accept: */*\r\n");
-            req.append("Accept-Encoding: identity\r\n");
-            if (range != null) {
-                req.append("Range: ").append(range).append("\r\n");
+            try {
+                conn.write(request(loc, method, range, viaProxy ? proxy : null), budget.headReadDeadline(System.nanoTime()));
+            } catch (Conn.DeadlinePassed e) {
+                throw budget.exhausted("the request to be sent to " + conn.server, e);
             }
-            if (loc.hasCredentials()) {
-                req.append("Authorization: ").append(basic(loc.userDecoded(), loc.passwordDecoded())).append("\r\n");
-            }
-            if (viaProxy && proxy.authorization != null) {
-                req.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
-            }
-            req.append("Connection: close\r\n\r\n");
-            conn.write(req.toString().getBytes(StandardCharsets.UTF_8));
-            while (true) {
-                Head head = readHead(conn, loc);
-                if (head.status >= 100 && head.status < 200 && head.status != 101) {
-                    continue; // interim response (100 Continue, 103 Early Hints)
-                }
-                return new Response(loc, method, head.status, head.headers, conn);
-            }
+            Head head = readFinalHead(conn, loc, budget);
+            return new Response(loc, method, head.status, head.headers, conn);
         } catch (IOException | RuntimeException e) {
             conn.close();
             throw e;
         }
     }
 
-    private static Conn connect(HttpStoreConfig cfg, ReadWatchdog watchdog, HttpLocation loc,
-                                HttpStoreConfig.ProxyTarget proxy) throws IOException {
+    private static byte[] request(HttpLocation loc, String method, String range, HttpStoreConfig.ProxyTarget httpProxy) {
+        StringBuilder req = new StringBuilder(256);
+        req.append(method).append(' ').append(httpProxy != null ? loc.absoluteForm() : loc.originForm()).append(" HTTP/1.1\r\n");
+        req.append("Host: ").append(loc.hostHeader()).append("\r\n");
+        req.append("User-Agent: ").append(USER_AGENT).append("\r\n");
+        req.append("Accept: */*\r\n");
+        req.append("Accept-Encoding: identity\r\n");
+        if (range != null) {
+            req.append("Range: ").append(range).append("\r\n");
+        }
+        if (loc.hasCredentials()) {
+            req.append("Authorization: ").append(basic(loc.userDecoded(), loc.passwordDecoded())).append("\r\n");
+        }
+        if (httpProxy != null && httpProxy.authorization != null) {
+            req.append("Proxy-Authorization: ").append(httpProxy.authorization).append("\r\n");
+        }
+        req.append("Connection: close\r\n\r\n");
+        return req.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Connects within {@code http_connect_timeout} (and the budget): the TCP connection and, for https,
+     * the proxy tunnel and the TLS handshake together.
+     */
+    private static Conn connect(HttpStoreConfig cfg, DeadlineWatchdog watchdog, HttpLocation loc,
+                                HttpStoreConfig.ProxyTarget proxy, ResponseBudget budget) throws IOException {
         String host = proxy != null ? proxy.host : loc.host();
         int port = proxy != null ? proxy.port : loc.port();
         String what = proxy != null ? "proxy " + proxy + " for " + loc : loc.toString();
+        String server = loc.hostAndPort() + (proxy != null ? " through proxy " + proxy : "");
         InetSocketAddress addr = new InetSocketAddress(host, port);
         if (addr.isUnresolved()) {
             throw new ConnectFailure("cannot resolve host '" + host + "' of " + what, null);
         }
+        long deadline = budget.connectDeadline(System.nanoTime());
         if ("http".equals(loc.scheme())) {
             SocketChannel ch = SocketChannel.open();
             try {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ch.socket().connect(addr, cfg.connectTimeoutMillis);
+                ch.socket().connect(addr, ResponseBudget.millisUntil(deadline));
             } catch (IOException e) {
                 closeQuietly(ch);
-                throw new ConnectFailure("cannot connect to " + what + ": " + describe(e, cfg), e);
+                throw connectError("the connection to " + what, e, cfg, budget);
             }
-            Conn.Plain c = new Conn.Plain(ch, cfg.bufferSize, watchdog);
-            if (watchdog != null) {
-                watchdog.register(c);
-            }
-            return c;
+            return new Conn.Plain(ch, cfg.bufferSize, server, watchdog.watch(ch));
         }
         Socket raw = new Socket();
+        DeadlineWatchdog.Watch watch = watchdog.watch(raw);
         SSLSocket ssl = null;
         try {
             try {
                 raw.setTcpNoDelay(true);
-                raw.connect(addr, cfg.connectTimeoutMillis);
-                raw.setSoTimeout(cfg.readTimeoutMillis);
-                if (proxy != null) {
-                    tunnel(raw, loc, proxy);
-                }
+                raw.connect(addr, ResponseBudget.millisUntil(deadline));
             } catch (IOException e) {
-                throw new ConnectFailure("cannot connect to " + what + ": " + describe(e, cfg), e);
+                throw connectError("the connection to " + what, e, cfg, budget);
+            }
+            watch.arm(deadline);
+            if (proxy != null) {
+                try {
+                    tunnel(raw, loc, proxy);
+                } catch (IOException e) {
+                    throw watch.expired() ? connectError("the CONNECT tunnel through proxy " + proxy
+                            + " to " + loc.hostAndPort(), new Conn.DeadlinePassed(e), cfg, budget) : e;
+                }
             }
             ssl = (SSLSocket) cfg.sslFactory.createSocket(raw, loc.host(), loc.port(), true);
             SSLParameters params = ssl.getSSLParameters();
@@ -155,23 +170,46 @@ final class HttpExchange {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
             }
             ssl.setSSLParameters(params);
-            ssl.setSoTimeout(cfg.readTimeoutMillis);
             try {
                 ssl.startHandshake();
             } catch (IOException e) {
+                if (watch.expired()) {
+                    throw connectError("the TLS handshake with " + loc.hostAndPort(),
+                            new Conn.DeadlinePassed(e), cfg, budget);
+                }
                 throw new ConnectFailure("TLS handshake with " + loc + " failed (certificates " + cfg.tlsMode + "): "
                         + e.getMessage(), e);
             }
-            return new Conn.Streams(ssl, 256 * 1024);
+            watch.disarm();
+            return new Conn.Streams(ssl, 256 * 1024, server, watch);
         } catch (IOException | RuntimeException e) {
+            watch.release();
             closeQuietly(ssl != null ? ssl : raw);
             throw e;
         }
     }
 
+    /**
+     * The error of a failed connection {@code step} (e.g. "the TLS handshake with h:443"): the
+     * budget's when it ran out, else a {@link ConnectFailure}, naming {@code http_connect_timeout}
+     * when that ran out.
+     */
+    private static IOException connectError(String step, IOException e, HttpStoreConfig cfg, ResponseBudget budget) {
+        if (e instanceof SocketTimeoutException && budget.spent()) {
+            return budget.exhausted(step, e);
+        }
+        if (e instanceof SocketTimeoutException) {
+            return new ConnectFailure(step + " did not complete within "
+                    + HttpStoreConfig.Limits.seconds(cfg.limits.connectNanos()) + " ("
+                    + HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT + " = " + cfg.limits.connectSeconds() + " s)", e);
+        }
+        String m = e.getMessage();
+        return new ConnectFailure(step + " failed: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m), e);
+    }
+
     /** Opens a CONNECT tunnel through an http proxy (for https URLs). */
     private static void tunnel(Socket raw, HttpLocation loc, HttpStoreConfig.ProxyTarget proxy) throws IOException {
-        String target = (loc.host().indexOf(':') >= 0 ? "[" + loc.host() + "]" : loc.host()) + ":" + loc.port();
+        String target = loc.hostAndPort();
         StringBuilder req = new StringBuilder();
         req.append("CONNECT ").append(target).append(" HTTP/1.1\r\nHost: ").append(target).append("\r\n");
         req.append("User-Agent: ").append(USER_AGENT).append("\r\n");
@@ -212,26 +250,56 @@ final class HttpExchange {
     private static final class Head {
         int status;
         Map<String, String> headers;
+        int length; // bytes on the wire
+
+        boolean interim() {
+            return status >= 100 && status < 200 && status != 101; // 100 Continue, 103 Early Hints
+        }
     }
 
-    private static Head readHead(Conn conn, HttpLocation loc) throws IOException {
+    /**
+     * Reads heads until a final one, skipping interim responses. All of them together, interim
+     * ones included, may take at most {@link #MAX_HEAD} bytes, so a flood of interim responses ends
+     * as soon as a trickle of them (which the budget ends).
+     */
+    private static Head readFinalHead(Conn conn, HttpLocation loc, ResponseBudget budget) throws IOException {
+        int allowance = MAX_HEAD;
+        while (true) {
+            Head head = readHead(conn, loc, budget, allowance);
+            if (!head.interim()) {
+                return head;
+            }
+            allowance -= head.length;
+        }
+    }
+
+    private static Head readHead(Conn conn, HttpLocation loc, ResponseBudget budget, int allowance) throws IOException {
         ByteBuffer b = conn.buf;
         int scanned = 0; // bytes from b.position() already searched
         while (true) {
             int end = findHeadEnd(b, scanned);
+            int size = end >= 0 ? end - b.position() : b.remaining();
+            if (size > allowance) {
+                throw new IOException(loc + ": " + conn.server + " sent over " + MAX_HEAD + " bytes of response head"
+                        + (allowance < MAX_HEAD ? " (interim responses included)" : ""));
+            }
             if (end >= 0) {
-                byte[] bytes = new byte[end - b.position()];
+                byte[] bytes = new byte[size];
                 b.get(bytes);
-                return parseHead(new String(bytes, StandardCharsets.ISO_8859_1), loc);
+                Head head = parseHead(new String(bytes, StandardCharsets.ISO_8859_1), loc, conn.server);
+                head.length = size;
+                return head;
             }
             scanned = Math.max(0, b.remaining() - 3);
-            if (b.remaining() > MAX_HEAD) {
-                throw new IOException(loc + " sent a response head over " + MAX_HEAD + " bytes");
-            }
             if (b.limit() == b.capacity() && b.position() == 0) {
                 throw new IOException(loc + " sent a response head larger than the receive buffer");
             }
-            int n = conn.fill();
+            int n;
+            try {
+                n = conn.fill(budget.headReadDeadline(System.nanoTime()));
+            } catch (Conn.DeadlinePassed e) {
+                throw budget.headTimeout(conn.server, e);
+            }
             if (n < 0) {
                 throw new IOException(loc + " closed the connection before sending a complete response head"
                         + (b.remaining() == 0 ? " (nothing received)" : " (" + b.remaining() + " bytes received)"));
@@ -255,8 +323,12 @@ final class HttpExchange {
         return -1;
     }
 
-    private static Head parseHead(String text, HttpLocation loc) throws IOException {
+    private static Head parseHead(String text, HttpLocation loc, String server) throws IOException {
         String[] lines = text.split("\r?\n");
+        if (lines.length - 1 > MAX_HEADER_FIELDS) {
+            throw new IOException(loc + ": " + server + " sent more than " + MAX_HEADER_FIELDS + " header fields"
+                    + " (" + (lines.length - 1) + ")");
+        }
         String status = lines[0];
         if (!status.startsWith("HTTP/1.")) {
             throw new IOException(loc + " did not answer with HTTP/1.x (status line '" + clip(status) + "')");
@@ -294,14 +366,6 @@ final class HttpExchange {
 
     private static String clip(String s) {
         return s.length() > 100 ? s.substring(0, 100) + "..." : s;
-    }
-
-    private static String describe(IOException e, HttpStoreConfig cfg) {
-        if (e instanceof SocketTimeoutException) {
-            return "no answer within " + cfg.connectTimeoutMillis / 1000.0 + " s (http_connect_timeout)";
-        }
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     private static void closeQuietly(AutoCloseable c) {

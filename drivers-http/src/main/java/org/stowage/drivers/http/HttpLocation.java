@@ -228,8 +228,16 @@ public final class HttpLocation implements StoreLocation {
     /** The {@code Host} header value: the netloc without credentials, default port omitted. */
     String hostHeader() {
         boolean defaultPort = port == ("https".equals(scheme) ? 443 : 80);
-        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return defaultPort ? h : h + ":" + port;
+        return defaultPort ? bracketedHost() : hostAndPort();
+    }
+
+    /** {@code host:port}, the port always shown: how messages name the server, and a CONNECT target. */
+    String hostAndPort() {
+        return bracketedHost() + ":" + port;
+    }
+
+    private String bracketedHost() {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     /** The origin-form request target: path ({@code /} if empty) and query, unsafe bytes percent-encoded. */

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
@@ -45,21 +46,63 @@ final class HttpStoreConfig {
     final SSLSocketFactory sslFactory;
     final boolean verifyHostname;
     final String tlsMode; // for messages: how certificates are checked
+    /**
+     * The time limits, in whole seconds as configured (0: no limit), and the minimum body rate in
+     * bytes per second (0: none). The options' declared maximums keep every product here far from
+     * overflowing.
+     */
+    record Limits(long connectSeconds, long readSeconds, long responseSeconds, long minBodyRate) {
+        long connectNanos() {
+            return TimeUnit.SECONDS.toNanos(connectSeconds);
+        }
+
+        long readNanos() {
+            return TimeUnit.SECONDS.toNanos(readSeconds);
+        }
+
+        long responseNanos() {
+            return TimeUnit.SECONDS.toNanos(responseSeconds);
+        }
+
+        /** The fewest body bytes a window of {@code http_read_timeout} seconds of waiting must bring. */
+        long minBytesPerWindow() {
+            return minBodyRate * readSeconds;
+        }
+
+        /** True if any wait is limited, so that deadlines have to be watched. */
+        boolean any() {
+            return connectSeconds > 0 || readSeconds > 0 || responseSeconds > 0;
+        }
+
+        /** How often the watchdog checks: a tenth of the shortest limit, between 50 ms and 1 s. */
+        long checkPeriodMillis() {
+            long shortest = Long.MAX_VALUE;
+            for (long s : new long[] {connectSeconds, readSeconds, responseSeconds}) {
+                if (s > 0) {
+                    shortest = Math.min(shortest, s);
+                }
+            }
+            return Math.max(50, Math.min(1000, shortest * 100));
+        }
+
+        /** A duration for messages, e.g. {@code 2.0 s}. */
+        static String seconds(long nanos) {
+            return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+        }
+    }
+
     final Map<String, ProxyTarget> proxies;
-    final int connectTimeoutMillis;
-    final int readTimeoutMillis;
+    final Limits limits;
     final int bufferSize;
 
     private HttpStoreConfig(String storeId, SSLSocketFactory sslFactory, boolean verifyHostname, String tlsMode,
-                            Map<String, ProxyTarget> proxies, int connectTimeoutMillis, int readTimeoutMillis,
-                            int bufferSize) {
+                            Map<String, ProxyTarget> proxies, Limits limits, int bufferSize) {
         this.storeId = storeId;
         this.sslFactory = sslFactory;
         this.verifyHostname = verifyHostname;
         this.tlsMode = tlsMode;
         this.proxies = proxies;
-        this.connectTimeoutMillis = connectTimeoutMillis;
-        this.readTimeoutMillis = readTimeoutMillis;
+        this.limits = limits;
         this.bufferSize = bufferSize;
     }
 
@@ -98,12 +141,11 @@ final class HttpStoreConfig {
             }
             proxies.put(key, parseProxy(s, e.getKey(), e.getValue()));
         }
-        long connect = s.integer(HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT);
-        long read = s.integer(HttpStoreDriverFactory.OPT_READ_TIMEOUT);
+        Limits limits = new Limits(s.integer(HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT),
+                s.integer(HttpStoreDriverFactory.OPT_READ_TIMEOUT), s.integer(HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT),
+                s.integer(HttpStoreDriverFactory.OPT_MIN_BODY_RATE));
         int buf = Integer.getInteger("stowage.http.bufferSize", 1 << 20);
-        return new HttpStoreConfig(id, factory, verify, mode, Map.copyOf(proxies),
-                (int) Math.min(Integer.MAX_VALUE, connect * 1000), (int) Math.min(Integer.MAX_VALUE, read * 1000),
-                Math.max(64 * 1024, buf));
+        return new HttpStoreConfig(id, factory, verify, mode, Map.copyOf(proxies), limits, Math.max(64 * 1024, buf));
     }
 
     private static ProxyTarget parseProxy(StoreSettings s, String key, String value) {

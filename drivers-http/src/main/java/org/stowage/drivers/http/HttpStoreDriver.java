@@ -42,28 +42,19 @@ public final class HttpStoreDriver implements StoreDriver {
     private final String storeId;
     private final HttpStoreConfig cfg;
     private final ScheduledExecutorService ownExecutor;
-    private final ReadWatchdog watchdog;
+    private final DeadlineWatchdog watchdog;
 
     HttpStoreDriver(String storeId, HttpStoreConfig cfg, ScheduledExecutorService hostExecutor) {
         this.storeId = storeId;
         this.cfg = cfg;
-        if (cfg.readTimeoutMillis > 0) {
-            ScheduledExecutorService ex = hostExecutor;
-            if (ex == null) {
-                ex = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "stowage-http-" + storeId + "-watchdog");
-                    t.setDaemon(true);
-                    return t;
-                });
-                ownExecutor = ex;
-            } else {
-                ownExecutor = null;
-            }
-            watchdog = new ReadWatchdog(cfg.readTimeoutMillis, ex);
-        } else {
-            ownExecutor = null;
-            watchdog = null;
-        }
+        boolean limited = cfg.limits.any();
+        ownExecutor = limited && hostExecutor == null ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stowage-http-" + storeId + "-watchdog");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        ScheduledExecutorService checks = !limited ? null : ownExecutor != null ? ownExecutor : hostExecutor;
+        watchdog = new DeadlineWatchdog(cfg.limits.checkPeriodMillis(), checks);
     }
 
     @Override
@@ -138,7 +129,7 @@ public final class HttpStoreDriver implements StoreDriver {
                 long limit = length > 0 ? length : -1;
                 long len = length > 0 ? Math.min(n, length) : n;
                 LOG.debug("store '{}': GET {} range {} -> 206, {} bytes", storeId, what, range, len);
-                return new BodyStream(r.conn, framing, cl, 0, limit, len, what);
+                return new BodyStream(r.conn, framing, cl, 0, limit, len, what, cfg.limits);
             }
             if (range != null) {
                 // the server ignored Range (200): skip and limit here, so the caller still gets exactly the range
@@ -149,10 +140,11 @@ public final class HttpStoreDriver implements StoreDriver {
                 }
                 LOG.debug("store '{}': GET {} ignored Range {} ({}); skipping {} bytes", storeId, what, range,
                         r.status, offset);
-                return new BodyStream(r.conn, framing, cl, offset, length > 0 ? length : -1, len, what);
+                return new BodyStream(r.conn, framing, cl, offset, length > 0 ? length : -1, len, what,
+                        cfg.limits);
             }
             LOG.debug("store '{}': GET {} -> {}, Content-Length {}", storeId, what, r.status, cl);
-            return new BodyStream(r.conn, framing, cl, 0, -1, cl, what);
+            return new BodyStream(r.conn, framing, cl, 0, -1, cl, what, cfg.limits);
         } catch (RuntimeException e) {
             r.conn.close();
             throw e;
@@ -175,16 +167,19 @@ public final class HttpStoreDriver implements StoreDriver {
         }
     }
 
-    /** glance's {@code _query}: follows redirects, maps error statuses; returns a 2xx (or 416 for a range). */
+    /**
+     * glance's {@code _query}: follows redirects, maps error statuses; returns a 2xx (or 416 for a
+     * range). All its requests share one {@link ResponseBudget}.
+     */
     private HttpExchange.Response query(HttpLocation start, String method, String range, boolean isGet) {
         HttpLocation cur = start;
+        ResponseBudget budget = new ResponseBudget(cfg.limits);
         for (int i = 0; i < MAX_REDIRECTS; i++) {
             HttpExchange.Response r;
             try {
-                r = HttpExchange.exchange(cfg, watchdog, cur, method, range);
+                r = HttpExchange.exchange(cfg, watchdog, cur, method, range, budget);
             } catch (SocketTimeoutException e) {
-                throw new StoreTimeoutException("store '" + storeId + "': " + method + " " + cur
-                        + " got no response head within " + cfg.readTimeoutMillis / 1000.0 + " s (http_read_timeout)", e);
+                throw new StoreTimeoutException("store '" + storeId + "': " + method + " " + cur + ": " + e.getMessage(), e);
             } catch (IOException e) {
                 if (isGet) {
                     throw new RemoteServiceUnavailableException("store '" + storeId + "': Remote server where the image"
@@ -302,9 +297,7 @@ public final class HttpStoreDriver implements StoreDriver {
 
     @Override
     public void close() {
-        if (watchdog != null) {
-            watchdog.stop();
-        }
+        watchdog.stop();
         if (ownExecutor != null) {
             ownExecutor.shutdownNow();
         }

@@ -34,10 +34,46 @@ class HttpStoreDriverFactoryTest {
         Map<String, OptionSpec> opts = factory.options().stream()
                 .collect(Collectors.toMap(OptionSpec::name, o -> o, (a, b) -> a, LinkedHashMap::new));
         assertThat(opts).containsOnlyKeys("https_ca_certificates_file", "https_insecure", "http_proxy_information",
-                "http_connect_timeout", "http_read_timeout");
+                "http_connect_timeout", "http_read_timeout", "http_response_timeout", "http_min_body_rate");
         assertThat(opts.get("https_insecure").defaultValue()).isEqualTo("False");
         assertThat(opts.get("https_ca_certificates_file").defaultValue()).isNull();
         assertThat(opts.get("http_proxy_information").defaultValue()).isEmpty();
+        assertThat(opts.get("http_connect_timeout").defaultValue()).isEqualTo("30");
+        assertThat(opts.get("http_read_timeout").defaultValue()).isEqualTo("60");
+        assertThat(opts.get("http_response_timeout").defaultValue()).isEqualTo("120");
+        assertThat(opts.get("http_min_body_rate").defaultValue()).isEqualTo("1024");
+    }
+
+    /**
+     * Values past the range (a day for a time limit, 1 GiB/s for the rate), including ones that
+     * overflowed to negative milliseconds or nanoseconds, are refused when the store is created,
+     * naming the option, the value and the range; they never reach a socket.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "http_connect_timeout, 2147484, <= 86400",
+            "http_connect_timeout, 9223372036854775807, <= 86400",
+            "http_read_timeout, 9223372036854775807, <= 86400",
+            "http_read_timeout, 86401, <= 86400",
+            "http_read_timeout, 99999999999999999999, an integer",
+            "http_response_timeout, -1, >= 0",
+            "http_response_timeout, 10000000000000, <= 86400",
+            "http_min_body_rate, 1073741825, <= 1073741824",
+            "http_min_body_rate, -5, >= 0"})
+    void timeLimitsOutOfRangeAreRefusedAtConfigurationTime(String option, String value, String expected) {
+        assertThatThrownBy(() -> TestContext.store(Map.of(option, value)))
+                .isInstanceOf(StoreException.class)
+                .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_CONFIGURATION))
+                .hasMessageContaining("option " + option + " = '" + value + "'")
+                .hasMessageContaining("expected " + (expected.startsWith("an") ? "" : "an integer ") + expected);
+    }
+
+    @Test
+    void theLargestTimeLimitsAreAccepted() {
+        TestContext.store(Map.of("http_connect_timeout", "86400", "http_read_timeout", "86400",
+                "http_response_timeout", "86400", "http_min_body_rate", "1073741824")).close();
+        TestContext.store(Map.of("http_connect_timeout", "0", "http_read_timeout", "0",
+                "http_response_timeout", "0", "http_min_body_rate", "0")).close();
     }
 
     @Test
