@@ -46,7 +46,8 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE }
+    /** DELAY: waits {@code status} milliseconds, then forwards (a Cinder that is slow to answer). */
+    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE, DELAY }
 
     private final String upstream;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -116,6 +117,11 @@ final class FaultProxy implements AutoCloseable {
                 times < 0 ? null : new java.util.concurrent.atomic.AtomicInteger(times)));
     }
 
+    /** Waits {@code millis} before forwarding requests that match. */
+    void delay(String method, String pathRegex, int millis) {
+        rules.add(new Rule(method, pathRegex, Action.DELAY, millis, null));
+    }
+
     void clearRules() {
         rules.clear();
     }
@@ -143,6 +149,14 @@ final class FaultProxy implements AutoCloseable {
                 log.add(method + " " + path + " -> " + rule.status() + " (injected)");
                 return;
             }
+            if (rule != null && rule.action() == Action.DELAY) {
+                try {
+                    Thread.sleep(rule.status());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?" + query)));
             ex.getRequestHeaders().forEach((k, vs) -> {
                 if (!HOP.contains(k.toLowerCase())) {
@@ -168,7 +182,8 @@ final class FaultProxy implements AutoCloseable {
                 out = rule.rewrite().apply(new String(out, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
             }
             send(ex, resp.statusCode(), out, resp.headers().map());
-            log.add(method + " " + path + " -> " + resp.statusCode() + (rule != null ? " (rewritten)" : ""));
+            log.add(method + " " + path + " -> " + resp.statusCode() + (rule == null ? ""
+                    : rule.action() == Action.DELAY ? " (delayed)" : " (rewritten)"));
         }
     }
 
