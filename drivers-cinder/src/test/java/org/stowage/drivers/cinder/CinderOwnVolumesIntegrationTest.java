@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayInputStream;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,11 +73,13 @@ class CinderOwnVolumesIntegrationTest {
 
     /** get, size and delete of {@code loc} through {@code d} are each NotFound naming {@code reason}. */
     static void assertRefused(CinderStoreDriver d, StoreLocation loc, String reason) {
-        for (Throwable e : List.of(catchThrowable(() -> d.size(loc)), catchThrowable(() -> d.get(loc, 0, -1).close()),
-                catchThrowable(() -> d.delete(loc)))) {
-            assertThat(e).as("%s on %s", loc, d).isInstanceOf(NotFoundException.class)
-                    .hasMessageContaining(reason).hasMessageContaining("not an image of this store (left untouched)");
-        }
+        Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
+        calls.put("size", () -> d.size(loc));
+        calls.put("get", () -> d.get(loc, 0, -1).close());
+        calls.put("delete", () -> d.delete(loc));
+        calls.forEach((what, call) -> assertThat(catchThrowable(call)).as("%s of %s on %s", what, loc, d)
+                .isInstanceOf(NotFoundException.class).hasMessageContaining(reason)
+                .hasMessageContaining("not an image of this store (left untouched)"));
     }
 
     /** Nothing but reads of the volume went to Cinder: no attachment, no delete. */
