@@ -306,7 +306,7 @@ public final class CinderStoreDriver implements StoreDriver {
      * {@code olderThan} ago: what a killed add left. Listed page by page with Cinder's
      * metadata filter, and every condition checked again on the client. A volume marked
      * {@code complete}, or without the marker (glance_store's, or created by hand), is never a
-     * leftover.
+     * leftover. Also the read attachments of readers that are gone ({@link #staleReads()}).
      */
     @Override
     public List<org.stowage.spi.Leftover> findLeftovers(Duration olderThan) {
@@ -528,8 +528,8 @@ public final class CinderStoreDriver implements StoreDriver {
 
     /**
      * Removes a stale read attachment: checks again that the volume is this store's image-volume
-     * and that the recorded reader is gone, deletes the attachment (Cinder detaches before it
-     * answers), then the mark.
+     * and that the recorded reader is gone, deletes the attachment if it is one of this volume's
+     * (Cinder detaches before it answers), then the mark.
      */
     private void removeStaleRead(StaleRead r) {
         String where = "store '" + cfg.storeId() + "': read attachment " + r.attachmentId() + " of volume "
@@ -551,7 +551,9 @@ public final class CinderStoreDriver implements StoreDriver {
         if (!mark.get().isGone()) {
             throw new BackendException(where + "not removed: its reader, " + mark.get().describe() + ", is running");
         }
-        deleteAttachment(r.attachmentId(), where);
+        if (client.attachmentsOf(r.volumeId()).stream().anyMatch(a -> a.id().equals(r.attachmentId()))) {
+            deleteAttachment(r.attachmentId(), where);
+        }
         unmarkReader(r.volumeId(), key, where);
     }
 

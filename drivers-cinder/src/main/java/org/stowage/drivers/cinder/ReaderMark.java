@@ -18,22 +18,28 @@ record ReaderMark(String host, long pid, long startMillis) {
     /** Two readings of one process's start time may differ by the clock tick rounding. */
     private static final long START_TOLERANCE_MS = 1000;
     private static final Pattern VALUE = Pattern.compile("host=(\\S+) pid=(\\d+) start=(\\d+)");
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String THIS_HOST = HostConnector.hostName();
 
     /** This process. */
     static ReaderMark self() {
         ProcessHandle me = ProcessHandle.current();
         long start = me.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return new ReaderMark(HostConnector.hostName(), me.pid(), start);
+        return new ReaderMark(THIS_HOST, me.pid(), start);
     }
 
     static String key(String attachmentId) {
         return PREFIX + attachmentId;
     }
 
-    /** The attachment id of a mark's metadata key, if it is one. */
+    /**
+     * The attachment id of a mark's metadata key, if it is one. Metadata can be written by anyone
+     * in the project, so only a UUID is taken: the id goes into a Cinder URL.
+     */
     static Optional<String> attachmentOf(String key) {
-        return key.startsWith(PREFIX) && key.length() > PREFIX.length()
-                ? Optional.of(key.substring(PREFIX.length())) : Optional.empty();
+        String id = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : "";
+        return UUID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
     }
 
     /** The metadata value. */
@@ -60,7 +66,7 @@ record ReaderMark(String host, long pid, long startMillis) {
      * "gone" here: this host cannot see its processes.
      */
     boolean isGone() {
-        if (!host.equals(HostConnector.hostName())) {
+        if (!host.equals(THIS_HOST)) {
             return false;
         }
         Optional<ProcessHandle> p = ProcessHandle.of(pid);

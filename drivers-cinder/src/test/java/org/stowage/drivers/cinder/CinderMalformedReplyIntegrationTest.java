@@ -67,8 +67,7 @@ class CinderMalformedReplyIntegrationTest {
     }
 
     static Map<String, String> viaProxy(String type) {
-        Map<String, String> s = LocalCinder.storeSettings(type);
-        s.put("cinder_endpoint_template", proxy.endpointTemplate());
+        Map<String, String> s = proxy.storeSettings(type);
         s.put("cinder_http_retries", "0");
         return s;
     }

@@ -35,9 +35,9 @@ class CinderOwnVolumesIntegrationTest {
     static void start() throws Exception {
         LocalCinder.require();
         proxy = new FaultProxy("http://127.0.0.1:8776").start();
-        fast = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST));
-        slow = LocalCinder.driver("slow", viaProxy(LocalCinder.SLOW));
-        untyped = LocalCinder.driver("untyped", viaProxy(null));
+        fast = LocalCinder.driver("fast", proxy.storeSettings(LocalCinder.FAST));
+        slow = LocalCinder.driver("slow", proxy.storeSettings(LocalCinder.SLOW));
+        untyped = LocalCinder.driver("untyped", proxy.storeSettings(null));
     }
 
     @AfterAll
@@ -59,12 +59,6 @@ class CinderOwnVolumesIntegrationTest {
     @BeforeEach
     void clearLog() {
         proxy.log().clear();
-    }
-
-    static Map<String, String> viaProxy(String type) {
-        Map<String, String> s = LocalCinder.storeSettings(type);
-        s.put("cinder_endpoint_template", proxy.endpointTemplate());
-        return s;
     }
 
     static StoreLocation at(CinderStoreDriver d, String storeId, String volumeId) {
@@ -112,14 +106,15 @@ class CinderOwnVolumesIntegrationTest {
     @Test
     void aVolumeOfTheStoresTypeThatIsNoImageIsRefusedButOneWithGlanceImageIdIsServed() throws Exception {
         try (HandMadeVolumes hand = new HandMadeVolumes()) {
-            String plain = hand.create("data-disk", LocalCinder.FAST, Map.of());
+            String plainName = "stowage-test-data-disk-" + UUID.randomUUID();
+            String plain = hand.create(plainName, LocalCinder.FAST, Map.of());
             String glanceId = UUID.randomUUID().toString();
             String byMetadata = hand.create("restored-" + glanceId, LocalCinder.FAST,
                     Map.of("glance_image_id", glanceId, "image_size", "1234"));
             String before = hand.snapshot(plain);
 
-            assertRefused(fast, at(fast, "fast", plain), "volume " + plain + " is not an image volume (name "
-                    + "'data-disk', no glance_image_id metadata)");
+            assertRefused(fast, at(fast, "fast", plain), "volume " + plain + " is not an image volume (name '"
+                    + plainName + "', no glance_image_id metadata)");
             assertRefused(untyped, at(untyped, "untyped", plain), "is not an image volume");
             assertOnlyLookedAt(plain);
             assertThat(hand.snapshot(plain)).isEqualTo(before);

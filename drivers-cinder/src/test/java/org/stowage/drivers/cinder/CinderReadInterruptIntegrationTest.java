@@ -106,12 +106,6 @@ class CinderReadInterruptIntegrationTest {
         }
     }
 
-    static Map<String, String> viaProxy() {
-        Map<String, String> s = LocalCinder.storeSettings(LocalCinder.FAST);
-        s.put("cinder_endpoint_template", proxy.endpointTemplate());
-        return s;
-    }
-
     @Test
     void aReadClosedFromAnotherThreadMidReadDetachesAtOnce() throws Exception {
         byte[] data = data(8 << 20, 1);
@@ -158,7 +152,7 @@ class CinderReadInterruptIntegrationTest {
     void closingTheStoreWhileAGetIsStillAttachingLeavesNoAttachment() throws Exception {
         StoreLocation l = add(data(10_000, 2));
         String vol = volumeOf(l);
-        CinderStoreDriver d = LocalCinder.driver("fast", viaProxy());
+        CinderStoreDriver d = LocalCinder.driver("fast", proxy.storeSettings(LocalCinder.FAST));
         CompletableFuture<ImageStream> get = new CompletableFuture<>();
         try {
             // the attachment exists, but completing it takes 3 s: the get is in the middle of attaching
@@ -198,7 +192,7 @@ class CinderReadInterruptIntegrationTest {
     void closingTheStoreGivesUpOnAHungCinderAfterItsDeadline() throws Exception {
         StoreLocation l = add(data(10_000, 3));
         String vol = volumeOf(l);
-        CinderStoreDriver d = LocalCinder.driver("fast", viaProxy());
+        CinderStoreDriver d = LocalCinder.driver("fast", proxy.storeSettings(LocalCinder.FAST));
         try {
             ImageStream s = d.get(d.parseLocation("cinder://fast/" + vol), 0, -1);
             assertThat(s.read(new byte[100])).isPositive();
@@ -237,7 +231,8 @@ class CinderReadInterruptIntegrationTest {
             assertThat(client.attachmentsOf(vol)).as("what the killed reader left").hasSize(1);
 
             // a volume that is not an image-volume, attached, with a mark naming the dead reader: never touched
-            String foreign = hand.create("stowage-test-foreign", LocalCinder.FAST, Map.of());
+            String foreign = hand.create("stowage-test-foreign-" + java.util.UUID.randomUUID(), LocalCinder.FAST,
+                    Map.of());
             String foreignAtt = client.createAttachment(foreign, Map.of("host", "localhost", "platform", "x86_64",
                     "os_type", "linux", "ip", "127.0.0.1", "multipath", false, "do_local_attach", false), "ro").id();
             client.updateMetadata(foreign, Map.of(ReaderMark.PREFIX + foreignAtt,

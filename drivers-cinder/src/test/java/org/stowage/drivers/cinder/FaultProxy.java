@@ -87,6 +87,13 @@ final class FaultProxy implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/v3/%(project_id)s";
     }
 
+    /** The settings of a store of {@code volumeType} (null: none) that reaches Cinder through this proxy. */
+    Map<String, String> storeSettings(String volumeType) {
+        Map<String, String> s = LocalCinder.storeSettings(volumeType);
+        s.put("cinder_endpoint_template", endpointTemplate());
+        return s;
+    }
+
     /** Answers {@code status} without forwarding. */
     void respond(String method, String pathRegex, int status) {
         rules.add(new Rule(method, pathRegex, Action.RESPOND, status, null));

@@ -23,15 +23,30 @@ final class HandMadeVolumes implements AutoCloseable {
         raw = new RawCinder();
     }
 
-    /** A 1 GiB volume, waited for until available. */
+    /** A 1 GiB volume called {@code name} (unique: a 500 is checked by name), waited for until available. */
     String create(String name, String type, Map<String, String> metadata) throws Exception {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("size", 1);
         v.put("name", name);
         v.put("volume_type", type);
         v.put("metadata", metadata);
-        String id = raw.call("POST", "/volumes", JSON.writeValueAsString(Map.of("volume", v))).path("volume").path("id")
-                .asText();
+        String id = null;
+        for (int attempt = 0; id == null; attempt++) {
+            try {
+                id = raw.call("POST", "/volumes", JSON.writeValueAsString(Map.of("volume", v))).path("volume")
+                        .path("id").asText();
+            } catch (IllegalStateException e) {
+                // the local Cinder's SQLite answers 500 "database is locked" under load: did it create it anyway?
+                List<CinderClient.Volume> found = client.findVolumesByName(name);
+                if (!found.isEmpty()) {
+                    id = found.get(0).id();
+                } else if (!e.getMessage().contains("-> 500") || attempt >= 3) {
+                    throw e;
+                } else {
+                    Thread.sleep(1000);
+                }
+            }
+        }
         made.add(id);
         long deadline = System.currentTimeMillis() + 60_000;
         while (!"available".equals(client.getVolume(id).orElseThrow().status())) {

@@ -62,7 +62,7 @@ record Reply(String where, String call) {
         return n.asInt();
     }
 
-    /** The elements of {@code parent} (an array) are objects: element {@code i} of {@code path}. */
+    /** Element {@code i} of the array {@code path}, which must be an object. */
     JsonNode element(JsonNode n, String path, int i) {
         if (!n.isObject()) {
             throw missing(path + "[" + i + "]", "an object", n);
