@@ -71,6 +71,15 @@ public final class CinderStoreDriver implements StoreDriver {
     static final int LIST_PAGE = 1000;
     private volatile int listPage = LIST_PAGE;
     private volatile TypeCheck typeCheck;
+    /** See {@link #ownType()}. */
+    private volatile String ownType;
+    /** Guards {@link #closed} and {@link #readsSettingUp}; notified when either changes. */
+    private final Object lifecycle = new Object();
+    private boolean closed;
+    /** Gets between their start and the stream's hand-over (attaching, connecting). */
+    private int readsSettingUp;
+    /** How long {@link #close()} waits for the reads still open to detach. */
+    static final Duration CLOSE_DEADLINE = Duration.ofSeconds(20);
 
     private enum TypeState { OK, MISSING, UNKNOWN }
 
@@ -113,6 +122,40 @@ public final class CinderStoreDriver implements StoreDriver {
         } catch (StoreException e) {
             return new TypeCheck(TypeState.UNKNOWN, e.getMessage());
         }
+    }
+
+    /**
+     * The volume type of this store's image-volumes: {@code cinder_volume_type}, or for a store
+     * without one Cinder's default type, asked once ({@code GET /types/default}) and kept for the
+     * store's life (a failed ask is not kept).
+     */
+    private String ownType() {
+        String t = ownType;
+        if (t == null) {
+            t = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+            ownType = t;
+        }
+        return t;
+    }
+
+    /** An image-volume: named {@code image-<uuid>} or carrying {@code glance_image_id} metadata. */
+    private static boolean isImageVolume(Volume v) {
+        String glanceId = v.metadata().get("glance_image_id");
+        return (v.name() != null && IMAGE_NAME.matcher(v.name()).matches()) || (glanceId != null && !glanceId.isBlank());
+    }
+
+    /** Why {@code v} is not one of this store's image-volumes; empty if it is one. */
+    private Optional<String> notOwnImageVolume(Volume v) {
+        String type = ownType();
+        if (!type.equals(v.volumeType())) {
+            return Optional.of("volume " + v.id() + " is of type " + (v.volumeType() == null ? "<none>"
+                    : "'" + v.volumeType() + "'") + ", not this store's '" + type + "'");
+        }
+        if (!isImageVolume(v)) {
+            return Optional.of("volume " + v.id() + " is not an image volume (name " + (v.name() == null ? "<none>"
+                    : "'" + v.name() + "'") + ", no glance_image_id metadata)");
+        }
+        return Optional.empty();
     }
 
     // ---- StoreDriver: identity
@@ -189,7 +232,7 @@ public final class CinderStoreDriver implements StoreDriver {
                         + " image-volumes should live in the service project", cfg.storeId(), l.volumeId(), l);
                 return false;
             }
-            String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+            String mine = ownType();
             return mine.equals(v.get().volumeType());
         } catch (StoreException e) {
             LOG.warn("store '{}': cannot tell whether {} is mine: {}", cfg.storeId(), l, e.getMessage());
@@ -218,7 +261,7 @@ public final class CinderStoreDriver implements StoreDriver {
         if (byVolume.isEmpty()) {
             return out;
         }
-        String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+        String mine = ownType();
         Set<String> pending = new java.util.HashSet<>(byVolume.keySet());
         String marker = null;
         int pages = 0;
@@ -263,12 +306,12 @@ public final class CinderStoreDriver implements StoreDriver {
      * {@code olderThan} ago: what a killed add left. Listed page by page with Cinder's
      * metadata filter, and every condition checked again on the client. A volume marked
      * {@code complete}, or without the marker (glance_store's, or created by hand), is never a
-     * leftover.
+     * leftover. Also the read attachments of readers that are gone ({@link #staleReads()}).
      */
     @Override
     public List<org.stowage.spi.Leftover> findLeftovers(Duration olderThan) {
         java.time.Instant cutoff = java.time.Instant.now().minus(olderThan);
-        String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+        String mine = ownType();
         List<org.stowage.spi.Leftover> out = new java.util.ArrayList<>();
         String marker = null;
         while (true) {
@@ -281,6 +324,7 @@ public final class CinderStoreDriver implements StoreDriver {
                 }
             }
             if (page.size() < listPage) {
+                out.addAll(staleReads());
                 return out;
             }
             marker = page.get(page.size() - 1).id();
@@ -351,6 +395,11 @@ public final class CinderStoreDriver implements StoreDriver {
      */
     @Override
     public void removeLeftover(org.stowage.spi.Leftover leftover) {
+        Optional<StaleRead> read = StaleRead.parse(leftover.id());
+        if (read.isPresent()) {
+            removeStaleRead(read.get());
+            return;
+        }
         String id = leftover.id();
         String where = "store '" + cfg.storeId() + "': leftover volume " + id + ": ";
         Optional<Volume> found = client.getVolume(id);
@@ -358,7 +407,7 @@ public final class CinderStoreDriver implements StoreDriver {
             return; // already gone
         }
         Volume v = found.get();
-        String mine = cfg.volumeType().isPresent() ? cfg.volumeType().get() : client.defaultVolumeType().name();
+        String mine = ownType();
         if (!isInProgressImageVolume(v, mine)) {
             throw new BackendException(where + "not removed: it is no longer an in-progress image-volume of this store"
                     + " (name '" + v.name() + "', type " + v.volumeType() + ", " + STATUS_KEY + " = "
@@ -410,6 +459,122 @@ public final class CinderStoreDriver implements StoreDriver {
                         + cfg.stateTransitionTimeout().toSeconds() + " s (cinder_state_transition_timeout)");
             }
             sleep(Math.min(2000, 250L << Math.min(i, 3)));
+        }
+    }
+
+    // ---- leftovers: read attachments of dead processes
+
+    /** A read attachment left by a reader that is gone; its leftover id is {@code read:<volume>:<attachment>}. */
+    record StaleRead(String volumeId, String attachmentId) {
+        private static final String PREFIX = "read:";
+
+        String leftoverId() {
+            return PREFIX + volumeId + ":" + attachmentId;
+        }
+
+        static Optional<StaleRead> parse(String leftoverId) {
+            String[] p = leftoverId.startsWith(PREFIX) ? leftoverId.substring(PREFIX.length()).split(":", -1)
+                    : new String[0];
+            return p.length == 2 ? Optional.of(new StaleRead(p[0], p[1])) : Optional.empty();
+        }
+    }
+
+    /**
+     * The read attachments of this store's image-volumes whose reader, a process on this host
+     * recorded in the volume's metadata ({@link ReaderMark}), is gone: killed mid-read. They are
+     * stale at once (a dead process reads nothing), so {@code olderThan} does not apply. A mark
+     * whose attachment is already gone is reported too (removing it only drops the mark).
+     * Attachments without a mark, of readers on other hosts or of other volumes are never listed.
+     */
+    private List<org.stowage.spi.Leftover> staleReads() {
+        List<org.stowage.spi.Leftover> out = new java.util.ArrayList<>();
+        String marker = null;
+        while (true) {
+            List<Volume> page = client.listVolumesPage(listPage, marker, Map.of());
+            for (Volume v : page) {
+                Map<String, ReaderMark> gone = goneReaders(v);
+                if (!gone.isEmpty() && notOwnImageVolume(v).isEmpty()) {
+                    out.addAll(staleReadsOf(v, gone));
+                }
+            }
+            if (page.size() < listPage) {
+                return out;
+            }
+            marker = page.get(page.size() - 1).id();
+        }
+    }
+
+    /** The volume's reader marks (by attachment id) whose process is gone. */
+    private static Map<String, ReaderMark> goneReaders(Volume v) {
+        Map<String, ReaderMark> out = new LinkedHashMap<>();
+        v.metadata().forEach((k, val) -> ReaderMark.attachmentOf(k).ifPresent(att -> ReaderMark.parse(val)
+                .filter(ReaderMark::isGone).ifPresent(m -> out.put(att, m))));
+        return out;
+    }
+
+    private List<org.stowage.spi.Leftover> staleReadsOf(Volume v, Map<String, ReaderMark> gone) {
+        Map<String, String> status = new LinkedHashMap<>();
+        for (Attachment a : client.attachmentsOf(v.id())) {
+            status.put(a.id(), a.status());
+        }
+        java.time.Instant since = Optional.ofNullable(since(v)).orElse(java.time.Instant.EPOCH);
+        List<org.stowage.spi.Leftover> out = new java.util.ArrayList<>();
+        gone.forEach((att, mark) -> out.add(new org.stowage.spi.Leftover(new StaleRead(v.id(), att).leftoverId(),
+                "read attachment " + att + " (" + status.getOrDefault(att, "already deleted, only its mark is left")
+                        + ") of image-volume " + v.id() + " '" + v.name() + "', left by " + mark.describe()
+                        + ", which is gone", since)));
+        return out;
+    }
+
+    /**
+     * Removes a stale read attachment: checks again that the volume is this store's image-volume
+     * and that the recorded reader is gone, deletes the attachment if it is one of this volume's
+     * (Cinder detaches before it answers), then the mark.
+     */
+    private void removeStaleRead(StaleRead r) {
+        String where = "store '" + cfg.storeId() + "': read attachment " + r.attachmentId() + " of volume "
+                + r.volumeId() + ": ";
+        Optional<Volume> found = client.getVolume(r.volumeId());
+        if (found.isEmpty()) {
+            return; // volume gone, and its attachments with it
+        }
+        Volume v = found.get();
+        Optional<String> notMine = notOwnImageVolume(v);
+        if (notMine.isPresent()) {
+            throw new BackendException(where + "not removed: " + notMine.get());
+        }
+        String key = ReaderMark.key(r.attachmentId());
+        Optional<ReaderMark> mark = ReaderMark.parse(v.metadata().get(key));
+        if (mark.isEmpty()) {
+            return; // removed meanwhile
+        }
+        if (!mark.get().isGone()) {
+            throw new BackendException(where + "not removed: its reader, " + mark.get().describe() + ", is running");
+        }
+        if (client.attachmentsOf(r.volumeId()).stream().anyMatch(a -> a.id().equals(r.attachmentId()))) {
+            deleteAttachment(r.attachmentId(), where);
+        }
+        unmarkReader(r.volumeId(), key, where);
+    }
+
+    /** Records this process as the reader of a new read attachment (see {@link ReaderMark}); returns the key. */
+    private String markReader(String volumeId, String attachmentId) {
+        String key = ReaderMark.key(attachmentId);
+        client.updateMetadata(volumeId, Map.of(key, ReaderMark.self().value()));
+        return key;
+    }
+
+    /** Drops a reader mark once its attachment is deleted; a mark left behind is harmless (gc drops it). */
+    private void unmarkReader(String volumeId, String key, String where) {
+        if (key == null) {
+            return;
+        }
+        try {
+            client.deleteMetadata(volumeId, key);
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (StoreException e) {
+            LOG.warn("{}reader mark {} not removed ({}); `stowage gc` removes it", where, key, e.getMessage());
         }
     }
 
@@ -690,7 +855,7 @@ public final class CinderStoreDriver implements StoreDriver {
     public ImageStream get(StoreLocation location, long offset, long length) {
         CinderLocation l = cinder(location);
         String where = "store '" + cfg.storeId() + "': " + l + ": ";
-        Volume v = existing(l, where);
+        Volume v = ownImageVolume(l, where);
         long size = imageSize(v);
         if (offset < 0 || offset > size) {
             throw new BadStoreUriException(where + "offset " + offset + " is outside the image (0.." + size + ")");
@@ -699,23 +864,53 @@ public final class CinderStoreDriver implements StoreDriver {
         if (len == 0) {
             return new EmptyImageStream(); // nothing to read: no attachment
         }
+        startSettingUpRead(where);
+        try {
+            return openRead(l, offset, len, where);
+        } finally {
+            doneSettingUpRead();
+        }
+    }
+
+    private VolumeImageStream openRead(CinderLocation l, long offset, long len, String where) {
         ReadShare share = acquireRead(l.volumeId(), where);
+        VolumeImageStream st;
         try {
             FileChannel ch = FileChannel.open(share.attached.device.path(), StandardOpenOption.READ);
-            VolumeImageStream st = new VolumeImageStream(ch, share::release, offset, len, where, openStreams);
+            st = new VolumeImageStream(ch, share::release, offset, len, where, openStreams);
             openStreams.add(st);
-            return st;
         } catch (IOException | RuntimeException e) {
             share.release();
             throw e instanceof StoreException ? (StoreException) e
                     : new BackendException(where + "cannot open the volume: " + e, e);
         }
+        if (isClosed()) { // closed while attaching: close() may have missed this stream
+            closeQuietly(st);
+            throw new BackendException(where + "the store was closed while the read was being set up; "
+                    + "its attachment was removed");
+        }
+        return st;
     }
 
     @Override
     public long size(StoreLocation location) {
         CinderLocation l = cinder(location);
-        return imageSize(existing(l, "store '" + cfg.storeId() + "': " + l + ": "));
+        return imageSize(ownImageVolume(l, "store '" + cfg.storeId() + "': " + l + ": "));
+    }
+
+    /**
+     * The image's volume, if it is one of this store's image-volumes (its volume type, and named
+     * {@code image-<uuid>} or carrying {@code glance_image_id}); anything else in the project —
+     * another store's image, a volume made by hand — is {@code NotFound} with the reason, and is
+     * neither attached nor deleted.
+     */
+    private Volume ownImageVolume(CinderLocation l, String where) {
+        Volume v = existing(l, where);
+        Optional<String> notMine = notOwnImageVolume(v);
+        if (notMine.isPresent()) {
+            throw new NotFoundException(where + notMine.get() + ": not an image of this store (left untouched)");
+        }
+        return v;
     }
 
     /**
@@ -754,6 +949,7 @@ public final class CinderStoreDriver implements StoreDriver {
             throw new StoreAddDisabledException("store '" + cfg.storeId() + "': delete is disabled: " + disabled.get());
         }
         String where = "store '" + cfg.storeId() + "': " + l + ": ";
+        ownImageVolume(l, where);
         try {
             client.deleteVolume(l.volumeId());
         } catch (NotFoundException e) {
@@ -767,21 +963,122 @@ public final class CinderStoreDriver implements StoreDriver {
     }
 
     /**
-     * Closes the reads still open (each disconnects and deletes its attachment), then drops the
+     * Closes the reads still open, from any thread (e.g. on Ctrl-C or SIGTERM): each disconnects
+     * and deletes its attachment; a get still attaching stops waiting and removes what it
+     * attached. Waits at most {@link #CLOSE_DEADLINE} for all that (a hung Cinder must not hold
+     * up the exit), then logs what is still attached for {@code stowage gc}, and drops the
      * store's token. A stream closed later by its caller is a no-op.
      */
     @Override
     public void close() {
+        synchronized (lifecycle) {
+            closed = true;
+            lifecycle.notifyAll();
+        }
+        long deadline = System.nanoTime() + CLOSE_DEADLINE.toNanos();
         try {
+            List<Thread> closers = new java.util.ArrayList<>();
             for (VolumeImageStream st : List.copyOf(openStreams)) {
-                try {
-                    st.close();
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("store '{}': closing a read left open failed: {}", cfg.storeId(), e.toString());
-                }
+                Thread t = new Thread(() -> closeQuietly(st), "stowage-cinder-close-" + cfg.storeId());
+                t.setDaemon(true);
+                t.start();
+                closers.add(t);
+            }
+            for (Thread t : closers) {
+                joinUntil(t, deadline);
+            }
+            awaitReadsSetUp(deadline);
+            if (!openStreams.isEmpty() || !readShares.isEmpty() || readsSettingUp() > 0) {
+                LOG.warn("store '{}': reads still attached after {} s ({}); `stowage gc` removes their attachments once "
+                        + "this process is gone", cfg.storeId(), CLOSE_DEADLINE.toSeconds(), readShares.keySet());
             }
         } finally {
             client.close();
+        }
+    }
+
+    private void closeQuietly(VolumeImageStream st) {
+        try {
+            st.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("store '{}': closing a read failed: {}", cfg.storeId(), e.toString());
+        }
+    }
+
+    private static void joinUntil(Thread t, long deadline) {
+        try {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
+        }
+    }
+
+    private int readsSettingUp() {
+        synchronized (lifecycle) {
+            return readsSettingUp;
+        }
+    }
+
+    private void startSettingUpRead(String where) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new BackendException(where + "the store is closed");
+            }
+            readsSettingUp++;
+        }
+    }
+
+    private void doneSettingUpRead() {
+        synchronized (lifecycle) {
+            readsSettingUp--;
+            lifecycle.notifyAll();
+        }
+    }
+
+    /** Waits until no get is attaching any more (each cleans up after itself once it sees the store closed). */
+    private void awaitReadsSetUp(long deadline) {
+        synchronized (lifecycle) {
+            long left;
+            while (readsSettingUp > 0 && (left = (deadline - System.nanoTime()) / 1_000_000) > 0) {
+                try {
+                    lifecycle.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits {@code ms} before retrying an attachment create; a read gives up at once when the
+     * store is closed (nobody will read it).
+     */
+    private void retryPause(long ms, boolean read, String where) {
+        if (!read) {
+            sleep(ms);
+            return;
+        }
+        long end = System.nanoTime() + ms * 1_000_000;
+        synchronized (lifecycle) {
+            long left;
+            while (!closed && (left = (end - System.nanoTime()) / 1_000_000) > 0) {
+                try {
+                    lifecycle.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BackendException(where + "interrupted while waiting to retry the attachment", e);
+                }
+            }
+            if (closed) {
+                throw new BackendException(where + "the store was closed while the read was waiting to attach");
+            }
         }
     }
 
@@ -913,13 +1210,17 @@ public final class CinderStoreDriver implements StoreDriver {
         final VolumeConnector connector;
         final VolumeDevice device;
         private final String where;
+        /** The {@link ReaderMark} key of a read attachment, else null. */
+        private final String readerKey;
         private boolean closed;
 
-        Attached(Attachment attachment, VolumeConnector connector, VolumeDevice device, String where) {
+        Attached(Attachment attachment, VolumeConnector connector, VolumeDevice device, String where,
+                String readerKey) {
             this.attachment = attachment;
             this.connector = connector;
             this.device = device;
             this.where = where;
+            this.readerKey = readerKey;
         }
 
         @Override
@@ -932,6 +1233,7 @@ public final class CinderStoreDriver implements StoreDriver {
                 device.close();
             } finally {
                 deleteAttachment(attachment.id(), where);
+                unmarkReader(attachment.volumeId(), readerKey, where);
             }
         }
     }
@@ -939,18 +1241,23 @@ public final class CinderStoreDriver implements StoreDriver {
     Attached attach(String volumeId, String mode, String where) {
         Attachment att = createAttachment(volumeId, mode, where);
         VolumeDevice device = null;
+        String readerKey = null;
         try {
+            if ("ro".equals(mode)) {
+                readerKey = markReader(volumeId, att.id());
+            }
             Object proto = att.connectionInfo().get("driver_volume_type");
             VolumeConnector vc = connectors.forProtocol(proto == null ? null : proto.toString(), where);
             device = vc.connect(att.connectionInfo(), "ro".equals(mode), context(volumeId));
             client.completeAttachment(att.id());
-            return new Attached(att, vc, device, where);
+            return new Attached(att, vc, device, where, readerKey);
         } catch (IOException | RuntimeException | Error e) {
             if (device != null) {
                 device.close();
             }
             try {
                 deleteAttachment(att.id(), where);
+                unmarkReader(volumeId, readerKey, where);
             } catch (StoreException de) {
                 e.addSuppressed(de);
             }
@@ -991,7 +1298,7 @@ public final class CinderStoreDriver implements StoreDriver {
                 if (e.status() == 400 && e.getMessage().contains("to reserve") && busy < cfg.attachmentRetryAttempts()) {
                     LOG.info("{}attachment create refused ({}), retry {}/{}", where, e.getMessage(), busy,
                             cfg.attachmentRetryAttempts() - 1);
-                    sleep(ATTACH_RETRY_MS[Math.min(busy - 1, ATTACH_RETRY_MS.length - 1)]);
+                    retryPause(ATTACH_RETRY_MS[Math.min(busy - 1, ATTACH_RETRY_MS.length - 1)], shared, where);
                     busy++;
                     continue;
                 }
@@ -1008,7 +1315,7 @@ public final class CinderStoreDriver implements StoreDriver {
                         failure);
             }
             LOG.info("{}attachment create failed ({}), retrying", where, failure.getMessage());
-            sleep(BACKOFF_MS[Math.min(errors - 1, BACKOFF_MS.length - 1)]);
+            retryPause(BACKOFF_MS[Math.min(errors - 1, BACKOFF_MS.length - 1)], shared, where);
         }
     }
 
@@ -1148,7 +1455,13 @@ public final class CinderStoreDriver implements StoreDriver {
             if (len == 0) {
                 return 0;
             }
-            int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, remaining)), position);
+            int n;
+            try {
+                n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, remaining)), position);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                throw new IOException(where + "stream closed " + (closed ? "by another thread during the read"
+                        : "(the reading thread was interrupted)"), e);
+            }
             if (n < 0) {
                 throw new IOException(where + "volume ended at byte " + position + ", " + remaining
                         + " bytes short of the image");

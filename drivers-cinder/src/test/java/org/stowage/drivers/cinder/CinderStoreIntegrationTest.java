@@ -132,7 +132,7 @@ class CinderStoreIntegrationTest {
     }
 
     @Test
-    void storeOnAMissingTypeIsWriteDisabledWithItsReasonButReads() throws Exception {
+    void storeOnAMissingTypeIsWriteDisabledWithItsReasonAndServesNoImageOfAnotherType() throws Exception {
         String type = "glance-missing-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         byte[] data = random(200_000, 3);
         AddResult r = add(fast, LocalCinder.newImageId(), data, true);
@@ -145,11 +145,14 @@ class CinderStoreIntegrationTest {
             String id = LocalCinder.newImageId();
             assertThatThrownBy(() -> add(missing, id, data, true)).isInstanceOf(StoreAddDisabledException.class)
                     .hasMessageContaining("does not exist");
-            // reads of its existing images still work (the volume's store is named by the location)
+            // reads are not disabled, but a store serves only volumes of its own type: a typo in cinder_volume_type
+            // shows on reads too, with both type names
             StoreLocation loc = missing.parseLocation("cinder://missing/" + volumeId);
-            assertThat(missing.size(loc)).isEqualTo(data.length);
-            assertThat(read(missing, loc, 0, -1)).isEqualTo(data);
+            assertThatThrownBy(() -> missing.size(loc)).isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining("is of type 'glance-fast', not this store's '" + type + "'");
+            assertThatThrownBy(() -> missing.get(loc, 0, -1)).isInstanceOf(NotFoundException.class);
             assertThatThrownBy(() -> missing.delete(loc)).isInstanceOf(StoreAddDisabledException.class);
+            assertThat(read(fast, fast.parseLocation(r.location()), 0, -1)).isEqualTo(data);
         } finally {
             fast.delete(fast.parseLocation(r.location()));
         }

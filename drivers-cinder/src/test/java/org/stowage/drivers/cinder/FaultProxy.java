@@ -46,7 +46,8 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE }
+    /** DELAY: waits {@code status} milliseconds, then forwards (a Cinder that is slow to answer). */
+    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE, DELAY }
 
     private final String upstream;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -86,6 +87,13 @@ final class FaultProxy implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/v3/%(project_id)s";
     }
 
+    /** The settings of a store of {@code volumeType} (null: none) that reaches Cinder through this proxy. */
+    Map<String, String> storeSettings(String volumeType) {
+        Map<String, String> s = LocalCinder.storeSettings(volumeType);
+        s.put("cinder_endpoint_template", endpointTemplate());
+        return s;
+    }
+
     /** Answers {@code status} without forwarding. */
     void respond(String method, String pathRegex, int status) {
         rules.add(new Rule(method, pathRegex, Action.RESPOND, status, null));
@@ -116,6 +124,11 @@ final class FaultProxy implements AutoCloseable {
                 times < 0 ? null : new java.util.concurrent.atomic.AtomicInteger(times)));
     }
 
+    /** Waits {@code millis} before forwarding requests that match. */
+    void delay(String method, String pathRegex, int millis) {
+        rules.add(new Rule(method, pathRegex, Action.DELAY, millis, null));
+    }
+
     void clearRules() {
         rules.clear();
     }
@@ -143,6 +156,14 @@ final class FaultProxy implements AutoCloseable {
                 log.add(method + " " + path + " -> " + rule.status() + " (injected)");
                 return;
             }
+            if (rule != null && rule.action() == Action.DELAY) {
+                try {
+                    Thread.sleep(rule.status());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+            }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?" + query)));
             ex.getRequestHeaders().forEach((k, vs) -> {
                 if (!HOP.contains(k.toLowerCase())) {
@@ -168,7 +189,8 @@ final class FaultProxy implements AutoCloseable {
                 out = rule.rewrite().apply(new String(out, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
             }
             send(ex, resp.statusCode(), out, resp.headers().map());
-            log.add(method + " " + path + " -> " + resp.statusCode() + (rule != null ? " (rewritten)" : ""));
+            log.add(method + " " + path + " -> " + resp.statusCode() + (rule == null ? ""
+                    : rule.action() == Action.DELAY ? " (delayed)" : " (rewritten)"));
         }
     }
 

@@ -61,6 +61,9 @@ public interface CinderClient extends AutoCloseable {
     /** Sets (merges) volume metadata keys. */
     void updateMetadata(String volumeId, Map<String, String> metadata);
 
+    /** Deletes one volume metadata key ({@code DELETE /volumes/{id}/metadata/{key}}). @throws org.stowage.spi.NotFoundException on 404 */
+    void deleteMetadata(String volumeId, String key);
+
     /** Sets the volume's read-only flag. */
     void setReadOnly(String volumeId, boolean readOnly);
 

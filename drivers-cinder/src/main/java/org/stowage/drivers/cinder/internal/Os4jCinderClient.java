@@ -107,9 +107,13 @@ public final class Os4jCinderClient implements CinderClient {
     @Override
     public Optional<VolumeType> findVolumeType(String name) {
         return call("list volume types", true, os -> {
-            for (org.openstack4j.model.storage.block.VolumeType t : os.blockStorage().volumes().listVolumeTypes()) {
-                if (name.equals(t.getName())) {
-                    return Optional.of(new VolumeType(t.getId(), t.getName()));
+            Reply r = reply(HttpMethod.GET, "/types");
+            List<JsonNode> types = r.array(api.json(HttpMethod.GET, "/types", null, null, "list volume types"),
+                    "volume_types", "volume_types");
+            for (int i = 0; i < types.size(); i++) {
+                VolumeType t = volumeType(r, r.element(types.get(i), "volume_types", i), "volume_types[" + i + "]");
+                if (name.equals(t.name())) {
+                    return Optional.of(t);
                 }
             }
             return Optional.empty();
@@ -119,9 +123,9 @@ public final class Os4jCinderClient implements CinderClient {
     @Override
     public VolumeType defaultVolumeType() {
         return call("get the default volume type", true, os -> {
-            JsonNode t = api.json(HttpMethod.GET, "/types/default", null, null, "get the default volume type")
-                    .path("volume_type");
-            return new VolumeType(t.path("id").asText(), t.path("name").asText());
+            Reply r = reply(HttpMethod.GET, "/types/default");
+            JsonNode n = api.json(HttpMethod.GET, "/types/default", null, null, "get the default volume type");
+            return volumeType(r, r.object(n, "volume_type", "volume_type"), "volume_type");
         });
     }
 
@@ -148,8 +152,13 @@ public final class Os4jCinderClient implements CinderClient {
     @Override
     public Optional<Volume> getVolume(String volumeId) {
         return call("get volume " + volumeId, true, os -> {
-            JsonNode n = api.jsonOrNull(HttpMethod.GET, "/volumes/" + volumeId, null, null, "get volume " + volumeId);
-            return n == null ? Optional.<Volume>empty() : Optional.of(volume(n.path("volume")));
+            String path = "/volumes/" + volumeId;
+            JsonNode n = api.jsonOrNull(HttpMethod.GET, path, null, null, "get volume " + volumeId);
+            if (n == null) {
+                return Optional.<Volume>empty();
+            }
+            Reply r = reply(HttpMethod.GET, path);
+            return Optional.of(volume(r, r.object(n, "volume", "volume"), "volume"));
         });
     }
 
@@ -162,9 +171,11 @@ public final class Os4jCinderClient implements CinderClient {
     private List<Volume> volumesDetail(String what, Map<String, Object> params) {
         return call(what, true, os -> {
             JsonNode n = api.json(HttpMethod.GET, "/volumes/detail", null, null, what, params);
+            Reply r = reply(HttpMethod.GET, "/volumes/detail");
+            List<JsonNode> all = r.array(n, "volumes", "volumes");
             List<Volume> out = new ArrayList<>();
-            for (JsonNode v : n.path("volumes")) {
-                out.add(volume(v));
+            for (int i = 0; i < all.size(); i++) {
+                out.add(volume(r, r.element(all.get(i), "volumes", i), "volumes[" + i + "]"));
             }
             return out;
         });
@@ -174,9 +185,11 @@ public final class Os4jCinderClient implements CinderClient {
     private List<Attachment> attachmentsDetail(String what, Map<String, Object> params) {
         return call(what, true, os -> {
             JsonNode n = api.json(HttpMethod.GET, "/attachments/detail", null, MV_ATTACH, what, params);
+            Reply r = reply(HttpMethod.GET, "/attachments/detail");
+            List<JsonNode> all = r.array(n, "attachments", "attachments");
             List<Attachment> out = new ArrayList<>();
-            for (JsonNode a : n.path("attachments")) {
-                out.add(attachment(a));
+            for (int i = 0; i < all.size(); i++) {
+                out.add(attachment(r, r.element(all.get(i), "attachments", i), "attachments[" + i + "]", false));
             }
             return out;
         });
@@ -231,6 +244,15 @@ public final class Os4jCinderClient implements CinderClient {
     }
 
     @Override
+    public void deleteMetadata(String volumeId, String key) {
+        call("delete metadata key " + key + " of volume " + volumeId, true, os -> {
+            api.json(HttpMethod.DELETE, "/volumes/" + volumeId + "/metadata/" + key, null, null,
+                    "delete metadata key " + key + " of volume " + volumeId);
+            return null;
+        });
+    }
+
+    @Override
     public void setReadOnly(String volumeId, boolean readOnly) {
         call("set the read-only flag of volume " + volumeId, true, os -> {
             check(os.blockStorage().volumes().readOnlyModeUpdate(volumeId, readOnly),
@@ -264,9 +286,10 @@ public final class Os4jCinderClient implements CinderClient {
             body.put("volume_uuid", volumeId);
             body.put("connector", connector);
             body.put("mode", mode);
-            JsonNode a = api.json(HttpMethod.POST, "/attachments", RawBody.of("attachment", body), MV_ATTACH,
-                    "create an attachment of volume " + volumeId).path("attachment");
-            return attachment(a);
+            JsonNode n = api.json(HttpMethod.POST, "/attachments", RawBody.of("attachment", body), MV_ATTACH,
+                    "create an attachment of volume " + volumeId);
+            Reply r = reply(HttpMethod.POST, "/attachments");
+            return attachment(r, r.object(n, "attachment", "attachment"), "attachment", true);
         });
     }
 
@@ -306,23 +329,45 @@ public final class Os4jCinderClient implements CinderClient {
 
     // ---- plumbing
 
-    private static Volume volume(JsonNode v) {
+    /** How a reply to {@code method path} of this store is named in messages. */
+    private Reply reply(HttpMethod method, String path) {
+        return new Reply("store '" + cfg.storeId() + "': " + describe() + ": ", method + " " + path);
+    }
+
+    /**
+     * A volume of a reply: id, status, size, volume_type (may be null), name (may be null) and
+     * metadata must be there; the store cannot tell an image's size or owner without them.
+     */
+    private static Volume volume(Reply r, JsonNode v, String path) {
+        String id = r.text(v, "id", path + ".id");
+        String status = r.text(v, "status", path + ".status");
+        int size = r.count(v, "size", path + ".size");
+        String type = r.textOrNull(v, "volume_type", path + ".volume_type");
+        String name = r.textOrNull(v, "name", path + ".name");
         Map<String, String> md = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.path("metadata").fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = r.object(v, "metadata", path + ".metadata").fields();
+                it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             md.put(e.getKey(), e.getValue().asText());
         }
-        return new Volume(v.path("id").asText(), v.path("name").asText(null), v.path("status").asText(),
-                v.path("size").asInt(), v.path("volume_type").asText(null), md, v.path("multiattach").asBoolean(false),
+        return new Volume(id, name, status, size, type, md, v.path("multiattach").asBoolean(false),
                 v.path("encrypted").asBoolean(false), v.path("created_at").asText(null), v.path("updated_at").asText(null));
     }
 
+    private static VolumeType volumeType(Reply r, JsonNode t, String path) {
+        return new VolumeType(r.text(t, "id", path + ".id"), r.text(t, "name", path + ".name"));
+    }
+
+    /** An attachment of a reply; {@code connecting}: its connection_info is needed (create). */
     @SuppressWarnings("unchecked")
-    private static Attachment attachment(JsonNode a) {
-        Map<String, Object> ci = a.hasNonNull("connection_info")
-                ? JSON.convertValue(a.path("connection_info"), Map.class) : Map.of();
-        return new Attachment(a.path("id").asText(), a.path("volume_id").asText(null), a.path("status").asText(null),
-                a.path("attach_mode").asText(null), ci);
+    private static Attachment attachment(Reply r, JsonNode a, String path, boolean connecting) {
+        String id = r.text(a, "id", path + ".id");
+        String volumeId = r.text(a, "volume_id", path + ".volume_id");
+        String status = r.text(a, "status", path + ".status");
+        Map<String, Object> ci = connecting
+                ? JSON.convertValue(r.object(a, "connection_info", path + ".connection_info"), Map.class)
+                : a.hasNonNull("connection_info") ? JSON.convertValue(a.path("connection_info"), Map.class) : Map.of();
+        return new Attachment(id, volumeId, status, a.path("attach_mode").asText(null), ci);
     }
 
     private void check(ActionResponse r, String what) {
@@ -445,10 +490,10 @@ public final class Os4jCinderClient implements CinderClient {
 
         JsonNode json(HttpMethod method, String path, RawBody body, String microversion, String what,
                 Map<String, Object> params) {
-            JsonNode n = send(method, path, body, microversion, what, params, false);
-            return n == null ? JSON.createObjectNode() : n;
+            return send(method, path, body, microversion, what, params, false);
         }
 
+        /** The reply, or null on 404. */
         JsonNode jsonOrNull(HttpMethod method, String path, RawBody body, String microversion, String what) {
             return send(method, path, body, microversion, what, Map.of(), true);
         }
@@ -466,18 +511,24 @@ public final class Os4jCinderClient implements CinderClient {
                 inv.params(params);
             }
             HttpResponse r = inv.executeWithResponse();
+            byte[] bytes;
             try (InputStream in = r.getInputStream()) {
-                byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
-                int status = r.getStatus();
-                if (status == 404 && nullOn404) {
-                    return null;
-                }
-                if (status >= 400) {
-                    throw httpError(status, what, fault(bytes));
-                }
-                return bytes.length == 0 ? null : JSON.readTree(bytes);
+                bytes = in == null ? new byte[0] : in.readAllBytes();
             } catch (IOException e) {
                 throw new ConnectionException("reading the answer to " + what + " failed: " + e, 0, e);
+            }
+            int status = r.getStatus();
+            if (status == 404 && nullOn404) {
+                return null;
+            }
+            if (status >= 400) {
+                throw httpError(status, what, fault(bytes));
+            }
+            try {
+                return bytes.length == 0 ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                        : JSON.readTree(bytes);
+            } catch (IOException e) {
+                throw reply(method, path).notJson(bytes);
             }
         }
 

@@ -1,0 +1,89 @@
+package org.stowage.drivers.cinder.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.stowage.spi.BackendException;
+
+/**
+ * The JSON reply to one Cinder call, read strictly: a field the store needs that is missing,
+ * null or of the wrong kind is a {@link BackendException} naming the call and the field
+ * ({@code GET /volumes/{id}: reply has no 'volume.size' (a number)}), never a default value
+ * (an empty image, an empty listing, a type that "does not exist").
+ *
+ * @param where the message prefix naming the store and the service
+ * @param call  the call, e.g. {@code GET /volumes/detail}
+ */
+record Reply(String where, String call) {
+    /** The object at {@code field} of {@code parent}; {@code path} names it in messages. */
+    JsonNode object(JsonNode parent, String field, String path) {
+        JsonNode n = parent == null ? null : parent.get(field);
+        if (n == null || !n.isObject()) {
+            throw missing(path, "an object", n);
+        }
+        return n;
+    }
+
+    /** The array at {@code field} of {@code parent}. */
+    List<JsonNode> array(JsonNode parent, String field, String path) {
+        JsonNode n = parent == null ? null : parent.get(field);
+        if (n == null || !n.isArray()) {
+            throw missing(path, "an array", n);
+        }
+        List<JsonNode> out = new ArrayList<>();
+        n.forEach(out::add);
+        return out;
+    }
+
+    /** The non-empty string at {@code field}. */
+    String text(JsonNode parent, String field, String path) {
+        JsonNode n = parent.get(field);
+        if (n == null || !n.isTextual() || n.asText().isEmpty()) {
+            throw missing(path, "a non-empty string", n);
+        }
+        return n.asText();
+    }
+
+    /** The string at {@code field}, which must be there but may be null. */
+    String textOrNull(JsonNode parent, String field, String path) {
+        JsonNode n = parent.get(field);
+        if (n == null || !(n.isNull() || n.isTextual())) {
+            throw missing(path, "a string or null", n);
+        }
+        return n.isNull() ? null : n.asText();
+    }
+
+    /** The whole number at {@code field}, at least 0. */
+    int count(JsonNode parent, String field, String path) {
+        JsonNode n = parent.get(field);
+        if (n == null || !n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 0) {
+            throw missing(path, "a whole number, at least 0", n);
+        }
+        return n.asInt();
+    }
+
+    /** Element {@code i} of the array {@code path}, which must be an object. */
+    JsonNode element(JsonNode n, String path, int i) {
+        if (!n.isObject()) {
+            throw missing(path + "[" + i + "]", "an object", n);
+        }
+        return n;
+    }
+
+    /** A reply that is not JSON at all. */
+    BackendException notJson(byte[] body) {
+        return new BackendException(where + call + ": the reply is not JSON: " + excerpt(new String(body,
+                java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private BackendException missing(String path, String expected, JsonNode found) {
+        String was = found == null ? "" : " (found " + excerpt(found.toString()) + ")";
+        return new BackendException(where + call + ": reply has no '" + path + "' (" + expected + ")" + was);
+    }
+
+    /** At most 80 characters, control characters replaced, for messages. */
+    static String excerpt(String s) {
+        String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return t.replaceAll("\\p{Cntrl}", "?");
+    }
+}

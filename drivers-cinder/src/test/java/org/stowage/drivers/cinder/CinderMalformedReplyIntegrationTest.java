@@ -1,0 +1,165 @@
+package org.stowage.drivers.cinder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.BackendException;
+import org.stowage.spi.StoreLocation;
+import org.stowage.tck.reliability.ReliabilityRecorder;
+
+/**
+ * Cinder replies without the fields the store needs are errors naming the call, never an empty
+ * image, an empty listing or a missing type. The real Cinder never sends such bodies, so the
+ * loopback proxy forwards each request to it and replaces the reply's body (a stub body: the one
+ * fault here the real service cannot produce).
+ */
+class CinderMalformedReplyIntegrationTest {
+    /** Bodies a broken or impostor endpoint could send instead of the object asked for. */
+    static final List<String> GARBAGE = List.of("{}", "null", "[]", "", "<html>502 Bad Gateway</html>");
+
+    static FaultProxy proxy;
+    static CinderStoreDriver fast;
+    static StoreLocation image;
+    static String volumeId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        LocalCinder.require();
+        proxy = new FaultProxy("http://127.0.0.1:8776").start();
+        fast = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST));
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(new byte[4096]), 4096, "sha512")) {
+            image = fast.parseLocation(fast.add(new AddRequest(LocalCinder.newImageId(), in, null)).location());
+        }
+        volumeId = ((CinderLocation) image).volumeId();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (fast != null) {
+                proxy.clearRules();
+                if (image != null) {
+                    fast.delete(image);
+                }
+                fast.close();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+        } finally {
+            LocalCinder.assertNoLeaks();
+        }
+    }
+
+    @AfterEach
+    void clearRules() {
+        proxy.clearRules();
+    }
+
+    static Map<String, String> viaProxy(String type) {
+        Map<String, String> s = proxy.storeSettings(type);
+        s.put("cinder_http_retries", "0");
+        return s;
+    }
+
+    /** Every reply of {@code pathRegex} becomes {@code body}. */
+    static void replyWith(String pathRegex, String body) {
+        proxy.clearRules();
+        proxy.rewrite("GET", pathRegex, ignored -> body);
+        proxy.log().clear();
+    }
+
+    static void assertMalformed(Throwable e, String call, String body) {
+        assertThat(e).as("reply %s to %s", body, call).isInstanceOf(BackendException.class)
+                .hasMessageContaining("store 'fast'")
+                .hasMessageContaining(call + ": ")
+                .hasMessageFindingMatch("reply has no '[a-z_.\\[\\]0-9]+'|the reply is not JSON");
+    }
+
+    static void record(String fault, String call, Throwable e) {
+        ReliabilityRecorder.fault("cinder", fault, "loopback proxy: the body of Cinder's reply to " + call
+                + " replaced (the real service never sends it)", Faults.describe(e), List.of(), null);
+    }
+
+    @Test
+    void aVolumeReplyWithoutTheVolumesFieldsIsAnErrorNotAnEmptyImage() {
+        String call = "GET /volumes/" + volumeId;
+        Throwable last = null;
+        for (String body : concat(GARBAGE, "{\"volume\": {}}", "{\"volume\": null}",
+                "{\"volume\": {\"id\": \"" + volumeId + "\", \"status\": \"available\", \"size\": \"1\", \"name\": null,"
+                        + " \"volume_type\": \"glance-fast\", \"metadata\": {}}}")) {
+            replyWith("/v3/[^/]+/volumes/" + volumeId, body);
+            assertMalformed(catchThrowable(() -> fast.size(image)), call, body);
+            last = catchThrowable(() -> fast.get(image, 0, -1).close());
+            assertMalformed(last, call, body);
+            assertThat(proxy.log()).as("no attach on a malformed volume reply").noneMatch(l -> l.contains("/attachments"));
+        }
+        record("volume reply without the volume's fields ({\"volume\":{}}, {}, null, not JSON)", call, last);
+    }
+
+    @Test
+    void aGarbageVolumeListingFailsGcInsteadOfReportingNoLeftovers() {
+        Throwable last = null;
+        for (String body : concat(GARBAGE, "{\"volumes\": {}}", "{\"volumes\": [{}]}", "{\"volumes\": [42]}")) {
+            replyWith("/v3/[^/]+/volumes/detail", body);
+            last = catchThrowable(() -> fast.findLeftovers(Duration.ZERO));
+            assertMalformed(last, "GET /volumes/detail", body);
+        }
+        record("garbage volume listing", "GET /volumes/detail", last);
+    }
+
+    @Test
+    void aGarbageTypeListIsNotReadAsAMissingType() {
+        Throwable last = null;
+        for (String body : concat(GARBAGE, "{\"volume_types\": {}}", "{\"volume_types\": [{\"id\": \"x\"}]}")) {
+            replyWith("/v3/[^/]+/types", body);
+            try (CinderStoreDriver d = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST))) {
+                assertThat(d.properties()).as("reply %s", body).containsEntry("volume_type_check", "unknown");
+                String reason = d.writeDisabledReason().orElseThrow();
+                assertThat(reason).as("reply %s", body).contains("GET /types: ").doesNotContain("does not exist");
+                last = new BackendException(reason);
+            }
+        }
+        record("garbage volume type list", "GET /types", last);
+    }
+
+    @Test
+    void aGarbageDefaultTypeIsAnErrorForAStoreWithoutAType() {
+        try (CinderStoreDriver d = LocalCinder.driver("fast", viaProxy(null))) {
+            for (String body : concat(GARBAGE, "{\"volume_type\": {\"id\": \"x\"}}")) {
+                replyWith("/v3/[^/]+/types/default", body);
+                assertMalformed(catchThrowable(() -> d.size(d.parseLocation("cinder://fast/" + volumeId))),
+                        "GET /types/default", body);
+            }
+        }
+    }
+
+    @Test
+    void aGarbageAttachmentListingFailsTheReadAndAttachesNothing() {
+        Throwable last = null;
+        for (String body : concat(GARBAGE, "{\"attachments\": {}}", "{\"attachments\": [{\"id\": \"x\"}]}")) {
+            replyWith("/v3/[^/]+/attachments/detail", body);
+            last = catchThrowable(() -> fast.get(image, 0, -1).close());
+            assertMalformed(last, "GET /attachments/detail", body);
+            assertThat(proxy.log()).as("no attachment created").noneMatch(l -> l.startsWith("POST ")
+                    && l.contains("/attachments"));
+        }
+        record("garbage attachment listing", "GET /attachments/detail", last);
+    }
+
+    private static List<String> concat(List<String> a, String... more) {
+        List<String> out = new java.util.ArrayList<>(a);
+        out.addAll(List.of(more));
+        return out;
+    }
+}
