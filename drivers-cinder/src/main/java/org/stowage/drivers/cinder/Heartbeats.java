@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.spi.BackendException;
 
 /**
  * Keeps the in-progress volumes of a store's running adds recognisably alive: every
@@ -46,7 +47,7 @@ final class Heartbeats implements AutoCloseable {
 
     private synchronized ScheduledThreadPoolExecutor timer() {
         if (closed) {
-            throw new IllegalStateException("the store is closed");
+            throw new BackendException("the store is closed: no add can start");
         }
         if (timer == null) {
             timer = new ScheduledThreadPoolExecutor(1, r -> {
