@@ -124,6 +124,20 @@ class CinderAddIsolationIntegrationTest {
         return v == null ? "<gone>" : v.status() + " " + v.sizeGib() + " GiB " + v.volumeType() + " " + v.metadata();
     }
 
+    /** The same image already in store "slow" (volume type glance-slow), and how its volume looked. */
+    record OtherStoreImage(CinderStoreDriver store, String location, byte[] bytes, String before) {
+        static OtherStoreImage add(CinderStoreDriver slow, CinderClient c, String imageId, long seed) {
+            byte[] b = data(3000, seed);
+            String location = CinderAddIsolationIntegrationTest.add(slow, imageId, b).location();
+            return new OtherStoreImage(slow, location, b, state(c, volumeId(location)));
+        }
+
+        void assertUnchanged(CinderClient c) throws IOException {
+            assertThat(state(c, volumeId(location))).as("the slow store's volume").isEqualTo(before);
+            assertThat(read(store, location)).as("the slow store's image").isEqualTo(bytes);
+        }
+    }
+
     /** How the store's volume create goes wrong. */
     enum AmbiguousCreate {
         /** Cinder creates the volume, the store gets a 500. */
@@ -152,25 +166,22 @@ class CinderAddIsolationIntegrationTest {
     @EnumSource(AmbiguousCreate.class)
     void ambiguousCreateNeverTouchesTheSameImageInAnotherStore(AmbiguousCreate fault) throws Exception {
         String imageId = newImageId();
-        byte[] slowBytes = data(3000, 1);
         byte[] fastBytes = data(5000, 2);
         try (CinderStoreDriver slow = LocalCinder.driver("slow", LocalCinder.SLOW);
                 CinderStoreDriver fast = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST));
                 CinderClient c = LocalCinder.client()) {
-            String slowLocation = add(slow, imageId, slowBytes).location();
-            String slowBefore = state(c, volumeId(slowLocation));
+            OtherStoreImage other = OtherStoreImage.add(slow, c, imageId, 1);
 
             fault.inject();
             Throwable failure = catchThrowable(() -> {
                 AddResult r = add(fast, imageId, fastBytes);
-                assertThat(volumeId(r.location())).as("the add's volume").isNotEqualTo(volumeId(slowLocation));
+                assertThat(volumeId(r.location())).as("the add's volume").isNotEqualTo(volumeId(other.location()));
                 assertThat(read(fast, r.location())).as("the fast store's image").isEqualTo(fastBytes);
                 assertThat(volumes(c, imageId, LocalCinder.FAST)).extracting(CinderClient.Volume::id)
                         .as("glance-fast volumes of the image").containsExactly(volumeId(r.location()));
             });
             assertThat(proxy.log()).as("the fault was injected").anyMatch(l -> l.contains("(injected)"));
-            assertThat(state(c, volumeId(slowLocation))).as("the slow store's volume").isEqualTo(slowBefore);
-            assertThat(read(slow, slowLocation)).as("the slow store's image").isEqualTo(slowBytes);
+            other.assertUnchanged(c);
             assertThat(failure).as("the add to the fast store").isNull();
             ReliabilityRecorder.fault("cinder", "ambiguous volume create (" + fault + ") while the image is in another "
                     + "store", "loopback proxy: POST /volumes " + fault + "; image-<id> exists in store 'slow' "
@@ -188,12 +199,10 @@ class CinderAddIsolationIntegrationTest {
     @Test
     void ambiguousCreateLeavesARivalAddsVolumeAloneAndLosesToIt() throws Exception {
         String imageId = newImageId();
-        byte[] slowBytes = data(3000, 3);
         try (CinderStoreDriver slow = LocalCinder.driver("slow", LocalCinder.SLOW);
                 CinderStoreDriver fast = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST));
                 CinderClient c = LocalCinder.client()) {
-            String slowLocation = add(slow, imageId, slowBytes).location();
-            String slowBefore = state(c, volumeId(slowLocation));
+            OtherStoreImage other = OtherStoreImage.add(slow, c, imageId, 3);
             Map<String, String> rivalMetadata = new LinkedHashMap<>();
             rivalMetadata.put("glance_image_id", imageId);
             rivalMetadata.put("image_size", "0");
@@ -225,8 +234,7 @@ class CinderAddIsolationIntegrationTest {
             assertThat(r.status()).isEqualTo("available");
             assertThat(r.metadata()).as("the rival's metadata").isEqualTo(rivalMetadata);
             assertThat(c.attachmentsOf(rival[0])).isEmpty();
-            assertThat(state(c, volumeId(slowLocation))).as("the slow store's volume").isEqualTo(slowBefore);
-            assertThat(read(slow, slowLocation)).isEqualTo(slowBytes);
+            other.assertUnchanged(c);
             ReliabilityRecorder.fault("cinder", "ambiguous volume create while another add of the image creates its "
                     + "volume in the same store", "loopback proxy: POST /volumes forwarded, then 500; the test creates "
                     + "the rival's in-progress volume as the request arrives", Faults.describe(e)
