@@ -175,6 +175,15 @@ public abstract class StoreDriverTestKit {
         return 16;
     }
 
+    /**
+     * Adds of one image id started at once in {@link #concurrentAddsOfOneIdHaveOneWinner}: by
+     * default {@link #parallelism()} (at least 16). A backend that cannot take that many creates
+     * at once may lower it (at least 2).
+     */
+    protected int sameIdAdds() {
+        return Math.max(16, parallelism());
+    }
+
     /** Upper bound for each concurrency test. */
     protected Duration concurrencyTimeout() {
         return Duration.ofMinutes(2);
@@ -776,7 +785,7 @@ public abstract class StoreDriverTestKit {
     @Test
     public void concurrentAddsOfOneIdHaveOneWinner() throws Exception {
         assumeWritable();
-        int n = Math.max(16, parallelism());
+        int n = Math.max(2, sameIdAdds());
         String id = newImageId();
         byte[][] data = new byte[n][];
         for (int i = 0; i < n; i++) {

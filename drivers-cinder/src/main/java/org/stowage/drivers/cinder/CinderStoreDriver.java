@@ -28,6 +28,7 @@ import org.stowage.spi.AddResult;
 import org.stowage.spi.BackendException;
 import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
+import org.stowage.spi.DuplicateException;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.NotFoundException;
@@ -80,12 +81,18 @@ public final class CinderStoreDriver implements StoreDriver {
     private int readsSettingUp;
     /** How long {@link #close()} waits for the reads still open to detach. */
     static final Duration CLOSE_DEADLINE = Duration.ofSeconds(20);
+    private final Heartbeats heartbeats;
 
     private enum TypeState { OK, MISSING, UNKNOWN }
 
     /** Tests: a smaller page, so paging is exercised with a few volumes. */
     void listPageSize(int n) {
         this.listPage = n;
+    }
+
+    /** Tests: heartbeats of running adds more often than {@link Heartbeats#DEFAULT_INTERVAL}. */
+    void heartbeatInterval(Duration d) {
+        heartbeats.interval(d);
     }
 
     private record TypeCheck(TypeState state, String detail) {
@@ -98,6 +105,7 @@ public final class CinderStoreDriver implements StoreDriver {
         this.connectors = connectors;
         this.hostConnector = HostConnector.properties(cfg);
         this.rootHelper = HostConnector.rootHelper(cfg);
+        this.heartbeats = new Heartbeats(client);
         this.typeCheck = checkVolumeType();
         if (typeCheck.state() == TypeState.MISSING) {
             LOG.warn("store '{}': add and delete disabled: {}", cfg.storeId(), typeCheck.detail());
@@ -137,6 +145,10 @@ public final class CinderStoreDriver implements StoreDriver {
         }
         return t;
     }
+
+    /** The name of an image-volume: image-<the image's UUID>, in either case as Glance allows. */
+    private static final java.util.regex.Pattern IMAGE_NAME = java.util.regex.Pattern.compile(
+            "image-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** An image-volume: named {@code image-<uuid>} or carrying {@code glance_image_id} metadata. */
     private static boolean isImageVolume(Volume v) {
@@ -301,12 +313,14 @@ public final class CinderStoreDriver implements StoreDriver {
     // ---- leftovers (stowage gc)
 
     /**
-     * Volumes of this store (its volume type, name {@code image-<uuid>}) whose metadata
-     * {@code stowage_status} is {@code in-progress} and that were last changed at least
-     * {@code olderThan} ago: what a killed add left. Listed page by page with Cinder's
-     * metadata filter, and every condition checked again on the client. A volume marked
-     * {@code complete}, or without the marker (glance_store's, or created by hand), is never a
-     * leftover. Also the read attachments of readers that are gone ({@link #staleReads()}).
+     * Volumes of this store (its volume type, an image id in {@code glance_image_id} or the name
+     * {@code image-...}, of any form) whose metadata {@code stowage_status} is
+     * {@code in-progress} and whose add last showed a sign of life at least {@code olderThan}
+     * ago (the latest of its heartbeat, created_at and updated_at): what a killed add left. A
+     * running add refreshes its heartbeat every {@link Heartbeats#DEFAULT_INTERVAL}, so a
+     * threshold above that never lists it. Listed page by page with Cinder's metadata filter,
+     * and every condition checked again on the client. A volume marked {@code complete}, or
+     * without the marker (glance_store's, or created by hand), is never a leftover. Also the read attachments of readers that are gone ({@link #staleReads()}).
      */
     @Override
     public List<org.stowage.spi.Leftover> findLeftovers(Duration olderThan) {
@@ -318,8 +332,8 @@ public final class CinderStoreDriver implements StoreDriver {
             List<Volume> page = client.listVolumesPage(listPage, marker,
                     Map.of("metadata", "{\"" + STATUS_KEY + "\": \"in-progress\"}"));
             for (Volume v : page) {
-                java.time.Instant since = since(v);
-                if (isInProgressImageVolume(v, mine) && since != null && !since.isAfter(cutoff)) {
+                java.time.Instant since = AddVolumes.lastSignOfLife(v);
+                if (AddVolumes.isInProgressImageVolume(v, mine) && since != null && !since.isAfter(cutoff)) {
                     out.add(new org.stowage.spi.Leftover(v.id(), describeLeftover(v), since));
                 }
             }
@@ -331,14 +345,6 @@ public final class CinderStoreDriver implements StoreDriver {
         }
     }
 
-    private static final java.util.regex.Pattern IMAGE_NAME = java.util.regex.Pattern.compile(
-            "image-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-    private static boolean isInProgressImageVolume(Volume v, String type) {
-        return v.name() != null && IMAGE_NAME.matcher(v.name()).matches() && type.equals(v.volumeType())
-                && "in-progress".equals(v.metadata().get(STATUS_KEY));
-    }
-
     /** The later of created_at and updated_at (Cinder: UTC without a zone), or null if neither parses. */
     static java.time.Instant since(Volume v) {
         java.time.Instant a = instant(v.createdAt());
@@ -346,7 +352,7 @@ public final class CinderStoreDriver implements StoreDriver {
         return a == null ? b : b == null ? a : (a.isAfter(b) ? a : b);
     }
 
-    private static java.time.Instant instant(String s) {
+    static java.time.Instant instant(String s) {
         if (s == null || s.isBlank() || "null".equals(s)) {
             return null;
         }
@@ -387,7 +393,8 @@ public final class CinderStoreDriver implements StoreDriver {
 
     /**
      * Removes an in-progress volume found by {@link #findLeftovers}: checks again that it is
-     * still an in-progress image-volume of this store, deletes its attachments
+     * still an in-progress image-volume of this store and that its add showed no sign of life
+     * since gc listed it (a newer heartbeat: the add is running), deletes its attachments
      * ({@code DELETE /attachments/{id}}, microversion 3.54), deletes the volume and waits until
      * Cinder no longer lists it. A volume stuck in a transitional state ({@code creating},
      * {@code extending}, ...) is not touched: resetting it is admin-only, so the error says
@@ -408,10 +415,15 @@ public final class CinderStoreDriver implements StoreDriver {
         }
         Volume v = found.get();
         String mine = ownType();
-        if (!isInProgressImageVolume(v, mine)) {
+        if (!AddVolumes.isInProgressImageVolume(v, mine)) {
             throw new BackendException(where + "not removed: it is no longer an in-progress image-volume of this store"
                     + " (name '" + v.name() + "', type " + v.volumeType() + ", " + STATUS_KEY + " = "
                     + v.metadata().getOrDefault(STATUS_KEY, "<none>") + ")");
+        }
+        java.time.Instant alive = AddVolumes.lastSignOfLife(v);
+        if (alive != null && alive.isAfter(leftover.since())) {
+            throw new BackendException(where + "not removed: the add writing it is alive (sign of life at " + alive
+                    + ", after gc listed it as last alive at " + leftover.since() + ")");
         }
         if (STUCK.contains(v.status())) {
             throw new BackendException(where + "not removed: the volume is stuck in '" + v.status() + "'; only a Cinder"
@@ -589,21 +601,29 @@ public final class CinderStoreDriver implements StoreDriver {
         ImageInput input = request.data();
         long declared = input.declaredSize();
         int sizeGib = declared <= 0 ? 1 : (int) Math.max(1, (declared + GIB - 1) / GIB);
-        String name = "image-" + request.imageId();
+        String imageId = request.imageId();
+        String name = "image-" + imageId;
+        String type = ownType();
+        String nonce = java.util.UUID.randomUUID().toString();
+        refuseIfTaken(imageId, type, null, nonce, "store '" + cfg.storeId() + "': image " + imageId + ": ");
         Map<String, String> md = new LinkedHashMap<>();
-        md.put("glance_image_id", request.imageId());
+        md.put("glance_image_id", imageId);
         md.put("image_size", String.valueOf(Math.max(0, declared)));
         request.owner().ifPresent(o -> md.put("image_owner", o));
-        md.put(STATUS_KEY, "in-progress");
-        Volume volume = createVolume(name, sizeGib, md, "store '" + cfg.storeId() + "': image "
-                + request.imageId() + ": ");
+        md.put(STATUS_KEY, AddVolumes.IN_PROGRESS);
+        md.put(AddVolumes.NONCE_KEY, nonce);
+        md.put(AddVolumes.HEARTBEAT_KEY, java.time.Instant.now().toString());
+        Volume volume = createVolume(name, sizeGib, md, type, "store '" + cfg.storeId() + "': image " + imageId + ": ");
         String id = volume.id();
-        String where = "store '" + cfg.storeId() + "': image " + request.imageId() + ", volume " + id + ": ";
+        String where = "store '" + cfg.storeId() + "': image " + imageId + ", volume " + id + ": ";
         try {
-            volume = waitFor(id, "creating", "available", where);
-            long written = write(id, volume.sizeGib(), input, where);
-            md.put("image_size", String.valueOf(written));
-            md.put(STATUS_KEY, "complete");
+            long written;
+            try (Heartbeats.Beat beat = heartbeats.start(id, where)) {
+                volume = waitFor(id, "creating", "available", where);
+                refuseIfTaken(imageId, type, volume, nonce, where); // lose before writing a byte
+                written = write(id, volume.sizeGib(), input, where);
+                refuseIfTaken(imageId, type, volume, nonce, where); // and again just before the image is complete
+            }
             client.updateMetadata(id, Map.of("image_size", String.valueOf(written), STATUS_KEY, "complete"));
             client.setReadOnly(id, true);
             CinderLocation loc = CinderLocation.of(cfg.multiStore() ? cfg.storeId() : null, id);
@@ -617,16 +637,63 @@ public final class CinderStoreDriver implements StoreDriver {
     }
 
     /**
-     * Creates the volume. A create that failed with 5xx or a lost connection may still have
-     * happened, so it is never re-sent blindly: the volume name (image-<id>) is looked up first,
-     * and only if no such volume exists is the create sent again.
+     * Duplicate if image {@code imageId} has an image-volume in this store that came before
+     * {@code own} (before this add created anything, when {@code own} is null): a complete image,
+     * glance_store's, or one another add is still writing. Every add applies the same order
+     * ({@link AddVolumes#FIRST_CREATED}), and each checks after its create and again just before
+     * it marks its volume complete: Cinder lists a volume as soon as it accepted the create, so
+     * of two racing adds at least one sees the other at its last check, and both agree which
+     * one came first. Other volumes carrying this add's nonce are this add's own (a create that
+     * answered an error but happened) and are removed; nothing else is touched.
      */
-    private Volume createVolume(String name, int sizeGib, Map<String, String> md, String where) {
-        String type = cfg.volumeType().orElse(null);
+    private void refuseIfTaken(String imageId, String type, Volume own, String nonce, String where) {
+        Volume first = null;
+        for (Volume v : client.findVolumesByName("image-" + imageId)) {
+            if (nonce.equals(v.metadata().get(AddVolumes.NONCE_KEY)) && type.equals(v.volumeType())) {
+                if (own != null && !v.id().equals(own.id()) && !"deleting".equals(v.status())) {
+                    LOG.info("{}removing volume {}, a second volume of this add (its create answered an error but "
+                            + "happened)", where, v.id());
+                    discardVolume(v.id(), where);
+                }
+            } else if (AddVolumes.isLiveImageVolume(v, imageId, type)
+                    && (own == null || AddVolumes.FIRST_CREATED.compare(v, own) < 0)
+                    && (first == null || AddVolumes.FIRST_CREATED.compare(v, first) < 0)) {
+                first = v;
+            }
+        }
+        if (first != null) {
+            throw duplicate(first, where);
+        }
+    }
+
+    private DuplicateException duplicate(Volume first, String where) {
+        if (AddVolumes.isInProgress(first)) {
+            java.time.Instant beat = AddVolumes.heartbeat(first);
+            return new DuplicateException(where + "another add of this image to this store came first: its volume "
+                    + first.id() + " (created " + first.createdAt() + (beat == null ? "" : ", last heartbeat " + beat)
+                    + ") is still in progress; if no such add is running any more, it is a leftover that "
+                    + "`stowage gc` removes");
+        }
+        return new DuplicateException(where + "the image already exists in this store: "
+                + CinderLocation.of(cfg.multiStore() ? cfg.storeId() : null, first.id()).uri() + " (volume status "
+                + first.status() + ")");
+    }
+
+    /**
+     * Creates the volume. A create that failed with 5xx or a lost connection may still have
+     * happened, so it is never re-sent blindly: the volumes named image-<id> are listed, and
+     * only a volume this very add created is taken (this store's volume type, marked
+     * in-progress, carrying this add's nonce, created after the first request was sent). Any
+     * other volume of that name — the image in another store, another add's — is left alone.
+     * If none qualifies, the create is sent again ({@code cinder_http_retries} times), then the
+     * add fails.
+     */
+    private Volume createVolume(String name, int sizeGib, Map<String, String> md, String type, String where) {
+        java.time.Instant sent = java.time.Instant.now();
         for (int attempt = 0;; attempt++) {
             StoreException failure;
             try {
-                return client.createVolume(name, sizeGib, type, md);
+                return client.createVolume(name, sizeGib, cfg.volumeType().orElse(null), md);
             } catch (CinderHttpException e) {
                 if (e.status() < 500) {
                     throw new BackendException(where + "volume create refused: " + e.getMessage(), e);
@@ -635,25 +702,24 @@ public final class CinderStoreDriver implements StoreDriver {
             } catch (RemoteServiceUnavailableException e) {
                 failure = e;
             }
-            if (attempt >= cfg.httpRetries()) {
-                throw failure;
-            }
-            List<Volume> found;
+            Optional<Volume> mine;
             try {
-                found = client.findVolumesByName(name);
+                mine = client.findVolumesByName(name).stream()
+                        .filter(v -> AddVolumes.isFromThisAdd(v, type, md.get(AddVolumes.NONCE_KEY), sent))
+                        .min(AddVolumes.FIRST_CREATED);
             } catch (StoreException e) {
                 failure.addSuppressed(e);
                 throw failure;
             }
-            if (!found.isEmpty()) {
+            if (mine.isPresent()) {
                 LOG.info("{}volume create answered '{}', but it was created: {}", where, failure.getMessage(),
-                        found.get(0).id());
-                for (Volume extra : found.subList(1, found.size())) {
-                    discardVolume(extra.id(), where);
-                }
-                return found.get(0);
+                        mine.get().id());
+                return mine.get();
             }
-            LOG.info("{}volume create failed ({}), no volume {} exists: retrying", where, failure.getMessage(), name);
+            if (attempt >= cfg.httpRetries()) {
+                throw failure;
+            }
+            LOG.info("{}volume create failed ({}), no volume of this add exists: retrying", where, failure.getMessage());
             sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
         }
     }
@@ -993,6 +1059,7 @@ public final class CinderStoreDriver implements StoreDriver {
                         + "this process is gone", cfg.storeId(), CLOSE_DEADLINE.toSeconds(), readShares.keySet());
             }
         } finally {
+            heartbeats.close();
             client.close();
         }
     }

@@ -121,7 +121,7 @@ class CinderStepFaultIntegrationTest {
                 "create volume");
     }
 
-    /** A 500 although Cinder created the volume: found by name, used, no duplicate. */
+    /** A 500 although Cinder created the volume: found by the add's nonce, used, no second volume. */
     @Test
     void volumeCreateAnswers500AfterCreating() {
         proxy.forwardThenRespond("POST", VOL, 500, 1);
@@ -137,7 +137,7 @@ class CinderStepFaultIntegrationTest {
         }
         Faults.recordClean("volume create answers 500 although Cinder created the volume",
                 injected(500, "POST /volumes, after forwarding it (once)"),
-                "none: the volume was found by name (image-<id>) and used; no second volume", List.of(), null, id);
+                "none: the add's own volume was found (by its nonce) and used; no second volume", List.of(), null, id);
     }
 
     @ParameterizedTest

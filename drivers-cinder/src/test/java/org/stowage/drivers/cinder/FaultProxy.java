@@ -47,12 +47,17 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /** DELAY: waits {@code status} milliseconds, then forwards (a Cinder that is slow to answer). */
-    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE, DELAY }
+    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE, DELAY, FORWARD_THEN_DROP }
+
+    /** Something the test does the moment a matching request arrives, before it is handled. */
+    record Hook(String method, String pathRegex, Runnable action) {
+    }
 
     private final String upstream;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
+    private final List<Hook> hooks = new CopyOnWriteArrayList<>();
     private HttpServer server;
     private int port;
 
@@ -129,8 +134,23 @@ final class FaultProxy implements AutoCloseable {
         rules.add(new Rule(method, pathRegex, Action.DELAY, millis, null));
     }
 
+    /**
+     * Forwards (so Cinder does it), then closes the connection without any answer, like a
+     * network cut after the request arrived; the first {@code times} times (-1: always).
+     */
+    void forwardThenDrop(String method, String pathRegex, int times) {
+        rules.add(new Rule(method, pathRegex, Action.FORWARD_THEN_DROP, 0, null, null,
+                times < 0 ? null : new java.util.concurrent.atomic.AtomicInteger(times)));
+    }
+
+    /** Runs {@code action} when a matching request arrives, before the rules apply (e.g. a rival's create). */
+    void onRequest(String method, String pathRegex, Runnable action) {
+        hooks.add(new Hook(method, pathRegex, action));
+    }
+
     void clearRules() {
         rules.clear();
+        hooks.clear();
     }
 
     /** "METHOD path -> status" of every request seen. */
@@ -144,6 +164,11 @@ final class FaultProxy implements AutoCloseable {
             String path = ex.getRequestURI().getRawPath();
             String query = ex.getRequestURI().getRawQuery();
             byte[] body = ex.getRequestBody().readAllBytes();
+            for (Hook h : hooks) {
+                if (h.method().equals(method) && path.matches(h.pathRegex())) {
+                    h.action().run();
+                }
+            }
             Rule rule = null;
             for (Rule r : rules) {
                 if (r.matches(method, path, body) && r.take()) {
@@ -178,6 +203,11 @@ final class FaultProxy implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);
+            }
+            if (rule != null && rule.action() == Action.FORWARD_THEN_DROP) {
+                log.add(method + " " + path + " -> " + resp.statusCode() + " upstream, connection dropped (injected)");
+                // an exception out of the handler makes the server close the connection without an answer
+                throw new IOException("connection dropped by the test's fault proxy");
             }
             if (rule != null && rule.action() == Action.FORWARD_THEN_RESPOND) {
                 send(ex, rule.status(), fault(rule.status()), Map.of());

@@ -81,6 +81,12 @@ public final class LocalCinder {
         return id;
     }
 
+    /** An image id of any form (upper-case, not a UUID), remembered for the leak check. */
+    public static String imageId(String id) {
+        IMAGE_IDS.add(id);
+        return id;
+    }
+
     /** Removes what a failed test left (after recording it), so one failure does not poison later runs. */
     private static void cleanUp(CinderClient c, List<String> volumeIds) {
         for (String v : volumeIds) {
