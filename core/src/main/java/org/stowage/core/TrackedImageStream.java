@@ -14,6 +14,7 @@ final class TrackedImageStream extends ImageStream {
     private final ImageStream in;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile InFlight.Operation op;
+    private volatile String abortReason;
 
     private TrackedImageStream(ImageStream in) {
         this.in = in;
@@ -23,7 +24,10 @@ final class TrackedImageStream extends ImageStream {
     static ImageStream track(ImageStream in, InFlight inFlight, String what) {
         TrackedImageStream s = new TrackedImageStream(in);
         try {
-            s.op = inFlight.start(what, reason -> s.closeQuietly());
+            s.op = inFlight.start(what, reason -> {
+                s.abortReason = reason;
+                s.closeQuietly();
+            });
         } catch (RuntimeException e) {
             s.closeQuietly();
             throw e;
@@ -41,27 +45,37 @@ final class TrackedImageStream extends ImageStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        return in.read(b, off, len);
-    }
-
-    @Override
-    public int read() throws IOException {
-        return in.read();
+        checkOpen();
+        int n = in.read(b, off, len);
+        checkOpen(); // closed by an abort while reading: what was read may be cut short
+        return n;
     }
 
     @Override
     public long skip(long n) throws IOException {
+        checkOpen();
         return in.skip(n);
     }
 
     @Override
     public int available() throws IOException {
+        checkOpen();
         return in.available();
     }
 
     @Override
     public long transferTo(OutputStream out) throws IOException {
-        return in.transferTo(out);
+        checkOpen();
+        long n = in.transferTo(out); // the driver's, which may copy without a user-space buffer
+        checkOpen();
+        return n;
+    }
+
+    /** Refuses reads once closed, whatever the driver's stream does after its close. */
+    private void checkOpen() throws IOException {
+        if (closed.get()) {
+            throw new IOException("image stream closed" + (abortReason == null ? "" : ": " + abortReason));
+        }
     }
 
     @Override

@@ -2,8 +2,9 @@ package org.stowage.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -135,9 +136,49 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
-    /** The stream to write the image to; not to be closed (publish() or close() finish the file). */
+    /**
+     * The stream to write the image to; not to be closed (publish() or close() finish the file).
+     * It is also a channel, so a store's stream can copy into it without a user-space buffer.
+     */
     OutputStream stream() {
-        return Channels.newOutputStream(channel);
+        return new ChannelOutput(channel);
+    }
+
+    /** An output stream over a channel that is also that channel. */
+    private static final class ChannelOutput extends OutputStream implements WritableByteChannel {
+        private final FileChannel channel;
+
+        ChannelOutput(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return channel.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() {
+            // finished by OutputFile
+        }
     }
 
     /** Makes the written image the target: synced, then renamed onto it in one step. */
