@@ -43,14 +43,24 @@ final class StowageCli {
         return home;
     }
 
-    /** Runs {@code home/bin/stowage args...}, with {@code stdin} as standard input (null: none). */
-    static Result run(Path home, Path stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
+    /**
+     * A process builder for {@code home/bin/stowage args...}, with SIGINT and SIGTERM at their
+     * default handling (a test runner started in the background may have them ignored, which
+     * the child would inherit).
+     */
+    static ProcessBuilder builder(Path home, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
         cmd.add(home.resolve("bin/stowage").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("STOWAGE_CONFIG");
         pb.environment().put("STOWAGE_NO_CDS", "1");
+        return pb;
+    }
+
+    /** Runs {@code home/bin/stowage args...}, with {@code stdin} as standard input (null: none). */
+    static Result run(Path home, Path stdin, String... args) throws Exception {
+        ProcessBuilder pb = builder(home, args);
         pb.redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile()) : ProcessBuilder.Redirect.PIPE);
         Path out = Files.createTempFile("out", ".bin");
         Path err = Files.createTempFile("err", ".txt");
