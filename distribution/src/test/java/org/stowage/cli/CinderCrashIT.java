@@ -3,7 +3,6 @@ package org.stowage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,20 +106,7 @@ class CinderCrashIT {
                 "--image-id", imageId, "-");
         pb.redirectOutput(tmp.resolve("add.out").toFile()).redirectError(tmp.resolve("add.err").toFile());
         Process add = pb.start();
-        Thread feeder = new Thread(() -> {
-            byte[] chunk = new byte[64 * 1024];
-            try (OutputStream in = add.getOutputStream()) {
-                while (add.isAlive()) {
-                    in.write(chunk);
-                    in.flush();
-                    Thread.sleep(50);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the process ended: broken pipe
-            }
-        }, "slow-stdin");
-        feeder.setDaemon(true);
-        feeder.start();
+        StowageCli.feedSlowly(add, -1, 50);
         return add;
     }
 

@@ -63,9 +63,28 @@ class CliSafetyIT {
         }
     }
 
-    /** Declares a 4 MiB body and sends only its first MiB, then closes ("/cut") or waits ("/stall"). */
+    /**
+     * "/slow/NAME": a 2 MiB body ({@link #slowBody}) sent in 32 KiB pieces every 40 ms. Else a
+     * declared 4 MiB body of which only the first MiB is sent, then the connection is closed
+     * ("/cut") or left waiting ("/stall").
+     */
     static void serve(HttpExchange ex) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        String path = ex.getRequestURI().getPath();
+        if (path.startsWith("/slow/")) {
+            byte[] body = slowBody(path.substring(6));
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                for (int off = 0; off < body.length; off += 32 * 1024) {
+                    out.write(body, off, Math.min(32 * 1024, body.length - off));
+                    out.flush();
+                    Thread.sleep(40);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
         if (ex.getRequestMethod().equals("HEAD")) {
             ex.getResponseHeaders().set("Content-Length", String.valueOf(4 * MIB));
             ex.sendResponseHeaders(200, -1);
@@ -76,7 +95,7 @@ class CliSafetyIT {
         OutputStream out = ex.getResponseBody();
         out.write(new byte[MIB]);
         out.flush();
-        if (ex.getRequestURI().getPath().startsWith("/stall")) {
+        if (path.startsWith("/stall")) {
             try {
                 STOP_STALLING.await(120, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -84,6 +103,10 @@ class CliSafetyIT {
             }
         }
         ex.close();
+    }
+
+    static byte[] slowBody(String name) {
+        return random(2 * MIB, name.hashCode());
     }
 
     static String url(String path) {
@@ -182,28 +205,23 @@ class CliSafetyIT {
 
     @Test
     void concurrentGetsToOnePathLeaveOneCompleteCopy(@TempDir Path tmp) throws Exception {
-        byte[] a = random(24 * MIB, 4);
-        byte[] b = random(24 * MIB, 5);
-        String la = add(tmp, a);
-        String lb = add(tmp, b);
+        // slow sources (2 MiB over about 3 s each), so that the writers overlap whatever their start-up times
+        byte[] a = slowBody("a");
+        byte[] b = slowBody("b");
         Path out = tmp.resolve("out.raw");
-        for (int round = 0; round < 2; round++) {
-            List<Process> gets = new ArrayList<>();
-            for (String l : List.of(la, lb, la, lb)) {
-                gets.add(StowageCli.builder(home, "get", l, "-o", out.toString())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .start());
-            }
-            for (Process p : gets) {
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(p.exitValue()).isZero();
-            }
-            byte[] got = Files.readAllBytes(out);
-            assertThat(Arrays.equals(got, a) || Arrays.equals(got, b)).as("the output is one whole image").isTrue();
-            assertThat(entries(tmp)).noneMatch(n -> n.contains("stowage"));
+        List<Process> gets = new ArrayList<>();
+        for (String name : List.of("a", "b", "a", "b")) {
+            gets.add(StowageCli.builder(home, "--config", webConf.toString(), "get", url("/slow/" + name), "-o",
+                    out.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start());
         }
-        assertThat(run(null, "delete", la).code()).isZero();
-        assertThat(run(null, "delete", lb).code()).isZero();
+        for (Process p : gets) {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+        }
+        byte[] got = Files.readAllBytes(out);
+        assertThat(Arrays.equals(got, a) || Arrays.equals(got, b)).as("the output is one whole image").isTrue();
+        assertThat(entries(tmp)).containsExactly("out.raw");
     }
 
     @Test
@@ -259,20 +277,7 @@ class CliSafetyIT {
         Process p = StowageCli.builder(home, "add", "--image-id", imageId, "-")
                 .redirectOutput(tmp.resolve(imageId + ".out").toFile())
                 .redirectError(tmp.resolve(imageId + ".err").toFile()).start();
-        Thread feeder = new Thread(() -> {
-            byte[] chunk = new byte[64 * 1024];
-            try (OutputStream in = p.getOutputStream()) {
-                for (int i = 0; chunks < 0 || i < chunks; i++) {
-                    in.write(chunk);
-                    in.flush();
-                    Thread.sleep(20);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the process ended
-            }
-        }, "slow-stdin");
-        feeder.setDaemon(true);
-        feeder.start();
+        StowageCli.feedSlowly(p, chunks, 20);
         return p;
     }
 
@@ -288,9 +293,10 @@ class CliSafetyIT {
         }
     }
 
-    static long partialBytes() {
+    /** The size of the partial file of the add of {@code imageId}, -1 while there is none. */
+    static long partialBytes(String imageId) {
         try (Stream<Path> s = Files.list(fast)) {
-            return s.filter(p -> p.getFileName().toString().contains(".stowage-partial-"))
+            return s.filter(p -> p.getFileName().toString().startsWith("." + imageId + ".stowage-partial-"))
                     .mapToLong(p -> p.toFile().length()).max().orElse(-1);
         } catch (IOException e) {
             return -1;
@@ -311,7 +317,7 @@ class CliSafetyIT {
             Process add = slowAdd(tmp, id, -1);
             try {
                 if (c.afterBytes() >= 0) {
-                    awaitTrue("the add wrote " + c.afterBytes() + " bytes", () -> partialBytes() >= c.afterBytes());
+                    awaitTrue("the add wrote " + c.afterBytes() + " bytes", () -> partialBytes(id) >= c.afterBytes());
                 }
                 signal(add, c.signal());
                 assertThat(add.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -336,7 +342,7 @@ class CliSafetyIT {
             String id = UUID.randomUUID().toString();
             Process add = slowAdd(tmp, id, chunks);
             try {
-                awaitTrue("the add started writing", () -> partialBytes() >= 0 || !add.isAlive());
+                awaitTrue("the add started writing", () -> partialBytes(id) >= 0 || !add.isAlive());
                 Thread.sleep(delayMs);
                 if (add.isAlive()) {
                     signal(add, "TERM");

@@ -76,6 +76,27 @@ final class StowageCli {
         return r;
     }
 
+    /**
+     * Feeds {@code p}'s stdin slowly from a daemon thread: 64 KiB every {@code everyMs} ms,
+     * {@code chunks} times (-1: until the process ends), then closes it.
+     */
+    static void feedSlowly(Process p, int chunks, long everyMs) {
+        Thread feeder = new Thread(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            try (java.io.OutputStream in = p.getOutputStream()) {
+                for (int i = 0; (chunks < 0 || i < chunks) && p.isAlive(); i++) {
+                    in.write(chunk);
+                    in.flush();
+                    Thread.sleep(everyMs);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the process ended: broken pipe
+            }
+        }, "slow-stdin");
+        feeder.setDaemon(true);
+        feeder.start();
+    }
+
     /** The first field of a checksum tool's output ({@code md5sum FILE}). */
     static String tool(String name, Path file) throws Exception {
         Process p = new ProcessBuilder(name, file.toString()).start();
