@@ -90,7 +90,8 @@ final class Interruption {
             err.flush();
             Runtime.getRuntime().halt(ExitCodes.OK); // it completed and printed its result: report success
         } else {
-            err.println("stowage: interrupted: stopped; what the command had written was removed");
+            err.println("stowage: interrupted: stopped before completing; nothing was stored and no partial output "
+                    + "file was kept");
         }
         err.flush();
     }

@@ -78,10 +78,11 @@ class CinderCrashIT {
             String volumeId = awaitAttachedVolume(cinder, imageId, add, tmp);
             try {
                 Thread.sleep(500); // some bytes written
-                add.destroy(); // SIGTERM
+                StowageCli.signal(add, "TERM");
                 assertThat(add.waitFor(90, TimeUnit.SECONDS)).isTrue();
                 String err = Files.readString(tmp.resolve("add.err"));
-                assertThat(add.exitValue()).as(err).isEqualTo(143);
+                assertThat(add.exitValue()).as("stdout %s, stderr %s", Files.readString(tmp.resolve("add.out")), err)
+                        .isEqualTo(ExitCodes.SIGTERM);
                 assertThat(Files.readString(tmp.resolve("add.out"))).isEmpty();
                 assertThat(err).contains("stowage: interrupted");
                 cinder.awaitGone(volumeId);

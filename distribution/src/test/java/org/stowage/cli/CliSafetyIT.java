@@ -246,7 +246,7 @@ class CliSafetyIT {
                 .toFile()).start();
         try {
             awaitTrue("the partial output got the first MiB", () -> largestPartialOutput(tmp) >= MIB);
-            signal(get, "TERM");
+            StowageCli.signal(get, "TERM");
             assertThat(get.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(get.exitValue()).as(Files.readString(tmp.resolve("get.err"))).isEqualTo(143);
             assertThat(Files.readString(out)).isEqualTo("the previous copy");
@@ -279,10 +279,6 @@ class CliSafetyIT {
                 .redirectError(tmp.resolve(imageId + ".err").toFile()).start();
         StowageCli.feedSlowly(p, chunks, 20);
         return p;
-    }
-
-    static void signal(Process p, String name) throws Exception {
-        assertThat(new ProcessBuilder("kill", "-s", name, String.valueOf(p.pid())).start().waitFor()).isZero();
     }
 
     static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
@@ -319,7 +315,7 @@ class CliSafetyIT {
                 if (c.afterBytes() >= 0) {
                     awaitTrue("the add wrote " + c.afterBytes() + " bytes", () -> partialBytes(id) >= c.afterBytes());
                 }
-                signal(add, c.signal());
+                StowageCli.signal(add, c.signal());
                 assertThat(add.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 String err = Files.readString(tmp.resolve(id + ".err"));
                 assertThat(add.exitValue()).as("%s: %s", c, err).isEqualTo(c.code());
@@ -345,7 +341,7 @@ class CliSafetyIT {
                 awaitTrue("the add started writing", () -> partialBytes(id) >= 0 || !add.isAlive());
                 Thread.sleep(delayMs);
                 if (add.isAlive()) {
-                    signal(add, "TERM");
+                    StowageCli.signal(add, "TERM");
                 }
                 assertThat(add.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 String out = Files.readString(tmp.resolve(id + ".out"));

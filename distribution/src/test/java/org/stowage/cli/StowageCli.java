@@ -97,6 +97,14 @@ final class StowageCli {
         feeder.start();
     }
 
+    /**
+     * Sends signal {@code name} (TERM, INT) to {@code p}. Not {@link Process#destroy()}: it also
+     * closes the process's stdin, and an add would see the end of its data.
+     */
+    static void signal(Process p, String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-s", name, String.valueOf(p.pid())).start().waitFor()).isZero();
+    }
+
     /** The first field of a checksum tool's output ({@code md5sum FILE}). */
     static String tool(String name, Path file) throws Exception {
         Process p = new ProcessBuilder(name, file.toString()).start();
