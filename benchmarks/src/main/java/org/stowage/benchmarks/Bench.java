@@ -122,7 +122,7 @@ public final class Bench {
                 // a server's steady state: the JIT has compiled the digests' intrinsics and the copy loops
                 Path wsrc = Path.of(o.getOrDefault("warmup-src", src.toString()));
                 for (int i = 0; i < warmups; i++) {
-                    String wid = "warmup-" + UUID.randomUUID();
+                    String wid = UUID.randomUUID().toString();
                     try (InputStream in = Files.newInputStream(wsrc)) {
                         s.add("fast", wid, in, Files.size(wsrc), "sha512");
                     }

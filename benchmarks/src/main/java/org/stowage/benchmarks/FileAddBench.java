@@ -35,7 +35,6 @@ public class FileAddBench {
     Path storeDir;
     Stowage stowage;
     Path written;
-    long seq;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -65,7 +64,7 @@ public class FileAddBench {
     }
 
     private Path next() {
-        written = storeDir.resolve("img-" + (seq++));
+        written = storeDir.resolve(java.util.UUID.randomUUID().toString()); // image ids are UUIDs
         return written;
     }
 

@@ -62,7 +62,7 @@ public class SmallAddBench {
 
     @Benchmark
     public String stowageAdd4k() {
-        AddResult r = stowage.add("fast", "i" + (seq++), new ByteArrayInputStream(data), data.length, "sha512");
+        AddResult r = stowage.add("fast", java.util.UUID.randomUUID().toString(), new ByteArrayInputStream(data), data.length, "sha512");
         return r.location();
     }
 

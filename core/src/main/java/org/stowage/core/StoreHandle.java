@@ -14,7 +14,6 @@ import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BackendException;
 import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.ImageStream;
@@ -48,10 +47,13 @@ public final class StoreHandle {
     private final StoreDriver driver;
     private final String failure;
     private final java.time.Duration stallTimeout;
+    private final InFlight inFlight;
 
     StoreHandle(String id, String type, boolean isDefault, boolean reserved, boolean multiStore, String description,
-            long weight, String source, StoreDriver driver, String failure, java.time.Duration stallTimeout) {
+            long weight, String source, StoreDriver driver, String failure, java.time.Duration stallTimeout,
+            InFlight inFlight) {
         this.stallTimeout = stallTimeout;
+        this.inFlight = inFlight;
         this.id = id;
         this.type = type;
         this.isDefault = isDefault;
@@ -155,13 +157,16 @@ public final class StoreHandle {
 
     /**
      * Adds an image: the multihash algorithm is checked before any byte is read, the bytes are
-     * hashed in parallel with the write, and the declared size is enforced.
+     * hashed in parallel with the write, and the declared size is enforced. {@link Stowage#abort}
+     * makes a running add fail and remove what it wrote.
      *
+     * @param imageId      a UUID ({@link ImageIds})
      * @param declaredSize the size in bytes, or -1 if unknown
      */
     public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner) {
         HashingImageInput input = HashingImageInput.open(data, declaredSize, hashAlgo, stallTimeout);
-        try {
+        try (InFlight.Operation op = inFlight.start("add of image " + ImageIds.shown(String.valueOf(imageId))
+                + " to store '" + id + "'", input::abort)) {
             StoreDriver d = requireDriver();
             if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
                 throw new StoreAddDisabledException("store '" + id + "' (" + type
@@ -171,7 +176,7 @@ public final class StoreHandle {
             if (reason.isPresent()) {
                 throw new StoreAddDisabledException("store '" + id + "' does not accept new images: " + reason.get());
             }
-            checkImageId(imageId);
+            ImageIds.check(imageId);
             AddResult r = inDriver(() -> d.add(new AddRequest(imageId, input, owner)));
             if (multiStore && !id.equals(r.metadata().get("store"))) {
                 r = r.withMetadata("store", id);
@@ -184,7 +189,10 @@ public final class StoreHandle {
         }
     }
 
-    /** Opens a read; offset 0 and length -1 read the whole image. */
+    /**
+     * Opens a read; offset 0 and length -1 read the whole image. {@link Stowage#abort} closes
+     * the stream.
+     */
     public ImageStream get(StoreLocation location, long offset, long length) {
         StoreDriver d = requireDriver();
         Capabilities caps = d.capabilities();
@@ -199,7 +207,8 @@ public final class StoreHandle {
         if (!caps.has(Capability.READ_ACCESS)) {
             throw new StoreGetNotSupportedException("store '" + id + "' (" + type + ") cannot read images");
         }
-        return inDriver(() -> d.get(location, offset, length));
+        ImageStream stream = inDriver(() -> d.get(location, offset, length));
+        return TrackedImageStream.track(stream, inFlight, "read of " + Uris.mask(location.uri()));
     }
 
     /** The size of a stored image. */
@@ -287,14 +296,6 @@ public final class StoreHandle {
             throw new BadStoreConfigurationException("store '" + id + "' is unavailable: " + failure);
         }
         return driver;
-    }
-
-    private static void checkImageId(String imageId) {
-        if (imageId == null || imageId.isEmpty() || imageId.equals(".") || imageId.equals("..")
-                || imageId.indexOf('/') >= 0 || imageId.indexOf('\\') >= 0 || imageId.indexOf('\0') >= 0) {
-            throw new BadStoreUriException("image id '" + imageId
-                    + "' is not usable: expected a non-empty id without '/', such as a UUID");
-        }
     }
 
     /** Glance's rule: metadata values are strings, lists or maps of those, recursively. */

@@ -60,9 +60,14 @@ public final class Stowage implements AutoCloseable {
     private final Map<String, StoreHandle> stores;
     private final ScheduledExecutorService executor;
     private final List<String> warnings;
+    private final InFlight inFlight;
+
+    /** How long {@link #close()} waits for aborted adds to remove what they wrote. */
+    public static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
 
     private Stowage(StowageConfig config, DriverRegistry registry, Map<String, StoreHandle> stores,
-            ScheduledExecutorService executor, List<String> warnings) {
+            ScheduledExecutorService executor, List<String> warnings, InFlight inFlight) {
+        this.inFlight = inFlight;
         this.config = config;
         this.registry = registry;
         this.stores = Collections.unmodifiableMap(stores);
@@ -142,7 +147,7 @@ public final class Stowage implements AutoCloseable {
      * Adds an image.
      *
      * @param storeId  the target store, or null for the default store
-     * @param imageId  the image id, or null for a new random UUID
+     * @param imageId  the image id, a UUID as Glance requires ({@link ImageIds}), or null for a new random one
      * @param size     the declared size, or -1 if unknown
      * @param hashAlgo the multihash algorithm, or null for {@code [DEFAULT] hashing_algorithm}
      */
@@ -322,9 +327,39 @@ public final class Stowage implements AutoCloseable {
         return String.join(", ", s);
     }
 
-    /** Closes every store, the plugins and the host's threads. */
+    /**
+     * Stops every add and read in progress, from any thread, and returns without waiting: a
+     * running add fails (its driver removes the file, volume or attachment it made) unless all
+     * its data was read already (it is then committing and completes); every open
+     * {@link ImageStream} is closed. Later adds and reads are refused with {@code reason}.
+     * {@link #awaitIdle} waits for the aborted adds to finish.
+     */
+    public void abort(String reason) {
+        inFlight.abortAll(reason);
+    }
+
+    /**
+     * Waits until no add or read runs, at most {@code timeout}.
+     *
+     * @return what still runs when the time is up (empty: nothing)
+     */
+    public List<String> awaitIdle(java.time.Duration timeout) {
+        return inFlight.awaitIdle(timeout);
+    }
+
+    /**
+     * Closes every store, the plugins and the host's threads. Adds and reads still running in
+     * other threads are aborted first ({@link #abort}), and their clean-up is awaited for up to
+     * {@link #CLOSE_WAIT}.
+     */
     @Override
     public void close() {
+        inFlight.abortAll("the image store host is closing");
+        List<String> left = inFlight.awaitIdle(CLOSE_WAIT);
+        if (!left.isEmpty()) {
+            LOG.warn("closing while still running after {} s (stowage gc removes what they leave): {}",
+                    CLOSE_WAIT.toSeconds(), left);
+        }
         for (StoreHandle h : stores.values()) {
             h.close();
         }
@@ -429,6 +464,7 @@ public final class Stowage implements AutoCloseable {
                 }
             }
             Map<String, StoreHandle> handles = new LinkedHashMap<>();
+            InFlight inFlight = new InFlight();
             java.time.Duration stall = sc.inputStallTimeout();
             try {
                 for (StowageConfig.StoreEntry e : sc.stores()) {
@@ -452,7 +488,8 @@ public final class Stowage implements AutoCloseable {
                         LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
                     }
                     handles.put(e.id(), new StoreHandle(e.id(), e.type(), e.id().equals(sc.defaultStore()), e.reserved(),
-                            sc.multiStore(), description, weight, de.source(), driver, failure, stall));
+                            sc.multiStore(), description, weight, de.source(), driver, failure, stall,
+                            inFlight));
                 }
             } catch (RuntimeException ex) {
                 for (StoreHandle h : handles.values()) {
@@ -460,7 +497,7 @@ public final class Stowage implements AutoCloseable {
                 }
                 throw ex;
             }
-            return new Stowage(sc, registry, handles, executor, warnings);
+            return new Stowage(sc, registry, handles, executor, warnings, inFlight);
         }
 
         /**

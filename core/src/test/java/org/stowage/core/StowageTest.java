@@ -23,6 +23,8 @@ import org.stowage.spi.UnknownHashingAlgoException;
 import org.stowage.spi.UnknownSchemeException;
 
 class StowageTest {
+    static final String IMG_1 = "0f5c8b0e-4c61-4a57-9b8e-2d1f8a7c6e51";
+
     static Stowage build(String ini, StoreDriverFactory... factories) {
         Stowage.Builder b = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", ini)).pluginsDir(null);
         for (StoreDriverFactory f : factories) {
@@ -90,8 +92,8 @@ class StowageTest {
     void addGetSizeDeleteRoundTripAddsStoreMetadata() throws Exception {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
             byte[] data = "hello stowage".getBytes();
-            AddResult r = s.add("cin10", "img-1", new ByteArrayInputStream(data), data.length, null);
-            assertThat(r.location()).isEqualTo("mem://cin10/img-1");
+            AddResult r = s.add("cin10", IMG_1, new ByteArrayInputStream(data), data.length, null);
+            assertThat(r.location()).isEqualTo("mem://cin10/" + IMG_1);
             assertThat(r.metadata()).containsEntry("store", "cin10");
             assertThat(r.hashAlgo()).isEqualTo("sha512");
             assertThat(r.checksum()).isEqualTo("b34b23e6e2b5c0ebfa7d8f3c4e5d3c4c".length() == 32 ? r.checksum() : null);

@@ -16,6 +16,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof UncheckedIOException && e.getCause() != null) {
             e = e.getCause();
         }
+        if (Interruption.signalled() && !Boolean.getBoolean("stowage.debug")) {
+            return exitCode(e); // the failure is the abort's doing: the signal handler reports it
+        }
         String line;
         if (e instanceof StoreException) {
             StoreException se = (StoreException) e;

@@ -14,6 +14,13 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** A local file (input or output) could not be read or written (sysexits EX_IOERR). */
     public static final int IO_ERROR = 74;
+    /**
+     * Stopped by SIGINT (Ctrl-C), after removing what the command had written: 128 + 2, set by
+     * the JVM when its shutdown hooks ({@link Interruption}) are done.
+     */
+    public static final int SIGINT = 130;
+    /** Stopped by SIGTERM, likewise: 128 + 15. */
+    public static final int SIGTERM = 143;
 
     private static final Map<ErrorKind, Integer> CODES = new LinkedHashMap<>();
 

@@ -45,7 +45,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Interruption.install();
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        Interruption.finished(code);
+        System.exit(code);
     }
 
     /** Runs the CLI and returns the exit code (for tests). */

@@ -8,12 +8,12 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.stowage.core.ImageIds;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.spi.AddResult;
@@ -199,7 +199,8 @@ public final class StowageCommand {
         CommandSpec spec;
         @Option(names = "--store", paramLabel = "ID", description = "Target store (default: the default store).")
         String store;
-        @Option(names = "--image-id", paramLabel = "UUID", description = "Image id (default: a new UUID).")
+        @Option(names = "--image-id", paramLabel = "UUID", converter = ImageIdConverter.class,
+                description = "Image id, a UUID as Glance requires (default: a new UUID).")
         String imageId;
         @Option(names = "--size", paramLabel = "N", description = "Declared size in bytes; the data must match it "
                 + "(default: the file's size; unknown for stdin).")
@@ -228,19 +229,49 @@ public final class StowageCommand {
             }
             try (Stowage s = root.open(); InputStream data = root.progress()
                     ? Progress.wrap(in, "add", declared) : in) {
+                Interruption.arm(s);
                 AddResult r = s.add(store, imageId, data, declared, hash, owner);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("location", r.location());
-                m.put("size", r.size());
-                m.put("checksum", r.checksum());
-                m.put("multihash", r.multihash());
-                m.put("hash_algo", r.hashAlgo());
-                m.put("metadata", r.metadata());
-                PrintWriter out = spec.commandLine().getOut();
-                out.println(Json.render(m));
-                out.flush();
+                report(s, r);
             }
             return 0;
+        }
+
+        /**
+         * Prints the result. The add succeeds only if the caller learns where the image is: if
+         * the result cannot be written (stdout closed or full), the image is deleted again.
+         */
+        private void report(Stowage s, AddResult r) throws IOException {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("location", r.location());
+            m.put("size", r.size());
+            m.put("checksum", r.checksum());
+            m.put("multihash", r.multihash());
+            m.put("hash_algo", r.hashAlgo());
+            m.put("metadata", r.metadata());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(Json.render(m));
+            if (!out.checkError()) {
+                return;
+            }
+            try {
+                s.delete(r.location(), store);
+            } catch (RuntimeException e) {
+                throw new IOException("could not write the result to standard output (closed or full), and deleting "
+                        + "the image again failed (" + e.getMessage() + "): it is stored at " + r.location(), e);
+            }
+            throw new IOException("could not write the result to standard output (closed or full): the image was "
+                    + "deleted again, nothing is stored");
+        }
+    }
+
+    /** {@code --image-id}: a UUID, checked by the core's rule before anything is read. */
+    static final class ImageIdConverter implements picocli.CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!ImageIds.isValid(value)) {
+                throw new picocli.CommandLine.TypeConversionException(ImageIds.problem(value));
+            }
+            return value;
         }
     }
 
@@ -255,28 +286,28 @@ public final class StowageCommand {
         long offset;
         @Option(names = "--length", paramLabel = "N", defaultValue = "-1", description = "Bytes to read (default: to the end).")
         long length;
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: stdout). "
-                + "Written to a temporary name and renamed when complete.")
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: stdout): "
+                + "written to a new, randomly named file in FILE's directory and renamed onto FILE when complete "
+                + "(a link at FILE is replaced, not followed); a device or FIFO is written in place; a directory "
+                + "is an error.")
         Path output;
 
         @Override
         public Integer call() throws IOException {
-            try (Stowage s = root.open(); ImageStream img = s.get(target.location, target.store, offset, length)) {
-                InputStream in = root.progress() ? Progress.wrap(img, "get", img.length()) : img;
-                if (output == null) {
-                    OutputStream out = new FileOutputStream(FileDescriptor.out);
-                    copy(in, out, img.length());
-                    out.flush();
-                } else {
-                    Path abs = output.toAbsolutePath();
-                    Path tmp = abs.resolveSibling("." + abs.getFileName() + ".stowage-partial");
-                    try (OutputStream out = new FileOutputStream(tmp.toFile())) {
+            try (Stowage s = root.open()) {
+                Interruption.arm(s);
+                try (ImageStream img = s.get(target.location, target.store, offset, length)) {
+                    InputStream in = root.progress() ? Progress.wrap(img, "get", img.length()) : img;
+                    if (output == null) {
+                        OutputStream out = new FileOutputStream(FileDescriptor.out);
                         copy(in, out, img.length());
-                    } catch (IOException | RuntimeException e) {
-                        Files.deleteIfExists(tmp);
-                        throw e;
+                        out.flush();
+                    } else {
+                        try (OutputFile file = OutputFile.open(output)) {
+                            copy(in, file.stream(), img.length());
+                            file.publish();
+                        }
                     }
-                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
             return 0;

@@ -3,7 +3,6 @@ package org.stowage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +34,13 @@ class CinderCrashIT {
         CinderUpgradeIT.Cinder.require();
     }
 
-    @Test
+    /** One scenario on a store of a volume type of its own; {@code started[0]} is killed afterwards if still running. */
+    interface Scenario {
+        void run(CinderUpgradeIT.Cinder cinder, String type, Process[] started) throws Exception;
+    }
+
     @SuppressWarnings("unchecked")
-    void killDashNineMidWriteThenGcLeavesNothing(@TempDir Path tmp) throws Exception {
+    static void onPrivateType(Scenario scenario) throws Exception {
         CinderUpgradeIT.dist = dist;
         CinderUpgradeIT.Cinder cinder = new CinderUpgradeIT.Cinder();
         // store "new" on a volume type of this run only (glance-slow's backend): `gc --older-than 0s` removes every
@@ -47,7 +50,7 @@ class CinderCrashIT {
                 + type + "\", \"extra_specs\": {\"volume_backend_name\": \"glance-slow\"}}}").get("volume_type")).get("id");
         Process[] started = new Process[1];
         try {
-            crashAndGc(tmp, cinder, type, started);
+            scenario.run(cinder, type, started);
         } finally {
             if (started[0] != null) {
                 started[0].destroyForcibly();
@@ -56,50 +59,82 @@ class CinderCrashIT {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    void crashAndGc(Path tmp, CinderUpgradeIT.Cinder cinder, String type, Process[] started) throws Exception {
+    @Test
+    void killDashNineMidWriteThenGcLeavesNothing(@TempDir Path tmp) throws Exception {
+        onPrivateType((cinder, type, started) -> crashAndGc(tmp, cinder, type, started));
+    }
+
+    /**
+     * SIGTERM while the add writes into its attached volume: the add is aborted, the driver
+     * detaches and deletes the volume, and the process exits 143 with no location printed.
+     */
+    @Test
+    void sigtermMidWriteRollsTheVolumeBack(@TempDir Path tmp) throws Exception {
+        onPrivateType((cinder, type, started) -> {
+            Path conf = privateConf(tmp, type);
+            String imageId = UUID.randomUUID().toString();
+            Process add = slowAdd(tmp, conf, imageId);
+            started[0] = add;
+            String volumeId = awaitAttachedVolume(cinder, imageId, add, tmp);
+            try {
+                Thread.sleep(500); // some bytes written
+                StowageCli.signal(add, "TERM");
+                assertThat(add.waitFor(90, TimeUnit.SECONDS)).isTrue();
+                String err = Files.readString(tmp.resolve("add.err"));
+                assertThat(add.exitValue()).as("stdout %s, stderr %s", Files.readString(tmp.resolve("add.out")), err)
+                        .isEqualTo(ExitCodes.SIGTERM);
+                assertThat(Files.readString(tmp.resolve("add.out"))).isEmpty();
+                assertThat(err).contains("stowage: interrupted");
+                cinder.awaitGone(volumeId);
+                assertThat(cinder.imageVolumes(List.of(imageId))).as("volumes and attachments of the image").isEmpty();
+            } finally {
+                cinder.deleteVolumeAndAttachments(volumeId);
+                cinder.awaitGone(volumeId);
+            }
+        });
+    }
+
+    static Path privateConf(Path tmp, String type) throws IOException {
         Path conf = CinderUpgradeIT.conf(tmp, "after.conf");
         Files.writeString(conf, Files.readString(conf).replace("cinder_volume_type = glance-slow",
                 "cinder_volume_type = " + type));
-        String imageId = UUID.randomUUID().toString();
+        return conf;
+    }
 
-        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/stowage").toString(), "--config", conf.toString(),
-                "add", "--store", "new", "--image-id", imageId, "-");
-        pb.environment().remove("STOWAGE_CONFIG");
-        pb.environment().put("STOWAGE_NO_CDS", "1");
+    /** {@code stowage add --store new -} with stdin fed slowly (64 KiB every 50 ms) until the process ends. */
+    static Process slowAdd(Path tmp, Path conf, String imageId) throws IOException {
+        ProcessBuilder pb = StowageCli.builder(dist, "--config", conf.toString(), "add", "--store", "new",
+                "--image-id", imageId, "-");
         pb.redirectOutput(tmp.resolve("add.out").toFile()).redirectError(tmp.resolve("add.err").toFile());
         Process add = pb.start();
-        started[0] = add;
-        // feed stdin slowly (64 KiB every 50 ms) until the process dies
-        Thread feeder = new Thread(() -> {
-            byte[] chunk = new byte[64 * 1024];
-            try (OutputStream in = add.getOutputStream()) {
-                while (add.isAlive()) {
-                    in.write(chunk);
-                    in.flush();
-                    Thread.sleep(50);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the process was killed: broken pipe
-            }
-        }, "slow-stdin");
-        feeder.setDaemon(true);
-        feeder.start();
+        StowageCli.feedSlowly(add, -1, 50);
+        return add;
+    }
 
-        // wait until the volume exists and is attached (the driver is writing)
-        String volumeId = null;
+    /** Waits until the volume image-<id> exists and is attached (the driver is writing); returns its id. */
+    @SuppressWarnings("unchecked")
+    static String awaitAttachedVolume(CinderUpgradeIT.Cinder cinder, String imageId, Process add, Path tmp)
+            throws Exception {
         long deadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < deadline) {
             Map<String, Object> page = cinder.call("GET", "/volumes/detail?name=image-" + imageId, null);
             List<Map<String, Object>> vs = (List<Map<String, Object>>) page.get("volumes");
             if (!vs.isEmpty() && "in-use".equals(vs.get(0).get("status"))) {
-                volumeId = (String) vs.get(0).get("id");
-                break;
+                return (String) vs.get(0).get("id");
             }
             assertThat(add.isAlive()).as("stowage add died early: %s", Files.readString(tmp.resolve("add.err"))).isTrue();
             Thread.sleep(200);
         }
-        assertThat(volumeId).as("volume image-%s attached within 90 s", imageId).isNotNull();
+        throw new AssertionError("volume image-" + imageId + " not attached within 90 s");
+    }
+
+    @SuppressWarnings("unchecked")
+    void crashAndGc(Path tmp, CinderUpgradeIT.Cinder cinder, String type, Process[] started) throws Exception {
+        Path conf = privateConf(tmp, type);
+        String imageId = UUID.randomUUID().toString();
+        Process add = slowAdd(tmp, conf, imageId);
+        started[0] = add;
+        String volumeId = awaitAttachedVolume(cinder, imageId, add, tmp);
         Thread.sleep(500); // some bytes written
         ProcessHandle java = add.toHandle();
         add.destroyForcibly(); // SIGKILL (bin/stowage execs java: this is the JVM)

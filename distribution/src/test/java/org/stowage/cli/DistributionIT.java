@@ -169,12 +169,14 @@ class DistributionIT {
     void killNineMidAddLeavesOnlyARecognisablePartialFileThatGcRemoves(@TempDir Path tmp) throws Exception {
         Path keep = tmp.resolve("keep.bin");
         Files.write(keep, new byte[] {1, 2, 3});
-        Result kept = run(null, "add", "--image-id", "keep-me", keep.toString());
+        String keepId = "0b7c52a4-6a55-4f4e-8f0c-5d1c2b3a4e5f";
+        String killedId = "9d3e1f20-7b6a-4c5d-8e9f-0a1b2c3d4e5f";
+        Result kept = run(null, "add", "--image-id", keepId, keep.toString());
         assertThat(kept.code()).as(kept.err()).isZero();
 
         Path fast = home.resolve("data/fast");
         List<String> before = entries(fast);
-        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/stowage").toString(), "add", "--image-id", "killed", "-");
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/stowage").toString(), "add", "--image-id", killedId, "-");
         pb.environment().put("STOWAGE_NO_CDS", "1");
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
@@ -193,24 +195,24 @@ class DistributionIT {
         }
         assertThat(p.exitValue()).isEqualTo(137);
         assertThat(partials(fast)).hasSize(1);
-        assertThat(fast.resolve("killed")).doesNotExist();
+        assertThat(fast.resolve(killedId)).doesNotExist();
         List<String> afterKill = newEntries(before, fast);
 
         Result dry = run(null, "gc", "--older-than", "0s", "--dry-run");
-        assertThat(dry.out()).contains("would remove").contains(".killed.stowage-partial-");
+        assertThat(dry.out()).contains("would remove").contains("." + killedId + ".stowage-partial-");
         assertThat(partials(fast)).hasSize(1);
         Result gc = run(null, "gc", "--older-than", "0s", "--json");
         assertThat(gc.code()).as(gc.err()).isZero();
         assertThat(gc.out()).contains("\"removed\":1");
         assertThat(partials(fast)).isEmpty();
-        assertThat(Files.readAllBytes(fast.resolve("keep-me"))).containsExactly(1, 2, 3);
+        assertThat(Files.readAllBytes(fast.resolve(keepId))).containsExactly(1, 2, 3);
         List<String> afterGc = newEntries(before, fast);
         assertThat(afterGc).isEmpty();
         org.stowage.tck.reliability.ReliabilityRecorder.fault("process", "kill -9 of `stowage add` mid-write (file store)",
                 "SIGKILL to bin/stowage add once its partial file appeared; then `stowage gc --older-than 0s`",
                 "exit 137 (killed); no image under the id; gc --dry-run lists the partial file, gc removes it "
                         + "(\"removed\":1), the other image is untouched", afterKill, afterGc);
-        assertThat(run(null, "delete", "file://" + fast.toRealPath() + "/keep-me").code()).isZero();
+        assertThat(run(null, "delete", "file://" + fast.toRealPath() + "/" + keepId).code()).isZero();
     }
 
     /** Every entry of {@code dir} (names). */

@@ -27,6 +27,7 @@ class ReadmeExitCodesTest {
                     .containsEntry(e.getKey().glanceName(), e.getValue());
         }
         assertThat(documented).containsEntry("IOError", ExitCodes.IO_ERROR);
+        assertThat(documented).containsEntry("SIGINT", ExitCodes.SIGINT).containsEntry("SIGTERM", ExitCodes.SIGTERM);
         assertThat(new HashSet<>(ExitCodes.all().values())).hasSize(ExitCodes.all().size());
         assertThat(ExitCodes.all()).hasSize(ErrorKind.values().length);
     }

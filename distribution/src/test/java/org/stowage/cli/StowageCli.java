@@ -43,6 +43,30 @@ final class StowageCli {
         return home;
     }
 
+    /**
+     * A process builder for {@code home/bin/stowage args...}, with SIGINT and SIGTERM at their
+     * default handling (a test runner started in the background may have them ignored, which
+     * the child would inherit).
+     */
+    static ProcessBuilder builder(Path home, String... args) {
+        return builder(home, null, Map.of(), args);
+    }
+
+    /** As {@link #builder(Path, String...)}, in {@code cwd} (null: this process's) with {@code env} added. */
+    static ProcessBuilder builder(Path home, Path cwd, Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
+        cmd.add(home.resolve("bin/stowage").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
+        pb.environment().putAll(env);
+        pb.environment().remove("STOWAGE_CONFIG");
+        pb.environment().put("STOWAGE_NO_CDS", "1");
+        return pb;
+    }
+
     /** Runs {@code home/bin/stowage args...}, with {@code stdin} as standard input (null: none). */
     static Result run(Path home, Path stdin, String... args) throws Exception {
         return run(home, stdin, null, Map.of(), args);
@@ -54,16 +78,7 @@ final class StowageCli {
     }
 
     private static Result run(Path home, Path stdin, Path cwd, Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(home.resolve("bin/stowage").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (cwd != null) {
-            pb.directory(cwd.toFile());
-        }
-        pb.environment().putAll(env);
-        pb.environment().remove("STOWAGE_CONFIG");
-        pb.environment().put("STOWAGE_NO_CDS", "1");
+        ProcessBuilder pb = builder(home, cwd, env, args);
         pb.redirectInput(stdin != null ? ProcessBuilder.Redirect.from(stdin.toFile()) : ProcessBuilder.Redirect.PIPE);
         Path out = Files.createTempFile("out", ".bin");
         Path err = Files.createTempFile("err", ".txt");
@@ -77,6 +92,35 @@ final class StowageCli {
         Files.delete(out);
         Files.delete(err);
         return r;
+    }
+
+    /**
+     * Feeds {@code p}'s stdin slowly from a daemon thread: 64 KiB every {@code everyMs} ms,
+     * {@code chunks} times (-1: until the process ends), then closes it.
+     */
+    static void feedSlowly(Process p, int chunks, long everyMs) {
+        Thread feeder = new Thread(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            try (java.io.OutputStream in = p.getOutputStream()) {
+                for (int i = 0; (chunks < 0 || i < chunks) && p.isAlive(); i++) {
+                    in.write(chunk);
+                    in.flush();
+                    Thread.sleep(everyMs);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the process ended: broken pipe
+            }
+        }, "slow-stdin");
+        feeder.setDaemon(true);
+        feeder.start();
+    }
+
+    /**
+     * Sends signal {@code name} (TERM, INT) to {@code p}. Not {@link Process#destroy()}: it also
+     * closes the process's stdin, and an add would see the end of its data.
+     */
+    static void signal(Process p, String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-s", name, String.valueOf(p.pid())).start().waitFor()).isZero();
     }
 
     /** The first field of a checksum tool's output ({@code md5sum FILE}). */

@@ -284,7 +284,14 @@ class BadInputTest {
                 List.of("'md4'", "unknown hashing algorithm", "expected one of sha512"), null));
         c.add(new Case("add", "image id a/b", BadStoreUriException.class,
                 () -> routing.add("fast", "a/b", new ByteArrayInputStream(new byte[3]), 3, null),
-                List.of("image id 'a/b'", "is not usable", "expected a non-empty id without '/'"), null));
+                List.of("image id 'a/b'", "is not a UUID", "expected a UUID of 8-4-4-4-12 hexadecimal digits"), null));
+        c.add(new Case("add", "image id with control characters", BadStoreUriException.class,
+                () -> routing.add("fast", "6f1e0c5a-3b2d-4c8e-9a7f-1d2e3f4a5b6c\u001b[2J", new ByteArrayInputStream(new byte[3]), 3,
+                        null),
+                List.of("image id '6f1e0c5a-3b2d-4c8e-9a7f-1d2e3f4a5b6c\\u001b[2J'", "is not a UUID"), null));
+        c.add(new Case("add", "image id of 255 characters", BadStoreUriException.class,
+                () -> routing.add("fast", "f".repeat(255), new ByteArrayInputStream(new byte[3]), 3, null),
+                List.of("image id '" + "f".repeat(40) + "... (255 characters)'", "is not a UUID"), null));
         c.add(new Case("add", "add to the read-only http store", StoreAddDisabledException.class,
                 () -> routing.add("web", "img-ro", new ByteArrayInputStream(new byte[3]), 3, null),
                 List.of("store 'web'", "read-only", "does not accept new images"), null));

@@ -49,7 +49,7 @@ class FileInputFaultsTest {
                 + "[os_glance_staging_store]\nfilesystem_store_datadir = " + root + "/staging\n"
                 + "[os_glance_tasks_store]\nfilesystem_store_datadir = " + root + "/tasks\n"
                 + "[stowage]\ninput_stall_timeout = 1\n")).pluginsDir(null).build();
-        stowage.add("fast", "already-there", Sources.data(1, 1000), 1000, null);
+        stowage.add("fast", Sources.imageId("already-there"), Sources.data(1, 1000), 1000, null);
     }
 
     @AfterEach
@@ -78,7 +78,7 @@ class FileInputFaultsTest {
         assertThat(after).as("left right after the failure").isEmpty();
         assertThat(afterGc).isEmpty();
         assertThatThrownBy(() -> stowage.size("file://" + datadir + "/" + imageId, null)).isInstanceOf(NotFoundException.class);
-        assertThat(Sources.sha256(stowage.get("file://" + datadir + "/already-there", null, 0, -1)))
+        assertThat(Sources.sha256(stowage.get("file://" + datadir + "/" + Sources.imageId("already-there"), null, 0, -1)))
                 .isEqualTo(Sources.sha256(Sources.data(1, 1000)));
         StoreException se = (StoreException) e;
         ReliabilityRecorder.fault("file", fault, injectedAt, se.kind().glanceName() + ": " + e.getMessage(), after, afterGc);
@@ -94,7 +94,7 @@ class FileInputFaultsTest {
     @Test
     void sourceFailingMidwayIsABackendErrorAndLeavesNothing() throws IOException {
         fault("input stream fails mid-way (IOException after 1.5 MiB of 4 MiB)", "the image source throws IOException "
-                        + "(core add pipeline, file store)", "img-failing", Sources.failingAfter(3 * MIB / 2), 4 * MIB,
+                        + "(core add pipeline, file store)", Sources.imageId("img-failing"), Sources.failingAfter(3 * MIB / 2), 4 * MIB,
                 BackendException.class, "store 'fast'", "source failed");
     }
 
@@ -104,7 +104,7 @@ class FileInputFaultsTest {
         Sources.Stalling src = new Sources.Stalling(2 * MIB);
         long t0 = System.nanoTime();
         fault("input stream stalls past input_stall_timeout (after 2 of 4 MiB)", "the image source blocks; "
-                        + "[stowage] input_stall_timeout = 1", "img-stalling", src, 4 * MIB, StoreTimeoutException.class,
+                        + "[stowage] input_stall_timeout = 1", Sources.imageId("img-stalling"), src, 4 * MIB, StoreTimeoutException.class,
                 "no byte arrived for 1", "input_stall_timeout");
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
         assertThat(src.closed.getCount()).as("the stalled source was closed").isZero();
@@ -113,14 +113,14 @@ class FileInputFaultsTest {
     @Test
     void sourceEndingShortOfTheDeclaredSizeIsSizeMismatchAndLeavesNothing() throws IOException {
         fault("input stream ends short of the declared size (3 MiB of 4 MiB)", "the image source ends early",
-                "img-short", Sources.data(3, 3 * MIB), 4 * MIB, SizeMismatchException.class,
+                Sources.imageId("img-short"), Sources.data(3, 3 * MIB), 4 * MIB, SizeMismatchException.class,
                 "shorter than its declared size", "declared " + 4 * MIB + " bytes, got " + 3 * MIB);
     }
 
     @Test
     void sourceLongerThanTheDeclaredSizeIsSizeMismatchAndLeavesNothing() throws IOException {
         fault("input stream runs past the declared size (3 MiB declared, 5 MiB sent)", "the image source sends more "
-                        + "than declared", "img-long", Sources.data(4, 5 * MIB), 3 * MIB, SizeMismatchException.class,
+                        + "than declared", Sources.imageId("img-long"), Sources.data(4, 5 * MIB), 3 * MIB, SizeMismatchException.class,
                 "longer than its declared size", "declared " + 3 * MIB + " bytes");
     }
 }

@@ -64,13 +64,21 @@ class FileLoadTest {
         return MIB + (long) (i * 97_003L) % (3L * MIB); // 1 to 4 MiB, all different
     }
 
+    /** Image ids are UUIDs: {@code <prefix><12 digits>}, the load images' and the duplicate race's. */
+    static final String LOAD = "10ad0000-0000-4000-8000-";
+    static final String DUP = "d0b10000-0000-4000-8000-";
+
+    static String imageId(String prefix, int n) {
+        return prefix + String.format(Locale.ROOT, "%012d", n);
+    }
+
     @Test
     @Timeout(120)
     void thirtyTwoConcurrentAddsThenThirtyTwoConcurrentReadsAllIntact() throws Exception {
         Map<String, String> expected = new ConcurrentHashMap<>();
         long total = 0;
         for (int i = 0; i < N; i++) {
-            expected.put("load-" + i, Sources.sha256(Sources.data(1000 + i, sizeOf(i))));
+            expected.put(imageId(LOAD, i), Sources.sha256(Sources.data(1000 + i, sizeOf(i))));
             total += sizeOf(i);
         }
         CyclicBarrier start = new CyclicBarrier(N);
@@ -80,7 +88,7 @@ class FileLoadTest {
             int k = i;
             adds.add(pool.submit(() -> {
                 start.await(30, TimeUnit.SECONDS);
-                return stowage.add("fast", "load-" + k, Sources.data(1000 + k, sizeOf(k)), sizeOf(k), "sha256");
+                return stowage.add("fast", imageId(LOAD, k), Sources.data(1000 + k, sizeOf(k)), sizeOf(k), "sha256");
             }));
         }
         List<String> locations = new ArrayList<>();
@@ -88,7 +96,7 @@ class FileLoadTest {
         for (int i = 0; i < N; i++) {
             AddResult r = adds.get(i).get(60, TimeUnit.SECONDS);
             assertThat(r.size()).isEqualTo(sizeOf(i));
-            assertThat(r.multihash()).as("multihash of load-%d", i).isEqualTo(expected.get("load-" + i));
+            assertThat(r.multihash()).as("multihash of load-%d", i).isEqualTo(expected.get(imageId(LOAD, i)));
             locations.add(r.location());
         }
         double addSeconds = (System.nanoTime() - t0) / 1e9;
@@ -105,7 +113,7 @@ class FileLoadTest {
         }
         for (int i = 0; i < N; i++) {
             assertThat(reads.get(i).get(60, TimeUnit.SECONDS)).as("content read back of load-%d", i)
-                    .isEqualTo(expected.get("load-" + i));
+                    .isEqualTo(expected.get(imageId(LOAD, i)));
         }
         double readSeconds = (System.nanoTime() - t1) / 1e9;
 
@@ -113,7 +121,7 @@ class FileLoadTest {
         try (Stream<Path> s = Files.list(datadir)) {
             names = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertThat(names).hasSize(N).allMatch(n -> n.startsWith("load-"));
+        assertThat(names).hasSize(N).allMatch(n -> n.startsWith(LOAD));
         assertThat(stowage.store("fast").findLeftovers(Duration.ZERO)).isEmpty();
         double mib = total / (double) MIB;
         ReliabilityRecorder.load("file", N + " concurrent adds then " + N + " concurrent reads, 1-4 MiB each ("
@@ -131,7 +139,7 @@ class FileLoadTest {
         long t0 = System.nanoTime();
         List<String> winners = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            String id = "dup-" + round;
+            String id = imageId(DUP, round);
             CyclicBarrier start = new CyclicBarrier(2);
             List<Future<AddResult>> f = new ArrayList<>();
             for (int who = 0; who < 2; who++) {
@@ -168,7 +176,7 @@ class FileLoadTest {
         try (Stream<Path> s = Files.list(datadir)) {
             names = s.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertThat(names).hasSize(rounds).allMatch(n -> n.startsWith("dup-"));
+        assertThat(names).hasSize(rounds).allMatch(n -> n.startsWith(DUP));
         ReliabilityRecorder.load("file", "the same image id added twice at once (" + rounds + " rounds of 2 x 2 MiB)",
                 String.format(Locale.ROOT, "%d/%d rounds: exactly one success and one Duplicate, the winner's image intact "
                         + "(sha256), no partial file left; winners came from %d of the 2 racers; wall %.2f s",

@@ -19,6 +19,11 @@ final class Sources {
     }
 
     /** {@code size} deterministic pseudo-random bytes from {@code seed}, generated on the fly. */
+    /** A fixed image id (a UUID, as Glance requires) for a readable name. */
+    static String imageId(String name) {
+        return java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     static InputStream data(long seed, long size) {
         return new InputStream() {
             private final Random random = new Random(seed);

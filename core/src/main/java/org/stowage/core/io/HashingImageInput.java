@@ -69,12 +69,13 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
     private Slot current;
     private byte[] inlineBuffer;
     private long bytesRead;
-    private boolean eof;
+    private volatile boolean eof;
     private boolean finished;
     private Checksums checksums;
     private volatile long readStartedNanos;
     private volatile boolean stalled;
     private volatile Thread reader;
+    private volatile String abortReason;
     private final Object watchLock = new Object();
     private java.util.concurrent.ScheduledFuture<?> watchdog;
 
@@ -125,15 +126,18 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         return new HashingImageInput(source, declaredSize, hashAlgo, stallTimeout);
     }
 
-    /** One read of the source into {@code buf[off, off+len)}, watched for stalls; -1 at the end. */
+    /**
+     * One read of the source into {@code buf[off, off+len)}, watched for stalls and aborts; -1 at
+     * the end.
+     */
     private int readSome(byte[] buf, int off, int len) throws IOException {
-        if (stallTimeoutNanos == 0) {
-            return source.read(buf, off, len);
-        }
-        if (watchdog == null) {
+        if (stallTimeoutNanos != 0 && watchdog == null) {
             startWatchdog();
         }
         synchronized (watchLock) {
+            if (abortReason != null) {
+                throw abortError();
+            }
             reader = Thread.currentThread();
             readStartedNanos = System.nanoTime();
         }
@@ -141,22 +145,61 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         try {
             r = source.read(buf, off, len);
         } catch (IOException | RuntimeException e) {
-            if (!stalled) {
+            if (!stalled && abortReason == null) {
                 throw e;
             }
             r = -1;
         } finally {
             synchronized (watchLock) {
                 readStartedNanos = 0;
-                if (stalled) {
-                    Thread.interrupted(); // the watchdog's interrupt must not outlive this read
+                if (stalled || abortReason != null) {
+                    Thread.interrupted(); // the watchdog's or abort's interrupt must not outlive this read
                 }
             }
+        }
+        if (abortReason != null) {
+            throw abortError();
         }
         if (stalled) {
             throw stallError();
         }
         return r;
+    }
+
+    /**
+     * Makes the add fail: a read in progress is interrupted (its source closed), and every later
+     * {@link #nextChunk()} throws, so the driver takes its failure path and removes what it
+     * wrote. Has no effect once the end of the data was reached (the add is then committing).
+     * Safe to call from any thread, more than once.
+     */
+    public void abort(String reason) {
+        boolean reading;
+        synchronized (watchLock) {
+            if (eof || abortReason != null) {
+                return;
+            }
+            abortReason = reason;
+            reading = readStartedNanos != 0;
+            if (reading) {
+                reader.interrupt();
+            }
+        }
+        if (reading) {
+            closeSource();
+        }
+    }
+
+    private org.stowage.spi.BackendException abortError() {
+        return new org.stowage.spi.BackendException("image data: the add was aborted after " + bytesRead
+                + " bytes: " + abortReason);
+    }
+
+    private void closeSource() {
+        try {
+            source.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the stall or abort is the error that matters
+        }
     }
 
     private void startWatchdog() {
@@ -170,11 +213,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
                 stalled = true;
                 reader.interrupt();
             }
-            try {
-                source.close();
-            } catch (IOException | RuntimeException ignored) {
-                // the stall is the error that matters
-            }
+            closeSource();
         }, period, period, TimeUnit.NANOSECONDS);
     }
 
