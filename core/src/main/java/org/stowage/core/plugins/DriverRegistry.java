@@ -38,10 +38,10 @@ public final class DriverRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverRegistry.class);
     private static final String SPI_PACKAGE = "org.stowage.spi.";
 
-    /** A factory and where it came from. */
     /** The file in the plugins directory that remembers which plugin serves which type. */
     public static final String INDEX = ".stowage-driver-index";
 
+    /** A factory and where it came from. */
     public static final class Entry {
         private final StoreDriverFactory factory;
         private final String source;
@@ -59,6 +59,15 @@ public final class DriverRegistry implements AutoCloseable {
         /** Where it was found: {@code plugin <id> (<path>)}, {@code classpath (<jar>)} or {@code embedding application}. */
         public String source() {
             return source;
+        }
+
+        /**
+         * Why the driver cannot be used, if its plugin loaded but fails when asked for its options
+         * or description: then {@link #factory()} declares no options and creates no store.
+         */
+        public Optional<String> failure() {
+            return factory instanceof DriverProbe.BrokenDriverFactory
+                    ? Optional.of(((DriverProbe.BrokenDriverFactory) factory).reason()) : Optional.empty();
         }
     }
 
@@ -97,47 +106,35 @@ public final class DriverRegistry implements AutoCloseable {
     public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
             java.util.Set<String> neededTypes) {
         List<String> problems = new ArrayList<>();
-        Path root = pluginsDir;
-        if (root != null && !Files.isDirectory(root)) {
-            problems.add("plugins directory " + root + " does not exist");
-            root = null;
-        }
+        Path root = usableRoot(pluginsDir, problems);
         PluginManager pm = root == null ? new StowagePluginManager(List.of()) : new StowagePluginManager(List.of(root));
         pm.setSystemVersion(systemVersion);
         PluginIndex index = root == null ? null : PluginIndex.read(root);
         List<Path> selected = index == null || neededTypes == null ? null : index.pluginsFor(neededTypes);
         if (root != null) {
-            if (selected == null) {
-                pm.loadPlugins();
-            } else {
-                for (Path p : selected) {
-                    pm.loadPlugin(p);
-                }
-            }
-            pm.startPlugins();
-            problems.addAll(((StowagePluginManager) pm).repositoryProblems());
-            for (PluginWrapper w : pm.getPlugins()) {
-                if (w.getPluginState() != PluginState.STARTED) {
-                    String why = w.getFailedException() != null ? ": " + w.getFailedException().getMessage() : "";
-                    problems.add("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") is "
-                            + w.getPluginState() + why + " (requires " + w.getDescriptor().getRequires()
-                            + ", host version " + systemVersion + ")");
-                }
-            }
+            startPlugins(pm, selected, systemVersion, problems);
         }
         Map<String, Entry> byType = new LinkedHashMap<>();
         for (StoreDriverFactory f : extra) {
             put(byType, new Entry(f, "embedding application (" + f.getClass().getName() + ")"));
         }
         Map<String, Path> pluginTypes = new LinkedHashMap<>();
-        for (StoreDriverFactory f : pm.getExtensions(StoreDriverFactory.class)) {
-            PluginWrapper w = pm.whichPlugin(f.getClass());
+        for (Class<? extends StoreDriverFactory> cls : pm.getExtensionClasses(StoreDriverFactory.class)) {
+            PluginWrapper w = pm.whichPlugin(cls);
             String source = w == null
-                    ? "classpath (" + codeSource(f.getClass()) + ")"
+                    ? "classpath (" + codeSource(cls) + ")"
                     : "plugin " + w.getPluginId() + " (" + w.getPluginPath() + ")";
-            put(byType, new Entry(f, source));
+            DriverProbe.Outcome o = DriverProbe.probe(pm, cls, w, source);
+            if (o.problem() != null) {
+                problems.add(o.problem());
+                LOG.warn("{}", o.problem());
+            }
+            if (o.factory() == null) {
+                continue;
+            }
+            put(byType, new Entry(o.factory(), source));
             if (w != null) {
-                pluginTypes.put(f.type(), w.getPluginPath());
+                pluginTypes.put(o.factory().type(), w.getPluginPath());
             }
         }
         if (selected != null) {
@@ -154,6 +151,49 @@ public final class DriverRegistry implements AutoCloseable {
         LOG.debug("drivers: {}", byType.keySet());
         return new DriverRegistry(byType, pm, root, problems, index == null || selected == null
                 ? Map.of() : index.types());
+    }
+
+    /**
+     * The plugins directory as an absolute path (PF4J and the index compare it with absolute
+     * paths), or null, with the reason in {@code problems}, if it cannot be listed.
+     */
+    private static Path usableRoot(Path pluginsDir, List<String> problems) {
+        if (pluginsDir == null) {
+            return null;
+        }
+        Path root = pluginsDir.toAbsolutePath().normalize();
+        String why = !Files.exists(root) ? "does not exist"
+                : !Files.isDirectory(root) ? "is not a directory"
+                : !Files.isReadable(root) || !Files.isExecutable(root)
+                        ? "cannot be listed: permission denied (it needs read and execute permission for "
+                                + System.getProperty("user.name") + ")"
+                : null;
+        if (why == null) {
+            return root;
+        }
+        problems.add("plugins directory " + pluginsDir + " " + why + "; no plugin is loaded from it");
+        LOG.warn("{}", problems.get(problems.size() - 1));
+        return null;
+    }
+
+    private static void startPlugins(PluginManager pm, List<Path> selected, String systemVersion, List<String> problems) {
+        if (selected == null) {
+            pm.loadPlugins();
+        } else {
+            for (Path p : selected) {
+                pm.loadPlugin(p);
+            }
+        }
+        pm.startPlugins();
+        problems.addAll(((StowagePluginManager) pm).repositoryProblems());
+        for (PluginWrapper w : pm.getPlugins()) {
+            if (w.getPluginState() != PluginState.STARTED) {
+                String why = w.getFailedException() != null ? ": " + DriverProbe.reason(w.getFailedException()) : "";
+                problems.add("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") is "
+                        + w.getPluginState() + why + " (requires " + w.getDescriptor().getRequires()
+                        + ", host version " + systemVersion + ")");
+            }
+        }
     }
 
     private static String codeSource(Class<?> c) {
@@ -216,13 +256,28 @@ public final class DriverRegistry implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * Stops and unloads the plugins one by one, dependents first, each failure logged and the
+     * rest still done. (PF4J's own {@code stopPlugins()} modifies the list it iterates and fails
+     * after the first plugin.)
+     */
     @Override
     public void close() {
+        List<PluginWrapper> started = new ArrayList<>(pluginManager.getStartedPlugins());
+        Collections.reverse(started);
+        for (PluginWrapper w : started) {
+            quietly("stopping", w, () -> pluginManager.stopPlugin(w.getPluginId()));
+        }
+        for (PluginWrapper w : new ArrayList<>(pluginManager.getPlugins())) {
+            quietly("unloading", w, () -> pluginManager.unloadPlugin(w.getPluginId()));
+        }
+    }
+
+    private static void quietly(String what, PluginWrapper w, Runnable action) {
         try {
-            pluginManager.stopPlugins();
-            pluginManager.unloadPlugins();
-        } catch (RuntimeException e) {
-            LOG.debug("unloading plugins failed", e);
+            action.run();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("{} plugin {} failed: {}", what, w.getPluginId(), DriverProbe.reason(e));
         }
     }
 
