@@ -447,7 +447,8 @@ public final class Stowage implements AutoCloseable {
                             throw cause instanceof RuntimeException ? (RuntimeException) cause
                                     : new BadStoreConfigurationException("default store '" + e.id() + "': " + cause, cause);
                         }
-                        failure = cause instanceof StoreException ? cause.getMessage() : cause.toString();
+                        failure = org.stowage.core.config.InlineComments.explain(
+                                cause instanceof StoreException ? cause.getMessage() : cause.toString());
                         warnings.add("store '" + e.id() + "' is unavailable: " + failure);
                         LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
                     }
