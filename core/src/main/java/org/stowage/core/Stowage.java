@@ -339,6 +339,7 @@ public final class Stowage implements AutoCloseable {
         private Path configDir;
         private Path pluginsDir;
         private boolean pluginsDirSet;
+        private Path defaultPluginsDir;
         private final List<StoreDriverFactory> factories = new ArrayList<>();
 
         private Builder() {
@@ -366,6 +367,12 @@ public final class Stowage implements AutoCloseable {
             return this;
         }
 
+        /** The plugins directory when neither {@link #pluginsDir} nor {@code [stowage] plugins_dir} sets one. */
+        public Builder defaultPluginsDir(Path dir) {
+            this.defaultPluginsDir = dir;
+            return this;
+        }
+
         /** Registers a driver factory directly (embedding, tests). */
         public Builder addFactory(StoreDriverFactory factory) {
             factories.add(factory);
@@ -385,7 +392,7 @@ public final class Stowage implements AutoCloseable {
             long t0 = System.nanoTime();
             StowageConfig sc = StowageConfig.from(config, source);
             Path plugins = pluginsDirSet ? pluginsDir : sc.pluginsDir()
-                    .map(p -> configDir == null ? Path.of(p) : configDir.resolve(p)).orElse(null);
+                    .map(p -> configDir == null ? Path.of(p) : configDir.resolve(p)).orElse(defaultPluginsDir);
             String version = version().replace("-SNAPSHOT", "");
             java.util.Set<String> types = new java.util.LinkedHashSet<>();
             sc.stores().forEach(e -> types.add(e.type()));

@@ -1,6 +1,7 @@
 package org.stowage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ class PathologicalConfigIT {
 
     static Result stores(Path conf) throws Exception {
         long t0 = System.nanoTime();
-        Result r = StowageCli.run(home, null, Map.of(), "--config", conf.toString(), "stores");
+        Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> StowageCli.run(home, null, Map.of(), "--config", conf.toString(), "stores"));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("run time").isLessThan(Duration.ofSeconds(30));
         assertThat(r.code()).as(r.err()).isEqualTo(78);
         assertThat(r.err()).startsWith("stowage: BadStoreConfiguration: ").doesNotContain("\tat ")
@@ -42,7 +44,32 @@ class PathologicalConfigIT {
     void aFifoNobodyWritesTo(@TempDir Path tmp) throws Exception {
         Path fifo = tmp.resolve("glance-api.conf");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
-        assertThat(stores(fifo).err()).contains(fifo + " is not a regular file (a pipe or a device)");
+        try {
+            assertThat(stores(fifo).err()).contains(fifo + " is not a regular file (a pipe or a device)");
+        } finally {
+            // a reader still blocked in its open gets an empty pipe, so that no process is left behind
+            new ProcessBuilder("timeout", "5", "sh", "-c", ": > \"$0\"", fifo.toString()).start().waitFor();
+        }
+    }
+
+    /** As {@code --config <(generate)} or a named pipe a process writes once: read once, within the deadline. */
+    @Test
+    void aPipeWhoseWriterFinishesIsReadOnce(@TempDir Path tmp) throws Exception {
+        Path source = Files.writeString(tmp.resolve("source.conf"), "[glance_store]\nstores = file\n"
+                + "default_store = file\nfilesystem_store_datadir = " + tmp.resolve("images") + "\n");
+        Path fifo = tmp.resolve("glance-api.conf");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Process writer = new ProcessBuilder("sh", "-c", "cat \"$0\" > \"$1\"", source.toString(), fifo.toString()).start();
+        try {
+            Result r = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> StowageCli.run(home, null, Map.of(), "--config", fifo.toString(), "stores"));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("file");
+        } finally {
+            // a reader blocked in a second open gets an empty pipe, so that no process is left behind
+            new ProcessBuilder("timeout", "5", "sh", "-c", ": > \"$0\"", fifo.toString()).start().waitFor();
+            writer.destroy();
+        }
     }
 
     @Test

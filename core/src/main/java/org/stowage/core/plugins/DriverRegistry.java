@@ -13,13 +13,17 @@ import org.pf4j.CompoundPluginLoader;
 import org.pf4j.DefaultPluginLoader;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.JarPluginLoader;
+import org.pf4j.ManifestPluginDescriptorFinder;
 import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginRepository;
+import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
+import org.pf4j.PropertiesPluginDescriptorFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.BadStoreConfigurationException;
@@ -177,15 +181,10 @@ public final class DriverRegistry implements AutoCloseable {
     }
 
     private static void startPlugins(PluginManager pm, List<Path> selected, String systemVersion, List<String> problems) {
-        if (selected == null) {
-            pm.loadPlugins();
-        } else {
-            for (Path p : selected) {
-                pm.loadPlugin(p);
-            }
-        }
+        StowagePluginManager spm = (StowagePluginManager) pm;
+        spm.load(selected == null ? spm.pluginPaths() : selected, problems);
         pm.startPlugins();
-        problems.addAll(((StowagePluginManager) pm).repositoryProblems());
+        problems.addAll(spm.repositoryProblems());
         for (PluginWrapper w : pm.getPlugins()) {
             if (w.getPluginState() != PluginState.STARTED) {
                 String why = w.getFailedException() != null ? ": " + DriverProbe.reason(w.getFailedException()) : "";
@@ -299,6 +298,37 @@ public final class DriverRegistry implements AutoCloseable {
             return ((ContainedPluginRepository) pluginRepository).problems();
         }
 
+        List<Path> pluginPaths() {
+            return pluginRepository.getPluginPaths();
+        }
+
+        /**
+         * Loads each plugin, a plugin that cannot be loaded (no or a bad descriptor, unreadable)
+         * being a problem with its reason, where PF4J's {@code loadPlugins()} would log a stack trace.
+         */
+        void load(List<Path> paths, List<String> problems) {
+            for (Path p : paths) {
+                try {
+                    loadPluginFromPath(p);
+                } catch (RuntimeException e) {
+                    problems.add("plugin " + p + " is not loaded: " + DriverProbe.reason(e));
+                    LOG.warn("{}", problems.get(problems.size() - 1));
+                }
+            }
+            try {
+                resolvePlugins();
+            } catch (RuntimeException e) {
+                problems.add("the plugins' dependencies cannot be resolved, so no plugin is loaded: "
+                        + DriverProbe.reason(e));
+                LOG.warn("{}", problems.get(problems.size() - 1));
+            }
+        }
+
+        @Override
+        protected PluginDescriptorFinder createPluginDescriptorFinder() {
+            return new DescriptorFinder(List.of(new PropertiesPluginDescriptorFinder(), new ManifestPluginDescriptorFinder()));
+        }
+
         @Override
         protected PluginLoader createPluginLoader() {
             return new CompoundPluginLoader()
@@ -314,6 +344,40 @@ public final class DriverRegistry implements AutoCloseable {
                             return new SpiFirstClassLoader(pluginManager, d, getClass().getClassLoader());
                         }
                     }, this::isNotDevelopment);
+        }
+    }
+
+    /**
+     * A plugin's {@code plugin.properties}, else its manifest; when neither describes it, one
+     * exception saying what each found (PF4J's compound finder logs each failure with its stack trace).
+     */
+    static final class DescriptorFinder implements PluginDescriptorFinder {
+        private final List<PluginDescriptorFinder> finders;
+
+        DescriptorFinder(List<PluginDescriptorFinder> finders) {
+            this.finders = finders;
+        }
+
+        @Override
+        public boolean isApplicable(Path pluginPath) {
+            return finders.stream().anyMatch(f -> f.isApplicable(pluginPath));
+        }
+
+        @Override
+        public PluginDescriptor find(Path pluginPath) {
+            List<String> why = new ArrayList<>();
+            for (PluginDescriptorFinder f : finders) {
+                if (!f.isApplicable(pluginPath)) {
+                    continue;
+                }
+                try {
+                    return f.find(pluginPath);
+                } catch (RuntimeException e) {
+                    why.add(DriverProbe.reason(e));
+                }
+            }
+            throw new PluginRuntimeException("no usable plugin descriptor (plugin.properties, or a manifest with "
+                    + "Plugin-Id): " + String.join("; ", why));
         }
     }
 

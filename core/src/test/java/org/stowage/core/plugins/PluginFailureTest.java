@@ -133,6 +133,21 @@ class PluginFailureTest {
     }
 
     @Test
+    void aPluginDirectoryWithoutAUsableDescriptorIsNamedWithTheReason(@TempDir Path tmp) throws IOException {
+        Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        TestPlugins.pluginDir(plugins.resolve("good-plugin"), "good-plugin", good);
+        Path empty = Files.createDirectories(plugins.resolve("empty-plugin"));
+        Path noId = Files.createDirectories(plugins.resolve("no-id-plugin"));
+        Files.writeString(noId.resolve("plugin.properties"), "plugin.version=1.0.0\n");
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+            assertThat(reg.find(GOOD)).isPresent();
+            assertThat(reg.problems())
+                    .anyMatch(p -> p.startsWith("plugin " + empty + " is not loaded: ") && p.contains("no usable plugin descriptor"))
+                    .anyMatch(p -> p.startsWith("plugin " + noId + " is not loaded: ") && p.contains("'id' cannot be empty"));
+        }
+    }
+
+    @Test
     void aPluginsDirectoryThatIsAFileIsNamedAsSuch(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("plugins"), "not a directory");
         try (DriverRegistry reg = DriverRegistry.load(file, List.of(), VERSION, null)) {
