@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.pf4j.PluginManager;
-import org.pf4j.PluginWrapper;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
@@ -27,12 +26,12 @@ final class DriverProbe {
     }
 
     /**
-     * Creates and checks the factory {@code cls} of plugin {@code w} (null: from the classpath).
+     * Creates and checks the factory {@code cls}, found in {@code source} (a plugin or the classpath).
      * A factory whose type cannot be known is a problem only; one whose options or description
      * fail is replaced by a {@link BrokenDriverFactory}, so that its stores are unavailable with
      * the reason.
      */
-    static Outcome probe(PluginManager pm, Class<? extends StoreDriverFactory> cls, PluginWrapper w, String source) {
+    static Outcome probe(PluginManager pm, Class<? extends StoreDriverFactory> cls, String source) {
         StoreDriverFactory f;
         String type;
         try {

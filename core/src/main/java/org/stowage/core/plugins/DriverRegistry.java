@@ -128,7 +128,7 @@ public final class DriverRegistry implements AutoCloseable {
             String source = w == null
                     ? "classpath (" + codeSource(cls) + ")"
                     : "plugin " + w.getPluginId() + " (" + w.getPluginPath() + ")";
-            DriverProbe.Outcome o = DriverProbe.probe(pm, cls, w, source);
+            DriverProbe.Outcome o = DriverProbe.probe(pm, cls, source);
             if (o.problem() != null) {
                 problems.add(o.problem());
                 LOG.warn("{}", o.problem());
