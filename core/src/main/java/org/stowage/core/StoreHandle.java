@@ -142,7 +142,7 @@ public final class StoreHandle {
         if (!driver.capabilities().has(Capability.WRITE_ACCESS)) {
             return Optional.of("the " + type + " store is read-only");
         }
-        return inDriver(driver::writeDisabledReason);
+        return driverWriteDisabledReason(driver);
     }
 
     /** Driver properties for discovery (empty when unavailable). */
@@ -172,7 +172,7 @@ public final class StoreHandle {
                 throw new StoreAddDisabledException("store '" + id + "' (" + type
                         + ") is read-only: it does not accept new images");
             }
-            Optional<String> reason = inDriver(d::writeDisabledReason);
+            Optional<String> reason = driverWriteDisabledReason(d);
             if (reason.isPresent()) {
                 throw new StoreAddDisabledException("store '" + id + "' does not accept new images: " + reason.get());
             }
@@ -223,7 +223,7 @@ public final class StoreHandle {
         if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
             throw new StoreDeleteNotSupportedException("store '" + id + "' (" + type + ") is read-only: it cannot delete images");
         }
-        Optional<String> reason = inDriver(d::writeDisabledReason);
+        Optional<String> reason = driverWriteDisabledReason(d);
         if (reason.isPresent()) {
             throw new StoreDeleteNotSupportedException("store '" + id + "' cannot delete images: " + reason.get());
         }
@@ -289,6 +289,11 @@ public final class StoreHandle {
                 LOG.warn("closing store {} failed: {}", id, e.toString());
             }
         }
+    }
+
+    /** The driver's reason, with the note on inline comments if it quotes a value that holds one. */
+    private Optional<String> driverWriteDisabledReason(StoreDriver d) {
+        return inDriver(d::writeDisabledReason).map(org.stowage.core.config.InlineComments::explain);
     }
 
     private StoreDriver requireDriver() {

@@ -374,6 +374,7 @@ public final class Stowage implements AutoCloseable {
         private Path configDir;
         private Path pluginsDir;
         private boolean pluginsDirSet;
+        private Path defaultPluginsDir;
         private final List<StoreDriverFactory> factories = new ArrayList<>();
 
         private Builder() {
@@ -401,6 +402,12 @@ public final class Stowage implements AutoCloseable {
             return this;
         }
 
+        /** The plugins directory when neither {@link #pluginsDir} nor {@code [stowage] plugins_dir} sets one. */
+        public Builder defaultPluginsDir(Path dir) {
+            this.defaultPluginsDir = dir;
+            return this;
+        }
+
         /** Registers a driver factory directly (embedding, tests). */
         public Builder addFactory(StoreDriverFactory factory) {
             factories.add(factory);
@@ -420,7 +427,7 @@ public final class Stowage implements AutoCloseable {
             long t0 = System.nanoTime();
             StowageConfig sc = StowageConfig.from(config, source);
             Path plugins = pluginsDirSet ? pluginsDir : sc.pluginsDir()
-                    .map(p -> configDir == null ? Path.of(p) : configDir.resolve(p)).orElse(null);
+                    .map(p -> configDir == null ? Path.of(p) : configDir.resolve(p)).orElse(defaultPluginsDir);
             String version = version().replace("-SNAPSHOT", "");
             java.util.Set<String> types = new java.util.LinkedHashSet<>();
             sc.stores().forEach(e -> types.add(e.type()));
@@ -483,7 +490,8 @@ public final class Stowage implements AutoCloseable {
                             throw cause instanceof RuntimeException ? (RuntimeException) cause
                                     : new BadStoreConfigurationException("default store '" + e.id() + "': " + cause, cause);
                         }
-                        failure = cause instanceof StoreException ? cause.getMessage() : cause.toString();
+                        failure = org.stowage.core.config.InlineComments.explain(
+                                cause instanceof StoreException ? cause.getMessage() : cause.toString());
                         warnings.add("store '" + e.id() + "' is unavailable: " + failure);
                         LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
                     }

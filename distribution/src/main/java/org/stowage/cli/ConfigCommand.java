@@ -154,9 +154,11 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             try (DriverRegistry reg = DriverRegistry.load(parent.root.pluginsDirForListing(), List.of(), Stowage.version().replace("-SNAPSHOT", ""))) {
-                Map<String, DriverRegistry.Entry> all = reg.all();
+                Map<String, DriverRegistry.Entry> all = new LinkedHashMap<>(reg.all());
+                all.values().removeIf(e -> e.failure().isPresent());
                 if (type != null && !all.containsKey(type)) {
-                    throw new BadStoreConfigurationException("no driver for type '" + type + "': available types are "
+                    throw new BadStoreConfigurationException(reg.find(type).flatMap(DriverRegistry.Entry::failure)
+                            .orElse("no driver for type '" + type + "'") + ": available types are "
                             + String.join(", ", all.keySet()));
                 }
                 PrintWriter out = spec.commandLine().getOut();

@@ -67,19 +67,11 @@ public final class StowageCommand {
         Stowage.Builder b = Stowage.builder().configFile(file);
         if (pluginsDir != null) {
             b.pluginsDir(pluginsDir);
-        } else if (home != null && !hasPluginsDirSetting(file)) {
-            b.pluginsDir(Path.of(home, "plugins"));
+        } else if (home != null) {
+            // the configuration is read once: a pipe given as --config cannot be read twice
+            b.defaultPluginsDir(Path.of(home, "plugins"));
         }
         return b.build();
-    }
-
-    private static boolean hasPluginsDirSetting(Path file) {
-        try {
-            String t = Files.readString(file);
-            return t.contains("plugins_dir");
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** The plugins directory for listings that need no configuration: --plugins-dir, else plugins/ of the installation. */

@@ -162,14 +162,32 @@ public final class StoreSettings {
 
     /**
      * A configuration error about option {@code name}: names the store, the option, the value
-     * (masked if secret), where it was set, and what was expected.
+     * (masked if secret), where it was set, and what was expected; for a value that holds what
+     * looks like an inline comment, adds {@link #inlineCommentNote(String)}.
      */
     public BadStoreConfigurationException error(String name, String value, String expected) {
         OptionSpec spec = specs.get(name);
         boolean secret = spec != null && spec.secret();
         String shown = value == null ? "<unset>" : secret ? "****" : "'" + value + "'";
         return new BadStoreConfigurationException("store '" + storeId + "': option " + name + " = " + shown
-                + " (" + origin(name) + "): expected " + expected);
+                + " (" + origin(name) + "): expected " + expected + (secret ? "" : inlineCommentNote(value)));
+    }
+
+    /**
+     * For a value holding {@code " #"} or {@code " ;"} (such as {@code glance-old # as in cinder.conf}),
+     * a note that oslo.config keeps inline comments as part of the value, to add to an error about
+     * it; otherwise the empty string.
+     */
+    public static String inlineCommentNote(String value) {
+        char mark = 0;
+        for (int i = 1; value != null && i < value.length() && mark == 0; i++) {
+            char c = value.charAt(i);
+            if ((c == '#' || c == ';') && Character.isWhitespace(value.charAt(i - 1))) {
+                mark = c;
+            }
+        }
+        return mark == 0 ? "" : " (note: oslo.config has no inline comments, so the text after '" + mark
+                + "' is part of the value, as Glance reads it too: put the comment on a line of its own)";
     }
 
     /** Parses an oslo boolean; {@code null} when the text is not one. */

@@ -5,13 +5,13 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -43,17 +43,16 @@ public final class ConfigFiles {
         return withEnvironment(parseFile(file), System.getenv());
     }
 
-    /** Parses {@code file} as INI or HOCON, without environment overrides. */
+    /**
+     * Parses {@code file} as INI or HOCON, without environment overrides. The file, its values and
+     * their nesting are bounded ({@link ConfigLimits}): a file beyond a bound is an error naming it
+     * and the bound.
+     */
     public static Config parseFile(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new BadStoreConfigurationException("configuration file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new BadStoreConfigurationException("configuration file " + file + " cannot be read: " + e);
-        }
-        return parse(file.getFileName().toString(), text, file.toAbsolutePath().getParent());
+        String text = ConfigText.read(file, "configuration file " + file, ConfigLimits.MAX_FILE_BYTES,
+                ConfigLimits.NON_REGULAR_FILE_DEADLINE);
+        Path name = file.getFileName();
+        return parse(name == null ? file.toString() : name.toString(), text, file.toAbsolutePath().getParent());
     }
 
     /**
@@ -76,12 +75,19 @@ public final class ConfigFiles {
                 throw new IllegalStateException(e);
             }
         }
+        HoconLimits.checkNesting(name, text);
+        Config unresolved;
+        Config resolved;
         try {
-            return ConfigFactory.parseString(text, LocalFileIncluder.options(name, dir)
-                    .setOriginDescription(name).setSyntax(ConfigSyntax.CONF)).resolve();
+            unresolved = ConfigFactory.parseString(text, LocalFileIncluder.options(name, dir, text.length())
+                    .setOriginDescription(name).setSyntax(ConfigSyntax.CONF));
+            HoconLimits.checkResolvedSize(name, unresolved);
+            resolved = unresolved.resolve();
         } catch (ConfigException e) {
             throw new BadStoreConfigurationException(name + ": not valid INI or HOCON: " + maskUserInfo(e.getMessage()));
         }
+        HoconLimits.checkValues(name, resolved);
+        return resolved;
     }
 
     /**
@@ -94,44 +100,51 @@ public final class ConfigFiles {
 
     /** True if the first non-blank, non-comment line is a {@code [section]} header. */
     public static boolean isIni(String text) {
-        for (String line : text.split("\n", -1)) {
-            String t = line.strip();
+        int start = 0;
+        while (start <= text.length()) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? text.length() : nl;
+            String t = text.substring(start, end).strip();
             if (t.startsWith("\uFEFF")) {
                 t = t.substring(1);
             }
-            if (t.isEmpty() || t.startsWith("#") || t.startsWith(";") || t.startsWith("//")) {
-                continue;
+            if (!(t.isEmpty() || t.startsWith("#") || t.startsWith(";") || t.startsWith("//"))) {
+                return t.startsWith("[") && t.endsWith("]") && t.length() > 2;
             }
-            return t.startsWith("[") && t.endsWith("]") && t.length() > 2;
+            start = end + 1;
         }
         return false;
     }
 
-    /** Converts a parsed INI file to a Config tree, interpolating values as oslo.config does. */
+    /**
+     * Converts a parsed INI file to a Config tree, interpolating values as oslo.config does; the
+     * interpolated values together may not exceed {@link ConfigLimits#MAX_RESOLVED_CHARS}.
+     */
     public static Config fromIni(OsloIni ini) {
-        Config c = ConfigFactory.empty(ini.fileName());
+        Map<String, Object> root = new LinkedHashMap<>();
+        long total = 0;
         for (Map.Entry<String, Map<String, OsloIni.Entry>> sec : ini.sections().entrySet()) {
+            Map<String, ConfigValue> options = new LinkedHashMap<>();
             for (Map.Entry<String, OsloIni.Entry> kv : sec.getValue().entrySet()) {
                 OsloIni.Entry e = kv.getValue();
-                String origin = ini.fileName() + ":" + e.line();
-                String path = ConfigUtil.joinPath(sec.getKey(), kv.getKey());
-                if (e.values().size() == 1) {
-                    c = c.withValue(path, ConfigValueFactory.fromAnyRef(
-                            ini.interpolate(sec.getKey(), e.values().get(0)), origin));
-                } else {
-                    List<String> vals = new java.util.ArrayList<>();
-                    for (String v : e.values()) {
-                        vals.add(ini.interpolate(sec.getKey(), v));
+                List<String> vals = new ArrayList<>();
+                for (int i = 0; i < e.values().size(); i++) {
+                    String v = ini.interpolate(sec.getKey(), kv.getKey(), e, i);
+                    total += v.length();
+                    if (total > ConfigLimits.MAX_RESOLVED_CHARS) {
+                        throw new BadStoreConfigurationException(ini.fileName() + ":" + e.lines().get(i)
+                                + ": its interpolated values ($name references) would make it larger than the "
+                                + ConfigLimits.size(ConfigLimits.MAX_RESOLVED_CHARS) + " a configuration may have");
                     }
-                    c = c.withValue(path, ConfigValueFactory.fromIterable(vals, origin));
+                    vals.add(v);
                 }
+                String origin = ini.fileName() + ":" + e.line();
+                options.put(kv.getKey(), vals.size() == 1 ? ConfigValueFactory.fromAnyRef(vals.get(0), origin)
+                        : ConfigValueFactory.fromIterable(vals, origin));
             }
-            if (sec.getValue().isEmpty()) {
-                c = c.withValue(ConfigUtil.joinPath(sec.getKey()),
-                        ConfigValueFactory.fromMap(Map.of(), ini.fileName()));
-            }
+            root.put(sec.getKey(), ConfigValueFactory.fromMap(options, ini.fileName()));
         }
-        return c;
+        return ConfigValueFactory.fromMap(root, ini.fileName()).toConfig();
     }
 
     /** Applies {@code STOWAGE__<section>__<option>} overrides from {@code env}. */

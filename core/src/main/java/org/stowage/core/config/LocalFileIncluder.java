@@ -8,9 +8,12 @@ import com.typesafe.config.ConfigIncluderFile;
 import com.typesafe.config.ConfigIncluderURL;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
 import java.io.File;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.stowage.spi.BadStoreConfigurationException;
 
 /**
@@ -27,19 +30,34 @@ final class LocalFileIncluder implements ConfigIncluder, ConfigIncluderFile, Con
 
     private final String including;
     private final Path dir;
+    private final Budget budget;
+    private final int depth;
 
-    /**
-     * @param including the including file's name, for errors
-     * @param dir       its directory, or null for text that has no file (then only absolute paths work)
-     */
-    LocalFileIncluder(String including, Path dir) {
-        this.including = including;
-        this.dir = dir;
+    /** What the files of one configuration may still read, shared by all its includes. */
+    private static final class Budget {
+        private long remainingBytes;
+
+        Budget(long remainingBytes) {
+            this.remainingBytes = remainingBytes;
+        }
     }
 
-    /** Parse options for a file (or text named {@code including}) whose includes this class resolves. */
-    static ConfigParseOptions options(String including, Path dir) {
-        return ConfigParseOptions.defaults().setIncluder(new LocalFileIncluder(including, dir));
+    private LocalFileIncluder(String including, Path dir, Budget budget, int depth) {
+        this.including = including;
+        this.dir = dir;
+        this.budget = budget;
+        this.depth = depth;
+    }
+
+    /**
+     * Parse options for a file (or text named {@code including}) whose includes this class
+     * resolves: relative to {@code dir} (null for text that has no file: then only absolute paths
+     * work), the included files together reading at most what {@code alreadyRead} characters
+     * leave of {@link ConfigLimits#MAX_FILE_BYTES}.
+     */
+    static ConfigParseOptions options(String including, Path dir, long alreadyRead) {
+        return ConfigParseOptions.defaults().setIncluder(new LocalFileIncluder(including, dir,
+                new Budget(ConfigLimits.MAX_FILE_BYTES - alreadyRead), 0));
     }
 
     @Override
@@ -78,9 +96,28 @@ final class LocalFileIncluder implements ConfigIncluder, ConfigIncluderFile, Con
             p = dir.resolve(p);
         }
         p = p.normalize();
-        ConfigParseOptions nested = context.parseOptions().setSyntax(null).setOriginDescription(null)
-                .setIncluder(new LocalFileIncluder(p.toString(), p.getParent()));
-        return ConfigFactory.parseFile(p.toFile(), nested).root();
+        if (depth >= ConfigLimits.MAX_INCLUDE_DEPTH) {
+            throw new BadStoreConfigurationException(including + ": include of '" + p + "': includes are nested deeper "
+                    + "than the " + ConfigLimits.MAX_INCLUDE_DEPTH + " levels a configuration may have (an include cycle?)");
+        }
+        if (!Files.exists(p) && context.parseOptions().getAllowMissing()) {
+            return ConfigFactory.empty(p.toString()).root();
+        }
+        String text = ConfigText.read(p, "configuration file " + p + " (included by " + including + ")",
+                budget.remainingBytes, "what remains of the " + ConfigLimits.size(ConfigLimits.MAX_FILE_BYTES)
+                        + " a configuration with its includes may have", ConfigLimits.NON_REGULAR_FILE_DEADLINE);
+        budget.remainingBytes -= text.length();
+        HoconLimits.checkNesting(p.toString(), text);
+        ConfigParseOptions nested = context.parseOptions().setOriginDescription(p.toString())
+                .setSyntax(syntaxOf(p)).setIncluder(new LocalFileIncluder(p.toString(), p.getParent(), budget, depth + 1));
+        return ConfigFactory.parseString(text, nested).root();
+    }
+
+    /** As Typesafe Config reads files: by their extension, HOCON when it is neither .json nor .properties. */
+    private static ConfigSyntax syntaxOf(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".json") ? ConfigSyntax.JSON : n.endsWith(".properties") ? ConfigSyntax.PROPERTIES
+                : ConfigSyntax.CONF;
     }
 
     private BadStoreConfigurationException refused(String include) {

@@ -176,8 +176,13 @@ public final class OsloIni {
     }
 
     private void assign(String section, String key, List<String> value, int line) {
+        String v = String.join("\n", value);
+        if (v.length() > ConfigLimits.MAX_VALUE_CHARS) {
+            throw error(line, "[" + section + "] " + key + ": the value is longer than the "
+                    + ConfigLimits.size(ConfigLimits.MAX_VALUE_CHARS) + " characters a configuration value may have");
+        }
         Entry e = sections.get(section).computeIfAbsent(key, k -> new Entry());
-        e.values.add(String.join("\n", value));
+        e.values.add(v);
         e.lines.add(line);
     }
 
@@ -202,6 +207,19 @@ public final class OsloIni {
      * ({@code safe_substitute}).
      */
     public String interpolate(String section, String value) {
+        return interpolate(section, value, fileName + ": [" + section + "]");
+    }
+
+    /** Value {@code index} of {@code key}'s entry {@code e} in {@code section}, interpolated. */
+    String interpolate(String section, String key, Entry e, int index) {
+        return interpolate(section, e.values.get(index), fileName + ":" + e.lines.get(index) + ": [" + section + "] " + key);
+    }
+
+    /**
+     * Interpolates {@code value}; a result longer than {@link ConfigLimits#MAX_VALUE_CHARS} (a
+     * value that repeats a reference to a long one) is an error naming {@code where}.
+     */
+    private String interpolate(String section, String value, String where) {
         if (value.indexOf('$') < 0) {
             return value;
         }
@@ -253,6 +271,11 @@ public final class OsloIni {
             } else {
                 out.append(resolved);
                 i = braced ? end + 1 : end;
+            }
+            if (out.length() > ConfigLimits.MAX_VALUE_CHARS) {
+                throw new BadStoreConfigurationException(where + ": the value is longer than the "
+                        + ConfigLimits.size(ConfigLimits.MAX_VALUE_CHARS) + " characters a configuration value may "
+                        + "have once its $name references are interpolated");
             }
         }
         return out.toString();

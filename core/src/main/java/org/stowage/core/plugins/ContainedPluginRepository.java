@@ -42,7 +42,7 @@ final class ContainedPluginRepository implements PluginRepository {
             try {
                 out.addAll(pluginsIn(root));
             } catch (IOException e) {
-                problem("plugins directory " + root + " cannot be read: " + e);
+                problem("plugins directory " + root + " cannot be read: " + DriverProbe.reason(e));
             }
         }
         return out;

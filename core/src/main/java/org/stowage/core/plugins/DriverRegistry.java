@@ -13,13 +13,17 @@ import org.pf4j.CompoundPluginLoader;
 import org.pf4j.DefaultPluginLoader;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.JarPluginLoader;
+import org.pf4j.ManifestPluginDescriptorFinder;
 import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginRepository;
+import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
+import org.pf4j.PropertiesPluginDescriptorFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.BadStoreConfigurationException;
@@ -38,10 +42,10 @@ public final class DriverRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverRegistry.class);
     private static final String SPI_PACKAGE = "org.stowage.spi.";
 
-    /** A factory and where it came from. */
     /** The file in the plugins directory that remembers which plugin serves which type. */
     public static final String INDEX = ".stowage-driver-index";
 
+    /** A factory and where it came from. */
     public static final class Entry {
         private final StoreDriverFactory factory;
         private final String source;
@@ -59,6 +63,15 @@ public final class DriverRegistry implements AutoCloseable {
         /** Where it was found: {@code plugin <id> (<path>)}, {@code classpath (<jar>)} or {@code embedding application}. */
         public String source() {
             return source;
+        }
+
+        /**
+         * Why the driver cannot be used, if its plugin loaded but fails when asked for its options
+         * or description: then {@link #factory()} declares no options and creates no store.
+         */
+        public Optional<String> failure() {
+            return factory instanceof DriverProbe.BrokenDriverFactory
+                    ? Optional.of(((DriverProbe.BrokenDriverFactory) factory).reason()) : Optional.empty();
         }
     }
 
@@ -97,47 +110,35 @@ public final class DriverRegistry implements AutoCloseable {
     public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
             java.util.Set<String> neededTypes) {
         List<String> problems = new ArrayList<>();
-        Path root = pluginsDir;
-        if (root != null && !Files.isDirectory(root)) {
-            problems.add("plugins directory " + root + " does not exist");
-            root = null;
-        }
+        Path root = usableRoot(pluginsDir, problems);
         PluginManager pm = root == null ? new StowagePluginManager(List.of()) : new StowagePluginManager(List.of(root));
         pm.setSystemVersion(systemVersion);
         PluginIndex index = root == null ? null : PluginIndex.read(root);
         List<Path> selected = index == null || neededTypes == null ? null : index.pluginsFor(neededTypes);
         if (root != null) {
-            if (selected == null) {
-                pm.loadPlugins();
-            } else {
-                for (Path p : selected) {
-                    pm.loadPlugin(p);
-                }
-            }
-            pm.startPlugins();
-            problems.addAll(((StowagePluginManager) pm).repositoryProblems());
-            for (PluginWrapper w : pm.getPlugins()) {
-                if (w.getPluginState() != PluginState.STARTED) {
-                    String why = w.getFailedException() != null ? ": " + w.getFailedException().getMessage() : "";
-                    problems.add("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") is "
-                            + w.getPluginState() + why + " (requires " + w.getDescriptor().getRequires()
-                            + ", host version " + systemVersion + ")");
-                }
-            }
+            startPlugins(pm, selected, systemVersion, problems);
         }
         Map<String, Entry> byType = new LinkedHashMap<>();
         for (StoreDriverFactory f : extra) {
             put(byType, new Entry(f, "embedding application (" + f.getClass().getName() + ")"));
         }
         Map<String, Path> pluginTypes = new LinkedHashMap<>();
-        for (StoreDriverFactory f : pm.getExtensions(StoreDriverFactory.class)) {
-            PluginWrapper w = pm.whichPlugin(f.getClass());
+        for (Class<? extends StoreDriverFactory> cls : pm.getExtensionClasses(StoreDriverFactory.class)) {
+            PluginWrapper w = pm.whichPlugin(cls);
             String source = w == null
-                    ? "classpath (" + codeSource(f.getClass()) + ")"
+                    ? "classpath (" + codeSource(cls) + ")"
                     : "plugin " + w.getPluginId() + " (" + w.getPluginPath() + ")";
-            put(byType, new Entry(f, source));
+            DriverProbe.Outcome o = DriverProbe.probe(pm, cls, source);
+            if (o.problem() != null) {
+                problems.add(o.problem());
+                LOG.warn("{}", o.problem());
+            }
+            if (o.factory() == null) {
+                continue;
+            }
+            put(byType, new Entry(o.factory(), source));
             if (w != null) {
-                pluginTypes.put(f.type(), w.getPluginPath());
+                pluginTypes.put(o.factory().type(), w.getPluginPath());
             }
         }
         if (selected != null) {
@@ -154,6 +155,44 @@ public final class DriverRegistry implements AutoCloseable {
         LOG.debug("drivers: {}", byType.keySet());
         return new DriverRegistry(byType, pm, root, problems, index == null || selected == null
                 ? Map.of() : index.types());
+    }
+
+    /**
+     * The plugins directory as an absolute path (PF4J and the index compare it with absolute
+     * paths), or null, with the reason in {@code problems}, if it cannot be listed.
+     */
+    private static Path usableRoot(Path pluginsDir, List<String> problems) {
+        if (pluginsDir == null) {
+            return null;
+        }
+        Path root = pluginsDir.toAbsolutePath().normalize();
+        String why = !Files.exists(root) ? "does not exist"
+                : !Files.isDirectory(root) ? "is not a directory"
+                : !Files.isReadable(root) || !Files.isExecutable(root)
+                        ? "cannot be listed: permission denied (it needs read and execute permission for "
+                                + System.getProperty("user.name") + ")"
+                : null;
+        if (why == null) {
+            return root;
+        }
+        problems.add("plugins directory " + pluginsDir + " " + why + "; no plugin is loaded from it");
+        LOG.warn("{}", problems.get(problems.size() - 1));
+        return null;
+    }
+
+    private static void startPlugins(PluginManager pm, List<Path> selected, String systemVersion, List<String> problems) {
+        StowagePluginManager spm = (StowagePluginManager) pm;
+        spm.load(selected == null ? spm.pluginPaths() : selected, problems);
+        pm.startPlugins();
+        problems.addAll(spm.repositoryProblems());
+        for (PluginWrapper w : pm.getPlugins()) {
+            if (w.getPluginState() != PluginState.STARTED) {
+                String why = w.getFailedException() != null ? ": " + DriverProbe.reason(w.getFailedException()) : "";
+                problems.add("plugin " + w.getPluginId() + " (" + w.getPluginPath() + ") is "
+                        + w.getPluginState() + why + " (requires " + w.getDescriptor().getRequires()
+                        + ", host version " + systemVersion + ")");
+            }
+        }
     }
 
     private static String codeSource(Class<?> c) {
@@ -216,13 +255,28 @@ public final class DriverRegistry implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * Stops and unloads the plugins one by one, dependents first, each failure logged and the
+     * rest still done. (PF4J's own {@code stopPlugins()} modifies the list it iterates and fails
+     * after the first plugin.)
+     */
     @Override
     public void close() {
+        List<PluginWrapper> started = new ArrayList<>(pluginManager.getStartedPlugins());
+        Collections.reverse(started);
+        for (PluginWrapper w : started) {
+            quietly("stopping", w, () -> pluginManager.stopPlugin(w.getPluginId()));
+        }
+        for (PluginWrapper w : new ArrayList<>(pluginManager.getPlugins())) {
+            quietly("unloading", w, () -> pluginManager.unloadPlugin(w.getPluginId()));
+        }
+    }
+
+    private static void quietly(String what, PluginWrapper w, Runnable action) {
         try {
-            pluginManager.stopPlugins();
-            pluginManager.unloadPlugins();
-        } catch (RuntimeException e) {
-            LOG.debug("unloading plugins failed", e);
+            action.run();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("{} plugin {} failed: {}", what, w.getPluginId(), DriverProbe.reason(e));
         }
     }
 
@@ -244,6 +298,37 @@ public final class DriverRegistry implements AutoCloseable {
             return ((ContainedPluginRepository) pluginRepository).problems();
         }
 
+        List<Path> pluginPaths() {
+            return pluginRepository.getPluginPaths();
+        }
+
+        /**
+         * Loads each plugin, a plugin that cannot be loaded (no or a bad descriptor, unreadable)
+         * being a problem with its reason, where PF4J's {@code loadPlugins()} would log a stack trace.
+         */
+        void load(List<Path> paths, List<String> problems) {
+            for (Path p : paths) {
+                try {
+                    loadPluginFromPath(p);
+                } catch (RuntimeException e) {
+                    problems.add("plugin " + p + " is not loaded: " + DriverProbe.reason(e));
+                    LOG.warn("{}", problems.get(problems.size() - 1));
+                }
+            }
+            try {
+                resolvePlugins();
+            } catch (RuntimeException e) {
+                problems.add("the plugins' dependencies cannot be resolved, so no plugin is loaded: "
+                        + DriverProbe.reason(e));
+                LOG.warn("{}", problems.get(problems.size() - 1));
+            }
+        }
+
+        @Override
+        protected PluginDescriptorFinder createPluginDescriptorFinder() {
+            return new DescriptorFinder(List.of(new PropertiesPluginDescriptorFinder(), new ManifestPluginDescriptorFinder()));
+        }
+
         @Override
         protected PluginLoader createPluginLoader() {
             return new CompoundPluginLoader()
@@ -259,6 +344,40 @@ public final class DriverRegistry implements AutoCloseable {
                             return new SpiFirstClassLoader(pluginManager, d, getClass().getClassLoader());
                         }
                     }, this::isNotDevelopment);
+        }
+    }
+
+    /**
+     * A plugin's {@code plugin.properties}, else its manifest; when neither describes it, one
+     * exception saying what each found (PF4J's compound finder logs each failure with its stack trace).
+     */
+    static final class DescriptorFinder implements PluginDescriptorFinder {
+        private final List<PluginDescriptorFinder> finders;
+
+        DescriptorFinder(List<PluginDescriptorFinder> finders) {
+            this.finders = finders;
+        }
+
+        @Override
+        public boolean isApplicable(Path pluginPath) {
+            return finders.stream().anyMatch(f -> f.isApplicable(pluginPath));
+        }
+
+        @Override
+        public PluginDescriptor find(Path pluginPath) {
+            List<String> why = new ArrayList<>();
+            for (PluginDescriptorFinder f : finders) {
+                if (!f.isApplicable(pluginPath)) {
+                    continue;
+                }
+                try {
+                    return f.find(pluginPath);
+                } catch (RuntimeException e) {
+                    why.add(DriverProbe.reason(e));
+                }
+            }
+            throw new PluginRuntimeException("no usable plugin descriptor (plugin.properties, or a manifest with "
+                    + "Plugin-Id): " + String.join("; ", why));
         }
     }
 

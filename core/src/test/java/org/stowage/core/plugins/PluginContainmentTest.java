@@ -14,8 +14,6 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,37 +32,17 @@ class PluginContainmentTest {
 
     @BeforeAll
     static void compileTheMarkerDriver() throws IOException {
-        Path src = Files.createDirectories(built.resolve("src/marker")).resolve("MarkerDriverFactory.java");
-        Files.writeString(src, "package marker;\n"
+        classes = TestPlugins.compile(built, "marker", "MarkerDriverFactory", "package marker;\n"
                 + "public class MarkerDriverFactory implements org.stowage.spi.StoreDriverFactory {\n"
                 + "  public String type() { return \"" + TYPE + "\"; }\n"
                 + "  public java.util.List<org.stowage.spi.OptionSpec> options() { return java.util.List.of(); }\n"
                 + "  public org.stowage.spi.StoreDriver create(org.stowage.spi.StoreContext c) {\n"
                 + "    throw new UnsupportedOperationException(); }\n}\n");
-        classes = Files.createDirectories(built.resolve("classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int rc = javac.run(null, null, null, "--release", "17", "-proc:none", "-classpath",
-                System.getProperty("java.class.path"), "-d", classes.toString(), src.toString());
-        assertThat(rc).as("javac").isZero();
-        Files.createDirectories(classes.resolve("META-INF"));
-        Files.writeString(classes.resolve("META-INF/extensions.idx"), "marker.MarkerDriverFactory\n");
     }
 
     /** The marker plugin as a directory at {@code dir}. */
     static Path pluginDir(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("plugin.properties"), "plugin.id=marker-plugin\nplugin.version=1.0.0\n");
-        try (Stream<Path> s = Files.walk(classes)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                Path t = dir.resolve("classes").resolve(classes.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-        return dir;
+        return TestPlugins.pluginDir(dir, "marker-plugin", classes);
     }
 
     /** The marker plugin as a zip, with {@code extraEntry} (if not null) written last. */

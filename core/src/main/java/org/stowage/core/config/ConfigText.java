@@ -1,0 +1,128 @@
+package org.stowage.core.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.stowage.spi.BadStoreConfigurationException;
+
+/**
+ * Reads a configuration file as UTF-8 text, never more than a bound: a regular file larger than
+ * the bound is refused before it is read, anything else (a pipe such as {@code <(...)}, a device
+ * such as {@code /dev/zero}) is read up to the bound and within a deadline, on a helper thread,
+ * since opening a FIFO blocks until something writes to it.
+ */
+final class ConfigText {
+    private ConfigText() {
+    }
+
+    /**
+     * The text of {@code file}, at most {@code maxBytes} bytes; {@code what} names it in errors
+     * (e.g. {@code configuration file /etc/glance/glance-api.conf}).
+     */
+    static String read(Path file, String what, long maxBytes, Duration deadline) {
+        return read(file, what, maxBytes, "the " + ConfigLimits.size(maxBytes) + " a configuration may have", deadline);
+    }
+
+    /** As {@link #read(Path, String, long, Duration)}, {@code bound} saying what {@code maxBytes} is, for errors. */
+    static String read(Path file, String what, long maxBytes, String bound, Duration deadline) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new BadStoreConfigurationException(what + " does not exist");
+        } catch (IOException e) {
+            throw cannotRead(what, e);
+        }
+        if (a.isDirectory()) {
+            throw new BadStoreConfigurationException(what + " is a directory: expected a file");
+        }
+        if (a.isRegularFile() && a.size() > maxBytes) {
+            throw tooLarge(what, bound);
+        }
+        byte[] bytes = a.isRegularFile() ? readAtMost(file, what, maxBytes, bound)
+                : readWithin(file, what, maxBytes, bound, deadline);
+        return decode(what, bytes);
+    }
+
+    private static byte[] readAtMost(Path file, String what, long maxBytes, String bound) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (b.length > maxBytes) {
+                throw tooLarge(what, bound);
+            }
+            return b;
+        } catch (IOException e) {
+            throw cannotRead(what, e);
+        }
+    }
+
+    /**
+     * Reads a pipe or a device on a daemon thread: if nothing writes to a FIFO, the thread stays
+     * blocked in its open until the process ends (or until something writes, what it writes then
+     * being dropped), but the caller gets its error at the deadline.
+     */
+    private static byte[] readWithin(Path file, String what, long maxBytes, String bound, Duration deadline) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                result.complete(readAtMost(file, what, maxBytes, bound));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "stowage-config-reader");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            reader.interrupt();
+            throw new BadStoreConfigurationException(what + " is not a regular file (a pipe or a device) and did not "
+                    + "reach its end within " + deadline.toSeconds() + " s: expected a regular file, or a pipe whose "
+                    + "writer finishes");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+                    : new BadStoreConfigurationException(what + " cannot be read: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadStoreConfigurationException(what + " was not read: interrupted");
+        }
+    }
+
+    private static String decode(String what, byte[] bytes) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = d.decode(in, out, true);
+        if (!r.isError()) {
+            r = d.flush(out);
+        }
+        if (r.isError()) {
+            throw new BadStoreConfigurationException(what + " cannot be read: it is not UTF-8 text (byte "
+                    + in.position() + " is not valid UTF-8): expected a UTF-8 file");
+        }
+        return out.flip().toString();
+    }
+
+    private static BadStoreConfigurationException tooLarge(String what, String bound) {
+        return new BadStoreConfigurationException(what + " is larger than " + bound);
+    }
+
+    private static BadStoreConfigurationException cannotRead(String what, IOException e) {
+        return new BadStoreConfigurationException(what + " cannot be read: " + e, e);
+    }
+}
