@@ -23,6 +23,7 @@ import org.pf4j.PluginManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.config.ConfigFiles;
+import org.stowage.core.config.SecretValues;
 import org.stowage.core.config.StowageConfig;
 import org.stowage.core.internal.HostStoreContext;
 import org.stowage.core.internal.StoreModule;
@@ -450,6 +451,7 @@ public final class Stowage implements AutoCloseable {
 
         private static Stowage create(StowageConfig sc, DriverRegistry registry, ScheduledExecutorService executor) {
             List<String> warnings = new ArrayList<>(sc.warnings());
+            SecretValues secrets = SecretValues.of(sc, allOptions(registry));
             Map<Class<?>, Object> services = new LinkedHashMap<>();
             services.put(ScheduledExecutorService.class, executor);
             services.put(Clock.class, Clock.systemUTC());
@@ -476,7 +478,7 @@ public final class Stowage implements AutoCloseable {
             try {
                 for (StowageConfig.StoreEntry e : sc.stores()) {
                     DriverRegistry.Entry de = registry.find(e.type()).orElseThrow();
-                    StoreSettings settings = settingsFor(sc, e, de.factory(), warnings);
+                    StoreSettings settings = settingsFor(sc, e, de.factory(), warnings, secrets);
                     String description = settings.string(HostOptions.STORE_DESCRIPTION.name());
                     long weight = settings.integer(HostOptions.WEIGHT.name());
                     HostStoreContext ctx = new HostStoreContext(e.id(), e.type(), settings, sc.multiStore(), services);
@@ -490,8 +492,8 @@ public final class Stowage implements AutoCloseable {
                             throw cause instanceof RuntimeException ? (RuntimeException) cause
                                     : new BadStoreConfigurationException("default store '" + e.id() + "': " + cause, cause);
                         }
-                        failure = org.stowage.core.config.InlineComments.explain(
-                                cause instanceof StoreException ? cause.getMessage() : cause.toString());
+                        failure = secrets.mask(org.stowage.core.config.InlineComments.explain(
+                                cause instanceof StoreException ? cause.getMessage() : cause.toString()));
                         warnings.add("store '" + e.id() + "' is unavailable: " + failure);
                         LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
                     }
@@ -513,8 +515,15 @@ public final class Stowage implements AutoCloseable {
          * mode), deprecated names mapped, {@code [backend_defaults]} as fallback, every declared value
          * type-checked; unknown options are reported as warnings.
          */
+        /** The host's options and those of every installed driver. */
+        static List<OptionSpec> allOptions(DriverRegistry registry) {
+            List<OptionSpec> all = new ArrayList<>(HostOptions.ALL);
+            registry.all().values().forEach(d -> all.addAll(d.factory().options()));
+            return all;
+        }
+
         static StoreSettings settingsFor(StowageConfig sc, StowageConfig.StoreEntry e, StoreDriverFactory f,
-                List<String> warnings) {
+                List<String> warnings, SecretValues secrets) {
             List<OptionSpec> specs = new ArrayList<>(f.options());
             specs.addAll(HostOptions.ALL);
             Map<String, String> canonical = new LinkedHashMap<>();
@@ -547,6 +556,7 @@ public final class Stowage implements AutoCloseable {
                     }
                 }
             }
+            specs.replaceAll(spec -> secrets.maskedIfRevealing(spec, values.get(spec.name())));
             StoreSettings settings = new StoreSettings(e.id(), values, specs);
             for (OptionSpec spec : specs) {
                 if (!values.containsKey(spec.name())) {

@@ -197,6 +197,19 @@ class StowageTest {
     }
 
     @Test
+    void aSecretCopiedIntoAnotherOptionByInterpolationIsMaskedInItsError() {
+        org.stowage.core.properties.Records.secretUsed("hunter2-interp");
+        // weight is a host option (an integer); its value comes from the store's password by oslo's
+        // interpolation, so the error about it must not show the value, in this store or another.
+        assertThatThrownBy(() -> build(TWO + "[cin1]\nsecret_password = hunter2-interp\nweight = $secret_password\n",
+                new FakeDriverFactory("mem"), reservedFile()))
+                .hasMessageContaining("weight = ****").hasMessageNotContaining("hunter2-interp");
+        assertThatThrownBy(() -> build(TWO + "[cin1]\nsecret_password = hunter2-interp\n[cin10]\ncount = ${cin1.secret_password}\n",
+                new FakeDriverFactory("mem"), reservedFile()))
+                .hasMessageContaining("count = ****").hasMessageNotContaining("hunter2-interp");
+    }
+
+    @Test
     void missingDriverTypeListsAvailableTypesAndWhereItLooked() {
         assertThatThrownBy(() -> build("[DEFAULT]\nenabled_backends = a:rbd\n[glance_store]\ndefault_backend = a\n",
                 new FakeDriverFactory("mem"), reservedFile()))

@@ -3,11 +3,9 @@ package org.stowage.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.stowage.core.HostOptions;
 import org.stowage.core.StoreHandle;
@@ -46,7 +44,7 @@ final class ConfigCommand {
         public Integer call() {
             try (Stowage s = parent.root.open()) {
                 PrintWriter out = spec.commandLine().getOut();
-                SecretValues secrets = SecretValues.of(s.config(), secretOptionNames(s));
+                SecretValues secrets = SecretValues.of(s.config(), allOptions(s));
                 List<String> warnings = s.warnings().stream().map(secrets::mask).toList();
                 List<Object> stores = new ArrayList<>();
                 boolean failed = false;
@@ -103,17 +101,10 @@ final class ConfigCommand {
         }
 
         /** Every option name (and deprecated name) any installed driver or the host declares secret. */
-        private static Set<String> secretOptionNames(Stowage s) {
+        private static List<OptionSpec> allOptions(Stowage s) {
             List<OptionSpec> all = new ArrayList<>(HostOptions.ALL);
             s.drivers().all().values().forEach(e -> all.addAll(e.factory().options()));
-            Set<String> names = new HashSet<>();
-            for (OptionSpec o : all) {
-                if (o.secret()) {
-                    names.add(o.name());
-                    names.addAll(o.deprecatedNames());
-                }
-            }
-            return names;
+            return all;
         }
 
         private static Map<String, String> settings(Stowage s, StoreHandle h, SecretValues secrets) {

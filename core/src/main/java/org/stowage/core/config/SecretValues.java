@@ -1,9 +1,12 @@
 package org.stowage.core.config;
 
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.stowage.spi.OptionSpec;
 import org.stowage.spi.Setting;
 
 /**
@@ -35,6 +38,53 @@ public final class SecretValues {
             }
         }
         return new SecretValues(out);
+    }
+
+    /**
+     * The secret values of {@code config} for the options {@code specs} declare secret (with their
+     * deprecated names): the host's own and every installed driver's.
+     */
+    public static SecretValues of(StowageConfig config, List<OptionSpec> specs) {
+        Set<String> names = new HashSet<>();
+        for (OptionSpec o : specs) {
+            if (o.secret()) {
+                names.add(o.name());
+                names.addAll(o.deprecatedNames());
+            }
+        }
+        return of(config, names);
+    }
+
+    /**
+     * {@code spec}, declared secret when the setting it reads holds a secret value (copied there by
+     * interpolation), so that errors and listings about that setting mask it as well.
+     */
+    public OptionSpec maskedIfRevealing(OptionSpec spec, Setting setting) {
+        if (spec.secret() || setting == null || !revealedBy(setting)) {
+            return spec;
+        }
+        OptionSpec.Builder b = switch (spec.type()) {
+            case INTEGER -> OptionSpec.integer(spec.name());
+            case BOOLEAN -> OptionSpec.bool(spec.name());
+            case LIST -> OptionSpec.list(spec.name());
+            case DICT -> OptionSpec.dict(spec.name());
+            case MULTI_STRING -> OptionSpec.multi(spec.name());
+            default -> OptionSpec.string(spec.name());
+        };
+        if (spec.defaultValue() != null) {
+            b.defaultValue(spec.defaultValue());
+        }
+        if (spec.help() != null) {
+            b.help(spec.help());
+        }
+        if (spec.min() != null) {
+            b.min(spec.min());
+        }
+        if (spec.max() != null) {
+            b.max(spec.max());
+        }
+        spec.deprecatedNames().forEach(b::deprecatedName);
+        return b.secret().build();
     }
 
     /** True if {@code s} holds a secret value (copied in whole or as part of its value). */
