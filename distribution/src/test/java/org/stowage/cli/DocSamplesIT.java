@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -37,8 +38,8 @@ import picocli.CommandLine;
  */
 class DocSamplesIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Pattern FENCE = Pattern.compile("(?m)^(?:<!-- sample: ([^\\n]*?) -->\\n)?```(\\w*)\\n(.*?)^```$",
-            Pattern.DOTALL);
+    private static final Pattern FENCE = Pattern.compile(
+            "(?m)^(?:[ \\t]*<!-- sample: ([^\\n]*?) -->\\n)?[ \\t]*```(\\w*)\\n(.*?)^[ \\t]*```$", Pattern.DOTALL);
     private static final Pattern FRAGMENT = Pattern.compile("java fragment in (\\w+)\\b.*");
 
     /** One fenced block: where, its marker (null if none), its language and text. */
@@ -232,10 +233,13 @@ class DocSamplesIT {
         assertThat(ok).as("%s (%s) compiles:\n%s", b.where(), b.marker(), diagnostics).isTrue();
     }
 
-    /** The installation's lib/ (core and its dependencies, no driver), as an embedder has it from the tarball. */
-    private static String installationClassPath() {
+    /** The installation's lib/ jars (core and its dependencies, no driver), as an embedder has them from the tarball. */
+    private static String installationClassPath() throws IOException {
         Path lib = Path.of(System.getProperty("stowage.dist", "target/stowage")).toAbsolutePath().resolve("lib");
-        return lib + File.separator + "*";
+        try (Stream<Path> s = Files.list(lib)) {
+            return s.filter(p -> p.toString().endsWith(".jar")).sorted().map(Path::toString)
+                    .collect(Collectors.joining(File.pathSeparator));
+        }
     }
 
     private static String testClassPath() {
