@@ -13,17 +13,16 @@ mkdir -p "$out"; work=$(mktemp -d /tmp/stowage-startup.XXXXXX); trap 'rm -rf "$w
 # hello world: the JVM floor
 mkdir -p "$work/hello"; printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' >"$work/hello/Hello.java"
 "$(dirname "$java")/javac" -d "$work/hello" "$work/hello/Hello.java"
-# a copy of the distribution without its CDS archive (STOWAGE_NO_CDS=1 stops bin/stowage from making one;
-# it does not stop it from using an existing lib/stowage.jsa, hence the copy)
-cp -a "$dist" "$work/nocds"; rm -f "$work/nocds/lib/stowage.jsa"
+# bin/stowage keeps its class-data-sharing archive in $XDG_CACHE_HOME/stowage: a private one here
+export XDG_CACHE_HOME="$work/cache"
 export JAVA_HOME=$(dirname "$(dirname "$java")")
-"$dist/bin/stowage" stores >/dev/null   # makes lib/stowage.jsa if missing, so the timed runs use it
-ls -la "$dist/lib/stowage.jsa" >"$out/startup-cds.txt" 2>&1 || true
+"$dist/bin/stowage" stores >/dev/null   # makes the archive, so the timed runs use it
+ls -la "$XDG_CACHE_HOME/stowage" >"$out/startup-cds.txt" 2>&1 || true
 "$dist/bin/stowage" stores >"$out/startup-stores-output.txt" 2>&1
 hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/startup-hyperfine.json" \
   -n "stowage stores (AppCDS)" "$dist/bin/stowage stores" \
-  -n "stowage stores, STOWAGE_NO_CDS=1 (no AppCDS)" "env STOWAGE_NO_CDS=1 $work/nocds/bin/stowage stores" \
-  -n "stowage stores, -Xshare:off (no CDS at all)" "env STOWAGE_NO_CDS=1 STOWAGE_OPTS=-Xshare:off $work/nocds/bin/stowage stores" \
+  -n "stowage stores, STOWAGE_NO_CDS=1 (no AppCDS)" "env STOWAGE_NO_CDS=1 $dist/bin/stowage stores" \
+  -n "stowage stores, -Xshare:off (no CDS at all)" "env STOWAGE_NO_CDS=1 STOWAGE_OPTS=-Xshare:off $dist/bin/stowage stores" \
   -n "java Hello (JVM floor)" "$java -cp $work/hello Hello" \
   -n "python3 -c pass" "/usr/bin/python3 -c pass" \
   -n "glance_store start-up" "/usr/bin/python3 $here/glance_file_bench.py startup --store $work/gstore" \

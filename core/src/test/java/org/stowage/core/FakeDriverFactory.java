@@ -128,9 +128,15 @@ public class FakeDriverFactory implements StoreDriverFactory {
             return context.settings().bool("claims_legacy") || owned.contains(location.toString());
         }
 
+        /** Thrown by {@link #legacyLocationsMine} when set: a remote side that cannot be asked. */
+        public volatile RuntimeException ownershipFailure;
+
         @Override
         public Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
             remoteCalls.incrementAndGet();
+            if (ownershipFailure != null) {
+                throw ownershipFailure;
+            }
             Map<StoreLocation, Boolean> out = new java.util.LinkedHashMap<>();
             for (StoreLocation l : locations) {
                 out.put(l, context.settings().bool("claims_legacy") || owned.contains(l.toString()));

@@ -8,18 +8,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.core.Uris;
 import org.stowage.core.locations.GlanceDatabase;
 import org.stowage.core.locations.ImageRecord;
-import org.stowage.core.locations.JsonSupport;
+import org.stowage.core.locations.ImagesDocument;
 import org.stowage.core.locations.LocationUpgrader;
 import org.stowage.core.locations.UpgradeOutcome;
+import org.stowage.spi.ErrorKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,10 +37,13 @@ final class LocationsCommand {
         "Upgrade image locations to the multi-store form: set metadata.store from the URL, and rewrite legacy "
             + "cinder://<volume> to cinder://<store>/<volume> for the store whose volume type owns the volume.",
         "Input: a JSON array in the shape of Glance's image API, [{\"id\": ..., \"locations\": [{\"url\": ..., "
-            + "\"metadata\": {...}}]}], from FILE or stdin (the upgraded array goes to stdout), or a Glance database "
+            + "\"metadata\": {...}}]}], or the {\"images\": [...]} object of GET /v2/images, from FILE or stdin (the "
+            + "document goes to stdout with only changed locations rewritten, every other field as it came), or a Glance database "
             + "with --glance-db (rows rewritten in place in batches, one transaction each, every column as Glance writes it; "
             + "a row whose metadata cannot be rewritten without loss is left as it is and listed; a dry run unless --apply).",
-        "The summary (upgraded, already current, unresolved with reasons, remote calls) goes to stderr."})
+        "The summary (upgraded, already current, every unresolved image and location with its reason, remote calls) "
+            + "goes to stderr. A store that could not be asked (unreachable, say) leaves its locations as they were and "
+            + "makes the exit code that of its error."})
     static final class Upgrade implements Callable<Integer> {
         @ParentCommand
         LocationsCommand parent;
@@ -70,6 +72,7 @@ final class LocationsCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            int code;
             try (Stowage s = parent.root.open()) {
                 LocationUpgrader upgrader = new LocationUpgrader(s, Duration.ZERO, Clock.systemUTC());
                 if (glanceDb != null) {
@@ -85,46 +88,59 @@ final class LocationsCommand {
                         if (sum.conflicts > 0) {
                             err.println("conflicts: " + sum.conflicts + " row(s) changed during the run and were left alone; run again");
                         }
+                        code = storeFailureExit(err, sum.unresolved);
                     }
                 } else {
-                    String json = file == null || file.equals("-")
+                    String what = file == null || file.equals("-") ? "stdin" : file;
+                    String json = what.equals("stdin")
                             ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                             : Files.readString(Path.of(file));
-                    List<ImageRecord> images = JsonSupport.parseImages(json, file == null ? "stdin" : file);
-                    List<UpgradeOutcome> outcomes = upgrader.upgradeAll(images, null);
+                    ImagesDocument document = ImagesDocument.parse(json, what);
+                    List<UpgradeOutcome> outcomes = upgrader.upgradeAll(document.images(), null);
                     List<ImageRecord> result = new ArrayList<>();
+                    List<UpgradeOutcome.Unresolved> unresolved = new ArrayList<>();
                     long up = 0;
                     long cur = 0;
-                    Map<String, Long> unresolved = new LinkedHashMap<>();
                     for (UpgradeOutcome o : outcomes) {
                         result.add(new ImageRecord(o.imageId(), o.locations()));
-                        for (UpgradeOutcome.Entry e : o.entries()) {
-                            switch (e.status()) {
-                                case UPGRADED: up++; break;
-                                case CURRENT: cur++; break;
-                                default: unresolved.merge(e.reason(), 1L, Long::sum);
-                            }
-                        }
+                        unresolved.addAll(o.unresolved());
+                        up += o.entries().stream().filter(e -> e.status() == UpgradeOutcome.Status.UPGRADED).count();
+                        cur += o.entries().stream().filter(e -> e.status() == UpgradeOutcome.Status.CURRENT).count();
                     }
-                    out.println(JsonSupport.renderImages(result));
+                    out.println(document.render(result));
                     out.flush();
-                    summary(err, s, images.size(), up, cur, unresolved, null);
+                    summary(err, s, document.images().size(), up, cur, unresolved, null);
+                    code = storeFailureExit(err, unresolved);
                 }
                 err.flush();
             }
-            return 0;
+            return code;
+        }
+
+        /**
+         * Zero, or when a store could not be asked about some location (unreachable, say) the exit
+         * code of that error's kind, with one error line: those locations were left as they were.
+         */
+        private static int storeFailureExit(PrintWriter err, List<UpgradeOutcome.Unresolved> unresolved) {
+            List<UpgradeOutcome.Unresolved> failed = unresolved.stream().filter(u -> u.failure() != null).toList();
+            if (failed.isEmpty()) {
+                return ExitCodes.OK;
+            }
+            ErrorKind kind = failed.get(0).failure();
+            err.println("stowage: " + kind.glanceName() + ": " + failed.size() + " location(s) left as they were because"
+                    + " a store could not be asked about them (listed above); run again once it answers");
+            return ExitCodes.of(kind);
         }
 
         private static void summary(PrintWriter err, Stowage s, long images, long upgraded, long current,
-                Map<String, Long> unresolved, String mode) {
+                List<UpgradeOutcome.Unresolved> unresolved, String mode) {
             long remote = 0;
             for (StoreHandle h : s.allStores()) {
                 remote += h.statistics().getOrDefault("remote_calls", 0L);
             }
-            long unres = unresolved.values().stream().mapToLong(Long::longValue).sum();
             err.println("images: " + images + ", locations upgraded: " + upgraded + ", already current: " + current
-                    + ", unresolved: " + unres + ", remote calls: " + remote + (mode == null ? "" : " (" + mode + ")"));
-            unresolved.forEach((reason, n) -> err.println("  unresolved x" + n + ": " + reason));
+                    + ", unresolved: " + unresolved.size() + ", remote calls: " + remote + (mode == null ? "" : " (" + mode + ")"));
+            unresolved.forEach(u -> err.println("  unresolved: image " + u.imageId() + " " + u.url() + ": " + u.reason()));
         }
     }
 }

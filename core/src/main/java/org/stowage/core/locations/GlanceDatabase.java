@@ -75,8 +75,8 @@ public final class GlanceDatabase implements AutoCloseable {
         public long upgraded;
         /** Locations already current. */
         public long current;
-        /** Locations left unresolved, by reason. */
-        public final Map<String, Long> unresolved = new LinkedHashMap<>();
+        /** Every location left as it was (no store owns it, or a store could not be asked), with its image and reason. */
+        public final List<UpgradeOutcome.Unresolved> unresolved = new ArrayList<>();
         /** Rows whose metadata cannot be rewritten without loss: left as they are. */
         public final List<Skipped> skipped = new ArrayList<>();
         /** Rows that changed underneath the run and were not written. */
@@ -241,6 +241,7 @@ public final class GlanceDatabase implements AutoCloseable {
         sum.images += images.size();
         List<Change> changes = new ArrayList<>();
         for (UpgradeOutcome o : upgrader.upgradeAll(images, null)) {
+            sum.unresolved.addAll(o.unresolved());
             List<Row> r = rows.get(o.imageId());
             for (int j = 0; j < o.entries().size(); j++) {
                 UpgradeOutcome.Entry en = o.entries().get(j);
@@ -249,7 +250,7 @@ public final class GlanceDatabase implements AutoCloseable {
                         sum.current++;
                         break;
                     case UNRESOLVED:
-                        sum.unresolved.merge(en.reason(), 1L, Long::sum);
+                    case FAILED:
                         break;
                     default:
                         sum.upgraded++;

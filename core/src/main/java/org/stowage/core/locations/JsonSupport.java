@@ -46,43 +46,12 @@ public final class JsonSupport {
         return map;
     }
 
-    /** Parses {@code [{"id":..., "locations":[{"url":..., "metadata":{...}}]}]}. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Parses {@code [{"id":..., "locations":[{"url":..., "metadata":{...}}]}]} or the
+     * {@code {"images": [...]}} object of {@code GET /v2/images}; see {@link ImagesDocument}.
+     */
     public static List<ImageRecord> parseImages(String json, String what) {
-        Object root;
-        try {
-            root = GlanceJson.parse(json);
-        } catch (GlanceJson.RefusedException e) {
-            throw new BackendException(what + ": not JSON Stowage can rewrite without loss: " + e.getMessage());
-        }
-        if (!(root instanceof List)) {
-            throw new BackendException(what + ": expected a JSON array of images [{\"id\": ..., \"locations\": [...]}]");
-        }
-        List<ImageRecord> out = new ArrayList<>();
-        int i = 0;
-        for (Object o : (List<Object>) root) {
-            if (!(o instanceof Map) || !(((Map<String, Object>) o).get("id") instanceof String)) {
-                throw new BackendException(what + ": element " + i + " is not an image object with a string \"id\"");
-            }
-            Map<String, Object> img = (Map<String, Object>) o;
-            List<ImageLocation> locs = new ArrayList<>();
-            Object l = img.get("locations");
-            if (l != null && !(l instanceof List)) {
-                throw new BackendException(what + ": image " + img.get("id") + ": \"locations\" must be an array");
-            }
-            for (Object lo : l == null ? List.of() : (List<Object>) l) {
-                if (!(lo instanceof Map) || !(((Map<String, Object>) lo).get("url") instanceof String)) {
-                    throw new BackendException(what + ": image " + img.get("id") + ": a location without a string \"url\"");
-                }
-                Map<String, Object> lm = (Map<String, Object>) lo;
-                Object meta = lm.get("metadata");
-                locs.add(new ImageLocation((String) lm.get("url"),
-                        meta instanceof Map ? (Map<String, Object>) meta : Map.of()));
-            }
-            out.add(new ImageRecord((String) img.get("id"), locs));
-            i++;
-        }
-        return out;
+        return ImagesDocument.parse(json, what).images();
     }
 
     /** Renders image records in the same shape. */

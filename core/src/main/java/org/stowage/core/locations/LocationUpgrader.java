@@ -26,7 +26,9 @@ import org.stowage.spi.StoreLocation;
  *   <li>a legacy {@code cinder://<volume>} (or one naming a store no longer enabled) goes to the
  *       first cinder store, in configuration order, whose volume type owns the volume; its URL is
  *       rewritten to {@code cinder://<store>/<volume>};</li>
- *   <li>anything no store owns is left as it is, with the reason.</li>
+ *   <li>anything no store owns is left as it is, with the reason;</li>
+ *   <li>a location that a store could not be asked about (unreachable, say) is left as it is
+ *       with the store's error ({@link UpgradeOutcome.Status#FAILED}), and is not remembered as a miss.</li>
  * </ul>
  * Unlike upstream, a miss is remembered for {@code missTtl}, so an image no store owns does not
  * cost remote calls on every read. {@link #upgradeAll} batches the ownership questions: each store
@@ -141,6 +143,7 @@ public final class LocationUpgrader {
             List<List<UpgradeOutcome.Entry>> entries) {
         List<int[]> remaining = new ArrayList<>(pending);
         List<String> asked = new ArrayList<>();
+        Map<String, StoreException> failed = new LinkedHashMap<>();
         Map<int[], String> parseErrors = new LinkedHashMap<>();
         for (StoreHandle store : stowage.storesForScheme(scheme)) {
             if (remaining.isEmpty()) {
@@ -164,6 +167,7 @@ public final class LocationUpgrader {
                 mine = store.legacyLocationsMine(byLoc.keySet());
             } catch (StoreException ex) {
                 LOG.warn("store {} could not check legacy locations: {}", store.id(), ex.getMessage());
+                failed.put(store.id(), ex);
                 continue;
             }
             for (Map.Entry<StoreLocation, int[]> e : byLoc.entrySet()) {
@@ -180,6 +184,10 @@ public final class LocationUpgrader {
         Instant until = clock.instant().plus(missTtl);
         for (int[] ij : remaining) {
             ImageLocation loc = images.get(ij[0]).locations().get(ij[1]);
+            if (!failed.isEmpty()) {
+                entries.get(ij[0]).set(ij[1], failedEntry(loc, scheme, failed, asked));
+                continue;
+            }
             String reason = parseErrors.containsKey(ij) && asked.isEmpty() ? parseErrors.get(ij)
                     : "no enabled " + scheme + " store owns it (asked " + String.join(", ", asked) + ")"
                     + (parseErrors.containsKey(ij) ? "; " + parseErrors.get(ij) : "");
@@ -188,6 +196,22 @@ public final class LocationUpgrader {
                 misses.put(loc.url(), new Miss(until, reason));
             }
         }
+    }
+
+    /**
+     * A location that a store which could not be asked might own: not a miss (never remembered),
+     * and its reason is the store's error, with the kind of the first one.
+     */
+    private static UpgradeOutcome.Entry failedEntry(ImageLocation loc, String scheme, Map<String, StoreException> failed,
+            List<String> asked) {
+        List<String> errors = new ArrayList<>();
+        failed.forEach((id, ex) -> errors.add("store '" + id + "' could not be asked whether it owns it: "
+                + ex.kind().glanceName() + ": " + ex.getMessage()));
+        List<String> answered = asked.stream().filter(id -> !failed.containsKey(id)).toList();
+        String reason = String.join("; ", errors)
+                + (answered.isEmpty() ? "" : "; not owned by " + scheme + " store(s) " + String.join(", ", answered));
+        return new UpgradeOutcome.Entry(loc, loc, UpgradeOutcome.Status.FAILED, reason,
+                failed.values().iterator().next().kind());
     }
 
     private static UpgradeOutcome.Entry unresolved(ImageLocation loc, String reason) {

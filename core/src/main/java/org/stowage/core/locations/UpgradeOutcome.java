@@ -1,6 +1,8 @@
 package org.stowage.core.locations;
 
 import java.util.List;
+import org.stowage.core.Uris;
+import org.stowage.spi.ErrorKind;
 
 /**
  * What the upgrader did with one image: its locations after the upgrade, whether any changed,
@@ -14,7 +16,16 @@ public final class UpgradeOutcome {
         /** Rewritten (store id in the metadata, and for a legacy cinder URL the URL too). */
         UPGRADED,
         /** No enabled store owns it: left as it was. */
-        UNRESOLVED
+        UNRESOLVED,
+        /** A store that might own it could not be asked (unreachable, say): left as it was. */
+        FAILED
+    }
+
+    /**
+     * A location left as it was: its image, its URL (credentials masked), why, and for
+     * {@link Status#FAILED} the kind of the store's error (null otherwise).
+     */
+    public record Unresolved(String imageId, String url, String reason, ErrorKind failure) {
     }
 
     /** One location's before, after, status and reason. */
@@ -23,12 +34,18 @@ public final class UpgradeOutcome {
         private final ImageLocation after;
         private final Status status;
         private final String reason;
+        private final ErrorKind failure;
 
         Entry(ImageLocation before, ImageLocation after, Status status, String reason) {
+            this(before, after, status, reason, null);
+        }
+
+        Entry(ImageLocation before, ImageLocation after, Status status, String reason, ErrorKind failure) {
             this.before = before;
             this.after = after;
             this.status = status;
             this.reason = reason;
+            this.failure = failure;
         }
 
         /** The location as it was. */
@@ -46,9 +63,14 @@ public final class UpgradeOutcome {
             return status;
         }
 
-        /** Why it is unresolved (null otherwise). */
+        /** Why it is unresolved or failed (null otherwise). */
         public String reason() {
             return reason;
+        }
+
+        /** The kind of the store error that left it as it was ({@link Status#FAILED}; null otherwise). */
+        public ErrorKind failure() {
+            return failure;
         }
     }
 
@@ -82,6 +104,12 @@ public final class UpgradeOutcome {
 
     /** True if some location could not be placed. */
     public boolean hasUnresolved() {
-        return entries.stream().anyMatch(e -> e.status == Status.UNRESOLVED);
+        return !unresolved().isEmpty();
+    }
+
+    /** The locations left as they were (unresolved or failed), with their reasons. */
+    public List<Unresolved> unresolved() {
+        return entries.stream().filter(e -> e.status == Status.UNRESOLVED || e.status == Status.FAILED)
+                .map(e -> new Unresolved(imageId, Uris.mask(e.before.url()), e.reason, e.failure)).toList();
     }
 }
