@@ -92,11 +92,10 @@ final class GcCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses 90s, 30m, 2h, 1d, or ISO-8601 durations. */
+    /** Parses 90s, 30m, 2h, 1d, or ISO-8601 durations, from 0 to {@link Ranges#MAX_AGE}. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String v) {
-            String t = v.trim().toLowerCase(Locale.ROOT);
+        /** The duration {@code t} (lower case) stands for, or null if it is not one (or overflows). */
+        private static Duration parse(String t) {
             try {
                 if (t.startsWith("p")) {
                     return Duration.parse(t.toUpperCase(Locale.ROOT));
@@ -107,10 +106,21 @@ final class GcCommand implements Callable<Integer> {
                     case 'm': return Duration.ofMinutes(n);
                     case 'h': return Duration.ofHours(n);
                     case 'd': return Duration.ofDays(n);
-                    default: break;
+                    default: return null;
                 }
+            } catch (ArithmeticException e) {
+                return Duration.ofSeconds(Long.MAX_VALUE); // too large to represent: out of range
             } catch (RuntimeException e) {
-                // fall through to the error below
+                return null;
+            }
+        }
+
+        @Override
+        public Duration convert(String v) {
+            String t = v.trim().toLowerCase(Locale.ROOT);
+            Duration d = parse(t);
+            if (d != null) {
+                return Ranges.age(v, d);
             }
             throw new CommandLine.TypeConversionException("'" + v + "' is not a duration: expected e.g. 90s, 30m, 2h, 1d or PT1H");
         }

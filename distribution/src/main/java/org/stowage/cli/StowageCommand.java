@@ -194,7 +194,7 @@ public final class StowageCommand {
         @Option(names = "--image-id", paramLabel = "UUID", converter = ImageIdConverter.class,
                 description = "Image id, a UUID as Glance requires (default: a new UUID).")
         String imageId;
-        @Option(names = "--size", paramLabel = "N", description = "Declared size in bytes; the data must match it "
+        @Option(names = "--size", paramLabel = "N", converter = Ranges.NonNegative.class, description = "Declared size in bytes; the data must match it "
                 + "(default: the file's size; unknown for stdin).")
         Long size;
         @Option(names = "--hash", paramLabel = "ALGO", description = "Multihash algorithm (default: [DEFAULT] hashing_algorithm, sha512).")
@@ -274,10 +274,12 @@ public final class StowageCommand {
         StowageCommand root;
         @picocli.CommandLine.Mixin
         LocationArgs target;
-        @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "First byte to read.")
+        @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Ranges.NonNegative.class,
+                description = "First byte to read.")
         long offset;
-        @Option(names = "--length", paramLabel = "N", defaultValue = "-1", description = "Bytes to read (default: to the end).")
-        long length;
+        @Option(names = "--length", paramLabel = "N", converter = Ranges.NonNegative.class,
+                description = "Bytes to read (default: to the end).")
+        Long length;
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: stdout): "
                 + "written to a new, randomly named file in FILE's directory and renamed onto FILE when complete "
                 + "(a link at FILE is replaced, not followed); a device or FIFO is written in place; a directory "
@@ -288,7 +290,7 @@ public final class StowageCommand {
         public Integer call() throws IOException {
             try (Stowage s = root.open()) {
                 Interruption.arm(s);
-                try (ImageStream img = s.get(target.location, target.store, offset, length)) {
+                try (ImageStream img = s.get(target.location, target.store, offset, length == null ? -1 : length)) {
                     InputStream in = root.progress() ? Progress.wrap(img, "get", img.length()) : img;
                     if (output == null) {
                         OutputStream out = new FileOutputStream(FileDescriptor.out);
