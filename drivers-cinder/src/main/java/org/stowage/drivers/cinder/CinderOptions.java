@@ -27,6 +27,11 @@ public final class CinderOptions {
     public static final String ATTACHMENT_RETRY_ATTEMPTS = "cinder_attachment_retry_attempts";
     public static final String EXTEND_GROWTH_PERCENT = "cinder_extend_growth_percent";
 
+    /** The longest wait accepted, a day: far below where seconds would overflow as milliseconds or nanoseconds. */
+    static final long MAX_TIMEOUT_SECONDS = 86_400;
+    /** The most retries or attempts accepted: more would only stretch a failure that cannot heal. */
+    static final long MAX_ATTEMPTS = 100;
+
     private static final List<OptionSpec> ALL = List.of(
             OptionSpec.string(CATALOG_INFO).defaultValue("volumev3::publicURL")
                     .help("Where to find Cinder in the Keystone catalog of the store's token, as "
@@ -42,11 +47,11 @@ public final class CinderOptions {
             OptionSpec.string(CA_CERTIFICATES_FILE)
                     .help("PEM file of CA certificates trusted for TLS to Keystone and Cinder (instead of the JDK's).")
                     .build(),
-            OptionSpec.integer(HTTP_RETRIES).defaultValue("3").min(0)
+            OptionSpec.integer(HTTP_RETRIES).defaultValue("3").min(0).max(MAX_ATTEMPTS)
                     .help("Retries of a Cinder or Keystone call that could not connect or got 503; calls that may "
                             + "have reached Cinder (volume or attachment create) are only retried when the "
                             + "connection was refused.").build(),
-            OptionSpec.integer(STATE_TRANSITION_TIMEOUT).defaultValue("300").min(0)
+            OptionSpec.integer(STATE_TRANSITION_TIMEOUT).defaultValue("300").min(0).max(MAX_TIMEOUT_SECONDS)
                     .help("Seconds to wait for a volume to leave a transitional state (creating, extending).")
                     .build(),
             OptionSpec.bool(API_INSECURE).defaultValue("False")
@@ -77,7 +82,7 @@ public final class CinderOptions {
             OptionSpec.bool(DO_EXTEND_ATTACHED).defaultValue("False")
                     .help("Extend a growing volume while attached (Cinder microversion 3.42) when the volume "
                             + "connector supports it; otherwise detach, extend and re-attach.").build(),
-            OptionSpec.integer(ATTACHMENT_RETRY_ATTEMPTS).defaultValue("5").min(1)
+            OptionSpec.integer(ATTACHMENT_RETRY_ATTEMPTS).defaultValue("5").min(1).max(MAX_ATTEMPTS)
                     .help("Attempts of an attachment create that Cinder refuses with 400 because the volume is "
                             + "not yet available (waits 2, 4, 8, 10 s between attempts).").build(),
             OptionSpec.integer(EXTEND_GROWTH_PERCENT).defaultValue("25").min(0).max(1000)
