@@ -103,6 +103,7 @@ final class ConfigText {
     }
 
     private static String decode(String what, byte[] bytes) {
+        checkNotUtf16(what, bytes);
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -113,9 +114,41 @@ final class ConfigText {
         }
         if (r.isError()) {
             throw new BadStoreConfigurationException(what + " cannot be read: it is not UTF-8 text (byte "
-                    + in.position() + " is not valid UTF-8): expected a UTF-8 file");
+                    + in.position() + " is not valid UTF-8; Latin-1 or another 8-bit encoding?): expected a UTF-8 file");
         }
-        return out.flip().toString();
+        String text = out.flip().toString();
+        checkLineEndings(what, text);
+        return text;
+    }
+
+    /**
+     * UTF-16 text (a byte order mark, or the NUL bytes every ASCII character has in it) would
+     * otherwise be read as garbage or as one option-less line.
+     */
+    private static void checkNotUtf16(String what, byte[] bytes) {
+        boolean bom = bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+                || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE));
+        int nul = -1;
+        for (int i = 0; i < bytes.length && nul < 0; i++) {
+            nul = bytes[i] == 0 ? i : -1;
+        }
+        if (bom || nul >= 0) {
+            throw new BadStoreConfigurationException(what + " cannot be read: it looks like UTF-16 text ("
+                    + (bom ? "it starts with a UTF-16 byte order mark" : "byte " + nul + " is a NUL")
+                    + "): expected a UTF-8 file (convert it, e.g. iconv -f UTF-16 -t UTF-8)");
+        }
+    }
+
+    /** Lines ended by a lone CR (classic Mac) would be read as one line. */
+    private static void checkLineEndings(String what, String text) {
+        for (int i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
+            if (i + 1 >= text.length() || text.charAt(i + 1) != '\n') {
+                int line = 1 + (int) text.substring(0, i).chars().filter(c -> c == '\n').count();
+                throw new BadStoreConfigurationException(what + " cannot be read: line " + line + " ends with a "
+                        + "carriage return (CR) alone: expected LF or CRLF line endings (convert it, e.g. "
+                        + "tr '\\r' '\\n')");
+            }
+        }
     }
 
     private static BadStoreConfigurationException tooLarge(String what, String bound) {

@@ -73,6 +73,8 @@ public final class StowageConfig {
         }
     }
 
+    /** The longest input_stall_timeout accepted, a day: far below where seconds overflow as nanoseconds. */
+    static final long MAX_INPUT_STALL_SECONDS = 86_400;
     private static final Pattern ORIGIN_LINE = Pattern.compile("^(.*?): ?(\\d+)$");
 
     private final String source;
@@ -162,6 +164,11 @@ public final class StowageConfig {
             }
         } else {
             Setting st = gs.get("stores");
+            if (st == null && gs.isEmpty()) {
+                throw new BadStoreConfigurationException(source + " has no stores: set enabled_backends in [DEFAULT] "
+                        + "or [glance_store] stores (glance_store would quietly fall back to the file and http stores "
+                        + "in /var/lib/glance/images; set [glance_store] stores = file, http to keep that)");
+            }
             List<String> types = new ArrayList<>();
             for (String t : (st == null ? "file, http" : st.value()).split(",")) {
                 String n = legacyType(t.trim());
@@ -181,7 +188,10 @@ public final class StowageConfig {
                         + "[glance_store] stores (" + String.join(", ", types) + ")");
             }
         }
-        return new StowageConfig(source, multi, stores, defaultStore, hashing, plugins, sections, warnings);
+        warnings.addAll(SharedDatadirs.warnings(stores, sections));
+        StowageConfig c = new StowageConfig(source, multi, stores, defaultStore, hashing, plugins, sections, warnings);
+        c.inputStallTimeout(); // checked now, so a bad value fails config check and every command alike
+        return c;
     }
 
     private static String legacyType(String t) {
@@ -326,13 +336,13 @@ public final class StowageConfig {
         }
         try {
             long v = Long.parseLong(s.value().trim());
-            if (v < 0) {
+            if (v < 0 || v > MAX_INPUT_STALL_SECONDS) {
                 throw new NumberFormatException();
             }
             return java.time.Duration.ofSeconds(v);
         } catch (NumberFormatException e) {
             throw new BadStoreConfigurationException(s.origin() + ": [stowage] input_stall_timeout = '" + s.value()
-                    + "': expected a whole number of seconds >= 0");
+                    + "': expected a whole number of seconds from 0 to " + MAX_INPUT_STALL_SECONDS);
         }
     }
 
