@@ -159,41 +159,69 @@ final class ConfigCommand {
             return 0;
         }
 
+        /** The type the full sample enables: the only one that stores images without a remote service. */
+        static final String SAMPLE_TYPE = "file";
+
+        /**
+         * The sample: with {@code only}, that type's store; else a file store, enabled and writable
+         * in Glance's default directory, so the sample passes {@code config check} as printed, with
+         * every other installed type documented in commented-out sections to enable.
+         */
         static String sample(Map<String, DriverRegistry.Entry> all, String only) {
-            StringBuilder sb = new StringBuilder();
             List<String> types = new ArrayList<>();
             all.keySet().stream().filter(t -> only == null || t.equals(only)).forEach(types::add);
+            List<String> enabled = only == null && types.contains(SAMPLE_TYPE) ? List.of(SAMPLE_TYPE) : types;
+            StringBuilder sb = new StringBuilder();
             sb.append("# Sample Stowage configuration (glance-api.conf form), generated from the drivers' declared options.\n");
             sb.append("[DEFAULT]\n# One store per id:type entry, in this order.\n");
-            sb.append("enabled_backends = ");
+            if (!enabled.equals(types)) {
+                sb.append("# Every installed type: enabled_backends = ").append(backends(types)).append("\n");
+            }
+            sb.append("enabled_backends = ").append(backends(enabled)).append("\n\n[glance_store]\n");
+            sb.append("default_backend = ").append(enabled.isEmpty() ? "" : "my_" + enabled.get(0)).append("\n");
+            for (String t : types) {
+                String prefix = enabled.contains(t) ? "" : "#";
+                sb.append("\n").append(prefix).append("[my_").append(t).append("]\n");
+                List<OptionSpec> opts = new ArrayList<>(all.get(t).factory().options());
+                opts.addAll(HostOptions.ALL);
+                for (OptionSpec o : opts) {
+                    boolean active = prefix.isEmpty() && SAMPLE_TYPE.equals(t) && o.name().equals(SAMPLE_DATADIR);
+                    option(sb, o, active);
+                }
+            }
+            return sb.toString();
+        }
+
+        /** The file store's directory, set (to its default) so a user sees where images go and changes it. */
+        private static final String SAMPLE_DATADIR = "filesystem_store_datadir";
+
+        private static String backends(List<String> types) {
             List<String> eb = new ArrayList<>();
             for (String t : types) {
                 eb.add("my_" + t + ":" + t);
             }
-            sb.append(String.join(", ", eb)).append("\n\n[glance_store]\n");
-            sb.append("default_backend = ").append(types.isEmpty() ? "" : "my_" + types.get(0)).append("\n");
-            for (String t : types) {
-                sb.append("\n[my_").append(t).append("]\n");
-                List<OptionSpec> opts = new ArrayList<>(all.get(t).factory().options());
-                opts.addAll(HostOptions.ALL);
-                for (OptionSpec o : opts) {
-                    sb.append("\n");
-                    for (String line : wrap(o.help(), 76)) {
-                        sb.append("# ").append(line).append("\n");
-                    }
-                    sb.append("# (").append(o.type().name().toLowerCase(java.util.Locale.ROOT));
-                    if (o.min() != null) {
-                        sb.append(", minimum ").append(o.min());
-                    }
-                    if (o.secret()) {
-                        sb.append(", secret");
-                    }
-                    sb.append(")\n");
-                    sb.append("#").append(o.name()).append(" = ")
-                            .append(o.defaultValue() == null || o.secret() ? "<None>" : o.defaultValue()).append("\n");
-                }
+            return String.join(", ", eb);
+        }
+
+        /** One option: its help, type and range as comments, then its default, commented out unless {@code active}. */
+        private static void option(StringBuilder sb, OptionSpec o, boolean active) {
+            sb.append("\n");
+            for (String line : wrap(o.help(), 76)) {
+                sb.append("# ").append(line).append("\n");
             }
-            return sb.toString();
+            sb.append("# (").append(o.type().name().toLowerCase(java.util.Locale.ROOT));
+            if (o.min() != null) {
+                sb.append(", minimum ").append(o.min());
+            }
+            if (o.max() != null) {
+                sb.append(", maximum ").append(o.max());
+            }
+            if (o.secret()) {
+                sb.append(", secret");
+            }
+            sb.append(")\n");
+            sb.append(active ? "" : "#").append(o.name()).append(" = ")
+                    .append(o.defaultValue() == null || o.secret() ? "<None>" : o.defaultValue()).append("\n");
         }
 
         private static List<String> wrap(String text, int width) {
