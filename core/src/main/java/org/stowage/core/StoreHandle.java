@@ -24,6 +24,7 @@ import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreGetNotSupportedException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreRandomGetNotSupportedException;
+import org.stowage.spi.UnknownSchemeException;
 
 /**
  * One configured store as the core sees it: its identity and discovery fields, and every
@@ -31,7 +32,8 @@ import org.stowage.spi.StoreRandomGetNotSupportedException;
  * run with the driver's class loader as the thread context class loader.
  *
  * <p>A store whose driver could not be created stays listed, with the reason, and every
- * operation on it fails with {@link BadStoreConfigurationException}.
+ * operation on it fails with {@link BadStoreConfigurationException}; one whose type no installed
+ * driver offers fails with {@link UnknownSchemeException}, as glance_store answers for it.
  */
 public final class StoreHandle {
     private static final Logger LOG = LoggerFactory.getLogger(StoreHandle.class);
@@ -46,12 +48,14 @@ public final class StoreHandle {
     private final String source;
     private final StoreDriver driver;
     private final String failure;
+    private final boolean unknownType;
     private final java.time.Duration stallTimeout;
     private final InFlight inFlight;
 
     StoreHandle(String id, String type, boolean isDefault, boolean reserved, boolean multiStore, String description,
-            long weight, String source, StoreDriver driver, String failure, java.time.Duration stallTimeout,
-            InFlight inFlight) {
+            long weight, String source, StoreDriver driver, String failure, boolean unknownType,
+            java.time.Duration stallTimeout, InFlight inFlight) {
+        this.unknownType = unknownType;
         this.stallTimeout = stallTimeout;
         this.inFlight = inFlight;
         this.id = id;
@@ -133,16 +137,35 @@ public final class StoreHandle {
 
     /**
      * Why add and delete are refused, or empty when they are accepted: the driver failed, the
-     * store is read-only, or the driver reports its write side disabled.
+     * store is read-only (with the driver's reason when it made itself read-only), or the driver
+     * reports its write side disabled.
      */
     public Optional<String> writeDisabledReason() {
         if (driver == null) {
             return Optional.of(failure);
         }
         if (!driver.capabilities().has(Capability.WRITE_ACCESS)) {
-            return Optional.of("the " + type + " store is read-only");
+            return Optional.of("the " + type + " store is read-only"
+                    + driverWriteDisabledReason(driver).map(r -> ": " + r).orElse(""));
         }
         return driverWriteDisabledReason(driver);
+    }
+
+    /**
+     * The store's state in one line: {@code ok}; {@code unavailable: <reason>} when its driver
+     * could not be created; {@code degraded: read-only: <reason>} when the driver made it
+     * read-only (a store read-only by nature, as http, is {@code ok});
+     * {@code degraded: write disabled: <reason>} when the driver refuses writes for now.
+     */
+    public String status() {
+        if (driver == null) {
+            return "unavailable: " + failure;
+        }
+        Optional<String> reason = driverWriteDisabledReason(driver);
+        if (reason.isEmpty()) {
+            return "ok";
+        }
+        return "degraded: " + (isReadOnly() ? "read-only: " : "write disabled: ") + reason.get();
     }
 
     /** Driver properties for discovery (empty when unavailable). */
@@ -168,11 +191,11 @@ public final class StoreHandle {
         try (InFlight.Operation op = inFlight.start("add of image " + ImageIds.shown(String.valueOf(imageId))
                 + " to store '" + id + "'", input::abort)) {
             StoreDriver d = requireDriver();
+            Optional<String> reason = driverWriteDisabledReason(d);
             if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
                 throw new StoreAddDisabledException("store '" + id + "' (" + type
-                        + ") is read-only: it does not accept new images");
+                        + ") is read-only: " + reason.orElse("it does not accept new images"));
             }
-            Optional<String> reason = driverWriteDisabledReason(d);
             if (reason.isPresent()) {
                 throw new StoreAddDisabledException("store '" + id + "' does not accept new images: " + reason.get());
             }
@@ -220,10 +243,11 @@ public final class StoreHandle {
     /** Deletes a stored image. */
     public void delete(StoreLocation location) {
         StoreDriver d = requireDriver();
-        if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
-            throw new StoreDeleteNotSupportedException("store '" + id + "' (" + type + ") is read-only: it cannot delete images");
-        }
         Optional<String> reason = driverWriteDisabledReason(d);
+        if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
+            throw new StoreDeleteNotSupportedException("store '" + id + "' (" + type + ") is read-only: "
+                    + reason.orElse("it cannot delete images"));
+        }
         if (reason.isPresent()) {
             throw new StoreDeleteNotSupportedException("store '" + id + "' cannot delete images: " + reason.get());
         }
@@ -291,12 +315,29 @@ public final class StoreHandle {
         }
     }
 
-    /** The driver's reason, with the note on inline comments if it quotes a value that holds one. */
+    /**
+     * The driver's reason, with the note on inline comments if it quotes a value that holds one,
+     * and without the store's name in front when the driver put it there (every message that
+     * shows the reason names the store already).
+     */
     private Optional<String> driverWriteDisabledReason(StoreDriver d) {
-        return inDriver(d::writeDisabledReason).map(org.stowage.core.config.InlineComments::explain);
+        return inDriver(d::writeDisabledReason).map(org.stowage.core.config.InlineComments::explain)
+                .map(this::withoutStoreName);
+    }
+
+    private String withoutStoreName(String reason) {
+        for (String prefix : List.of("store '" + id + "': ", "store '" + id + "' ")) {
+            if (reason.startsWith(prefix)) {
+                return reason.substring(prefix.length());
+            }
+        }
+        return reason;
     }
 
     private StoreDriver requireDriver() {
+        if (unknownType) {
+            throw new UnknownSchemeException("store '" + id + "' is unavailable: " + failure);
+        }
         if (driver == null) {
             throw new BadStoreConfigurationException("store '" + id + "' is unavailable: " + failure);
         }

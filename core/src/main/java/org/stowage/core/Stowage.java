@@ -465,11 +465,10 @@ public final class Stowage implements AutoCloseable {
                 }
             });
             for (StowageConfig.StoreEntry e : sc.stores()) {
-                if (registry.find(e.type()).isEmpty()) {
+                if (registry.find(e.type()).isEmpty() && (e.id().equals(sc.defaultStore()) || e.reserved())) {
                     throw new BadStoreConfigurationException(e.origin() + ": store '" + e.id() + "' has type '"
                             + e.type() + "', but no driver for type '" + e.type() + "' is installed: available types are "
-                            + (registry.all().isEmpty() ? "none" : String.join(", ", registry.all().keySet()))
-                            + " (looked in " + registry.searched() + ")");
+                            + availableTypes(registry) + " (looked in " + registry.searched() + ")");
                 }
             }
             Map<String, StoreHandle> handles = new LinkedHashMap<>();
@@ -477,7 +476,11 @@ public final class Stowage implements AutoCloseable {
             java.time.Duration stall = sc.inputStallTimeout();
             try {
                 for (StowageConfig.StoreEntry e : sc.stores()) {
-                    DriverRegistry.Entry de = registry.find(e.type()).orElseThrow();
+                    if (registry.find(e.type()).isEmpty()) {
+                        handles.put(e.id(), unknownType(sc, e, registry, warnings, stall, inFlight));
+                        continue;
+                    }
+                    DriverRegistry.Entry de = registry.find(e.type()).get();
                     StoreSettings settings = settingsFor(sc, e, de.factory(), warnings, secrets);
                     String description = settings.string(HostOptions.STORE_DESCRIPTION.name());
                     long weight = settings.integer(HostOptions.WEIGHT.name());
@@ -498,7 +501,7 @@ public final class Stowage implements AutoCloseable {
                         LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
                     }
                     handles.put(e.id(), new StoreHandle(e.id(), e.type(), e.id().equals(sc.defaultStore()), e.reserved(),
-                            sc.multiStore(), description, weight, de.source(), driver, failure, stall,
+                            sc.multiStore(), description, weight, de.source(), driver, failure, false, stall,
                             inFlight));
                 }
             } catch (RuntimeException ex) {
@@ -508,6 +511,26 @@ public final class Stowage implements AutoCloseable {
                 throw ex;
             }
             return new Stowage(sc, registry, handles, executor, warnings, inFlight);
+        }
+
+        /**
+         * A store whose type no installed driver offers: as glance_store does, it is skipped with a
+         * warning and the other stores keep working; it stays listed as unavailable, and using it
+         * is {@code UnknownScheme} naming the type. Its section is not read, since no driver
+         * declares its options.
+         */
+        private static StoreHandle unknownType(StowageConfig sc, StowageConfig.StoreEntry e, DriverRegistry registry,
+                List<String> warnings, java.time.Duration stall, InFlight inFlight) {
+            String failure = "no driver for type '" + e.type() + "' (available: " + availableTypes(registry) + ")";
+            warnings.add(e.origin() + ": store '" + e.id() + "' is unavailable: " + failure);
+            LOG.warn("{}: store '{}' is unavailable: {} (looked in {}); the other stores are used", e.origin(), e.id(),
+                    failure, registry.searched());
+            return new StoreHandle(e.id(), e.type(), false, e.reserved(), sc.multiStore(), null, 0, "none", null,
+                    failure, true, stall, inFlight);
+        }
+
+        private static String availableTypes(DriverRegistry registry) {
+            return registry.all().isEmpty() ? "none" : String.join(", ", registry.all().keySet());
         }
 
         /**

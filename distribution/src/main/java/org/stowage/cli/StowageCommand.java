@@ -136,6 +136,7 @@ public final class StowageCommand {
                 m.put("description", h.description());
             }
             h.writeDisabledReason().filter(r -> !h.isReadOnly()).ifPresent(r -> m.put("disabled_reason", r));
+            m.put("status", h.status());
             if (detail) {
                 m.put("weight", h.weight());
                 m.put("source", h.source());
@@ -155,7 +156,7 @@ public final class StowageCommand {
             rows.add(detail ? new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "WEIGHT", "DESCRIPTION", "STATUS", "PROPERTIES"}
                     : new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "DESCRIPTION", "STATUS"});
             for (StoreHandle h : stores) {
-                String status = h.isReadOnly() ? "ok" : h.writeDisabledReason().map(r -> "write disabled: " + r).orElse("ok");
+                String status = h.status();
                 String desc = h.description() == null ? "-" : h.description();
                 if (detail) {
                     rows.add(new String[] {h.id(), h.type(), h.isDefault() ? "yes" : "", h.isReadOnly() ? "yes" : "",

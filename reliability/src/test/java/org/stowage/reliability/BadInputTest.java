@@ -138,7 +138,7 @@ class BadInputTest {
                 "expected one of the enabled stores (fast)")));
         c.add(config("config: legacy stores", "[glance_store]\nstores = file\ndefault_store = http\n",
                 List.of("glance-api.conf:3", "default_store", "'http'", "expected one of the stores in [glance_store] stores")));
-        c.add(config("config: legacy stores", "[glance_store]\nstores = file, swift\ndefault_store = file\n",
+        c.add(config("config: legacy stores", "[glance_store]\nstores = file, swift\ndefault_store = swift\n",
                 List.of("glance-api.conf:2", "'swift'", "no driver for type 'swift' is installed", "available types are")));
         c.add(config("config: INI", "[DEFAULT]\nenabled_backends = fast:file\n[glance_store\n",
                 List.of("glance-api.conf:3", "[glance_store", "has no closing ']'")));
