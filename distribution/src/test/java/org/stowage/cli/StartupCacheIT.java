@@ -27,6 +27,8 @@ import org.stowage.cli.StowageCli.Result;
  * distribution and a private {@code XDG_CACHE_HOME}.
  */
 class StartupCacheIT {
+    private static final String IMG_1 = "5b0c2f0e-8a51-4d7e-9c3b-1f2a3b4c5d01";
+    private static final String IMG_2 = "5b0c2f0e-8a51-4d7e-9c3b-1f2a3b4c5d02";
     /** No archive is smaller than this: the launcher's limit for a file it may write (1 KiB blocks). */
     private static final int FILE_SIZE_LIMIT_KIB = 1024;
 
@@ -70,18 +72,18 @@ class StartupCacheIT {
     void anArchiveThatCannotBeWrittenLeavesTheAddsExitCodeAndOutputAlone() throws Exception {
         // A file-size limit below the archive's size makes the JVM's write of the archive fail, as a full
         // disk does, after the check of free space.
-        Result add = run(Map.of(), FILE_SIZE_LIMIT_KIB, "--config", conf.toString(), "add", "--image-id", "img1",
+        Result add = run(Map.of(), FILE_SIZE_LIMIT_KIB, "--config", conf.toString(), "add", "--image-id", IMG_1,
                 image.toString());
         assertThat(add.code()).as(add.err()).isZero();
         assertThat(add.err()).isEmpty();
         assertThat(StowageCli.json(add.out())).containsEntry("size", 70_000);
-        assertThat(Files.readAllBytes(tmp.resolve("images/img1"))).isEqualTo(Files.readAllBytes(image));
+        assertThat(Files.readAllBytes(tmp.resolve("images/" + IMG_1))).isEqualTo(Files.readAllBytes(image));
         List<Path> left = cacheEntries();
         assertThat(left).as("no archive and no training directory left, only the mark of the failed training")
                 .singleElement().satisfies(p -> assertThat(p.getFileName().toString()).endsWith(".failed"));
 
         // the failed training is not tried again for the same jars and JVM: the next command just runs
-        Result again = run(Map.of(), 0, "--config", conf.toString(), "get", "file://" + tmp.resolve("images/img1"));
+        Result again = run(Map.of(), 0, "--config", conf.toString(), "get", "file://" + tmp.resolve("images/" + IMG_1));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.err()).isEmpty();
         assertThat(again.out().getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(Files.readAllBytes(image));
@@ -98,10 +100,10 @@ class StartupCacheIT {
             home = full.resolve("stowage");
             cache = mount.resolve("cache");
             fill(mount);
-            Result add = run(Map.of(), 0, "--config", conf.toString(), "add", "--image-id", "img2", image.toString());
+            Result add = run(Map.of(), 0, "--config", conf.toString(), "add", "--image-id", IMG_2, image.toString());
             assertThat(add.code()).as(add.err()).isZero();
             assertThat(add.err()).isEmpty();
-            assertThat(Files.size(tmp.resolve("images/img2"))).isEqualTo(70_000);
+            assertThat(Files.size(tmp.resolve("images/" + IMG_2))).isEqualTo(70_000);
             Result stores = run(Map.of(), 0, "--config", conf.toString(), "stores");
             assertThat(stores.code()).as(stores.err()).isZero();
             assertThat(stores.err()).isEmpty();
