@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. As root on a Debian machine it first installs what the tests need (nginx,
-# python3-glance-store for the benchmarks' reference, qemu-utils) and starts the local Keystone +
-# Cinder of ../shared/openstack (the cinder integration tests run against it).
+# glance-common, PostgreSQL and MariaDB for the Glance database tests, qemu-utils) and starts the local Keystone +
+# Cinder of ../shared/openstack (the cinder integration tests run against it); after mvn verify it fails the run
+# if Cinder keeps a volume or attachment the run made.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
