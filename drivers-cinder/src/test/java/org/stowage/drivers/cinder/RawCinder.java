@@ -26,7 +26,30 @@ final class RawCinder {
         cinder = "http://127.0.0.1:8776/v3/" + project;
     }
 
+    /**
+     * One call; GET, PUT and DELETE are sent again (up to 5 times in about 8 s) when the local
+     * Cinder answers 500/503, which its SQLite database does under load ("database is locked").
+     * A DELETE that answers 404 on a later attempt has happened.
+     */
     JsonNode call(String method, String path, String json) throws Exception {
+        boolean idempotent = !method.equals("POST");
+        for (int attempt = 1;; attempt++) {
+            try {
+                return callOnce(method, path, json);
+            } catch (IllegalStateException e) {
+                boolean transientFailure = e.getMessage().contains(" -> 500 ") || e.getMessage().contains(" -> 503 ");
+                if (attempt > 1 && method.equals("DELETE") && e.getMessage().contains(" -> 404 ")) {
+                    return JSON.createObjectNode();
+                }
+                if (!idempotent || !transientFailure || attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(500L << (attempt - 1));
+            }
+        }
+    }
+
+    private JsonNode callOnce(String method, String path, String json) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cinder + path)).header("X-Auth-Token", token)
                 .header("OpenStack-API-Version", "volume 3.54").header("Content-Type", "application/json");
         b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
