@@ -154,7 +154,7 @@ class BadInputTest {
                 List.of("glance-api.conf:1", "enabled_backends", "is an object", "expected a string")));
         c.add(config("config: [stowage]", store("fast", "file", "filesystem_store_datadir = " + dir + "/f\n")
                 + "[stowage]\ninput_stall_timeout = -1\n", List.of("glance-api.conf:12", "input_stall_timeout", "'-1'",
-                "expected a whole number of seconds >= 0")));
+                "expected a whole number of seconds from 0 to 86400")));
         c.add(new Case("config: environment", "STOWAGE__nosep=1", BadStoreConfigurationException.class,
                 () -> ConfigFiles.withEnvironment(ConfigFiles.parse("x.conf", "[DEFAULT]\n"), Map.of("STOWAGE__nosep", "1")),
                 List.of("environment variable STOWAGE__nosep", "expected the form STOWAGE__<section>__<option>"), null));
