@@ -42,6 +42,7 @@ public final class ExitCodes {
         CODES.put(ErrorKind.MAX_REDIRECTS_EXCEEDED, 17);
         CODES.put(ErrorKind.FORBIDDEN, 18);
         CODES.put(ErrorKind.TIMEOUT, 19);
+        CODES.put(ErrorKind.UNKNOWN_STORE, 20);
         CODES.put(ErrorKind.BAD_STORE_CONFIGURATION, 78);
     }
 

@@ -25,6 +25,8 @@ public enum ErrorKind {
     BAD_STORE_URI("BadStoreUri"),
     /** No store handles a scheme or store id ({@code UnknownScheme}). */
     UNKNOWN_SCHEME("UnknownScheme"),
+    /** No enabled store has the given store id (not a glance_store kind: Glance answers UnknownScheme). */
+    UNKNOWN_STORE("UnknownStore"),
     /** The configuration is invalid ({@code BadStoreConfiguration}). */
     BAD_STORE_CONFIGURATION("BadStoreConfiguration"),
     /** The backend failed ({@code BackendException}). */

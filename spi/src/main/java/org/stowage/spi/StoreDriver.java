@@ -122,6 +122,19 @@ public interface StoreDriver extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Checks that the store can do its work now, within {@code timeout}: a remote store asks its
+     * service (cinder: authenticates and checks its volume type); a local one checks its
+     * directories. Called by {@code stowage health}, {@code stores --detail} and
+     * {@code config check}, for every store in parallel; the host stops waiting after
+     * {@code timeout} and reports the store unreachable. A driver never reports a state it could
+     * not check as {@link StoreHealth.State#OK}. The default says OK unless
+     * {@link #writeDisabledReason()} gives a reason.
+     */
+    default StoreHealth health(java.time.Duration timeout) {
+        return writeDisabledReason().map(r -> StoreHealth.degraded("write disabled: " + r)).orElse(StoreHealth.ok());
+    }
+
     /** Properties shown by store discovery ({@code stores --detail}), e.g. {@code data_dir}. */
     default Map<String, Object> properties() {
         return Map.of();
