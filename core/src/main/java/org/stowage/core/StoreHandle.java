@@ -10,6 +10,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.io.HashingImageInput;
+import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BackendException;
@@ -187,6 +188,12 @@ public final class StoreHandle {
      * @param declaredSize the size in bytes, or -1 if unknown
      */
     public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner) {
+        return add(imageId, data, declaredSize, hashAlgo, owner, AddPhases.NONE);
+    }
+
+    /** Adds an image; the driver reports the steps of the add (creating volume, attaching...) to {@code phases}. */
+    public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner,
+            AddPhases phases) {
         HashingImageInput input = HashingImageInput.open(data, declaredSize, hashAlgo, stallTimeout);
         try (InFlight.Operation op = inFlight.start("add of image " + ImageIds.shown(String.valueOf(imageId))
                 + " to store '" + id + "'", input::abort)) {
@@ -200,7 +207,7 @@ public final class StoreHandle {
                 throw new StoreAddDisabledException("store '" + id + "' does not accept new images: " + reason.get());
             }
             ImageIds.check(imageId);
-            AddResult r = inDriver(() -> d.add(new AddRequest(imageId, input, owner)));
+            AddResult r = inDriver(() -> d.add(new AddRequest(imageId, input, owner, phases)));
             if (multiStore && !id.equals(r.metadata().get("store"))) {
                 r = r.withMetadata("store", id);
             }
@@ -368,13 +375,21 @@ public final class StoreHandle {
         try {
             return call.get();
         } catch (UncheckedIOException e) {
-            String m = e.getMessage();
-            String cause = String.valueOf(e.getCause());
-            throw new BackendException("store '" + id + "': " + (m == null || m.equals(cause) ? cause
-                    : m.contains(cause) ? m : m + ": " + cause), e);
+            throw new BackendException("store '" + id + "': " + withoutStoreName(describe(e)), e);
         } finally {
             t.setContextClassLoader(old);
         }
+    }
+
+    /** The message of a driver's I/O failure, with its cause's only when it adds something. */
+    private static String describe(UncheckedIOException e) {
+        String m = e.getMessage();
+        String cause = String.valueOf(e.getCause());
+        String detail = e.getCause() == null ? null : e.getCause().getMessage();
+        if (m == null || m.equals(cause)) {
+            return cause;
+        }
+        return m.contains(cause) || detail != null && m.contains(detail) ? m : m + ": " + cause;
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.stowage.core.config.StowageConfig;
 import org.stowage.core.internal.HostStoreContext;
 import org.stowage.core.internal.StoreModule;
 import org.stowage.core.plugins.DriverRegistry;
+import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.BadStoreUriException;
@@ -40,6 +41,7 @@ import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreSettings;
 import org.stowage.spi.UnknownSchemeException;
+import org.stowage.spi.UnknownStoreException;
 
 /**
  * The embedding entry point: reads the configuration, loads the drivers, creates one store per
@@ -128,12 +130,12 @@ public final class Stowage implements AutoCloseable {
     /**
      * The store with this id.
      *
-     * @throws UnknownSchemeException naming the id and the enabled stores
+     * @throws UnknownStoreException naming the id and the enabled stores
      */
     public StoreHandle store(String id) {
         StoreHandle h = stores.get(id);
         if (h == null) {
-            throw new UnknownSchemeException("store '" + id + "' is not enabled: expected one of "
+            throw new UnknownStoreException("store '" + id + "' is not enabled: expected one of "
                     + String.join(", ", stores.keySet()));
         }
         return h;
@@ -158,9 +160,15 @@ public final class Stowage implements AutoCloseable {
 
     /** Adds an image owned by {@code owner} (a project id; cinder records it). */
     public AddResult add(String storeId, String imageId, InputStream data, long size, String hashAlgo, String owner) {
+        return add(storeId, imageId, data, size, hashAlgo, owner, AddPhases.NONE);
+    }
+
+    /** Adds an image, reporting the driver's steps (creating volume, attaching...) to {@code phases}. */
+    public AddResult add(String storeId, String imageId, InputStream data, long size, String hashAlgo, String owner,
+            AddPhases phases) {
         StoreHandle h = storeId == null ? defaultStore() : store(storeId);
         String id = imageId == null ? UUID.randomUUID().toString() : imageId;
-        return h.add(id, data, size, hashAlgo == null ? config.hashingAlgorithm() : hashAlgo, owner);
+        return h.add(id, data, size, hashAlgo == null ? config.hashingAlgorithm() : hashAlgo, owner, phases);
     }
 
     /** Opens a read of a location (the whole image for offset 0, length -1). */
@@ -260,12 +268,48 @@ public final class Stowage implements AutoCloseable {
         if (firstError != null && firstError instanceof BadStoreUriException) {
             throw firstError;
         }
+        String named = namedStore(uri, scheme, candidates);
+        if (named != null && !stores.containsKey(named) && !anyLegacy(uri, candidates)) {
+            throw new UnknownStoreException("location '" + Uris.mask(uri) + "' names store '" + named
+                    + "', which is not enabled: expected one of " + String.join(", ", stores.keySet()));
+        }
         StringBuilder owned = new StringBuilder();
         for (StoreHandle h : candidates) {
             owned.append(owned.length() == 0 ? "" : "; ").append(h.id()).append(' ').append(h.locationPrefixes());
         }
         throw new UnknownSchemeException("no enabled store owns location '" + Uris.mask(uri)
                 + "': expected a location under one of the " + scheme + " stores (" + owned + ")" + unavailableNote());
+    }
+
+    /**
+     * The store id a location of a scheme whose stores are named by the URI's authority
+     * ({@code cinder://<store id>/<volume>}: a store's prefix is {@code scheme://<its id>}) names,
+     * or null for schemes whose locations name no store.
+     */
+    private static String namedStore(String uri, String scheme, List<StoreHandle> candidates) {
+        String head = scheme + "://";
+        boolean byAuthority = candidates.stream().anyMatch(h -> h.locationPrefixes().contains(head + h.id()));
+        if (!byAuthority || !uri.startsWith(head)) {
+            return null;
+        }
+        String rest = uri.substring(head.length());
+        int slash = rest.indexOf('/');
+        String authority = slash < 0 ? rest : rest.substring(0, slash);
+        return authority.isEmpty() ? null : authority;
+    }
+
+    /** True if a store of the scheme reads {@code uri} as a legacy location (one that names no store). */
+    private static boolean anyLegacy(String uri, List<StoreHandle> candidates) {
+        for (StoreHandle h : candidates) {
+            try {
+                if (h.parse(uri).isLegacy()) {
+                    return true;
+                }
+            } catch (StoreException e) {
+                // not this store's form
+            }
+        }
+        return false;
     }
 
     /**

@@ -21,6 +21,7 @@ import org.stowage.spi.StoreDriverFactory;
 import org.stowage.spi.StoreRandomGetNotSupportedException;
 import org.stowage.spi.UnknownHashingAlgoException;
 import org.stowage.spi.UnknownSchemeException;
+import org.stowage.spi.UnknownStoreException;
 
 class StowageTest {
     static final String IMG_1 = "0f5c8b0e-4c61-4a57-9b8e-2d1f8a7c6e51";
@@ -45,8 +46,9 @@ class StowageTest {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
             assertThat(s.resolve("mem://cin10/abc", null).id()).isEqualTo("cin10");
             assertThat(s.resolve("mem://cin1/abc", null).id()).isEqualTo("cin1");
-            assertThatThrownBy(() -> s.resolve("mem://cin100/abc", null)).isInstanceOf(UnknownSchemeException.class)
-                    .hasMessageContaining("no enabled store owns location 'mem://cin100/abc'");
+            assertThatThrownBy(() -> s.resolve("mem://cin100/abc", null)).isInstanceOf(UnknownStoreException.class)
+                    .hasMessageContaining("location 'mem://cin100/abc' names store 'cin100', which is not enabled")
+                    .hasMessageContaining("cin1, cin10");
         }
     }
 
@@ -81,7 +83,7 @@ class StowageTest {
             assertThatThrownBy(() -> s.resolve("swift://x/y", null)).isInstanceOf(UnknownSchemeException.class)
                     .hasMessageContaining("unknown scheme 'swift'").hasMessageContaining("mem");
             assertThatThrownBy(() -> s.resolve("no-scheme", null)).isInstanceOf(BadStoreUriException.class);
-            assertThatThrownBy(() -> s.resolve("mem://cin1/x", "nope")).isInstanceOf(UnknownSchemeException.class)
+            assertThatThrownBy(() -> s.resolve("mem://cin1/x", "nope")).isInstanceOf(UnknownStoreException.class)
                     .hasMessageContaining("store 'nope' is not enabled").hasMessageContaining("cin1, cin10");
             assertThatThrownBy(() -> s.resolve("staging://x/y", "cin1")).isInstanceOf(UnknownSchemeException.class)
                     .hasMessageContaining("serves [mem]");

@@ -148,9 +148,9 @@ final class ConfigCommand {
                 Map<String, DriverRegistry.Entry> all = new LinkedHashMap<>(reg.all());
                 all.values().removeIf(e -> e.failure().isPresent());
                 if (type != null && !all.containsKey(type)) {
-                    throw new BadStoreConfigurationException(reg.find(type).flatMap(DriverRegistry.Entry::failure)
-                            .orElse("no driver for type '" + type + "'") + ": available types are "
-                            + String.join(", ", all.keySet()));
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--type '" + type + "': "
+                            + reg.find(type).flatMap(DriverRegistry.Entry::failure).orElse("no driver for type '"
+                            + type + "'") + ": expected one of the installed types " + String.join(", ", all.keySet()));
                 }
                 PrintWriter out = spec.commandLine().getOut();
                 out.print(sample(all, type));

@@ -12,8 +12,15 @@ public final class ExitCodes {
     public static final int INTERNAL = 1;
     /** Bad command-line usage. */
     public static final int USAGE = 2;
+    /** A malformed document given by the user, e.g. the JSON of {@code locations upgrade} (sysexits EX_DATAERR). */
+    public static final int INVALID_INPUT = 65;
     /** A local file (input or output) could not be read or written (sysexits EX_IOERR). */
     public static final int IO_ERROR = 74;
+    /**
+     * Standard output was closed by its reader ({@code stowage get ... | head}): the command
+     * stops quietly with 128 + SIGPIPE, what a shell reports for a process SIGPIPE ended.
+     */
+    public static final int STDOUT_CLOSED = 141;
     /**
      * Stopped by SIGINT (Ctrl-C), after removing what the command had written: 128 + 2, set by
      * the JVM when its shutdown hooks ({@link Interruption}) are done.

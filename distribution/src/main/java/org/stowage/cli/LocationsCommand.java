@@ -92,9 +92,8 @@ final class LocationsCommand {
                     }
                 } else {
                     String what = file == null || file.equals("-") ? "stdin" : file;
-                    String json = what.equals("stdin")
-                            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                            : Files.readString(Path.of(file));
+                    String json = utf8(what.equals("stdin") ? System.in.readAllBytes()
+                            : Files.readAllBytes(Path.of(file)), what);
                     ImagesDocument document = ImagesDocument.parse(json, what);
                     List<UpgradeOutcome> outcomes = upgrader.upgradeAll(document.images(), null);
                     List<ImageRecord> result = new ArrayList<>();
@@ -115,6 +114,16 @@ final class LocationsCommand {
                 err.flush();
             }
             return code;
+        }
+
+        /** The text of a document, which must be UTF-8 as JSON is. */
+        private static String utf8(byte[] bytes, String what) {
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new org.stowage.core.locations.InvalidInputException(what + ": not UTF-8 text: expected a JSON "
+                        + "document of images in UTF-8");
+            }
         }
 
         /**

@@ -15,6 +15,8 @@ public final class Main {
      */
     static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir");
+    /** {@code stowage help [COMMAND]}: it lists the others, so they are all registered for it. */
+    private static final String HELP = "help";
 
     static {
         SUBCOMMANDS.put("stores", StowageCommand.Stores::new);
@@ -26,6 +28,7 @@ public final class Main {
         SUBCOMMANDS.put("locations", LocationsCommand::new);
         SUBCOMMANDS.put("gc", GcCommand::new);
         SUBCOMMANDS.put("drivers", StowageCommand.Drivers::new);
+        SUBCOMMANDS.put(HELP, CommandLine.HelpCommand::new);
     }
 
     private Main() {
@@ -58,14 +61,16 @@ public final class Main {
         CommandLine cl = new CommandLine(root);
         String sub = subcommand(args);
         for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
-            if (sub == null || sub.equals(e.getKey())) {
+            if (sub == null || sub.equals(HELP) || sub.equals(e.getKey())) {
                 cl.addSubcommand(e.getKey(), e.getValue().get());
             }
         }
         helpEverywhere(cl);
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler handler = new ErrorHandler();
+        cl.setExecutionExceptionHandler(handler);
+        cl.setParameterExceptionHandler(handler);
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         return cl.execute(args);
     }
@@ -73,7 +78,7 @@ public final class Main {
     /** Every subcommand answers --help and --version, like the root. */
     private static void helpEverywhere(CommandLine cl) {
         for (CommandLine sub : cl.getSubcommands().values()) {
-            if (!sub.getCommandSpec().mixinStandardHelpOptions()) {
+            if (!sub.getCommandSpec().mixinStandardHelpOptions() && !sub.getCommandSpec().helpCommand()) {
                 sub.getCommandSpec().mixinStandardHelpOptions(true);
             }
             helpEverywhere(sub);

@@ -141,15 +141,20 @@ final class OutputFile implements AutoCloseable {
      * It is also a channel, so a store's stream can copy into it without a user-space buffer.
      */
     OutputStream stream() {
-        return new ChannelOutput(channel);
+        return new ChannelOutput(channel, target);
     }
 
-    /** An output stream over a channel that is also that channel. */
+    /**
+     * An output stream over a channel that is also that channel. Its write failures are
+     * {@link Transfers.OutputFailed}, so they are told apart from the image source's.
+     */
     private static final class ChannelOutput extends OutputStream implements WritableByteChannel {
         private final FileChannel channel;
+        private final Path target;
 
-        ChannelOutput(FileChannel channel) {
+        ChannelOutput(FileChannel channel, Path target) {
             this.channel = channel;
+            this.target = target;
         }
 
         @Override
@@ -161,13 +166,17 @@ final class OutputFile implements AutoCloseable {
         public void write(byte[] b, int off, int len) throws IOException {
             ByteBuffer buf = ByteBuffer.wrap(b, off, len);
             while (buf.hasRemaining()) {
-                channel.write(buf);
+                write(buf);
             }
         }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            return channel.write(src);
+            try {
+                return channel.write(src);
+            } catch (IOException e) {
+                throw new Transfers.OutputFailed(target.toString(), e);
+            }
         }
 
         @Override

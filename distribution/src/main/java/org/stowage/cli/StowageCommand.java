@@ -1,7 +1,6 @@
 package org.stowage.cli;
 
 import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,32 +30,33 @@ import picocli.CommandLine.Spec;
         description = "Glance-compatible image stores: add, read, size and delete images in the configured stores.")
 public final class StowageCommand {
     @Option(names = "--config", paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "Configuration: glance-api.conf (oslo INI) or HOCON. Default: $STOWAGE_CONFIG, "
-                    + "else conf/stowage.conf of the installation.")
+            description = "Configuration: glance-api.conf (oslo INI) or HOCON. Default: $STOWAGE_CONFIG (when set and "
+                    + "not empty), else conf/stowage.conf of the installation.")
     Path config;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Driver plugins directory "
+    @Option(names = "--plugins-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Driver plugins directory "
             + "(default: [stowage] plugins_dir, else plugins/ of the installation).")
     Path pluginsDir;
 
-    @Option(names = {"-v", "--verbose"}, description = "Log what is done (info level, on stderr).")
+    @Option(names = {"-v", "--verbose"}, scope = picocli.CommandLine.ScopeType.INHERIT, description = "Log what is done (info level, on stderr).")
     boolean verbose;
 
-    @Option(names = "--debug", description = "Debug logging and stack traces.")
+    @Option(names = "--debug", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Debug logging and stack traces.")
     boolean debug;
 
-    @Option(names = {"-q", "--quiet"}, description = "Only errors on stderr; no progress bar.")
+    @Option(names = {"-q", "--quiet"}, scope = picocli.CommandLine.ScopeType.INHERIT, description = "Only errors on stderr; no progress bar.")
     boolean quiet;
 
-    @Option(names = "--no-progress", description = "Never draw a progress bar.")
+    @Option(names = "--no-progress", scope = picocli.CommandLine.ScopeType.INHERIT, description = "Never draw a progress bar.")
     boolean noProgress;
 
     /** Builds the core from the options. */
     Stowage open() {
         Path file = config;
         String home = System.getProperty("stowage.home");
-        if (file == null && System.getenv("STOWAGE_CONFIG") != null) {
-            file = Path.of(System.getenv("STOWAGE_CONFIG"));
+        String env = System.getenv("STOWAGE_CONFIG");
+        if (file == null && env != null && !env.isEmpty()) {
+            file = Path.of(env);
         }
         if (file == null && home != null) {
             file = Path.of(home, "conf", "stowage.conf");
@@ -220,10 +220,18 @@ public final class StowageCommand {
                 in = Files.newInputStream(p);
                 declared = size == null ? Files.size(p) : size;
             }
-            try (Stowage s = root.open(); InputStream data = root.progress()
-                    ? Progress.wrap(in, "add", declared) : in) {
+            in = Transfers.input(in, "-".equals(file) ? "standard input" : file);
+            try (Stowage s = root.open(); InputStream closing = in) {
                 Interruption.arm(s);
-                AddResult r = s.add(store, imageId, data, declared, hash, owner);
+                AddResult r;
+                if (root.progress()) {
+                    try (Progress bar = Progress.start("add", declared)) {
+                        r = s.add(store, imageId, bar.wrap(in), declared, hash, owner, bar);
+                        bar.finish();
+                    }
+                } else {
+                    r = s.add(store, imageId, in, declared, hash, owner);
+                }
                 report(s, r);
             }
             return 0;
@@ -273,6 +281,8 @@ public final class StowageCommand {
     static final class Get implements Callable<Integer> {
         @ParentCommand
         StowageCommand root;
+        @Spec
+        CommandSpec spec;
         @picocli.CommandLine.Mixin
         LocationArgs target;
         @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Ranges.NonNegative.class,
@@ -281,7 +291,8 @@ public final class StowageCommand {
         @Option(names = "--length", paramLabel = "N", converter = Ranges.NonNegative.class,
                 description = "Bytes to read (default: to the end).")
         Long length;
-        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE (default: stdout): "
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE, or - for stdout "
+                + "(default: stdout, unless it is a terminal): "
                 + "written to a new, randomly named file in FILE's directory and renamed onto FILE when complete "
                 + "(a link at FILE is replaced, not followed); a device or FIFO is written in place; a directory "
                 + "is an error.")
@@ -289,17 +300,21 @@ public final class StowageCommand {
 
         @Override
         public Integer call() throws IOException {
+            boolean toStdout = output == null || output.toString().equals("-");
+            if (output == null && Terminals.stdout()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "standard output is a terminal: "
+                        + "image bytes are not written to it unless asked; use -o FILE, or -o - to write them there");
+            }
             try (Stowage s = root.open()) {
                 Interruption.arm(s);
                 try (ImageStream img = s.get(target.location, target.store, offset, length == null ? -1 : length)) {
-                    InputStream in = root.progress() ? Progress.wrap(img, "get", img.length()) : img;
-                    if (output == null) {
-                        OutputStream out = new FileOutputStream(FileDescriptor.out);
-                        copy(in, out, img.length());
+                    if (toStdout) {
+                        OutputStream out = Transfers.stdout();
+                        copy(img, out);
                         out.flush();
                     } else {
                         try (OutputFile file = OutputFile.open(output)) {
-                            copy(in, file.stream(), img.length());
+                            copy(img, file.stream());
                             file.publish();
                         }
                     }
@@ -308,8 +323,25 @@ public final class StowageCommand {
             return 0;
         }
 
-        private static void copy(InputStream in, OutputStream out, long expected) throws IOException {
-            long n = in.transferTo(out);
+        /**
+         * Copies the image to {@code out}, with a bar if wanted. A failure of the output is the
+         * user's side (I/O error, or a closed pipe); any other is the store's, with its kind.
+         */
+        private void copy(ImageStream img, OutputStream out) throws IOException {
+            long n;
+            try (Progress bar = root.progress() ? Progress.start("get", img.length()) : null) {
+                n = (bar == null ? img : bar.wrap(img)).transferTo(out);
+                if (bar != null) {
+                    bar.finish();
+                }
+            } catch (IOException e) {
+                if (Transfers.find(e, Transfers.OutputFailed.class) != null
+                        || Transfers.find(e, Transfers.StdoutClosed.class) != null) {
+                    throw e;
+                }
+                throw Transfers.readFailure(target.location, e);
+            }
+            long expected = img.length();
             if (expected >= 0 && n != expected) {
                 throw new org.stowage.spi.BackendException("read " + n + " bytes, expected " + expected
                         + ": the image was cut short");

@@ -26,7 +26,9 @@ class ReadmeExitCodesTest {
             assertThat(documented).as("README exit code of %s", e.getKey().glanceName())
                     .containsEntry(e.getKey().glanceName(), e.getValue());
         }
-        assertThat(documented).containsEntry("IOError", ExitCodes.IO_ERROR);
+        assertThat(documented).containsEntry("IOError", ExitCodes.IO_ERROR)
+                .containsEntry("InvalidInput", ExitCodes.INVALID_INPUT)
+                .containsEntry("SIGPIPE", ExitCodes.STDOUT_CLOSED);
         assertThat(documented).containsEntry("SIGINT", ExitCodes.SIGINT).containsEntry("SIGTERM", ExitCodes.SIGTERM);
         assertThat(new HashSet<>(ExitCodes.all().values())).hasSize(ExitCodes.all().size());
         assertThat(ExitCodes.all()).hasSize(ErrorKind.values().length);

@@ -23,6 +23,7 @@ import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.UnknownHashingAlgoException;
 import org.stowage.spi.UnknownSchemeException;
+import org.stowage.spi.UnknownStoreException;
 import org.stowage.tck.reliability.ReliabilityRecorder;
 
 /**
@@ -272,8 +273,8 @@ class BadInputTest {
                 List.of("'cinder://blk/" + vol + "/extra'", "not 3 path segments", "expected cinder://<store id>/<volume id>")));
         c.add(locate("uri: cinder", "cinder://blk/" + vol + "?x=1", BadStoreUriException.class,
                 List.of("'cinder://blk/" + vol + "?x=1'", "a query or fragment is not allowed", "expected cinder://")));
-        c.add(locate("uri: cinder", "cinder://nosuch/" + vol, UnknownSchemeException.class,
-                List.of("'cinder://nosuch/" + vol + "'", "no enabled store owns", "expected a location under one of the cinder stores (blk")));
+        c.add(locate("uri: cinder", "cinder://nosuch/" + vol, UnknownStoreException.class,
+                List.of("'cinder://nosuch/" + vol + "'", "names store 'nosuch', which is not enabled", "expected one of fast, web, blk")));
         c.add(new Case("uri: cinder", "CinderLocation.parse(cinder://)", BadStoreUriException.class,
                 () -> CinderLocation.parse("cinder://"), List.of("'cinder://'", "invalid volume ID ''", "expected a lower-case UUID"),
                 null));
@@ -295,7 +296,7 @@ class BadInputTest {
         c.add(new Case("add", "add to the read-only http store", StoreAddDisabledException.class,
                 () -> routing.add("web", "img-ro", new ByteArrayInputStream(new byte[3]), 3, null),
                 List.of("store 'web'", "read-only", "does not accept new images"), null));
-        c.add(new Case("add", "add to a store that is not enabled", UnknownSchemeException.class,
+        c.add(new Case("add", "add to a store that is not enabled", UnknownStoreException.class,
                 () -> routing.add("nope", "img-x", new ByteArrayInputStream(new byte[3]), 3, null),
                 List.of("store 'nope' is not enabled", "expected one of fast, web, blk"), null));
         return c.stream();

@@ -284,7 +284,20 @@ final class GlanceJson {
     }
 
     private RefusedException refuse(String reason) {
-        return new RefusedException(reason + " at offset " + pos);
+        return new RefusedException(reason + " at " + place(text, pos));
+    }
+
+    /** Line and column (from 1) of character {@code offset}, and the offset. */
+    static String place(String text, int offset) {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < offset && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return "line " + line + ", column " + (offset - lineStart + 1) + " (offset " + offset + ")";
     }
 
     private static String printable(char c) {

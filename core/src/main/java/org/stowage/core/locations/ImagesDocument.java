@@ -3,7 +3,6 @@ package org.stowage.core.locations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.stowage.spi.BackendException;
 
 /**
  * A JSON document of images as Glance's image API shows them: an array of images, or the
@@ -26,14 +25,14 @@ public final class ImagesDocument {
     /**
      * Reads a document; {@code what} names it in errors (a file name, "stdin").
      *
-     * @throws BackendException naming {@code what}, the element and what was expected
+     * @throws InvalidInputException naming {@code what}, the element and what was expected
      */
     public static ImagesDocument parse(String json, String what) {
         Object root;
         try {
             root = GlanceJson.parse(json);
         } catch (GlanceJson.RefusedException e) {
-            throw new BackendException(what + ": not JSON Stowage can rewrite without loss: " + e.getMessage());
+            throw new InvalidInputException(what + ": not JSON Stowage can rewrite without loss: " + e.getMessage());
         }
         List<Object> list = imageList(root, what);
         List<Map<String, Object>> objects = new ArrayList<>();
@@ -41,7 +40,7 @@ public final class ImagesDocument {
         for (int i = 0; i < list.size(); i++) {
             Map<String, Object> img = object(list.get(i));
             if (img == null || !(img.get("id") instanceof String)) {
-                throw new BackendException(what + ": element " + i + " is not an image object with a string \"id\"");
+                throw new InvalidInputException(what + ": element " + i + " is not an image object with a string \"id\"");
             }
             objects.add(img);
             records.add(new ImageRecord((String) img.get("id"), locations(img, what)));
@@ -91,7 +90,7 @@ public final class ImagesDocument {
             list = ((Map<String, Object>) root).get("images");
         }
         if (!(list instanceof List)) {
-            throw new BackendException(what + ": expected a JSON array of images [{\"id\": ..., \"locations\": [...]}]"
+            throw new InvalidInputException(what + ": expected a JSON array of images [{\"id\": ..., \"locations\": [...]}]"
                     + " or an object {\"images\": [...]} as GET /v2/images returns");
         }
         return (List<Object>) list;
@@ -103,13 +102,13 @@ public final class ImagesDocument {
             return List.of();
         }
         if (!(l instanceof List)) {
-            throw new BackendException(what + ": image " + img.get("id") + ": \"locations\" must be an array");
+            throw new InvalidInputException(what + ": image " + img.get("id") + ": \"locations\" must be an array");
         }
         List<ImageLocation> out = new ArrayList<>();
         for (Object lo : (List<?>) l) {
             Map<String, Object> lm = object(lo);
             if (lm == null || !(lm.get("url") instanceof String)) {
-                throw new BackendException(what + ": image " + img.get("id") + ": a location without a string \"url\"");
+                throw new InvalidInputException(what + ": image " + img.get("id") + ": a location without a string \"url\"");
             }
             Map<String, Object> meta = object(lm.get("metadata"));
             out.add(new ImageLocation((String) lm.get("url"), meta == null ? Map.of() : meta));

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
-import org.stowage.spi.BackendException;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -137,9 +136,9 @@ class UpgradeReportingTest {
 
     @Test
     void aDocumentOfAnotherShapeIsRefusedSayingWhatWasExpected() {
-        assertThatThrownBy(() -> ImagesDocument.parse("{\"image\": []}", "in.json")).isInstanceOf(BackendException.class)
+        assertThatThrownBy(() -> ImagesDocument.parse("{\"image\": []}", "in.json")).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("in.json").hasMessageContaining("{\"images\": [...]}");
         assertThatThrownBy(() -> ImagesDocument.parse("{\"images\": {}}", "in.json"))
-                .isInstanceOf(BackendException.class).hasMessageContaining("expected a JSON array of images");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("expected a JSON array of images");
     }
 }

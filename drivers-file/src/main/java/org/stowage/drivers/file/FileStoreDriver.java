@@ -383,19 +383,19 @@ public final class FileStoreDriver implements StoreDriver {
             throw new UncheckedIOException("store '" + storeId + "': reading the data of image " + id + " failed after "
                     + input.bytesRead() + " bytes: " + e.getMessage(), e);
         } finally {
-            if (!done) {
-                if (ch != null) {
-                    try {
-                        ch.close();
-                    } catch (IOException e) {
-                        // removing the file below matters more
-                    }
+            if (!done && ch != null) { // no channel: the partial file was never created
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // removing the file below matters more
                 }
                 try {
                     Files.deleteIfExists(temp);
                 } catch (IOException | RuntimeException e) {
-                    LOG.error("store '{}': could not remove the partial file {} of a failed add: {}", storeId, temp,
-                            describe(e));
+                    if (Files.isDirectory(temp.getParent())) {
+                        LOG.error("store '{}': could not remove the partial file {} of a failed add: {}", storeId,
+                                temp, describe(e));
+                    } // else the data directory is gone (replaced by a file, say), and the partial file with it
                 }
             }
         }
