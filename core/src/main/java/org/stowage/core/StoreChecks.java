@@ -84,8 +84,11 @@ final class StoreChecks implements AutoCloseable {
         try {
             return c.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
+            // what the check found before the deadline, not what its interruption makes it say
+            StoreHealth found = c.health.get();
+            boolean started = c.started.get();
             c.future.cancel(true);
-            return late(c, timeout);
+            return late(found, started, timeout);
         } catch (InterruptedException e) {
             c.future.cancel(true);
             Thread.currentThread().interrupt();
@@ -97,12 +100,11 @@ final class StoreChecks implements AutoCloseable {
     }
 
     /** A check that did not end in time: its health if it had it (only the properties were late). */
-    private static StoreReport late(Check c, Duration timeout) {
-        StoreHealth h = c.health.get();
-        if (h != null) {
-            return new StoreReport(h, Map.of("properties_note", "not read within " + shown(timeout)));
+    private static StoreReport late(StoreHealth found, boolean started, Duration timeout) {
+        if (found != null) {
+            return new StoreReport(found, Map.of("properties_note", "not read within " + shown(timeout)));
         }
-        String reason = c.started.get() ? "no answer within " + shown(timeout)
+        String reason = started ? "no answer within " + shown(timeout)
                 : "not checked within " + shown(timeout) + ": all " + MAX_THREADS
                         + " check threads are busy with stores that do not answer";
         return new StoreReport(StoreHealth.unreachable(reason).withLatency(timeout), Map.of());
