@@ -214,9 +214,19 @@ public class FakeDriverFactory implements StoreDriverFactory {
             }
         }
 
+        /** Calls that would ask a remote service in a real driver: writeDisabledReason, properties, health. */
+        public final java.util.concurrent.atomic.AtomicInteger checksAsked = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public java.util.Optional<String> writeDisabledReason() {
+            checksAsked.incrementAndGet();
             return java.util.Optional.ofNullable(context.settings().string("write_disabled"));
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            checksAsked.incrementAndGet();
+            return Map.of("store", context.storeId());
         }
 
         /** Health checks started and not ended (for tests of the host's deadline). */
@@ -229,6 +239,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
          */
         @Override
         public org.stowage.spi.StoreHealth health(java.time.Duration timeout) {
+            checksAsked.incrementAndGet();
             checksRunning.incrementAndGet();
             try {
                 Thread.sleep(context.settings().integer("health_delay_ms"));

@@ -109,6 +109,27 @@ class StoreHealthCheckTest {
         }
     }
 
+    @Test
+    void aCommandOnOneStoreNeverAsksAnotherStoreAndListingAsksNoStore() throws Exception {
+        try (Stowage s = build("a:mem, remote:mem", "")) {
+            FakeDriverFactory.FakeStore remote = (FakeDriverFactory.FakeStore) s.store("remote").driver();
+            String location = s.add("a", StowageTest.IMG_1, new java.io.ByteArrayInputStream(new byte[] {4, 2}), 2, null)
+                    .location();
+            assertThat(s.size(location, null)).isEqualTo(2);
+            s.get(location, null, 0, -1).close();
+            s.delete(location, null);
+            for (StoreHandle h : s.allStores()) {
+                assertThat(h.status()).as(h.id()).isIn(StoreHandle.NOT_CHECKED, "ok");
+            }
+            assertThat(remote.checksAsked.get()).as("checks asked of a store no command used").isZero();
+
+            Map<String, StoreReport> detail = s.inspect(s.stores(), Duration.ofSeconds(5));
+            assertThat(detail.get("remote").properties()).containsEntry("store", "remote");
+            assertThat(detail.get("remote").health().line()).isEqualTo("ok");
+            assertThat(remote.checksAsked.get()).as("--detail asks each store").isPositive();
+        }
+    }
+
     private static long checkThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("stowage-check-")).count();
     }
