@@ -15,8 +15,8 @@ import org.stowage.core.plugins.DriverRegistry;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.Setting;
-import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreHealth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,12 +65,12 @@ final class ConfigCommand {
                     m.put("source", h.source());
                     m.put("available", h.isAvailable());
                     h.failure().ifPresent(f -> m.put("failure", secrets.mask(f)));
-                    StoreHealth hh = health.get(h.id());
-                    m.put("status", secrets.mask(hh.line()));
-                    m.put("latency_ms", hh.latency().toMillis());
+                    StoreHealth checked = health.get(h.id());
+                    m.put("status", secrets.mask(checked.line()));
+                    m.put("latency_ms", checked.latency().toMillis());
                     m.put("settings", settings(s, h, secrets));
-                    if (!hh.isOk()) {
-                        problems.add("store '" + h.id() + "' is " + secrets.mask(hh.line()));
+                    if (!checked.isOk()) {
+                        problems.add("store '" + h.id() + "' is " + secrets.mask(checked.line()));
                     }
                     stores.add(m);
                 }
