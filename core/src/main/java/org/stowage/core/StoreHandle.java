@@ -17,12 +17,14 @@ import org.stowage.spi.BackendException;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreGetNotSupportedException;
+import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreRandomGetNotSupportedException;
 import org.stowage.spi.UnknownSchemeException;
@@ -153,20 +155,57 @@ public final class StoreHandle {
     }
 
     /**
-     * The store's state in one line: {@code ok}; {@code unavailable: <reason>} when its driver
-     * could not be created; {@code degraded: read-only: <reason>} when the driver made it
-     * read-only (a store read-only by nature, as http, is {@code ok});
-     * {@code degraded: write disabled: <reason>} when the driver refuses writes for now.
+     * What is known of the store without checking it (no remote call): {@code unavailable: <reason>}
+     * when its driver could not be created; for a store without write access, {@code ok} (read-only
+     * by nature, as http) or {@code degraded: read-only: <reason>} when the driver made itself
+     * read-only when it was created; otherwise {@value #NOT_CHECKED}, since only
+     * {@link #health} can tell. Never {@code ok} for a state nobody checked.
      */
     public String status() {
         if (driver == null) {
             return "unavailable: " + failure;
         }
-        Optional<String> reason = driverWriteDisabledReason(driver);
-        if (reason.isEmpty()) {
-            return "ok";
+        if (isReadOnly()) {
+            // a store that gave up writing decided so when it was created, from what it found then
+            return driverWriteDisabledReason(driver).map(r -> "degraded: read-only: " + r).orElse("ok");
         }
-        return "degraded: " + (isReadOnly() ? "read-only: " : "write disabled: ") + reason.get();
+        return NOT_CHECKED;
+    }
+
+    /** The {@link #status()} of a store whose state only a health check can tell. */
+    public static final String NOT_CHECKED = "not checked";
+
+    /**
+     * Checks the store now ({@link StoreDriver#health}), in the calling thread, with the time it
+     * took: {@code unavailable} with the reason when the driver could not be created; a driver
+     * that fails is reported with its message, {@code unreachable} for an outage or a deadline
+     * that ran out, else {@code unavailable}. {@link Stowage#health} runs this for every store in
+     * parallel and stops waiting after the timeout.
+     */
+    public StoreHealth health(java.time.Duration timeout) {
+        if (driver == null) {
+            return StoreHealth.unavailable(failure);
+        }
+        long t0 = System.nanoTime();
+        StoreHealth h = checkDriver(timeout);
+        return h.withLatency(java.time.Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private StoreHealth checkDriver(java.time.Duration timeout) {
+        try {
+            StoreHealth h = inDriver(() -> driver.health(timeout));
+            if (h == null) {
+                return StoreHealth.unavailable("the " + type + " driver's health check returned no result");
+            }
+            return h.isOk() ? h : new StoreHealth(h.state(), shown(h.reason()), java.time.Duration.ZERO);
+        } catch (StoreException e) {
+            String reason = shown(String.valueOf(e.getMessage()));
+            boolean outage = e.kind() == ErrorKind.REMOTE_SERVICE_UNAVAILABLE || e.kind() == ErrorKind.TIMEOUT;
+            return outage ? StoreHealth.unreachable(reason) : StoreHealth.unavailable(reason);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("store {}: health check failed", id, e);
+            return StoreHealth.unavailable("the health check failed: " + e);
+        }
     }
 
     /** Driver properties for discovery (empty when unavailable). */
@@ -328,8 +367,12 @@ public final class StoreHandle {
      * shows the reason names the store already).
      */
     private Optional<String> driverWriteDisabledReason(StoreDriver d) {
-        return inDriver(d::writeDisabledReason).map(org.stowage.core.config.InlineComments::explain)
-                .map(this::withoutStoreName);
+        return inDriver(d::writeDisabledReason).map(this::shown);
+    }
+
+    /** A driver's reason as shown: with the note on inline comments, without the store's name in front. */
+    private String shown(String reason) {
+        return withoutStoreName(org.stowage.core.config.InlineComments.explain(reason));
     }
 
     private String withoutStoreName(String reason) {

@@ -64,6 +64,7 @@ public final class Stowage implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final List<String> warnings;
     private final InFlight inFlight;
+    private final StoreChecks checks = new StoreChecks();
 
     /** How long {@link #close()} waits for aborted adds to remove what they wrote. */
     public static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
@@ -314,7 +315,9 @@ public final class Stowage implements AutoCloseable {
 
     /**
      * The store whose location prefix matches {@code uri} on a path boundary (longest prefix
-     * first), or null. Makes no remote call: legacy locations are not claimed here.
+     * first), or null. A URI in one of a store's other schemes is matched in the canonical form
+     * the store gives it ({@code filesystem:///d/x} as {@code file:///d/x}). Makes no remote call:
+     * legacy locations are not claimed here.
      */
     public StoreHandle routeByPrefix(String uri) {
         String scheme = Uris.scheme(uri);
@@ -327,14 +330,41 @@ public final class Stowage implements AutoCloseable {
             if (!h.schemes().contains(scheme)) {
                 continue;
             }
-            for (String p : h.locationPrefixes()) {
-                if (Uris.matchesPrefix(uri, p) && p.length() > bestLen) {
-                    best = h;
-                    bestLen = p.length();
-                }
+            int len = longestPrefix(h, uri);
+            if (len < 0) {
+                len = longestPrefix(h, canonical(h, uri));
+            }
+            if (len > bestLen) {
+                best = h;
+                bestLen = len;
             }
         }
         return best;
+    }
+
+    /** The length of the longest of {@code h}'s prefixes that matches {@code uri}, or -1. */
+    private static int longestPrefix(StoreHandle h, String uri) {
+        int best = -1;
+        if (uri == null) {
+            return best;
+        }
+        for (String p : h.locationPrefixes()) {
+            if (Uris.matchesPrefix(uri, p) && p.length() > best) {
+                best = p.length();
+            }
+        }
+        return best;
+    }
+
+    /** {@code uri} as store {@code h} writes it, or null if {@code h} cannot parse it. */
+    private static String canonical(StoreHandle h, String uri) {
+        try {
+            String c = h.parse(uri).uri();
+            return uri.equals(c) ? null : c;
+        } catch (RuntimeException e) {
+            // not a location of this store: routing goes on with the others
+            return null;
+        }
     }
 
     /** The available stores serving a scheme, in configuration order. */
@@ -346,6 +376,34 @@ public final class Stowage implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Checks every store (reserved ones included) in parallel, each within {@code timeout}, and
+     * returns its health by store id, in configuration order, after about {@code timeout} at
+     * most: a store that does not answer in time is {@code unreachable: no answer within <t>}, one
+     * that could not be created {@code unavailable: <reason>}. Nothing is written.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive or longer than an hour
+     */
+    public Map<String, org.stowage.spi.StoreHealth> health(java.time.Duration timeout) {
+        return health(allStores(), timeout);
+    }
+
+    /** {@link #health(java.time.Duration)} of some of the stores. */
+    public Map<String, org.stowage.spi.StoreHealth> health(java.util.Collection<StoreHandle> which,
+            java.time.Duration timeout) {
+        Map<String, org.stowage.spi.StoreHealth> out = new LinkedHashMap<>();
+        checks.run(which, timeout, false).forEach((id, r) -> out.put(id, r.health()));
+        return out;
+    }
+
+    /**
+     * As {@link #health(java.util.Collection, java.time.Duration)}, with each store's properties
+     * read in the same parallel check and deadline (a driver may ask its service for them).
+     */
+    public Map<String, StoreReport> inspect(java.util.Collection<StoreHandle> which, java.time.Duration timeout) {
+        return checks.run(which, timeout, true);
     }
 
     /** True if {@code id} is a configured store (reserved ones included). */
@@ -405,6 +463,7 @@ public final class Stowage implements AutoCloseable {
             LOG.warn("closing while still running after {} s (stowage gc removes what they leave): {}",
                     CLOSE_WAIT.toSeconds(), left);
         }
+        checks.close();
         for (StoreHandle h : stores.values()) {
             h.close();
         }

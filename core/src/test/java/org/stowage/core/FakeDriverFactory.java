@@ -47,7 +47,9 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 OptionSpec.integer("count").defaultValue("3").min(0).build(),
                 OptionSpec.bool("flag").defaultValue("False").build(),
                 OptionSpec.bool("claims_legacy").defaultValue("False").build(),
-                OptionSpec.bool("read_only").defaultValue("False").build());
+                OptionSpec.bool("read_only").defaultValue("False").build(),
+                OptionSpec.integer("health_delay_ms").defaultValue("0").min(0).build(),
+                OptionSpec.string("health_failure").build());
     }
 
     @Override
@@ -212,9 +214,49 @@ public class FakeDriverFactory implements StoreDriverFactory {
             }
         }
 
+        /** Calls that would ask a remote service in a real driver: writeDisabledReason, properties, health. */
+        public final java.util.concurrent.atomic.AtomicInteger checksAsked = new java.util.concurrent.atomic.AtomicInteger();
+
         @Override
         public java.util.Optional<String> writeDisabledReason() {
+            checksAsked.incrementAndGet();
             return java.util.Optional.ofNullable(context.settings().string("write_disabled"));
+        }
+
+        @Override
+        public Map<String, Object> properties() {
+            checksAsked.incrementAndGet();
+            return Map.of("store", context.storeId());
+        }
+
+        /** Health checks started and not ended (for tests of the host's deadline). */
+        public final java.util.concurrent.atomic.AtomicInteger checksRunning = new java.util.concurrent.atomic.AtomicInteger();
+
+        /**
+         * The SPI's default check, after {@code health_delay_ms} (a service slow to answer); with
+         * {@code health_failure} it throws: {@code remote: <message>} as an outage, anything else
+         * as a driver bug.
+         */
+        @Override
+        public org.stowage.spi.StoreHealth health(java.time.Duration timeout) {
+            checksAsked.incrementAndGet();
+            checksRunning.incrementAndGet();
+            try {
+                Thread.sleep(context.settings().integer("health_delay_ms"));
+                String failure = context.settings().string("health_failure");
+                if (failure != null && failure.startsWith("remote: ")) {
+                    throw new org.stowage.spi.RemoteServiceUnavailableException(failure.substring(8));
+                }
+                if (failure != null) {
+                    throw new IllegalStateException(failure);
+                }
+                return StoreDriver.super.health(timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            } finally {
+                checksRunning.decrementAndGet();
+            }
         }
 
         @Override

@@ -37,7 +37,8 @@ class StoreAvailabilityTest {
 
             String location = s.add(null, IMG, bytes("hello"), 5, null).location();
             assertThat(s.size(location, null)).isEqualTo(5);
-            assertThat(s.store("m").status()).isEqualTo("ok");
+            assertThat(s.store("m").status()).as("writable: only a check can tell").isEqualTo("not checked");
+            assertThat(s.store("m").health(java.time.Duration.ofSeconds(5)).line()).isEqualTo("ok");
 
             assertThatThrownBy(() -> s.add("bogus", IMG, bytes("x"), 1, null)).isInstanceOf(UnknownSchemeException.class)
                     .hasMessageContaining("store 'bogus'").hasMessageContaining("no driver for type 'nosuch'");
@@ -94,7 +95,9 @@ class StoreAvailabilityTest {
         String ini = "[DEFAULT]\nenabled_backends = m:mem, w:mem\n[glance_store]\ndefault_backend = m\n"
                 + "[w]\nwrite_disabled = volume type 'x' not found\n";
         try (Stowage s = build(ini)) {
-            assertThat(s.store("w").status()).isEqualTo("degraded: write disabled: volume type 'x' not found");
+            assertThat(s.store("w").status()).as("no check without asking").isEqualTo("not checked");
+            assertThat(s.store("w").health(java.time.Duration.ofSeconds(5)).line())
+                    .isEqualTo("degraded: write disabled: volume type 'x' not found");
         }
     }
 }

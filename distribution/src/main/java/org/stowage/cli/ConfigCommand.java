@@ -16,6 +16,7 @@ import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreHealth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,8 +31,9 @@ final class ConfigCommand {
     StowageCommand root;
 
     /** {@code stowage config check}. */
-    @Command(name = "check", description = "Load the configuration and every store; print the resolved stores with "
-            + "their settings (secrets masked) and any warnings. Exits 78 if a store is unavailable.")
+    @Command(name = "check", description = "Load the configuration and check every store (in parallel, each within "
+            + "--timeout, as 'stowage health'); print the resolved stores with their status and settings (secrets "
+            + "masked), any invalid value and any warnings. Exits 78 if a value is invalid or a store is not ok.")
     static final class Check implements Callable<Integer> {
         @ParentCommand
         ConfigCommand parent;
@@ -39,6 +41,10 @@ final class ConfigCommand {
         CommandSpec spec;
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+                converter = HealthCommand.TimeoutConverter.class, description = "How long to wait for each store's "
+                        + "check, 1 to " + HealthCommand.MAX_TIMEOUT_SECONDS + " (default ${DEFAULT-VALUE}).")
+        java.time.Duration timeout;
 
         @Override
         public Integer call() {
@@ -46,8 +52,10 @@ final class ConfigCommand {
                 PrintWriter out = spec.commandLine().getOut();
                 SecretValues secrets = SecretValues.of(s.config(), allOptions(s));
                 List<String> warnings = s.warnings().stream().map(secrets::mask).toList();
+                List<String> invalid = s.config().invalidValues().stream().map(secrets::mask).toList();
+                Map<String, StoreHealth> health = s.health(s.allStores(), timeout);
+                List<String> problems = new ArrayList<>(invalid);
                 List<Object> stores = new ArrayList<>();
-                boolean failed = false;
                 for (StoreHandle h : s.allStores()) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", h.id());
@@ -57,9 +65,13 @@ final class ConfigCommand {
                     m.put("source", h.source());
                     m.put("available", h.isAvailable());
                     h.failure().ifPresent(f -> m.put("failure", secrets.mask(f)));
-                    h.writeDisabledReason().ifPresent(r -> m.put("write_disabled", secrets.mask(r)));
+                    StoreHealth checked = health.get(h.id());
+                    m.put("status", secrets.mask(checked.line()));
+                    m.put("latency_ms", checked.latency().toMillis());
                     m.put("settings", settings(s, h, secrets));
-                    failed |= !h.isAvailable();
+                    if (!checked.isOk()) {
+                        problems.add("store '" + h.id() + "' is " + secrets.mask(checked.line()));
+                    }
                     stores.add(m);
                 }
                 if (json) {
@@ -68,6 +80,7 @@ final class ConfigCommand {
                     doc.put("multi_store", s.config().multiStore());
                     doc.put("default_store", s.config().defaultStore());
                     doc.put("stores", stores);
+                    doc.put("invalid_values", invalid);
                     doc.put("warnings", warnings);
                     out.println(Json.render(doc));
                 } else {
@@ -81,20 +94,24 @@ final class ConfigCommand {
                                 + (Boolean.TRUE.equals(m.get("reserved")) ? ", reserved" : "") + ", from " + m.get("source"));
                         if (m.containsKey("failure")) {
                             out.println("  UNAVAILABLE: " + m.get("failure"));
-                        } else if (m.containsKey("write_disabled")) {
-                            out.println("  write disabled: " + m.get("write_disabled"));
+                        } else {
+                            out.println("  status: " + m.get("status") + " (checked in " + m.get("latency_ms") + " ms)");
                         }
                         @SuppressWarnings("unchecked")
                         Map<String, String> st = (Map<String, String>) m.get("settings");
                         st.forEach((k, v) -> out.println("  " + k + " = " + v));
+                    }
+                    for (String w : invalid) {
+                        out.println("invalid: " + w);
                     }
                     for (String w : warnings) {
                         out.println("warning: " + w);
                     }
                 }
                 out.flush();
-                if (failed) {
-                    throw new BadStoreConfigurationException("some stores are unavailable (see above)");
+                if (!problems.isEmpty()) {
+                    throw new BadStoreConfigurationException("the configuration does not check out: "
+                            + String.join("; ", problems));
                 }
             }
             return 0;

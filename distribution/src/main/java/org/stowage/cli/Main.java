@@ -20,6 +20,7 @@ public final class Main {
 
     static {
         SUBCOMMANDS.put("stores", StowageCommand.Stores::new);
+        SUBCOMMANDS.put("health", HealthCommand::new);
         SUBCOMMANDS.put("add", StowageCommand.Add::new);
         SUBCOMMANDS.put("get", StowageCommand.Get::new);
         SUBCOMMANDS.put("size", StowageCommand.Size::new);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stowage.core.ImageIds;
 import org.stowage.core.StoreHandle;
+import org.stowage.core.StoreReport;
 import org.stowage.core.Stowage;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BadStoreConfigurationException;
@@ -93,40 +94,48 @@ public final class StowageCommand {
     }
 
     /** {@code stowage stores}. */
-    @Command(name = "stores", description = "List the enabled stores: id, type, default, read-only, description, "
-            + "and why a store refuses writes.")
+    @Command(name = "stores", description = "List the enabled stores: id, type, default, read-only, description and "
+            + "status, without contacting any service (the status of a store that needs a check is 'not checked'); "
+            + "--detail checks every store in parallel, as 'stowage health' does.")
     static final class Stores implements Callable<Integer> {
         @ParentCommand
         StowageCommand root;
         @Spec
         CommandSpec spec;
-        @Option(names = "--detail", description = "Add type, weight, driver source, capabilities and properties.")
+        @Option(names = "--detail", description = "Check every store (in parallel, each within --timeout) and add "
+                + "weight, driver source, capabilities, properties and the check's latency.")
         boolean detail;
         @Option(names = "--all", description = "Include Glance's reserved stores (os_glance_*).")
         boolean all;
         @Option(names = "--json", description = "Print JSON (one array) instead of a table.")
         boolean json;
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+                converter = HealthCommand.TimeoutConverter.class, description = "With --detail: how long to wait for "
+                        + "each store, 1 to " + HealthCommand.MAX_TIMEOUT_SECONDS + " (default ${DEFAULT-VALUE}).")
+        java.time.Duration timeout;
 
         @Override
         public Integer call() {
             try (Stowage s = root.open()) {
                 PrintWriter out = spec.commandLine().getOut();
                 List<StoreHandle> stores = all ? s.allStores() : s.stores();
+                Map<String, StoreReport> reports = detail ? s.inspect(stores, timeout) : Map.of();
                 if (json) {
                     List<Object> list = new ArrayList<>();
                     for (StoreHandle h : stores) {
-                        list.add(describe(h, detail));
+                        list.add(describe(h, reports.get(h.id())));
                     }
                     out.println(Json.render(list));
                 } else {
-                    out.println(table(stores, detail));
+                    out.println(table(stores, reports, detail));
                 }
                 out.flush();
             }
             return 0;
         }
 
-        static Map<String, Object> describe(StoreHandle h, boolean detail) {
+        /** A store as JSON; {@code report} is its check with --detail, null without. */
+        static Map<String, Object> describe(StoreHandle h, StoreReport report) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", h.id());
             m.put("type", h.type());
@@ -135,9 +144,9 @@ public final class StowageCommand {
             if (h.description() != null) {
                 m.put("description", h.description());
             }
-            h.writeDisabledReason().filter(r -> !h.isReadOnly()).ifPresent(r -> m.put("disabled_reason", r));
             m.put("status", h.status());
-            if (detail) {
+            if (report != null) {
+                HealthCommand.fields(m, report.health());
                 m.put("weight", h.weight());
                 m.put("source", h.source());
                 m.put("available", h.isAvailable());
@@ -145,40 +154,30 @@ public final class StowageCommand {
                 h.capabilities().list().forEach(c -> caps.add(c.name().toLowerCase(java.util.Locale.ROOT)));
                 m.put("capabilities", caps);
                 Map<String, Object> props = new LinkedHashMap<>();
-                h.properties().forEach((k, v) -> props.put(k, v instanceof Number || v instanceof Boolean ? v : String.valueOf(v)));
+                report.properties().forEach((k, v) -> props.put(k, v instanceof Number || v instanceof Boolean ? v
+                        : String.valueOf(v)));
                 m.put("properties", props);
             }
             return m;
         }
 
-        static String table(List<StoreHandle> stores, boolean detail) {
+        static String table(List<StoreHandle> stores, Map<String, StoreReport> reports, boolean detail) {
             List<String[]> rows = new ArrayList<>();
-            rows.add(detail ? new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "WEIGHT", "DESCRIPTION", "STATUS", "PROPERTIES"}
-                    : new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "DESCRIPTION", "STATUS"});
+            rows.add(detail ? new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "WEIGHT", "DESCRIPTION", "STATUS",
+                "LATENCY", "PROPERTIES"} : new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "DESCRIPTION", "STATUS"});
             for (StoreHandle h : stores) {
-                String status = h.status();
                 String desc = h.description() == null ? "-" : h.description();
+                String isDefault = h.isDefault() ? "yes" : "";
+                String readOnly = h.isReadOnly() ? "yes" : "";
                 if (detail) {
-                    rows.add(new String[] {h.id(), h.type(), h.isDefault() ? "yes" : "", h.isReadOnly() ? "yes" : "",
-                            String.valueOf(h.weight()), desc, status, String.valueOf(h.properties())});
+                    StoreReport r = reports.get(h.id());
+                    rows.add(new String[] {h.id(), h.type(), isDefault, readOnly, String.valueOf(h.weight()), desc,
+                        r.health().line(), HealthCommand.latency(r.health()), String.valueOf(r.properties())});
                 } else {
-                    rows.add(new String[] {h.id(), h.type(), h.isDefault() ? "yes" : "", h.isReadOnly() ? "yes" : "", desc, status});
+                    rows.add(new String[] {h.id(), h.type(), isDefault, readOnly, desc, h.status()});
                 }
             }
-            int[] w = new int[rows.get(0).length];
-            for (String[] r : rows) {
-                for (int i = 0; i < r.length; i++) {
-                    w[i] = Math.max(w[i], r[i].length());
-                }
-            }
-            StringBuilder sb = new StringBuilder();
-            for (String[] r : rows) {
-                for (int i = 0; i < r.length; i++) {
-                    sb.append(i == r.length - 1 ? r[i] : String.format("%-" + w[i] + "s  ", r[i]));
-                }
-                sb.append('\n');
-            }
-            return sb.toString().stripTrailing();
+            return Table.render(rows);
         }
     }
 

@@ -48,7 +48,7 @@ class StoreStatusIT {
         assertThat(stores.code()).as(stores.err()).isZero();
         assertThat(row(stores.out(), "rbd1")).contains("unavailable: no driver for type 'rbd' (available: ")
                 .contains("file");
-        assertThat(row(stores.out(), "fast")).endsWith("ok");
+        assertThat(row(stores.out(), "fast")).endsWith("not checked");
 
         Result json = StowageCli.run(home, null, "-q", "--config", c, "stores", "--detail", "--json");
         assertThat(json.code()).as(json.err()).isZero();
@@ -111,7 +111,7 @@ class StoreStatusIT {
                     .contains("filesystem_store_metadata_file");
             assertThat(row(stores.out(), "twodirs")).contains("degraded: read-only: could not be configured for writing: ")
                     .contains(frozen.toString());
-            assertThat(row(stores.out(), "fast")).endsWith("ok");
+            assertThat(row(stores.out(), "fast")).endsWith("not checked");
             Result json = StowageCli.run(home, null, "-q", "--config", c, "stores", "--json");
             assertThat(json.out()).contains("\"status\":\"degraded: read-only: could not be configured for writing: ");
 

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.stowage.core.io.HashAlgorithms;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.Setting;
+import org.stowage.spi.UnknownHashingAlgoException;
 
 /**
  * The operator's configuration, interpreted: which stores exist (id, type, in order), which one
@@ -323,6 +325,28 @@ public final class StowageConfig {
     /** {@code [DEFAULT] hashing_algorithm} (Glance's multihash algorithm), default sha512. */
     public String hashingAlgorithm() {
         return hashingAlgorithm;
+    }
+
+    /**
+     * Values the configuration loads with but that cannot work, each naming the file and line,
+     * the option, the value and what is accepted: an unknown {@code [DEFAULT] hashing_algorithm}
+     * (Glance takes any name Python's hashlib offers and fails only when an image is uploaded; the
+     * core hashes with the algorithms of {@link HashAlgorithms#names()}). {@code config check}
+     * fails on them; other commands do not, as Glance starts with them.
+     */
+    public List<String> invalidValues() {
+        List<String> out = new ArrayList<>();
+        Setting h = section("DEFAULT").get("hashing_algorithm");
+        if (h != null) {
+            try {
+                HashAlgorithms.normalize(h.value());
+            } catch (UnknownHashingAlgoException e) {
+                out.add(InlineComments.explain(h.origin() + ": option hashing_algorithm = '" + h.value()
+                        + "' is not a hashing algorithm Stowage supports (every add would fail with UnknownHashingAlgo):"
+                        + " expected one of " + String.join(", ", HashAlgorithms.names())));
+            }
+        }
+        return out;
     }
 
     /**

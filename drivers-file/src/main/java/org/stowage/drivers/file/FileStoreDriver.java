@@ -55,6 +55,7 @@ import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
 
 /**
@@ -88,6 +89,8 @@ public final class FileStoreDriver implements StoreDriver {
     private final FileStoreConfig config;
     private final String storeId;
     private final String writeDisabledReason;
+    /** What stopped the write side at creation, without the store's name; null if nothing. */
+    private final String writeSetupProblem;
     private final MetadataFile metadata;
     private final Capabilities capabilities;
     private final List<String> prefixes;
@@ -114,6 +117,7 @@ public final class FileStoreDriver implements StoreDriver {
         }
         this.prefixes = List.copyOf(p);
         String reason = null;
+        String problem = null;
         MetadataFile meta = null;
         try {
             checkDirectories();
@@ -125,10 +129,12 @@ public final class FileStoreDriver implements StoreDriver {
                 }
             }
         } catch (WriteSetupException e) {
-            reason = "store '" + storeId + "' could not be configured for writing: " + e.getMessage();
+            problem = "could not be configured for writing: " + e.getMessage();
+            reason = "store '" + storeId + "' " + problem;
             LOG.warn("{}; add and delete are disabled, reads still work", reason);
         }
         this.writeDisabledReason = reason;
+        this.writeSetupProblem = problem;
         this.metadata = meta;
         this.capabilities = reason == null ? Capabilities.READ_RANDOM_WRITE
                 : Capabilities.READ_RANDOM_WRITE.without(Capability.WRITE_ACCESS);
@@ -282,6 +288,76 @@ public final class FileStoreDriver implements StoreDriver {
     @Override
     public Optional<String> writeDisabledReason() {
         return Optional.ofNullable(writeDisabledReason);
+    }
+
+    /**
+     * Checks the directories and the metadata file as they are now, without opening anything:
+     * {@code unavailable} when no data directory can be read (missing after the store was created,
+     * not a directory, not searchable); {@code degraded} when only some can, when the store was
+     * made read-only at creation (with that reason), or when a writable store can no longer write
+     * to a directory (or create a missing one) or read its metadata file.
+     */
+    @Override
+    public StoreHealth health(java.time.Duration timeout) {
+        if (closed) {
+            return StoreHealth.unavailable("store '" + storeId + "' is closed");
+        }
+        List<String> unreadable = new ArrayList<>();
+        List<String> degraded = new ArrayList<>();
+        for (Datadir d : config.datadirs()) {
+            readProblem(d.path()).ifPresent(unreadable::add);
+            if (writeSetupProblem == null) {
+                writeProblem(d.path()).ifPresent(degraded::add);
+            }
+        }
+        if (unreadable.size() == config.datadirs().size()) {
+            return StoreHealth.unavailable(String.join("; ", unreadable));
+        }
+        if (writeSetupProblem != null) {
+            degraded.add(0, "read-only: " + writeSetupProblem);
+        } else {
+            metadataProblem().ifPresent(degraded::add);
+        }
+        unreadable.addAll(degraded);
+        return unreadable.isEmpty() ? StoreHealth.ok() : StoreHealth.degraded(String.join("; ", unreadable));
+    }
+
+    /** Why images in {@code dir} cannot be read now, if they cannot. */
+    private Optional<String> readProblem(Path dir) {
+        if (Files.isDirectory(dir)) {
+            return Files.isReadable(dir) && Files.isExecutable(dir) ? Optional.empty()
+                    : Optional.of("datadir " + dir + " cannot be read: permission denied");
+        }
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("datadir " + dir + " is not a directory");
+        }
+        return pending(dir) ? Optional.empty()
+                : Optional.of("datadir " + dir + " does not exist any more (removed or unmounted?)");
+    }
+
+    /** Why a writable store cannot write to {@code dir} now (or create it, when the first add will). */
+    private Optional<String> writeProblem(Path dir) {
+        if (Files.isDirectory(dir)) {
+            return Files.isWritable(dir) ? Optional.empty()
+                    : Optional.of("write disabled: permission to write in " + dir + " denied");
+        }
+        if (!pending(dir)) {
+            return Optional.empty();
+        }
+        Path above = existingAncestor(dir);
+        return Files.isDirectory(above) && Files.isWritable(above) ? Optional.empty()
+                : Optional.of("write disabled: datadir " + dir + " cannot be created: permission to write in "
+                        + above + " denied");
+    }
+
+    /** Why the metadata file, read at creation, could not be read again now. */
+    private Optional<String> metadataProblem() {
+        Optional<Path> file = config.metadataFile();
+        if (file.isEmpty() || Files.isRegularFile(file.get()) && Files.isReadable(file.get())) {
+            return Optional.empty();
+        }
+        return Optional.of("option " + FileStoreConfig.METADATA_FILE + ": " + file.get()
+                + " is no longer a readable file (adds use the copy read at start; the next start disables writes)");
     }
 
     @Override
