@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openstack4j.api.exceptions.ClientResponseException;
 import org.openstack4j.api.exceptions.ConnectionException;
@@ -141,19 +140,14 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                 throw budget.connectTimeout(server, connectTimeout(config), e);
             } catch (ConnectException e) {
                 throw new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
-            } catch (SSLException e) {
+            } catch (ProtocolException e) {
+                throw new BackendException("store '" + budget.storeId() + "': " + server
+                        + " sent a response that is not valid HTTP or too large: " + e.getMessage(), e);
+            } catch (IOException e) {
                 Optional<String> problem = Tls.certificateProblem(e);
                 if (problem.isPresent()) {
                     throw Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
                 }
-                if (resendable && budget.resend()) {
-                    continue;
-                }
-                throw new ConnectionException(request.getMethod() + " " + hostOf(jreq.uri()) + " failed: " + e, 0, e);
-            } catch (ProtocolException e) {
-                throw new BackendException("store '" + budget.storeId() + "': " + server
-                        + " sent a response that is not valid HTTP: " + e.getMessage(), e);
-            } catch (IOException e) {
                 if (resendable && budget.resend()) {
                     continue;
                 }
