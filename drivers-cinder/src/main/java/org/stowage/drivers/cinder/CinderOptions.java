@@ -10,6 +10,7 @@ public final class CinderOptions {
     public static final String OS_REGION_NAME = "cinder_os_region_name";
     public static final String CA_CERTIFICATES_FILE = "cinder_ca_certificates_file";
     public static final String HTTP_RETRIES = "cinder_http_retries";
+    public static final String REQUEST_TIMEOUT = "cinder_request_timeout";
     public static final String STATE_TRANSITION_TIMEOUT = "cinder_state_transition_timeout";
     public static final String API_INSECURE = "cinder_api_insecure";
     public static final String AUTH_ADDRESS = "cinder_store_auth_address";
@@ -51,6 +52,10 @@ public final class CinderOptions {
                     .help("Retries of a Cinder or Keystone call that could not connect or got 503; calls that may "
                             + "have reached Cinder (volume or attachment create) are only retried when the "
                             + "connection was refused.").build(),
+            OptionSpec.integer(REQUEST_TIMEOUT).defaultValue("60").min(1).max(MAX_TIMEOUT_SECONDS)
+                    .help("Stowage: seconds one Cinder or Keystone call may take in all: connecting (at most 10 s "
+                            + "of it), the response head and body, and every re-send and retry "
+                            + "(cinder_http_retries) share this one deadline.").build(),
             OptionSpec.integer(STATE_TRANSITION_TIMEOUT).defaultValue("300").min(0).max(MAX_TIMEOUT_SECONDS)
                     .help("Seconds to wait for a volume to leave a transitional state (creating, extending).")
                     .build(),

@@ -35,6 +35,7 @@ public final class CinderStoreConfig {
     private final boolean apiInsecure;
     private final int httpRetries;
     private final Duration stateTransitionTimeout;
+    private final Duration requestTimeout;
     private final ServiceCredentials credentials;
     private final String rootwrapConfig;
     private final String volumeType;
@@ -55,6 +56,7 @@ public final class CinderStoreConfig {
         apiInsecure = b.apiInsecure;
         httpRetries = b.httpRetries;
         stateTransitionTimeout = b.stateTransitionTimeout;
+        requestTimeout = b.requestTimeout;
         credentials = b.credentials;
         rootwrapConfig = b.rootwrapConfig;
         volumeType = b.volumeType;
@@ -97,6 +99,7 @@ public final class CinderStoreConfig {
         b.apiInsecure = s.bool(API_INSECURE);
         b.httpRetries = (int) Math.min(Integer.MAX_VALUE, s.integer(HTTP_RETRIES));
         b.stateTransitionTimeout = Duration.ofSeconds(s.integer(STATE_TRANSITION_TIMEOUT));
+        b.requestTimeout = Duration.ofSeconds(s.integer(REQUEST_TIMEOUT));
         b.rootwrapConfig = s.string(ROOTWRAP_CONFIG);
         b.volumeType = s.string(VOLUME_TYPE);
         b.enforceMultipath = s.bool(ENFORCE_MULTIPATH);
@@ -215,6 +218,11 @@ public final class CinderStoreConfig {
         return stateTransitionTimeout;
     }
 
+    /** The deadline of one Cinder or Keystone call, its retries included ({@code cinder_request_timeout}). */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     public ServiceCredentials credentials() {
         return credentials;
     }
@@ -269,6 +277,7 @@ public final class CinderStoreConfig {
         b.apiInsecure = apiInsecure;
         b.httpRetries = httpRetries;
         b.stateTransitionTimeout = stateTransitionTimeout;
+        b.requestTimeout = requestTimeout;
         b.credentials = credentials;
         b.rootwrapConfig = rootwrapConfig;
         b.volumeType = volumeType;
@@ -349,6 +358,7 @@ public final class CinderStoreConfig {
         boolean apiInsecure;
         int httpRetries;
         Duration stateTransitionTimeout;
+        Duration requestTimeout;
         ServiceCredentials credentials;
         String rootwrapConfig;
         String volumeType;

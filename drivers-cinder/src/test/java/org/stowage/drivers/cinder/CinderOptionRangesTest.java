@@ -21,8 +21,11 @@ class CinderOptionRangesTest {
         "cinder_state_transition_timeout, 86401, <= 86400",
         "cinder_http_retries, 2147483647, <= 100",
         "cinder_attachment_retry_attempts, 1000000, <= 100",
+        "cinder_request_timeout, 86401, <= 86400",
+        "cinder_request_timeout, 9223372036854775807, <= 86400",
+        "cinder_request_timeout, 0, >= 1",
     })
-    void tooLargeIsRefusedWhenConfigured(String option, String value, String limit) {
+    void outOfRangeIsRefusedWhenConfigured(String option, String value, String limit) {
         Map<String, String> m = CinderStoreConfigTest.creds();
         m.put(option, value);
         assertThatThrownBy(() -> CinderStoreConfigTest.cfg(m))
@@ -36,5 +39,13 @@ class CinderOptionRangesTest {
         Map<String, String> m = CinderStoreConfigTest.creds();
         m.put("cinder_state_transition_timeout", Long.toString(seconds));
         assertThat(CinderStoreConfigTest.cfg(m).stateTransitionTimeout()).isEqualTo(Duration.ofSeconds(seconds));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1", "86400"})
+    void theLimitsOfTheRequestTimeoutAreAccepted(long seconds) {
+        Map<String, String> m = CinderStoreConfigTest.creds();
+        m.put("cinder_request_timeout", Long.toString(seconds));
+        assertThat(CinderStoreConfigTest.cfg(m).requestTimeout()).isEqualTo(Duration.ofSeconds(seconds));
     }
 }

@@ -39,6 +39,7 @@ class CinderStoreConfigTest {
         expected.put("cinder_os_region_name", "STRING=null");
         expected.put("cinder_ca_certificates_file", "STRING=null");
         expected.put("cinder_http_retries", "INTEGER=3");
+        expected.put("cinder_request_timeout", "INTEGER=60");
         expected.put("cinder_state_transition_timeout", "INTEGER=300");
         expected.put("cinder_api_insecure", "BOOLEAN=False");
         expected.put("cinder_store_auth_address", "STRING=null");

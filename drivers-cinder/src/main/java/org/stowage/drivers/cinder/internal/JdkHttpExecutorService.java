@@ -4,15 +4,18 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import org.openstack4j.api.exceptions.ClientResponseException;
 import org.openstack4j.api.exceptions.ConnectionException;
@@ -27,6 +30,7 @@ import org.openstack4j.core.transport.HttpResponse;
 import org.openstack4j.core.transport.ObjectMapperSingleton;
 import org.openstack4j.openstack.internal.OSAuthenticator;
 import org.openstack4j.openstack.internal.OSClientSession;
+import org.stowage.spi.BackendException;
 
 /**
  * openstack4j transport on {@code java.net.http} (java-notes A5/A7), registered through
@@ -34,20 +38,28 @@ import org.openstack4j.openstack.internal.OSClientSession;
  *
  * <ul>
  * <li>One pooled {@link HttpClient} per openstack4j {@link Config} (i.e. per store).</li>
+ * <li>Every request runs within the {@link CallBudget} of its call: connecting, the response head
+ *     and the whole body must come before the call's deadline, however the server frames or
+ *     trickles them; a missed deadline is a {@code Timeout} naming the server and what it did not
+ *     send. Connecting alone has at most {@code Config.connectTimeout}.</li>
  * <li>uwsgi Keystone closes connections without saying so: a request that fails on a pooled
- *     connection with an I/O error is re-sent up to twice when that is harmless (GET, HEAD,
- *     DELETE, PUT, and Keystone token requests). Other POSTs (volume or attachment create) are
- *     never re-sent here: the first may have arrived.</li>
+ *     connection with an I/O error is re-sent when that is harmless (GET, HEAD, DELETE, PUT, and
+ *     Keystone token requests): once for free, then only out of the call's retries. Other POSTs
+ *     (volume or attachment create) are never re-sent here: the first may have arrived.</li>
  * <li>401 on a non-auth request: re-authenticate once ({@code OSAuthenticator}) and retry.</li>
- * <li>{@code Config.readTimeout} bounds the wait for response headers; TLS from
- *     {@code Config.sslContext}, or trust-all (with no host name check) when verification is off.</li>
+ * <li>TLS from {@code Config.sslContext}, or trust-all (with no host name check) when verification
+ *     is off; a certificate that fails verification is a {@code BadStoreConfiguration}, never
+ *     re-sent.</li>
  * </ul>
  */
 public final class JdkHttpExecutorService implements HttpExecutorService {
     private static final Set<String> RESTRICTED =
             Set.of("connection", "content-length", "date", "expect", "from", "host", "upgrade", "via", "warning");
     private static final Map<Config, HttpClient> CLIENTS = new ConcurrentHashMap<>();
-    private static final int STALE_RETRIES = 2;
+    private static final long DEFAULT_TIMEOUT_MS = 60_000;
+    private static final long DEFAULT_CONNECT_MS = 10_000;
+    /** The largest reply read: Cinder's and Keystone's JSON replies are far smaller. */
+    private static final int MAX_REPLY_BYTES = 32 << 20;
     /** Per-store call counters, by Config identity (Config.equals ignores the store's endpoint resolver). */
     private static final Map<Config, CallCounter> COUNTERS = java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<>());
@@ -88,7 +100,21 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         HttpMethod m = request.getMethod();
         boolean resendable = authRequest || m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.DELETE
                 || m == HttpMethod.PUT;
-        int staleRetries = 0;
+        CallBudget own = CallBudget.current() == null ? CallBudget.open("?", m + " " + request.getUrl(),
+                Duration.ofMillis(config.getReadTimeout() > 0 ? config.getReadTimeout() : DEFAULT_TIMEOUT_MS), 0)
+                : null;
+        try {
+            return execute(request, config, client, authRequest, resendable);
+        } finally {
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private <R> HttpResponse execute(HttpRequest<R> request, Config config, HttpClient client, boolean authRequest,
+            boolean resendable) {
+        CallBudget budget = CallBudget.current();
         boolean reauthenticated = false;
         CallCounter counter = COUNTERS.get(config);
         while (true) {
@@ -99,11 +125,10 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                     counter.keystone.increment();
                 }
             }
+            String server = (authRequest ? "Keystone at " : "Cinder at ") + where(jreq.uri());
             try {
-                java.net.http.HttpResponse<InputStream> resp =
-                        client.send(jreq, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+                java.net.http.HttpResponse<byte[]> resp = exchange(client, jreq, budget, server);
                 if (resp.statusCode() == 401 && !authRequest && !reauthenticated && OSClientSession.getCurrent() != null) {
-                    resp.body().close();
                     OSAuthenticator.reAuthenticate();
                     request.getHeaders().put(ClientConstants.HEADER_X_AUTH_TOKEN,
                             OSClientSession.getCurrent().getTokenId());
@@ -111,21 +136,70 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                     continue;
                 }
                 return new JdkHttpResponse(resp);
+            } catch (HttpConnectTimeoutException e) {
+                throw budget.connectTimeout(server, connectTimeout(config), e);
             } catch (ConnectException e) {
                 throw new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
-            } catch (HttpTimeoutException e) {
-                throw new ConnectionException(m + " " + hostOf(jreq.uri()) + " timed out: " + e.getMessage(), 0, e);
+            } catch (ProtocolException e) {
+                throw new BackendException("store '" + budget.storeId() + "': " + server
+                        + " sent a response that is not valid HTTP or too large: " + e.getMessage(), e);
             } catch (IOException e) {
-                if (resendable && staleRetries < STALE_RETRIES) {
-                    staleRetries++;
+                Optional<String> problem = Tls.certificateProblem(e);
+                if (problem.isPresent()) {
+                    throw Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
+                }
+                if (resendable && budget.resend()) {
                     continue;
                 }
-                throw new ConnectionException(m + " " + hostOf(jreq.uri()) + " failed: " + e, 0, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConnectionException("interrupted during " + m + " " + hostOf(jreq.uri()), 0, e);
+                throw new ConnectionException(request.getMethod() + " " + hostOf(jreq.uri()) + " failed: " + e, 0, e);
             }
         }
+    }
+
+    /**
+     * Sends one request and reads its whole response within what is left of the call's budget:
+     * connect, response head and body, however the server frames or trickles them.
+     */
+    private static java.net.http.HttpResponse<byte[]> exchange(HttpClient client, java.net.http.HttpRequest jreq,
+            CallBudget budget, String server) throws IOException {
+        CappedBody body = new CappedBody(MAX_REPLY_BYTES);
+        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<byte[]>> f = client.sendAsync(jreq, body);
+        try {
+            long left = budget.remainingNanos();
+            if (left == 0) {
+                throw new java.util.concurrent.TimeoutException();
+            }
+            java.net.http.HttpResponse<byte[]> resp = f.get(left, TimeUnit.NANOSECONDS);
+            if (resp.statusCode() < 200) {
+                throw new ProtocolException("a final response with status " + resp.statusCode());
+            }
+            return resp;
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw budget.timeout(server, body.awaited(), e);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ConnectionException("interrupted while waiting for " + server, 0, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException) {
+                throw (IOException) c;
+            }
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            throw new IOException(c);
+        }
+    }
+
+    /** The URL of a request without its query, for messages. */
+    private static String where(URI u) {
+        return u.getScheme() + "://" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath());
+    }
+
+    private static Duration connectTimeout(Config config) {
+        return Duration.ofMillis(config.getConnectTimeout() > 0 ? config.getConnectTimeout() : DEFAULT_CONNECT_MS);
     }
 
     private static String hostOf(URI u) {
@@ -139,8 +213,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
 
     private static HttpClient newClient(Config config) {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofMillis(config.getConnectTimeout() > 0 ? config.getConnectTimeout() : 10_000));
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout(config));
         if (config.isIgnoreSSLVerification()) {
             b.sslContext(Tls.trustAll());
         } else if (config.getSslContext() != null) {
@@ -151,9 +224,6 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
 
     private static <R> java.net.http.HttpRequest build(HttpRequest<R> request, Config config) {
         java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.getUrl()));
-        if (config.getReadTimeout() > 0) {
-            b.timeout(Duration.ofMillis(config.getReadTimeout()));
-        }
         String contentType = request.getContentType() == null ? ClientConstants.CONTENT_TYPE_JSON
                 : request.getContentType();
         for (Map.Entry<String, Object> h : request.getHeaders().entrySet()) {
@@ -191,26 +261,12 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         return b.build();
     }
 
-    /**
-     * openstack4j's view of a java.net.http response. Error bodies (status >= 400) are small and
-     * read at once, so {@link #getStatusMessage()} can carry the service's fault message into
-     * openstack4j's exceptions while the body stays readable.
-     */
+    /** openstack4j's view of a java.net.http response, whose body was read whole within the call's deadline. */
     static final class JdkHttpResponse implements HttpResponse {
-        private final java.net.http.HttpResponse<InputStream> response;
-        private final byte[] errorBody;
+        private final java.net.http.HttpResponse<byte[]> response;
 
-        JdkHttpResponse(java.net.http.HttpResponse<InputStream> response) {
+        JdkHttpResponse(java.net.http.HttpResponse<byte[]> response) {
             this.response = response;
-            byte[] eb = null;
-            if (response.statusCode() >= 400) {
-                try (InputStream in = response.body()) {
-                    eb = in.readNBytes(64 * 1024);
-                } catch (IOException e) {
-                    eb = new byte[0];
-                }
-            }
-            this.errorBody = eb;
         }
 
         @Override
@@ -225,13 +281,12 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
 
         @Override
         public <T> T readEntity(Class<T> type) {
-            try (InputStream in = getInputStream()) {
-                byte[] bytes = in.readAllBytes();
-                if (bytes.length == 0) {
-                    return null;
-                }
-                return ObjectMapperSingleton.getContext(type).readerFor(type)
-                        .readValue(new ByteArrayInputStream(bytes));
+            byte[] bytes = response.body();
+            if (bytes.length == 0) {
+                return null;
+            }
+            try {
+                return ObjectMapperSingleton.getContext(type).readerFor(type).readValue(bytes);
             } catch (IOException e) {
                 throw new ClientResponseException("cannot read the " + type.getSimpleName() + " in the response: "
                         + e.getMessage(), 0, e);
@@ -248,17 +303,18 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             return header(ClientConstants.HEADER_CONTENT_TYPE);
         }
 
+        /** For an error, the service's fault message, which openstack4j carries into its exceptions. */
         @Override
         public String getStatusMessage() {
-            if (errorBody != null && errorBody.length > 0) {
-                return faultMessage(errorBody);
+            if (response.statusCode() >= 400 && response.body().length > 0) {
+                return faultMessage(response.body());
             }
             return "HTTP " + response.statusCode();
         }
 
         @Override
         public InputStream getInputStream() {
-            return errorBody != null ? new ByteArrayInputStream(errorBody) : response.body();
+            return new ByteArrayInputStream(response.body());
         }
 
         @Override
@@ -278,10 +334,8 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         }
 
         @Override
-        public void close() throws IOException {
-            if (errorBody == null) {
-                response.body().close();
-            }
+        public void close() {
+            // the body is already read
         }
     }
 

@@ -31,10 +31,12 @@ import org.openstack4j.openstack.OSFactory;
 import org.openstack4j.openstack.internal.BaseOpenStackService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.drivers.cinder.CinderOptions;
 import org.stowage.drivers.cinder.CinderStoreConfig;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.NotFoundException;
 import org.stowage.spi.RemoteServiceUnavailableException;
+import org.stowage.spi.StorageFullException;
 import org.stowage.spi.StoreException;
 
 /**
@@ -55,6 +57,8 @@ public final class Os4jCinderClient implements CinderClient {
     private static final String MV_ATTACH = "volume 3.54";
     private static final String MV_EXTEND_IN_USE = "volume 3.42";
     private static final long RENEW_BEFORE_MS = 120_000;
+    /** Connecting takes at most this, and at most half the call's deadline, so a missed deadline can tell it apart. */
+    private static final long MAX_CONNECT_MILLIS = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CinderStoreConfig cfg;
@@ -78,8 +82,10 @@ public final class Os4jCinderClient implements CinderClient {
         this.retries = retries;
         this.resolver = new CatalogEndpointResolver(cfg.storeId(), cfg.catalogInfo(), cfg.region().orElse(null),
                 cfg.endpointTemplate().orElse(null));
-        Config c = Config.newConfig().withEndpointURLResolver(resolver).withConnectionTimeout(10_000)
-                .withReadTimeout(120_000);
+        long requestMillis = cfg.requestTimeout().toMillis();
+        Config c = Config.newConfig().withEndpointURLResolver(resolver)
+                .withConnectionTimeout((int) Math.min(MAX_CONNECT_MILLIS, Math.max(1, requestMillis / 2)))
+                .withReadTimeout((int) Math.min(Integer.MAX_VALUE, requestMillis));
         if (cfg.apiInsecure()) {
             c = c.withSSLVerificationDisabled();
         } else if (cfg.caCertificatesFile().isPresent()) {
@@ -382,8 +388,11 @@ public final class Os4jCinderClient implements CinderClient {
         if (code == 404) {
             return new NotFoundException(msg);
         }
-        if (code == 503) {
-            return new RemoteServiceUnavailableException(msg);
+        if (code == 413) {
+            return new StorageFullException(msg);
+        }
+        if (code >= 500) {
+            return new CinderServerErrorException(code, msg);
         }
         return new CinderHttpException(code, msg);
     }
@@ -415,67 +424,66 @@ public final class Os4jCinderClient implements CinderClient {
     }
 
     /**
-     * Runs {@code fn} with this store's client bound to the calling thread, retrying up to
-     * {@code cinder_http_retries} times (0.5, 1, 2, 4 s apart) when the service could not be
-     * reached or answered 503 — for a non-idempotent call only if the connection was refused —
-     * and, for idempotent calls, on any 5xx (the local Cinder answers 500 under SQLite lock
-     * contention).
+     * Runs {@code fn} with this store's client bound to the calling thread, within one
+     * {@link CallBudget}: {@code cinder_request_timeout} for everything the call sends, and
+     * {@code cinder_http_retries} retries (0.5, 1, 2, 4 s apart) shared with the transport's
+     * re-sends. A retry follows a failed connection or a 503 — for a non-idempotent call only if
+     * the connection was refused or the answer was 503 (nothing was done) — and, for idempotent
+     * calls, any 5xx (the local Cinder answers 500 under SQLite lock contention). Rejected
+     * credentials, TLS verification failures and missed deadlines are never retried.
      */
     private <T> T call(String what, boolean idempotent, Function<OSClientV3, T> fn) {
-        int attempt = 0;
-        while (true) {
-            try {
-                Token t = token();
-                OSClientV3 os = OSFactory.clientFromToken(t, Facing.PUBLIC, config);
-                if (endpoint == null) {
-                    endpoint = resolver.resolve(t);
-                }
+        try (CallBudget budget = CallBudget.open(cfg.storeId(), what, cfg.requestTimeout(), retries)) {
+            for (int retry = 0;; retry++) {
                 try {
-                    return fn.apply(os);
-                } finally {
-                    Token now = os.getToken();
-                    if (now != null && now != t) {
-                        token = now;
+                    return once(fn);
+                } catch (CinderServerErrorException e) {
+                    if (!((e.status() == 503 || idempotent) && budget.retryAfterPause(retry))) {
+                        throw e;
+                    }
+                } catch (ConnectionException e) {
+                    boolean refused = e.getCause() instanceof ConnectException;
+                    if (!((idempotent || refused) && budget.retryAfterPause(retry))) {
+                        throw new RemoteServiceUnavailableException("store '" + cfg.storeId() + "': cannot " + what
+                                + ": " + describe() + " is unreachable (" + e.getMessage() + ")"
+                                + budget.attemptsSoFar(), e);
+                    }
+                } catch (AuthenticationException e) {
+                    throw credentialsRejected(e);
+                } catch (ResponseException e) {
+                    if (!((e.getStatus() == 503 || (idempotent && e.getStatus() >= 500))
+                            && budget.retryAfterPause(retry))) {
+                        throw httpError(e.getStatus(), what, e.getMessage());
                     }
                 }
-            } catch (StoreException e) {
-                boolean serverError = e instanceof CinderHttpException && ((CinderHttpException) e).status() >= 500;
-                if (attempt < retries && (e instanceof RemoteServiceUnavailableException || (idempotent && serverError))) {
-                    sleep(attempt++);
-                    continue;
-                }
-                throw e;
-            } catch (ConnectionException e) {
-                boolean refused = e.getCause() instanceof ConnectException;
-                if (attempt < retries && (idempotent || refused)) {
-                    sleep(attempt++);
-                    continue;
-                }
-                throw new RemoteServiceUnavailableException("store '" + cfg.storeId() + "': cannot " + what + ": "
-                        + describe() + " is unreachable (" + e.getMessage() + ")"
-                        + (attempt > 0 ? " after " + (attempt + 1) + " attempts" : ""), e);
-            } catch (AuthenticationException e) {
-                CinderStoreConfig.ServiceCredentials c = cfg.credentials();
-                throw new BadStoreConfigurationException("store '" + cfg.storeId() + "': Keystone at "
-                        + c.authAddress() + " rejected the service credentials (user '" + c.userName() + "' in domain '"
-                        + c.userDomainName() + "', project '" + c.projectName() + "'): HTTP " + e.getStatus(), e);
-            } catch (ResponseException e) {
-                if (attempt < retries && (e.getStatus() == 503 || (idempotent && e.getStatus() >= 500))) {
-                    sleep(attempt++);
-                    continue;
-                }
-                throw httpError(e.getStatus(), what, e.getMessage());
             }
         }
     }
 
-    private static void sleep(int attempt) {
-        try {
-            Thread.sleep(Math.min(4000, 500L << attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RemoteServiceUnavailableException("interrupted while waiting to retry a Cinder call", e);
+    /** One attempt of a call: a token (if needed), the endpoint, then {@code fn}. */
+    private <T> T once(Function<OSClientV3, T> fn) {
+        Token t = token();
+        OSClientV3 os = OSFactory.clientFromToken(t, Facing.PUBLIC, config);
+        if (endpoint == null) {
+            endpoint = resolver.resolve(t);
         }
+        try {
+            return fn.apply(os);
+        } finally {
+            Token now = os.getToken();
+            if (now != null && now != t) {
+                token = now;
+            }
+        }
+    }
+
+    /** Keystone answered 401 to the token request: the message names the URL and user, never the password. */
+    private BadStoreConfigurationException credentialsRejected(AuthenticationException e) {
+        CinderStoreConfig.ServiceCredentials c = cfg.credentials();
+        return new BadStoreConfigurationException("store '" + cfg.storeId() + "': Keystone at " + c.authAddress()
+                + " rejected the service credentials (user '" + c.userName() + "' in domain '" + c.userDomainName()
+                + "', project '" + c.projectName() + "'): HTTP " + e.getStatus() + "; check "
+                + CinderOptions.USER_NAME + " and " + CinderOptions.PASSWORD, e);
     }
 
     /** Raw calls on the session bound to the current thread. */
