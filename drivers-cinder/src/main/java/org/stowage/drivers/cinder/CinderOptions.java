@@ -70,7 +70,8 @@ public final class CinderOptions {
                             + "empty: no root helper.").build(),
             OptionSpec.string(VOLUME_TYPE)
                     .help("Cinder volume type of this store's image-volumes (unset: Cinder's default type); "
-                            + "checked at start, and identifies the store for legacy cinder://<volume> locations.")
+                            + "checked on the first add or delete and by health checks, and identifies the store for "
+                            + "legacy cinder://<volume> locations.")
                     .build(),
             OptionSpec.bool(ENFORCE_MULTIPATH).defaultValue("False")
                     .help("Passed to Cinder in the connector properties (enforce_multipath).").build(),
