@@ -33,6 +33,7 @@ import org.stowage.spi.AddResult;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.NotFoundException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreDriver;
@@ -254,20 +255,28 @@ public final class Stowage implements AutoCloseable {
             return new Located(best, best.parse(uri));
         }
         StoreException firstError = null;
+        List<NotFoundException> gone = new ArrayList<>();
         for (StoreHandle h : candidates) {
             try {
                 StoreLocation loc = h.parse(uri);
                 if (loc.isLegacy() && h.isLegacyLocationMine(loc)) {
                     return new Located(h, loc);
                 }
+            } catch (NotFoundException e) {
+                gone.add(e);
             } catch (StoreException e) {
                 if (firstError == null) {
                     firstError = e;
                 }
             }
         }
-        if (firstError != null && firstError instanceof BadStoreUriException) {
-            throw firstError;
+        if (firstError != null) {
+            throw firstError; // a store that could not tell (down, misconfigured) must not turn into "not found"
+        }
+        if (!gone.isEmpty() && gone.size() == candidates.size()) {
+            throw gone.size() == 1 ? gone.get(0) : new NotFoundException("location '" + Uris.mask(uri)
+                    + "' does not exist in any store: " + gone.stream().map(Throwable::getMessage)
+                    .collect(java.util.stream.Collectors.joining("; ")));
         }
         String named = namedStore(uri, scheme, candidates);
         if (named != null && !stores.containsKey(named) && !anyLegacy(uri, candidates)) {

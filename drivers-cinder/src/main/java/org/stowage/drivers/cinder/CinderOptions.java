@@ -70,11 +70,13 @@ public final class CinderOptions {
             OptionSpec.string(PROJECT_NAME).help("Project that owns the image-volumes.").build(),
             OptionSpec.string(PROJECT_DOMAIN_NAME).defaultValue("Default").help("Domain of the project.").build(),
             OptionSpec.string(ROOTWRAP_CONFIG).defaultValue("/etc/glance/rootwrap.conf")
-                    .help("rootwrap configuration; privileged commands (mount, umount) run as "
-                            + "'sudo glance-rootwrap <file> ...' unless the process is root.").build(),
+                    .help("rootwrap configuration; privileged commands (mount, umount, chown of a device this user "
+                            + "cannot access) run as 'sudo glance-rootwrap <file> ...' unless the process is root; "
+                            + "empty: no root helper.").build(),
             OptionSpec.string(VOLUME_TYPE)
                     .help("Cinder volume type of this store's image-volumes (unset: Cinder's default type); "
-                            + "checked at start, and identifies the store for legacy cinder://<volume> locations.")
+                            + "checked on the first add or delete and by health checks, and identifies the store for "
+                            + "legacy cinder://<volume> locations.")
                     .build(),
             OptionSpec.bool(ENFORCE_MULTIPATH).defaultValue("False")
                     .help("Passed to Cinder in the connector properties (enforce_multipath).").build(),

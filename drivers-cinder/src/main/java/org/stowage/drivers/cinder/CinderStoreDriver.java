@@ -23,6 +23,7 @@ import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.CinderClient.Attachment;
 import org.stowage.drivers.cinder.internal.CinderClient.Volume;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
+import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BackendException;
@@ -35,8 +36,8 @@ import org.stowage.spi.NotFoundException;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StorageFullException;
 import org.stowage.spi.StorageWriteDeniedException;
-import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreTimeoutException;
 import org.stowage.spi.StoreDriver;
@@ -66,12 +67,11 @@ public final class CinderStoreDriver implements StoreDriver {
     private final VolumeConnectors connectors;
     private final Map<String, Object> hostConnector;
     private final List<String> rootHelper;
-    private final Object checkLock = new Object();
     private final Set<VolumeImageStream> openStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Volumes per page of a listing (Cinder's osapi_max_limit is 1000 by default). */
     static final int LIST_PAGE = 1000;
     private volatile int listPage = LIST_PAGE;
-    private volatile TypeCheck typeCheck;
+    private final VolumeTypeCheck typeCheck;
     /** See {@link #ownType()}. */
     private volatile String ownType;
     /** Guards {@link #closed} and {@link #readsSettingUp}; notified when either changes. */
@@ -83,8 +83,6 @@ public final class CinderStoreDriver implements StoreDriver {
     static final Duration CLOSE_DEADLINE = Duration.ofSeconds(20);
     private final Heartbeats heartbeats;
 
-    private enum TypeState { OK, MISSING, UNKNOWN }
-
     /** Tests: a smaller page, so paging is exercised with a few volumes. */
     void listPageSize(int n) {
         this.listPage = n;
@@ -95,10 +93,7 @@ public final class CinderStoreDriver implements StoreDriver {
         heartbeats.interval(d);
     }
 
-    private record TypeCheck(TypeState state, String detail) {
-    }
-
-    /** Creates the store and checks its volume type (an unreachable Cinder is checked again on the first write). */
+    /** Creates the store; makes no remote call (the volume type is checked on the first add, delete or health check). */
     public CinderStoreDriver(CinderStoreConfig cfg, CinderClient client, VolumeConnectors connectors) {
         this.cfg = cfg;
         this.client = client;
@@ -106,30 +101,7 @@ public final class CinderStoreDriver implements StoreDriver {
         this.hostConnector = HostConnector.properties(cfg);
         this.rootHelper = HostConnector.rootHelper(cfg);
         this.heartbeats = new Heartbeats(client);
-        this.typeCheck = checkVolumeType();
-        if (typeCheck.state() == TypeState.MISSING) {
-            LOG.warn("store '{}': add and delete disabled: {}", cfg.storeId(), typeCheck.detail());
-        } else if (typeCheck.state() == TypeState.UNKNOWN) {
-            LOG.warn("store '{}': volume type not checked yet, will check again on the first write: {}",
-                    cfg.storeId(), typeCheck.detail());
-        }
-    }
-
-    private TypeCheck checkVolumeType() {
-        Optional<String> type = cfg.volumeType();
-        if (type.isEmpty()) {
-            return new TypeCheck(TypeState.OK, "Cinder's default volume type");
-        }
-        try {
-            if (client.findVolumeType(type.get()).isPresent()) {
-                return new TypeCheck(TypeState.OK, "volume type '" + type.get() + "'");
-            }
-            return new TypeCheck(TypeState.MISSING, "volume type '" + type.get() + "' (cinder_volume_type, "
-                    + "store '" + cfg.storeId() + "') does not exist in " + client.describe()
-                    + "; create it or fix the option, then restart");
-        } catch (StoreException e) {
-            return new TypeCheck(TypeState.UNKNOWN, e.getMessage());
-        }
+        this.typeCheck = new VolumeTypeCheck(cfg, client);
     }
 
     /**
@@ -198,58 +170,45 @@ public final class CinderStoreDriver implements StoreDriver {
         return (cfg.multiStore() ? l.inStore(cfg.storeId()) : l.inStore(null)).uri();
     }
 
+    /** The volume type found missing by the latest check; never asks Cinder (see {@link #health}). */
     @Override
     public Optional<String> writeDisabledReason() {
-        TypeCheck t = typeCheck;
-        if (t.state() == TypeState.UNKNOWN) {
-            synchronized (checkLock) {
-                t = typeCheck;
-                if (t.state() == TypeState.UNKNOWN) {
-                    t = checkVolumeType();
-                    typeCheck = t;
-                    if (t.state() != TypeState.UNKNOWN) {
-                        LOG.info("store '{}': volume type checked: {}", cfg.storeId(), t.state());
-                    }
-                }
-            }
-        }
-        if (t.state() == TypeState.MISSING) {
-            return Optional.of(t.detail());
-        }
-        if (t.state() == TypeState.UNKNOWN && !t.detail().contains("unreachable")) {
-            // e.g. credentials rejected: writes cannot work; unreachable lets the write fail clearly itself
-            return Optional.of("cannot check volume type: " + t.detail());
-        }
-        return Optional.empty();
+        return typeCheck.missingReason();
     }
 
+    @Override
+    public StoreHealth health(Duration timeout) {
+        return typeCheck.health(timeout);
+    }
+
+    /** The store's settings and the latest volume type check; never asks Cinder. */
     @Override
     public Map<String, Object> properties() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("volume_type", cfg.volumeType().orElse("<cinder default>"));
         m.put("cinder", client.describe());
-        m.put("volume_type_check", typeCheck.state().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("volume_type_check", typeCheck.last().shown());
         writeDisabledReason().ifPresent(r -> m.put("write_disabled_reason", r));
         m.put("volume_connectors", String.join(",", connectors.protocols()));
+        m.put("use_multipath", cfg.useMultipath());
+        m.put("enforce_multipath", cfg.enforceMultipath());
         return m;
     }
 
+    /**
+     * Whether the legacy location's volume is of this store's type. A volume this store cannot
+     * see (deleted, or in another project) is {@code NotFound}, so the host can tell "gone" from
+     * "another store's"; an outage or rejected credentials are thrown as they are.
+     */
     @Override
     public boolean isLegacyLocationMine(StoreLocation location) {
         CinderLocation l = cinder(location);
-        try {
-            Optional<Volume> v = client.getVolume(l.volumeId());
-            if (v.isEmpty()) {
-                LOG.warn("store '{}': volume {} of legacy location {} is not visible to the store's service project;"
-                        + " image-volumes should live in the service project", cfg.storeId(), l.volumeId(), l);
-                return false;
-            }
-            String mine = ownType();
-            return mine.equals(v.get().volumeType());
-        } catch (StoreException e) {
-            LOG.warn("store '{}': cannot tell whether {} is mine: {}", cfg.storeId(), l, e.getMessage());
-            return false;
+        Optional<Volume> v = client.getVolume(l.volumeId());
+        if (v.isEmpty()) {
+            throw new NotFoundException("store '" + cfg.storeId() + "': volume " + l.volumeId() + " of legacy location "
+                    + l + " does not exist in " + client.describe() + " (or is not visible to the store's project)");
         }
+        return ownType().equals(v.get().volumeType());
     }
 
     /**
@@ -594,10 +553,7 @@ public final class CinderStoreDriver implements StoreDriver {
 
     @Override
     public AddResult add(AddRequest request) {
-        Optional<String> disabled = writeDisabledReason();
-        if (disabled.isPresent()) {
-            throw new StoreAddDisabledException("store '" + cfg.storeId() + "': add is disabled: " + disabled.get());
-        }
+        typeCheck.requireWritable("add");
         ImageInput input = request.data();
         long declared = input.declaredSize();
         int sizeGib = declared <= 0 ? 1 : (int) Math.max(1, (declared + GIB - 1) / GIB);
@@ -613,6 +569,8 @@ public final class CinderStoreDriver implements StoreDriver {
         md.put(STATUS_KEY, AddVolumes.IN_PROGRESS);
         md.put(AddVolumes.NONCE_KEY, nonce);
         md.put(AddVolumes.HEARTBEAT_KEY, java.time.Instant.now().toString());
+        AddPhases phases = request.phases();
+        phases.phase("creating volume");
         Volume volume = createVolume(name, sizeGib, md, type, "store '" + cfg.storeId() + "': image " + imageId + ": ");
         String id = volume.id();
         String where = "store '" + cfg.storeId() + "': image " + imageId + ", volume " + id + ": ";
@@ -621,7 +579,7 @@ public final class CinderStoreDriver implements StoreDriver {
             try (Heartbeats.Beat beat = heartbeats.start(id, where)) {
                 volume = waitFor(id, "creating", "available", where);
                 refuseIfTaken(imageId, type, volume, nonce, where); // lose before writing a byte
-                written = write(id, volume.sizeGib(), input, where);
+                written = write(id, volume.sizeGib(), input, phases, where);
                 refuseIfTaken(imageId, type, volume, nonce, where); // and again just before the image is complete
             }
             client.updateMetadata(id, Map.of("image_size", String.valueOf(written), STATUS_KEY, "complete"));
@@ -724,15 +682,20 @@ public final class CinderStoreDriver implements StoreDriver {
         }
     }
 
-    /** Writes the image into the volume, growing it for unknown sizes; returns the bytes written. */
-    private long write(String id, int sizeGib, ImageInput input, String where) {
+    /**
+     * Writes the image into the volume, growing it for unknown sizes; returns the bytes written.
+     * Reports each attach, write, extend and detach to {@code phases}.
+     */
+    private long write(String id, int sizeGib, ImageInput input, AddPhases phases, String where) {
         long declared = input.declaredSize();
         long written = 0;
         ByteBuffer pending = null;
         int size = sizeGib;
         while (true) {
             boolean needExtend = false;
+            phases.phase("attaching");
             try (Attached a = attach(id, "rw", where)) {
+                phases.phase("writing");
                 boolean online = cfg.doExtendAttached() && a.connector.supportsExtendAttached();
                 try (FileChannel ch = FileChannel.open(a.device.path(), StandardOpenOption.WRITE);
                         Flusher flusher = new Flusher(ch, !a.connector.durableOnClose())) {
@@ -752,6 +715,7 @@ public final class CinderStoreDriver implements StoreDriver {
                                         + written + " although the declared size is " + declared + " bytes");
                             }
                             if (online) {
+                                phases.phase("growing volume");
                                 size = grow(size);
                                 extendOnline(id, size, a, where);
                                 limit = capacity(a.device.path(), ch, size);
@@ -768,12 +732,14 @@ public final class CinderStoreDriver implements StoreDriver {
                     }
                     flusher.finish();
                 }
+                phases.phase("detaching");
             } catch (IOException e) {
                 throw mapWriteError(e, where, written);
             }
             if (!needExtend) {
                 return written;
             }
+            phases.phase("growing volume");
             size = grow(size);
             extendOffline(id, size, where);
         }
@@ -1010,10 +976,7 @@ public final class CinderStoreDriver implements StoreDriver {
     @Override
     public void delete(StoreLocation location) {
         CinderLocation l = cinder(location);
-        Optional<String> disabled = writeDisabledReason();
-        if (disabled.isPresent()) {
-            throw new StoreAddDisabledException("store '" + cfg.storeId() + "': delete is disabled: " + disabled.get());
-        }
+        typeCheck.requireWritable("delete");
         String where = "store '" + cfg.storeId() + "': " + l + ": ";
         ownImageVolume(l, where);
         try {

@@ -83,9 +83,13 @@ final class HostConnector {
         return null;
     }
 
-    /** Prefix for privileged commands: none as root, else sudo glance-rootwrap. */
+    /**
+     * Prefix for privileged commands: none as root or without {@code rootwrap_config} (then a
+     * connector that needs privileges says so), else {@code sudo glance-rootwrap <rootwrap_config>}.
+     */
     static List<String> rootHelper(CinderStoreConfig cfg) {
-        if ("root".equals(System.getProperty("user.name"))) {
+        if ("root".equals(System.getProperty("user.name")) || cfg.rootwrapConfig() == null
+                || cfg.rootwrapConfig().isBlank()) {
             return List.of();
         }
         return List.of("sudo", "glance-rootwrap", cfg.rootwrapConfig());

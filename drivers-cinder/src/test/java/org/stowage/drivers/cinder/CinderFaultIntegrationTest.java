@@ -84,7 +84,7 @@ class CinderFaultIntegrationTest {
         int port = proxy.port();
         proxy.stop(); // connection refused on the endpoint the store uses
         try (CinderStoreDriver d = LocalCinder.driver("late", viaProxy(LocalCinder.FAST))) {
-            assertThat(d.properties()).containsEntry("volume_type_check", "unknown");
+            assertThat(d.properties()).containsEntry("volume_type_check", "not checked yet");
             String id = LocalCinder.newImageId();
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
@@ -92,6 +92,8 @@ class CinderFaultIntegrationTest {
                     .hasMessageContaining("store 'late'")
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("connection refused");
+            assertThat(d.properties().get("volume_type_check")).asString().startsWith("could not check: ")
+                    .contains("127.0.0.1:" + port);
             assertNoVolumeFor(id);
             Faults.recordClean("Cinder down (connection refused), at start and on add",
                     "the store's Cinder endpoint is a closed port (proxy stopped); the store starts, the add fails, "
@@ -100,8 +102,8 @@ class CinderFaultIntegrationTest {
             proxy.start(); // Cinder "comes up"
             assertThat(proxy.port()).isEqualTo(port);
             assertThat(d.writeDisabledReason()).isEmpty();
-            assertThat(d.properties()).containsEntry("volume_type_check", "ok");
             AddResult r = add(d, LocalCinder.newImageId(), new ByteArrayInputStream(data(2000)), 2000);
+            assertThat(d.properties()).containsEntry("volume_type_check", "ok");
             d.delete(d.parseLocation(r.location()));
         } finally {
             if (proxy.port() == port) {

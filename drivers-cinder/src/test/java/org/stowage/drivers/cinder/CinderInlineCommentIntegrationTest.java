@@ -28,6 +28,10 @@ class CinderInlineCommentIntegrationTest {
         // the cinder factory is found on the test classpath through its extensions index
         try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", conf.toString()))
                 .pluginsDir(null).build()) {
+            // the type is checked on the first add, delete or health check, not when the store is created
+            assertThat(s.store("cinder").writeDisabledReason()).isEmpty();
+            assertThat(s.store("cinder").driver().health(java.time.Duration.ofSeconds(20)).line())
+                    .startsWith("degraded: volume type 'glance-fast # the fast pool' does not exist");
             assertThat(s.store("cinder").writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
                     .contains("volume type 'glance-fast # the fast pool'").contains("does not exist")
                     .endsWith("(note: oslo.config has no inline comments, so the text after '#' is part of the value, "

@@ -124,10 +124,13 @@ class CinderMalformedReplyIntegrationTest {
         for (String body : concat(GARBAGE, "{\"volume_types\": {}}", "{\"volume_types\": [{\"id\": \"x\"}]}")) {
             replyWith("/v3/[^/]+/types", body);
             try (CinderStoreDriver d = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST))) {
-                assertThat(d.properties()).as("reply %s", body).containsEntry("volume_type_check", "unknown");
-                String reason = d.writeDisabledReason().orElseThrow();
-                assertThat(reason).as("reply %s", body).contains("GET /types: ").doesNotContain("does not exist");
-                last = new BackendException(reason);
+                org.stowage.spi.StoreHealth h = d.health(Duration.ofSeconds(20));
+                assertThat(h.state()).as("reply %s", body).isEqualTo(org.stowage.spi.StoreHealth.State.UNAVAILABLE);
+                assertThat(h.reason()).as("reply %s", body).contains("GET /types: ").doesNotContain("does not exist");
+                assertThat(d.properties().get("volume_type_check")).as("reply %s", body).asString()
+                        .startsWith("could not check: ");
+                assertThat(d.writeDisabledReason()).as("reply %s: not known to be missing", body).isEmpty();
+                last = new BackendException(h.reason());
             }
         }
         record("garbage volume type list", "GET /types", last);

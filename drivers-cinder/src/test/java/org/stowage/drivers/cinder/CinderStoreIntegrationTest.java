@@ -138,13 +138,15 @@ class CinderStoreIntegrationTest {
         AddResult r = add(fast, LocalCinder.newImageId(), data, true);
         String volumeId = ((CinderLocation) fast.parseLocation(r.location())).volumeId();
         try (CinderStoreDriver missing = LocalCinder.driver("missing", type)) {
+            assertThat(missing.properties()).containsEntry("volume_type_check", "not checked yet");
+            String id = LocalCinder.newImageId();
+            assertThatThrownBy(() -> add(missing, id, data, true)).isInstanceOf(StoreAddDisabledException.class)
+                    .hasMessageContaining("does not exist");
+            // the add asked Cinder: the answer is kept and shown
             assertThat(missing.writeDisabledReason()).get().asString()
                     .contains("volume type '" + type + "'").contains("does not exist").contains("store 'missing'");
             assertThat(missing.properties()).containsEntry("volume_type_check", "missing")
                     .containsKey("write_disabled_reason");
-            String id = LocalCinder.newImageId();
-            assertThatThrownBy(() -> add(missing, id, data, true)).isInstanceOf(StoreAddDisabledException.class)
-                    .hasMessageContaining("does not exist");
             // reads are not disabled, but a store serves only volumes of its own type: a typo in cinder_volume_type
             // shows on reads too, with both type names
             StoreLocation loc = missing.parseLocation("cinder://missing/" + volumeId);
@@ -170,8 +172,10 @@ class CinderStoreIntegrationTest {
             // Cinder's default type here is glance-fast, so a type-less store does not claim a glance-slow volume
             assertThat(untyped.isLegacyLocationMine(legacy)).isFalse();
             assertThat(slow.formatLocation(legacy)).isEqualTo("cinder://slow/" + volumeId);
-            assertThat(slow.isLegacyLocationMine(slow.parseLocation("cinder://" + java.util.UUID.randomUUID())))
-                    .isFalse();
+            // a volume that does not exist is nobody's: NotFound, so the host can say the image is gone
+            assertThatThrownBy(() -> slow.isLegacyLocationMine(slow.parseLocation("cinder://"
+                    + java.util.UUID.randomUUID()))).isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining("does not exist");
         } finally {
             slow.delete(slow.parseLocation(r.location()));
         }
@@ -192,7 +196,7 @@ class CinderStoreIntegrationTest {
         bad.put("cinder_store_password", "wrong-password");
         try (CinderStoreDriver b = LocalCinder.driver("badcreds", bad);
                 CinderStoreDriver good = LocalCinder.driver("goodcreds", LocalCinder.SLOW)) {
-            assertThat(b.writeDisabledReason()).get().asString().contains("rejected the service credentials")
+            assertThat(b.health(java.time.Duration.ofSeconds(20)).reason()).contains("rejected the service credentials")
                     .doesNotContain("wrong-password");
             assertThatThrownBy(() -> b.size(b.parseLocation("cinder://" + java.util.UUID.randomUUID())))
                     .isInstanceOf(BadStoreConfigurationException.class).hasMessageNotContaining("wrong-password");
@@ -209,11 +213,15 @@ class CinderStoreIntegrationTest {
         GeneratedStream gen = new GeneratedStream(size);
         String imageId = LocalCinder.newImageId();
         AddResult r;
+        java.util.List<String> phases = new java.util.ArrayList<>();
         try (HashingImageInput in = HashingImageInput.open(gen, -1, "sha512")) {
-            r = slow.add(new AddRequest(imageId, in, null));
+            r = slow.add(new AddRequest(imageId, in, null, phases::add));
         }
         StoreLocation loc = slow.parseLocation(r.location());
         try {
+            // the local Cinder's NFS volumes cannot grow while attached: detach, extend, attach again
+            assertThat(phases).containsExactly("creating volume", "attaching", "writing", "detaching", "growing volume",
+                    "attaching", "writing", "detaching");
             assertThat(r.size()).isEqualTo(size);
             assertThat(r.checksum()).isEqualTo(gen.md5());
             try (CinderClient c = LocalCinder.client()) {

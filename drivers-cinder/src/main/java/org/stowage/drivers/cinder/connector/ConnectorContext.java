@@ -21,7 +21,8 @@ public interface ConnectorContext {
     boolean enforceMultipath();
 
     /**
-     * The prefix for privileged commands: empty when the process is root, else
+     * The prefix for privileged commands: empty when the process is root or
+     * {@code rootwrap_config} is empty (no root helper), else
      * {@code sudo glance-rootwrap <rootwrap_config>}.
      */
     List<String> rootHelper();

@@ -8,7 +8,8 @@ import org.stowage.spi.BackendException;
 
 /**
  * os-brick's {@code local} protocol: {@code connection_info.device_path} is a device (or file)
- * already present on this host. Nothing to connect or disconnect.
+ * already present on this host. Nothing to connect; a device this process may not read or write
+ * is taken over through the root helper for the time it is connected ({@link DeviceAccess}).
  */
 public final class LocalVolumeConnector implements VolumeConnector {
     @Override
@@ -28,6 +29,7 @@ public final class LocalVolumeConnector implements VolumeConnector {
             throw new BackendException("store '" + ctx.storeId() + "': volume " + ctx.volumeId() + ": device path "
                     + p + " does not exist on this host");
         }
+        DeviceAccess access = DeviceAccess.take(p, readOnly, ctx);
         return new VolumeDevice() {
             @Override
             public Path path() {
@@ -36,6 +38,7 @@ public final class LocalVolumeConnector implements VolumeConnector {
 
             @Override
             public void close() {
+                access.close();
             }
         };
     }

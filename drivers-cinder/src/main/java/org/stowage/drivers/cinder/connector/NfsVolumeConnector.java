@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.BackendException;
@@ -163,18 +162,7 @@ public final class NfsVolumeConnector implements VolumeConnector {
     }
 
     private static String run(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return String.join(" ", cmd) + ": timed out";
-            }
-            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()
-                    + " (exit " + p.exitValue() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", cmd), e);
-        }
+        return Commands.run(cmd).describe();
     }
 
     static String hex(String algo, String s) {

@@ -1,0 +1,172 @@
+package org.stowage.drivers.cinder;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.drivers.cinder.internal.CinderHttpException;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.RemoteServiceUnavailableException;
+import org.stowage.spi.StoreAddDisabledException;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreHealth;
+import org.stowage.spi.StoreSettings;
+import org.stowage.spi.StoreTimeoutException;
+
+/**
+ * Whether the store's volume type exists in Cinder. Creating a store asks nothing: a command
+ * that uses one store must not wait on the Keystone and Cinder of every other. The first add or
+ * delete asks (once an answer came, it is kept; a failed ask is not), and every health check
+ * asks again. Safe for concurrent use.
+ */
+final class VolumeTypeCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeTypeCheck.class);
+    private static final ExecutorService HEALTH_CHECKS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stowage-cinder-health");
+        t.setDaemon(true);
+        return t;
+    });
+
+    enum State { NOT_CHECKED, OK, MISSING, FAILED }
+
+    /** One answer: the state and, for MISSING and FAILED, why. */
+    record Result(State state, String detail) {
+        boolean settled() {
+            return state == State.OK || state == State.MISSING;
+        }
+
+        /** The {@code volume_type_check} property. */
+        String shown() {
+            switch (state) {
+                case NOT_CHECKED:
+                    return "not checked yet";
+                case FAILED:
+                    return "could not check: " + detail;
+                default:
+                    return state.name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+    }
+
+    private final CinderStoreConfig cfg;
+    private final CinderClient client;
+    private final Object lock = new Object();
+    private volatile Result last = new Result(State.NOT_CHECKED, "");
+
+    VolumeTypeCheck(CinderStoreConfig cfg, CinderClient client) {
+        this.cfg = cfg;
+        this.client = client;
+    }
+
+    /** The latest answer, without asking. */
+    Result last() {
+        return last;
+    }
+
+    /** Why writes are refused, known without asking: the type was found missing. */
+    Optional<String> missingReason() {
+        Result r = last;
+        return r.state() == State.MISSING ? Optional.of(r.detail()) : Optional.empty();
+    }
+
+    /**
+     * Refuses {@code what} (add, delete) when the type is missing, asking Cinder first if no
+     * answer is known; an outage or rejected credentials are thrown as they are (the caller's
+     * operation fails with that kind, its writes are not disabled).
+     */
+    void requireWritable(String what) {
+        Result r = last;
+        if (!r.settled()) {
+            synchronized (lock) {
+                r = last.settled() ? last : askNow();
+            }
+        }
+        if (r.state() == State.MISSING) {
+            throw new StoreAddDisabledException("store '" + cfg.storeId() + "': " + what + " is disabled: " + r.detail());
+        }
+    }
+
+    /**
+     * Authenticates and checks the volume type (or, without one, that Cinder has a default
+     * type) now, within {@code timeout}. OK only when both were verified.
+     */
+    StoreHealth health(Duration timeout) {
+        Future<StoreHealth> f = HEALTH_CHECKS.submit(this::healthNow);
+        try {
+            return f.get(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            return StoreHealth.unreachable("no answer from " + client.describe() + " within " + timeout.toMillis()
+                    + " ms (authenticating and checking the volume type)");
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            return StoreHealth.unreachable("health check interrupted while waiting for " + client.describe());
+        } catch (ExecutionException e) {
+            return StoreHealth.unavailable("health check failed: " + e.getCause());
+        }
+    }
+
+    private StoreHealth healthNow() {
+        try {
+            Result r;
+            synchronized (lock) {
+                r = askNow();
+            }
+            return r.state() == State.OK ? StoreHealth.ok()
+                    : StoreHealth.degraded(r.detail());
+        } catch (BadStoreConfigurationException e) {
+            return StoreHealth.unavailable(withoutStore(e.getMessage()));
+        } catch (RemoteServiceUnavailableException | StoreTimeoutException e) {
+            return StoreHealth.unreachable(withoutStore(e.getMessage()));
+        } catch (CinderHttpException e) {
+            return e.status() >= 500 ? StoreHealth.unreachable(withoutStore(e.getMessage()))
+                    : StoreHealth.unavailable(withoutStore(e.getMessage()));
+        } catch (StoreException e) {
+            return StoreHealth.unavailable(withoutStore(e.getMessage()));
+        }
+    }
+
+    /** Asks Cinder and keeps the answer; a failure is kept as FAILED (shown) and thrown. Under {@link #lock}. */
+    private Result askNow() {
+        Result r;
+        try {
+            r = ask();
+        } catch (StoreException e) {
+            last = new Result(State.FAILED, withoutStore(e.getMessage()));
+            throw e;
+        }
+        if (r.state() == State.MISSING && last.state() != State.MISSING) {
+            LOG.warn("store '{}': add and delete disabled: {}", cfg.storeId(), r.detail());
+        } else if (r.state() == State.OK && last.state() != State.OK) {
+            LOG.debug("store '{}': volume type checked: {}", cfg.storeId(), r.detail());
+        }
+        last = r;
+        return r;
+    }
+
+    private Result ask() {
+        Optional<String> type = cfg.volumeType();
+        if (type.isEmpty()) {
+            return new Result(State.OK, "Cinder's default volume type '" + client.defaultVolumeType().name() + "'");
+        }
+        if (client.findVolumeType(type.get()).isPresent()) {
+            return new Result(State.OK, "volume type '" + type.get() + "'");
+        }
+        return new Result(State.MISSING, "volume type '" + type.get() + "' does not exist in " + client.describe()
+                + " (cinder_volume_type of store '" + cfg.storeId() + "'): adds and deletes are refused until it exists;"
+                + " create it or fix the option" + StoreSettings.inlineCommentNote(type.get()));
+    }
+
+    private String withoutStore(String message) {
+        String prefix = "store '" + cfg.storeId() + "': ";
+        String m = String.valueOf(message);
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+}

@@ -1,0 +1,225 @@
+package org.stowage.drivers.cinder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.stowage.core.Stowage;
+import org.stowage.core.config.ConfigFiles;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.BadStoreConfigurationException;
+import org.stowage.spi.NotFoundException;
+import org.stowage.spi.RemoteServiceUnavailableException;
+import org.stowage.spi.StoreHealth;
+import org.stowage.spi.StoreLocation;
+
+/**
+ * Creating a cinder store asks nothing of Keystone or Cinder; the volume type is checked on the
+ * first add or delete and by {@link CinderStoreDriver#health}, which tells ok / degraded /
+ * unreachable / unavailable apart. Against the real local Keystone + Cinder; a hung Keystone is a
+ * {@link SilentPeer} (the real one cannot be made to hang without breaking every other test), a
+ * Cinder 503 comes from the loopback {@link FaultProxy}.
+ */
+class CinderHealthIntegrationTest {
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(20);
+    static FaultProxy proxy;
+
+    @BeforeAll
+    static void start() throws IOException {
+        LocalCinder.require();
+        proxy = new FaultProxy("http://127.0.0.1:8776").start();
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            proxy.close();
+        } finally {
+            LocalCinder.assertNoLeaks();
+        }
+    }
+
+    static AddResult add(CinderStoreDriver d, String imageId, byte[] data, List<String> phases) {
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
+            return d.add(new AddRequest(imageId, in, null, phases::add));
+        }
+    }
+
+    static Map<String, String> withPassword(String type, String password) {
+        Map<String, String> s = LocalCinder.storeSettings(type);
+        s.put("cinder_store_password", password);
+        return s;
+    }
+
+    @Test
+    void aStoreWithAHungKeystoneIsCreatedWithoutCallingItAndDoesNotHoldUpAFileStore(@TempDir Path dir)
+            throws Exception {
+        try (SilentPeer keystone = new SilentPeer()) {
+            String conf = "[DEFAULT]\nenabled_backends = files:file, hung:cinder\n\n[glance_store]\n"
+                    + "default_backend = files\n\n[files]\nfilesystem_store_datadir = " + dir + "\n\n[hung]\n"
+                    + "cinder_volume_type = glance-fast\ncinder_store_auth_address = " + keystone.keystoneUrl() + "\n"
+                    + "cinder_store_user_name = glance\ncinder_store_password = glance\n"
+                    + "cinder_store_project_name = service\ncinder_http_retries = 0\n";
+            long t0 = System.nanoTime();
+            try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", conf)).pluginsDir(null)
+                    .build()) {
+                byte[] data = "an image in the file store".getBytes();
+                AddResult r = s.add("files", null, new ByteArrayInputStream(data), data.length, "sha512");
+                assertThat(s.size(r.location(), null)).isEqualTo(data.length);
+                s.delete(r.location(), null);
+                // what `stores` shows without a health check: nothing asked, nothing claimed
+                assertThat(s.store("hung").properties()).containsEntry("volume_type_check", "not checked yet");
+                assertThat(s.store("hung").writeDisabledReason()).isEmpty();
+                long tookMs = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(keystone.accepted()).as("connections to the hung Keystone").isZero();
+                // a client that had asked would wait at least its 10 s connect/120 s read timeout
+                assertThat(tookMs).as("ms for start-up and three file-store operations").isLessThan(8_000);
+            }
+        }
+    }
+
+    @Test
+    void healthOfAHungKeystoneIsUnreachableWithinTheTimeout() throws Exception {
+        try (SilentPeer keystone = new SilentPeer()) {
+            Map<String, String> s = LocalCinder.storeSettings(LocalCinder.FAST);
+            s.put("cinder_store_auth_address", keystone.keystoneUrl());
+            try (CinderStoreDriver d = LocalCinder.driver("hung", s)) {
+                long t0 = System.nanoTime();
+                StoreHealth h = d.health(Duration.ofMillis(1500));
+                long tookMs = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(h.state()).isEqualTo(StoreHealth.State.UNREACHABLE);
+                assertThat(h.reason()).contains(keystone.keystoneUrl()).contains("1500 ms");
+                assertThat(tookMs).isLessThan(6_000);
+                assertThat(keystone.accepted()).isPositive();
+                assertThat(d.properties().get("volume_type_check")).isNotEqualTo("ok");
+            }
+        }
+    }
+
+    @Test
+    void healthIsOkOnlyWhenCredentialsAndVolumeTypeAreVerified() {
+        try (CinderStoreDriver fast = LocalCinder.driver("fast", LocalCinder.FAST);
+                CinderStoreDriver untyped = LocalCinder.driver("untyped", (String) null)) {
+            assertThat(fast.properties()).containsEntry("volume_type_check", "not checked yet")
+                    .containsEntry("use_multipath", false).containsEntry("enforce_multipath", false);
+            assertThat(fast.statistics()).containsEntry("remote_calls", 0L);
+            assertThat(fast.health(HEALTH_TIMEOUT)).isEqualTo(StoreHealth.ok());
+            assertThat(fast.properties()).containsEntry("volume_type_check", "ok");
+            assertThat(untyped.health(HEALTH_TIMEOUT)).isEqualTo(StoreHealth.ok());
+        }
+    }
+
+    @Test
+    void healthOfAMissingVolumeTypeIsDegraded() {
+        String type = "glance-missing-" + UUID.randomUUID().toString().substring(0, 8);
+        try (CinderStoreDriver d = LocalCinder.driver("missing", type)) {
+            StoreHealth h = d.health(HEALTH_TIMEOUT);
+            assertThat(h.state()).isEqualTo(StoreHealth.State.DEGRADED);
+            assertThat(h.line()).startsWith("degraded: volume type '" + type + "' does not exist")
+                    .contains("adds and deletes are refused");
+            assertThat(d.writeDisabledReason()).get().asString().contains("does not exist");
+        }
+    }
+
+    @Test
+    void healthWithRejectedCredentialsIsUnavailableAndKeystoneDownIsUnreachable() {
+        Map<String, String> down = LocalCinder.storeSettings(LocalCinder.FAST);
+        down.put("cinder_store_auth_address", "http://127.0.0.1:9/v3");
+        down.put("cinder_http_retries", "0");
+        try (CinderStoreDriver bad = LocalCinder.driver("badcreds", withPassword(LocalCinder.FAST, "wrong-password"));
+                CinderStoreDriver nokeystone = LocalCinder.driver("nokeystone", down)) {
+            StoreHealth h = bad.health(HEALTH_TIMEOUT);
+            assertThat(h.state()).isEqualTo(StoreHealth.State.UNAVAILABLE);
+            assertThat(h.reason()).contains(LocalCinder.KEYSTONE).contains("rejected").doesNotContain("wrong-password");
+            StoreHealth u = nokeystone.health(HEALTH_TIMEOUT);
+            assertThat(u.state()).isEqualTo(StoreHealth.State.UNREACHABLE);
+            assertThat(u.reason()).contains("http://127.0.0.1:9/v3");
+        }
+    }
+
+    /** The same condition, the same kind on every operation: rejected credentials are a configuration error. */
+    @Test
+    void rejectedCredentialsAreBadStoreConfigurationOnAddGetSizeAndDelete() {
+        try (CinderStoreDriver d = LocalCinder.driver("badcreds", withPassword(LocalCinder.FAST, "wrong-password"))) {
+            StoreLocation loc = d.parseLocation("cinder://badcreds/" + UUID.randomUUID());
+            String id = LocalCinder.newImageId();
+            List<Throwable> errors = new ArrayList<>();
+            errors.add(catchThrowable(() -> add(d, id, new byte[1000], new ArrayList<>())));
+            errors.add(catchThrowable(() -> d.get(loc, 0, -1)));
+            errors.add(catchThrowable(() -> d.size(loc)));
+            errors.add(catchThrowable(() -> d.delete(loc)));
+            assertThat(errors).allSatisfy(e -> assertThat(e).isInstanceOf(BadStoreConfigurationException.class)
+                    .hasMessageContaining(LocalCinder.KEYSTONE).hasMessageNotContaining("wrong-password"));
+            assertThat(d.writeDisabledReason()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCinder503DuringTheTypeCheckIsAnOutageNotDisabledWrites() throws Exception {
+        Map<String, String> s = proxy.storeSettings(LocalCinder.FAST);
+        s.put("cinder_http_retries", "0");
+        proxy.respond("GET", "/v3/[^/]+/types", 503);
+        String id = LocalCinder.newImageId();
+        try (CinderStoreDriver d = LocalCinder.driver("flaky", s)) {
+            assertThatThrownBy(() -> add(d, id, new byte[1000], new ArrayList<>()))
+                    .isInstanceOf(RemoteServiceUnavailableException.class).hasMessageContaining("503")
+                    .hasMessageContaining("127.0.0.1:" + proxy.port());
+            assertThat(d.writeDisabledReason()).isEmpty();
+            assertThat(d.health(HEALTH_TIMEOUT).state()).isEqualTo(StoreHealth.State.UNREACHABLE);
+            proxy.clearRules();
+            AddResult r = add(d, LocalCinder.newImageId(), new byte[1000], new ArrayList<>());
+            d.delete(d.parseLocation(r.location()));
+        } finally {
+            proxy.clearRules();
+        }
+        CinderFaultIntegrationTest.assertNoVolumeFor(id);
+    }
+
+    @Test
+    void anAddReportsItsPhasesInOrder() {
+        List<String> phases = new ArrayList<>();
+        try (CinderStoreDriver d = LocalCinder.driver("fast", LocalCinder.FAST)) {
+            AddResult r = add(d, LocalCinder.newImageId(), new byte[300_000], phases);
+            d.delete(d.parseLocation(r.location()));
+        }
+        assertThat(phases).containsExactly("creating volume", "attaching", "writing", "detaching");
+    }
+
+    @Test
+    void aLegacyLocationWhoseVolumeIsGoneIsNotFoundAndAStoreThatIsDownIsAnOutage() {
+        String legacy = "cinder://" + UUID.randomUUID();
+        String creds = "cinder_store_user_name = glance\ncinder_store_password = glance\n"
+                + "cinder_store_project_name = service\ncinder_http_retries = 0\n";
+        String two = "[DEFAULT]\nenabled_backends = fast:cinder, slow:cinder\n\n[glance_store]\ndefault_backend = fast\n"
+                + "\n[fast]\ncinder_volume_type = glance-fast\ncinder_store_auth_address = " + LocalCinder.KEYSTONE
+                + "\n" + creds + "\n[slow]\ncinder_volume_type = glance-slow\ncinder_store_auth_address = "
+                + LocalCinder.KEYSTONE + "\n" + creds;
+        try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", two)).pluginsDir(null).build()) {
+            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(NotFoundException.class)
+                    .hasMessageContaining(legacy.substring("cinder://".length())).hasMessageContaining("does not exist");
+            assertThatThrownBy(() -> s.delete(legacy, null)).isInstanceOf(NotFoundException.class);
+        }
+        String oneDown = two.replaceFirst("(\\[slow\\][^\\[]*?cinder_store_auth_address = )\\S+", "$1http://127.0.0.1:9/v3");
+        assertThat(oneDown).contains("http://127.0.0.1:9/v3");
+        try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", oneDown)).pluginsDir(null)
+                .build()) {
+            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(RemoteServiceUnavailableException.class)
+                    .hasMessageContaining("http://127.0.0.1:9/v3");
+        }
+    }
+}
