@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,6 +27,7 @@ import org.stowage.spi.StoreException;
  */
 @ExtendWith(Nginx.Extension.class)
 class HttpStoreErrorKindsTest {
+    private static FaultServer resetting;
     private final Nginx nginx;
 
     HttpStoreErrorKindsTest(Nginx nginx) {
@@ -56,6 +58,8 @@ class HttpStoreErrorKindsTest {
     enum Condition {
         REFUSED(ErrorKind.REMOTE_SERVICE_UNAVAILABLE, false, n -> "http://127.0.0.1:" + closedPort() + "/img.bin",
                 "unavailable", "Connection refused"),
+        RESET(ErrorKind.REMOTE_SERVICE_UNAVAILABLE, false, n -> resetting().url("/img.bin"), "unavailable",
+                "reset"),
         UNKNOWN_HOST(ErrorKind.REMOTE_SERVICE_UNAVAILABLE, false, n -> "http://no-such-host.invalid/img.bin",
                 "unavailable", "no-such-host.invalid"),
         TLS_UNTRUSTED(ErrorKind.BAD_STORE_CONFIGURATION, false, n -> n.https("/img.bin"),
@@ -109,6 +113,29 @@ class HttpStoreErrorKindsTest {
                     .contains("store 'web'")
                     .contains(HttpLocation.parse(url).toString())
                     .contains(c.says);
+        }
+    }
+
+    /** A server that resets every connection (RST) once the request has arrived; nginx will not. */
+    private static synchronized FaultServer resetting() {
+        if (resetting == null) {
+            try {
+                resetting = FaultServer.raw(sock -> {
+                    sock.getInputStream().read(new byte[4096]);
+                    sock.setSoLinger(true, 0);
+                    sock.close();
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return resetting;
+    }
+
+    @AfterAll
+    static void closeResettingServer() throws IOException {
+        if (resetting != null) {
+            resetting.close();
         }
     }
 
