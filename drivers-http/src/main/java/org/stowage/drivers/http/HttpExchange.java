@@ -67,6 +67,15 @@ final class HttpExchange {
         }
     }
 
+    /** The server's certificate failed verification: a configuration problem, not an outage. */
+    static final class CertificateRejected extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CertificateRejected(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private HttpExchange() {
     }
 
@@ -177,8 +186,7 @@ final class HttpExchange {
                     throw connectError("the TLS handshake with " + loc.hostAndPort(),
                             new Conn.DeadlinePassed(e), cfg, budget);
                 }
-                throw new ConnectFailure("TLS handshake with " + loc + " failed (certificates " + cfg.tlsMode + "): "
-                        + e.getMessage(), e);
+                throw handshakeError(cfg, loc, e);
             }
             watch.disarm();
             return new Conn.Streams(ssl, 256 * 1024, server, watch);
@@ -189,19 +197,30 @@ final class HttpExchange {
         }
     }
 
+    /** A failed TLS handshake: {@link CertificateRejected} if verification failed, else a {@link ConnectFailure}. */
+    private static IOException handshakeError(HttpStoreConfig cfg, HttpLocation loc, IOException e) {
+        String how = "(certificates " + cfg.tlsMode + ")";
+        return CertificateProblem.of(e).<IOException>map(p -> new CertificateRejected("TLS verification of " + loc
+                        + " failed: " + p.description() + " " + how + "; " + p.remedy(cfg.caFile), e))
+                .orElseGet(() -> new ConnectFailure("the TLS handshake with " + loc + " failed " + how + ": "
+                        + e.getMessage(), e));
+    }
+
     /**
      * The error of a failed connection {@code step} (e.g. "the TLS handshake with h:443"): the
-     * budget's when it ran out, else a {@link ConnectFailure}, naming {@code http_connect_timeout}
-     * when that ran out.
+     * budget's when it ran out, a {@link SocketTimeoutException} naming {@code http_connect_timeout}
+     * when that ran out, else a {@link ConnectFailure}.
      */
     private static IOException connectError(String step, IOException e, HttpStoreConfig cfg, ResponseBudget budget) {
         if (e instanceof SocketTimeoutException && budget.spent()) {
             return budget.exhausted(step, e);
         }
         if (e instanceof SocketTimeoutException) {
-            return new ConnectFailure(step + " did not complete within "
+            SocketTimeoutException t = new SocketTimeoutException(step + " did not complete within "
                     + HttpStoreConfig.Limits.seconds(cfg.limits.connectNanos()) + " ("
-                    + HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT + " = " + cfg.limits.connectSeconds() + " s)", e);
+                    + HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT + " = " + cfg.limits.connectSeconds() + " s)");
+            t.initCause(e);
+            return t;
         }
         String m = e.getMessage();
         return new ConnectFailure(step + " failed: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m), e);

@@ -46,6 +46,8 @@ final class HttpStoreConfig {
     final SSLSocketFactory sslFactory;
     final boolean verifyHostname;
     final String tlsMode; // for messages: how certificates are checked
+    /** {@code https_ca_certificates_file}, or null: certificates are then checked against the JDK's trust store. */
+    final String caFile;
     /**
      * The time limits, in whole seconds as configured (0: no limit), and the minimum body rate in
      * bytes per second (0: none). The options' declared maximums keep every product here far from
@@ -96,11 +98,12 @@ final class HttpStoreConfig {
     final int bufferSize;
 
     private HttpStoreConfig(String storeId, SSLSocketFactory sslFactory, boolean verifyHostname, String tlsMode,
-                            Map<String, ProxyTarget> proxies, Limits limits, int bufferSize) {
+                            String caFile, Map<String, ProxyTarget> proxies, Limits limits, int bufferSize) {
         this.storeId = storeId;
         this.sslFactory = sslFactory;
         this.verifyHostname = verifyHostname;
         this.tlsMode = tlsMode;
+        this.caFile = caFile;
         this.proxies = proxies;
         this.limits = limits;
         this.bufferSize = bufferSize;
@@ -145,7 +148,8 @@ final class HttpStoreConfig {
                 s.integer(HttpStoreDriverFactory.OPT_READ_TIMEOUT), s.integer(HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT),
                 s.integer(HttpStoreDriverFactory.OPT_MIN_BODY_RATE));
         int buf = Integer.getInteger("stowage.http.bufferSize", 1 << 20);
-        return new HttpStoreConfig(id, factory, verify, mode, Map.copyOf(proxies), limits, Math.max(64 * 1024, buf));
+        return new HttpStoreConfig(id, factory, verify, mode, caFile, Map.copyOf(proxies), limits,
+                Math.max(64 * 1024, buf));
     }
 
     private static ProxyTarget parseProxy(StoreSettings s, String key, String value) {

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BackendException;
+import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
@@ -23,6 +24,7 @@ import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreTimeoutException;
 
@@ -108,7 +110,7 @@ public final class HttpStoreDriver implements StoreDriver {
         if (offset > 0 || length > 0) {
             range = "bytes=" + offset + "-" + (length > 0 ? String.valueOf(offset + length - 1) : "");
         }
-        HttpExchange.Response r = query(loc, "GET", range, true);
+        HttpExchange.Response r = query(loc, "GET", range);
         try {
             if (r.status == 416) {
                 // the offset is at or past the end: nothing to read, like a file read past its end
@@ -154,7 +156,7 @@ public final class HttpStoreDriver implements StoreDriver {
     @Override
     public long size(StoreLocation location) {
         HttpLocation loc = own(location);
-        HttpExchange.Response r = query(loc, "HEAD", null, false);
+        HttpExchange.Response r = query(loc, "HEAD", null);
         try {
             String v = r.header("content-length");
             if (v == null) {
@@ -169,37 +171,22 @@ public final class HttpStoreDriver implements StoreDriver {
 
     /**
      * glance's {@code _query}: follows redirects, maps error statuses; returns a 2xx (or 416 for a
-     * range). All its requests share one {@link ResponseBudget}.
+     * range). All its requests share one {@link ResponseBudget}. A failure has the same kind for
+     * {@code GET} and {@code HEAD} (glance_store's get_size calls every connection failure an
+     * invalid URL; here it is the outage it is).
      */
-    private HttpExchange.Response query(HttpLocation start, String method, String range, boolean isGet) {
+    private HttpExchange.Response query(HttpLocation start, String method, String range) {
         HttpLocation cur = start;
         ResponseBudget budget = new ResponseBudget(cfg.limits);
         for (int i = 0; i < MAX_REDIRECTS; i++) {
-            HttpExchange.Response r;
-            try {
-                r = HttpExchange.exchange(cfg, watchdog, cur, method, range, budget);
-            } catch (SocketTimeoutException e) {
-                throw new StoreTimeoutException("store '" + storeId + "': " + method + " " + cur + ": " + e.getMessage(), e);
-            } catch (IOException e) {
-                if (isGet) {
-                    throw new RemoteServiceUnavailableException("store '" + storeId + "': Remote server where the image"
-                            + " is present is unavailable: " + e.getMessage(), e);
-                }
-                throw new BadStoreUriException("store '" + storeId + "': The HTTP URL is invalid: " + e.getMessage(), e);
-            }
+            HttpExchange.Response r = exchange(cur, method, range, budget);
             int s = r.status;
             if (s < 300 || s == 416 && range != null) {
                 return r;
             }
             try {
                 if (s >= 400) {
-                    if (s == 404) {
-                        throw new NotFoundException("store '" + storeId + "': HTTP datastore could not find image at URI "
-                                + cur + " (404)");
-                    }
-                    String body = r.bodySnippet(200);
-                    throw new BadStoreUriException("store '" + storeId + "': HTTP URL " + cur + " returned a " + s
-                            + " status code" + (body.isEmpty() ? "" : "; the response body: " + body));
+                    throw statusError(r, cur);
                 }
                 if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
                     String target = r.header("location");
@@ -221,6 +208,41 @@ public final class HttpStoreDriver implements StoreDriver {
         throw new MaxRedirectsExceededException("store '" + storeId + "': The HTTP URL " + start + " exceeded "
                 + MAX_REDIRECTS + " maximum redirects (at most " + (MAX_REDIRECTS - 1) + " redirects are followed;"
                 + " the last one pointed to " + cur + ")");
+    }
+
+    /** One request and its response head; a failure to get them is a {@link StoreException} of its kind. */
+    private HttpExchange.Response exchange(HttpLocation loc, String method, String range, ResponseBudget budget) {
+        try {
+            return HttpExchange.exchange(cfg, watchdog, loc, method, range, budget);
+        } catch (SocketTimeoutException e) {
+            throw new StoreTimeoutException(prefix() + method + " " + loc + ": " + e.getMessage(), e);
+        } catch (HttpExchange.CertificateRejected e) {
+            // a configuration problem: asking again cannot help
+            throw new BadStoreConfigurationException(prefix() + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RemoteServiceUnavailableException(prefix() + "Remote server where the image is present is"
+                    + " unavailable: " + method + " " + loc + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The error for a status of 400 or more: 404 is NotFound; a server error (5xx) means the server
+     * is unavailable; any other client error is about the URL (glance's BadStoreUri).
+     */
+    private StoreException statusError(HttpExchange.Response r, HttpLocation loc) {
+        int s = r.status;
+        if (s == 404) {
+            return new NotFoundException(prefix() + "HTTP datastore could not find image at URI " + loc + " (404)");
+        }
+        String body = r.bodySnippet(200);
+        String message = prefix() + "HTTP URL " + loc + " returned a " + s + " status code to " + r.method
+                + (s >= 500 ? " (the remote server is unavailable)" : "")
+                + (body.isEmpty() ? "" : "; the response body: " + body);
+        return s >= 500 ? new RemoteServiceUnavailableException(message) : new BadStoreUriException(message);
+    }
+
+    private String prefix() {
+        return "store '" + storeId + "': ";
     }
 
     private BodyStream.Framing framing(HttpExchange.Response r) {

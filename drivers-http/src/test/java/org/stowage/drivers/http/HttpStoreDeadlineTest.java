@@ -16,7 +16,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreTimeoutException;
@@ -192,6 +191,8 @@ class HttpStoreDeadlineTest {
         assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
                 .hasMessageContaining(server(s))
                 .hasMessageContaining("more than 100 header fields");
+        assertThat(size(url(s), 1)).isInstanceOf(RemoteServiceUnavailableException.class)
+                .hasMessageContaining("more than 100 header fields");
         nothingLeft("1000 header fields", e, s.port());
     }
 
@@ -236,11 +237,12 @@ class HttpStoreDeadlineTest {
         }));
         String url = "https://glance:" + PASSWORD + "@127.0.0.1:" + s.port() + "/img";
         Throwable e = get(url, CONNECT);
-        assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
+        assertThat(e).isInstanceOf(StoreTimeoutException.class)
                 .hasMessageContaining("TLS handshake with " + server(s))
                 .hasMessageContaining("http_connect_timeout");
         Throwable e2 = size(url, CONNECT);
-        assertThat(e2).isInstanceOf(BadStoreUriException.class).hasMessageContaining("TLS handshake with " + server(s));
+        assertThat(e2).isInstanceOf(StoreTimeoutException.class).hasMessageContaining("TLS handshake with " + server(s))
+                .hasMessageContaining("http_connect_timeout");
         nothingLeft("TLS handshake record trickled one byte every 0.3 s", e, s.port());
     }
 
@@ -258,7 +260,7 @@ class HttpStoreDeadlineTest {
                 HttpStoreDriverFactory.OPT_PROXY, "https:127.0.0.1:" + proxy.port()))) {
             Throwable e = endsWithin(CONNECT, () -> viaProxy.size(viaProxy.parseLocation(
                     "https://glance:" + PASSWORD + "@127.0.0.1:9/img")));
-            assertThat(e).isInstanceOf(BadStoreUriException.class)
+            assertThat(e).isInstanceOf(StoreTimeoutException.class)
                     .hasMessageContaining("proxy " + server(proxy))
                     .hasMessageContaining("CONNECT")
                     .hasMessageContaining("http_connect_timeout");

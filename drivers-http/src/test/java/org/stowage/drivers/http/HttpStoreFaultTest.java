@@ -269,6 +269,10 @@ class HttpStoreFaultTest {
         Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> get("/img"));
         assertThat(e).isInstanceOf(org.stowage.spi.RemoteServiceUnavailableException.class)
                 .hasMessageContaining("HTTP/1.x");
+        // the same on size (glance_store's get_size would call the URL invalid)
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> store.size(store.parseLocation(server.url("/img")))))
+                .isInstanceOf(org.stowage.spi.RemoteServiceUnavailableException.class)
+                .hasMessageContaining("HTTP/1.x");
         assertThat(FaultRows.record("garbage instead of HTTP (an SSH banner)", "raw-socket server on loopback",
                 e, server.port())).isEmpty();
     }

@@ -34,14 +34,23 @@ public final class Nginx implements AutoCloseable {
     public final int plainPort;
     public final int tlsPort;
     public final int proxyPort;
+    /** TLS with a certificate of the test CA that names only {@link #MISNAMED_HOST}, not 127.0.0.1. */
+    public final int misnamedPort;
+    /** TLS with a certificate of the test CA for 127.0.0.1 that expired in 2020. */
+    public final int expiredPort;
     public final Path caFile;
     private final Process process;
 
-    private Nginx(Path dir, int plainPort, int tlsPort, int proxyPort, Path caFile, Process process) {
+    /** The only name in the certificate served on {@link #misnamedPort}. */
+    public static final String MISNAMED_HOST = "images.example";
+
+    private Nginx(Path dir, int[] ports, Path caFile, Process process) {
         this.dir = dir;
-        this.plainPort = plainPort;
-        this.tlsPort = tlsPort;
-        this.proxyPort = proxyPort;
+        this.plainPort = ports[0];
+        this.tlsPort = ports[1];
+        this.proxyPort = ports[2];
+        this.misnamedPort = ports[3];
+        this.expiredPort = ports[4];
         this.caFile = caFile;
         this.process = process;
     }
@@ -52,6 +61,16 @@ public final class Nginx implements AutoCloseable {
 
     public String https(String path) {
         return "https://127.0.0.1:" + tlsPort + path;
+    }
+
+    /** An https URL whose host the server's certificate does not name (it names only {@link #MISNAMED_HOST}). */
+    public String httpsMisnamed(String path) {
+        return "https://127.0.0.1:" + misnamedPort + path;
+    }
+
+    /** An https URL whose server's certificate has expired. */
+    public String httpsExpired(String path) {
+        return "https://127.0.0.1:" + expiredPort + path;
     }
 
     static Path findNginx() {
@@ -91,6 +110,8 @@ public final class Nginx implements AutoCloseable {
         int plain = freePort();
         int tlsPort = freePort();
         int proxy = freePort();
+        int misnamed = freePort();
+        int expired = freePort();
         String d = dir.toString();
         String common = String.join("\n",
                 "root " + d + "/www;",
@@ -140,8 +161,9 @@ public final class Nginx implements AutoCloseable {
                 "  uwsgi_temp_path " + d + "/tmp/uwsgi;",
                 "  scgi_temp_path " + d + "/tmp/scgi;",
                 "  server { listen 127.0.0.1:" + plain + "; include " + d + "/common.conf; }",
-                "  server { listen 127.0.0.1:" + tlsPort + " ssl; ssl_certificate " + tls + "/server.crt;"
-                        + " ssl_certificate_key " + tls + "/server.key; include " + d + "/common.conf; }",
+                tlsServer(tlsPort, tls, "server", d),
+                tlsServer(misnamed, tls, "misnamed", d),
+                tlsServer(expired, tls, "expired", d),
                 "  server { listen 127.0.0.1:" + proxy + "; access_log " + d + "/logs/proxy.log;",
                 "           location / { proxy_pass http://127.0.0.1:" + plain + "; } }",
                 "}",
@@ -149,10 +171,11 @@ public final class Nginx implements AutoCloseable {
         Files.writeString(dir.resolve("nginx.conf"), conf);
         Process p = new ProcessBuilder(nginx.toString(), "-p", d + "/", "-c", d + "/nginx.conf", "-e", d + "/logs/error.log")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
-        Nginx n = new Nginx(dir, plain, tlsPort, proxy, tls.resolve("ca.crt"), p);
+        int[] ports = {plain, tlsPort, proxy, misnamed, expired};
+        Nginx n = new Nginx(dir, ports, tls.resolve("ca.crt"), p);
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "stop-test-nginx"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        for (int port : new int[] {plain, tlsPort, proxy}) {
+        for (int port : ports) {
             while (!accepts(port)) {
                 if (!p.isAlive()) {
                     String log = Files.readString(dir.resolve("logs/stdout.log")) + Files.readString(dir.resolve("logs/error.log"));
@@ -193,6 +216,26 @@ public final class Nginx implements AutoCloseable {
                 "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
         run(tls, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
                 "-CAcreateserial", "-out", "server.crt", "-days", "3", "-extfile", "server.ext");
+        Files.writeString(tls.resolve("misnamed.ext"), "subjectAltName=DNS:" + MISNAMED_HOST + "\n"
+                + "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+        run(tls, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", "misnamed.crt", "-days", "3", "-extfile", "misnamed.ext");
+        Files.copy(tls.resolve("server.key"), tls.resolve("misnamed.key"));
+        // 'openssl x509' cannot backdate a certificate; 'openssl ca' can, with a minimal CA directory
+        Files.writeString(tls.resolve("index.txt"), "");
+        Files.writeString(tls.resolve("ca-serial"), "1000\n");
+        Files.writeString(tls.resolve("ca.cnf"), "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\n"
+                + "new_certs_dir = .\nserial = ca-serial\ndefault_md = sha256\npolicy = any\n[any]\n"
+                + "commonName = supplied\n");
+        run(tls, "openssl", "ca", "-batch", "-config", "ca.cnf", "-cert", "ca.crt", "-keyfile", "ca.key",
+                "-in", "server.csr", "-out", "expired.crt", "-startdate", "20200101000000Z",
+                "-enddate", "20200102000000Z", "-extfile", "server.ext", "-notext");
+        Files.copy(tls.resolve("server.key"), tls.resolve("expired.key"));
+    }
+
+    private static String tlsServer(int port, Path tls, String name, String d) {
+        return "  server { listen 127.0.0.1:" + port + " ssl; ssl_certificate " + tls + "/" + name + ".crt;"
+                + " ssl_certificate_key " + tls + "/" + name + ".key; include " + d + "/common.conf; }";
     }
 
     private static void run(Path dir, String... cmd) throws Exception {
