@@ -1,5 +1,5 @@
 #!/bin/bash
-# JMH part of issue 2's file-driver benchmark (about 7-9 minutes on 2 vCPUs):
+# JMH part of the file-driver benchmark (about 7-9 minutes on 2 vCPUs):
 #   DigestBench    MD5 / SHA-512 alone, serial MD5+SHA-512, MD5 || SHA-512 on two threads (64 KiB, 1 MiB updates)
 #   PipelineBench  HashingImageInput over 64 MiB in memory, drained to a no-op sink
 #   FileAddBench   64 MiB add tmpfs -> tmpfs: Stowage.add, direct-buffer prototype, serial loop, copy without hashing

@@ -58,7 +58,7 @@ names = {"A": "Stowage (Java 17)", "B": "glance_store 4.1.0", "P": "prototype: d
          "G": "prototype: channel reads, no mmap"}
 
 # ------------------------------------------------------------------ header
-p("## File driver: Stowage vs glance_store (issue 2)")
+p("## File driver: Stowage vs glance_store")
 p("")
 p("Written by `bench/file.sh` (whole-process A/B pairs, yardsticks, start-up) and `bench/file_jmh.sh` (JMH); "
   "run %s. Re-run both and this section is replaced." % machine.get("date_utc", "?"))
@@ -84,7 +84,7 @@ for r in runs:
             bad.append("%s %s pair %s" % (r["case"], r["who"], r["pair"]))
 checked = sum(1 for r in runs if r["case"].startswith("add-") or r["case"].startswith("verify-get-"))
 p("**Method.** A = Stowage (`org.stowage.benchmarks.Bench`, one JVM per run), B = glance_store's file store "
-  "(`bench/glance_file_bench.py`, the multi-store setup of performance-notes §3, one python3 per run), "
+  "(`bench/glance_file_bench.py`, glance_store's multi-store setup, `enabled_backends = fast:file, slow:file`, one python3 per run), "
   "P = a prototype of a proposed core change (the same pipeline with direct buffers, see the analysis), W = Stowage "
   "in a JVM that already did two 64 MiB adds (warm JIT); adds run A B P W, A B P W, …, gets A B A1M G (A1M: 1 MiB "
   "reads, G: channel-read prototype). Throughput is the **in-process** phase (open the source → add returns; get → last chunk); "
@@ -241,7 +241,7 @@ if sm:
                                                           ", ".join("%.1f" % x for x in r["raw_us"]), wa, wr, wa / wr))
     if "A" in sm and "B" in sm:
         p("")
-        p("Warm Stowage / glance_store time per add: **%.2f** (performance-notes §6.6 target ≤ 0.8, ≤ 30 µs)."
+        p("Warm Stowage / glance_store time per add: **%.2f** (target ≤ 0.8, ≤ 30 µs)."
           % (med(sm["A"]["add_us"][1:]) / med(sm["B"]["add_us"][1:])))
     p("")
 

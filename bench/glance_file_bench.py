@@ -7,7 +7,7 @@ usage:
   glance_file_bench.py small   --store DIR [--count 1000] [--rounds 5]
   glance_file_bench.py startup --store DIR
 
-Multi-store setup exactly as performance-notes §3: enabled_backends = fast:file, slow:file,
+Multi-store setup: enabled_backends = fast:file, slow:file,
 default_backend = fast, [fast]/[slow] filesystem_store_datadir = DIR and DIR/slow (the same INI
 the Java Bench builds). Prints one JSON line with the Java side's field names: wall_s and cpu_s
 cover the operation only (open(src) to add's return; get() to the last chunk), startup_s covers

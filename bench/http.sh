@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the http driver (issue 4): full read of a 1 GiB random file from nginx on
+# Benchmark of the http driver: full read of a 1 GiB random file from nginx on
 # 127.0.0.1 (sendfile on, one worker), Java driver vs the real glance_store http store, paired
 # and alternated in one run, with raw-socket and curl yardsticks. Writes the `http` section of
 # docs/benchmarks.md through bench/update_results.py.

@@ -5,7 +5,7 @@ usage: http_glance.py URL [--hash]
 Prints one line: "glance_store bytes=N seconds=S mibps=M cpu=C [sha256=HEX]".
 The timed region is multi_backend.get() plus iterating every chunk (what glance does when it
 serves an image); with --hash a second, untimed read computes sha256 to prove identical bytes.
-Setup as in performance-notes §3: enabled_backends = web:http, default_backend = web.
+Multi-store setup: enabled_backends = web:http, default_backend = web.
 """
 import hashlib
 import os

@@ -2,8 +2,8 @@
 """Yardstick: the raw-socket limit for a full read of an http URL (plain http only).
 
 usage: http_rawsocket.py URL
-One GET over a plain socket, recv_into a 4 MiB buffer until the server closes (performance-notes
-§1 "raw Python socket, recv_into 4 MiB buffer"). Prints "rawsocket bytes=N seconds=S mibps=M cpu=C",
+One GET over a plain socket, recv_into a 4 MiB buffer until the server closes (the raw-socket
+yardstick). Prints "rawsocket bytes=N seconds=S mibps=M cpu=C",
 where N counts body bytes only.
 """
 import socket

@@ -105,7 +105,7 @@ def main():
         L.append("| per-pair ratio java-driver / raw socket | %.3f | %.3f | %.3f |" % (
             med(ratios_raw), min(ratios_raw), max(ratios_raw)))
     L.append("")
-    L.append("**Target (issue 4): median per-pair ratio java-driver (InputStream reads) / glance_store ≥ 1.0× — "
+    L.append("**Target: median per-pair ratio java-driver (InputStream reads) / glance_store ≥ 1.0× — "
              "%s (%.3f).**%s" % ("met" if met else "NOT met", target,
                                  (" Zero-copy channel path: %.3f×." % med(ratios_ch)) if ratios_ch else ""))
     L.append("")

@@ -3,7 +3,7 @@ package org.stowage.drivers.cinder;
 import java.util.List;
 import org.stowage.spi.OptionSpec;
 
-/** The options of a cinder store (glance_store reference §4.1, plus Stowage's own, marked as such). */
+/** The options of a cinder store (glance_store's cinder options with their names, types and defaults, plus Stowage's own, marked as such). */
 public final class CinderOptions {
     public static final String CATALOG_INFO = "cinder_catalog_info";
     public static final String ENDPOINT_TEMPLATE = "cinder_endpoint_template";

@@ -74,7 +74,7 @@ class HttpLocationTest {
         assertThat(HttpLocation.parse("http://h/a b/ü.img").originForm()).isEqualTo("/a%20b/%C3%BC.img");
     }
 
-    /** Every malformed form from glance-store-behavior.md §6.2 (and a few the JVM must also refuse). */
+    /** Every malformed form glance_store's http store refuses (and a few the JVM must also refuse). */
     @ParameterizedTest
     @ValueSource(strings = {
         "ftp://h/x",                          // not one of the schemas

@@ -33,7 +33,7 @@ import org.openstack4j.openstack.internal.OSClientSession;
 import org.stowage.spi.BackendException;
 
 /**
- * openstack4j transport on {@code java.net.http} (java-notes A5/A7), registered through
+ * openstack4j transport on {@code java.net.http} (openstack4j's own connectors pull in old HTTP stacks), registered through
  * {@code META-INF/services}, so the plugin needs no RESTEasy/OkHttp.
  *
  * <ul>

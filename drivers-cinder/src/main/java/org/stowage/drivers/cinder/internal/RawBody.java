@@ -6,7 +6,7 @@ import org.openstack4j.model.ModelEntity;
 
 /**
  * A raw JSON body for calls openstack4j cannot make. A {@code ModelEntity} rather than a string
- * (java-notes A4). openstack4j's mapper drops null values, so never put {@code null} in it:
+ * (openstack4j has no model for these calls). openstack4j's mapper drops null values, so never put {@code null} in it:
  * {@code {"os-complete": {}}}, not {@code null}.
  */
 final class RawBody implements ModelEntity {
