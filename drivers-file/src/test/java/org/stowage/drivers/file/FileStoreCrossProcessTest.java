@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
+import org.stowage.spi.BackendException;
 import org.stowage.spi.DuplicateException;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
@@ -120,6 +122,9 @@ class FileStoreCrossProcessTest {
                 .hasMessageContaining("being added by another add").hasMessageContaining(claim.toString());
         assertThat(store.findLeftovers(Duration.ZERO)).extracting(Leftover::id).as("a held claim is no leftover")
                 .doesNotContain(claim.toString());
+        assertThatThrownBy(() -> store.removeLeftover(new Leftover(claim.toString(), "forged", Instant.now())))
+                .isInstanceOf(BackendException.class).hasMessageContaining("held by a running add");
+        assertThat(claim).as("a held claim is not removed").isRegularFile();
 
         killed.kill();
         assertThat(claim).as("a killed add's claim file stays").isRegularFile();
@@ -157,6 +162,17 @@ class FileStoreCrossProcessTest {
         assertThat(claim).doesNotExist();
         assertThat(hiddenFiles(dirs)).as("only the killed add's partial file").singleElement().asString()
                 .contains(FileStoreDriver.PARTIAL_INFIX);
+    }
+
+    /** A single-directory store needs no claim (its link is the one winner): a running add makes only its partial file. */
+    @Test
+    void aSingleDirectoryStoreTakesNoClaim() throws Exception {
+        Path dir = root.resolve("only");
+        String id = UUID.randomUUID().toString();
+        Worker w = hangingAdd(List.of(dir.toString()), id);
+
+        assertThat(hiddenFiles(List.of(dir))).singleElement().asString().contains(FileStoreDriver.PARTIAL_INFIX);
+        w.kill();
     }
 
     /** Starts a process whose add of {@code id} is stuck after its first bytes, with its claim held. */
