@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.file.FileStoreConfig.Datadir;
+import org.stowage.drivers.file.internal.ClaimFile;
 import org.stowage.drivers.file.internal.ContainedFile;
 import org.stowage.drivers.file.internal.FileImageStream;
 import org.stowage.drivers.file.internal.MetadataFile;
@@ -66,8 +67,18 @@ import org.stowage.spi.StoreLocation;
  * and only after the last byte, the size check and the digests (and {@code fsync} when
  * {@code filesystem_store_fsync} is on) hard-links it to the final name with
  * {@link Files#createLink}, which fails if the name exists, then removes the temporary name. So
- * an image is either complete or absent, two concurrent adds of one id have exactly one winner,
- * and a crash leaves at most a recognisable temporary file. The temporary file has the configured
+ * an image is either complete or absent, two concurrent adds of one id in one directory have
+ * exactly one winner, and a crash leaves at most a recognisable temporary file.
+ *
+ * <p><b>One winner across directories.</b> With several data directories two adds of one id
+ * could pick different directories, and each link would succeed. So there an add first takes
+ * the claim {@code .<image id>.stowage-claim} in the directory with the smallest path (the same
+ * for every process): a file it holds locked ({@link ClaimFile}) from before its duplicate check
+ * until after the publish, and removes when it is done, whether it stored the image or failed.
+ * A second add of the id finds the claim locked and fails with Duplicate, in any thread or
+ * process. A process killed mid-add leaves the claim file unlocked: the next add of the id takes
+ * it over, and {@link #findLeftovers} reports it (gc removes it). A single directory needs no
+ * claim: its link is the one winner. The temporary file has the configured
  * {@code filesystem_store_file_perm} before its first byte is written.
  *
  * <p><b>Nothing is created before the first add.</b> Creating the store (as read-only commands
@@ -82,6 +93,10 @@ public final class FileStoreDriver implements StoreDriver {
     private static final Logger LOG = LoggerFactory.getLogger(FileStoreDriver.class);
     /** Infix of temporary file names: {@code .<image id>.stowage-partial-<16 hex digits>}. */
     public static final String PARTIAL_INFIX = ".stowage-partial-";
+    /** Suffix of claim file names: {@code .<image id>.stowage-claim}, never a partial file's or an image's name. */
+    public static final String CLAIM_SUFFIX = ".stowage-claim";
+    /** How long an add waits for a claim that another add or gc holds before it reports Duplicate. */
+    static final long CLAIM_WAIT_MS = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int ZEROS_LEN = 64 * 1024;
     private static final ByteBuffer ZEROS = ByteBuffer.allocate(ZEROS_LEN).asReadOnlyBuffer();
@@ -94,6 +109,12 @@ public final class FileStoreDriver implements StoreDriver {
     private final MetadataFile metadata;
     private final Capabilities capabilities;
     private final List<String> prefixes;
+    /**
+     * Where adds of a multi-directory store take their claims: the data directory with the
+     * smallest path, so every process with this store's directories picks the same one whatever
+     * their order and priorities; null with a single directory.
+     */
+    private final Path claimDir;
     private final Set<FileImageStream> openStreams = ConcurrentHashMap.newKeySet();
     /** Data directories that did not exist when the store was created: the first add creates them. */
     private final Set<Path> missingAtStart = ConcurrentHashMap.newKeySet();
@@ -116,6 +137,8 @@ public final class FileStoreDriver implements StoreDriver {
             p.add("file://" + d.path());
         }
         this.prefixes = List.copyOf(p);
+        this.claimDir = config.datadirs().size() < 2 ? null
+                : config.datadirs().stream().map(Datadir::path).min(java.util.Comparator.naturalOrder()).get();
         String reason = null;
         String problem = null;
         MetadataFile meta = null;
@@ -397,13 +420,80 @@ public final class FileStoreDriver implements StoreDriver {
         }
         String id = request.imageId();
         checkImageId(id);
+        checkNotStored(id, "");
+        if (claimDir == null) {
+            return store(request); // one directory: the link that publishes the image is the one winner
+        }
+        ClaimFile claim = claim(id);
+        try {
+            checkNotStored(id, " (another add of the same id finished first)");
+            return store(request);
+        } finally {
+            letGo(claim, id);
+        }
+    }
+
+    /** Refuses an id that is an image (or any other file) in one of the data directories. */
+    private void checkNotStored(String id, String why) {
         for (Datadir d : config.datadirs()) {
             Path existing = d.path().resolve(id);
             if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
                 throw new DuplicateException("store '" + storeId + "': image " + id + " already exists at file://"
-                        + existing);
+                        + existing + why);
             }
         }
+    }
+
+    /**
+     * Takes the claim on {@code id} that makes one add of it at a time run between the
+     * duplicate check and the publish across all data directories. Waits up to
+     * {@link #CLAIM_WAIT_MS} for a claim held only for a moment (gc probing it); a claim held
+     * longer is a running add of the same id: Duplicate.
+     */
+    private ClaimFile claim(String id) {
+        prepareForWrite(claimDir, id);
+        Path name = Path.of("." + id + CLAIM_SUFFIX);
+        String owner = "add of image " + id + " by process " + ProcessHandle.current().pid() + " since "
+                + java.time.Instant.now();
+        long deadline = System.nanoTime() + CLAIM_WAIT_MS * 1_000_000;
+        while (true) {
+            Optional<ClaimFile> c;
+            try {
+                c = ClaimFile.tryTake(claimDir, name, owner, true);
+            } catch (IOException e) {
+                throw writeFailure("store '" + storeId + "': cannot take the claim file " + claimDir.resolve(name)
+                        + " that keeps two adds of image " + id + " from both storing it", e);
+            }
+            if (c.isPresent()) {
+                return c.get();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new DuplicateException("store '" + storeId + "': image " + id + " is being added by another "
+                        + "add right now (it holds the claim file " + claimDir.resolve(name) + ")");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendException("store '" + storeId + "': interrupted while waiting for the claim file "
+                        + claimDir.resolve(name) + " of image " + id, e);
+            }
+        }
+    }
+
+    /** Removes and unlocks the claim; a claim file that cannot be removed is left for gc (and the next add). */
+    private void letGo(ClaimFile claim, String id) {
+        try {
+            claim.close();
+        } catch (IOException e) {
+            LOG.error("store '{}': could not remove the claim file {} of an add of image {} ({}); it is unlocked, "
+                    + "so it stops no add, and gc removes it", storeId, claim.path(), id, describe(e));
+        }
+    }
+
+    /** Writes the image to a temporary file in the chosen directory and links it to its final name. */
+    private AddResult store(AddRequest request) {
+        String id = request.imageId();
         ImageInput input = request.data();
         Path dir = chooseDatadir(input.declaredSize());
         prepareForWrite(dir, id);
@@ -530,9 +620,13 @@ public final class FileStoreDriver implements StoreDriver {
 
     /** Maps a write-side I/O failure in data directory {@code dir} to glance_store's exceptions. */
     private StoreException writeFailure(String id, Path dir, long written, IOException e) {
+        return writeFailure("store '" + storeId + "': writing image " + id + " to " + dir + " failed after "
+                + written + " bytes", e);
+    }
+
+    /** Maps a write-side I/O failure to glance_store's exceptions; {@code where} says what failed. */
+    private StoreException writeFailure(String where, IOException e) {
         String reason = reason(e);
-        String where = "store '" + storeId + "': writing image " + id + " to " + dir + " failed after "
-                + written + " bytes";
         if (reason.contains("no space left") || reason.contains("file too large")
                 || reason.contains("quota exceeded")) {
             return new StorageFullException(where + ": " + describe(e)
@@ -826,10 +920,13 @@ public final class FileStoreDriver implements StoreDriver {
 
     private static final java.util.regex.Pattern PARTIAL_NAME =
             java.util.regex.Pattern.compile("^\\..+\\.stowage-partial-[0-9a-f]{16}$");
+    /** Claim file names: {@code .<image id>.stowage-claim}. A partial file's name ends in hex digits. */
+    private static final java.util.regex.Pattern CLAIM_NAME = java.util.regex.Pattern.compile("^\\.(.+)\\.stowage-claim$");
 
     /**
-     * Temporary files of interrupted adds ({@code .<id>.stowage-partial-<hex>}) in any of this
-     * store's directories, last modified at least {@code olderThan} ago. Completed images never
+     * What interrupted adds left in any of this store's directories, last modified at least
+     * {@code olderThan} ago: temporary files ({@code .<id>.stowage-partial-<hex>}) and claim
+     * files ({@code .<id>.stowage-claim}) that no running add holds. Completed images never
      * match: their names are the bare image id.
      */
     @Override
@@ -842,15 +939,7 @@ public final class FileStoreDriver implements StoreDriver {
             }
             try (java.util.stream.Stream<Path> files = Files.list(d.path())) {
                 for (Path p : (Iterable<Path>) files::iterator) {
-                    if (!PARTIAL_NAME.matcher(p.getFileName().toString()).matches()) {
-                        continue;
-                    }
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    java.time.Instant since = a.lastModifiedTime().toInstant();
-                    if (a.isRegularFile() && !since.isAfter(cutoff)) {
-                        out.add(new org.stowage.spi.Leftover(p.toString(), "partial file of an interrupted add: " + p
-                                + " (" + a.size() + " bytes)", since));
-                    }
+                    leftover(p, cutoff).ifPresent(out::add);
                 }
             } catch (IOException e) {
                 throw new BackendException("store '" + storeId + "': cannot list " + d.path() + ": " + describe(e), e);
@@ -859,17 +948,71 @@ public final class FileStoreDriver implements StoreDriver {
         return out;
     }
 
+    /** {@code p} as a leftover if it is a partial file or an unheld claim file, old enough. */
+    private Optional<org.stowage.spi.Leftover> leftover(Path p, java.time.Instant cutoff) throws IOException {
+        String name = p.getFileName().toString();
+        boolean partial = PARTIAL_NAME.matcher(name).matches();
+        java.util.regex.Matcher claim = CLAIM_NAME.matcher(name);
+        if (!partial && !claim.matches()) {
+            return Optional.empty();
+        }
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // its add finished meanwhile
+        }
+        java.time.Instant since = a.lastModifiedTime().toInstant();
+        if (!a.isRegularFile() || since.isAfter(cutoff)) {
+            return Optional.empty();
+        }
+        if (partial) {
+            return Optional.of(new org.stowage.spi.Leftover(p.toString(), "partial file of an interrupted add: " + p
+                    + " (" + a.size() + " bytes)", since));
+        }
+        if (ClaimFile.isHeld(p.getParent(), p.getFileName())) {
+            return Optional.empty(); // a running add's
+        }
+        return Optional.of(new org.stowage.spi.Leftover(p.toString(), "claim file of an interrupted add of image "
+                + claim.group(1) + ": " + p, since));
+    }
+
+    /**
+     * Removes a partial file, or a claim file that no running add holds (a held one is refused:
+     * removing it would let a second add of that id run at the same time).
+     */
     @Override
     public void removeLeftover(org.stowage.spi.Leftover leftover) {
         Path p = Path.of(leftover.id());
         boolean inside = config.datadirs().stream().anyMatch(d -> d.path().equals(p.getParent()));
-        if (!inside || !PARTIAL_NAME.matcher(p.getFileName().toString()).matches()) {
-            throw new BadStoreUriException("store '" + storeId + "': " + p + " is not a partial file of this store");
+        String name = p.getFileName() == null ? "" : p.getFileName().toString();
+        if (inside && PARTIAL_NAME.matcher(name).matches()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new BackendException("store '" + storeId + "': cannot remove " + p + ": " + describe(e), e);
+            }
+        } else if (inside && CLAIM_NAME.matcher(name).matches()) {
+            removeClaim(p);
+        } else {
+            throw new BadStoreUriException("store '" + storeId + "': " + p
+                    + " is not a partial file or a claim file of this store");
         }
+    }
+
+    private void removeClaim(Path p) {
         try {
-            Files.deleteIfExists(p);
+            Optional<ClaimFile> c = ClaimFile.tryTake(p.getParent(), p.getFileName(), "gc by process "
+                    + ProcessHandle.current().pid(), false);
+            if (c.isPresent()) {
+                c.get().close();
+            } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new BackendException("store '" + storeId + "': the claim file " + p + " is held by a running "
+                        + "add; it was not removed");
+            }
         } catch (IOException e) {
-            throw new BackendException("store '" + storeId + "': cannot remove " + p + ": " + describe(e), e);
+            throw new BackendException("store '" + storeId + "': cannot remove the claim file " + p + ": "
+                    + describe(e), e);
         }
     }
 
