@@ -51,12 +51,14 @@ class HostilePeersIT {
                 "http_read_timeout", "2",
                 "http_response_timeout", "3");
         static final Map<String, String> CINDER = Map.of(
-                "cinder_http_connect_timeout", "2",
-                "cinder_http_read_timeout", "2",
-                "cinder_http_response_timeout", "3",
+                "cinder_request_timeout", "2",
                 "cinder_state_transition_timeout", "3");
-        /** {@code stowage health} with its per-store timeout. */
-        static final List<String> HEALTH = List.of("health");
+        /** The commands that check stores, each with its per-store timeout. */
+        static final List<String> HEALTH = List.of("health", "--timeout", "3");
+        static final List<String> STORES_DETAIL = List.of("stores", "--detail", "--timeout", "3");
+        static final List<String> CONFIG_CHECK = List.of("config", "check", "--timeout", "3");
+        /** The exit code of {@code stowage health} when a store is not ok (sysexits EX_UNAVAILABLE). */
+        static final int UNHEALTHY = 69;
 
         private Deadlines() {
         }
@@ -188,7 +190,8 @@ class HostilePeersIT {
             StowageCli.Result r = StowageCli.runWithin(Deadlines.limit(), builder(c.dir(), args.toArray(String[]::new)));
             return new Outcome(c, server, r, Duration.ofNanos(System.nanoTime() - start), null);
         } catch (AssertionError e) {
-            return new Outcome(c, server, null, Duration.ofNanos(System.nanoTime() - start), e);
+            return new Outcome(c, server, null, Duration.ofNanos(System.nanoTime() - start),
+                    new AssertionError(c.name() + ": " + e.getMessage(), e));
         }
     }
 
@@ -197,9 +200,9 @@ class HostilePeersIT {
                 : "cinder://c/" + UUID.nameUUIDFromBytes(c.imageId().getBytes());
         return switch (c.command()) {
             case STORES -> List.of("stores");
-            case STORES_DETAIL -> List.of("stores", "--detail");
+            case STORES_DETAIL -> Deadlines.STORES_DETAIL;
             case HEALTH -> Deadlines.HEALTH;
-            case CONFIG_CHECK -> List.of("config", "check");
+            case CONFIG_CHECK -> Deadlines.CONFIG_CHECK;
             case ADD -> List.of("add", "--store", c.peer().store, "--image-id", c.imageId(), input(c).toString());
             case GET -> List.of("get", location);
             case GET_TO_FILE -> List.of("get", location, "-o", c.dir().resolve("out/image.raw").toString());
@@ -279,8 +282,8 @@ class HostilePeersIT {
         }
         return switch (c.command()) {
             case STORES -> HostilePeersIT::listedNotOk;
-            case STORES_DETAIL -> (o2, what) -> reportedUnreachable(o2, what, false);
-            case HEALTH -> (o2, what) -> reportedUnreachable(o2, what, true);
+            case STORES_DETAIL -> (o2, what) -> reportedUnreachable(o2, what, ExitCodes.OK);
+            case HEALTH -> (o2, what) -> reportedUnreachable(o2, what, Deadlines.UNHEALTHY);
             case CONFIG_CHECK -> HostilePeersIT::configCheckFails;
             default -> (o2, what) -> failedWith(o2, what, kind);
         };
@@ -315,37 +318,35 @@ class HostilePeersIT {
 
     private static void storesHealthy(Outcome o, String what) {
         assertThat(o.result().code()).as(what).isZero();
-        assertThat(row(o.result().out(), o.c().peer().store)).as(what).contains("ok");
+        assertThat(row(o.result().out(), o.c().peer().store, what)).as(what).contains("ok");
     }
 
     /** {@code stores} lists without asking the remote side, and never calls a store it did not check ok. */
     private static void listedNotOk(Outcome o, String what) {
         assertThat(o.result().code()).as(what).isZero();
-        String row = row(o.result().out(), o.c().peer().store);
+        String row = row(o.result().out(), o.c().peer().store, what);
         assertThat(row).as(what).doesNotContainPattern("(?<![\\w-])ok(?![\\w-])");
     }
 
-    /** The store is shown unreachable, naming the server; {@code health} then exits non-zero, the file store stays ok. */
-    private static void reportedUnreachable(Outcome o, String what, boolean failsUnlessAllOk) {
+    /** The store is shown unreachable, naming the server, the file store ok; the listing's exit code is {@code exit}. */
+    private static void reportedUnreachable(Outcome o, String what, int exit) {
         StowageCli.Result r = o.result();
-        String row = row(r.out(), o.c().peer().store);
-        assertThat(row).as(what).contains("unreachable").contains(o.server().hostPort());
-        assertThat(row(r.out(), "local")).as(what).contains("ok");
-        if (failsUnlessAllOk) {
-            assertThat(r.code()).as(what).isNotZero();
-        }
+        assertThat(r.code()).as(what).isEqualTo(exit);
+        assertThat(row(r.out(), o.c().peer().store, what)).as(what).contains("unreachable").contains(o.server().hostPort());
+        assertThat(row(r.out(), "local", what)).as(what).contains("ok");
     }
 
+    /** {@code config check} fails as a configuration error naming the store and its server. */
     private static void configCheckFails(Outcome o, String what) {
         StowageCli.Result r = o.result();
-        assertThat(r.code()).as(what).isNotZero().isNotEqualTo(ExitCodes.INTERNAL).isNotEqualTo(ExitCodes.USAGE);
-        assertThat(r.out() + r.err()).as(what).contains("'" + o.c().peer().store + "'").contains(o.server().hostPort());
+        assertThat(r.code()).as(what).isEqualTo(ExitCodes.of(ErrorKind.BAD_STORE_CONFIGURATION));
+        assertThat(r.err()).as(what).contains("store '" + o.c().peer().store + "'").contains(o.server().hostPort());
     }
 
     /** The line of store {@code id} in a listing: the first that starts with the id as a word. */
-    static String row(String listing, String id) {
+    static String row(String listing, String id, String what) {
         return listing.lines().map(String::strip).filter(l -> l.matches(Pattern.quote(id) + "\\b.*")).findFirst()
-                .orElseThrow(() -> new AssertionError("no line for store " + id + " in:\n" + listing));
+                .orElseThrow(() -> new AssertionError("no line for store " + id + ": " + what));
     }
 
     /** Every file under the case's store, staging, task and output directories. */
