@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A loopback HTTP server that accepts every connection and then misbehaves in one way, to keep
@@ -19,6 +22,10 @@ import java.util.concurrent.Executors;
  * Cinder that is up but broken. Real servers cannot be made to do this on demand, hence a
  * server of our own. It reads each request head and answers with its {@link Behaviour}, on any
  * path and method; a {@code HEAD} request gets the response head only, as HTTP requires.
+ *
+ * <p>{@link #inFrontOf} makes it a proxy in front of a real server instead: every request is
+ * carried out by the real server, and the answers to the chosen ones are replaced by the
+ * misbehaviour. So a volume create really creates a volume, and the client never learns which.
  */
 final class HostilePeer implements AutoCloseable {
     /** How the peer answers. */
@@ -39,9 +46,15 @@ final class HostilePeer implements AutoCloseable {
         REFUSED
     }
 
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
+    private static final Pattern CONNECTION = Pattern.compile("(?im)^connection:.*\\r\\n");
     private static final String HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
 
     private final Behaviour behaviour;
+    /** The real server ({@code host:port}) requests are forwarded to, or null. */
+    private final String upstream;
+    /** Which requests (by their request line) get the misbehaviour; with an upstream, the others its answer. */
+    private final Predicate<String> victims;
     private final ServerSocket server;
     private final int port;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -51,8 +64,10 @@ final class HostilePeer implements AutoCloseable {
     });
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
-    private HostilePeer(Behaviour behaviour) throws IOException {
+    private HostilePeer(Behaviour behaviour, String upstream, Predicate<String> victims) throws IOException {
         this.behaviour = behaviour;
+        this.upstream = upstream;
+        this.victims = victims;
         ServerSocket s = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         port = s.getLocalPort();
         if (behaviour == Behaviour.REFUSED) {
@@ -66,7 +81,19 @@ final class HostilePeer implements AutoCloseable {
 
     /** Starts a peer with {@code behaviour} on a free loopback port. */
     static HostilePeer start(Behaviour behaviour) throws IOException {
-        return new HostilePeer(behaviour);
+        return new HostilePeer(behaviour, null, line -> true);
+    }
+
+    /**
+     * A proxy to {@code upstream} ({@code host:port}) that forwards every request and relays the
+     * answer, except for requests whose request line matches {@code victims}: those are forwarded
+     * too, and then answered with {@code behaviour} (never {@link Behaviour#REFUSED}).
+     */
+    static HostilePeer inFrontOf(String upstream, Behaviour behaviour, Predicate<String> victims) throws IOException {
+        if (behaviour == Behaviour.REFUSED) {
+            throw new IllegalArgumentException("a proxy that forwards cannot refuse connections");
+        }
+        return new HostilePeer(behaviour, upstream, victims);
     }
 
     Behaviour behaviour() {
@@ -92,7 +119,15 @@ final class HostilePeer implements AutoCloseable {
 
     private void serve(Socket s) {
         try (s; OutputStream out = s.getOutputStream()) {
-            boolean head = readRequestHead(s.getInputStream()).startsWith("HEAD ");
+            String request = readRequestHead(s.getInputStream());
+            boolean head = request.startsWith("HEAD ");
+            if (upstream != null) {
+                byte[] answer = forward(request, s.getInputStream());
+                if (!victims.test(request.lines().findFirst().orElse(""))) {
+                    out.write(answer);
+                    return;
+                }
+            }
             switch (behaviour) {
                 case SILENT -> idle();
                 case HEAD_TRICKLE -> trickleHead(out);
@@ -127,6 +162,26 @@ final class HostilePeer implements AutoCloseable {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Sends the request (its head with {@code Connection: close}, and its body) to the upstream
+     * server and returns the whole answer, which that server ends by closing the connection.
+     */
+    private byte[] forward(String requestHead, InputStream in) throws IOException {
+        Matcher length = CONTENT_LENGTH.matcher(requestHead);
+        byte[] body = in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+        String head = CONNECTION.matcher(requestHead).replaceAll("");
+        head = head.substring(0, head.length() - 2) + "Connection: close\r\n\r\n";
+        String[] hostPort = upstream.split(":");
+        try (Socket u = new Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+            u.setSoTimeout(60_000);
+            OutputStream o = u.getOutputStream();
+            o.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            o.write(body);
+            o.flush();
+            return u.getInputStream().readAllBytes();
+        }
     }
 
     private static void send(OutputStream out, String text) throws IOException {
