@@ -1,15 +1,18 @@
 package org.stowage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -92,6 +95,40 @@ final class StowageCli {
         Files.delete(out);
         Files.delete(err);
         return r;
+    }
+
+    /**
+     * Runs {@code pb} (stdin empty) and waits at most {@code limit}: a process still running then is
+     * killed with all its descendants and the test fails, naming the command and what it had
+     * printed. A test of the form "ends within its deadline" must never wait without one itself.
+     */
+    static Result runWithin(Duration limit, ProcessBuilder pb) throws Exception {
+        Path out = Files.createTempFile("out", ".bin");
+        Path err = Files.createTempFile("err", ".txt");
+        try {
+            pb.redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            p.getOutputStream().close();
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                killTree(p);
+                fail("%s did not end within %.1f s (killed); stderr so far: %s", pb.command(),
+                        limit.toMillis() / 1000.0, Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
+    }
+
+    /** Kills {@code p} and every process it started (SIGKILL), and waits until they are gone. */
+    static void killTree(Process p) throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : tree) {
+            h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join();
+        }
     }
 
     /**
