@@ -46,8 +46,12 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** DELAY: waits {@code status} milliseconds, then forwards (a Cinder that is slow to answer). */
-    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE, DELAY, FORWARD_THEN_DROP }
+    /**
+     * DELAY: waits {@code status} milliseconds, then forwards (a Cinder that is slow to answer);
+     * FORWARD_THEN_STALL: forwards, then waits {@code status} milliseconds before passing the
+     * answer on (the request was carried out, its answer is late).
+     */
+    enum Action { RESPOND, FORWARD_THEN_RESPOND, REWRITE, DELAY, FORWARD_THEN_DROP, FORWARD_THEN_STALL }
 
     /** Something the test does the moment a matching request arrives, before it is handled. */
     record Hook(String method, String pathRegex, Runnable action) {
@@ -143,6 +147,16 @@ final class FaultProxy implements AutoCloseable {
                 times < 0 ? null : new java.util.concurrent.atomic.AtomicInteger(times)));
     }
 
+    /**
+     * Forwards (so Cinder does it), then holds the answer back for {@code millis} before sending
+     * it, like a peer that stalls after the request was carried out; the first {@code times}
+     * times (-1: always).
+     */
+    void forwardThenStall(String method, String pathRegex, int millis, int times) {
+        rules.add(new Rule(method, pathRegex, Action.FORWARD_THEN_STALL, millis, null, null,
+                times < 0 ? null : new java.util.concurrent.atomic.AtomicInteger(times)));
+    }
+
     /** Runs {@code action} when a matching request arrives, before the rules apply (e.g. a rival's create). */
     void onRequest(String method, String pathRegex, Runnable action) {
         hooks.add(new Hook(method, pathRegex, action));
@@ -182,12 +196,7 @@ final class FaultProxy implements AutoCloseable {
                 return;
             }
             if (rule != null && rule.action() == Action.DELAY) {
-                try {
-                    Thread.sleep(rule.status());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
+                pause(rule.status());
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?" + query)));
             ex.getRequestHeaders().forEach((k, vs) -> {
@@ -209,6 +218,11 @@ final class FaultProxy implements AutoCloseable {
                 // an exception out of the handler makes the server close the connection without an answer
                 throw new IOException("connection dropped by the test's fault proxy");
             }
+            if (rule != null && rule.action() == Action.FORWARD_THEN_STALL) {
+                log.add(method + " " + path + " -> " + resp.statusCode() + " upstream, answer held back "
+                        + rule.status() + " ms (injected)");
+                pause(rule.status());
+            }
             if (rule != null && rule.action() == Action.FORWARD_THEN_RESPOND) {
                 send(ex, rule.status(), fault(rule.status()), Map.of());
                 log.add(method + " " + path + " -> " + resp.statusCode() + " upstream, " + rule.status() + " (injected)");
@@ -221,6 +235,15 @@ final class FaultProxy implements AutoCloseable {
             send(ex, resp.statusCode(), out, resp.headers().map());
             log.add(method + " " + path + " -> " + resp.statusCode() + (rule == null ? ""
                     : rule.action() == Action.DELAY ? " (delayed)" : " (rewritten)"));
+        }
+    }
+
+    private static void pause(int millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
     }
 
