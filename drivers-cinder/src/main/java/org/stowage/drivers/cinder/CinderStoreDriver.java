@@ -27,6 +27,7 @@ import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.BackendException;
+import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.DuplicateException;
@@ -638,41 +639,46 @@ public final class CinderStoreDriver implements StoreDriver {
     }
 
     /**
-     * Creates the volume. A create that failed with 5xx or a lost connection may still have
-     * happened, so it is never re-sent blindly: the volumes named image-<id> are listed, and
-     * only a volume this very add created is taken (this store's volume type, marked
-     * in-progress, carrying this add's nonce, created after the first request was sent). Any
-     * other volume of that name — the image in another store, another add's — is left alone.
-     * If none qualifies, the create is sent again ({@code cinder_http_retries} times), then the
-     * add fails.
+     * Creates the volume. Only a refusal Cinder really sent (a 4xx answer) proves that nothing
+     * was created; after any other failure — 5xx, a lost connection, an answer that came too late
+     * or could not be read — the volume may exist although the add never learnt its id. So the
+     * volumes named image-<id> are listed, and only a volume this very add created is taken (this
+     * store's volume type, marked in-progress, carrying this add's nonce, created after the first
+     * request was sent); any other volume of that name — the image in another store, another
+     * add's — is left alone. A volume of this add that failed is removed and the add fails. If
+     * none exists, a create that surely did nothing (connection refused, 503, 5xx) is sent again
+     * ({@code cinder_http_retries} times); after a missed deadline or an unreadable answer the
+     * add fails. If the search itself fails, the error names the volume that may remain.
      */
     private Volume createVolume(String name, int sizeGib, Map<String, String> md, String type, String where) {
         java.time.Instant sent = java.time.Instant.now();
+        String nonce = md.get(AddVolumes.NONCE_KEY);
         for (int attempt = 0;; attempt++) {
             StoreException failure;
             try {
                 return client.createVolume(name, sizeGib, cfg.volumeType().orElse(null), md);
             } catch (CinderHttpException e) {
-                if (e.status() < 500) {
+                if (e.status() >= 400 && e.status() < 500) {
                     throw new BackendException(where + "volume create refused: " + e.getMessage(), e);
                 }
                 failure = e;
-            } catch (RemoteServiceUnavailableException e) {
+            } catch (NotFoundException | StorageFullException | BadStoreConfigurationException e) {
+                throw e; // a refusal Cinder or Keystone really sent: nothing was created
+            } catch (StoreException e) {
                 failure = e;
             }
-            Optional<Volume> mine;
-            try {
-                mine = client.findVolumesByName(name).stream()
-                        .filter(v -> AddVolumes.isFromThisAdd(v, type, md.get(AddVolumes.NONCE_KEY), sent))
-                        .min(AddVolumes.FIRST_CREATED);
-            } catch (StoreException e) {
-                failure.addSuppressed(e);
-                throw failure;
-            }
-            if (mine.isPresent()) {
+            Optional<Volume> mine = findOwnVolume(name, type, nonce, sent, failure, where);
+            if (mine.isPresent() && !mine.get().status().startsWith("error")) {
                 LOG.info("{}volume create answered '{}', but it was created: {}", where, failure.getMessage(),
                         mine.get().id());
                 return mine.get();
+            }
+            if (mine.isPresent()) {
+                throw removeFailedOwnVolume(mine.get(), failure, where);
+            }
+            if (!(failure instanceof RemoteServiceUnavailableException)) {
+                throw withNote(failure, "no volume of this add was found; should one still appear, it is marked "
+                        + STATUS_KEY + "=" + AddVolumes.IN_PROGRESS + " and `stowage gc` removes it");
             }
             if (attempt >= cfg.httpRetries()) {
                 throw failure;
@@ -680,6 +686,40 @@ public final class CinderStoreDriver implements StoreDriver {
             LOG.info("{}volume create failed ({}), no volume of this add exists: retrying", where, failure.getMessage());
             sleep(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)]);
         }
+    }
+
+    /**
+     * The volume this add created although its create failed with {@code failure}, if any; if
+     * the search fails, {@code failure} is thrown, naming the volume that may remain.
+     */
+    private Optional<Volume> findOwnVolume(String name, String type, String nonce, java.time.Instant sent,
+            StoreException failure, String where) {
+        try {
+            return client.findVolumesByName(name).stream()
+                    .filter(v -> AddVolumes.isFromThisAdd(v, type, nonce, sent) && v.status() != null)
+                    .min(AddVolumes.FIRST_CREATED);
+        } catch (StoreException e) {
+            LOG.warn("{}cannot look for the volume the failed create may have made: {}", where, e.getMessage());
+            StoreException out = withNote(failure, "a volume " + name + " of this add may remain (marked " + STATUS_KEY
+                    + "=" + AddVolumes.IN_PROGRESS + ", " + AddVolumes.NONCE_KEY + "=" + nonce + "): looking for it "
+                    + "failed (" + e.getMessage() + "); `stowage gc` removes it");
+            out.addSuppressed(e);
+            throw out;
+        }
+    }
+
+    /** Removes this add's volume that Cinder failed to create; the error to throw says whether it is gone. */
+    private StoreException removeFailedOwnVolume(Volume v, StoreException failure, String where) {
+        LOG.info("{}volume create answered '{}'; its volume {} is in status {}: removing it", where,
+                failure.getMessage(), v.id(), v.status());
+        return discardVolume(v.id(), where) ? failure
+                : withNote(failure, "its volume " + v.id() + " (status " + v.status() + ") could not be removed; it "
+                        + "is marked " + STATUS_KEY + "=" + AddVolumes.IN_PROGRESS + " and `stowage gc` removes it");
+    }
+
+    /** {@code e} of the same kind, its message followed by {@code note}. */
+    private static StoreException withNote(StoreException e, String note) {
+        return new StoreException(e.kind(), e.getMessage() + "; " + note, e);
     }
 
     /**
@@ -1382,7 +1422,8 @@ public final class CinderStoreDriver implements StoreDriver {
         }
     }
 
-    private void discardVolume(String id, String where) {
+    /** Removes a volume of a failed add, its attachments first; false if it may remain. */
+    private boolean discardVolume(String id, String where) {
         try {
             for (Attachment a : client.attachmentsOf(id)) {
                 deleteAttachment(a.id(), where);
@@ -1393,9 +1434,9 @@ public final class CinderStoreDriver implements StoreDriver {
         for (int i = 0; i < 4; i++) {
             try {
                 client.deleteVolume(id);
-                return;
+                return true;
             } catch (NotFoundException e) {
-                return;
+                return true;
             } catch (CinderHttpException e) {
                 if (e.status() != 400) {
                     break;
@@ -1403,13 +1444,15 @@ public final class CinderStoreDriver implements StoreDriver {
                 sleep(BACKOFF_MS[i]); // e.g. still detaching
             } catch (StoreException e) {
                 LOG.error("{}could not delete the volume after a failed add: {}", where, e.getMessage());
-                return;
+                return false;
             }
         }
         try {
             client.forceDeleteVolume(id);
+            return true;
         } catch (StoreException e) {
             LOG.error("{}could not delete the volume after a failed add: {}", where, e.getMessage());
+            return false;
         }
     }
 
