@@ -33,6 +33,9 @@ final class VolumeTypeCheck {
         return t;
     });
 
+    /** The least time a health check keeps, of its timeout, to report its own answer. */
+    private static final Duration MIN_MARGIN = Duration.ofMillis(250);
+
     enum State { NOT_CHECKED, OK, MISSING, FAILED }
 
     /** One answer: the state and, for MISSING and FAILED, why. */
@@ -94,16 +97,20 @@ final class VolumeTypeCheck {
 
     /**
      * Authenticates and checks the volume type (or, without one, that Cinder has a default
-     * type) now, within {@code timeout}. OK only when both were verified.
+     * type) now, within {@code timeout}. OK only when both were verified. The check gives up a
+     * little before {@code timeout} ({@link #ownDeadline}), so that its own answer, naming the
+     * server that did not answer, reaches the caller before the caller's deadline passes.
      */
     StoreHealth health(Duration timeout) {
+        Duration own = ownDeadline(timeout);
         Future<StoreHealth> f = HEALTH_CHECKS.submit(this::healthNow);
         try {
-            return f.get(Math.max(1, timeout.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return f.get(own.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
-            return StoreHealth.unreachable("no answer from " + client.describe() + " within " + timeout.toMillis()
-                    + " ms (authenticating and checking the volume type)");
+            return StoreHealth.unreachable(client.describe() + " did not answer within " + shown(own)
+                    + " (authenticating and checking the volume type; the health check timeout is " + shown(timeout)
+                    + ", less a margin to report this)");
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
@@ -111,6 +118,23 @@ final class VolumeTypeCheck {
         } catch (ExecutionException e) {
             return StoreHealth.unavailable("health check failed: " + e.getCause());
         }
+    }
+
+    /**
+     * How long the check itself may take: {@code timeout} less a margin of a tenth, at least
+     * 250 ms (starting the check, and the caller's own bookkeeping, take some time) and at most
+     * half of it.
+     */
+    static Duration ownDeadline(Duration timeout) {
+        Duration tenth = timeout.dividedBy(10);
+        Duration margin = tenth.compareTo(MIN_MARGIN) < 0 ? MIN_MARGIN : tenth;
+        Duration half = timeout.dividedBy(2);
+        return timeout.minus(margin.compareTo(half) > 0 ? half : margin);
+    }
+
+    private static String shown(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
     }
 
     private StoreHealth healthNow() {

@@ -103,10 +103,32 @@ class CinderHealthIntegrationTest {
                 StoreHealth h = d.health(Duration.ofMillis(1500));
                 long tookMs = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(h.state()).isEqualTo(StoreHealth.State.UNREACHABLE);
-                assertThat(h.reason()).contains(keystone.keystoneUrl()).contains("1500 ms");
+                assertThat(h.reason()).contains(keystone.keystoneUrl()).contains("1500 ms").contains("1250 ms");
                 assertThat(tookMs).isLessThan(6_000);
                 assertThat(keystone.accepted()).isPositive();
                 assertThat(d.properties().get("volume_type_check")).isNotEqualTo("ok");
+            }
+        }
+    }
+
+    /**
+     * A health check whose timeout equals cinder_request_timeout ends before that timeout with its
+     * own answer naming the silent server, so that a caller waiting exactly that long (the host's
+     * health command) gets it rather than a bare "no answer within".
+     */
+    @Test
+    void healthTimingOutWithTheRequestTimeoutNamesTheServerBeforeTheTimeout() throws Exception {
+        try (SilentPeer keystone = new SilentPeer()) {
+            Map<String, String> s = LocalCinder.storeSettings(LocalCinder.FAST);
+            s.put("cinder_store_auth_address", keystone.keystoneUrl());
+            s.put("cinder_request_timeout", "3");
+            try (CinderStoreDriver d = LocalCinder.driver("hung", s)) {
+                long t0 = System.nanoTime();
+                StoreHealth h = d.health(Duration.ofSeconds(3));
+                long tookMs = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(h.line()).startsWith("unreachable: Keystone at " + keystone.keystoneUrl()
+                        + " did not answer within ");
+                assertThat(tookMs).as("ms the check took, of its 3 s timeout").isLessThan(3_000);
             }
         }
     }
