@@ -150,7 +150,8 @@ final class VolumeTypeCheck {
         } catch (RemoteServiceUnavailableException | StoreTimeoutException e) {
             return StoreHealth.unreachable(withoutStore(e.getMessage()));
         } catch (CinderHttpException e) {
-            return e.status() >= 500 ? StoreHealth.unreachable(withoutStore(e.getMessage()))
+            // status 0: no valid HTTP answer came at all, which is the peer's failure, not our configuration
+            return e.status() >= 500 || e.status() == 0 ? StoreHealth.unreachable(withoutStore(e.getMessage()))
                     : StoreHealth.unavailable(withoutStore(e.getMessage()));
         } catch (StoreException e) {
             return StoreHealth.unavailable(withoutStore(e.getMessage()));
