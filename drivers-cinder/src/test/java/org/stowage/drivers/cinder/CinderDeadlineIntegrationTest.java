@@ -127,6 +127,63 @@ class CinderDeadlineIntegrationTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"KEYSTONE", "CINDER"})
+    void aConnectionClosedMidHeadIsUnavailableAfterOneSharedRetryCount(Side side) throws Exception {
+        try (HostilePeer peer = new HostilePeer(0, Behaviour.CLOSE_MID_HEAD)) {
+            Outcome o = outcome(side, peer, 30, c -> c.findVolumeType(LocalCinder.FAST));
+
+            assertThat(o.error()).isInstanceOf(RemoteServiceUnavailableException.class)
+                    .hasMessageContaining("store 'hostile': cannot list volume types")
+                    .hasMessageContaining("127.0.0.1:" + peer.port())
+                    .hasMessageContaining("closed the connection before a complete response")
+                    .hasMessageContaining("after " + (RETRIES + 2) + " attempts");
+            assertThat(peer.requests()).as("one free re-send of a dropped connection plus cinder_http_retries")
+                    .isEqualTo(RETRIES + 2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"KEYSTONE", "CINDER"})
+    void aConnectionClosedMidHeadUntilTheDeadlineIsStillUnavailable(Side side) throws Exception {
+        try (HostilePeer peer = new HostilePeer(0, Behaviour.CLOSE_MID_HEAD);
+                CinderClient c = client(side, peer, TIMEOUT_S, 100)) {
+            long start = System.nanoTime();
+            Throwable t = catchThrowable(() -> c.findVolumeType(LocalCinder.FAST));
+
+            assertThat(t).as("the deadline ended the retries, but the peer closed, it did not keep us waiting")
+                    .isInstanceOf(RemoteServiceUnavailableException.class)
+                    .hasMessageContaining("127.0.0.1:" + peer.port())
+                    .hasMessageContaining("closed the connection before a complete response");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(TIMEOUT_S * 1000L + MARGIN_MS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"KEYSTONE", "CINDER"})
+    void aResponseWhoseTrailersNeverEndIsNotTakenAndItsConnectionNotReused(Side side) throws Exception {
+        try (HostilePeer peer = new HostilePeer(0, Behaviour.ENDLESS_TRAILERS)) {
+            Outcome first = outcome(side, peer, TIMEOUT_S, c -> {
+                Throwable t = catchThrowable(() -> c.findVolumeType(LocalCinder.FAST));
+                assertTrailersRefused(t, side, peer);
+                c.findVolumeType(LocalCinder.FAST); // at once, while the trailers still come
+            });
+
+            assertTrailersRefused(first.error(), side, peer);
+            assertThat(first.millis()).isLessThan(2 * (TIMEOUT_S * 1000L + MARGIN_MS));
+            assertThat(peer.requests()).as("requests, each on a connection of its own: none was reused")
+                    .isEqualTo(2).isEqualTo(peer.connections());
+        }
+    }
+
+    private static void assertTrailersRefused(Throwable t, Side side, HostilePeer peer) {
+        assertThat(t).isInstanceOf(StoreException.class)
+                .hasMessageContaining("store 'hostile': cannot list volume types")
+                .hasMessageContaining((side == Side.KEYSTONE ? "Keystone at " : "Cinder at ") + peer.url())
+                .hasMessageContaining("trailer")
+                .hasMessageNotContaining("HTTP 0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"KEYSTONE", "CINDER"})
     void a503IsUnavailableAfterTheConfiguredRetries(Side side) throws Exception {
         try (HostilePeer peer = new HostilePeer(0, Behaviour.UNAVAILABLE_503)) {
             Outcome o = outcome(side, peer, 30, c -> c.findVolumeType(LocalCinder.FAST));

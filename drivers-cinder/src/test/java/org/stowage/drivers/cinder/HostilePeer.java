@@ -43,6 +43,13 @@ public final class HostilePeer implements AutoCloseable {
         BODY_TRICKLE,
         /** Sends a complete head announcing 1000 bytes of body, 10 of them, then closes the connection. */
         CLOSE_MID_BODY,
+        /** Sends part of a response head, then closes the connection. */
+        CLOSE_MID_HEAD,
+        /**
+         * Sends a complete chunked body announcing a trailer, its last chunk, then one trailer field every
+         * {@link #TRICKLE_MILLIS} ms, never ending the trailer section.
+         */
+        ENDLESS_TRAILERS,
         /** Sends a status line, then header lines as fast as the client takes them, never an empty line. */
         ENDLESS_HEADERS,
         /** Answers every request with 503 and an OpenStack fault body. */
@@ -159,6 +166,8 @@ public final class HostilePeer implements AutoCloseable {
             }
             case BODY_TRICKLE -> trickle(out, head(200, 100_000) + "{\"volume_types\": [");
             case CLOSE_MID_BODY -> write(out, head(200, 1000) + "{\"volume\":");
+            case CLOSE_MID_HEAD -> write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Le");
+            case ENDLESS_TRAILERS -> endlessTrailers(out);
             case ENDLESS_HEADERS -> endlessHeaders(out);
             case UNAVAILABLE_503, TLS_THEN_503 -> {
                 respond(out, 503, "{\"serviceUnavailable\": {\"code\": 503, \"message\": \"hostile peer: "
@@ -193,6 +202,14 @@ public final class HostilePeer implements AutoCloseable {
         while (!waitUntilClosed(TRICKLE_MILLIS)) {
             out.write('a');
             out.flush();
+        }
+    }
+
+    private void endlessTrailers(OutputStream out) throws IOException {
+        write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                + "Trailer: X-T\r\n\r\n2\r\n{}\r\n0\r\n");
+        while (!waitUntilClosed(TRICKLE_MILLIS)) {
+            write(out, "X-T: 1\r\n");
         }
     }
 
