@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openstack4j.api.exceptions.ClientResponseException;
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.core.transport.ClientConstants;
 import org.openstack4j.core.transport.Config;
@@ -126,8 +125,10 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                 }
             }
             String server = (authRequest ? "Keystone at " : "Cinder at ") + where(jreq.uri());
+            CappedBody body = new CappedBody(MAX_REPLY_BYTES);
             try {
-                java.net.http.HttpResponse<byte[]> resp = exchange(client, jreq, budget, server);
+                java.net.http.HttpResponse<byte[]> resp = exchange(client, jreq, budget, server, body);
+                refuseUnreadTrailers(resp, config, client, budget, server);
                 if (resp.statusCode() == 401 && !authRequest && !reauthenticated && OSClientSession.getCurrent() != null) {
                     OSAuthenticator.reAuthenticate();
                     request.getHeaders().put(ClientConstants.HEADER_X_AUTH_TOKEN,
@@ -135,34 +136,76 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                     reauthenticated = true;
                     continue;
                 }
-                return new JdkHttpResponse(resp);
-            } catch (HttpConnectTimeoutException e) {
-                throw budget.connectTimeout(server, connectTimeout(config), e);
-            } catch (ConnectException e) {
-                throw new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
-            } catch (ProtocolException e) {
-                throw new BackendException("store '" + budget.storeId() + "': " + server
-                        + " sent a response that is not valid HTTP or too large: " + e.getMessage(), e);
+                return new JdkHttpResponse(resp, budget.failing() + server);
             } catch (IOException e) {
-                Optional<String> problem = Tls.certificateProblem(e);
-                if (problem.isPresent()) {
-                    throw Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
-                }
-                if (resendable && budget.resend()) {
+                if (resendable && dropped(e, budget) && budget.resend()) {
                     continue;
                 }
-                throw new ConnectionException(request.getMethod() + " " + hostOf(jreq.uri()) + " failed: " + e, 0, e);
+                throw failure(e, jreq, config, budget, server, body.awaited());
             }
+        }
+    }
+
+    /** A connection the server closed or reset, which a re-send may get past (not refused, invalid or untrusted). */
+    private static boolean dropped(IOException e, CallBudget budget) {
+        return !(e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+                || e instanceof ProtocolException) && Tls.certificateProblem(e).isEmpty() && budget.remainingNanos() > 0;
+    }
+
+    /**
+     * What an exchange that failed with {@code e} is: a failure once the deadline has passed is a
+     * timeout naming what was awaited (the deadline cut it, whatever the JDK reported); before, it is
+     * what the server did.
+     */
+    private static RuntimeException failure(IOException e, java.net.http.HttpRequest jreq, Config config,
+            CallBudget budget, String server, String awaited) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return budget.connectTimeout(server, connectTimeout(config), e);
+        }
+        if (budget.remainingNanos() == 0) {
+            return budget.timeout(server, awaited, e);
+        }
+        if (e instanceof ConnectException) {
+            return new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
+        }
+        if (e instanceof ProtocolException) {
+            return new BackendException(budget.failing() + server + " sent a response that is not valid HTTP or too "
+                    + "large: " + e.getMessage(), e);
+        }
+        Optional<String> problem = Tls.certificateProblem(e);
+        if (problem.isPresent()) {
+            return Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
+        }
+        return new ConnectionDroppedException(server + " closed the connection before a complete response (we were "
+                + "waiting for " + awaited + "; " + e.getMessage() + ")", e);
+    }
+
+    /**
+     * java.net.http does not read trailer fields: it takes the two bytes after a chunked body's last
+     * chunk as its end and leaves the trailer section on the connection, where the next response on
+     * it would start. So a response that announces trailers cannot be known to be complete: it is
+     * refused, and the client that holds its connection is dropped, so that connection is never used
+     * again (the next call opens a new one).
+     */
+    private static void refuseUnreadTrailers(java.net.http.HttpResponse<byte[]> resp, Config config,
+            HttpClient client, CallBudget budget, String server) {
+        Optional<String> trailer = resp.headers().firstValue("trailer");
+        if (trailer.isPresent()) {
+            CLIENTS.remove(config, client);
+            throw new BackendException(budget.failing() + server + " announced trailer fields (Trailer: "
+                    + Reply.excerpt(trailer.get()) + ") after its body; this client cannot read the rest of the "
+                    + "response (trailers), so it cannot tell where the response ends: the response is not used "
+                    + "and its connection is closed");
         }
     }
 
     /**
      * Sends one request and reads its whole response within what is left of the call's budget:
-     * connect, response head and body, however the server frames or trickles them.
+     * connect, response head and body, however the server frames or trickles them. A response
+     * whose body was not read whole is cancelled, which closes its connection.
      */
     private static java.net.http.HttpResponse<byte[]> exchange(HttpClient client, java.net.http.HttpRequest jreq,
-            CallBudget budget, String server) throws IOException {
-        CappedBody body = new CappedBody(MAX_REPLY_BYTES);
+            CallBudget budget, String server, CappedBody body) throws IOException {
         java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<byte[]>> f = client.sendAsync(jreq, body);
         try {
             long left = budget.remainingNanos();
@@ -264,9 +307,12 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
     /** openstack4j's view of a java.net.http response, whose body was read whole within the call's deadline. */
     static final class JdkHttpResponse implements HttpResponse {
         private final java.net.http.HttpResponse<byte[]> response;
+        /** "store 'c': cannot list volume types: Keystone at http://...", for a reply that cannot be read. */
+        private final String from;
 
-        JdkHttpResponse(java.net.http.HttpResponse<byte[]> response) {
+        JdkHttpResponse(java.net.http.HttpResponse<byte[]> response, String from) {
             this.response = response;
+            this.from = from;
         }
 
         @Override
@@ -288,8 +334,9 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             try {
                 return ObjectMapperSingleton.getContext(type).readerFor(type).readValue(bytes);
             } catch (IOException e) {
-                throw new ClientResponseException("cannot read the " + type.getSimpleName() + " in the response: "
-                        + e.getMessage(), 0, e);
+                // a 2xx reply the client cannot use: an error of the server, not an HTTP status to report
+                throw new BackendException(from + ": the reply (HTTP " + response.statusCode() + ") is not a valid "
+                        + type.getSimpleName() + ": " + Reply.excerpt(e.getMessage()), e);
             }
         }
 
