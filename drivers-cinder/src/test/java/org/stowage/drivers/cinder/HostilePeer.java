@@ -45,6 +45,8 @@ public final class HostilePeer implements AutoCloseable {
         CLOSE_MID_BODY,
         /** Sends part of a response head, then closes the connection. */
         CLOSE_MID_HEAD,
+        /** Sends part of a response head, waits {@link #SLOW_CLOSE_MILLIS} ms, then closes the connection. */
+        CLOSE_MID_HEAD_SLOWLY,
         /**
          * Sends a complete chunked body announcing a trailer, its last chunk, then one trailer field every
          * {@link #TRICKLE_MILLIS} ms, never ending the trailer section.
@@ -62,6 +64,8 @@ public final class HostilePeer implements AutoCloseable {
 
     /** The pause between the bytes of a trickle. */
     public static final int TRICKLE_MILLIS = 100;
+    /** How long {@link Behaviour#CLOSE_MID_HEAD_SLOWLY} waits before it closes. */
+    public static final int SLOW_CLOSE_MILLIS = 450;
 
     private final Behaviour behaviour;
     private final ServerSocket server;
@@ -166,7 +170,11 @@ public final class HostilePeer implements AutoCloseable {
             }
             case BODY_TRICKLE -> trickle(out, head(200, 100_000) + "{\"volume_types\": [");
             case CLOSE_MID_BODY -> write(out, head(200, 1000) + "{\"volume\":");
-            case CLOSE_MID_HEAD -> write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Le");
+            case CLOSE_MID_HEAD -> write(out, PART_OF_A_HEAD);
+            case CLOSE_MID_HEAD_SLOWLY -> {
+                write(out, PART_OF_A_HEAD);
+                waitUntilClosed(SLOW_CLOSE_MILLIS);
+            }
             case ENDLESS_TRAILERS -> endlessTrailers(out);
             case ENDLESS_HEADERS -> endlessHeaders(out);
             case UNAVAILABLE_503, TLS_THEN_503 -> {
@@ -184,6 +192,8 @@ public final class HostilePeer implements AutoCloseable {
         }
         return false;
     }
+
+    private static final String PART_OF_A_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Le";
 
     private static String head(int status, long contentLength) {
         return "HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: " + contentLength

@@ -30,6 +30,8 @@ final class CallBudget implements AutoCloseable {
     private final int retries;
     private int retriesLeft;
     private int freeResends = FREE_RESENDS;
+    /** How the server last closed the connection on this call, or null. */
+    private String dropped;
 
     private CallBudget(String storeId, String what, Duration timeout, int retries, CallBudget outer) {
         this.storeId = storeId;
@@ -66,6 +68,16 @@ final class CallBudget implements AutoCloseable {
     /** The store whose call this is. */
     String storeId() {
         return storeId;
+    }
+
+    /** Remembers that the server closed the connection before a complete response, as {@code how} says. */
+    void dropped(String how) {
+        dropped = how;
+    }
+
+    /** How the server last closed the connection on this call, if it did. */
+    java.util.Optional<String> droppedBefore() {
+        return java.util.Optional.ofNullable(dropped);
     }
 
     /** "store 'c': cannot list volume types: ", the start of every error of this call. */

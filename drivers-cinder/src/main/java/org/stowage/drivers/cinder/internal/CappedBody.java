@@ -31,6 +31,11 @@ final class CappedBody implements BodyHandler<byte[]> {
         return new Subscriber();
     }
 
+    /** Whether the response head came. */
+    boolean headArrived() {
+        return headArrived;
+    }
+
     /** What the exchange was waiting for when it stopped, for messages. */
     String awaited() {
         if (!headArrived) {

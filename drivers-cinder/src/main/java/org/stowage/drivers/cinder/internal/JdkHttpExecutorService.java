@@ -29,6 +29,7 @@ import org.openstack4j.core.transport.HttpResponse;
 import org.openstack4j.core.transport.ObjectMapperSingleton;
 import org.openstack4j.openstack.internal.OSAuthenticator;
 import org.openstack4j.openstack.internal.OSClientSession;
+import org.stowage.drivers.cinder.CinderOptions;
 import org.stowage.spi.BackendException;
 
 /**
@@ -43,8 +44,13 @@ import org.stowage.spi.BackendException;
  *     send. Connecting alone has at most {@code Config.connectTimeout}.</li>
  * <li>uwsgi Keystone closes connections without saying so: a request that fails on a pooled
  *     connection with an I/O error is re-sent when that is harmless (GET, HEAD, DELETE, PUT, and
- *     Keystone token requests): once for free, then only out of the call's retries. Other POSTs
- *     (volume or attachment create) are never re-sent here: the first may have arrived.</li>
+ *     Keystone token requests): once for free, then only out of the call's retries, after their
+ *     pauses. Other POSTs (volume or attachment create) are never re-sent here: the first may have
+ *     arrived. A server that closed the connection before a complete response is a
+ *     {@code RemoteServiceUnavailable} saying so, even when the deadline ended the re-sends; a
+ *     {@code Timeout} is only for a server that kept the call waiting until its deadline.</li>
+ * <li>A response announcing trailer fields is refused and its connection never used again:
+ *     java.net.http cannot read trailers, so it cannot tell where such a response ends.</li>
  * <li>401 on a non-auth request: re-authenticate once ({@code OSAuthenticator}) and retry.</li>
  * <li>TLS from {@code Config.sslContext}, or trust-all (with no host name check) when verification
  *     is off; a certificate that fails verification is a {@code BadStoreConfiguration}, never
@@ -138,18 +144,16 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                 }
                 return new JdkHttpResponse(resp, budget.failing() + server);
             } catch (IOException e) {
-                if (resendable && dropped(e, budget) && budget.resend()) {
-                    continue;
+                RuntimeException failure = failure(e, jreq, config, budget, server, body);
+                if (failure instanceof ConnectionDroppedException) {
+                    budget.dropped(failure.getMessage());
+                    if (resendable && budget.resend()) {
+                        continue;
+                    }
                 }
-                throw failure(e, jreq, config, budget, server, body.awaited());
+                throw failure;
             }
         }
-    }
-
-    /** A connection the server closed or reset, which a re-send may get past (not refused, invalid or untrusted). */
-    private static boolean dropped(IOException e, CallBudget budget) {
-        return !(e instanceof ConnectException || e instanceof HttpConnectTimeoutException
-                || e instanceof ProtocolException) && Tls.certificateProblem(e).isEmpty() && budget.remainingNanos() > 0;
     }
 
     /**
@@ -158,12 +162,12 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
      * what the server did.
      */
     private static RuntimeException failure(IOException e, java.net.http.HttpRequest jreq, Config config,
-            CallBudget budget, String server, String awaited) {
+            CallBudget budget, String server, CappedBody body) {
         if (e instanceof HttpConnectTimeoutException) {
             return budget.connectTimeout(server, connectTimeout(config), e);
         }
         if (budget.remainingNanos() == 0) {
-            return budget.timeout(server, awaited, e);
+            return deadlinePassed(budget, server, body, e);
         }
         if (e instanceof ConnectException) {
             return new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
@@ -177,7 +181,22 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             return Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
         }
         return new ConnectionDroppedException(server + " closed the connection before a complete response (we were "
-                + "waiting for " + awaited + "; " + e.getMessage() + ")", e);
+                + "waiting for " + body.awaited() + "; " + e.getMessage() + ")", e);
+    }
+
+    /**
+     * The deadline passed during an exchange: a timeout naming what was awaited, unless the server
+     * had closed the connection on an earlier attempt of the call and sent nothing on this one
+     * before the deadline: then what the server did is that it closed the connection, and the
+     * deadline only ended the re-sends.
+     */
+    private static RuntimeException deadlinePassed(CallBudget budget, String server, CappedBody body, Throwable cause) {
+        Optional<String> dropped = budget.droppedBefore();
+        if (dropped.isPresent() && !body.headArrived()) {
+            return new ConnectionDroppedException(dropped.get() + "; the deadline (" + CinderOptions.REQUEST_TIMEOUT
+                    + ") passed before the next attempt had a response head", cause);
+        }
+        return budget.timeout(server, body.awaited(), cause);
     }
 
     /**
@@ -219,7 +238,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             return resp;
         } catch (java.util.concurrent.TimeoutException e) {
             f.cancel(true);
-            throw budget.timeout(server, body.awaited(), e);
+            throw deadlinePassed(budget, server, body, e);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
