@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.stowage.drivers.cinder.HostilePeer.Behaviour;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
+import org.stowage.spi.BackendException;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreTimeoutException;
@@ -74,11 +75,13 @@ class CinderDeadlineIntegrationTest {
         "KEYSTONE, CONTINUE_THEN_SILENT, the response head",
         "KEYSTONE, BODY_STALL, the rest of the response body (10 bytes of it came)",
         "KEYSTONE, BODY_TRICKLE, the rest of the response body",
+        "KEYSTONE, TRAILERS_STALL, the rest of the response (body or trailers; 2 bytes of the body came)",
         "CINDER, SILENT, the response head",
         "CINDER, HEAD_TRICKLE, the response head",
         "CINDER, CONTINUE_THEN_SILENT, the response head",
         "CINDER, BODY_STALL, the rest of the response body (10 bytes of it came)",
         "CINDER, BODY_TRICKLE, the rest of the response body",
+        "CINDER, TRAILERS_STALL, the rest of the response (body or trailers; 2 bytes of the body came)",
     })
     void aPeerThatStallsIsATimeoutAtTheDeadline(Side side, Behaviour behaviour, String awaited) throws Exception {
         try (HostilePeer peer = new HostilePeer(0, behaviour)) {
@@ -182,6 +185,18 @@ class CinderDeadlineIntegrationTest {
                 .hasMessageContaining((side == Side.KEYSTONE ? "Keystone at " : "Cinder at ") + peer.url())
                 .hasMessageContaining("trailer")
                 .hasMessageNotContaining("HTTP 0");
+    }
+
+    @Test
+    void aKeystoneReplyThatIsNoTokenNamesKeystoneNotAnHttpStatus() throws Exception {
+        try (HostilePeer peer = new HostilePeer(0, Behaviour.EMPTY_JSON_200)) {
+            Outcome o = outcome(Side.KEYSTONE, peer, TIMEOUT_S, c -> c.findVolumeType(LocalCinder.FAST));
+
+            assertThat(o.error()).isInstanceOf(BackendException.class)
+                    .hasMessageContaining("store 'hostile': cannot list volume types: Keystone at " + peer.url()
+                            + "/v3/auth/tokens: the reply (HTTP 200) is not a valid KeystoneToken")
+                    .hasMessageNotContaining("HTTP 0");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

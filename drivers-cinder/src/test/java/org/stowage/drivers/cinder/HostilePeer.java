@@ -52,10 +52,14 @@ public final class HostilePeer implements AutoCloseable {
          * {@link #TRICKLE_MILLIS} ms, never ending the trailer section.
          */
         ENDLESS_TRAILERS,
+        /** Sends a chunked body announcing a trailer and its last chunk, then nothing. */
+        TRAILERS_STALL,
         /** Sends a status line, then header lines as fast as the client takes them, never an empty line. */
         ENDLESS_HEADERS,
         /** Answers every request with 503 and an OpenStack fault body. */
         UNAVAILABLE_503,
+        /** Answers every request with 200 and an empty JSON object, which no call can use. */
+        EMPTY_JSON_200,
         /** Answers every request with 413 and Cinder's over-quota fault body. */
         OVER_LIMIT_413,
         /** Completes a TLS handshake if the client accepts it, then answers 503 (for TLS tests). */
@@ -176,10 +180,18 @@ public final class HostilePeer implements AutoCloseable {
                 waitUntilClosed(SLOW_CLOSE_MILLIS);
             }
             case ENDLESS_TRAILERS -> endlessTrailers(out);
+            case TRAILERS_STALL -> {
+                write(out, CHUNKED_WITH_TRAILER);
+                waitUntilClosed(Long.MAX_VALUE);
+            }
             case ENDLESS_HEADERS -> endlessHeaders(out);
             case UNAVAILABLE_503, TLS_THEN_503 -> {
                 respond(out, 503, "{\"serviceUnavailable\": {\"code\": 503, \"message\": \"hostile peer: "
                         + "service unavailable\"}}");
+                return true;
+            }
+            case EMPTY_JSON_200 -> {
+                respond(out, 200, "{}");
                 return true;
             }
             case OVER_LIMIT_413 -> {
@@ -193,6 +205,9 @@ public final class HostilePeer implements AutoCloseable {
         return false;
     }
 
+    /** A head announcing a trailer, a chunked body and its last chunk: the trailer section comes next. */
+    private static final String CHUNKED_WITH_TRAILER = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n2\r\n{}\r\n0\r\n";
     private static final String PART_OF_A_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Le";
 
     private static String head(int status, long contentLength) {
@@ -216,8 +231,7 @@ public final class HostilePeer implements AutoCloseable {
     }
 
     private void endlessTrailers(OutputStream out) throws IOException {
-        write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                + "Trailer: X-T\r\n\r\n2\r\n{}\r\n0\r\n");
+        write(out, CHUNKED_WITH_TRAILER);
         while (!waitUntilClosed(TRICKLE_MILLIS)) {
             write(out, "X-T: 1\r\n");
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.Flow;
 final class CappedBody implements BodyHandler<byte[]> {
     private final int limit;
     private volatile boolean headArrived;
+    private volatile boolean trailersAnnounced;
     private volatile long bodyBytes;
 
     CappedBody(int limit) {
@@ -27,6 +28,7 @@ final class CappedBody implements BodyHandler<byte[]> {
 
     @Override
     public BodySubscriber<byte[]> apply(ResponseInfo info) {
+        trailersAnnounced = info.headers().firstValue("trailer").isPresent();
         headArrived = true;
         return new Subscriber();
     }
@@ -40,6 +42,9 @@ final class CappedBody implements BodyHandler<byte[]> {
     String awaited() {
         if (!headArrived) {
             return "the response head";
+        }
+        if (trailersAnnounced) {
+            return "the rest of the response (body or trailers; " + bodyBytes + " bytes of the body came)";
         }
         return "the rest of the response body (" + bodyBytes + " bytes of it came)";
     }
