@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.stowage.drivers.cinder.HostilePeer.Behaviour;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
+import org.stowage.spi.BackendException;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreTimeoutException;
@@ -74,11 +75,13 @@ class CinderDeadlineIntegrationTest {
         "KEYSTONE, CONTINUE_THEN_SILENT, the response head",
         "KEYSTONE, BODY_STALL, the rest of the response body (10 bytes of it came)",
         "KEYSTONE, BODY_TRICKLE, the rest of the response body",
+        "KEYSTONE, TRAILERS_STALL, the rest of the response (body or trailers; 2 bytes of the body came)",
         "CINDER, SILENT, the response head",
         "CINDER, HEAD_TRICKLE, the response head",
         "CINDER, CONTINUE_THEN_SILENT, the response head",
         "CINDER, BODY_STALL, the rest of the response body (10 bytes of it came)",
         "CINDER, BODY_TRICKLE, the rest of the response body",
+        "CINDER, TRAILERS_STALL, the rest of the response (body or trailers; 2 bytes of the body came)",
     })
     void aPeerThatStallsIsATimeoutAtTheDeadline(Side side, Behaviour behaviour, String awaited) throws Exception {
         try (HostilePeer peer = new HostilePeer(0, behaviour)) {
@@ -109,19 +112,82 @@ class CinderDeadlineIntegrationTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"KEYSTONE", "CINDER"})
-    void aConnectionClosedMidBodyIsUnavailableAfterOneSharedRetryCount(Side side) throws Exception {
-        try (HostilePeer peer = new HostilePeer(0, Behaviour.CLOSE_MID_BODY)) {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "KEYSTONE, CLOSE_MID_HEAD, the response head",
+        "KEYSTONE, CLOSE_MID_BODY, the rest of the response body (10 bytes of it came)",
+        "CINDER, CLOSE_MID_HEAD, the response head",
+        "CINDER, CLOSE_MID_BODY, the rest of the response body (10 bytes of it came)",
+    })
+    void aConnectionClosedMidResponseIsUnavailableAfterOneSharedRetryCount(Side side, Behaviour behaviour,
+            String awaited) throws Exception {
+        try (HostilePeer peer = new HostilePeer(0, behaviour)) {
             // a deadline far away: only the retry count may end this call
             Outcome o = outcome(side, peer, 30, c -> c.findVolumeType(LocalCinder.FAST));
 
             assertThat(o.error()).isInstanceOf(RemoteServiceUnavailableException.class)
-                    .hasMessageContaining("store 'hostile': cannot list volume types")
-                    .hasMessageContaining("127.0.0.1:" + peer.port())
+                    .hasMessageContaining("store 'hostile': cannot list volume types: "
+                            + (side == Side.KEYSTONE ? "Keystone at " : "Cinder at ") + peer.url())
+                    .hasMessageContaining("closed the connection before a complete response (we were waiting for "
+                            + awaited)
                     .hasMessageContaining("after " + (RETRIES + 2) + " attempts");
             assertThat(peer.requests()).as("requests of one call: one free re-send of a dropped connection plus "
                     + "cinder_http_retries, shared by the transport and the client").isEqualTo(RETRIES + 2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"KEYSTONE", "CINDER"})
+    void aConnectionClosedMidHeadUntilTheDeadlineIsStillUnavailable(Side side) throws Exception {
+        // Each attempt ends 0.45 s after it starts: attempts at 0, 0.45 (the free re-send), 1.4 (after
+        // 0.5 s), 2.85 (after 1 s, taken since 1.15 s were left): the deadline at 3 s cuts the last one
+        // before the peer closes it.
+        try (HostilePeer peer = new HostilePeer(0, Behaviour.CLOSE_MID_HEAD_SLOWLY)) {
+            Outcome o = outcome(side, peer, 3, c -> c.findVolumeType(LocalCinder.FAST));
+
+            assertThat(o.error()).as("the deadline ended the re-sends, but the peer closed, it did not keep us waiting")
+                    .isInstanceOf(RemoteServiceUnavailableException.class)
+                    .hasMessageContaining("store 'hostile': cannot list volume types")
+                    .hasMessageContaining("127.0.0.1:" + peer.port())
+                    .hasMessageContaining("closed the connection before a complete response");
+            assertThat(o.millis()).isLessThan(3_000L + MARGIN_MS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"KEYSTONE", "CINDER"})
+    void aResponseWhoseTrailersNeverEndIsNotTakenAndItsConnectionNotReused(Side side) throws Exception {
+        try (HostilePeer peer = new HostilePeer(0, Behaviour.ENDLESS_TRAILERS)) {
+            Outcome first = outcome(side, peer, TIMEOUT_S, c -> {
+                Throwable t = catchThrowable(() -> c.findVolumeType(LocalCinder.FAST));
+                assertTrailersRefused(t, side, peer);
+                c.findVolumeType(LocalCinder.FAST); // at once, while the trailers still come
+            });
+
+            assertTrailersRefused(first.error(), side, peer);
+            assertThat(first.millis()).isLessThan(2 * (TIMEOUT_S * 1000L + MARGIN_MS));
+            assertThat(peer.requests()).as("requests, each on a connection of its own: none was reused")
+                    .isEqualTo(2).isEqualTo(peer.connections());
+        }
+    }
+
+    private static void assertTrailersRefused(Throwable t, Side side, HostilePeer peer) {
+        assertThat(t).isInstanceOf(StoreException.class)
+                .hasMessageContaining("store 'hostile': cannot list volume types")
+                .hasMessageContaining((side == Side.KEYSTONE ? "Keystone at " : "Cinder at ") + peer.url())
+                .hasMessageContaining("trailer")
+                .hasMessageNotContaining("HTTP 0");
+    }
+
+    @Test
+    void aKeystoneReplyThatIsNoTokenNamesKeystoneNotAnHttpStatus() throws Exception {
+        try (HostilePeer peer = new HostilePeer(0, Behaviour.EMPTY_JSON_200)) {
+            Outcome o = outcome(Side.KEYSTONE, peer, TIMEOUT_S, c -> c.findVolumeType(LocalCinder.FAST));
+
+            assertThat(o.error()).isInstanceOf(BackendException.class)
+                    .hasMessageContaining("store 'hostile': cannot list volume types: Keystone at " + peer.url()
+                            + "/v3/auth/tokens: the reply (HTTP 200) is not a valid KeystoneToken")
+                    .hasMessageNotContaining("HTTP 0");
         }
     }
 

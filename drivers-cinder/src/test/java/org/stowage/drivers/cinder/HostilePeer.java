@@ -43,10 +43,23 @@ public final class HostilePeer implements AutoCloseable {
         BODY_TRICKLE,
         /** Sends a complete head announcing 1000 bytes of body, 10 of them, then closes the connection. */
         CLOSE_MID_BODY,
+        /** Sends part of a response head, then closes the connection. */
+        CLOSE_MID_HEAD,
+        /** Sends part of a response head, waits {@link #SLOW_CLOSE_MILLIS} ms, then closes the connection. */
+        CLOSE_MID_HEAD_SLOWLY,
+        /**
+         * Sends a complete chunked body announcing a trailer, its last chunk, then one trailer field every
+         * {@link #TRICKLE_MILLIS} ms, never ending the trailer section.
+         */
+        ENDLESS_TRAILERS,
+        /** Sends a chunked body announcing a trailer and its last chunk, then nothing. */
+        TRAILERS_STALL,
         /** Sends a status line, then header lines as fast as the client takes them, never an empty line. */
         ENDLESS_HEADERS,
         /** Answers every request with 503 and an OpenStack fault body. */
         UNAVAILABLE_503,
+        /** Answers every request with 200 and an empty JSON object, which no call can use. */
+        EMPTY_JSON_200,
         /** Answers every request with 413 and Cinder's over-quota fault body. */
         OVER_LIMIT_413,
         /** Completes a TLS handshake if the client accepts it, then answers 503 (for TLS tests). */
@@ -55,6 +68,8 @@ public final class HostilePeer implements AutoCloseable {
 
     /** The pause between the bytes of a trickle. */
     public static final int TRICKLE_MILLIS = 100;
+    /** How long {@link Behaviour#CLOSE_MID_HEAD_SLOWLY} waits before it closes. */
+    public static final int SLOW_CLOSE_MILLIS = 450;
 
     private final Behaviour behaviour;
     private final ServerSocket server;
@@ -159,10 +174,24 @@ public final class HostilePeer implements AutoCloseable {
             }
             case BODY_TRICKLE -> trickle(out, head(200, 100_000) + "{\"volume_types\": [");
             case CLOSE_MID_BODY -> write(out, head(200, 1000) + "{\"volume\":");
+            case CLOSE_MID_HEAD -> write(out, PART_OF_A_HEAD);
+            case CLOSE_MID_HEAD_SLOWLY -> {
+                write(out, PART_OF_A_HEAD);
+                waitUntilClosed(SLOW_CLOSE_MILLIS);
+            }
+            case ENDLESS_TRAILERS -> endlessTrailers(out);
+            case TRAILERS_STALL -> {
+                write(out, CHUNKED_WITH_TRAILER);
+                waitUntilClosed(Long.MAX_VALUE);
+            }
             case ENDLESS_HEADERS -> endlessHeaders(out);
             case UNAVAILABLE_503, TLS_THEN_503 -> {
                 respond(out, 503, "{\"serviceUnavailable\": {\"code\": 503, \"message\": \"hostile peer: "
                         + "service unavailable\"}}");
+                return true;
+            }
+            case EMPTY_JSON_200 -> {
+                respond(out, 200, "{}");
                 return true;
             }
             case OVER_LIMIT_413 -> {
@@ -175,6 +204,11 @@ public final class HostilePeer implements AutoCloseable {
         }
         return false;
     }
+
+    /** A head announcing a trailer, a chunked body and its last chunk: the trailer section comes next. */
+    private static final String CHUNKED_WITH_TRAILER = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + "Transfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n2\r\n{}\r\n0\r\n";
+    private static final String PART_OF_A_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Le";
 
     private static String head(int status, long contentLength) {
         return "HTTP/1.1 " + status + " X\r\nContent-Type: application/json\r\nContent-Length: " + contentLength
@@ -193,6 +227,13 @@ public final class HostilePeer implements AutoCloseable {
         while (!waitUntilClosed(TRICKLE_MILLIS)) {
             out.write('a');
             out.flush();
+        }
+    }
+
+    private void endlessTrailers(OutputStream out) throws IOException {
+        write(out, CHUNKED_WITH_TRAILER);
+        while (!waitUntilClosed(TRICKLE_MILLIS)) {
+            write(out, "X-T: 1\r\n");
         }
     }
 

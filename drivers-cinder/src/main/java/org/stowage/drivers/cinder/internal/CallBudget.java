@@ -30,6 +30,8 @@ final class CallBudget implements AutoCloseable {
     private final int retries;
     private int retriesLeft;
     private int freeResends = FREE_RESENDS;
+    /** How the server last closed the connection on this call, or null. */
+    private String dropped;
 
     private CallBudget(String storeId, String what, Duration timeout, int retries, CallBudget outer) {
         this.storeId = storeId;
@@ -68,14 +70,30 @@ final class CallBudget implements AutoCloseable {
         return storeId;
     }
 
+    /** Remembers that the server closed the connection before a complete response, as {@code how} says. */
+    void dropped(String how) {
+        dropped = how;
+    }
+
+    /** How the server last closed the connection on this call, if it did. */
+    java.util.Optional<String> droppedBefore() {
+        return java.util.Optional.ofNullable(dropped);
+    }
+
+    /** "store 'c': cannot list volume types: ", the start of every error of this call. */
+    String failing() {
+        return "store '" + storeId + "': cannot " + what + ": ";
+    }
+
     /** Nanoseconds left, never negative. */
     long remainingNanos() {
         return Math.max(0, deadline - System.nanoTime());
     }
 
     /**
-     * Takes a re-send of a request whose connection failed: the free one first, then a retry.
-     * False when none is left or the deadline passed.
+     * Takes a re-send of a request whose connection failed: the free one at once, then a retry
+     * after its pause, as any other retry (a peer that keeps closing is not hammered). False when
+     * none is left or the deadline passed or would pass during the pause.
      */
     boolean resend() {
         if (remainingNanos() == 0) {
@@ -85,7 +103,7 @@ final class CallBudget implements AutoCloseable {
             freeResends--;
             return true;
         }
-        return takeRetry();
+        return retryAfterPause();
     }
 
     private boolean takeRetry() {
@@ -97,10 +115,12 @@ final class CallBudget implements AutoCloseable {
     }
 
     /**
-     * Takes a retry and waits before it (0.5, 1, 2, 4 s): false, without waiting, when no retry is
-     * left or the wait would leave no time for the retry itself.
+     * Takes a retry and waits before it (0.5, 1, 2, 4 s for the first, second... retry of the call,
+     * whichever layer takes it): false, without waiting, when no retry is left or the wait would
+     * leave no time for the retry itself.
      */
-    boolean retryAfterPause(int retryNumber) {
+    boolean retryAfterPause() {
+        int retryNumber = retries - retriesLeft;
         long pause = TimeUnit.MILLISECONDS.toNanos(Math.min(4000, 500L << Math.min(retryNumber, 4)));
         if (remainingNanos() <= pause || !takeRetry()) {
             return false;
@@ -131,7 +151,7 @@ final class CallBudget implements AutoCloseable {
      * head") from {@code server} (e.g. "Keystone at http://k:5000/v3/auth/tokens").
      */
     StoreTimeoutException timeout(String server, String awaited, Throwable cause) {
-        return new StoreTimeoutException("store '" + storeId + "': cannot " + what + ": " + server + " did not send "
+        return new StoreTimeoutException(failing() + server + " did not send "
                 + awaited + " in time: the call took " + seconds(System.nanoTime() - start) + attemptsNote() + " and "
                 + CinderOptions.REQUEST_TIMEOUT + " = " + timeout.toSeconds() + " s bounds it, retries included",
                 cause);
@@ -139,7 +159,7 @@ final class CallBudget implements AutoCloseable {
 
     /** The error when connecting to {@code server} did not finish within {@code connectTimeout}. */
     StoreTimeoutException connectTimeout(String server, Duration connectTimeout, Throwable cause) {
-        return new StoreTimeoutException("store '" + storeId + "': cannot " + what + ": could not connect to " + server
+        return new StoreTimeoutException(failing() + "could not connect to " + server
                 + " within " + connectTimeout.toMillis() / 1000.0 + " s (the connect part of "
                 + CinderOptions.REQUEST_TIMEOUT + " = " + timeout.toSeconds() + " s)", cause);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.Flow;
 final class CappedBody implements BodyHandler<byte[]> {
     private final int limit;
     private volatile boolean headArrived;
+    private volatile boolean trailersAnnounced;
     private volatile long bodyBytes;
 
     CappedBody(int limit) {
@@ -27,14 +28,23 @@ final class CappedBody implements BodyHandler<byte[]> {
 
     @Override
     public BodySubscriber<byte[]> apply(ResponseInfo info) {
+        trailersAnnounced = info.headers().firstValue("trailer").isPresent();
         headArrived = true;
         return new Subscriber();
+    }
+
+    /** Whether the response head came. */
+    boolean headArrived() {
+        return headArrived;
     }
 
     /** What the exchange was waiting for when it stopped, for messages. */
     String awaited() {
         if (!headArrived) {
             return "the response head";
+        }
+        if (trailersAnnounced) {
+            return "the rest of the response (body or trailers; " + bodyBytes + " bytes of the body came)";
         }
         return "the rest of the response body (" + bodyBytes + " bytes of it came)";
     }

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
-import org.openstack4j.api.exceptions.ClientResponseException;
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.core.transport.ClientConstants;
 import org.openstack4j.core.transport.Config;
@@ -30,6 +29,7 @@ import org.openstack4j.core.transport.HttpResponse;
 import org.openstack4j.core.transport.ObjectMapperSingleton;
 import org.openstack4j.openstack.internal.OSAuthenticator;
 import org.openstack4j.openstack.internal.OSClientSession;
+import org.stowage.drivers.cinder.CinderOptions;
 import org.stowage.spi.BackendException;
 
 /**
@@ -44,8 +44,13 @@ import org.stowage.spi.BackendException;
  *     send. Connecting alone has at most {@code Config.connectTimeout}.</li>
  * <li>uwsgi Keystone closes connections without saying so: a request that fails on a pooled
  *     connection with an I/O error is re-sent when that is harmless (GET, HEAD, DELETE, PUT, and
- *     Keystone token requests): once for free, then only out of the call's retries. Other POSTs
- *     (volume or attachment create) are never re-sent here: the first may have arrived.</li>
+ *     Keystone token requests): once for free, then only out of the call's retries, after their
+ *     pauses. Other POSTs (volume or attachment create) are never re-sent here: the first may have
+ *     arrived. A server that closed the connection before a complete response is a
+ *     {@code RemoteServiceUnavailable} saying so, even when the deadline ended the re-sends; a
+ *     {@code Timeout} is only for a server that kept the call waiting until its deadline.</li>
+ * <li>A response announcing trailer fields is refused and its connection never used again:
+ *     java.net.http cannot read trailers, so it cannot tell where such a response ends.</li>
  * <li>401 on a non-auth request: re-authenticate once ({@code OSAuthenticator}) and retry.</li>
  * <li>TLS from {@code Config.sslContext}, or trust-all (with no host name check) when verification
  *     is off; a certificate that fails verification is a {@code BadStoreConfiguration}, never
@@ -126,8 +131,10 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                 }
             }
             String server = (authRequest ? "Keystone at " : "Cinder at ") + where(jreq.uri());
+            CappedBody body = new CappedBody(MAX_REPLY_BYTES);
             try {
-                java.net.http.HttpResponse<byte[]> resp = exchange(client, jreq, budget, server);
+                java.net.http.HttpResponse<byte[]> resp = exchange(client, jreq, budget, server, body);
+                refuseUnreadTrailers(resp, config, client, budget, server);
                 if (resp.statusCode() == 401 && !authRequest && !reauthenticated && OSClientSession.getCurrent() != null) {
                     OSAuthenticator.reAuthenticate();
                     request.getHeaders().put(ClientConstants.HEADER_X_AUTH_TOKEN,
@@ -135,34 +142,89 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                     reauthenticated = true;
                     continue;
                 }
-                return new JdkHttpResponse(resp);
-            } catch (HttpConnectTimeoutException e) {
-                throw budget.connectTimeout(server, connectTimeout(config), e);
-            } catch (ConnectException e) {
-                throw new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
-            } catch (ProtocolException e) {
-                throw new BackendException("store '" + budget.storeId() + "': " + server
-                        + " sent a response that is not valid HTTP or too large: " + e.getMessage(), e);
+                return new JdkHttpResponse(resp, budget.failing() + server);
             } catch (IOException e) {
-                Optional<String> problem = Tls.certificateProblem(e);
-                if (problem.isPresent()) {
-                    throw Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
+                RuntimeException failure = failure(e, jreq, config, budget, server, body);
+                if (failure instanceof ConnectionDroppedException) {
+                    budget.dropped(failure.getMessage());
+                    if (resendable && budget.resend()) {
+                        continue;
+                    }
                 }
-                if (resendable && budget.resend()) {
-                    continue;
-                }
-                throw new ConnectionException(request.getMethod() + " " + hostOf(jreq.uri()) + " failed: " + e, 0, e);
+                throw failure;
             }
         }
     }
 
     /**
+     * What an exchange that failed with {@code e} is: a failure once the deadline has passed is a
+     * timeout naming what was awaited (the deadline cut it, whatever the JDK reported); before, it is
+     * what the server did.
+     */
+    private static RuntimeException failure(IOException e, java.net.http.HttpRequest jreq, Config config,
+            CallBudget budget, String server, CappedBody body) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return budget.connectTimeout(server, connectTimeout(config), e);
+        }
+        if (budget.remainingNanos() == 0) {
+            return deadlinePassed(budget, server, body, e);
+        }
+        if (e instanceof ConnectException) {
+            return new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
+        }
+        if (e instanceof ProtocolException) {
+            return new BackendException(budget.failing() + server + " sent a response that is not valid HTTP or too "
+                    + "large: " + e.getMessage(), e);
+        }
+        Optional<String> problem = Tls.certificateProblem(e);
+        if (problem.isPresent()) {
+            return Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
+        }
+        return new ConnectionDroppedException(server + " closed the connection before a complete response (we were "
+                + "waiting for " + body.awaited() + "; " + e.getMessage() + ")", e);
+    }
+
+    /**
+     * The deadline passed during an exchange: a timeout naming what was awaited, unless the server
+     * had closed the connection on an earlier attempt of the call and sent nothing on this one
+     * before the deadline: then what the server did is that it closed the connection, and the
+     * deadline only ended the re-sends.
+     */
+    private static RuntimeException deadlinePassed(CallBudget budget, String server, CappedBody body, Throwable cause) {
+        Optional<String> dropped = budget.droppedBefore();
+        if (dropped.isPresent() && !body.headArrived()) {
+            return new ConnectionDroppedException(dropped.get() + "; the deadline (" + CinderOptions.REQUEST_TIMEOUT
+                    + ") passed before the next attempt had a response head", cause);
+        }
+        return budget.timeout(server, body.awaited(), cause);
+    }
+
+    /**
+     * java.net.http does not read trailer fields: it takes the two bytes after a chunked body's last
+     * chunk as its end and leaves the trailer section on the connection, where the next response on
+     * it would start. So a response that announces trailers cannot be known to be complete: it is
+     * refused, and the client that holds its connection is dropped, so that connection is never used
+     * again (the next call opens a new one).
+     */
+    private static void refuseUnreadTrailers(java.net.http.HttpResponse<byte[]> resp, Config config,
+            HttpClient client, CallBudget budget, String server) {
+        Optional<String> trailer = resp.headers().firstValue("trailer");
+        if (trailer.isPresent()) {
+            CLIENTS.remove(config, client);
+            throw new BackendException(budget.failing() + server + " announced trailer fields (Trailer: "
+                    + Reply.excerpt(trailer.get()) + ") after its body; this client cannot read the rest of the "
+                    + "response (trailers), so it cannot tell where the response ends: the response is not used "
+                    + "and its connection is closed");
+        }
+    }
+
+    /**
      * Sends one request and reads its whole response within what is left of the call's budget:
-     * connect, response head and body, however the server frames or trickles them.
+     * connect, response head and body, however the server frames or trickles them. A response
+     * whose body was not read whole is cancelled, which closes its connection.
      */
     private static java.net.http.HttpResponse<byte[]> exchange(HttpClient client, java.net.http.HttpRequest jreq,
-            CallBudget budget, String server) throws IOException {
-        CappedBody body = new CappedBody(MAX_REPLY_BYTES);
+            CallBudget budget, String server, CappedBody body) throws IOException {
         java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<byte[]>> f = client.sendAsync(jreq, body);
         try {
             long left = budget.remainingNanos();
@@ -176,7 +238,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             return resp;
         } catch (java.util.concurrent.TimeoutException e) {
             f.cancel(true);
-            throw budget.timeout(server, body.awaited(), e);
+            throw deadlinePassed(budget, server, body, e);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
@@ -264,9 +326,12 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
     /** openstack4j's view of a java.net.http response, whose body was read whole within the call's deadline. */
     static final class JdkHttpResponse implements HttpResponse {
         private final java.net.http.HttpResponse<byte[]> response;
+        /** "store 'c': cannot list volume types: Keystone at http://...", for a reply that cannot be read. */
+        private final String from;
 
-        JdkHttpResponse(java.net.http.HttpResponse<byte[]> response) {
+        JdkHttpResponse(java.net.http.HttpResponse<byte[]> response, String from) {
             this.response = response;
+            this.from = from;
         }
 
         @Override
@@ -288,8 +353,9 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             try {
                 return ObjectMapperSingleton.getContext(type).readerFor(type).readValue(bytes);
             } catch (IOException e) {
-                throw new ClientResponseException("cannot read the " + type.getSimpleName() + " in the response: "
-                        + e.getMessage(), 0, e);
+                // a 2xx reply the client cannot use: an error of the server, not an HTTP status to report
+                throw new BackendException(from + ": the reply (HTTP " + response.statusCode() + ") is not a valid "
+                        + type.getSimpleName() + ": " + Reply.excerpt(e.getMessage()), e);
             }
         }
 

@@ -434,30 +434,35 @@ public final class Os4jCinderClient implements CinderClient {
      */
     private <T> T call(String what, boolean idempotent, Function<OSClientV3, T> fn) {
         try (CallBudget budget = CallBudget.open(cfg.storeId(), what, cfg.requestTimeout(), retries)) {
-            for (int retry = 0;; retry++) {
+            while (true) {
                 try {
                     return once(fn);
                 } catch (CinderServerErrorException e) {
-                    if (!((e.status() == 503 || idempotent) && budget.retryAfterPause(retry))) {
+                    if (!((e.status() == 503 || idempotent) && budget.retryAfterPause())) {
                         throw e;
                     }
                 } catch (ConnectionException e) {
                     boolean refused = e.getCause() instanceof ConnectException;
-                    if (!((idempotent || refused) && budget.retryAfterPause(retry))) {
-                        throw new RemoteServiceUnavailableException("store '" + cfg.storeId() + "': cannot " + what
-                                + ": " + describe() + " is unreachable (" + e.getMessage() + ")"
-                                + budget.attemptsSoFar(), e);
+                    if (!((idempotent || refused) && budget.retryAfterPause())) {
+                        throw unavailable(budget, e);
                     }
                 } catch (AuthenticationException e) {
                     throw credentialsRejected(e);
                 } catch (ResponseException e) {
                     if (!((e.getStatus() == 503 || (idempotent && e.getStatus() >= 500))
-                            && budget.retryAfterPause(retry))) {
+                            && budget.retryAfterPause())) {
                         throw httpError(e.getStatus(), what, e.getMessage());
                     }
                 }
             }
         }
+    }
+
+    /** A connection that failed, after the retries: refused or dropped, as the transport saw it. */
+    private RemoteServiceUnavailableException unavailable(CallBudget budget, ConnectionException e) {
+        String happened = e instanceof ConnectionDroppedException ? e.getMessage()
+                : describe() + " is unreachable (" + e.getMessage() + ")";
+        return new RemoteServiceUnavailableException(budget.failing() + happened + budget.attemptsSoFar(), e);
     }
 
     /** One attempt of a call: a token (if needed), the endpoint, then {@code fn}. */
