@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
+import org.stowage.spi.BackendException;
 import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreAddDisabledException;
@@ -153,6 +154,10 @@ final class VolumeTypeCheck {
             // status 0: no valid HTTP answer came at all, which is the peer's failure, not our configuration
             return e.status() >= 500 || e.status() == 0 ? StoreHealth.unreachable(withoutStore(e.getMessage()))
                     : StoreHealth.unavailable(withoutStore(e.getMessage()));
+        } catch (BackendException e) {
+            // the service answered, but not with anything usable (a reply that is not HTTP we can read,
+            // not the JSON asked for): the service is not working, our configuration is not the question
+            return StoreHealth.unreachable(withoutStore(e.getMessage()));
         } catch (StoreException e) {
             return StoreHealth.unavailable(withoutStore(e.getMessage()));
         }

@@ -125,7 +125,7 @@ class CinderMalformedReplyIntegrationTest {
             replyWith("/v3/[^/]+/types", body);
             try (CinderStoreDriver d = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST))) {
                 org.stowage.spi.StoreHealth h = d.health(Duration.ofSeconds(20));
-                assertThat(h.state()).as("reply %s", body).isEqualTo(org.stowage.spi.StoreHealth.State.UNAVAILABLE);
+                assertThat(h.state()).as("reply %s", body).isEqualTo(org.stowage.spi.StoreHealth.State.UNREACHABLE);
                 assertThat(h.reason()).as("reply %s", body).contains("GET /types: ").doesNotContain("does not exist");
                 assertThat(d.properties().get("volume_type_check")).as("reply %s", body).asString()
                         .startsWith("could not check: ");
