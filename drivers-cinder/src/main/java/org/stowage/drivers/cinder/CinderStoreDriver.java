@@ -1063,6 +1063,7 @@ public final class CinderStoreDriver implements StoreDriver {
             }
         } finally {
             heartbeats.close();
+            typeCheck.close();
             client.close();
         }
     }

@@ -28,16 +28,18 @@ import org.stowage.spi.StoreTimeoutException;
  */
 final class VolumeTypeCheck {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeTypeCheck.class);
-    private static final ExecutorService HEALTH_CHECKS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "stowage-cinder-health");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** The least time a health check keeps, of its timeout, to report its own answer. */
     private static final Duration MIN_MARGIN = Duration.ofMillis(250);
 
     enum State { NOT_CHECKED, OK, MISSING, FAILED }
+
+    /** Runs health checks, so that a check can be given up at its deadline; shut down by {@link #close()}. */
+    private final ExecutorService healthChecks = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stowage-cinder-health");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** One answer: the state and, for MISSING and FAILED, why. */
     record Result(State state, String detail) {
@@ -104,7 +106,7 @@ final class VolumeTypeCheck {
      */
     StoreHealth health(Duration timeout) {
         Duration own = ownDeadline(timeout);
-        Future<StoreHealth> f = HEALTH_CHECKS.submit(this::healthNow);
+        Future<StoreHealth> f = healthChecks.submit(this::healthNow);
         try {
             return f.get(own.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -119,6 +121,11 @@ final class VolumeTypeCheck {
         } catch (ExecutionException e) {
             return StoreHealth.unavailable("health check failed: " + e.getCause());
         }
+    }
+
+    /** Stops the health-check threads (a check still running is interrupted). */
+    void close() {
+        healthChecks.shutdownNow();
     }
 
     /**
