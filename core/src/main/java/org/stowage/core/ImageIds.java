@@ -1,7 +1,9 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.regex.Pattern;
-import org.stowage.spi.BadStoreUriException;
 
 /**
  * Image ids as Glance accepts them: a UUID written as 8-4-4-4-12 hexadecimal digits, in either
@@ -29,11 +31,11 @@ public final class ImageIds {
     /**
      * Returns {@code id} if it is valid.
      *
-     * @throws BadStoreUriException naming the value (escaped) and the expected form
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} naming the value (escaped) and the expected form
      */
     public static String check(String id) {
         if (!isValid(id)) {
-            throw new BadStoreUriException(problem(id));
+            throw StoreException.badStoreUri(problem(id));
         }
         return id;
     }

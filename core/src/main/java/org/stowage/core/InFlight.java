@@ -1,5 +1,8 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -8,7 +11,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.spi.BackendException;
 
 /**
  * The adds and reads running on one {@link Stowage}, so that closing it (or a signal to the
@@ -42,11 +44,11 @@ final class InFlight {
      * Registers an operation; {@code abort} is called (from another thread) with the reason if
      * it must stop.
      *
-     * @throws BackendException if operations were aborted already
+     * @throws StoreException of kind {@link ErrorKind#BACKEND} if operations were aborted already
      */
     synchronized Operation start(String what, Consumer<String> abort) {
         if (abortReason != null) {
-            throw new BackendException(what + " refused: " + abortReason);
+            throw StoreException.backend(what + " refused: " + abortReason);
         }
         Operation op = new Operation(what, abort);
         running.add(op);

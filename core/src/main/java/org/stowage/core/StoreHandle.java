@@ -1,5 +1,8 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,21 +16,14 @@ import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.StoreAddDisabledException;
-import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
-import org.stowage.spi.StoreGetNotSupportedException;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
-import org.stowage.spi.StoreRandomGetNotSupportedException;
-import org.stowage.spi.UnknownSchemeException;
 
 /**
  * One configured store as the core sees it: its identity and discovery fields, and every
@@ -35,8 +31,8 @@ import org.stowage.spi.UnknownSchemeException;
  * run with the driver's class loader as the thread context class loader.
  *
  * <p>A store whose driver could not be created stays listed, with the reason, and every
- * operation on it fails with {@link BadStoreConfigurationException}; one whose type no installed
- * driver offers fails with {@link UnknownSchemeException}, as glance_store answers for it.
+ * operation on it fails with {@link ErrorKind#BAD_STORE_CONFIGURATION}; one whose type no installed
+ * driver offers fails with {@link ErrorKind#UNKNOWN_SCHEME}, as glance_store answers for it.
  */
 public final class StoreHandle {
     private static final Logger LOG = LoggerFactory.getLogger(StoreHandle.class);
@@ -239,11 +235,11 @@ public final class StoreHandle {
             StoreDriver d = requireDriver();
             Optional<String> reason = driverWriteDisabledReason(d);
             if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
-                throw new StoreAddDisabledException("store '" + id + "' (" + type
+                throw StoreException.storeAddDisabled("store '" + id + "' (" + type
                         + ") is read-only: " + reason.orElse("it does not accept new images"));
             }
             if (reason.isPresent()) {
-                throw new StoreAddDisabledException("store '" + id + "' does not accept new images: " + reason.get());
+                throw StoreException.storeAddDisabled("store '" + id + "' does not accept new images: " + reason.get());
             }
             ImageIds.check(imageId);
             AddResult r = inDriver(() -> d.add(new AddRequest(imageId, input, owner, phases)));
@@ -270,11 +266,11 @@ public final class StoreHandle {
                     + offset + ", length " + length);
         }
         if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
-            throw new StoreRandomGetNotSupportedException("store '" + id + "' (" + type
+            throw StoreException.storeRandomGetNotSupported("store '" + id + "' (" + type
                     + ") cannot read with an offset or length (offset " + offset + ", length " + length + ")");
         }
         if (!caps.has(Capability.READ_ACCESS)) {
-            throw new StoreGetNotSupportedException("store '" + id + "' (" + type + ") cannot read images");
+            throw StoreException.storeGetNotSupported("store '" + id + "' (" + type + ") cannot read images");
         }
         ImageStream stream = inDriver(() -> d.get(location, offset, length));
         return TrackedImageStream.track(stream, inFlight, "read of " + Uris.mask(location.uri()));
@@ -291,11 +287,11 @@ public final class StoreHandle {
         StoreDriver d = requireDriver();
         Optional<String> reason = driverWriteDisabledReason(d);
         if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
-            throw new StoreDeleteNotSupportedException("store '" + id + "' (" + type + ") is read-only: "
+            throw StoreException.storeDeleteNotSupported("store '" + id + "' (" + type + ") is read-only: "
                     + reason.orElse("it cannot delete images"));
         }
         if (reason.isPresent()) {
-            throw new StoreDeleteNotSupportedException("store '" + id + "' cannot delete images: " + reason.get());
+            throw StoreException.storeDeleteNotSupported("store '" + id + "' cannot delete images: " + reason.get());
         }
         inDriver(() -> {
             d.delete(location);
@@ -386,10 +382,10 @@ public final class StoreHandle {
 
     private StoreDriver requireDriver() {
         if (unknownType) {
-            throw new UnknownSchemeException("store '" + id + "' is unavailable: " + failure);
+            throw StoreException.unknownScheme("store '" + id + "' is unavailable: " + failure);
         }
         if (driver == null) {
-            throw new BadStoreConfigurationException("store '" + id + "' is unavailable: " + failure);
+            throw StoreException.badStoreConfiguration("store '" + id + "' is unavailable: " + failure);
         }
         return driver;
     }
@@ -406,7 +402,7 @@ public final class StoreHandle {
                 checkMetadata(l.get(i), key + "[" + i + "]");
             }
         } else if (!(value instanceof String)) {
-            throw new BackendException("location metadata value of '" + key + "' is a "
+            throw StoreException.backend("location metadata value of '" + key + "' is a "
                     + (value == null ? "null" : value.getClass().getSimpleName()) + ": expected a string, list or map");
         }
     }
@@ -418,7 +414,7 @@ public final class StoreHandle {
         try {
             return call.get();
         } catch (UncheckedIOException e) {
-            throw new BackendException("store '" + id + "': " + withoutStoreName(describe(e)), e);
+            throw StoreException.backend("store '" + id + "': " + withoutStoreName(describe(e)), e);
         } finally {
             t.setContextClassLoader(old);
         }
@@ -442,6 +438,6 @@ public final class StoreHandle {
 
     /** Rethrows a store exception, wrapping an I/O one; used by callers that read streams. */
     static StoreException asStoreException(String what, IOException e) {
-        return new BackendException(what + ": " + e.getMessage(), e);
+        return StoreException.backend(what + ": " + e.getMessage(), e);
     }
 }

@@ -1,5 +1,8 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -30,10 +33,7 @@ import org.stowage.core.internal.StoreModule;
 import org.stowage.core.plugins.DriverRegistry;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreDriver;
@@ -41,8 +41,6 @@ import org.stowage.spi.StoreDriverFactory;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreSettings;
-import org.stowage.spi.UnknownSchemeException;
-import org.stowage.spi.UnknownStoreException;
 
 /**
  * The embedding entry point: reads the configuration, loads the drivers, creates one store per
@@ -132,12 +130,12 @@ public final class Stowage implements AutoCloseable {
     /**
      * The store with this id.
      *
-     * @throws UnknownStoreException naming the id and the enabled stores
+     * @throws StoreException of kind {@link ErrorKind#UNKNOWN_STORE} naming the id and the enabled stores
      */
     public StoreHandle store(String id) {
         StoreHandle h = stores.get(id);
         if (h == null) {
-            throw new UnknownStoreException("store '" + id + "' is not enabled: expected one of "
+            throw StoreException.unknownStore("store '" + id + "' is not enabled: expected one of "
                     + String.join(", ", stores.keySet()));
         }
         return h;
@@ -226,16 +224,16 @@ public final class Stowage implements AutoCloseable {
      */
     public Located locate(String uri, String storeId) {
         if (uri == null || uri.isBlank()) {
-            throw new BadStoreUriException("location is empty: expected a URI such as file:///var/lib/glance/images/<id>");
+            throw StoreException.badStoreUri("location is empty: expected a URI such as file:///var/lib/glance/images/<id>");
         }
         String scheme = Uris.scheme(uri);
         if (scheme == null) {
-            throw new BadStoreUriException("location '" + Uris.mask(uri) + "' has no scheme: expected scheme://...");
+            throw StoreException.badStoreUri("location '" + Uris.mask(uri) + "' has no scheme: expected scheme://...");
         }
         if (storeId != null) {
             StoreHandle h = store(storeId);
             if (h.isAvailable() && !h.schemes().contains(scheme)) {
-                throw new UnknownSchemeException("location '" + Uris.mask(uri) + "' has scheme '" + scheme
+                throw StoreException.unknownScheme("location '" + Uris.mask(uri) + "' has scheme '" + scheme
                         + "', but store '" + storeId + "' (" + h.type() + ") serves " + h.schemes());
             }
             return new Located(h, h.parse(uri));
@@ -247,7 +245,7 @@ public final class Stowage implements AutoCloseable {
             }
         }
         if (candidates.isEmpty()) {
-            throw new UnknownSchemeException("unknown scheme '" + scheme + "' in location '" + Uris.mask(uri)
+            throw StoreException.unknownScheme("unknown scheme '" + scheme + "' in location '" + Uris.mask(uri)
                     + "': no enabled store serves it (schemes served: " + servedSchemes() + ")" + unavailableNote());
         }
         StoreHandle best = routeByPrefix(uri);
@@ -255,16 +253,18 @@ public final class Stowage implements AutoCloseable {
             return new Located(best, best.parse(uri));
         }
         StoreException firstError = null;
-        List<NotFoundException> gone = new ArrayList<>();
+        List<StoreException> gone = new ArrayList<>();
         for (StoreHandle h : candidates) {
             try {
                 StoreLocation loc = h.parse(uri);
                 if (loc.isLegacy() && h.isLegacyLocationMine(loc)) {
                     return new Located(h, loc);
                 }
-            } catch (NotFoundException e) {
-                gone.add(e);
             } catch (StoreException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    gone.add(e);
+                    continue;
+                }
                 if (firstError == null) {
                     firstError = e;
                 }
@@ -274,20 +274,20 @@ public final class Stowage implements AutoCloseable {
             throw firstError; // a store that could not tell (down, misconfigured) must not turn into "not found"
         }
         if (!gone.isEmpty() && gone.size() == candidates.size()) {
-            throw gone.size() == 1 ? gone.get(0) : new NotFoundException("location '" + Uris.mask(uri)
+            throw gone.size() == 1 ? gone.get(0) : StoreException.notFound("location '" + Uris.mask(uri)
                     + "' does not exist in any store: " + gone.stream().map(Throwable::getMessage)
                     .collect(java.util.stream.Collectors.joining("; ")));
         }
         String named = namedStore(uri, scheme, candidates);
         if (named != null && !stores.containsKey(named) && !anyLegacy(uri, candidates)) {
-            throw new UnknownStoreException("location '" + Uris.mask(uri) + "' names store '" + named
+            throw StoreException.unknownStore("location '" + Uris.mask(uri) + "' names store '" + named
                     + "', which is not enabled: expected one of " + String.join(", ", stores.keySet()));
         }
         StringBuilder owned = new StringBuilder();
         for (StoreHandle h : candidates) {
             owned.append(owned.length() == 0 ? "" : "; ").append(h.id()).append(' ').append(h.locationPrefixes());
         }
-        throw new UnknownSchemeException("no enabled store owns location '" + Uris.mask(uri)
+        throw StoreException.unknownScheme("no enabled store owns location '" + Uris.mask(uri)
                 + "': expected a location under one of the " + scheme + " stores (" + owned + ")" + unavailableNote());
     }
 
@@ -530,7 +530,7 @@ public final class Stowage implements AutoCloseable {
         /**
          * Reads the configuration, loads the drivers and creates the stores.
          *
-         * @throws BadStoreConfigurationException for any invalid configuration: the message names the
+         * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} for any invalid configuration: the message names the
          *         file and line, the option, the value and what was expected
          */
         public Stowage build() {
@@ -578,7 +578,7 @@ public final class Stowage implements AutoCloseable {
             });
             for (StowageConfig.StoreEntry e : sc.stores()) {
                 if (registry.find(e.type()).isEmpty() && (e.id().equals(sc.defaultStore()) || e.reserved())) {
-                    throw new BadStoreConfigurationException(e.origin() + ": store '" + e.id() + "' has type '"
+                    throw StoreException.badStoreConfiguration(e.origin() + ": store '" + e.id() + "' has type '"
                             + e.type() + "', but no driver for type '" + e.type() + "' is installed: available types are "
                             + availableTypes(registry) + " (looked in " + registry.searched() + ")");
                 }
@@ -605,7 +605,7 @@ public final class Stowage implements AutoCloseable {
                         Throwable cause = pe.getCause() == null ? pe : pe.getCause();
                         if (e.id().equals(sc.defaultStore())) {
                             throw cause instanceof RuntimeException ? (RuntimeException) cause
-                                    : new BadStoreConfigurationException("default store '" + e.id() + "': " + cause, cause);
+                                    : StoreException.badStoreConfiguration("default store '" + e.id() + "': " + cause, cause);
                         }
                         failure = secrets.mask(org.stowage.core.config.InlineComments.explain(
                                 cause instanceof StoreException ? cause.getMessage() : cause.toString()));

@@ -1,5 +1,8 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -17,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.ImageStream;
 
 /**
@@ -89,12 +90,12 @@ class AbortAndImageIdTest {
             s.abort("stopped by the test");
 
             Throwable e = catchThrowable(() -> add.get(30, TimeUnit.SECONDS));
-            assertThat(e).hasRootCauseInstanceOf(BackendException.class)
-                    .rootCause().hasMessageContaining("aborted after 3145728 bytes").hasMessageContaining("stopped by the test");
+            assertThat(e).hasRootCauseInstanceOf(StoreException.class)
+                    .rootCause().hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("aborted after 3145728 bytes").hasMessageContaining("stopped by the test");
             assertThat(s.awaitIdle(Duration.ofSeconds(5))).isEmpty();
             assertThat(f.created.get("cin1").images).isEmpty();
             assertThatThrownBy(() -> s.add("cin1", UUID.randomUUID().toString(), new ByteArrayInputStream(new byte[1]), 1, null))
-                    .isInstanceOf(BackendException.class).hasMessageContaining("refused: stopped by the test");
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("refused: stopped by the test");
         }
     }
 
@@ -138,7 +139,7 @@ class AbortAndImageIdTest {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = StowageTest.build(TWO, f, StowageTest.reservedFile())) {
             ByteArrayInputStream data = new ByteArrayInputStream(new byte[5]);
-            assertThatThrownBy(() -> s.add("cin1", id, data, 5, null)).isInstanceOf(BadStoreUriException.class)
+            assertThatThrownBy(() -> s.add("cin1", id, data, 5, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                     .hasMessageContaining("image id '" + ImageIds.shown(id) + "' is not a UUID")
                     .hasMessageContaining("expected a UUID of 8-4-4-4-12 hexadecimal digits");
             assertThat(data.available()).as("bytes left unread").isEqualTo(5);

@@ -1,5 +1,8 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,11 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
-import org.stowage.spi.DuplicateException;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
@@ -56,7 +56,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
     public StoreDriver create(StoreContext context) {
         String fail = context.settings().string("fail");
         if (fail != null) {
-            throw new org.stowage.spi.BadStoreConfigurationException("store '" + context.storeId() + "': " + fail);
+            throw StoreException.badStoreConfiguration("store '" + context.storeId() + "': " + fail);
         }
         FakeStore s = new FakeStore(context);
         created.put(context.storeId(), s);
@@ -93,7 +93,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
         public StoreLocation parseLocation(String uri) {
             int i = uri.indexOf("://");
             if (i < 0 || !schemes().contains(uri.substring(0, i)) || uri.length() <= i + 3) {
-                throw new BadStoreUriException("not a fake location: " + uri);
+                throw StoreException.badStoreUri("not a fake location: " + uri);
             }
             String id = uri.substring(uri.lastIndexOf('/') + 1);
             boolean legacy = uri.startsWith(uri.substring(0, i) + "://legacy/") || uri.indexOf('/', i + 3) < 0;
@@ -159,7 +159,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
         @Override
         public AddResult add(AddRequest request) {
             if (images.containsKey(request.imageId())) {
-                throw new DuplicateException("image " + request.imageId() + " exists");
+                throw StoreException.duplicate("image " + request.imageId() + " exists");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try {
@@ -179,7 +179,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
         byte[] image(StoreLocation l) {
             byte[] b = images.get(l.toString());
             if (b == null) {
-                throw new NotFoundException("no image " + l);
+                throw StoreException.notFound("no image " + l);
             }
             return b;
         }
@@ -210,7 +210,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
         @Override
         public void delete(StoreLocation location) {
             if (images.remove(location.toString()) == null) {
-                throw new NotFoundException("no image " + location);
+                throw StoreException.notFound("no image " + location);
             }
         }
 
@@ -245,7 +245,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 Thread.sleep(context.settings().integer("health_delay_ms"));
                 String failure = context.settings().string("health_failure");
                 if (failure != null && failure.startsWith("remote: ")) {
-                    throw new org.stowage.spi.RemoteServiceUnavailableException(failure.substring(8));
+                    throw StoreException.remoteServiceUnavailable(failure.substring(8));
                 }
                 if (failure != null) {
                     throw new IllegalStateException(failure);

@@ -1,15 +1,14 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.StoreAddDisabledException;
-import org.stowage.spi.StoreDeleteNotSupportedException;
-import org.stowage.spi.UnknownSchemeException;
 
 /** How unavailable, read-only and write-disabled stores are listed and refused. */
 class StoreAvailabilityTest {
@@ -40,11 +39,11 @@ class StoreAvailabilityTest {
             assertThat(s.store("m").status()).as("writable: only a check can tell").isEqualTo("not checked");
             assertThat(s.store("m").health(java.time.Duration.ofSeconds(5)).line()).isEqualTo("ok");
 
-            assertThatThrownBy(() -> s.add("bogus", IMG, bytes("x"), 1, null)).isInstanceOf(UnknownSchemeException.class)
+            assertThatThrownBy(() -> s.add("bogus", IMG, bytes("x"), 1, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("store 'bogus'").hasMessageContaining("no driver for type 'nosuch'");
-            assertThatThrownBy(() -> s.get("rbd://pool/img/snap", "rbd1", 0, -1)).isInstanceOf(UnknownSchemeException.class)
+            assertThatThrownBy(() -> s.get("rbd://pool/img/snap", "rbd1", 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("store 'rbd1'").hasMessageContaining("no driver for type 'rbd'");
-            assertThatThrownBy(() -> s.size("rbd://pool/img/snap", null)).isInstanceOf(UnknownSchemeException.class)
+            assertThatThrownBy(() -> s.size("rbd://pool/img/snap", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("rbd1 (no driver for type 'rbd'");
         }
     }
@@ -52,7 +51,7 @@ class StoreAvailabilityTest {
     @Test
     void anUnknownTypeAsTheDefaultStoreFailsStartUpAsGlanceDoes() {
         assertThatThrownBy(() -> build("[DEFAULT]\nenabled_backends = bogus:nosuch, m:mem\n[glance_store]\n"
-                + "default_backend = bogus\n")).isInstanceOf(BadStoreConfigurationException.class)
+                + "default_backend = bogus\n")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("glance-api.conf:2").hasMessageContaining("store 'bogus'")
                 .hasMessageContaining("no driver for type 'nosuch' is installed");
     }
@@ -64,7 +63,7 @@ class StoreAvailabilityTest {
         try (Stowage s = build(ini)) {
             assertThat(s.store("broken").status()).isEqualTo("unavailable: store 'broken': the disk is gone");
             assertThatThrownBy(() -> s.add("broken", IMG, bytes("x"), 1, null))
-                    .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("the disk is gone");
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("the disk is gone");
         }
     }
 
@@ -79,9 +78,9 @@ class StoreAvailabilityTest {
             assertThat(ro.status()).isEqualTo("degraded: read-only: could not be configured for writing: /d is read-only");
             assertThat(ro.writeDisabledReason())
                     .hasValue("the mem store is read-only: could not be configured for writing: /d is read-only");
-            assertThatThrownBy(() -> s.add("ro", IMG, bytes("x"), 1, null)).isInstanceOf(StoreAddDisabledException.class)
+            assertThatThrownBy(() -> s.add("ro", IMG, bytes("x"), 1, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
                     .hasMessage("store 'ro' (mem) is read-only: could not be configured for writing: /d is read-only");
-            assertThatThrownBy(() -> s.delete("mem://ro/" + IMG, null)).isInstanceOf(StoreDeleteNotSupportedException.class)
+            assertThatThrownBy(() -> s.delete("mem://ro/" + IMG, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
                     .hasMessageContaining("is read-only: could not be configured for writing: /d is read-only");
 
             assertThat(s.store("web").status()).as("read-only by nature is healthy").isEqualTo("ok");

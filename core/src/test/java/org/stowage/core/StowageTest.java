@@ -1,5 +1,8 @@
 package org.stowage.core;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,19 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.OptionSpec;
-import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreContext;
-import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
-import org.stowage.spi.StoreRandomGetNotSupportedException;
-import org.stowage.spi.UnknownHashingAlgoException;
-import org.stowage.spi.UnknownSchemeException;
-import org.stowage.spi.UnknownStoreException;
 
 class StowageTest {
     static final String IMG_1 = "0f5c8b0e-4c61-4a57-9b8e-2d1f8a7c6e51";
@@ -46,7 +41,7 @@ class StowageTest {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
             assertThat(s.resolve("mem://cin10/abc", null).id()).isEqualTo("cin10");
             assertThat(s.resolve("mem://cin1/abc", null).id()).isEqualTo("cin1");
-            assertThatThrownBy(() -> s.resolve("mem://cin100/abc", null)).isInstanceOf(UnknownStoreException.class)
+            assertThatThrownBy(() -> s.resolve("mem://cin100/abc", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_STORE)
                     .hasMessageContaining("location 'mem://cin100/abc' names store 'cin100', which is not enabled")
                     .hasMessageContaining("cin1, cin10");
         }
@@ -62,7 +57,7 @@ class StowageTest {
             assertThat(s.resolve("file:///d/img/x", null).id()).isEqualTo("a");
             assertThat(s.resolve("file:///d/img2/x", null).id()).isEqualTo("b");
             assertThat(s.resolve("file:///e/other/x", null).id()).isEqualTo("b");
-            assertThatThrownBy(() -> s.resolve("file:///d/imgx/y", null)).isInstanceOf(UnknownSchemeException.class);
+            assertThatThrownBy(() -> s.resolve("file:///d/imgx/y", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME);
         }
     }
 
@@ -80,12 +75,12 @@ class StowageTest {
     @Test
     void unknownSchemeAndStoreMismatchAreClearErrors() {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
-            assertThatThrownBy(() -> s.resolve("swift://x/y", null)).isInstanceOf(UnknownSchemeException.class)
+            assertThatThrownBy(() -> s.resolve("swift://x/y", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("unknown scheme 'swift'").hasMessageContaining("mem");
-            assertThatThrownBy(() -> s.resolve("no-scheme", null)).isInstanceOf(BadStoreUriException.class);
-            assertThatThrownBy(() -> s.resolve("mem://cin1/x", "nope")).isInstanceOf(UnknownStoreException.class)
+            assertThatThrownBy(() -> s.resolve("no-scheme", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI);
+            assertThatThrownBy(() -> s.resolve("mem://cin1/x", "nope")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_STORE)
                     .hasMessageContaining("store 'nope' is not enabled").hasMessageContaining("cin1, cin10");
-            assertThatThrownBy(() -> s.resolve("staging://x/y", "cin1")).isInstanceOf(UnknownSchemeException.class)
+            assertThatThrownBy(() -> s.resolve("staging://x/y", "cin1")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("serves [mem]");
         }
     }
@@ -104,7 +99,7 @@ class StowageTest {
             }
             assertThat(s.size(r.location(), null)).isEqualTo(data.length);
             s.delete(r.location(), null);
-            assertThatThrownBy(() -> s.size(r.location(), null)).isInstanceOf(org.stowage.spi.NotFoundException.class);
+            assertThatThrownBy(() -> s.size(r.location(), null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
             AddResult d = s.add(null, null, new ByteArrayInputStream(data), -1, "sha256");
             assertThat(d.location()).startsWith("mem://cin1/");
             assertThat(d.hashAlgo()).isEqualTo("sha256");
@@ -116,7 +111,7 @@ class StowageTest {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = build(TWO, f, reservedFile())) {
             assertThatThrownBy(() -> s.add("cin1", "x", new ByteArrayInputStream(new byte[10]), 10, "md6"))
-                    .isInstanceOf(UnknownHashingAlgoException.class);
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_HASHING_ALGO);
             assertThat(f.created.get("cin1").images).isEmpty();
         }
     }
@@ -130,15 +125,15 @@ class StowageTest {
         try (Stowage s = build(ini, f, reservedFile())) {
             assertThat(s.store("ro").isReadOnly()).isTrue();
             assertThatThrownBy(() -> s.add("ro", "a", new ByteArrayInputStream(new byte[1]), 1, null))
-                    .isInstanceOf(StoreAddDisabledException.class).hasMessageContaining("read-only");
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED).hasMessageContaining("read-only");
             assertThatThrownBy(() -> s.add("off", "a", new ByteArrayInputStream(new byte[1]), 1, null))
-                    .isInstanceOf(StoreAddDisabledException.class).hasMessageContaining("glance-nope does not exist");
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED).hasMessageContaining("glance-nope does not exist");
             f.created.get("off").images.put("seeded", new byte[] {1, 2, 3});
             assertThat(s.size("mem://off/seeded", null)).isEqualTo(3);
-            assertThatThrownBy(() -> s.delete("mem://off/seeded", null)).isInstanceOf(StoreDeleteNotSupportedException.class)
+            assertThatThrownBy(() -> s.delete("mem://off/seeded", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
                     .hasMessageContaining("glance-nope");
             f.created.get("ro").images.put("r", new byte[] {1, 2, 3});
-            assertThatThrownBy(() -> s.get("mem://ro/r", null, 1, -1)).isInstanceOf(StoreRandomGetNotSupportedException.class);
+            assertThatThrownBy(() -> s.get("mem://ro/r", null, 1, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_RANDOM_GET_NOT_SUPPORTED);
             assertThat(s.store("off").writeDisabledReason()).contains("volume type glance-nope does not exist in Cinder");
         }
     }
@@ -153,21 +148,21 @@ class StowageTest {
             assertThat(s.store("bad").writeDisabledReason().orElseThrow()).contains("datadir /nope cannot be created");
             assertThat(s.store("good").isAvailable()).isTrue();
             assertThat(s.warnings()).anySatisfy(w -> assertThat(w).contains("bad").contains("unavailable"));
-            assertThatThrownBy(() -> s.size("mem://bad/x", "bad")).isInstanceOf(BadStoreConfigurationException.class)
+            assertThatThrownBy(() -> s.size("mem://bad/x", "bad")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining("store 'bad' is unavailable");
-            assertThatThrownBy(() -> s.size("mem://bad/x", null)).isInstanceOf(UnknownSchemeException.class)
+            assertThatThrownBy(() -> s.size("mem://bad/x", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("unavailable stores: bad (store 'bad': datadir /nope cannot be created)");
         }
         assertThatThrownBy(() -> build(ini.replace("default_backend = good", "default_backend = bad"),
                 new FakeDriverFactory("mem"), reservedFile()))
-                .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("cannot be created");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("cannot be created");
     }
 
     @Test
     void badOptionValuesFailAtStartupNamingFileLineOptionValueAndExpectation() {
         String ini = TWO + "[cin10]\ncount = lots\n";
         assertThatThrownBy(() -> build(ini, new FakeDriverFactory("mem"), reservedFile()))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessage("store 'cin10': option count = 'lots' (glance-api.conf:10): expected an integer");
         assertThatThrownBy(() -> build(TWO + "[cin1]\ncount = -1\n", new FakeDriverFactory("mem"), reservedFile()))
                 .hasMessageContaining("expected an integer >= 0");
@@ -215,7 +210,7 @@ class StowageTest {
     void missingDriverTypeListsAvailableTypesAndWhereItLooked() {
         assertThatThrownBy(() -> build("[DEFAULT]\nenabled_backends = a:rbd\n[glance_store]\ndefault_backend = a\n",
                 new FakeDriverFactory("mem"), reservedFile()))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("glance-api.conf:2").hasMessageContaining("no driver for type 'rbd'")
                 .hasMessageContaining("available types are mem, file").hasMessageContaining("classpath");
     }
@@ -237,7 +232,7 @@ class StowageTest {
             public StoreDriver create(StoreContext context) {
                 return null;
             }
-        })).isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("'mem' is offered twice")
+        })).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("'mem' is offered twice")
                 .hasMessageContaining("FakeDriverFactory").hasMessageContaining("StowageTest");
     }
 

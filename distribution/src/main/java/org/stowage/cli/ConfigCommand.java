@@ -1,5 +1,8 @@
 package org.stowage.cli;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +15,6 @@ import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.SecretValues;
 import org.stowage.core.plugins.DriverRegistry;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreDriverFactory;
@@ -110,7 +112,7 @@ final class ConfigCommand {
                 }
                 out.flush();
                 if (!problems.isEmpty()) {
-                    throw new BadStoreConfigurationException("the configuration does not check out: "
+                    throw StoreException.badStoreConfiguration("the configuration does not check out: "
                             + String.join("; ", problems));
                 }
             }

@@ -1,5 +1,8 @@
 package org.stowage.cli;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +20,6 @@ import org.stowage.core.StoreHandle;
 import org.stowage.core.StoreReport;
 import org.stowage.core.Stowage;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.ImageStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,7 +65,7 @@ public final class StowageCommand {
             file = Path.of(home, "conf", "stowage.conf");
         }
         if (file == null) {
-            throw new BadStoreConfigurationException("no configuration: pass --config FILE or set STOWAGE_CONFIG");
+            throw StoreException.badStoreConfiguration("no configuration: pass --config FILE or set STOWAGE_CONFIG");
         }
         Stowage.Builder b = Stowage.builder().configFile(file);
         if (pluginsDir != null) {
@@ -342,7 +344,7 @@ public final class StowageCommand {
             }
             long expected = img.length();
             if (expected >= 0 && n != expected) {
-                throw new org.stowage.spi.BackendException("read " + n + " bytes, expected " + expected
+                throw StoreException.backend("read " + n + " bytes, expected " + expected
                         + ": the image was cut short");
             }
         }

@@ -1,5 +1,8 @@
 package org.stowage.cli;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.FilterInputStream;
@@ -12,10 +15,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import org.stowage.core.Uris;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreException;
-import org.stowage.spi.StoreTimeoutException;
 
 /**
  * Tells the two sides of a transfer apart, so a failure gets its own kind: the user's side (the
@@ -136,12 +136,12 @@ final class Transfers {
         }
         String what = "reading " + Uris.mask(location) + " failed: " + e.getMessage();
         if (find(e, SocketTimeoutException.class) != null) {
-            return new StoreTimeoutException(what, e);
+            return StoreException.timeout(what, e);
         }
         if (find(e, ConnectException.class) != null || find(e, NoRouteToHostException.class) != null
                 || find(e, UnknownHostException.class) != null) {
-            return new RemoteServiceUnavailableException(what, e);
+            return StoreException.remoteServiceUnavailable(what, e);
         }
-        return new BackendException(what, e);
+        return StoreException.backend(what, e);
     }
 }

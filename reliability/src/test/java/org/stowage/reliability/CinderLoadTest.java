@@ -1,5 +1,8 @@
 package org.stowage.reliability;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -149,7 +152,7 @@ class CinderLoadTest {
                 // the only failure seen under this load: Cinder loses the create (cinder-volume's SQLite
                 // "database is locked" leaves the volume in 'creating'); the add must then time out naming
                 // the state, and leave nothing (checked below)
-                assertThat(c).as("a failed add").isInstanceOf(org.stowage.spi.StoreTimeoutException.class)
+                assertThat(c).as("a failed add").isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                         .hasMessageContaining("'creating'");
                 addErrors.merge(kind + ": " + String.valueOf(c.getMessage()).replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "<uuid>"),
                         1, Integer::sum);

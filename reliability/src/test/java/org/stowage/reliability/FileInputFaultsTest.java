@@ -1,5 +1,8 @@
 package org.stowage.reliability;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -20,12 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
-import org.stowage.spi.BackendException;
 import org.stowage.spi.Leftover;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.SizeMismatchException;
 import org.stowage.spi.StoreException;
-import org.stowage.spi.StoreTimeoutException;
 import org.stowage.tck.reliability.ReliabilityRecorder;
 
 /**
@@ -62,10 +61,10 @@ class FileInputFaultsTest {
 
     /** Injects the fault, checks the error, lists leftovers before and after gc, records the row. */
     private Throwable fault(String fault, String injectedAt, String imageId, InputStream in, long declared,
-            Class<? extends StoreException> expected, String... mustName) throws IOException {
+            ErrorKind expected, String... mustName) throws IOException {
         Set<String> before = Sources.entries(datadir);
         Throwable e = catchThrowable(() -> stowage.add("fast", imageId, in, declared, null));
-        assertThat(e).isInstanceOf(expected);
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", expected);
         for (String m : mustName) {
             assertThat(e).hasMessageContaining(m);
         }
@@ -77,7 +76,7 @@ class FileInputFaultsTest {
         List<String> afterGc = diff(before);
         assertThat(after).as("left right after the failure").isEmpty();
         assertThat(afterGc).isEmpty();
-        assertThatThrownBy(() -> stowage.size("file://" + datadir + "/" + imageId, null)).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> stowage.size("file://" + datadir + "/" + imageId, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         assertThat(Sources.sha256(stowage.get("file://" + datadir + "/" + Sources.imageId("already-there"), null, 0, -1)))
                 .isEqualTo(Sources.sha256(Sources.data(1, 1000)));
         StoreException se = (StoreException) e;
@@ -95,7 +94,7 @@ class FileInputFaultsTest {
     void sourceFailingMidwayIsABackendErrorAndLeavesNothing() throws IOException {
         fault("input stream fails mid-way (IOException after 1.5 MiB of 4 MiB)", "the image source throws IOException "
                         + "(core add pipeline, file store)", Sources.imageId("img-failing"), Sources.failingAfter(3 * MIB / 2), 4 * MIB,
-                BackendException.class, "store 'fast'", "source failed");
+                ErrorKind.BACKEND, "store 'fast'", "source failed");
     }
 
     @Test
@@ -104,7 +103,7 @@ class FileInputFaultsTest {
         Sources.Stalling src = new Sources.Stalling(2 * MIB);
         long t0 = System.nanoTime();
         fault("input stream stalls past input_stall_timeout (after 2 of 4 MiB)", "the image source blocks; "
-                        + "[stowage] input_stall_timeout = 1", Sources.imageId("img-stalling"), src, 4 * MIB, StoreTimeoutException.class,
+                        + "[stowage] input_stall_timeout = 1", Sources.imageId("img-stalling"), src, 4 * MIB, ErrorKind.TIMEOUT,
                 "no byte arrived for 1", "input_stall_timeout");
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
         assertThat(src.closed.getCount()).as("the stalled source was closed").isZero();
@@ -113,14 +112,14 @@ class FileInputFaultsTest {
     @Test
     void sourceEndingShortOfTheDeclaredSizeIsSizeMismatchAndLeavesNothing() throws IOException {
         fault("input stream ends short of the declared size (3 MiB of 4 MiB)", "the image source ends early",
-                Sources.imageId("img-short"), Sources.data(3, 3 * MIB), 4 * MIB, SizeMismatchException.class,
+                Sources.imageId("img-short"), Sources.data(3, 3 * MIB), 4 * MIB, ErrorKind.SIZE_MISMATCH,
                 "shorter than its declared size", "declared " + 4 * MIB + " bytes, got " + 3 * MIB);
     }
 
     @Test
     void sourceLongerThanTheDeclaredSizeIsSizeMismatchAndLeavesNothing() throws IOException {
         fault("input stream runs past the declared size (3 MiB declared, 5 MiB sent)", "the image source sends more "
-                        + "than declared", Sources.imageId("img-long"), Sources.data(4, 5 * MIB), 3 * MIB, SizeMismatchException.class,
+                        + "than declared", Sources.imageId("img-long"), Sources.data(4, 5 * MIB), 3 * MIB, ErrorKind.SIZE_MISMATCH,
                 "longer than its declared size", "declared " + 3 * MIB + " bytes");
     }
 }

@@ -1,5 +1,8 @@
 package org.stowage.reliability;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -24,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.DuplicateException;
 import org.stowage.tck.reliability.ReliabilityRecorder;
 
 /**
@@ -158,7 +160,7 @@ class FileLoadTest {
                     ok++;
                     winner = who;
                 } catch (java.util.concurrent.ExecutionException e) {
-                    assertThat(e.getCause()).as("the loser's error").isInstanceOf(DuplicateException.class)
+                    assertThat(e.getCause()).as("the loser's error").isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.DUPLICATE)
                             .hasMessageContaining(id);
                     duplicates++;
                 }

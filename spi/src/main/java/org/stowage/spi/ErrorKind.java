@@ -29,7 +29,7 @@ public enum ErrorKind {
     UNKNOWN_STORE("UnknownStore"),
     /** The configuration is invalid ({@code BadStoreConfiguration}). */
     BAD_STORE_CONFIGURATION("BadStoreConfiguration"),
-    /** The backend failed ({@code BackendException}). */
+    /** The backend failed ({@code StoreException}). */
     BACKEND("BackendException"),
     /** A remote service could not be reached ({@code RemoteServiceUnavailable}). */
     REMOTE_SERVICE_UNAVAILABLE("RemoteServiceUnavailable"),

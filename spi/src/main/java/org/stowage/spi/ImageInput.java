@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * The bytes of an image being added, provided by the host. The host computes the MD5 checksum
  * and the multihash in parallel with the driver's I/O and enforces the declared size: reading
  * past the declared size, or reaching the end short of it, throws
- * {@link SizeMismatchException} before the offending bytes are handed out. Any failure of the
+ * {@link ErrorKind#SIZE_MISMATCH} before the offending bytes are handed out. Any failure of the
  * source surfaces as an {@link IOException} or {@link StoreException} from {@link #nextChunk()};
  * the driver must then remove everything it wrote and rethrow.
  */

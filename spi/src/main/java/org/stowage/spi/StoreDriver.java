@@ -34,7 +34,7 @@ public interface StoreDriver extends AutoCloseable {
     /**
      * Parses a location URI of this store.
      *
-     * @throws BadStoreUriException if the URI is malformed or not one of this store's schemes
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} if the URI is malformed or not one of this store's schemes
      */
     StoreLocation parseLocation(String uri);
 
@@ -94,7 +94,7 @@ public interface StoreDriver extends AutoCloseable {
      * Stores a new image, reading {@link AddRequest#data()} to its end. On any failure nothing of
      * the image may remain in the store.
      *
-     * @throws DuplicateException if the image id already exists (nothing is touched)
+     * @throws StoreException of kind {@link ErrorKind#DUPLICATE} if the image id already exists (nothing is touched)
      */
     AddResult add(AddRequest request);
 
@@ -103,14 +103,14 @@ public interface StoreDriver extends AutoCloseable {
      *
      * @param offset first byte to return (0 for the start)
      * @param length number of bytes to return, or -1 for everything after {@code offset}
-     * @throws NotFoundException if the image does not exist
+     * @throws StoreException of kind {@link ErrorKind#NOT_FOUND} if the image does not exist
      */
     ImageStream get(StoreLocation location, long offset, long length);
 
     /** The size of a stored image in bytes. */
     long size(StoreLocation location);
 
-    /** Deletes a stored image. @throws NotFoundException if it does not exist */
+    /** Deletes a stored image. @throws StoreException of kind {@link ErrorKind#NOT_FOUND} if it does not exist */
     void delete(StoreLocation location);
 
     /**

@@ -32,7 +32,7 @@ public interface StoreDriverFactory extends ExtensionPoint {
     /**
      * Creates one store.
      *
-     * @throws BadStoreConfigurationException if the settings are unusable; the message names
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} if the settings are unusable; the message names
      *         the store, the option, the value and what was expected
      */
     StoreDriver create(StoreContext context);

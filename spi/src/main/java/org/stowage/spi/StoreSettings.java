@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The settings of one store, as plain values with their origin, plus typed access that applies
  * the declared {@link OptionSpec} defaults and reports bad values as
- * {@link BadStoreConfigurationException} naming the store, the option, the value, where it was
+ * {@link ErrorKind#BAD_STORE_CONFIGURATION} naming the store, the option, the value, where it was
  * set and what was expected. Secret values are never shown, not even in errors.
  *
  * <p>Built by the host; drivers read it in {@link StoreDriverFactory#create(StoreContext)} and
@@ -165,11 +165,11 @@ public final class StoreSettings {
      * (masked if secret), where it was set, and what was expected; for a value that holds what
      * looks like an inline comment, adds {@link #inlineCommentNote(String)}.
      */
-    public BadStoreConfigurationException error(String name, String value, String expected) {
+    public StoreException error(String name, String value, String expected) {
         OptionSpec spec = specs.get(name);
         boolean secret = spec != null && spec.secret();
         String shown = value == null ? "<unset>" : secret ? "****" : "'" + value + "'";
-        return new BadStoreConfigurationException("store '" + storeId + "': option " + name + " = " + shown
+        return StoreException.badStoreConfiguration("store '" + storeId + "': option " + name + " = " + shown
                 + " (" + origin(name) + "): expected " + expected + (secret ? "" : inlineCommentNote(value)));
     }
 

@@ -1,5 +1,8 @@
 package org.stowage.tck;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,21 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
-import org.stowage.spi.DuplicateException;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
 import org.stowage.spi.OptionSpec;
-import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreContext;
-import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
-import org.stowage.spi.StoreGetNotSupportedException;
 import org.stowage.spi.StoreLocation;
-import org.stowage.spi.StoreRandomGetNotSupportedException;
 import org.stowage.spi.StoreSettings;
 
 /**
@@ -136,12 +132,12 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         @Override
         public StoreLocation parseLocation(String uri) {
             if (uri == null || !uri.startsWith("memory://")) {
-                throw new BadStoreUriException("not a memory location: '" + uri + "'");
+                throw StoreException.badStoreUri("not a memory location: '" + uri + "'");
             }
             String rest = uri.substring("memory://".length());
             int slash = rest.indexOf('/');
             if (slash <= 0 || slash == rest.length() - 1) {
-                throw new BadStoreUriException("memory location '" + uri + "' needs memory://<backend>/<id>");
+                throw StoreException.badStoreUri("memory location '" + uri + "' needs memory://<backend>/<id>");
             }
             return new Loc(rest.substring(0, slash), rest.substring(slash + 1));
         }
@@ -149,7 +145,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         private Loc mine(StoreLocation l) {
             Loc loc = (Loc) parseLocation(l.uri());
             if (!loc.backend.equals(name)) {
-                throw new BadStoreUriException("location " + loc + " is not in memory store " + name);
+                throw StoreException.badStoreUri("location " + loc + " is not in memory store " + name);
             }
             return loc;
         }
@@ -157,11 +153,11 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         @Override
         public AddResult add(AddRequest request) {
             if (enforce() && !caps.has(Capability.WRITE_ACCESS)) {
-                throw new StoreAddDisabledException("memory store " + storeId + " is read-only");
+                throw StoreException.storeAddDisabled("memory store " + storeId + " is read-only");
             }
             String id = request.imageId();
             if (backend.images.containsKey(id)) {
-                throw new DuplicateException("image " + id + " exists");
+                throw StoreException.duplicate("image " + id + " exists");
             }
             String partial = "partial-" + id + "-" + UUID.randomUUID();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -176,7 +172,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
                 }
                 AddResult r = new AddResult(new Loc(name, id).uri(), request.data().checksums(), Map.of());
                 if (backend.images.putIfAbsent(id, out.toByteArray()) != null) {
-                    throw new DuplicateException("image " + id + " exists");
+                    throw StoreException.duplicate("image " + id + " exists");
                 }
                 ok = true;
                 return r;
@@ -193,16 +189,16 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         public ImageStream get(StoreLocation location, long offset, long length) {
             if (enforce()) {
                 if (!caps.has(Capability.READ_ACCESS)) {
-                    throw new StoreGetNotSupportedException("no reads");
+                    throw StoreException.storeGetNotSupported("no reads");
                 }
                 if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
-                    throw new StoreRandomGetNotSupportedException("no ranged reads: offset=" + offset + " length=" + length);
+                    throw StoreException.storeRandomGetNotSupported("no ranged reads: offset=" + offset + " length=" + length);
                 }
             }
             Loc loc = mine(location);
             byte[] data = backend.images.get(loc.id);
             if (data == null) {
-                throw new NotFoundException("image " + loc + " not found");
+                throw StoreException.notFound("image " + loc + " not found");
             }
             int from = defect.equals("ignore-offset") ? 0 : (int) Math.min(offset, data.length);
             int to = length < 0 ? data.length : (int) Math.min(data.length, from + length);
@@ -255,7 +251,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
             Loc loc = mine(location);
             byte[] data = backend.images.get(loc.id);
             if (data == null) {
-                throw new NotFoundException("image " + loc + " not found");
+                throw StoreException.notFound("image " + loc + " not found");
             }
             return data.length;
         }
@@ -263,11 +259,11 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         @Override
         public void delete(StoreLocation location) {
             if (enforce() && !caps.has(Capability.WRITE_ACCESS)) {
-                throw new StoreDeleteNotSupportedException("memory store " + storeId + " is read-only");
+                throw StoreException.storeDeleteNotSupported("memory store " + storeId + " is read-only");
             }
             Loc loc = mine(location);
             if (backend.images.remove(loc.id) == null) {
-                throw new NotFoundException("image " + loc + " not found");
+                throw StoreException.notFound("image " + loc + " not found");
             }
         }
 

@@ -114,10 +114,10 @@ class StoreDriverTestKitSelfTest {
         assertThat(f).containsOnlyKeys("readsWithOffsetAndLength", "capabilitiesAreHonoured");
         assertThat(f.get("capabilitiesAreHonoured"))
                 .isEqualTo("driver does not declare WRITE_ACCESS but add(...) returned normally; expected "
-                        + "StoreAddDisabledException");
+                        + "StoreAddDisabled");
         assertThat(f.get("readsWithOffsetAndLength"))
                 .startsWith("driver does not declare READ_OFFSET but get(offset=5) of memory://")
-                .endsWith("returned normally; expected StoreRandomGetNotSupportedException");
+                .endsWith("returned normally; expected StoreRandomGetNotSupported");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -16,7 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Reads a configuration file into a Typesafe {@link Config} whose top-level keys are sections
@@ -84,7 +86,7 @@ public final class ConfigFiles {
             HoconLimits.checkResolvedSize(name, unresolved);
             resolved = unresolved.resolve();
         } catch (ConfigException e) {
-            throw new BadStoreConfigurationException(name + ": not valid INI or HOCON: " + maskUserInfo(e.getMessage()));
+            throw StoreException.badStoreConfiguration(name + ": not valid INI or HOCON: " + maskUserInfo(e.getMessage()));
         }
         HoconLimits.checkValues(name, resolved);
         return resolved;
@@ -132,7 +134,7 @@ public final class ConfigFiles {
                     String v = ini.interpolate(sec.getKey(), kv.getKey(), e, i);
                     total += v.length();
                     if (total > ConfigLimits.MAX_RESOLVED_CHARS) {
-                        throw new BadStoreConfigurationException(ini.fileName() + ":" + e.lines().get(i)
+                        throw StoreException.badStoreConfiguration(ini.fileName() + ":" + e.lines().get(i)
                                 + ": its interpolated values ($name references) would make it larger than the "
                                 + ConfigLimits.size(ConfigLimits.MAX_RESOLVED_CHARS) + " a configuration may have");
                     }
@@ -158,7 +160,7 @@ public final class ConfigFiles {
             String rest = k.substring(ENV_PREFIX.length());
             int sep = rest.indexOf("__");
             if (sep <= 0 || sep + 2 >= rest.length()) {
-                throw new BadStoreConfigurationException("environment variable " + k
+                throw StoreException.badStoreConfiguration("environment variable " + k
                         + ": expected the form STOWAGE__<section>__<option>");
             }
             String section = rest.substring(0, sep);

@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Reads a configuration file as UTF-8 text, never more than a bound: a regular file larger than
@@ -43,12 +45,12 @@ final class ConfigText {
         try {
             a = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            throw new BadStoreConfigurationException(what + " does not exist");
+            throw StoreException.badStoreConfiguration(what + " does not exist");
         } catch (IOException e) {
             throw cannotRead(what, e);
         }
         if (a.isDirectory()) {
-            throw new BadStoreConfigurationException(what + " is a directory: expected a file");
+            throw StoreException.badStoreConfiguration(what + " is a directory: expected a file");
         }
         if (a.isRegularFile() && a.size() > maxBytes) {
             throw tooLarge(what, bound);
@@ -90,15 +92,15 @@ final class ConfigText {
             return result.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             reader.interrupt();
-            throw new BadStoreConfigurationException(what + " is not a regular file (a pipe or a device) and did not "
+            throw StoreException.badStoreConfiguration(what + " is not a regular file (a pipe or a device) and did not "
                     + "reach its end within " + deadline.toSeconds() + " s: expected a regular file, or a pipe whose "
                     + "writer finishes");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
-                    : new BadStoreConfigurationException(what + " cannot be read: " + e.getCause(), e.getCause());
+                    : StoreException.badStoreConfiguration(what + " cannot be read: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BadStoreConfigurationException(what + " was not read: interrupted");
+            throw StoreException.badStoreConfiguration(what + " was not read: interrupted");
         }
     }
 
@@ -113,7 +115,7 @@ final class ConfigText {
             r = d.flush(out);
         }
         if (r.isError()) {
-            throw new BadStoreConfigurationException(what + " cannot be read: it is not UTF-8 text (byte "
+            throw StoreException.badStoreConfiguration(what + " cannot be read: it is not UTF-8 text (byte "
                     + in.position() + " is not valid UTF-8; Latin-1 or another 8-bit encoding?): expected a UTF-8 file");
         }
         String text = out.flip().toString();
@@ -133,7 +135,7 @@ final class ConfigText {
             nul = bytes[i] == 0 ? i : -1;
         }
         if (bom || nul >= 0) {
-            throw new BadStoreConfigurationException(what + " cannot be read: it looks like UTF-16 text ("
+            throw StoreException.badStoreConfiguration(what + " cannot be read: it looks like UTF-16 text ("
                     + (bom ? "it starts with a UTF-16 byte order mark" : "byte " + nul + " is a NUL")
                     + "): expected a UTF-8 file (convert it, e.g. iconv -f UTF-16 -t UTF-8)");
         }
@@ -144,18 +146,18 @@ final class ConfigText {
         for (int i = text.indexOf('\r'); i >= 0; i = text.indexOf('\r', i + 1)) {
             if (i + 1 >= text.length() || text.charAt(i + 1) != '\n') {
                 int line = 1 + (int) text.substring(0, i).chars().filter(c -> c == '\n').count();
-                throw new BadStoreConfigurationException(what + " cannot be read: line " + line + " ends with a "
+                throw StoreException.badStoreConfiguration(what + " cannot be read: line " + line + " ends with a "
                         + "carriage return (CR) alone: expected LF or CRLF line endings (convert it, e.g. "
                         + "tr '\\r' '\\n')");
             }
         }
     }
 
-    private static BadStoreConfigurationException tooLarge(String what, String bound) {
-        return new BadStoreConfigurationException(what + " is larger than " + bound);
+    private static StoreException tooLarge(String what, String bound) {
+        return StoreException.badStoreConfiguration(what + " is larger than " + bound);
     }
 
-    private static BadStoreConfigurationException cannotRead(String what, IOException e) {
-        return new BadStoreConfigurationException(what + " cannot be read: " + e, e);
+    private static StoreException cannotRead(String what, IOException e) {
+        return StoreException.badStoreConfiguration(what + " cannot be read: " + e, e);
     }
 }

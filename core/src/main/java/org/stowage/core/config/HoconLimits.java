@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
@@ -13,7 +16,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Keeps HOCON text within what Typesafe Config can parse and resolve: its parser and resolver
@@ -77,7 +79,7 @@ final class HoconLimits {
                     break;
             }
             if (depth + dots > ConfigLimits.MAX_NESTING) {
-                throw new BadStoreConfigurationException(name + ":" + line + ": nested deeper than the "
+                throw StoreException.badStoreConfiguration(name + ":" + line + ": nested deeper than the "
                         + ConfigLimits.MAX_NESTING + " levels a configuration may have (objects, lists and the "
                         + "parts of dotted keys together)");
             }
@@ -136,7 +138,7 @@ final class HoconLimits {
                 ((ConfigList) v).forEach(todo::push);
             } else if (v.valueType() == ConfigValueType.STRING
                     && ((String) v.unwrapped()).length() > ConfigLimits.MAX_VALUE_CHARS) {
-                throw new BadStoreConfigurationException(StowageConfig.origin(v, name) + ": a value is longer than the "
+                throw StoreException.badStoreConfiguration(StowageConfig.origin(v, name) + ": a value is longer than the "
                         + ConfigLimits.size(ConfigLimits.MAX_VALUE_CHARS) + " characters a configuration value may have");
             }
         }
@@ -164,7 +166,7 @@ final class HoconLimits {
                 return k;
             }
             if (resolving.size() > ConfigLimits.MAX_SUBSTITUTION_DEPTH) {
-                throw new BadStoreConfigurationException(name + ": substitutions lead to substitutions more than "
+                throw StoreException.badStoreConfiguration(name + ": substitutions lead to substitutions more than "
                         + ConfigLimits.MAX_SUBSTITUTION_DEPTH + " deep (at ${" + ConfigUtil.joinPath(path)
                         + "}): a configuration may not chain them deeper");
             }
@@ -270,8 +272,8 @@ final class HoconLimits {
             return s;
         }
 
-        private BadStoreConfigurationException tooLarge() {
-            return new BadStoreConfigurationException(name + ": its substitutions (${...}) would make it larger than the "
+        private StoreException tooLarge() {
+            return StoreException.badStoreConfiguration(name + ": its substitutions (${...}) would make it larger than the "
                     + ConfigLimits.size(ConfigLimits.MAX_RESOLVED_CHARS) + " a resolved configuration may have");
         }
     }

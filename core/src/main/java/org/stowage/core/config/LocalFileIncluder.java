@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigIncludeContext;
 import com.typesafe.config.ConfigIncluder;
@@ -14,7 +17,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * The only HOCON includer a Stowage configuration gets: local files, resolved relative to the
@@ -80,7 +82,7 @@ final class LocalFileIncluder implements ConfigIncluder, ConfigIncluderFile, Con
 
     @Override
     public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-        throw new BadStoreConfigurationException(including + ": include classpath(" + what + "): classpath includes are "
+        throw StoreException.badStoreConfiguration(including + ": include classpath(" + what + "): classpath includes are "
                 + "not allowed; " + EXPECTED);
     }
 
@@ -89,7 +91,7 @@ final class LocalFileIncluder implements ConfigIncluder, ConfigIncluderFile, Con
         Path p = file.toPath();
         if (!p.isAbsolute()) {
             if (dir == null) {
-                throw new BadStoreConfigurationException(including + ": include of '" + file + "': a relative include "
+                throw StoreException.badStoreConfiguration(including + ": include of '" + file + "': a relative include "
                         + "needs the including file's directory, and this configuration was given as text: expected "
                         + "an absolute path");
             }
@@ -97,7 +99,7 @@ final class LocalFileIncluder implements ConfigIncluder, ConfigIncluderFile, Con
         }
         p = p.normalize();
         if (depth >= ConfigLimits.MAX_INCLUDE_DEPTH) {
-            throw new BadStoreConfigurationException(including + ": include of '" + p + "': includes are nested deeper "
+            throw StoreException.badStoreConfiguration(including + ": include of '" + p + "': includes are nested deeper "
                     + "than the " + ConfigLimits.MAX_INCLUDE_DEPTH + " levels a configuration may have (an include cycle?)");
         }
         if (!Files.exists(p) && context.parseOptions().getAllowMissing()) {
@@ -120,8 +122,8 @@ final class LocalFileIncluder implements ConfigIncluder, ConfigIncluderFile, Con
                 : ConfigSyntax.CONF;
     }
 
-    private BadStoreConfigurationException refused(String include) {
-        return new BadStoreConfigurationException(including + ": " + include + ": network includes are not allowed "
+    private StoreException refused(String include) {
+        return StoreException.badStoreConfiguration(including + ": " + include + ": network includes are not allowed "
                 + "(loading a configuration never makes a network call); " + EXPECTED);
     }
 

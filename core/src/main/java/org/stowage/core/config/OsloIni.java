@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -8,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * A reader for oslo.config INI files ({@code glance-api.conf}), following
@@ -69,7 +71,7 @@ public final class OsloIni {
      * Parses {@code reader}.
      *
      * @param fileName shown in errors and origins, e.g. {@code glance-api.conf}
-     * @throws BadStoreConfigurationException naming the file, line and what was expected
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} naming the file, line and what was expected
      */
     public static OsloIni parse(String fileName, Reader reader) throws IOException {
         OsloIni ini = new OsloIni(fileName);
@@ -196,8 +198,8 @@ public final class OsloIni {
                 + ", not shown: it may hold a secret)";
     }
 
-    private BadStoreConfigurationException error(int line, String what) {
-        return new BadStoreConfigurationException(fileName + ":" + line + ": " + what);
+    private StoreException error(int line, String what) {
+        return StoreException.badStoreConfiguration(fileName + ":" + line + ": " + what);
     }
 
     /**
@@ -273,7 +275,7 @@ public final class OsloIni {
                 i = braced ? end + 1 : end;
             }
             if (out.length() > ConfigLimits.MAX_VALUE_CHARS) {
-                throw new BadStoreConfigurationException(where + ": the value is longer than the "
+                throw StoreException.badStoreConfiguration(where + ": the value is longer than the "
                         + ConfigLimits.size(ConfigLimits.MAX_VALUE_CHARS) + " characters a configuration value may "
                         + "have once its $name references are interpolated");
             }

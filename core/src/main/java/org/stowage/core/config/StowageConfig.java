@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
@@ -14,9 +17,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.stowage.core.io.HashAlgorithms;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.Setting;
-import org.stowage.spi.UnknownHashingAlgoException;
 
 /**
  * The operator's configuration, interpreted: which stores exist (id, type, in order), which one
@@ -106,7 +107,7 @@ public final class StowageConfig {
      * application).
      *
      * @param source a name for errors when a value has no file origin
-     * @throws BadStoreConfigurationException naming the file and line, the option, the value and
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} naming the file and line, the option, the value and
      *         what was expected
      */
     public static StowageConfig from(Config config, String source) {
@@ -117,7 +118,7 @@ public final class StowageConfig {
             ConfigValue sv = root.get(sectionKey);
             String section = OsloIni.normalizeSection(sectionKey);
             if (sv.valueType() != ConfigValueType.OBJECT) {
-                throw new BadStoreConfigurationException(origin(sv, source) + ": '" + sectionKey
+                throw StoreException.badStoreConfiguration(origin(sv, source) + ": '" + sectionKey
                         + "' must be a section (an object of options), not a " + sv.valueType().name().toLowerCase(Locale.ROOT));
             }
             Map<String, Setting> opts = sections.computeIfAbsent(section, k -> new LinkedHashMap<>());
@@ -148,13 +149,13 @@ public final class StowageConfig {
             stores.addAll(backends.values());
             Setting db = gs.get("default_backend");
             if (db == null || db.value().isBlank()) {
-                throw new BadStoreConfigurationException(eb.origin() + ": [glance_store] default_backend is not set: "
+                throw StoreException.badStoreConfiguration(eb.origin() + ": [glance_store] default_backend is not set: "
                         + "expected the id of one of the enabled stores (" + String.join(", ", backends.keySet())
                         + ") in the [glance_store] section");
             }
             defaultStore = db.value().trim();
             if (!backends.containsKey(defaultStore)) {
-                throw new BadStoreConfigurationException(db.origin() + ": [glance_store] default_backend = '"
+                throw StoreException.badStoreConfiguration(db.origin() + ": [glance_store] default_backend = '"
                         + defaultStore + "': expected one of the enabled stores (" + String.join(", ", backends.keySet())
                         + ")");
             }
@@ -167,7 +168,7 @@ public final class StowageConfig {
         } else {
             Setting st = gs.get("stores");
             if (st == null && gs.isEmpty()) {
-                throw new BadStoreConfigurationException(source + " has no stores: set enabled_backends in [DEFAULT] "
+                throw StoreException.badStoreConfiguration(source + " has no stores: set enabled_backends in [DEFAULT] "
                         + "or [glance_store] stores (glance_store would quietly fall back to the file and http stores "
                         + "in /var/lib/glance/images; set [glance_store] stores = file, http to keep that)");
             }
@@ -185,7 +186,7 @@ public final class StowageConfig {
             Setting ds = gs.get("default_store");
             defaultStore = legacyType(ds == null ? "file" : ds.value().trim());
             if (!types.contains(defaultStore)) {
-                throw new BadStoreConfigurationException((ds == null ? "default" : ds.origin())
+                throw StoreException.badStoreConfiguration((ds == null ? "default" : ds.origin())
                         + ": [glance_store] default_store = '" + defaultStore + "': expected one of the stores in "
                         + "[glance_store] stores (" + String.join(", ", types) + ")");
             }
@@ -222,25 +223,25 @@ public final class StowageConfig {
         for (String piece : raw.split(",", -1)) {
             int colon = piece.indexOf(':');
             if (colon < 0) {
-                throw new BadStoreConfigurationException(where + ": expected comma-separated id:type pairs "
+                throw StoreException.badStoreConfiguration(where + ": expected comma-separated id:type pairs "
                         + "(e.g. 'fast:cinder, slow:cinder'), but " + (piece.isBlank()
                         ? "there is an empty entry (a trailing or doubled comma)" : "'" + piece.trim() + "' has no ':type'"));
             }
             String id = piece.substring(0, colon).trim();
             String type = piece.substring(colon + 1).trim();
             if (id.isEmpty()) {
-                throw new BadStoreConfigurationException(where + ": entry '" + piece.trim() + "' has an empty store id");
+                throw StoreException.badStoreConfiguration(where + ": entry '" + piece.trim() + "' has an empty store id");
             }
             if (type.isEmpty()) {
-                throw new BadStoreConfigurationException(where + ": store '" + id
+                throw StoreException.badStoreConfiguration(where + ": store '" + id
                         + "' has an empty type: expected a driver type such as file, http or cinder");
             }
             if (out.containsKey(id)) {
-                throw new BadStoreConfigurationException(where + ": store id '" + id
+                throw StoreException.badStoreConfiguration(where + ": store id '" + id
                         + "' appears twice: expected each id once");
             }
             if (id.startsWith(RESERVED_PREFIX)) {
-                throw new BadStoreConfigurationException(where + ": store id '" + id + "' starts with '"
+                throw StoreException.badStoreConfiguration(where + ": store id '" + id + "' starts with '"
                         + RESERVED_PREFIX + "', which Glance reserves for its own stores");
             }
             out.put(id, new StoreEntry(id, type, false, s.origin()));
@@ -275,7 +276,7 @@ public final class StowageConfig {
                     sb.append(e.getKey()).append(':').append(e.getValue().unwrapped());
                 }
                 if ("enabled_backends".equals(key)) {
-                    throw new BadStoreConfigurationException(origin + ": [" + section + "] enabled_backends is an object, "
+                    throw StoreException.badStoreConfiguration(origin + ": [" + section + "] enabled_backends is an object, "
                             + "whose order is lost: expected a string 'fast:file, slow:file' or a list [\"fast:file\", \"slow:file\"]");
                 }
                 return Setting.of(key, sb.toString(), origin);
@@ -340,7 +341,10 @@ public final class StowageConfig {
         if (h != null) {
             try {
                 HashAlgorithms.normalize(h.value());
-            } catch (UnknownHashingAlgoException e) {
+            } catch (StoreException e) {
+                if (e.kind() != ErrorKind.UNKNOWN_HASHING_ALGO) {
+                    throw e;
+                }
                 out.add(InlineComments.explain(h.origin() + ": option hashing_algorithm = '" + h.value()
                         + "' is not a hashing algorithm Stowage supports (every add would fail with UnknownHashingAlgo):"
                         + " expected one of " + String.join(", ", HashAlgorithms.names())));
@@ -365,7 +369,7 @@ public final class StowageConfig {
             }
             return java.time.Duration.ofSeconds(v);
         } catch (NumberFormatException e) {
-            throw new BadStoreConfigurationException(s.origin() + ": [stowage] input_stall_timeout = '" + s.value()
+            throw StoreException.badStoreConfiguration(s.origin() + ": [stowage] input_stall_timeout = '" + s.value()
                     + "': expected a whole number of seconds from 0 to " + MAX_INPUT_STALL_SECONDS);
         }
     }

@@ -1,11 +1,13 @@
 package org.stowage.core.io;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.stowage.spi.UnknownHashingAlgoException;
 
 /**
  * Multihash algorithms by their glance (Python hashlib) names, mapped to JCA names.
@@ -37,7 +39,7 @@ public final class HashAlgorithms {
     /**
      * The glance name for {@code algo} (case-insensitive; {@code SHA-256} is also accepted).
      *
-     * @throws UnknownHashingAlgoException naming the value and the accepted names
+     * @throws StoreException of kind {@link ErrorKind#UNKNOWN_HASHING_ALGO} naming the value and the accepted names
      */
     public static String normalize(String algo) {
         if (algo == null || algo.isBlank()) {
@@ -54,7 +56,7 @@ public final class HashAlgorithms {
         if (alt.startsWith("sha3") && JCA.containsKey(alt.replace("sha3", "sha3_"))) {
             return alt.replace("sha3", "sha3_");
         }
-        throw new UnknownHashingAlgoException("unknown hashing algorithm '" + algo + "': expected one of "
+        throw StoreException.unknownHashingAlgo("unknown hashing algorithm '" + algo + "': expected one of "
                 + String.join(", ", JCA.keySet()));
     }
 
@@ -64,7 +66,7 @@ public final class HashAlgorithms {
         try {
             return MessageDigest.getInstance(JCA.get(name));
         } catch (NoSuchAlgorithmException e) {
-            throw new UnknownHashingAlgoException("hashing algorithm '" + algo + "' is not available in this JVM", e);
+            throw StoreException.unknownHashingAlgo("hashing algorithm '" + algo + "' is not available in this JVM", e);
         }
     }
 

@@ -1,5 +1,8 @@
 package org.stowage.core.io;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -18,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ImageInput;
-import org.stowage.spi.SizeMismatchException;
 import org.stowage.spi.StoreException;
 
 /**
@@ -109,7 +111,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
      *
      * @param declaredSize the size the caller declared, or -1 if unknown
      * @param hashAlgo     the multihash algorithm (glance name), null for sha512
-     * @throws org.stowage.spi.UnknownHashingAlgoException for an unknown algorithm
+     * @throws StoreException of kind {@link ErrorKind#UNKNOWN_HASHING_ALGO} for an unknown algorithm
      */
     public static HashingImageInput open(InputStream source, long declaredSize, String hashAlgo) {
         return new HashingImageInput(source, declaredSize, hashAlgo, null);
@@ -117,7 +119,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
 
     /**
      * Like {@link #open(InputStream, long, String)}, and a source that delivers no byte for
-     * {@code stallTimeout} fails the add with {@link org.stowage.spi.StoreTimeoutException}: a
+     * {@code stallTimeout} fails the add with {@link ErrorKind#TIMEOUT}: a
      * watchdog closes the stalled source and interrupts the reading thread (which unblocks
      * sockets and channel-based streams).
      */
@@ -189,8 +191,8 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         }
     }
 
-    private org.stowage.spi.BackendException abortError() {
-        return new org.stowage.spi.BackendException("image data: the add was aborted after " + bytesRead
+    private StoreException abortError() {
+        return StoreException.backend("image data: the add was aborted after " + bytesRead
                 + " bytes: " + abortReason);
     }
 
@@ -217,8 +219,8 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
         }, period, period, TimeUnit.NANOSECONDS);
     }
 
-    private org.stowage.spi.StoreTimeoutException stallError() {
-        return new org.stowage.spi.StoreTimeoutException("image data stalled: no byte arrived for "
+    private StoreException stallError() {
+        return StoreException.timeout("image data stalled: no byte arrived for "
                 + Duration.ofNanos(stallTimeoutNanos).toMillis() / 1000.0 + " s after " + bytesRead
                 + " bytes (input_stall_timeout)");
     }
@@ -312,7 +314,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
 
     private void checkNotTooLong(int n) {
         if (declaredSize >= 0 && bytesRead + n > declaredSize) {
-            throw new SizeMismatchException("image data is longer than its declared size: declared "
+            throw StoreException.sizeMismatch("image data is longer than its declared size: declared "
                     + declaredSize + " bytes, got more than " + declaredSize + " (at least " + (bytesRead + n) + ")");
         }
     }
@@ -320,7 +322,7 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
     private void atEnd() {
         eof = true;
         if (declaredSize >= 0 && bytesRead != declaredSize) {
-            throw new SizeMismatchException("image data is shorter than its declared size: declared "
+            throw StoreException.sizeMismatch("image data is shorter than its declared size: declared "
                     + declaredSize + " bytes, got " + bytesRead);
         }
     }

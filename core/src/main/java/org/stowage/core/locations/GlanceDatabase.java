@@ -1,5 +1,8 @@
 package org.stowage.core.locations;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import org.stowage.spi.BackendException;
 
 /**
  * Bulk upgrade of a real Glance database ({@code images} and {@code image_locations}, as
@@ -145,7 +147,7 @@ public final class GlanceDatabase implements AutoCloseable {
             return new GlanceDatabase(c, target, shown, Dialect.of(c));
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
-            throw new BackendException("cannot open Glance database " + shown + ": " + target.scrub(e.getMessage())
+            throw StoreException.backend("cannot open Glance database " + shown + ": " + target.scrub(e.getMessage())
                     + " (expected a JDBC URL such as jdbc:sqlite:/var/lib/glance/glance.sqlite, "
                     + "jdbc:mariadb://host/glance or jdbc:postgresql://host/glance)", target.scrubbed(e));
         }
@@ -184,7 +186,7 @@ public final class GlanceDatabase implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
-            throw new BackendException("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
+            throw StoreException.backend("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
                     target.scrubbed(e));
         }
         return sum;

@@ -1,5 +1,8 @@
 package org.stowage.core.locations;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import org.stowage.core.Stowage;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
 import org.stowage.spi.StoreException;
 
 /**
@@ -42,7 +44,7 @@ public final class ImageService {
     /** The image with its locations upgraded (and persisted if they changed). */
     public ImageRecord show(String imageId) {
         ImageRecord r = repository.find(imageId)
-                .orElseThrow(() -> new NotFoundException("image " + imageId + " not found"));
+                .orElseThrow(() -> StoreException.notFound("image " + imageId + " not found"));
         UpgradeOutcome o = upgrader.upgrade(r, repository);
         return new ImageRecord(r.id(), o.locations());
     }
@@ -65,7 +67,7 @@ public final class ImageService {
         ImageRecord r = show(imageId);
         List<ImageLocation> locs = new ArrayList<>(r.locations());
         locs.sort(Comparator.comparingLong((ImageLocation l) -> weight(l)).reversed());
-        StoreException last = new NotFoundException("image " + imageId + " has no location");
+        StoreException last = StoreException.notFound("image " + imageId + " has no location");
         for (ImageLocation l : locs) {
             try {
                 return stowage.get(l.url(), l.store() != null && stowage.hasStore(l.store()) ? l.store() : null, 0, -1);

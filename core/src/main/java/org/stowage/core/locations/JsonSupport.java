@@ -1,10 +1,12 @@
 package org.stowage.core.locations;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.stowage.spi.BackendException;
 
 /**
  * JSON in and out for image records, in the shape of Glance's image API
@@ -24,7 +26,7 @@ public final class JsonSupport {
         try {
             return metaData(json);
         } catch (GlanceJson.RefusedException e) {
-            throw new BackendException(what + " is not a JSON object Stowage can rewrite without loss: " + e.getMessage());
+            throw StoreException.backend(what + " is not a JSON object Stowage can rewrite without loss: " + e.getMessage());
         }
     }
 

@@ -1,10 +1,12 @@
 package org.stowage.core.plugins;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.pf4j.PluginManager;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
@@ -128,7 +130,7 @@ final class DriverProbe {
 
         @Override
         public StoreDriver create(StoreContext context) {
-            throw new BadStoreConfigurationException("store '" + context.storeId() + "' cannot be created: " + reason);
+            throw StoreException.badStoreConfiguration("store '" + context.storeId() + "' cannot be created: " + reason);
         }
 
         /** Why the driver cannot be used. */

@@ -1,5 +1,8 @@
 package org.stowage.core.plugins;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +29,6 @@ import org.pf4j.PluginWrapper;
 import org.pf4j.PropertiesPluginDescriptorFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.StoreDriverFactory;
 
 /**
@@ -144,7 +146,7 @@ public final class DriverRegistry implements AutoCloseable {
         if (selected != null) {
             for (Map.Entry<String, Path> e : index.types().entrySet()) {
                 if (!pluginTypes.containsKey(e.getKey()) && byType.containsKey(e.getKey())) {
-                    throw new BadStoreConfigurationException("driver type '" + e.getKey() + "' is offered twice: by "
+                    throw StoreException.badStoreConfiguration("driver type '" + e.getKey() + "' is offered twice: by "
                             + byType.get(e.getKey()).source() + " and by plugin " + e.getValue()
                             + "; expected exactly one driver per type (remove one of them)");
                 }
@@ -210,7 +212,7 @@ public final class DriverRegistry implements AutoCloseable {
             if (old.factory().getClass() == e.factory().getClass() && old.source().equals(e.source())) {
                 return;
             }
-            throw new BadStoreConfigurationException("driver type '" + type + "' is offered twice: by "
+            throw StoreException.badStoreConfiguration("driver type '" + type + "' is offered twice: by "
                     + old.source() + " and by " + e.source() + "; expected exactly one driver per type "
                     + "(remove one of them)");
         }

@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /** A configuration file in the wrong encoding or with CR-only lines is refused naming the file and the problem. */
 class ConfigEncodingTest {
@@ -36,7 +38,7 @@ class ConfigEncodingTest {
     @Test
     void crOnlyLineEndingsAreRefused() throws Exception {
         Path f = write(CONF.replace("\n", "\r").getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining(f.toString()).hasMessageContaining("line 1 ends with a carriage return (CR) alone")
                 .hasMessageContaining("expected LF or CRLF");
     }
@@ -44,7 +46,7 @@ class ConfigEncodingTest {
     @Test
     void latin1IsRefused() throws Exception {
         Path f = write(CONF.getBytes(StandardCharsets.ISO_8859_1));
-        assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining(f.toString()).hasMessageContaining("not UTF-8").hasMessageContaining("Latin-1");
     }
 
@@ -54,7 +56,7 @@ class ConfigEncodingTest {
             byte[] text = CONF.getBytes(cs);
             byte[] bytes = cs == StandardCharsets.UTF_16 ? text : concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, text);
             Path f = write(bytes);
-            assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(BadStoreConfigurationException.class)
+            assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining(f.toString()).hasMessageContaining("UTF-16 byte order mark")
                     .hasMessageContaining("expected a UTF-8 file");
         }
@@ -64,7 +66,7 @@ class ConfigEncodingTest {
     void utf16WithoutByteOrderMarkIsRefusedByItsNuls() throws Exception {
         for (Charset cs : new Charset[] {StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE}) {
             Path f = write(CONF.getBytes(cs));
-            assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(BadStoreConfigurationException.class)
+            assertThatThrownBy(() -> ConfigFiles.parseFile(f)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining(f.toString()).hasMessageContaining("looks like UTF-16")
                     .hasMessageContaining("is a NUL");
         }

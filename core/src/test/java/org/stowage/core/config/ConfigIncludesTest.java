@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -17,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * HOCON includes: a loopback HTTP server that would serve a configuration counts the requests it
@@ -57,7 +59,7 @@ class ConfigIncludesTest {
         Files.writeString(conf, "glance_store { default_store = file }\n" + include.formatted(base) + "\n");
         Throwable e = catchThrowable(() -> ConfigFiles.parseFile(conf));
         assertThat(requests.get()).as("requests to the include's server").isZero();
-        assertThat(e).isInstanceOf(BadStoreConfigurationException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("stowage.conf").hasMessageContaining(base + "/x.conf")
                 .hasMessageContaining("network includes are not allowed");
     }
@@ -69,7 +71,7 @@ class ConfigIncludesTest {
         Path conf = dir.resolve("stowage.conf");
         Files.writeString(conf, "include url(\"" + base.replace("http://", "http://" + userInfo) + "/x.conf\")\n");
         Throwable e = catchThrowable(() -> ConfigFiles.parseFile(conf));
-        assertThat(e).isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("****@");
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("****@");
         assertThat(e.getMessage()).doesNotContain("Pa55").doesNotContain("alice");
         assertThat(requests.get()).isZero();
     }
@@ -78,7 +80,7 @@ class ConfigIncludesTest {
     void aClasspathIncludeIsRefused(@TempDir Path dir) throws Exception {
         Path conf = dir.resolve("stowage.conf");
         Files.writeString(conf, "include classpath(\"reference.conf\")\n");
-        assertThat(catchThrowable(() -> ConfigFiles.parseFile(conf))).isInstanceOf(BadStoreConfigurationException.class)
+        assertThat(catchThrowable(() -> ConfigFiles.parseFile(conf))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("stowage.conf").hasMessageContaining("classpath(reference.conf)")
                 .hasMessageContaining("expected include file(");
     }
@@ -104,7 +106,7 @@ class ConfigIncludesTest {
         Files.writeString(conf, "include \"nope.conf\"\nglance_store { default_store = file }\n");
         assertThat(ConfigFiles.parseFile(conf).getString("glance_store.default_store")).isEqualTo("file");
         Files.writeString(conf, "include required(file(\"nope.conf\"))\n");
-        assertThat(catchThrowable(() -> ConfigFiles.parseFile(conf))).isInstanceOf(BadStoreConfigurationException.class)
+        assertThat(catchThrowable(() -> ConfigFiles.parseFile(conf))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("nope.conf");
     }
 }

@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -14,7 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Pathological configurations are errors naming the file and the bound, never an
@@ -27,7 +29,7 @@ class ConfigLimitsTest {
     /** The error reading {@code file}, which must be a configuration error. */
     static String errorOf(Path file) {
         Throwable t = assertTimeoutPreemptively(QUICK, () -> catchThrowable(() -> ConfigFiles.parseFile(file)));
-        assertThat(t).isInstanceOf(BadStoreConfigurationException.class);
+        assertThat(t).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION);
         return t.getMessage();
     }
 

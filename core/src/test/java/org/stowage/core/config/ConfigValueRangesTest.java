@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +10,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Values the configuration cannot mean are refused when it is read (so by config check too),
@@ -22,7 +24,7 @@ class ConfigValueRangesTest {
     @ValueSource(strings = {"9223372036854775807", "86401", "-1", "99999999999999999999"})
     void inputStallTimeoutOutOfRangeIsRefusedWhenRead(String value) {
         assertThatThrownBy(() -> StowageConfigTest.ini(STORES + "[stowage]\ninput_stall_timeout = " + value + "\n"))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("glance-api.conf:")
                 .hasMessageContaining("input_stall_timeout = '" + value + "'")
                 .hasMessageContaining("from 0 to 86400");
@@ -38,7 +40,7 @@ class ConfigValueRangesTest {
     @ValueSource(strings = {"", "\n\n", "# only a comment\n", "[DEFAULT]\ndebug = true\n", "[glance_store]\n"})
     void aConfigurationWithoutStoresIsRefusedNamingTheFile(String text) {
         assertThatThrownBy(() -> StowageConfigTest.ini(text))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("glance-api.conf has no stores: set enabled_backends")
                 .hasMessageContaining("[glance_store] stores");
     }

@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,8 +10,6 @@ import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.StoreAddDisabledException;
 
 /**
  * A value holding {@code " #"} or {@code " ;"} is kept whole, as oslo.config keeps it, and an error
@@ -47,11 +48,11 @@ class InlineCommentNoteTest {
     @Test
     void anOptionErrorAboutSuchAValueAddsTheNote() {
         assertThatThrownBy(() -> buildTwo("count = 3 # three copies\n").close())
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessage("store 'odd': option count = '3 # three copies' (glance-api.conf:11): expected an integer "
                         + NOTE_HASH);
         assertThatThrownBy(() -> build("[glance_store]\nstores = mem\ndefault_store = mem\nflag = yes ; on\n").close())
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageEndingWith("expected a boolean (true/false, yes/no, on/off, 1/0) " + NOTE_SEMICOLON);
     }
 
@@ -64,7 +65,7 @@ class InlineCommentNoteTest {
             assertThat(s.store("odd").writeDisabledReason()).hasValue(reason);
             assertThatThrownBy(() -> s.add("odd", "0d1c5a6e-0000-4000-8000-000000000001",
                     new ByteArrayInputStream(new byte[1]), 1, "sha512"))
-                    .isInstanceOf(StoreAddDisabledException.class).hasMessageEndingWith(reason);
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED).hasMessageEndingWith(reason);
         }
     }
 

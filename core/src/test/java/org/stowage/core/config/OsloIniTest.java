@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +16,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.stowage.spi.BadStoreConfigurationException;
 
 class OsloIniTest {
     static OsloIni parse(String text) throws IOException {
@@ -75,7 +77,7 @@ class OsloIniTest {
     @ParameterizedTest
     @MethodSource("badFiles")
     void malformedFilesNameFileLineAndProblem(String text, String where, String what) {
-        assertThatThrownBy(() -> parse(text)).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> parse(text)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageStartingWith(where).hasMessageContaining(what);
     }
 
@@ -94,7 +96,7 @@ class OsloIniTest {
     @ParameterizedTest(name = "malformed line holding a secret [{index}]")
     @MethodSource("malformedLinesWithASecret")
     void aMalformedLineIsDescribedByItsShapeNeverEchoed(String text, String where, String what) {
-        assertThatThrownBy(() -> parse(text)).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> parse(text)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageStartingWith(where).hasMessageContaining(what).hasMessageContaining("not shown")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(SECRET).doesNotContain("Pa55"));
     }

@@ -1,5 +1,8 @@
 package org.stowage.core.config;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.stowage.spi.BadStoreConfigurationException;
 
 class StowageConfigTest {
     static StowageConfig ini(String text) {
@@ -86,7 +88,7 @@ class StowageConfigTest {
     @ParameterizedTest
     @MethodSource("badConfigs")
     void badConfigurationsNameFileLineOptionAndValue(String text, String where, String what) {
-        assertThatThrownBy(() -> ini(text)).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> ini(text)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageStartingWith(where).hasMessageContaining(what);
     }
 
@@ -130,7 +132,7 @@ class StowageConfigTest {
         assertThat(sc.section("a").get("x").value()).isEqualTo("2");
         assertThat(sc.section("a").get("x").origin()).isEqualTo("env STOWAGE__a__x");
         assertThatThrownBy(() -> ConfigFiles.withEnvironment(base, Map.of("STOWAGE__nosep", "1")))
-                .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("STOWAGE__<section>__<option>");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("STOWAGE__<section>__<option>");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.stowage.core.io;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,8 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.stowage.spi.Checksums;
-import org.stowage.spi.SizeMismatchException;
-import org.stowage.spi.UnknownHashingAlgoException;
 
 class HashingImageInputTest {
 
@@ -77,7 +78,7 @@ class HashingImageInputTest {
             }
         };
         assertThatThrownBy(() -> HashingImageInput.open(source, 10, "blake3"))
-                .isInstanceOf(UnknownHashingAlgoException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_HASHING_ALGO)
                 .hasMessageContaining("'blake3'").hasMessageContaining("sha512");
     }
 
@@ -90,7 +91,7 @@ class HashingImageInputTest {
                 handedOut += in.nextChunk().remaining();
             }
             assertThat(handedOut).isEqualTo(2 << 20);
-            assertThatThrownBy(in::nextChunk).isInstanceOf(SizeMismatchException.class)
+            assertThatThrownBy(in::nextChunk).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.SIZE_MISMATCH)
                     .hasMessageContaining("longer").hasMessageContaining(String.valueOf((2 << 20) + 5));
             assertThat(in.bytesRead()).isEqualTo(2 << 20);
         }
@@ -101,7 +102,7 @@ class HashingImageInputTest {
         byte[] data = random(1000);
         try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), 1001, null)) {
             assertThat(in.nextChunk().remaining()).isEqualTo(1000);
-            assertThatThrownBy(in::nextChunk).isInstanceOf(SizeMismatchException.class)
+            assertThatThrownBy(in::nextChunk).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.SIZE_MISMATCH)
                     .hasMessageContaining("shorter").hasMessageContaining("1001").hasMessageContaining("1000");
         }
     }
@@ -148,7 +149,7 @@ class HashingImageInputTest {
         feeder.write(new byte[3000]);
         long t0 = System.nanoTime();
         try (HashingImageInput in = HashingImageInput.open(source, -1, null, java.time.Duration.ofMillis(300))) {
-            assertThatThrownBy(() -> drain(in)).isInstanceOf(org.stowage.spi.StoreTimeoutException.class)
+            assertThatThrownBy(() -> drain(in)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("stalled").hasMessageContaining("after 3000 bytes");
         }
         assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 5000L);

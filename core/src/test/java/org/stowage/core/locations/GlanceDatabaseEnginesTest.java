@@ -1,5 +1,8 @@
 package org.stowage.core.locations;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -28,7 +31,6 @@ import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.properties.Records;
-import org.stowage.spi.BackendException;
 
 /**
  * The upgrade against Glance's real schema on SQLite, PostgreSQL and MariaDB (see
@@ -247,7 +249,7 @@ class GlanceDatabaseEnginesTest {
         String wrong = "Wr0ng-Pa55/w@rd-Q" + engine.ordinal();
         Records.secretUsed(wrong);
         String url = db.jdbcUrl.replace("//", "//" + GlanceDb.USER + ":" + wrong + "@");
-        BackendException e = catchThrowableOfType(() -> GlanceDatabase.open(url, null, null), BackendException.class);
+        StoreException e = catchThrowableOfType(() -> GlanceDatabase.open(url, null, null), StoreException.class);
         assertThat(e.getMessage()).contains("cannot open Glance database").contains(GlanceDb.USER);
         GlanceDatabaseTest.assertNoSecret(e, wrong);
     }

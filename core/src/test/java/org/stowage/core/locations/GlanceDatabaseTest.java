@@ -1,5 +1,8 @@
 package org.stowage.core.locations;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -193,11 +196,10 @@ class GlanceDatabaseTest {
     static void assertOpenFailsWithoutSecret(String url, String user, String password, String secret) {
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
-        org.stowage.spi.BackendException e;
+        StoreException e;
         try {
             System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-            e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> GlanceDatabase.open(url, user, password).close(),
-                    org.stowage.spi.BackendException.class);
+            e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> GlanceDatabase.open(url, user, password).close(), StoreException.class);
         } finally {
             System.setErr(err);
         }

@@ -1,5 +1,8 @@
 package org.stowage.core.locations;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -15,7 +18,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.spi.BackendException;
 
 /** The meta_data JSON: written byte for byte as Python's json.dumps writes it, read without loss. */
 class GlanceJsonTest {
@@ -95,15 +97,14 @@ class GlanceJsonTest {
                 "[1, 2]", "not a JSON object",
                 "{\"a\": 1} x", "unexpected text after the JSON value",
                 "{\"a\": \"\\x\"}", "invalid escape \\x");
-        cases.forEach((text, reason) -> assertThat(catchThrowableOfType(() -> JsonSupport.parseObject(text, "meta_data of row 7"),
-                BackendException.class).getMessage()).as(text).contains("meta_data of row 7").contains(reason));
+        cases.forEach((text, reason) -> assertThat(catchThrowableOfType(() -> JsonSupport.parseObject(text, "meta_data of row 7"), StoreException.class).getMessage()).as(text).contains("meta_data of row 7").contains(reason));
     }
 
     @Test
     void deepNestingIsRefusedWithoutExhaustingTheStack() {
         int depth = 300_000;
         String deep = "{\"a\": " + "[".repeat(depth) + "]".repeat(depth) + "}";
-        BackendException e = catchThrowableOfType(() -> JsonSupport.parseObject(deep, "meta_data"), BackendException.class);
+        StoreException e = catchThrowableOfType(() -> JsonSupport.parseObject(deep, "meta_data"), StoreException.class);
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("nested deeper than " + GlanceJson.MAX_DEPTH + " levels");
         String justDeepEnough = "{\"a\": " + "[".repeat(GlanceJson.MAX_DEPTH - 1) + "]".repeat(GlanceJson.MAX_DEPTH - 1) + "}";

@@ -1,5 +1,8 @@
 package org.stowage.core.plugins;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +18,6 @@ import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * A plugin that fails costs only its own type, with the reason, and never the process: real
@@ -117,7 +119,7 @@ class PluginFailureTest {
         String ini = "[glance_store]\nstores = opts\ndefault_store = opts\n";
         assertThatThrownBy(() -> Stowage.builder().config(ConfigFiles.parse("glance-api.conf", ini)).pluginsDir(plugins)
                 .build().close())
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("store 'opts'").hasMessageContaining("options boom");
     }
 

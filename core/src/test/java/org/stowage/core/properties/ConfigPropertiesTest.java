@@ -1,5 +1,8 @@
 package org.stowage.core.properties;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
@@ -18,14 +21,13 @@ import net.jqwik.api.Provide;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.config.OsloIni;
 import org.stowage.core.config.StowageConfig;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreSettings;
 import org.stowage.spi.OptionSpec;
 
 /**
  * Arbitrary input to the configuration readers gives a result or a documented error
- * (BadStoreConfigurationException), never another exception and never a hang.
+ * (StoreException), never another exception and never a hang.
  */
 class ConfigPropertiesTest {
     private static final Map<String, java.util.concurrent.atomic.AtomicInteger> TRIES =
@@ -57,7 +59,10 @@ class ConfigPropertiesTest {
         CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
             try {
                 body.run();
-            } catch (BadStoreConfigurationException expected) {
+            } catch (StoreException expected) {
+                if (expected.kind() != ErrorKind.BAD_STORE_CONFIGURATION) {
+                    throw expected;
+                }
                 assertThat(expected.getMessage()).isNotBlank();
             }
         });
@@ -150,7 +155,10 @@ class ConfigPropertiesTest {
             if (!expected.isEmpty()) {
                 assertThat(got).containsExactlyEntriesOf(expected);
             }
-        } catch (BadStoreConfigurationException e) {
+        } catch (StoreException e) {
+            if (e.kind() != ErrorKind.BAD_STORE_CONFIGURATION) {
+                throw e;
+            }
             assertThat(e.getMessage()).contains("fuzz.conf:");
             if (expected != null && !expected.isEmpty()) {
                 assertThat(e.getMessage()).containsAnyOf("reserves", "empty", "default_backend");

@@ -1,8 +1,10 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.Objects;
 import java.util.UUID;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.StoreLocation;
 
 /**
@@ -32,27 +34,27 @@ public final class CinderLocation implements StoreLocation {
     /**
      * Parses {@code cinder://<volume>} or {@code cinder://<store>/<volume>}.
      *
-     * @throws BadStoreUriException naming the URI and what was expected
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} naming the URI and what was expected
      */
     public static CinderLocation parse(String uri) {
         if (uri == null || !uri.startsWith(PREFIX)) {
-            throw new BadStoreUriException("cinder location '" + uri + "': expected cinder://<store id>/<volume id> "
+            throw StoreException.badStoreUri("cinder location '" + uri + "': expected cinder://<store id>/<volume id> "
                     + "or cinder://<volume id>");
         }
         String rest = uri.substring(PREFIX.length());
         if (rest.indexOf('?') >= 0 || rest.indexOf('#') >= 0) {
-            throw new BadStoreUriException("cinder location '" + uri + "': a query or fragment is not allowed; "
+            throw StoreException.badStoreUri("cinder location '" + uri + "': a query or fragment is not allowed; "
                     + "expected cinder://<store id>/<volume id>");
         }
         String[] parts = rest.split("/", -1);
         if (parts.length > 2) {
-            throw new BadStoreUriException("cinder location '" + uri + "': expected cinder://<store id>/<volume id> "
+            throw StoreException.badStoreUri("cinder location '" + uri + "': expected cinder://<store id>/<volume id> "
                     + "or cinder://<volume id>, not " + parts.length + " path segments");
         }
         String store = parts.length == 2 ? parts[0] : null;
         String volume = parts[parts.length - 1];
         if (store != null && store.isEmpty()) {
-            throw new BadStoreUriException("cinder location '" + uri + "': empty store id; expected "
+            throw StoreException.badStoreUri("cinder location '" + uri + "': empty store id; expected "
                     + "cinder://<store id>/<volume id>");
         }
         checkVolumeId(uri, volume);
@@ -67,7 +69,7 @@ public final class CinderLocation implements StoreLocation {
             ok = false;
         }
         if (!ok) {
-            throw new BadStoreUriException("cinder location '" + uri + "': URI contains invalid volume ID '" + volume
+            throw StoreException.badStoreUri("cinder location '" + uri + "': URI contains invalid volume ID '" + volume
                     + "': expected a lower-case UUID such as 6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c");
         }
     }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.stowage.drivers.cinder.CinderOptions.*;
 
 import java.net.URI;
@@ -12,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.StoreSettings;
 
 /**
@@ -71,7 +73,7 @@ public final class CinderStoreConfig {
     /**
      * Reads and checks the settings of one store.
      *
-     * @throws BadStoreConfigurationException naming the store, option, value, origin and expectation
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} naming the store, option, value, origin and expectation
      */
     public static CinderStoreConfig from(StoreSettings s, boolean multiStore) {
         Builder b = new Builder();
@@ -164,13 +166,13 @@ public final class CinderStoreConfig {
                         + String.join(", ", List.of(AUTH_ADDRESS, USER_NAME, PASSWORD, PROJECT_NAME))
                         + " in the store's section (glance_store would crash at start here)");
             }
-            throw new BadStoreConfigurationException("store '" + s.storeId() + "': the cinder store needs service "
+            throw StoreException.badStoreConfiguration("store '" + s.storeId() + "': the cinder store needs service "
                     + "credentials (" + String.join(", ", List.of(AUTH_ADDRESS, USER_NAME, PASSWORD, PROJECT_NAME))
                     + "): Stowage has no per-request user token to reach Cinder with");
         }
         if (!missing.isEmpty()) {
             String present = auth != null ? AUTH_ADDRESS : user != null ? USER_NAME : PROJECT_NAME;
-            throw new BadStoreConfigurationException("store '" + s.storeId() + "': incomplete service credentials: "
+            throw StoreException.badStoreConfiguration("store '" + s.storeId() + "': incomplete service credentials: "
                     + present + " is set (" + s.origin(present) + ") but " + String.join(", ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " not; set all of " + AUTH_ADDRESS + ", " + USER_NAME
                     + ", " + PASSWORD + ", " + PROJECT_NAME);

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -26,21 +29,12 @@ import org.stowage.drivers.cinder.internal.CinderHttpException;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
-import org.stowage.spi.DuplicateException;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.RemoteServiceUnavailableException;
-import org.stowage.spi.StorageFullException;
-import org.stowage.spi.StorageWriteDeniedException;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
-import org.stowage.spi.StoreTimeoutException;
 import org.stowage.spi.StoreDriver;
 
 /**
@@ -54,6 +48,8 @@ public final class CinderStoreDriver implements StoreDriver {
     public static final String STATUS_KEY = "stowage_status";
     private static final Logger LOG = LoggerFactory.getLogger(CinderStoreDriver.class);
     private static final long[] BACKOFF_MS = {500, 1000, 2000, 4000, 8000, 15000};
+    private static final java.util.Set<ErrorKind> REFUSALS =
+            java.util.EnumSet.of(ErrorKind.NOT_FOUND, ErrorKind.STORAGE_FULL, ErrorKind.BAD_STORE_CONFIGURATION);
     /**
      * Status polls while waiting for a volume: the reference's schedule (0.5, 1, 2, 4, 8, 15 s)
      * with its first 0.5 s split into five polls, so a volume that is ready in 150 ms (the local
@@ -206,7 +202,7 @@ public final class CinderStoreDriver implements StoreDriver {
         CinderLocation l = cinder(location);
         Optional<Volume> v = client.getVolume(l.volumeId());
         if (v.isEmpty()) {
-            throw new NotFoundException("store '" + cfg.storeId() + "': volume " + l.volumeId() + " of legacy location "
+            throw StoreException.notFound("store '" + cfg.storeId() + "': volume " + l.volumeId() + " of legacy location "
                     + l + " does not exist in " + client.describe() + " (or is not visible to the store's project)");
         }
         return ownType().equals(v.get().volumeType());
@@ -376,17 +372,17 @@ public final class CinderStoreDriver implements StoreDriver {
         Volume v = found.get();
         String mine = ownType();
         if (!AddVolumes.isInProgressImageVolume(v, mine)) {
-            throw new BackendException(where + "not removed: it is no longer an in-progress image-volume of this store"
+            throw StoreException.backend(where + "not removed: it is no longer an in-progress image-volume of this store"
                     + " (name '" + v.name() + "', type " + v.volumeType() + ", " + STATUS_KEY + " = "
                     + v.metadata().getOrDefault(STATUS_KEY, "<none>") + ")");
         }
         java.time.Instant alive = AddVolumes.lastSignOfLife(v);
         if (alive != null && alive.isAfter(leftover.since())) {
-            throw new BackendException(where + "not removed: the add writing it is alive (sign of life at " + alive
+            throw StoreException.backend(where + "not removed: the add writing it is alive (sign of life at " + alive
                     + ", after gc listed it as last alive at " + leftover.since() + ")");
         }
         if (STUCK.contains(v.status())) {
-            throw new BackendException(where + "not removed: the volume is stuck in '" + v.status() + "'; only a Cinder"
+            throw StoreException.backend(where + "not removed: the volume is stuck in '" + v.status() + "'; only a Cinder"
                     + " administrator can reset it (cinder reset-state --state error " + id + "), then run gc again");
         }
         if (!"deleting".equals(v.status())) {
@@ -404,14 +400,17 @@ public final class CinderStoreDriver implements StoreDriver {
             try {
                 client.deleteVolume(id);
                 return;
-            } catch (NotFoundException e) {
-                return;
             } catch (CinderHttpException e) {
                 // 400: still detaching (attachment deletes are asynchronous in Cinder)
                 if (e.status() != 400 || System.nanoTime() > deadline) {
-                    throw new BackendException(where + "delete failed: " + e.getMessage(), e);
+                    throw StoreException.backend(where + "delete failed: " + e.getMessage(), e);
                 }
                 sleep(BACKOFF_MS[Math.min(i, 3)]);
+            } catch (StoreException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    return;
+                }
+                throw e;
             }
         }
     }
@@ -424,10 +423,10 @@ public final class CinderStoreDriver implements StoreDriver {
                 return;
             }
             if (v.get().status().startsWith("error")) {
-                throw new BackendException(where + "delete failed: the volume went to '" + v.get().status() + "'");
+                throw StoreException.backend(where + "delete failed: the volume went to '" + v.get().status() + "'");
             }
             if (System.nanoTime() > deadline) {
-                throw new StoreTimeoutException(where + "still there (status '" + v.get().status() + "') after "
+                throw StoreException.timeout(where + "still there (status '" + v.get().status() + "') after "
                         + cfg.stateTransitionTimeout().toSeconds() + " s (cinder_state_transition_timeout)");
             }
             sleep(Math.min(2000, 250L << Math.min(i, 3)));
@@ -513,7 +512,7 @@ public final class CinderStoreDriver implements StoreDriver {
         Volume v = found.get();
         Optional<String> notMine = notOwnImageVolume(v);
         if (notMine.isPresent()) {
-            throw new BackendException(where + "not removed: " + notMine.get());
+            throw StoreException.backend(where + "not removed: " + notMine.get());
         }
         String key = ReaderMark.key(r.attachmentId());
         Optional<ReaderMark> mark = ReaderMark.parse(v.metadata().get(key));
@@ -521,7 +520,7 @@ public final class CinderStoreDriver implements StoreDriver {
             return; // removed meanwhile
         }
         if (!mark.get().isGone()) {
-            throw new BackendException(where + "not removed: its reader, " + mark.get().describe() + ", is running");
+            throw StoreException.backend(where + "not removed: its reader, " + mark.get().describe() + ", is running");
         }
         if (client.attachmentsOf(r.volumeId()).stream().anyMatch(a -> a.id().equals(r.attachmentId()))) {
             deleteAttachment(r.attachmentId(), where);
@@ -543,9 +542,10 @@ public final class CinderStoreDriver implements StoreDriver {
         }
         try {
             client.deleteMetadata(volumeId, key);
-        } catch (NotFoundException e) {
-            // already gone
         } catch (StoreException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return; // already gone
+            }
             LOG.warn("{}reader mark {} not removed ({}); `stowage gc` removes it", where, key, e.getMessage());
         }
     }
@@ -625,15 +625,15 @@ public final class CinderStoreDriver implements StoreDriver {
         }
     }
 
-    private DuplicateException duplicate(Volume first, String where) {
+    private StoreException duplicate(Volume first, String where) {
         if (AddVolumes.isInProgress(first)) {
             java.time.Instant beat = AddVolumes.heartbeat(first);
-            return new DuplicateException(where + "another add of this image to this store came first: its volume "
+            return StoreException.duplicate(where + "another add of this image to this store came first: its volume "
                     + first.id() + " (created " + first.createdAt() + (beat == null ? "" : ", last heartbeat " + beat)
                     + ") is still in progress; if no such add is running any more, it is a leftover that "
                     + "`stowage gc` removes");
         }
-        return new DuplicateException(where + "the image already exists in this store: "
+        return StoreException.duplicate(where + "the image already exists in this store: "
                 + CinderLocation.of(cfg.multiStore() ? cfg.storeId() : null, first.id()).uri() + " (volume status "
                 + first.status() + ")");
     }
@@ -659,12 +659,13 @@ public final class CinderStoreDriver implements StoreDriver {
                 return client.createVolume(name, sizeGib, cfg.volumeType().orElse(null), md);
             } catch (CinderHttpException e) {
                 if (e.status() >= 400 && e.status() < 500) {
-                    throw new BackendException(where + "volume create refused: " + e.getMessage(), e);
+                    throw StoreException.backend(where + "volume create refused: " + e.getMessage(), e);
                 }
                 failure = e;
-            } catch (NotFoundException | StorageFullException | BadStoreConfigurationException e) {
-                throw e; // a refusal Cinder or Keystone really sent: nothing was created
             } catch (StoreException e) {
+                if (REFUSALS.contains(e.kind())) {
+                    throw e; // a refusal Cinder or Keystone really sent: nothing was created
+                }
                 failure = e;
             }
             Optional<Volume> mine = findOwnVolume(name, type, nonce, sent, failure, where);
@@ -676,7 +677,7 @@ public final class CinderStoreDriver implements StoreDriver {
             if (mine.isPresent()) {
                 throw removeFailedOwnVolume(mine.get(), failure, where);
             }
-            if (!(failure instanceof RemoteServiceUnavailableException)) {
+            if (failure.kind() != ErrorKind.REMOTE_SERVICE_UNAVAILABLE) {
                 throw withNote(failure, "no volume of this add was found; should one still appear, it is marked "
                         + STATUS_KEY + "=" + AddVolumes.IN_PROGRESS + " and `stowage gc` removes it");
             }
@@ -751,7 +752,7 @@ public final class CinderStoreDriver implements StoreDriver {
                         }
                         if (written + b.remaining() > limit) {
                             if (declared >= 0) {
-                                throw new StorageFullException(where + "the " + size + " GiB volume is full at byte "
+                                throw StoreException.storageFull(where + "the " + size + " GiB volume is full at byte "
                                         + written + " although the declared size is " + declared + " bytes");
                             }
                             if (online) {
@@ -879,7 +880,7 @@ public final class CinderStoreDriver implements StoreDriver {
         try {
             waitFor(id, "extending", "available", where);
         } catch (StoreException e) {
-            throw new StorageFullException(where + "extend to " + newSize + " GiB failed: " + e.getMessage(), e);
+            throw StoreException.storageFull(where + "extend to " + newSize + " GiB failed: " + e.getMessage(), e);
         }
     }
 
@@ -889,7 +890,7 @@ public final class CinderStoreDriver implements StoreDriver {
         try {
             waitFor(id, "extending", "in-use", where);
         } catch (StoreException e) {
-            throw new StorageFullException(where + "extend in use to " + newSize + " GiB failed: " + e.getMessage(), e);
+            throw StoreException.storageFull(where + "extend in use to " + newSize + " GiB failed: " + e.getMessage(), e);
         }
         a.device.refreshSize();
     }
@@ -898,7 +899,7 @@ public final class CinderStoreDriver implements StoreDriver {
         try {
             return input.nextChunk();
         } catch (IOException e) {
-            throw new BackendException(where + "reading the image data failed after " + written + " bytes: " + e, e);
+            throw StoreException.backend(where + "reading the image data failed after " + written + " bytes: " + e, e);
         }
     }
 
@@ -913,12 +914,12 @@ public final class CinderStoreDriver implements StoreDriver {
     private static StoreException mapWriteError(IOException e, String where, long written) {
         String msg = String.valueOf(e.getMessage());
         if (msg.contains("No space left") || msg.contains("File too large")) {
-            return new StorageFullException(where + "write failed at byte " + written + ": " + msg, e);
+            return StoreException.storageFull(where + "write failed at byte " + written + ": " + msg, e);
         }
         if (e instanceof AccessDeniedException || msg.contains("Permission denied")) {
-            return new StorageWriteDeniedException(where + "write failed at byte " + written + ": " + msg, e);
+            return StoreException.storageWriteDenied(where + "write failed at byte " + written + ": " + msg, e);
         }
-        return new BackendException(where + "write failed at byte " + written + ": " + e, e);
+        return StoreException.backend(where + "write failed at byte " + written + ": " + e, e);
     }
 
     // ---- get, size, delete
@@ -930,7 +931,7 @@ public final class CinderStoreDriver implements StoreDriver {
         Volume v = ownImageVolume(l, where);
         long size = imageSize(v);
         if (offset < 0 || offset > size) {
-            throw new BadStoreUriException(where + "offset " + offset + " is outside the image (0.." + size + ")");
+            throw StoreException.badStoreUri(where + "offset " + offset + " is outside the image (0.." + size + ")");
         }
         long len = length < 0 ? size - offset : Math.min(length, size - offset);
         if (len == 0) {
@@ -954,11 +955,11 @@ public final class CinderStoreDriver implements StoreDriver {
         } catch (IOException | RuntimeException e) {
             share.release();
             throw e instanceof StoreException ? (StoreException) e
-                    : new BackendException(where + "cannot open the volume: " + e, e);
+                    : StoreException.backend(where + "cannot open the volume: " + e, e);
         }
         if (isClosed()) { // closed while attaching: close() may have missed this stream
             closeQuietly(st);
-            throw new BackendException(where + "the store was closed while the read was being set up; "
+            throw StoreException.backend(where + "the store was closed while the read was being set up; "
                     + "its attachment was removed");
         }
         return st;
@@ -980,7 +981,7 @@ public final class CinderStoreDriver implements StoreDriver {
         Volume v = existing(l, where);
         Optional<String> notMine = notOwnImageVolume(v);
         if (notMine.isPresent()) {
-            throw new NotFoundException(where + notMine.get() + ": not an image of this store (left untouched)");
+            throw StoreException.notFound(where + notMine.get() + ": not an image of this store (left untouched)");
         }
         return v;
     }
@@ -990,10 +991,10 @@ public final class CinderStoreDriver implements StoreDriver {
      * is asynchronous in Cinder: the image is gone for Stowage once the delete was accepted).
      */
     private Volume existing(CinderLocation l, String where) {
-        Volume v = client.getVolume(l.volumeId()).orElseThrow(() -> new NotFoundException(where + "volume "
+        Volume v = client.getVolume(l.volumeId()).orElseThrow(() -> StoreException.notFound(where + "volume "
                 + l.volumeId() + " not found"));
         if ("deleting".equals(v.status())) {
-            throw new NotFoundException(where + "volume " + l.volumeId() + " is being deleted");
+            throw StoreException.notFound(where + "volume " + l.volumeId() + " is being deleted");
         }
         return v;
     }
@@ -1021,11 +1022,14 @@ public final class CinderStoreDriver implements StoreDriver {
         ownImageVolume(l, where);
         try {
             client.deleteVolume(l.volumeId());
-        } catch (NotFoundException e) {
-            throw new NotFoundException(where + "volume " + l.volumeId() + " not found", e);
         } catch (CinderHttpException e) {
             if (e.status() == 400) {
                 existing(l, where); // NotFound if it is gone or already being deleted
+            }
+            throw e;
+        } catch (StoreException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                throw StoreException.notFound(where + "volume " + l.volumeId() + " not found", e);
             }
             throw e;
         }
@@ -1099,7 +1103,7 @@ public final class CinderStoreDriver implements StoreDriver {
     private void startSettingUpRead(String where) {
         synchronized (lifecycle) {
             if (closed) {
-                throw new BackendException(where + "the store is closed");
+                throw StoreException.backend(where + "the store is closed");
             }
             readsSettingUp++;
         }
@@ -1144,11 +1148,11 @@ public final class CinderStoreDriver implements StoreDriver {
                     lifecycle.wait(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new BackendException(where + "interrupted while waiting to retry the attachment", e);
+                    throw StoreException.backend(where + "interrupted while waiting to retry the attachment", e);
                 }
             }
             if (closed) {
-                throw new BackendException(where + "the store was closed while the read was waiting to attach");
+                throw StoreException.backend(where + "the store was closed while the read was waiting to attach");
             }
         }
     }
@@ -1245,18 +1249,18 @@ public final class CinderStoreDriver implements StoreDriver {
         long timeoutMs = cfg.stateTransitionTimeout().toMillis();
         int i = 0;
         while (true) {
-            Volume v = client.getVolume(id).orElseThrow(() -> new BackendException(where + "the volume disappeared"
+            Volume v = client.getVolume(id).orElseThrow(() -> StoreException.backend(where + "the volume disappeared"
                     + " while waiting for it to become " + expected));
             if (!v.status().equals(transitional)) {
                 if (v.status().equals(expected)) {
                     return v;
                 }
-                throw new BackendException(where + "the volume went from '" + transitional + "' to '" + v.status()
+                throw StoreException.backend(where + "the volume went from '" + transitional + "' to '" + v.status()
                         + "', expected '" + expected + "'");
             }
             long elapsed = (System.nanoTime() - start) / 1_000_000;
             if (elapsed >= timeoutMs) {
-                throw new StoreTimeoutException(where + "timeout after " + Duration.ofMillis(elapsed).toSeconds()
+                throw StoreException.timeout(where + "timeout after " + Duration.ofMillis(elapsed).toSeconds()
                         + " s waiting for the volume to go from '" + transitional + "' to '" + expected
                         + "' (cinder_state_transition_timeout = " + cfg.stateTransitionTimeout().toSeconds() + ")");
             }
@@ -1269,7 +1273,7 @@ public final class CinderStoreDriver implements StoreDriver {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BackendException("interrupted while waiting for Cinder", e);
+            throw StoreException.backend("interrupted while waiting for Cinder", e);
         }
     }
 
@@ -1338,7 +1342,7 @@ public final class CinderStoreDriver implements StoreDriver {
             if (e instanceof Error) {
                 throw (Error) e;
             }
-            throw new BackendException(where + "cannot connect the volume: " + e, e);
+            throw StoreException.backend(where + "cannot connect the volume: " + e, e);
         }
     }
 
@@ -1374,15 +1378,18 @@ public final class CinderStoreDriver implements StoreDriver {
                     continue;
                 }
                 if (e.status() < 500) {
-                    throw new BackendException(where + "attachment create (" + mode + ") failed: " + e.getMessage(), e);
+                    throw StoreException.backend(where + "attachment create (" + mode + ") failed: " + e.getMessage(), e);
                 }
                 failure = e;
-            } catch (RemoteServiceUnavailableException e) {
+            } catch (StoreException e) {
+                if (e.kind() != ErrorKind.REMOTE_SERVICE_UNAVAILABLE) {
+                    throw e;
+                }
                 failure = e;
             }
             removeStrayAttachments(volumeId, before, where, failure);
             if (errors++ >= cfg.httpRetries()) {
-                throw new BackendException(where + "attachment create (" + mode + ") failed: " + failure.getMessage(),
+                throw StoreException.backend(where + "attachment create (" + mode + ") failed: " + failure.getMessage(),
                         failure);
             }
             LOG.info("{}attachment create failed ({}), retrying", where, failure.getMessage());
@@ -1409,14 +1416,15 @@ public final class CinderStoreDriver implements StoreDriver {
             try {
                 client.deleteAttachment(attachmentId);
                 return;
-            } catch (NotFoundException e) {
-                return;
             } catch (StoreException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    return;
+                }
                 boolean retry = (e instanceof CinderHttpException && ((CinderHttpException) e).status() >= 500)
-                        || e instanceof RemoteServiceUnavailableException;
+                        || e.kind() == ErrorKind.REMOTE_SERVICE_UNAVAILABLE;
                 if (!retry || i >= 5) {
                     LOG.error("{}attachment {} could not be deleted: {}", where, attachmentId, e.getMessage());
-                    throw new BackendException(where + "attachment " + attachmentId + " could not be deleted: "
+                    throw StoreException.backend(where + "attachment " + attachmentId + " could not be deleted: "
                             + e.getMessage(), e);
                 }
             }
@@ -1436,14 +1444,15 @@ public final class CinderStoreDriver implements StoreDriver {
             try {
                 client.deleteVolume(id);
                 return true;
-            } catch (NotFoundException e) {
-                return true;
             } catch (CinderHttpException e) {
                 if (e.status() != 400) {
                     break;
                 }
                 sleep(BACKOFF_MS[i]); // e.g. still detaching
             } catch (StoreException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    return true;
+                }
                 LOG.error("{}could not delete the volume after a failed add: {}", where, e.getMessage());
                 return false;
             }

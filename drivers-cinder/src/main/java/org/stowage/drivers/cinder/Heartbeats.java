@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -9,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
-import org.stowage.spi.BackendException;
 
 /**
  * Keeps the in-progress volumes of a store's running adds recognisably alive: every
@@ -47,7 +49,7 @@ final class Heartbeats implements AutoCloseable {
 
     private synchronized ScheduledThreadPoolExecutor timer() {
         if (closed) {
-            throw new BackendException("the store is closed: no add can start");
+            throw StoreException.backend("the store is closed: no add can start");
         }
         if (timer == null) {
             timer = new ScheduledThreadPoolExecutor(1, r -> {

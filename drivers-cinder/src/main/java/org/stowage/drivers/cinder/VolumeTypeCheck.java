@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -11,14 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.RemoteServiceUnavailableException;
-import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreSettings;
-import org.stowage.spi.StoreTimeoutException;
 
 /**
  * Whether the store's volume type exists in Cinder. Creating a store asks nothing: a command
@@ -94,7 +92,7 @@ final class VolumeTypeCheck {
             }
         }
         if (r.state() == State.MISSING) {
-            throw new StoreAddDisabledException("store '" + cfg.storeId() + "': " + what + " is disabled: " + r.detail());
+            throw StoreException.storeAddDisabled("store '" + cfg.storeId() + "': " + what + " is disabled: " + r.detail());
         }
     }
 
@@ -153,20 +151,17 @@ final class VolumeTypeCheck {
             }
             return r.state() == State.OK ? StoreHealth.ok()
                     : StoreHealth.degraded(r.detail());
-        } catch (BadStoreConfigurationException e) {
-            return StoreHealth.unavailable(withoutStore(e.getMessage()));
-        } catch (RemoteServiceUnavailableException | StoreTimeoutException e) {
-            return StoreHealth.unreachable(withoutStore(e.getMessage()));
         } catch (CinderHttpException e) {
             // status 0: no valid HTTP answer came at all, which is the peer's failure, not our configuration
             return e.status() >= 500 || e.status() == 0 ? StoreHealth.unreachable(withoutStore(e.getMessage()))
                     : StoreHealth.unavailable(withoutStore(e.getMessage()));
-        } catch (BackendException e) {
-            // the service answered, but not with anything usable (a reply that is not HTTP we can read,
-            // not the JSON asked for): the service is not working, our configuration is not the question
-            return StoreHealth.unreachable(withoutStore(e.getMessage()));
         } catch (StoreException e) {
-            return StoreHealth.unavailable(withoutStore(e.getMessage()));
+            return switch (e.kind()) {
+                // BACKEND: the service answered, but not with anything usable (a reply that is not HTTP we
+                // can read, not the JSON asked for): the service is not working, our configuration is not the question
+                case REMOTE_SERVICE_UNAVAILABLE, TIMEOUT, BACKEND -> StoreHealth.unreachable(withoutStore(e.getMessage()));
+                default -> StoreHealth.unavailable(withoutStore(e.getMessage()));
+            };
         }
     }
 

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -281,7 +284,7 @@ public final class CinderBench {
             try {
                 return c.createVolume("image-" + LocalCinder.newImageId(), 1, LocalCinder.FAST,
                         Map.of("stowage_status", "bench"));
-            } catch (org.stowage.spi.BackendException e) {
+            } catch (org.stowage.spi.StoreException e) {
                 if (attempt >= 4 || !String.valueOf(e.getMessage()).contains("HTTP 500")) {
                     throw e;
                 }

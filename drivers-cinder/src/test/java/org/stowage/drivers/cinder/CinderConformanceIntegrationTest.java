@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -180,9 +183,10 @@ class CinderConformanceIntegrationTest extends StoreDriverTestKit {
                                 client.forceDeleteVolume(v.id());
                             }
                             break;
-                        } catch (org.stowage.spi.NotFoundException e) {
-                            break;
                         } catch (org.stowage.spi.StoreException e) {
+                            if (e.kind() == ErrorKind.NOT_FOUND) {
+                                break;
+                            }
                             if (i >= 20) {
                                 throw e;
                             }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -14,10 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.stowage.drivers.cinder.HostilePeer.Behaviour;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreException;
-import org.stowage.spi.StoreTimeoutException;
 
 /**
  * Every Keystone and Cinder call ends within {@code cinder_request_timeout} (plus a margin),
@@ -87,7 +87,7 @@ class CinderDeadlineIntegrationTest {
         try (HostilePeer peer = new HostilePeer(0, behaviour)) {
             Outcome o = outcome(side, peer, TIMEOUT_S, c -> c.findVolumeType(LocalCinder.FAST));
 
-            assertThat(o.error()).isInstanceOf(StoreTimeoutException.class)
+            assertThat(o.error()).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("store 'hostile': cannot list volume types")
                     .hasMessageContaining((side == Side.KEYSTONE ? "Keystone at " : "Cinder at ") + peer.url()
                             + "/v3/")
@@ -125,7 +125,7 @@ class CinderDeadlineIntegrationTest {
             // a deadline far away: only the retry count may end this call
             Outcome o = outcome(side, peer, 30, c -> c.findVolumeType(LocalCinder.FAST));
 
-            assertThat(o.error()).isInstanceOf(RemoteServiceUnavailableException.class)
+            assertThat(o.error()).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("store 'hostile': cannot list volume types: "
                             + (side == Side.KEYSTONE ? "Keystone at " : "Cinder at ") + peer.url())
                     .hasMessageContaining("closed the connection before a complete response (we were waiting for "
@@ -146,7 +146,7 @@ class CinderDeadlineIntegrationTest {
             Outcome o = outcome(side, peer, 3, c -> c.findVolumeType(LocalCinder.FAST));
 
             assertThat(o.error()).as("the deadline ended the re-sends, but the peer closed, it did not keep us waiting")
-                    .isInstanceOf(RemoteServiceUnavailableException.class)
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("store 'hostile': cannot list volume types")
                     .hasMessageContaining("127.0.0.1:" + peer.port())
                     .hasMessageContaining("closed the connection before a complete response");
@@ -184,7 +184,7 @@ class CinderDeadlineIntegrationTest {
         try (HostilePeer peer = new HostilePeer(0, Behaviour.EMPTY_JSON_200)) {
             Outcome o = outcome(Side.KEYSTONE, peer, TIMEOUT_S, c -> c.findVolumeType(LocalCinder.FAST));
 
-            assertThat(o.error()).isInstanceOf(BackendException.class)
+            assertThat(o.error()).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining("store 'hostile': cannot list volume types: Keystone at " + peer.url()
                             + "/v3/auth/tokens: the reply (HTTP 200) is not a valid KeystoneToken")
                     .hasMessageNotContaining("HTTP 0");
@@ -197,7 +197,7 @@ class CinderDeadlineIntegrationTest {
         try (HostilePeer peer = new HostilePeer(0, Behaviour.UNAVAILABLE_503)) {
             Outcome o = outcome(side, peer, 30, c -> c.findVolumeType(LocalCinder.FAST));
 
-            assertThat(o.error()).isInstanceOf(RemoteServiceUnavailableException.class)
+            assertThat(o.error()).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("store 'hostile'")
                     .hasMessageContaining("HTTP 503 hostile peer: service unavailable");
             assertThat(peer.requests()).as("the first request and cinder_http_retries retries")
@@ -212,7 +212,7 @@ class CinderDeadlineIntegrationTest {
         try (HostilePeer peer = new HostilePeer(0, Behaviour.UNAVAILABLE_503)) {
             Outcome o = outcome(side, peer, TIMEOUT_S, c -> c.findVolumeType(LocalCinder.FAST));
 
-            assertThat(o.error()).isInstanceOf(RemoteServiceUnavailableException.class)
+            assertThat(o.error()).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("HTTP 503 hostile peer: service unavailable");
             assertThat(o.millis()).as("a pause that would leave no time for its retry is not taken")
                     .isLessThan(TIMEOUT_S * 1000L);
@@ -233,7 +233,7 @@ class CinderDeadlineIntegrationTest {
                 true))) {
             long start = System.nanoTime();
             Throwable t = catchThrowable(() -> c.getVolume("0d4c1b44-0000-4000-8000-000000000000"));
-            assertThat(t).isInstanceOf(RemoteServiceUnavailableException.class)
+            assertThat(t).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("connection refused");
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(TIMEOUT_S * 1000L);
         }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,10 +20,7 @@ import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreException;
-import org.stowage.spi.StoreTimeoutException;
 
 /**
  * Faults: each ends in a clear error and leaves no volume or attachment (checked per test by
@@ -88,7 +88,7 @@ class CinderFaultIntegrationTest {
             String id = LocalCinder.newImageId();
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
-            assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("store 'late'")
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("connection refused");
@@ -125,7 +125,7 @@ class CinderFaultIntegrationTest {
             String id = LocalCinder.newImageId();
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
-            assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("Keystone at http://127.0.0.1:9/v3")
                     .hasMessageNotContaining("glance\"");
             assertNoVolumeFor(id);
@@ -149,7 +149,7 @@ class CinderFaultIntegrationTest {
             long t0 = System.nanoTime();
             observed = org.assertj.core.api.Assertions.catchThrowable(
                     () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
-            assertThat(observed).isInstanceOf(StoreTimeoutException.class)
+            assertThat(observed).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("from 'creating' to 'available'")
                     .hasMessageContaining("cinder_state_transition_timeout = 2");
             assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(1900L, 15_000L);
@@ -173,7 +173,7 @@ class CinderFaultIntegrationTest {
             assertThat(d.writeDisabledReason()).isEmpty();
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
-            assertThat(e).isInstanceOf(BackendException.class)
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining("went from 'creating' to 'error'")
                     .hasMessageContaining("image " + id);
             assertNoVolumeFor(id);
@@ -190,7 +190,7 @@ class CinderFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         try (CinderStoreDriver d = LocalCinder.driver("noattach", viaProxy(LocalCinder.SLOW))) {
             assertThatThrownBy(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000))
-                    .isInstanceOf(BackendException.class)
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining("attachment create (rw) failed")
                     .hasMessageContaining("HTTP 500");
         } finally {
@@ -207,7 +207,7 @@ class CinderFaultIntegrationTest {
         Throwable e;
         try (CinderStoreDriver d = LocalCinder.driver("halfattach", viaProxy(LocalCinder.FAST))) {
             e = org.assertj.core.api.Assertions.catchThrowable(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
-            assertThat(e).isInstanceOf(BackendException.class)
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining("attachment create (rw) failed");
             assertThat(proxy.log()).anyMatch(l -> l.startsWith("DELETE ") && l.contains("/attachments/"));
         } finally {
@@ -227,7 +227,7 @@ class CinderFaultIntegrationTest {
         Throwable e;
         try (CinderStoreDriver d = LocalCinder.driver("iscsi", viaProxy(LocalCinder.FAST))) {
             e = org.assertj.core.api.Assertions.catchThrowable(() -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
-            assertThat(e).isInstanceOf(BackendException.class)
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining("driver_volume_type 'iscsi'")
                     .hasMessageContaining("[local, nfs]");
         } finally {

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +28,6 @@ import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.tck.reliability.ReliabilityRecorder;
@@ -207,7 +209,7 @@ class CinderGcLivenessIntegrationTest {
             Thread.sleep(50);
             c.updateMetadata(volumeId, Map.of("stowage_heartbeat", Instant.now().toString()));
 
-            assertThatThrownBy(() -> gc.removeLeftover(l)).isInstanceOf(BackendException.class)
+            assertThatThrownBy(() -> gc.removeLeftover(l)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining(volumeId).hasMessageContaining("alive");
             assertThat(c.getVolume(volumeId)).get().extracting(CinderClient.Volume::status).isEqualTo("available");
         }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -22,9 +25,6 @@ import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
 
@@ -185,7 +185,7 @@ class CinderHealthIntegrationTest {
             errors.add(catchThrowable(() -> d.get(loc, 0, -1)));
             errors.add(catchThrowable(() -> d.size(loc)));
             errors.add(catchThrowable(() -> d.delete(loc)));
-            assertThat(errors).allSatisfy(e -> assertThat(e).isInstanceOf(BadStoreConfigurationException.class)
+            assertThat(errors).allSatisfy(e -> assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining(LocalCinder.KEYSTONE).hasMessageNotContaining("wrong-password"));
             assertThat(d.writeDisabledReason()).isEmpty();
         }
@@ -199,7 +199,7 @@ class CinderHealthIntegrationTest {
         String id = LocalCinder.newImageId();
         try (CinderStoreDriver d = LocalCinder.driver("flaky", s)) {
             assertThatThrownBy(() -> add(d, id, new byte[1000], new ArrayList<>()))
-                    .isInstanceOf(RemoteServiceUnavailableException.class).hasMessageContaining("503")
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE).hasMessageContaining("503")
                     .hasMessageContaining("127.0.0.1:" + proxy.port());
             assertThat(d.writeDisabledReason()).isEmpty();
             assertThat(d.health(HEALTH_TIMEOUT).state()).isEqualTo(StoreHealth.State.UNREACHABLE);
@@ -232,15 +232,15 @@ class CinderHealthIntegrationTest {
                 + "\n" + creds + "\n[slow]\ncinder_volume_type = glance-slow\ncinder_store_auth_address = "
                 + LocalCinder.KEYSTONE + "\n" + creds;
         try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", two)).pluginsDir(null).build()) {
-            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(NotFoundException.class)
+            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                     .hasMessageContaining(legacy.substring("cinder://".length())).hasMessageContaining("does not exist");
-            assertThatThrownBy(() -> s.delete(legacy, null)).isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> s.delete(legacy, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         }
         String oneDown = two.replaceFirst("(\\[slow\\][^\\[]*?cinder_store_auth_address = )\\S+", "$1http://127.0.0.1:9/v3");
         assertThat(oneDown).contains("http://127.0.0.1:9/v3");
         try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", oneDown)).pluginsDir(null)
                 .build()) {
-            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(RemoteServiceUnavailableException.class)
+            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("http://127.0.0.1:9/v3");
         }
     }

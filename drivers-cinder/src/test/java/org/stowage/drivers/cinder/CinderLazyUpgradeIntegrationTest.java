@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -57,7 +60,7 @@ class CinderLazyUpgradeIntegrationTest {
             for (String v : VOLUMES) {
                 try {
                     d.delete(d.parseLocation("cinder://" + v));
-                } catch (org.stowage.spi.NotFoundException gone) {
+                } catch (org.stowage.spi.StoreException gone) {
                     // deleted by the test
                 }
             }

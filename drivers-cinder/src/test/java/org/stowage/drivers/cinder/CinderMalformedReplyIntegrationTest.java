@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -13,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.BackendException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.tck.reliability.ReliabilityRecorder;
 
@@ -80,7 +82,7 @@ class CinderMalformedReplyIntegrationTest {
     }
 
     static void assertMalformed(Throwable e, String call, String body) {
-        assertThat(e).as("reply %s to %s", body, call).isInstanceOf(BackendException.class)
+        assertThat(e).as("reply %s to %s", body, call).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                 .hasMessageContaining("store 'fast'")
                 .hasMessageContaining(call + ": ")
                 .hasMessageFindingMatch("reply has no '[a-z_.\\[\\]0-9]+'|the reply is not JSON");
@@ -130,7 +132,7 @@ class CinderMalformedReplyIntegrationTest {
                 assertThat(d.properties().get("volume_type_check")).as("reply %s", body).asString()
                         .startsWith("could not check: ");
                 assertThat(d.writeDisabledReason()).as("reply %s: not known to be missing", body).isEmpty();
-                last = new BackendException(h.reason());
+                last = StoreException.backend(h.reason());
             }
         }
         record("garbage volume type list", "GET /types", last);

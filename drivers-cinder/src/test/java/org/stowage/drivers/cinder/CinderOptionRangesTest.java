@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Numeric cinder options have an upper bound as well as a lower one, so a value that would
@@ -29,7 +31,7 @@ class CinderOptionRangesTest {
         Map<String, String> m = CinderStoreConfigTest.creds();
         m.put(option, value);
         assertThatThrownBy(() -> CinderStoreConfigTest.cfg(m))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining(option).hasMessageContaining("'" + value + "'").hasMessageContaining(limit);
     }
 

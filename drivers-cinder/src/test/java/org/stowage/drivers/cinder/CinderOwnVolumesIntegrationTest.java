@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -16,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
 import org.stowage.spi.StoreLocation;
 
 /**
@@ -72,7 +74,7 @@ class CinderOwnVolumesIntegrationTest {
         calls.put("get", () -> d.get(loc, 0, -1).close());
         calls.put("delete", () -> d.delete(loc));
         calls.forEach((what, call) -> assertThat(catchThrowable(call)).as("%s of %s on %s", what, loc, d)
-                .isInstanceOf(NotFoundException.class).hasMessageContaining(reason)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND).hasMessageContaining(reason)
                 .hasMessageContaining("not an image of this store (left untouched)"));
     }
 

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -16,8 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.StorageFullException;
 
 /**
  * Against the real local Keystone and Cinder: a volume create over the project's quota (Cinder's
@@ -84,7 +85,7 @@ class CinderQuotaAndCredentialsIntegrationTest {
             String name = "image-" + LocalCinder.newImageId();
             Throwable t = catchThrowable(() -> c.createVolume(name, 2, LocalCinder.FAST, Map.of()));
 
-            assertThat(t).isInstanceOf(StorageFullException.class)
+            assertThat(t).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORAGE_FULL)
                     .hasMessageContaining("store 'quota'")
                     .hasMessageContaining("HTTP 413")
                     .hasMessageContaining("exceeds allowed gigabytes quota");
@@ -100,7 +101,7 @@ class CinderQuotaAndCredentialsIntegrationTest {
             for (int call = 1; call <= 2; call++) {
                 Throwable t = catchThrowable(() -> c.findVolumeType(LocalCinder.FAST));
 
-                assertThat(t).isInstanceOf(BadStoreConfigurationException.class)
+                assertThat(t).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                         .hasMessageContaining("Keystone at " + LocalCinder.KEYSTONE)
                         .hasMessageContaining("user 'glance'")
                         .hasMessageContaining("HTTP 401");

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -25,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.BackendException;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.StoreLocation;
@@ -176,7 +178,7 @@ class CinderReadInterruptIntegrationTest {
             assertThat(client.attachmentsOf(vol)).as("attachments once close() returned").isEmpty();
             assertThat(readerMarks(vol)).isEmpty();
             Throwable e = catchThrowable(() -> get.get(30, TimeUnit.SECONDS));
-            assertThat(e).isInstanceOf(ExecutionException.class).getCause().isInstanceOf(BackendException.class)
+            assertThat(e).isInstanceOf(ExecutionException.class).getCause().isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining("store 'fast'").hasMessageContaining("the store was closed");
         } finally {
             proxy.clearRules();

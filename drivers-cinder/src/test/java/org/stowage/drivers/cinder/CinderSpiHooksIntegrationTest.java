@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.BackendException;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.StoreLocation;
 
@@ -133,7 +135,7 @@ class CinderSpiHooksIntegrationTest {
             assertThat(s0.get("remote_calls")).isZero();
             // a size: one token request and one GET of the volume (its type is the configured one)
             assertThatThrownBy(() -> d.size(d.parseLocation("cinder://counted/" + UUID.randomUUID())))
-                    .isInstanceOf(org.stowage.spi.NotFoundException.class);
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
             assertThat(d.statistics().get("keystone_calls")).isEqualTo(1);
             assertThat(d.statistics().get("remote_calls")).isEqualTo(2);
         }
@@ -205,7 +207,7 @@ class CinderSpiHooksIntegrationTest {
 
                 // a leftover that became complete meanwhile is refused, not deleted
                 Leftover forged = new Leftover(complete, "forged", java.time.Instant.EPOCH);
-                assertThatThrownBy(() -> fast.removeLeftover(forged)).isInstanceOf(BackendException.class)
+                assertThatThrownBy(() -> fast.removeLeftover(forged)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                         .hasMessageContaining("no longer an in-progress image-volume").hasMessageContaining("complete");
                 assertThat(c.getVolume(complete)).isPresent();
 
@@ -241,7 +243,7 @@ class CinderSpiHooksIntegrationTest {
                 try (CinderStoreDriver d = LocalCinder.driver("slowproxied", s)) {
                     Leftover l = d.findLeftovers(Duration.ZERO).stream().filter(x -> x.id().equals(stuck)).findFirst()
                             .orElseThrow();
-                    assertThatThrownBy(() -> d.removeLeftover(l)).isInstanceOf(BackendException.class)
+                    assertThatThrownBy(() -> d.removeLeftover(l)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                             .hasMessageContaining("stuck in 'creating'").hasMessageContaining("reset-state");
                 }
                 assertThat(c.getVolume(stuck)).isPresent();

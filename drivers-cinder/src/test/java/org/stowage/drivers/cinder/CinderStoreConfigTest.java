@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +14,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.OptionType;
 
@@ -149,12 +151,12 @@ class CinderStoreConfigTest {
     @Test
     void volumeTypeWithoutServiceCredentialsIsABadConfigurationNotACrash() {
         assertThatThrownBy(() -> cfg(Map.of("cinder_volume_type", "glance-slow")))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("store 'fast'")
                 .hasMessageContaining("cinder_volume_type = 'glance-slow' (test.conf:1)")
                 .hasMessageContaining("cinder_store_auth_address, cinder_store_user_name, cinder_store_password, "
                         + "cinder_store_project_name");
-        assertThatThrownBy(() -> cfg(Map.of())).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> cfg(Map.of())).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("needs service credentials");
     }
 
@@ -163,7 +165,7 @@ class CinderStoreConfigTest {
         Map<String, String> m = creds();
         m.remove("cinder_store_password");
         m.remove("cinder_store_project_name");
-        assertThatThrownBy(() -> cfg(m)).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> cfg(m)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("cinder_store_password, cinder_store_project_name are not");
     }
 
@@ -171,7 +173,7 @@ class CinderStoreConfigTest {
     void badValuesNameOptionValueOriginAndExpectation() {
         Map<String, String> m = creds();
         m.put("cinder_catalog_info", "volumev3:publicURL");
-        assertThatThrownBy(() -> cfg(m)).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> cfg(m)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("option cinder_catalog_info = 'volumev3:publicURL' (test.conf:5)")
                 .hasMessageContaining("exactly 3 parts");
         m.put("cinder_catalog_info", "volumev3::privateURL");

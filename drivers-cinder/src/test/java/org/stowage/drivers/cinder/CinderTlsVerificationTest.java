@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -15,8 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.stowage.drivers.cinder.HostilePeer.Behaviour;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.RemoteServiceUnavailableException;
 
 /**
  * A Keystone whose TLS certificate fails verification is a configuration error naming the URL
@@ -62,7 +63,7 @@ class CinderTlsVerificationTest {
         try (HostilePeer peer = new HostilePeer(0, Behaviour.TLS_THEN_503, certs.serverContext(server))) {
             Throwable t = listTypes(peer, trustTheCa);
 
-            assertThat(t).isInstanceOf(BadStoreConfigurationException.class)
+            assertThat(t).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining("store 'fast': TLS verification of Keystone at " + peer.url()
                             + "/v3/auth/tokens failed: " + problem)
                     .hasMessageContaining("cinder_ca_certificates_file")
@@ -78,7 +79,7 @@ class CinderTlsVerificationTest {
             Throwable t = listTypes(peer, true);
 
             assertThat(t).as("the handshake succeeded and the peer's 503 came back")
-                    .isInstanceOf(RemoteServiceUnavailableException.class).hasMessageContaining("HTTP 503");
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE).hasMessageContaining("HTTP 503");
             assertThat(peer.requests()).isGreaterThanOrEqualTo(1);
         }
     }

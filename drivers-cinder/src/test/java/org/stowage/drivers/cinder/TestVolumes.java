@@ -1,11 +1,12 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.spi.StoreException;
+import org.stowage.spi.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
-import org.stowage.spi.NotFoundException;
 
 /**
  * Volumes made behind the driver's back (another store's image, a rival add, a crashed add) and
@@ -81,9 +82,10 @@ final class TestVolumes {
             } else {
                 c.deleteVolume(v.id());
             }
-        } catch (NotFoundException gone) {
-            // deleted meanwhile
         } catch (RuntimeException e) {
+            if (e instanceof StoreException s && s.kind() == ErrorKind.NOT_FOUND) {
+                return; // deleted meanwhile
+            }
             System.err.println("clean-up of volume " + v.id() + " failed (retrying): " + e.getMessage());
         }
     }

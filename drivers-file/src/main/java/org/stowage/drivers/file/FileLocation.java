@@ -1,7 +1,9 @@
 package org.stowage.drivers.file;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.Objects;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.StoreLocation;
 
 /**
@@ -20,11 +22,11 @@ public final class FileLocation implements StoreLocation {
     /**
      * Parses a {@code file://} or {@code filesystem://} URI.
      *
-     * @throws BadStoreUriException if the scheme is another one or the path is empty
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} if the scheme is another one or the path is empty
      */
     public static FileLocation parse(String uri) {
         if (uri == null) {
-            throw new BadStoreUriException("file location is missing (null): expected file://<path>");
+            throw StoreException.badStoreUri("file location is missing (null): expected file://<path>");
         }
         String rest;
         if (uri.startsWith("file://")) {
@@ -32,7 +34,7 @@ public final class FileLocation implements StoreLocation {
         } else if (uri.startsWith("filesystem://")) {
             rest = uri.substring("filesystem://".length());
         } else {
-            throw new BadStoreUriException("location '" + uri + "' is not a file location: expected file://<path> "
+            throw StoreException.badStoreUri("location '" + uri + "' is not a file location: expected file://<path> "
                     + "or filesystem://<path>");
         }
         int cut = rest.length();
@@ -46,7 +48,7 @@ public final class FileLocation implements StoreLocation {
         }
         String path = rest.substring(0, cut).trim();
         if (path.isEmpty()) {
-            throw new BadStoreUriException("No path specified in URI '" + uri + "': expected file://<path>");
+            throw StoreException.badStoreUri("No path specified in URI '" + uri + "': expected file://<path>");
         }
         return new FileLocation(path);
     }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.file;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +121,7 @@ public final class FileStoreConfig {
     /**
      * Reads and checks the settings.
      *
-     * @throws org.stowage.spi.BadStoreConfigurationException naming the option, its value, where it
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} naming the option, its value, where it
      *         was set and what was expected
      */
     public static FileStoreConfig from(StoreSettings s) {

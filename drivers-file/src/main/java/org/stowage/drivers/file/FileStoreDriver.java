@@ -1,5 +1,8 @@
 package org.stowage.drivers.file;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,21 +42,12 @@ import org.stowage.drivers.file.internal.FileImageStream;
 import org.stowage.drivers.file.internal.MetadataFile;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.Checksums;
-import org.stowage.spi.DuplicateException;
-import org.stowage.spi.ForbiddenException;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.StorageFullException;
-import org.stowage.spi.StorageWriteDeniedException;
-import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreContext;
-import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreHealth;
@@ -416,7 +410,7 @@ public final class FileStoreDriver implements StoreDriver {
     public AddResult add(AddRequest request) {
         checkOpen();
         if (writeDisabledReason != null) {
-            throw new StoreAddDisabledException(writeDisabledReason + "; add is disabled");
+            throw StoreException.storeAddDisabled(writeDisabledReason + "; add is disabled");
         }
         String id = request.imageId();
         checkImageId(id);
@@ -438,7 +432,7 @@ public final class FileStoreDriver implements StoreDriver {
         for (Datadir d : config.datadirs()) {
             Path existing = d.path().resolve(id);
             if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-                throw new DuplicateException("store '" + storeId + "': image " + id + " already exists at file://"
+                throw StoreException.duplicate("store '" + storeId + "': image " + id + " already exists at file://"
                         + existing + why);
             }
         }
@@ -468,14 +462,14 @@ public final class FileStoreDriver implements StoreDriver {
                 return c.get();
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new DuplicateException("store '" + storeId + "': image " + id + " is being added by another "
+                throw StoreException.duplicate("store '" + storeId + "': image " + id + " is being added by another "
                         + "add right now (it holds the claim file " + claimDir.resolve(name) + ")");
             }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new BackendException("store '" + storeId + "': interrupted while waiting for the claim file "
+                throw StoreException.backend("store '" + storeId + "': interrupted while waiting for the claim file "
                         + claimDir.resolve(name) + " of image " + id, e);
             }
         }
@@ -521,14 +515,14 @@ public final class FileStoreDriver implements StoreDriver {
             try {
                 Files.createLink(target, temp);
             } catch (FileAlreadyExistsException e) {
-                throw new DuplicateException("store '" + storeId + "': image " + id + " already exists at file://"
+                throw StoreException.duplicate("store '" + storeId + "': image " + id + " already exists at file://"
                         + target + " (another add of the same id finished first)");
             } catch (IOException | UnsupportedOperationException e) {
                 String why = !Files.isDirectory(dir) ? "the data directory " + dir + " disappeared during the add"
                         : e instanceof UnsupportedOperationException || e instanceof java.nio.file.FileSystemException
                         && "Operation not permitted".equals(((java.nio.file.FileSystemException) e).getReason())
                         ? "the file store needs a file system with hard links" : describe(e);
-                throw new BackendException("store '" + storeId + "': cannot link the new image file " + temp + " to "
+                throw StoreException.backend("store '" + storeId + "': cannot link the new image file " + temp + " to "
                         + target + " (" + why + ")", e);
             }
             done = true;
@@ -629,15 +623,15 @@ public final class FileStoreDriver implements StoreDriver {
         String reason = reason(e);
         if (reason.contains("no space left") || reason.contains("file too large")
                 || reason.contains("quota exceeded")) {
-            return new StorageFullException(where + ": " + describe(e)
+            return StoreException.storageFull(where + ": " + describe(e)
                     + " (there is not enough space on the storage backend)", e);
         }
         if (e instanceof AccessDeniedException || reason.contains("permission denied")
                 || reason.contains("read-only file system") || reason.contains("operation not permitted")) {
-            return new StorageWriteDeniedException(where + ": " + describe(e)
+            return StoreException.storageWriteDenied(where + ": " + describe(e)
                     + " (permission to write to the storage backend was denied)", e);
         }
-        return new BackendException(where + ": " + describe(e), e);
+        return StoreException.backend(where + ": " + describe(e), e);
     }
 
     private static String reason(IOException e) {
@@ -736,7 +730,7 @@ public final class FileStoreDriver implements StoreDriver {
                 return best;
             }
         }
-        throw new StorageFullException("store '" + storeId + "': there is not enough disk space for an image of "
+        throw StoreException.storageFull("store '" + storeId + "': there is not enough disk space for an image of "
                 + (declaredSize < 0 ? "unknown size" : declaredSize + " bytes") + " in any of " + dirs);
     }
 
@@ -770,7 +764,7 @@ public final class FileStoreDriver implements StoreDriver {
             problem = "it starts or ends with white space, which file:// locations drop";
         }
         if (problem != null) {
-            throw new BadStoreUriException("store '" + storeId + "': image id '" + id + "' cannot be stored: " + problem
+            throw StoreException.badStoreUri("store '" + storeId + "': image id '" + id + "' cannot be stored: " + problem
                     + "; an image id must be a single file name inside the data directory");
         }
     }
@@ -806,7 +800,7 @@ public final class FileStoreDriver implements StoreDriver {
             if (e instanceof RuntimeException) {
                 throw (RuntimeException) e;
             }
-            throw new BackendException("store '" + storeId + "': cannot read image file " + target.file() + ": "
+            throw StoreException.backend("store '" + storeId + "': cannot read image file " + target.file() + ": "
                     + describe(e), e);
         }
     }
@@ -821,7 +815,7 @@ public final class FileStoreDriver implements StoreDriver {
     public void delete(StoreLocation location) {
         checkOpen();
         if (writeDisabledReason != null) {
-            throw new StoreDeleteNotSupportedException(writeDisabledReason + "; delete is disabled");
+            throw StoreException.storeDeleteNotSupported(writeDisabledReason + "; delete is disabled");
         }
         Target target = resolve(location);
         contained(location, target, "delete", f -> {
@@ -831,7 +825,7 @@ public final class FileStoreDriver implements StoreDriver {
             } catch (NoSuchFileException e) {
                 throw e;
             } catch (IOException e) {
-                throw new ForbiddenException("store '" + storeId + "': You cannot delete file " + target.file() + ": "
+                throw StoreException.forbidden("store '" + storeId + "': You cannot delete file " + target.file() + ": "
                         + describe(e), e);
             }
             return null;
@@ -854,7 +848,7 @@ public final class FileStoreDriver implements StoreDriver {
     /**
      * Runs {@code op} on the location's file, reached without following links below the data
      * directory, and maps the outcome: a way out of the directory is BadStoreUri, a missing file
-     * or one that is not a regular file is NotFound, any other I/O failure BackendException.
+     * or one that is not a regular file is NotFound, any other I/O failure StoreException.
      */
     private <T> T contained(StoreLocation location, Target target, String action, ContainedOp<T> op) {
         try (ContainedFile f = ContainedFile.open(target.datadir(), target.relative())) {
@@ -863,12 +857,12 @@ public final class FileStoreDriver implements StoreDriver {
             if (r.outside()) {
                 throw outside(location, r.getMessage());
             }
-            throw new NotFoundException("store '" + storeId + "': " + location + " is not an image file: "
+            throw StoreException.notFound("store '" + storeId + "': " + location + " is not an image file: "
                     + r.getMessage());
         } catch (NoSuchFileException e) {
             throw notFound(location);
         } catch (IOException e) {
-            throw new BackendException("store '" + storeId + "': cannot " + action + " " + target.file() + ": "
+            throw StoreException.backend("store '" + storeId + "': cannot " + action + " " + target.file() + ": "
                     + describe(e), e);
         }
     }
@@ -884,7 +878,7 @@ public final class FileStoreDriver implements StoreDriver {
         try {
             raw = Path.of(loc.path());
         } catch (InvalidPathException e) {
-            throw new BadStoreUriException("store '" + storeId + "': location " + loc + " is not a valid path: "
+            throw StoreException.badStoreUri("store '" + storeId + "': location " + loc + " is not a valid path: "
                     + e.getReason());
         }
         Path p = raw.normalize();
@@ -903,13 +897,13 @@ public final class FileStoreDriver implements StoreDriver {
         throw outside(loc, null);
     }
 
-    private BadStoreUriException outside(StoreLocation location, String reason) {
-        return new BadStoreUriException("store '" + storeId + "': location " + location
+    private StoreException outside(StoreLocation location, String reason) {
+        return StoreException.badStoreUri("store '" + storeId + "': location " + location
                 + " is not inside this store's data directories " + prefixes + (reason == null ? "" : ": " + reason));
     }
 
-    private NotFoundException notFound(StoreLocation location) {
-        return new NotFoundException("store '" + storeId + "': image " + location + " not found");
+    private StoreException notFound(StoreLocation location) {
+        return StoreException.notFound("store '" + storeId + "': image " + location + " not found");
     }
 
     private void checkOpen() {
@@ -942,7 +936,7 @@ public final class FileStoreDriver implements StoreDriver {
                     leftover(p, cutoff).ifPresent(out::add);
                 }
             } catch (IOException e) {
-                throw new BackendException("store '" + storeId + "': cannot list " + d.path() + ": " + describe(e), e);
+                throw StoreException.backend("store '" + storeId + "': cannot list " + d.path() + ": " + describe(e), e);
             }
         }
         return out;
@@ -990,12 +984,12 @@ public final class FileStoreDriver implements StoreDriver {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException e) {
-                throw new BackendException("store '" + storeId + "': cannot remove " + p + ": " + describe(e), e);
+                throw StoreException.backend("store '" + storeId + "': cannot remove " + p + ": " + describe(e), e);
             }
         } else if (inside && CLAIM_NAME.matcher(name).matches()) {
             removeClaim(p);
         } else {
-            throw new BadStoreUriException("store '" + storeId + "': " + p
+            throw StoreException.badStoreUri("store '" + storeId + "': " + p
                     + " is not a partial file or a claim file of this store");
         }
     }
@@ -1007,11 +1001,11 @@ public final class FileStoreDriver implements StoreDriver {
             if (c.isPresent()) {
                 c.get().close();
             } else if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new BackendException("store '" + storeId + "': the claim file " + p + " is held by a running "
+                throw StoreException.backend("store '" + storeId + "': the claim file " + p + " is held by a running "
                         + "add; it was not removed");
             }
         } catch (IOException e) {
-            throw new BackendException("store '" + storeId + "': cannot remove the claim file " + p + ": "
+            throw StoreException.backend("store '" + storeId + "': cannot remove the claim file " + p + ": "
                     + describe(e), e);
         }
     }

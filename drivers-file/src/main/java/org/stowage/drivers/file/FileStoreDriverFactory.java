@@ -1,5 +1,8 @@
 package org.stowage.drivers.file;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.List;
 import org.pf4j.Extension;
 import org.stowage.spi.OptionSpec;
@@ -34,7 +37,7 @@ public final class FileStoreDriverFactory implements StoreDriverFactory {
     /**
      * Creates one file store.
      *
-     * @throws org.stowage.spi.BadStoreConfigurationException for invalid option values only;
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} for invalid option values only;
      *         unusable directories or metadata files disable writes instead
      */
     @Override

@@ -1,5 +1,7 @@
 package org.stowage.drivers.file;
 
+import org.stowage.spi.StoreException;
+import org.stowage.spi.ErrorKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.Random;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.DuplicateException;
 import org.stowage.spi.Setting;
 import org.stowage.tck.TestStoreContext;
 
@@ -59,9 +60,10 @@ public final class AddProcess {
             Thread.sleep(Long.parseLong(cmd[4]));
             int size = Integer.parseInt(cmd[2]);
             return add(d, cmd[1], new SlowSource(data(size, Long.parseLong(cmd[3]))), size);
-        } catch (DuplicateException e) {
-            return "DUPLICATE " + e.getMessage();
         } catch (Exception e) {
+            if (e instanceof StoreException s && s.kind() == ErrorKind.DUPLICATE) {
+                return "DUPLICATE " + e.getMessage();
+            }
             return "ERROR " + e;
         }
     }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.file;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.stowage.spi.BadStoreConfigurationException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.OptionType;
 import org.stowage.spi.Setting;
@@ -77,7 +79,7 @@ class FileStoreConfigTest {
     void bothDatadirOptionsAreRejectedNamingOptionValueAndOrigin() {
         assertThatThrownBy(() -> FileStoreConfig.from(settings(set("filesystem_store_datadir", "/a"),
                 new Setting("filesystem_store_datadirs", List.of("/b:1"), "glance-api.conf:9"))))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessage("store 'fs': option filesystem_store_datadir = '/a' (glance-api.conf:7): expected either "
                         + "filesystem_store_datadir or filesystem_store_datadirs to be set, not both "
                         + "(filesystem_store_datadirs is set in glance-api.conf:9)");
@@ -92,7 +94,7 @@ class FileStoreConfigTest {
     @Test
     void emptyDatadirWithoutDatadirsIsRejected() {
         assertThatThrownBy(() -> FileStoreConfig.from(settings(set("filesystem_store_datadir", ""))))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("option filesystem_store_datadir = '' (glance-api.conf:7): expected a directory");
     }
 
@@ -105,7 +107,7 @@ class FileStoreConfigTest {
         for (String[] c : cases) {
             assertThatThrownBy(() -> FileStoreConfig.from(settings(
                     new Setting("filesystem_store_datadirs", List.of(c[0]), "glance-api.conf:12"))))
-                    .isInstanceOf(BadStoreConfigurationException.class)
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageStartingWith("store 'fs': option filesystem_store_datadirs = '" + c[0]
                             + "' (glance-api.conf:12): expected ")
                     .hasMessageContaining(c[1]);
@@ -121,22 +123,22 @@ class FileStoreConfigTest {
         assertThat(FileStoreConfig.from(settings(set("filesystem_store_file_perm", "0640"))).filePerm()).isEqualTo(0640);
         assertThat(FileStoreConfig.from(settings(set("filesystem_store_file_perm", "-1"))).filePerm()).isZero();
         assertThatThrownBy(() -> FileStoreConfig.from(settings(set("filesystem_store_file_perm", "200"))))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("option filesystem_store_file_perm = '200' (glance-api.conf:7)")
                 .hasMessageContaining("owner read");
         assertThatThrownBy(() -> FileStoreConfig.from(settings(set("filesystem_store_file_perm", "689"))))
-                .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("octal permission digits");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("octal permission digits");
         assertThatThrownBy(() -> FileStoreConfig.from(settings(set("filesystem_store_file_perm", "rw"))))
-                .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("expected an integer");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("expected an integer");
     }
 
     @Test
     void chunkSizeAndBooleansAreChecked() {
         assertThatThrownBy(() -> FileStoreConfig.from(settings(set("filesystem_store_chunk_size", "0"))))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("option filesystem_store_chunk_size = '0' (glance-api.conf:7): expected an integer >= 1");
         assertThatThrownBy(() -> FileStoreConfig.from(settings(set("filesystem_thin_provisioning", "maybe"))))
-                .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("expected a boolean");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("expected a boolean");
         FileStoreConfig c = FileStoreConfig.from(settings(set("filesystem_store_chunk_size", "1"),
                 set("filesystem_thin_provisioning", "on"), set("filesystem_store_fsync", "1")));
         assertThat(c.chunkSize()).isEqualTo(1);

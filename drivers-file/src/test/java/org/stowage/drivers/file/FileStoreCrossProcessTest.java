@@ -1,5 +1,8 @@
 package org.stowage.drivers.file;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,8 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.DuplicateException;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.Setting;
@@ -118,12 +119,12 @@ class FileStoreCrossProcessTest {
         Worker killed = hangingAdd(datadirs, id);
 
         assertThat(claim).as("the running add's claim, in the directory with the smallest path").isRegularFile();
-        assertThatThrownBy(() -> add(store, id, new byte[] {1, 2, 3})).isInstanceOf(DuplicateException.class)
+        assertThatThrownBy(() -> add(store, id, new byte[] {1, 2, 3})).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.DUPLICATE)
                 .hasMessageContaining("being added by another add").hasMessageContaining(claim.toString());
         assertThat(store.findLeftovers(Duration.ZERO)).extracting(Leftover::id).as("a held claim is no leftover")
                 .doesNotContain(claim.toString());
         assertThatThrownBy(() -> store.removeLeftover(new Leftover(claim.toString(), "forged", Instant.now())))
-                .isInstanceOf(BackendException.class).hasMessageContaining("held by a running add");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("held by a running add");
         assertThat(claim).as("a held claim is not removed").isRegularFile();
 
         killed.kill();

@@ -1,10 +1,12 @@
 package org.stowage.drivers.http;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.StoreLocation;
 
 /**
@@ -45,11 +47,11 @@ public final class HttpLocation implements StoreLocation {
     /**
      * Parses {@code uri}.
      *
-     * @throws BadStoreUriException if the URI is malformed; the message never shows credentials
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} if the URI is malformed; the message never shows credentials
      */
     public static HttpLocation parse(String uri) {
         if (uri == null || uri.isEmpty()) {
-            throw new BadStoreUriException("http store: empty location; expected http://host[:port]/path or https://...");
+            throw StoreException.badStoreUri("http store: empty location; expected http://host[:port]/path or https://...");
         }
         for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
@@ -257,7 +259,7 @@ public final class HttpLocation implements StoreLocation {
      * any); relative references keep this location's scheme, credentials and authority, except
      * network-path references ({@code //host/path}) which keep only the scheme.
      *
-     * @throws BadStoreUriException for another scheme or a malformed target
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} for another scheme or a malformed target
      */
     HttpLocation resolve(String ref) {
         String r = ref.trim();
@@ -265,7 +267,7 @@ public final class HttpLocation implements StoreLocation {
         if (schemeEnd > 0) {
             String s = r.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
             if (!s.equals("http") && !s.equals("https")) {
-                throw new BadStoreUriException("http store: " + this + " redirected to a location with scheme '" + s
+                throw StoreException.badStoreUri("http store: " + this + " redirected to a location with scheme '" + s
                         + "'; only http and https redirects are followed");
             }
             return parse(s + r.substring(schemeEnd));
@@ -430,8 +432,8 @@ public final class HttpLocation implements StoreLocation {
     }
 
     /** A BadStoreUri naming the location with credentials and query masked. */
-    static BadStoreUriException bad(String uri, String why) {
-        return new BadStoreUriException("http store: the Store URI was malformed: " + redactRaw(uri) + ": " + why);
+    static StoreException bad(String uri, String why) {
+        return StoreException.badStoreUri("http store: the Store URI was malformed: " + redactRaw(uri) + ": " + why);
     }
 
     /** Masks any {@code userinfo@} and the query of a raw (possibly malformed) URI. */

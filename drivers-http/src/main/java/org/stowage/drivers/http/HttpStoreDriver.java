@@ -1,5 +1,8 @@
 package org.stowage.drivers.http;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
@@ -12,21 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.MaxRedirectsExceededException;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.RemoteServiceUnavailableException;
-import org.stowage.spi.StoreAddDisabledException;
-import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
-import org.stowage.spi.StoreTimeoutException;
 
 /**
  * A read-only http(s) store (glance_store {@code _drivers/http.py}), with three additions:
@@ -81,13 +75,13 @@ public final class HttpStoreDriver implements StoreDriver {
 
     @Override
     public AddResult add(AddRequest request) {
-        throw new StoreAddDisabledException("store '" + storeId + "' (http) is read-only: images cannot be added"
+        throw StoreException.storeAddDisabled("store '" + storeId + "' (http) is read-only: images cannot be added"
                 + " (image " + request.imageId() + ")");
     }
 
     @Override
     public void delete(StoreLocation location) {
-        throw new StoreDeleteNotSupportedException("store '" + storeId + "' (http) is read-only: " + location
+        throw StoreException.storeDeleteNotSupported("store '" + storeId + "' (http) is read-only: " + location
                 + " cannot be deleted");
     }
 
@@ -124,7 +118,7 @@ public final class HttpStoreDriver implements StoreDriver {
             if (r.status == 206 && range != null) {
                 long[] cr = contentRange(r);
                 if (cr[0] != offset) {
-                    throw new BackendException("store '" + storeId + "': " + what + " answered Range " + range
+                    throw StoreException.backend("store '" + storeId + "': " + what + " answered Range " + range
                             + " with Content-Range '" + r.header("content-range") + "', which does not start at " + offset);
                 }
                 long n = cr[1] - cr[0] + 1;
@@ -191,7 +185,7 @@ public final class HttpStoreDriver implements StoreDriver {
                 if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
                     String target = r.header("location");
                     if (target == null || target.isBlank()) {
-                        throw new BadStoreUriException("store '" + storeId + "': HTTP URL " + cur + " answered " + s
+                        throw StoreException.badStoreUri("store '" + storeId + "': HTTP URL " + cur + " answered " + s
                                 + " without a Location header");
                     }
                     HttpLocation next = cur.resolve(target);
@@ -199,13 +193,13 @@ public final class HttpStoreDriver implements StoreDriver {
                     cur = next;
                     continue;
                 }
-                throw new BadStoreUriException("store '" + storeId + "': HTTP URL " + cur + " answered status " + s
+                throw StoreException.badStoreUri("store '" + storeId + "': HTTP URL " + cur + " answered status " + s
                         + ", which is neither a success nor a followed redirect (301, 302, 303, 307, 308)");
             } finally {
                 r.conn.close();
             }
         }
-        throw new MaxRedirectsExceededException("store '" + storeId + "': The HTTP URL " + start + " exceeded "
+        throw StoreException.maxRedirectsExceeded("store '" + storeId + "': The HTTP URL " + start + " exceeded "
                 + MAX_REDIRECTS + " maximum redirects (at most " + (MAX_REDIRECTS - 1) + " redirects are followed;"
                 + " the last one pointed to " + cur + ")");
     }
@@ -215,12 +209,12 @@ public final class HttpStoreDriver implements StoreDriver {
         try {
             return HttpExchange.exchange(cfg, watchdog, loc, method, range, budget);
         } catch (SocketTimeoutException e) {
-            throw new StoreTimeoutException(prefix() + method + " " + loc + ": " + e.getMessage(), e);
+            throw StoreException.timeout(prefix() + method + " " + loc + ": " + e.getMessage(), e);
         } catch (HttpExchange.CertificateRejected e) {
             // a configuration problem: asking again cannot help
-            throw new BadStoreConfigurationException(prefix() + e.getMessage(), e);
+            throw StoreException.badStoreConfiguration(prefix() + e.getMessage(), e);
         } catch (IOException e) {
-            throw new RemoteServiceUnavailableException(prefix() + "Remote server where the image is present is"
+            throw StoreException.remoteServiceUnavailable(prefix() + "Remote server where the image is present is"
                     + " unavailable: " + method + " " + loc + ": " + e.getMessage(), e);
         }
     }
@@ -232,13 +226,13 @@ public final class HttpStoreDriver implements StoreDriver {
     private StoreException statusError(HttpExchange.Response r, HttpLocation loc) {
         int s = r.status;
         if (s == 404) {
-            return new NotFoundException(prefix() + "HTTP datastore could not find image at URI " + loc + " (404)");
+            return StoreException.notFound(prefix() + "HTTP datastore could not find image at URI " + loc + " (404)");
         }
         String body = r.bodySnippet(200);
         String message = prefix() + "HTTP URL " + loc + " returned a " + s + " status code to " + r.method
                 + (s >= 500 ? " (the remote server is unavailable)" : "")
                 + (body.isEmpty() ? "" : "; the response body: " + body);
-        return s >= 500 ? new RemoteServiceUnavailableException(message) : new BadStoreUriException(message);
+        return s >= 500 ? StoreException.remoteServiceUnavailable(message) : StoreException.badStoreUri(message);
     }
 
     private String prefix() {
@@ -254,7 +248,7 @@ public final class HttpStoreDriver implements StoreDriver {
             String[] codings = te.toLowerCase(Locale.ROOT).split(",");
             if (codings[codings.length - 1].trim().equals("chunked")) {
                 if (codings.length > 1) {
-                    throw new BackendException("store '" + storeId + "': " + r.location + " sent Transfer-Encoding '" + te
+                    throw StoreException.backend("store '" + storeId + "': " + r.location + " sent Transfer-Encoding '" + te
                             + "'; only chunked is supported");
                 }
                 return BodyStream.Framing.CHUNKED;
@@ -276,7 +270,7 @@ public final class HttpStoreDriver implements StoreDriver {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new BackendException("store '" + storeId + "': " + r.location + " sent an invalid Content-Length '"
+            throw StoreException.backend("store '" + storeId + "': " + r.location + " sent an invalid Content-Length '"
                     + v + "' (expected a non-negative integer)");
         }
     }
@@ -303,7 +297,7 @@ public final class HttpStoreDriver implements StoreDriver {
                 }
             }
         }
-        throw new BackendException("store '" + storeId + "': " + r.location + " answered 206 with Content-Range '" + v
+        throw StoreException.backend("store '" + storeId + "': " + r.location + " answered 206 with Content-Range '" + v
                 + "' (expected 'bytes first-last/total')");
     }
 
@@ -312,7 +306,7 @@ public final class HttpStoreDriver implements StoreDriver {
             return (HttpLocation) location;
         }
         if (location == null) {
-            throw new BadStoreUriException("store '" + storeId + "': no location given");
+            throw StoreException.badStoreUri("store '" + storeId + "': no location given");
         }
         return HttpLocation.parse(location.uri());
     }

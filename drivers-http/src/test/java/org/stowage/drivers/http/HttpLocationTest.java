@@ -1,5 +1,8 @@
 package org.stowage.drivers.http;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -103,7 +105,7 @@ class HttpLocationTest {
     })
     void malformedUrisAreBadStoreUri(String uri) {
         assertThatThrownBy(() -> HttpLocation.parse(uri))
-                .isInstanceOf(BadStoreUriException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_URI));
     }
 
@@ -113,7 +115,7 @@ class HttpLocationTest {
         "http://alice:hunter2@/x", "http://alice:hunter2@h/x?sig=hunter2\n"})
     void malformedUriMessagesHideCredentials(String uri) {
         assertThatThrownBy(() -> HttpLocation.parse(uri))
-                .isInstanceOf(BadStoreUriException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain("alice"));
     }
 
@@ -124,7 +126,7 @@ class HttpLocationTest {
         "http://al/Xq7:Zr9-hunter2@h/x", "http://alice:Xq7/Zr9-hunter2@h:abc/x"})
     void credentialsWithAnUnencodedSlashHashOrQuestionMarkAreRefusedAndNoPieceIsShown(String uri) {
         assertThatThrownBy(() -> HttpLocation.parse(uri))
-                .isInstanceOf(BadStoreUriException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2").doesNotContain("Xq7")
                         .doesNotContain("4711").doesNotContain("alice").contains("****@h")
                         .contains("percent-encode '/', '?' and '#'"));
@@ -166,9 +168,9 @@ class HttpLocationTest {
     @Test
     void redirectToAnotherSchemeOrMalformedTargetIsBadStoreUri() {
         HttpLocation base = HttpLocation.parse("http://a/b");
-        assertThatThrownBy(() -> base.resolve("ftp://a/b")).isInstanceOf(BadStoreUriException.class)
+        assertThatThrownBy(() -> base.resolve("ftp://a/b")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .hasMessageContaining("ftp");
-        assertThatThrownBy(() -> base.resolve("file:///etc/passwd")).isInstanceOf(BadStoreUriException.class);
-        assertThatThrownBy(() -> base.resolve("http://user@h/x")).isInstanceOf(BadStoreUriException.class);
+        assertThatThrownBy(() -> base.resolve("file:///etc/passwd")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI);
+        assertThatThrownBy(() -> base.resolve("http://user@h/x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI);
     }
 }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.http;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -17,8 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.RemoteServiceUnavailableException;
-import org.stowage.spi.StoreTimeoutException;
 import org.stowage.tck.reliability.ReliabilityRecorder;
 
 /**
@@ -142,11 +143,11 @@ class HttpStoreDeadlineTest {
     void endlessInterimResponsesHitTheResponseDeadline() throws IOException {
         FaultServer s = serve((head, out) -> FaultServer.repeat(out, "HTTP/1.1 100 Continue\r\n\r\n", 100));
         Throwable e = get(url(s), RESPONSE);
-        assertThat(e).isInstanceOf(StoreTimeoutException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                 .hasMessageContaining("waiting for the response head from " + server(s))
                 .hasMessageContaining("http_response_timeout");
         Throwable e2 = size(url(s), RESPONSE);
-        assertThat(e2).isInstanceOf(StoreTimeoutException.class).hasMessageContaining("HEAD")
+        assertThat(e2).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT).hasMessageContaining("HEAD")
                 .hasMessageContaining("waiting for the response head from " + server(s));
         nothingLeft("endless 100 Continue responses, one every 0.1 s", e, s.port());
     }
@@ -155,7 +156,7 @@ class HttpStoreDeadlineTest {
     void aFloodOfInterimResponsesHitsTheHeadSizeLimit() throws IOException {
         FaultServer s = serve((head, out) -> FaultServer.repeat(out, "HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n", 0));
         Throwable e = get(url(s), 1);
-        assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining(server(s))
                 .hasMessageContaining("65536 bytes");
         nothingLeft("a flood of 103 Early Hints responses", e, s.port());
@@ -170,12 +171,12 @@ class HttpStoreDeadlineTest {
             }
         });
         Throwable e = get(url(s), RESPONSE);
-        assertThat(e).isInstanceOf(StoreTimeoutException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                 .hasMessageContaining("GET")
                 .hasMessageContaining("waiting for the response head from " + server(s))
                 .hasMessageContaining("after 2.0 s");
         Throwable e2 = size(url(s), RESPONSE);
-        assertThat(e2).isInstanceOf(StoreTimeoutException.class)
+        assertThat(e2).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                 .hasMessageContaining("waiting for the response head from " + server(s));
         nothingLeft("response head trickled one byte every 0.3 s", e, s.port());
     }
@@ -188,10 +189,10 @@ class HttpStoreDeadlineTest {
         }
         FaultServer s = serve((h, out) -> FaultServer.write(out, head + "\r\nabc"));
         Throwable e = get(url(s), 1);
-        assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining(server(s))
                 .hasMessageContaining("more than 100 header fields");
-        assertThat(size(url(s), 1)).isInstanceOf(RemoteServiceUnavailableException.class)
+        assertThat(size(url(s), 1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("more than 100 header fields");
         nothingLeft("1000 header fields", e, s.port());
     }
@@ -204,7 +205,7 @@ class HttpStoreDeadlineTest {
             FaultServer.write(out, "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n");
         });
         Throwable e = get(url(s), RESPONSE);
-        assertThat(e).isInstanceOf(StoreTimeoutException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                 .hasMessageContaining("waiting for the response head from " + server(s))
                 .hasMessageContaining("http_response_timeout")
                 .hasMessageContaining("request 3");
@@ -216,7 +217,7 @@ class HttpStoreDeadlineTest {
         FaultServer s = serve((head, out) -> FaultServer.trickle(out,
                 "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n", 100));
         Throwable e = size(url(s), RESPONSE);
-        assertThat(e).isInstanceOf(StoreTimeoutException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                 .hasMessageContaining("waiting for the response head from " + server(s));
         nothingLeft("redirect loop, each head trickled one byte every 0.1 s", e, s.port());
     }
@@ -237,11 +238,11 @@ class HttpStoreDeadlineTest {
         }));
         String url = "https://glance:" + PASSWORD + "@127.0.0.1:" + s.port() + "/img";
         Throwable e = get(url, CONNECT);
-        assertThat(e).isInstanceOf(StoreTimeoutException.class)
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                 .hasMessageContaining("TLS handshake with " + server(s))
                 .hasMessageContaining("http_connect_timeout");
         Throwable e2 = size(url, CONNECT);
-        assertThat(e2).isInstanceOf(StoreTimeoutException.class).hasMessageContaining("TLS handshake with " + server(s))
+        assertThat(e2).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT).hasMessageContaining("TLS handshake with " + server(s))
                 .hasMessageContaining("http_connect_timeout");
         nothingLeft("TLS handshake record trickled one byte every 0.3 s", e, s.port());
     }
@@ -260,7 +261,7 @@ class HttpStoreDeadlineTest {
                 HttpStoreDriverFactory.OPT_PROXY, "https:127.0.0.1:" + proxy.port()))) {
             Throwable e = endsWithin(CONNECT, () -> viaProxy.size(viaProxy.parseLocation(
                     "https://glance:" + PASSWORD + "@127.0.0.1:9/img")));
-            assertThat(e).isInstanceOf(StoreTimeoutException.class)
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("proxy " + server(proxy))
                     .hasMessageContaining("CONNECT")
                     .hasMessageContaining("http_connect_timeout");
@@ -289,7 +290,7 @@ class HttpStoreDeadlineTest {
                 HttpStoreDriverFactory.OPT_INSECURE, "True"))) {
             String head = "https://glance:" + PASSWORD + "@127.0.0.1:" + trickle.port() + "/img";
             Throwable e = endsWithin(RESPONSE, () -> insecure.size(insecure.parseLocation(head)));
-            assertThat(e).isInstanceOf(StoreTimeoutException.class)
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("waiting for the response head from " + server(trickle));
             nothingLeft("https: response head trickled one byte every 0.3 s", e, trickle.port());
             String body = "https://glance:" + PASSWORD + "@127.0.0.1:" + stops.port() + "/img";

@@ -1,5 +1,8 @@
 package org.stowage.drivers.http;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,13 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.MaxRedirectsExceededException;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreException;
 
 /** The driver against a real nginx on loopback: plain, TLS, redirects, Range, auth, proxy, errors. */
@@ -130,13 +128,13 @@ class HttpStoreNginxTest {
         try (HttpStoreDriver strict = TestContext.store(Map.of())) {
             // a configuration problem, the same on get and size: it names the URL, what is wrong and what fixes it
             assertThatThrownBy(() -> strict.get(strict.parseLocation(nginx.https("/img.bin")), 0, -1))
-                    .isInstanceOf(BadStoreConfigurationException.class)
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining("TLS verification of " + nginx.https("/img.bin"))
                     .hasMessageContaining("not trusted")
                     .hasMessageContaining("verified against the JDK trust store")
                     .hasMessageContaining("https_ca_certificates_file");
             assertThatThrownBy(() -> strict.size(strict.parseLocation(nginx.https("/img.bin"))))
-                    .isInstanceOf(BadStoreConfigurationException.class)
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining("TLS verification of " + nginx.https("/img.bin"))
                     .hasMessageContaining("not trusted");
         }
@@ -182,10 +180,10 @@ class HttpStoreNginxTest {
         try (HttpStoreDriver s = TestContext.store(cfg)) {
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> s.get(s.parseLocation(nginx.https("/img.bin")), 0, -1));
-            assertThat(e).isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("not trusted")
+            assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("not trusted")
                     .hasMessageContaining("https_ca_certificates_file " + tmp.resolve("other-ca.crt"));
             assertThatThrownBy(() -> s.size(s.parseLocation(nginx.https("/img.bin"))))
-                    .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("not trusted");
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("not trusted");
             assertThat(FaultRows.record("wrong CA (a valid CA file of another CA)", "nginx on loopback, TLS; "
                     + "https_ca_certificates_file = an unrelated self-signed CA", e, nginx.tlsPort)).isEmpty();
         }
@@ -223,13 +221,13 @@ class HttpStoreNginxTest {
         // /five/2 -> ... -> /img.bin is 4 redirects; /five/1 is 5
         assertThat(store.size(store.parseLocation(nginx.http("/five/2")))).isEqualTo(Nginx.IMAGE.length);
         assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/five/1")), 0, -1))
-                .isInstanceOf(MaxRedirectsExceededException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED)
                 .hasMessageContaining("exceeded 5 maximum redirects");
         assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http("/loop"))))
-                .isInstanceOf(MaxRedirectsExceededException.class);
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED);
         Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                 () -> store.get(store.parseLocation(nginx.http("/loop")), 0, -1));
-        assertThat(e).isInstanceOf(MaxRedirectsExceededException.class);
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED);
         assertThat(FaultRows.record("redirect loop (/loop -> /loop)", "nginx on loopback: return 302 /loop", e,
                 nginx.plainPort)).isEmpty();
     }
@@ -237,20 +235,20 @@ class HttpStoreNginxTest {
     @Test
     void redirectToAnotherSchemeOrMalformedTargetIsBadStoreUri() {
         assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/r/ftp")), 0, -1))
-                .isInstanceOf(BadStoreUriException.class).hasMessageContaining("ftp");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("ftp");
         assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/r/badcreds")), 0, -1))
-                .isInstanceOf(BadStoreUriException.class).hasMessageContaining("Credentials");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("Credentials");
     }
 
     @Test
     void notFoundIsNotFound() {
         assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/missing.img")), 0, -1))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         assertThatThrownBy(() -> store.size(store.parseLocation(nginx.https("/missing.img"))))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         // a redirect to a missing image is NotFound too
         assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http("/r/missing"))))
-                .isInstanceOf(NotFoundException.class);
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
     }
 
     /** A server error is the server being unavailable; a client error (other than 404) is about the URL. */
@@ -283,7 +281,7 @@ class HttpStoreNginxTest {
     @Test
     void redirectStatusWithoutLocationIsBadStoreUri() {
         assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/status/304")), 0, -1))
-                .isInstanceOf(BadStoreUriException.class).hasMessageContaining("304");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("304");
     }
 
     @Test
@@ -291,16 +289,16 @@ class HttpStoreNginxTest {
         int closed = Nginx.freePort();
         String url = "http://127.0.0.1:" + closed + "/img.bin";
         assertThatThrownBy(() -> store.get(store.parseLocation(url), 0, -1))
-                .isInstanceOf(RemoteServiceUnavailableException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("unavailable");
         // glance_store's get_size says BadStoreUri "The HTTP URL is invalid" here; the URL is fine, the server is down
         assertThatThrownBy(() -> store.size(store.parseLocation(url)))
-                .isInstanceOf(RemoteServiceUnavailableException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("unavailable")
                 .hasMessageContaining("127.0.0.1:" + closed);
         Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                 () -> store.get(store.parseLocation("https://127.0.0.1:" + closed + "/x"), 0, -1));
-        assertThat(e).isInstanceOf(RemoteServiceUnavailableException.class);
+        assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE);
         assertThat(FaultRows.record("server down (connection refused)", "a closed port on loopback", e, closed))
                 .isEmpty();
     }
@@ -308,7 +306,7 @@ class HttpStoreNginxTest {
     @Test
     void unknownHostIsRemoteServiceUnavailable() {
         assertThatThrownBy(() -> store.get(store.parseLocation("http://no-such-host.invalid/x"), 0, -1))
-                .isInstanceOf(RemoteServiceUnavailableException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("no-such-host.invalid");
     }
 
@@ -326,11 +324,11 @@ class HttpStoreNginxTest {
 
         String wrong = "http://" + Nginx.AUTH_USER + ":wrong-Pa55word@127.0.0.1:" + nginx.plainPort + "/auth/img.bin";
         assertThatThrownBy(() -> store.get(store.parseLocation(wrong), 0, -1))
-                .isInstanceOf(BadStoreUriException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .hasMessageContaining("401")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-Pa55word").doesNotContain(Nginx.AUTH_USER));
         assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/auth/img.bin")), 0, -1))
-                .isInstanceOf(BadStoreUriException.class).hasMessageContaining("401");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("401");
     }
 
     @Test

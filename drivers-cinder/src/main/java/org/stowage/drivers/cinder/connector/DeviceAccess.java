@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.connector;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Access of this process to an attached device for one read or write. A device node that
@@ -46,13 +47,13 @@ final class DeviceAccess implements AutoCloseable {
                 + owner + ", mode " + Files.getAttribute(device, "unix:mode") + ") is not "
                 + (readOnly ? "readable" : "writable") + " by this process (uid " + uid + ")";
         if (ctx.rootHelper().isEmpty()) {
-            throw new BadStoreConfigurationException(where + " and no root helper is configured to take ownership of"
+            throw StoreException.badStoreConfiguration(where + " and no root helper is configured to take ownership of"
                     + " it: set rootwrap_config (the store then runs 'sudo glance-rootwrap <rootwrap_config> chown ...'"
                     + " as glance_store does), or give uid " + uid + " access to the device");
         }
         Commands.Outcome o = chown(uid, device, ctx);
         if (!o.ok()) {
-            throw new BackendException(where + "; taking ownership through the root helper failed: '"
+            throw StoreException.backend(where + "; taking ownership through the root helper failed: '"
                     + String.join(" ", command(uid, device, ctx)) + "': " + o.describe()
                     + " (check rootwrap_config and that its filters allow chown)");
         }

@@ -1,10 +1,12 @@
 package org.stowage.drivers.cinder.connector;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.stowage.spi.BackendException;
 
 /**
  * os-brick's {@code local} protocol: {@code connection_info.device_path} is a device (or file)
@@ -21,12 +23,12 @@ public final class LocalVolumeConnector implements VolumeConnector {
     public VolumeDevice connect(Map<String, Object> info, boolean readOnly, ConnectorContext ctx) throws IOException {
         Object dp = info.get("device_path");
         if (!(dp instanceof String) || ((String) dp).isBlank()) {
-            throw new BackendException("store '" + ctx.storeId() + "': volume " + ctx.volumeId()
+            throw StoreException.backend("store '" + ctx.storeId() + "': volume " + ctx.volumeId()
                     + ": local connection_info has no device_path (keys: " + info.keySet() + ")");
         }
         Path p = Path.of((String) dp);
         if (!Files.exists(p)) {
-            throw new BackendException("store '" + ctx.storeId() + "': volume " + ctx.volumeId() + ": device path "
+            throw StoreException.backend("store '" + ctx.storeId() + "': volume " + ctx.volumeId() + ": device path "
                     + p + " does not exist on this host");
         }
         DeviceAccess access = DeviceAccess.take(p, readOnly, ctx);

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.connector;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.spi.BackendException;
 
 /**
  * The {@code nfs} protocol: the volume is the file {@code connection_info.name} on the share
@@ -50,16 +52,16 @@ public final class NfsVolumeConnector implements VolumeConnector {
         String export = str(info.get("export"));
         String name = str(info.get("name"));
         if (export == null || name == null) {
-            throw new BackendException(where + "nfs connection_info lacks export or name (keys: " + info.keySet() + ")");
+            throw StoreException.backend(where + "nfs connection_info lacks export or name (keys: " + info.keySet() + ")");
         }
         if (Boolean.TRUE.equals(info.get("encrypted"))) {
-            throw new BackendException(where + "encrypted volume creation for cinder nfs is not supported");
+            throw StoreException.backend(where + "encrypted volume creation for cinder nfs is not supported");
         }
         if ("qcow2".equals(str(info.get("format")))) {
-            throw new BackendException(where + "qcow2 volume creation for cinder nfs is not supported");
+            throw StoreException.backend(where + "qcow2 volume creation for cinder nfs is not supported");
         }
         if (name.contains("/") || name.equals("..")) {
-            throw new BackendException(where + "nfs connection_info name '" + name + "' is not a file name");
+            throw StoreException.backend(where + "nfs connection_info name '" + name + "' is not a file name");
         }
         MountTable table = MountTable.read();
         Path dir = table.nfsMountOf(export);
@@ -87,7 +89,7 @@ public final class NfsVolumeConnector implements VolumeConnector {
             if (mounted) {
                 release(own, ctx);
             }
-            throw new BackendException(where + "volume file " + file + " does not exist on share " + export);
+            throw StoreException.backend(where + "volume file " + file + " does not exist on share " + export);
         }
         boolean release = mounted;
         return new VolumeDevice() {
@@ -123,7 +125,7 @@ public final class NfsVolumeConnector implements VolumeConnector {
             cmd.add(dir.toString());
             String out = run(cmd);
             if (!MountTable.read().isMountPoint(dir)) {
-                throw new BackendException(where + "cannot mount nfs share " + export + " on " + dir + ": " + out);
+                throw StoreException.backend(where + "cannot mount nfs share " + export + " on " + dir + ": " + out);
             }
             OWN_MOUNTS.put(dir, 1);
         }

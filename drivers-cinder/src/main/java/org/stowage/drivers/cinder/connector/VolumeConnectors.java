@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.connector;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -8,7 +11,6 @@ import java.util.ServiceLoader;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.spi.BackendException;
 
 /**
  * The volume connectors of a cinder store, by protocol: the built-in {@code nfs} and
@@ -49,12 +51,12 @@ public final class VolumeConnectors {
     /**
      * The connector for {@code driverVolumeType}.
      *
-     * @throws BackendException naming the protocol and the available connectors
+     * @throws StoreException of kind {@link ErrorKind#BACKEND} naming the protocol and the available connectors
      */
     public VolumeConnector forProtocol(String driverVolumeType, String where) {
         VolumeConnector c = driverVolumeType == null ? null : byProtocol.get(driverVolumeType.toLowerCase(Locale.ROOT));
         if (c == null) {
-            throw new BackendException(where + "no volume connector for driver_volume_type '" + driverVolumeType
+            throw StoreException.backend(where + "no volume connector for driver_volume_type '" + driverVolumeType
                     + "'; available: " + new TreeSet<>(byProtocol.keySet())
                     + " (add one as a PF4J plugin extending org.stowage.drivers.cinder.connector.VolumeConnector)");
         }

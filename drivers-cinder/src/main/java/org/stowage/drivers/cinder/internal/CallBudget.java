@@ -1,10 +1,11 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.stowage.drivers.cinder.CinderOptions;
-import org.stowage.spi.RemoteServiceUnavailableException;
-import org.stowage.spi.StoreTimeoutException;
 
 /**
  * What one Cinder or Keystone call of a store may still spend: one deadline
@@ -129,7 +130,7 @@ final class CallBudget implements AutoCloseable {
             TimeUnit.NANOSECONDS.sleep(pause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RemoteServiceUnavailableException("store '" + storeId + "': interrupted while waiting to "
+            throw StoreException.remoteServiceUnavailable("store '" + storeId + "': interrupted while waiting to "
                     + "retry: " + what, e);
         }
         return true;
@@ -150,16 +151,16 @@ final class CallBudget implements AutoCloseable {
      * The error when the deadline passed while waiting for {@code awaited} (e.g. "the response
      * head") from {@code server} (e.g. "Keystone at http://k:5000/v3/auth/tokens").
      */
-    StoreTimeoutException timeout(String server, String awaited, Throwable cause) {
-        return new StoreTimeoutException(failing() + server + " did not send "
+    StoreException timeout(String server, String awaited, Throwable cause) {
+        return StoreException.timeout(failing() + server + " did not send "
                 + awaited + " in time: the call took " + seconds(System.nanoTime() - start) + attemptsNote() + " and "
                 + CinderOptions.REQUEST_TIMEOUT + " = " + timeout.toSeconds() + " s bounds it, retries included",
                 cause);
     }
 
     /** The error when connecting to {@code server} did not finish within {@code connectTimeout}. */
-    StoreTimeoutException connectTimeout(String server, Duration connectTimeout, Throwable cause) {
-        return new StoreTimeoutException(failing() + "could not connect to " + server
+    StoreException connectTimeout(String server, Duration connectTimeout, Throwable cause) {
+        return StoreException.timeout(failing() + "could not connect to " + server
                 + " within " + connectTimeout.toMillis() / 1000.0 + " s (the connect part of "
                 + CinderOptions.REQUEST_TIMEOUT + " = " + timeout.toSeconds() + " s)", cause);
     }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +14,6 @@ import org.openstack4j.model.identity.v3.Endpoint;
 import org.openstack4j.model.identity.v3.Service;
 import org.openstack4j.model.identity.v3.Token;
 import org.stowage.drivers.cinder.CatalogInfo;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * Resolves the Cinder endpoint of one store: {@code cinder_endpoint_template} filled from the
@@ -105,7 +107,7 @@ public final class CatalogEndpointResolver implements EndpointURLResolver {
                 }
             }
         }
-        throw new BadStoreConfigurationException("store '" + storeId + "': failed to find Cinder in the service "
+        throw StoreException.badStoreConfiguration("store '" + storeId + "': failed to find Cinder in the service "
                 + "catalog: no endpoint matches cinder_catalog_info " + info + (region == null ? "" : " in region '"
                 + region + "' (cinder_os_region_name)") + "; the catalog has " + seen);
     }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,12 +12,12 @@ import java.util.Optional;
  * per store, with that store's credentials, token, endpoint and TLS settings; safe for
  * concurrent use.
  *
- * <p>Failures are SPI exceptions: {@link org.stowage.spi.NotFoundException} for 404,
- * {@link org.stowage.spi.RemoteServiceUnavailableException} when Keystone or Cinder cannot be
+ * <p>Failures are SPI exceptions: {@link ErrorKind#NOT_FOUND} for 404,
+ * {@link ErrorKind#REMOTE_SERVICE_UNAVAILABLE} when Keystone or Cinder cannot be
  * reached (or answer 503) after the configured retries,
- * {@link org.stowage.spi.BadStoreConfigurationException} when Keystone rejects the credentials
+ * {@link ErrorKind#BAD_STORE_CONFIGURATION} when Keystone rejects the credentials
  * or the catalog has no matching endpoint, and {@link CinderHttpException} (a
- * {@code BackendException} carrying the HTTP status) for any other refusal.
+ * {@code StoreException} carrying the HTTP status) for any other refusal.
  */
 public interface CinderClient extends AutoCloseable {
     /** Where this client talks to, for messages: the Cinder endpoint if known, else the Keystone URL. */
@@ -61,13 +64,13 @@ public interface CinderClient extends AutoCloseable {
     /** Sets (merges) volume metadata keys. */
     void updateMetadata(String volumeId, Map<String, String> metadata);
 
-    /** Deletes one volume metadata key ({@code DELETE /volumes/{id}/metadata/{key}}). @throws org.stowage.spi.NotFoundException on 404 */
+    /** Deletes one volume metadata key ({@code DELETE /volumes/{id}/metadata/{key}}). @throws StoreException of kind {@link ErrorKind#NOT_FOUND} on 404 */
     void deleteMetadata(String volumeId, String key);
 
     /** Sets the volume's read-only flag. */
     void setReadOnly(String volumeId, boolean readOnly);
 
-    /** Deletes a volume. @throws org.stowage.spi.NotFoundException on 404 */
+    /** Deletes a volume. @throws StoreException of kind {@link ErrorKind#NOT_FOUND} on 404 */
     void deleteVolume(String volumeId);
 
     /** Force-deletes a volume (admin), for volumes stuck in a state a normal delete refuses. */
@@ -79,7 +82,7 @@ public interface CinderClient extends AutoCloseable {
     /** Marks an attachment complete ({@code os-complete}, microversion 3.54): the volume goes in-use. */
     void completeAttachment(String attachmentId);
 
-    /** Deletes an attachment (microversion 3.54). @throws org.stowage.spi.NotFoundException on 404 */
+    /** Deletes an attachment (microversion 3.54). @throws StoreException of kind {@link ErrorKind#NOT_FOUND} on 404 */
     void deleteAttachment(String attachmentId);
 
     /** The attachments of the store's project (all projects if {@code allProjects} and permitted). */

@@ -1,14 +1,16 @@
 package org.stowage.drivers.cinder.internal;
 
-import org.stowage.spi.RemoteServiceUnavailableException;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 
 /** Cinder or Keystone answered a 5xx: the service is (for now) unable to serve; carries the status. */
-public final class CinderServerErrorException extends RemoteServiceUnavailableException {
+public final class CinderServerErrorException extends StoreException {
     private static final long serialVersionUID = 1L;
     private final int status;
 
     public CinderServerErrorException(int status, String message) {
-        super(message);
+        super(ErrorKind.REMOTE_SERVICE_UNAVAILABLE, message);
         this.status = status;
     }
 

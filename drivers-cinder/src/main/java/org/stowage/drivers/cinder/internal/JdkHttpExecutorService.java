@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +33,6 @@ import org.openstack4j.core.transport.ObjectMapperSingleton;
 import org.openstack4j.openstack.internal.OSAuthenticator;
 import org.openstack4j.openstack.internal.OSClientSession;
 import org.stowage.drivers.cinder.CinderOptions;
-import org.stowage.spi.BackendException;
 
 /**
  * openstack4j transport on {@code java.net.http} (openstack4j's own connectors pull in old HTTP stacks), registered through
@@ -173,7 +175,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             return new ConnectionException("cannot connect to " + hostOf(jreq.uri()) + ": connection refused", 0, e);
         }
         if (e instanceof ProtocolException) {
-            return new BackendException(budget.failing() + server + " sent a response that is not valid HTTP or too "
+            return StoreException.backend(budget.failing() + server + " sent a response that is not valid HTTP or too "
                     + "large: " + e.getMessage(), e);
         }
         Optional<String> problem = Tls.certificateProblem(e);
@@ -211,7 +213,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         Optional<String> trailer = resp.headers().firstValue("trailer");
         if (trailer.isPresent()) {
             CLIENTS.remove(config, client);
-            throw new BackendException(budget.failing() + server + " announced trailer fields (Trailer: "
+            throw StoreException.backend(budget.failing() + server + " announced trailer fields (Trailer: "
                     + Reply.excerpt(trailer.get()) + ") after its body; this client cannot read the rest of the "
                     + "response (trailers), so it cannot tell where the response ends: the response is not used "
                     + "and its connection is closed");
@@ -354,7 +356,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                 return ObjectMapperSingleton.getContext(type).readerFor(type).readValue(bytes);
             } catch (IOException e) {
                 // a 2xx reply the client cannot use: an error of the server, not an HTTP status to report
-                throw new BackendException(from + ": the reply (HTTP " + response.statusCode() + ") is not a valid "
+                throw StoreException.backend(from + ": the reply (HTTP " + response.statusCode() + ") is not a valid "
                         + type.getSimpleName() + ": " + Reply.excerpt(e.getMessage()), e);
             }
         }

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -33,10 +36,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.CinderOptions;
 import org.stowage.drivers.cinder.CinderStoreConfig;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.RemoteServiceUnavailableException;
-import org.stowage.spi.StorageFullException;
 import org.stowage.spi.StoreException;
 
 /**
@@ -93,7 +92,7 @@ public final class Os4jCinderClient implements CinderClient {
                 SSLContext ctx = Tls.trusting(cfg.caCertificatesFile().get());
                 c = c.withSSLContext(ctx);
             } catch (Exception e) {
-                throw new BadStoreConfigurationException("store '" + cfg.storeId()
+                throw StoreException.badStoreConfiguration("store '" + cfg.storeId()
                         + "': option cinder_ca_certificates_file = '" + cfg.caCertificatesFile().get()
                         + "': expected a PEM file of CA certificates: " + e.getMessage(), e);
             }
@@ -386,10 +385,10 @@ public final class Os4jCinderClient implements CinderClient {
         String msg = "store '" + cfg.storeId() + "': " + describe() + " refused to " + what + ": HTTP " + code
                 + (detail == null || detail.isBlank() ? "" : " " + detail);
         if (code == 404) {
-            return new NotFoundException(msg);
+            return StoreException.notFound(msg);
         }
         if (code == 413) {
-            return new StorageFullException(msg);
+            return StoreException.storageFull(msg);
         }
         if (code >= 500) {
             return new CinderServerErrorException(code, msg);
@@ -459,10 +458,10 @@ public final class Os4jCinderClient implements CinderClient {
     }
 
     /** A connection that failed, after the retries: refused or dropped, as the transport saw it. */
-    private RemoteServiceUnavailableException unavailable(CallBudget budget, ConnectionException e) {
+    private StoreException unavailable(CallBudget budget, ConnectionException e) {
         String happened = e instanceof ConnectionDroppedException ? e.getMessage()
                 : describe() + " is unreachable (" + e.getMessage() + ")";
-        return new RemoteServiceUnavailableException(budget.failing() + happened + budget.attemptsSoFar(), e);
+        return StoreException.remoteServiceUnavailable(budget.failing() + happened + budget.attemptsSoFar(), e);
     }
 
     /** One attempt of a call: a token (if needed), the endpoint, then {@code fn}. */
@@ -483,9 +482,9 @@ public final class Os4jCinderClient implements CinderClient {
     }
 
     /** Keystone answered 401 to the token request: the message names the URL and user, never the password. */
-    private BadStoreConfigurationException credentialsRejected(AuthenticationException e) {
+    private StoreException credentialsRejected(AuthenticationException e) {
         CinderStoreConfig.ServiceCredentials c = cfg.credentials();
-        return new BadStoreConfigurationException("store '" + cfg.storeId() + "': Keystone at " + c.authAddress()
+        return StoreException.badStoreConfiguration("store '" + cfg.storeId() + "': Keystone at " + c.authAddress()
                 + " rejected the service credentials (user '" + c.userName() + "' in domain '" + c.userDomainName()
                 + "', project '" + c.projectName() + "'): HTTP " + e.getStatus() + "; check "
                 + CinderOptions.USER_NAME + " and " + CinderOptions.PASSWORD, e);

@@ -1,13 +1,15 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import org.stowage.spi.BackendException;
 
 /**
  * The JSON reply to one Cinder call, read strictly: a field the store needs that is missing,
- * null or of the wrong kind is a {@link BackendException} naming the call and the field
+ * null or of the wrong kind is a {@link ErrorKind#BACKEND} naming the call and the field
  * ({@code GET /volumes/{id}: reply has no 'volume.size' (a number)}), never a default value
  * (an empty image, an empty listing, a type that "does not exist").
  *
@@ -71,14 +73,14 @@ record Reply(String where, String call) {
     }
 
     /** A reply that is not JSON at all. */
-    BackendException notJson(byte[] body) {
-        return new BackendException(where + call + ": the reply is not JSON: " + excerpt(new String(body,
+    StoreException notJson(byte[] body) {
+        return StoreException.backend(where + call + ": the reply is not JSON: " + excerpt(new String(body,
                 java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    private BackendException missing(String path, String expected, JsonNode found) {
+    private StoreException missing(String path, String expected, JsonNode found) {
         String was = found == null ? "" : " (found " + excerpt(found.toString()) + ")";
-        return new BackendException(where + call + ": reply has no '" + path + "' (" + expected + ")" + was);
+        return StoreException.backend(where + call + ": reply has no '" + path + "' (" + expected + ")" + was);
     }
 
     /** At most 80 characters, control characters replaced, for messages. */

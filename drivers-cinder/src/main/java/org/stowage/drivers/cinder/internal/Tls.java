@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -24,7 +27,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.stowage.drivers.cinder.CinderOptions;
-import org.stowage.spi.BadStoreConfigurationException;
 
 /**
  * TLS contexts for {@code cinder_ca_certificates_file} and {@code cinder_api_insecure}, and what
@@ -93,9 +95,9 @@ public final class Tls {
     }
 
     /** The error for a server whose certificate failed verification: a configuration problem, not an outage. */
-    public static BadStoreConfigurationException verificationFailed(String storeId, String server, String problem,
+    public static StoreException verificationFailed(String storeId, String server, String problem,
             Throwable cause) {
-        return new BadStoreConfigurationException("store '" + storeId + "': TLS verification of " + server
+        return StoreException.badStoreConfiguration("store '" + storeId + "': TLS verification of " + server
                 + " failed: " + problem + "; set " + CinderOptions.CA_CERTIFICATES_FILE + " to a PEM file of the CA "
                 + "that signed the server's certificate (or " + CinderOptions.API_INSECURE + " = True to turn "
                 + "verification off)", cause);

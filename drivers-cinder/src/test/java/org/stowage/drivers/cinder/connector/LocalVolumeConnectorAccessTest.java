@@ -1,5 +1,6 @@
 package org.stowage.drivers.cinder.connector;
 
+import org.stowage.spi.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -110,7 +111,7 @@ class LocalVolumeConnectorAccessTest {
         Files.setPosixFilePermissions(lib, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> cp = new ArrayList<>();
         for (Class<?> c : List.of(LocalConnectorProbe.class, LocalVolumeConnector.class,
-                org.stowage.spi.BackendException.class, org.pf4j.ExtensionPoint.class,
+                org.stowage.spi.StoreException.class, org.pf4j.ExtensionPoint.class,
                 org.slf4j.LoggerFactory.class)) {
             Path p = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(p)) {

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.connector;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.spi.BackendException;
 
 class VolumeConnectorsTest {
     static ConnectorContext ctx(Path base) {
@@ -45,7 +47,7 @@ class VolumeConnectorsTest {
         VolumeConnectors c = VolumeConnectors.create(List.of());
         assertThat(c.protocols()).containsExactly("local", "nfs");
         assertThat(c.forProtocol("NFS", "")).isInstanceOf(NfsVolumeConnector.class);
-        assertThatThrownBy(() -> c.forProtocol("rbd", "store 'fast': ")).isInstanceOf(BackendException.class)
+        assertThatThrownBy(() -> c.forProtocol("rbd", "store 'fast': ")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                 .hasMessageContaining("'rbd'").hasMessageContaining("[local, nfs]");
     }
 

@@ -1,5 +1,8 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +11,6 @@ import org.openstack4j.core.transport.ObjectMapperSingleton;
 import org.openstack4j.model.identity.v3.Token;
 import org.openstack4j.openstack.identity.v3.domain.KeystoneToken;
 import org.stowage.drivers.cinder.CatalogInfo;
-import org.stowage.spi.BadStoreConfigurationException;
 
 class CatalogEndpointResolverTest {
     /** A Keystone v3 token body shaped like the local one, plus a volumev2 entry listed first and a second region. */
@@ -59,13 +61,13 @@ class CatalogEndpointResolverTest {
         assertThat(resolve("volumev3::publicURL", "RegionTwo")).isEqualTo("http://two/v3/p1");
         assertThat(resolve("block-storage:cinder:publicURL", null)).isEqualTo("http://bs/v3/p1");
         assertThatThrownBy(() -> resolve("volumev3:other:publicURL", null))
-                .isInstanceOf(BadStoreConfigurationException.class);
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION);
     }
 
     @Test
     void missingEndpointIsABadConfigurationListingTheCatalog() {
         assertThatThrownBy(() -> resolve("volumev3::internalURL", "RegionTwo"))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("store 'fast'")
                 .hasMessageContaining("volumev3::internal")
                 .hasMessageContaining("RegionTwo")

@@ -1,5 +1,8 @@
 package org.example.stowage.cas;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -30,19 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BackendException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.Checksums;
-import org.stowage.spi.DuplicateException;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
-import org.stowage.spi.StorageFullException;
-import org.stowage.spi.StorageWriteDeniedException;
-import org.stowage.spi.StoreAddDisabledException;
-import org.stowage.spi.StoreDeleteNotSupportedException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
@@ -134,7 +129,7 @@ public final class CasStoreDriver implements StoreDriver {
                 }
             }
         } catch (IOException e) {
-            throw new BackendException("store '" + config.storeId + "': cannot read " + f + ": " + e, e);
+            throw StoreException.backend("store '" + config.storeId + "': cannot read " + f + ": " + e, e);
         }
         if (recorded == null) {
             throw settings.error(CasConfig.ROOT, config.root.toString(),
@@ -200,21 +195,21 @@ public final class CasStoreDriver implements StoreDriver {
     public StoreLocation parseLocation(String uri) {
         String expected = "; expected " + prefix + "/<image id>";
         if (uri == null || !uri.startsWith(CasLocation.SCHEME + "://")) {
-            throw new BadStoreUriException("store '" + config.storeId + "': '" + uri + "' is not a cas location" + expected);
+            throw StoreException.badStoreUri("store '" + config.storeId + "': '" + uri + "' is not a cas location" + expected);
         }
         String rest = uri.substring(CasLocation.SCHEME.length() + 3);
         int slash = rest.indexOf('/');
         if (slash < 0) {
-            throw new BadStoreUriException("store '" + config.storeId + "': '" + uri + "' names no image" + expected);
+            throw StoreException.badStoreUri("store '" + config.storeId + "': '" + uri + "' names no image" + expected);
         }
         String store = rest.substring(0, slash);
         String id = rest.substring(slash + 1);
         if (!store.equals(config.storeId)) {
-            throw new BadStoreUriException("store '" + config.storeId + "': '" + uri + "' belongs to store '" + store
+            throw StoreException.badStoreUri("store '" + config.storeId + "': '" + uri + "' belongs to store '" + store
                     + "'" + expected);
         }
         if (!IMAGE_ID.matcher(id).matches()) {
-            throw new BadStoreUriException("store '" + config.storeId + "': '" + uri + "' has the image id '" + id
+            throw StoreException.badStoreUri("store '" + config.storeId + "': '" + uri + "' has the image id '" + id
                     + "', which is not one path segment of letters, digits, '.', '_' and '-' (not starting with '.')"
                     + expected);
         }
@@ -253,11 +248,11 @@ public final class CasStoreDriver implements StoreDriver {
     public AddResult add(AddRequest request) {
         ensureOpen();
         if (writeDisabled != null) {
-            throw new StoreAddDisabledException(writeDisabled + "; cannot add image " + request.imageId());
+            throw StoreException.storeAddDisabled(writeDisabled + "; cannot add image " + request.imageId());
         }
         String id = request.imageId();
         if (!IMAGE_ID.matcher(id).matches()) {
-            throw new BadStoreUriException("store '" + config.storeId + "': image id '" + id + "' cannot be stored: "
+            throw StoreException.badStoreUri("store '" + config.storeId + "': image id '" + id + "' cannot be stored: "
                     + "expected letters, digits, '.', '_' and '-' (not starting with '.'), at most 200 characters");
         }
         String location = prefix + "/" + id;
@@ -336,8 +331,8 @@ public final class CasStoreDriver implements StoreDriver {
         });
     }
 
-    private DuplicateException duplicate(String id, String location) {
-        return new DuplicateException("store '" + config.storeId + "': image " + id + " already exists (" + location
+    private StoreException duplicate(String id, String location) {
+        return StoreException.duplicate("store '" + config.storeId + "': image " + id + " already exists (" + location
                 + "); the existing image was left unchanged");
     }
 
@@ -353,10 +348,10 @@ public final class CasStoreDriver implements StoreDriver {
         try {
             lines = Files.readAllLines(ref, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new NotFoundException("store '" + config.storeId + "': no image at " + loc + " (no reference file "
+            throw StoreException.notFound("store '" + config.storeId + "': no image at " + loc + " (no reference file "
                     + ref + ")");
         } catch (IOException e) {
-            throw new BackendException("store '" + config.storeId + "': cannot read " + ref + " for " + loc + ": " + e, e);
+            throw StoreException.backend("store '" + config.storeId + "': cannot read " + ref + " for " + loc + ": " + e, e);
         }
         String sha = null;
         long size = -1;
@@ -372,7 +367,7 @@ public final class CasStoreDriver implements StoreDriver {
             }
         }
         if (sha == null || !sha.matches("[0-9a-f]{64}") || size < 0) {
-            throw new BackendException("store '" + config.storeId + "': reference file " + ref + " of " + loc
+            throw StoreException.backend("store '" + config.storeId + "': reference file " + ref + " of " + loc
                     + " is corrupt: expected lines sha256=<64 hex digits> and size=<bytes>");
         }
         return new Ref(sha, size);
@@ -393,12 +388,12 @@ public final class CasStoreDriver implements StoreDriver {
             ch = FileChannel.open(object, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             if (!Files.exists(refPath(loc.imageId()))) {
-                throw new NotFoundException("store '" + config.storeId + "': no image at " + loc + " (deleted meanwhile)");
+                throw StoreException.notFound("store '" + config.storeId + "': no image at " + loc + " (deleted meanwhile)");
             }
-            throw new BackendException("store '" + config.storeId + "': " + loc + " refers to object " + object
+            throw StoreException.backend("store '" + config.storeId + "': " + loc + " refers to object " + object
                     + ", which is missing", e);
         } catch (IOException e) {
-            throw new BackendException("store '" + config.storeId + "': cannot open " + object + " for " + loc + ": " + e, e);
+            throw StoreException.backend("store '" + config.storeId + "': cannot open " + object + " for " + loc + ": " + e, e);
         }
         long start = Math.min(offset, ref.size());
         long len = length < 0 ? ref.size() - start : Math.min(length, ref.size() - start);
@@ -425,7 +420,7 @@ public final class CasStoreDriver implements StoreDriver {
         ensureOpen();
         CasLocation loc = own(location);
         if (writeDisabled != null) {
-            throw new StoreDeleteNotSupportedException(writeDisabled + "; cannot delete " + loc);
+            throw StoreException.storeDeleteNotSupported(writeDisabled + "; cannot delete " + loc);
         }
         try {
             withLock(() -> {
@@ -470,7 +465,7 @@ public final class CasStoreDriver implements StoreDriver {
         } catch (NoSuchFileException e) {
             return 0;
         } catch (NumberFormatException e) {
-            throw new BackendException("store '" + config.storeId + "': reference count " + count
+            throw StoreException.backend("store '" + config.storeId + "': reference count " + count
                     + " is corrupt: expected a number", e);
         }
     }
@@ -526,12 +521,12 @@ public final class CasStoreDriver implements StoreDriver {
     private StoreException writeFailure(String what, IOException e) {
         String msg = "store '" + config.storeId + "': " + what + " failed: " + e;
         if (e instanceof AccessDeniedException) {
-            return new StorageWriteDeniedException(msg, e);
+            return StoreException.storageWriteDenied(msg, e);
         }
         if (String.valueOf(e.getMessage()).contains("No space left on device")) {
-            return new StorageFullException(msg, e);
+            return StoreException.storageFull(msg, e);
         }
-        return new BackendException(msg, e);
+        return StoreException.backend(msg, e);
     }
 
     private static MessageDigest sha256() {

@@ -1,5 +1,8 @@
 package org.example.stowage.cas;
 
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,14 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stowage.tck.HostPipeline;
 import org.stowage.spi.AddResult;
-import org.stowage.spi.BadStoreConfigurationException;
-import org.stowage.spi.BadStoreUriException;
 import org.stowage.spi.Capability;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.NotFoundException;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.OptionType;
-import org.stowage.spi.StoreAddDisabledException;
 import org.stowage.spi.StoreDriver;
 import org.stowage.tck.TestStoreContext;
 
@@ -122,7 +121,7 @@ class CasStoreDriverTest {
         assertThat(object).doesNotExist();
         assertThat(object.getParent()).as("empty shard directory removed").doesNotExist();
         assertThat(fx.objectFiles()).hasSize(1);
-        assertThatThrownBy(() -> s.size(s.parseLocation(b.location()))).isInstanceOf(NotFoundException.class)
+        assertThatThrownBy(() -> s.size(s.parseLocation(b.location()))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                 .hasMessageContaining("cas://blobs/image-b");
         // the same content can come back after its object was removed
         add(s, "image-d", data);
@@ -142,20 +141,20 @@ class CasStoreDriverTest {
         assertThat(fx.root.resolve("layout")).content().contains("shard_depth=3");
         s.close();
         assertThatThrownBy(() -> open(Map.of(CasConfig.ROOT, fx.root.toString())))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("store 'blobs'").hasMessageContaining("cas_store_shard_depth = '1'")
                 .hasMessageContaining("created with, 3").hasMessageContaining(fx.root.resolve("layout").toString());
     }
 
     @Test
     void badRootsAreConfigurationErrors() {
-        assertThatThrownBy(() -> open(Map.of())).isInstanceOf(BadStoreConfigurationException.class)
+        assertThatThrownBy(() -> open(Map.of())).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("store 'blobs'").hasMessageContaining("cas_store_root = <unset>");
         assertThatThrownBy(() -> open(Map.of(CasConfig.ROOT, "relative/dir")))
-                .isInstanceOf(BadStoreConfigurationException.class)
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                 .hasMessageContaining("cas_store_root = 'relative/dir'").hasMessageContaining("an absolute path");
         assertThatThrownBy(() -> open(Map.of(CasConfig.ROOT, fx.root.toString(), CasConfig.SHARD_DEPTH, "5")))
-                .isInstanceOf(BadStoreConfigurationException.class).hasMessageContaining("<= 4");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("<= 4");
     }
 
     @Test
@@ -170,10 +169,10 @@ class CasStoreDriverTest {
         assertThat(store.capabilities().has(Capability.READ_RANDOM)).isTrue();
         assertThat(store.writeDisabledReason()).get().asString()
                 .contains("store 'blobs': cannot prepare " + fx.root + " for writing");
-        assertThatThrownBy(() -> add(store, "x", new byte[] {1})).isInstanceOf(StoreAddDisabledException.class)
+        assertThatThrownBy(() -> add(store, "x", new byte[] {1})).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
                 .hasMessageContaining("cannot add image x");
         assertThatThrownBy(() -> store.delete(store.parseLocation(loc)))
-                .isInstanceOf(org.stowage.spi.StoreDeleteNotSupportedException.class);
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED);
         assertThat(read(store, loc, 7, 5)).isEqualTo(java.util.Arrays.copyOfRange(data, 7, 12));
     }
 
@@ -190,7 +189,7 @@ class CasStoreDriverTest {
     void imageIdsThatAreNotOneSafeNameAreRefused() throws IOException {
         StoreDriver s = openDefault();
         for (String id : List.of("../escape", ".hidden", "a/b", "", "x".repeat(201))) {
-            assertThatThrownBy(() -> add(s, id, new byte[] {1})).as(id).isInstanceOf(BadStoreUriException.class)
+            assertThatThrownBy(() -> add(s, id, new byte[] {1})).as(id).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                     .hasMessageContaining("image id '" + id + "'");
         }
         assertThat(fx.leftovers()).isEmpty();
@@ -217,7 +216,7 @@ class CasStoreDriverTest {
         String loc = add(s, "img", new byte[] {1, 2, 3}).location();
         Files.delete(fx.objectFiles().get(0));
         assertThatThrownBy(() -> s.get(s.parseLocation(loc), 0, -1))
-                .isInstanceOf(org.stowage.spi.BackendException.class).hasMessageContaining("which is missing");
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("which is missing");
     }
 
     @Test
