@@ -11,6 +11,7 @@ public final class AddRequest {
     private final ImageInput data;
     private final String owner;
     private final AddPhases phases;
+    private final long declaredSize;
 
     /**
      * @param imageId the image id (a UUID in Glance; drivers must still not trust it as a path)
@@ -29,6 +30,20 @@ public final class AddRequest {
         this.data = Objects.requireNonNull(data, "data");
         this.owner = owner;
         this.phases = phases == null ? AddPhases.NONE : phases;
+        this.declaredSize = data.declaredSize();
+    }
+
+    /**
+     * A request for {@link StoreDriver#openWriter}: the host streams the bytes through the writer.
+     *
+     * @param declaredSize the size the caller declared, or {@link ImageInput#UNKNOWN_SIZE}
+     */
+    public AddRequest(String imageId, long declaredSize, String owner, AddPhases phases) {
+        this.imageId = Objects.requireNonNull(imageId, "imageId");
+        this.data = null;
+        this.owner = owner;
+        this.phases = phases == null ? AddPhases.NONE : phases;
+        this.declaredSize = declaredSize;
     }
 
     /** The image id. */
@@ -36,14 +51,14 @@ public final class AddRequest {
         return imageId;
     }
 
-    /** The image bytes. */
+    /** The image bytes when the host calls the deprecated {@code add}; {@code null} for {@code openWriter}. */
     public ImageInput data() {
         return data;
     }
 
     /** The declared size, or {@link ImageInput#UNKNOWN_SIZE}. */
     public long declaredSize() {
-        return data.declaredSize();
+        return declaredSize;
     }
 
     /** The owning project, if known. */
@@ -58,6 +73,6 @@ public final class AddRequest {
 
     @Override
     public String toString() {
-        return "AddRequest[" + imageId + ", declaredSize=" + data.declaredSize() + "]";
+        return "AddRequest[" + imageId + ", declaredSize=" + declaredSize + "]";
     }
 }

@@ -3,41 +3,20 @@ package org.stowage.spi;
 import java.util.Objects;
 
 /**
- * The digests of an image's bytes: glance's {@code checksum} (MD5) and {@code os_hash_value}
- * (the multihash, computed with {@code os_hash_algo}), both lower-case hex, and the byte count.
+ * What the host computed while an image streamed in: its MD5 ({@code checksum} in Glance), the
+ * multihash and its algorithm ({@code os_hash_algo}, {@code os_hash_value}), and its size.
+ *
+ * @param md5       hex MD5 of the bytes
+ * @param hashAlgo  the multihash algorithm, e.g. {@code sha512}
+ * @param multihash hex digest of {@code hashAlgo}
+ * @param size      the number of bytes
  */
-public final class Checksums {
-    private final String md5;
-    private final String hashAlgo;
-    private final String multihash;
-    private final long size;
-
-    /** Creates the value. */
-    public Checksums(String md5, String hashAlgo, String multihash, long size) {
-        this.md5 = Objects.requireNonNull(md5);
-        this.hashAlgo = Objects.requireNonNull(hashAlgo);
-        this.multihash = Objects.requireNonNull(multihash);
-        this.size = size;
-    }
-
-    /** MD5 of the bytes, hex. */
-    public String md5() {
-        return md5;
-    }
-
-    /** The multihash algorithm as glance names it ({@code sha512}). */
-    public String hashAlgo() {
-        return hashAlgo;
-    }
-
-    /** The multihash, hex. */
-    public String multihash() {
-        return multihash;
-    }
-
-    /** Number of bytes hashed. */
-    public long size() {
-        return size;
+public record Checksums(String md5, String hashAlgo, String multihash, long size) {
+    /** Checks that nothing is missing. */
+    public Checksums {
+        Objects.requireNonNull(md5, "md5");
+        Objects.requireNonNull(hashAlgo, "hashAlgo");
+        Objects.requireNonNull(multihash, "multihash");
     }
 
     @Override

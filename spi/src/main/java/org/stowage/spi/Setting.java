@@ -7,20 +7,20 @@ import java.util.Objects;
  * One configured value as read from the operator's configuration: the option name, every
  * value given (repeated keys keep all of them, in order), and where it came from
  * ({@code glance-api.conf:42}, {@code env STOWAGE__fast__x}).
+ *
+ * @param name   the option name
+ * @param values all values in the order given; never empty
+ * @param origin where the value was read, e.g. {@code glance-api.conf:42}
  */
-public final class Setting {
-    private final String name;
-    private final List<String> values;
-    private final String origin;
-
-    /** Creates a setting; {@code values} must not be empty. */
-    public Setting(String name, List<String> values, String origin) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.values = List.copyOf(values);
-        if (this.values.isEmpty()) {
+public record Setting(String name, List<String> values, String origin) {
+    /** Copies the values; {@code values} must not be empty. */
+    public Setting {
+        Objects.requireNonNull(name, "name");
+        values = List.copyOf(values);
+        if (values.isEmpty()) {
             throw new IllegalArgumentException("setting " + name + " has no value");
         }
-        this.origin = origin == null ? "<unknown>" : origin;
+        origin = origin == null ? "<unknown>" : origin;
     }
 
     /** A setting with one value. */
@@ -28,24 +28,9 @@ public final class Setting {
         return new Setting(name, List.of(value), origin);
     }
 
-    /** The option name. */
-    public String name() {
-        return name;
-    }
-
     /** The effective value: the last one given, as oslo.config does for single-valued options. */
     public String value() {
         return values.get(values.size() - 1);
-    }
-
-    /** All values in the order given. */
-    public List<String> values() {
-        return values;
-    }
-
-    /** Where the value was read, e.g. {@code glance-api.conf:42}. */
-    public String origin() {
-        return origin;
     }
 
     /** Shows name and origin only: a setting may be a secret. */

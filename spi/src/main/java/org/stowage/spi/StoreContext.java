@@ -1,9 +1,15 @@
 package org.stowage.spi;
 
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * What the host hands a driver factory for one configured store.
+ * What the host hands a driver factory for one configured store. The threads it lends belong to
+ * the host: a driver submits work to them and cancels what it started in {@link StoreDriver#close()},
+ * but never shuts them down.
  */
 public interface StoreContext {
     /** The store id, the key in {@code enabled_backends} (e.g. {@code fast}). */
@@ -22,10 +28,37 @@ public interface StoreContext {
      */
     boolean multiStore();
 
+    /** The host's timer threads, for timers and short periodic work (heartbeats, deadlines). */
+    default ScheduledExecutorService scheduler() {
+        return service(ScheduledExecutorService.class)
+                .orElseThrow(() -> new IllegalStateException("the host lends no scheduler to " + storeId()));
+    }
+
+    /** The host's threads for blocking work a driver runs beside the caller (flushes, prefetches). */
+    default ExecutorService workers() {
+        return service(ExecutorService.class).orElseGet(this::scheduler);
+    }
+
+    /** The clock to use for times the store records or compares. */
+    default Clock clock() {
+        return Clock.systemUTC();
+    }
+
     /**
-     * A host service by type, if the host offers one. Hosts offer at least
-     * {@link java.util.concurrent.ScheduledExecutorService} (shared, for timers and background
-     * work) and {@link java.time.Clock}.
+     * The implementations of a second-level extension point of the driver (e.g. cinder's volume
+     * connectors) found in the driver's plugin and in plugins that extend it, in a stable order.
      */
-    <T> Optional<T> service(Class<T> type);
+    default <T> List<T> extensions(Class<T> type) {
+        return List.of();
+    }
+
+    /**
+     * A host service by type.
+     *
+     * @deprecated use the typed getters; kept until every driver moved to them
+     */
+    @Deprecated
+    default <T> Optional<T> service(Class<T> type) {
+        return Optional.empty();
+    }
 }

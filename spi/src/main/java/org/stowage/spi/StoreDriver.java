@@ -1,146 +1,241 @@
 package org.stowage.spi;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * One configured store: the instance a {@link StoreDriverFactory} creates for an
- * {@code id:type} entry. Instances must be safe for concurrent use.
+ * One configured store: reads, writes and deletes images at its locations. Created by
+ * {@link StoreDriverFactory#create} for each {@code id:type} entry of {@code enabled_backends}.
  *
- * <p>The host enforces {@link #capabilities()} before calling in (add and delete need
- * {@link Capability#WRITE_ACCESS}, reads with an offset or length need
- * {@link Capability#READ_OFFSET}/{@link Capability#READ_CHUNK}), checks
- * {@link #writeDisabledReason()} before add and delete, validates the multihash algorithm, and
- * adds {@code store} to the metadata of an add in multi-store mode.
+ * <p>The host gates every call: it checks capabilities and {@link StoreStatus#writeDisabledReason()}
+ * before add and delete, routes only this store's locations here, owns the add loop (hashing,
+ * declared size, stall deadline, abort on failure) and bounds waits. Drivers are called from many
+ * threads at once.
+ *
+ * <p>Optional concerns are facets, returned by default methods: {@link #status()},
+ * {@link #legacy()} and {@link #inventory()}.
+ *
+ * <p><b>Transition:</b> the methods marked deprecated are the first SPI's shape, kept with
+ * defaults in terms of the new methods (and the new ones in terms of them) until every driver
+ * has moved; a driver implements one of each pair.
  */
 public interface StoreDriver extends AutoCloseable {
-    /** The URI schemes this store's locations use, e.g. {@code file}, {@code filesystem}. */
-    Set<String> schemes();
+    /** The locations this store owns and how it parses and formats them. */
+    default LocationCodec locations() {
+        StoreDriver self = this;
+        return new LocationCodec() {
+            @Override
+            public Set<String> schemes() {
+                return self.schemes();
+            }
 
-    /** What this store can do. */
+            @Override
+            public List<String> prefixes() {
+                return self.locationPrefixes();
+            }
+
+            @Override
+            public StoreLocation parse(String uri) {
+                return self.parseLocation(uri);
+            }
+
+            @Override
+            public String format(StoreLocation location) {
+                return self.formatLocation(location);
+            }
+        };
+    }
+
+    /** What the store can do: glance_store's capability bits. */
     Capabilities capabilities();
 
     /**
-     * The URI prefixes of locations this store owns, used to route a location to its store:
-     * a URI belongs to the store with the longest prefix that matches it on a path boundary
-     * (the prefix is followed by {@code /} or ends the URI, or itself ends in {@code /}).
-     * A file store lists each of its directories ({@code file:///var/lib/glance/images}), a
-     * cinder store {@code cinder://<store id>}, an http store {@code http://} and {@code https://}.
-     */
-    List<String> locationPrefixes();
-
-    /**
-     * Parses a location URI of this store.
+     * Starts storing a new image. The host has checked that the store may write and that the id
+     * is a well-formed image id; the driver checks what only it can (e.g. that the id is not
+     * taken, which it may also leave to {@link ImageWriter#commit}).
      *
-     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} if the URI is malformed or not one of this store's schemes
+     * @throws StoreException of kind {@link ErrorKind#DUPLICATE} if the id exists (nothing is touched),
+     *                        or any kind the backend's refusal maps to
      */
-    StoreLocation parseLocation(String uri);
+    default ImageWriter openWriter(AddRequest request) {
+        throw new UnsupportedOperationException(getClass().getName() + " implements neither openWriter nor add");
+    }
 
     /**
-     * The canonical URI of a location of this store; for a legacy location, its multi-store form
-     * (cinder: {@code cinder://<store id>/<volume>}).
+     * Reads a stored image from {@code offset}, {@code length} bytes or (-1) to the end; an offset
+     * at or past the end is an empty stream.
+     *
+     * @throws StoreException of kind {@link ErrorKind#NOT_FOUND} if the image does not exist
      */
+    ImageStream get(StoreLocation location, long offset, long length);
+
+    /** The stored image's size in bytes. @throws StoreException of kind {@link ErrorKind#NOT_FOUND} if missing */
+    long size(StoreLocation location);
+
+    /** Deletes a stored image. @throws StoreException of kind {@link ErrorKind#NOT_FOUND} if it does not exist */
+    void delete(StoreLocation location);
+
+    /** Whether the store may write, its health and what {@code stores --detail} shows. */
+    default StoreStatus status() {
+        StoreDriver self = this;
+        return new StoreStatus() {
+            @Override
+            public Optional<String> writeDisabledReason() {
+                return self.writeDisabledReason();
+            }
+
+            @Override
+            public StoreHealth health(Duration timeout) {
+                return self.health(timeout);
+            }
+
+            @Override
+            public Map<String, Object> properties() {
+                return self.properties();
+            }
+
+            @Override
+            public Map<String, Long> statistics() {
+                return self.statistics();
+            }
+        };
+    }
+
+    /** The facet for pre-multi-store locations, if this store can own some. */
+    default Optional<LegacyLocations> legacy() {
+        return Optional.of(this::legacyLocationsMine);
+    }
+
+    /** The facet listing the store's images and leftovers, if the store can list them. */
+    default Optional<ImageInventory> inventory() {
+        StoreDriver self = this;
+        return Optional.of(new ImageInventory() {
+            @Override
+            public InventoryPage list(String cursor, int limit) {
+                throw new UnsupportedOperationException("store cannot list its images");
+            }
+
+            @Override
+            public List<Leftover> leftovers(Duration olderThan) {
+                return self.findLeftovers(olderThan);
+            }
+
+            @Override
+            public void remove(Leftover leftover) {
+                self.removeLeftover(leftover);
+            }
+        });
+    }
+
+    /** Releases clients, threads and files; closes streams still open. Called once. */
+    @Override
+    void close();
+
+    // ---- the first SPI's shape, kept during the transition ----
+
+    /** @deprecated use {@link #locations()} */
+    @Deprecated
+    default Set<String> schemes() {
+        return locations().schemes();
+    }
+
+    /** @deprecated use {@link #locations()} */
+    @Deprecated
+    default List<String> locationPrefixes() {
+        return locations().prefixes();
+    }
+
+    /** @deprecated use {@link #locations()} */
+    @Deprecated
+    default StoreLocation parseLocation(String uri) {
+        return locations().parse(uri);
+    }
+
+    /** @deprecated use {@link #locations()} */
+    @Deprecated
     default String formatLocation(StoreLocation location) {
         return location.uri();
     }
 
-    /**
-     * Whether a location that names no enabled store (a legacy {@code cinder://<volume>}, or one
-     * naming a store that was renamed or retired) belongs to this store (cinder: the volume's type
-     * is this store's type). Used to route and upgrade such locations; the default says no.
-     */
+    /** @deprecated use {@link #legacy()} */
+    @Deprecated
     default boolean isLegacyLocationMine(StoreLocation location) {
         return false;
     }
 
-    /**
-     * The batch form of {@link #isLegacyLocationMine}, for bulk upgrades: which of these
-     * locations belong to this store. Drivers backed by a remote service should override it to
-     * ask once (cinder: list volumes page by page) instead of once per location. The default
-     * asks one by one.
-     */
-    default Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
-        Map<StoreLocation, Boolean> out = new java.util.LinkedHashMap<>();
+    /** @deprecated use {@link #legacy()} */
+    @Deprecated
+    default Map<StoreLocation, Boolean> legacyLocationsMine(Collection<? extends StoreLocation> locations) {
+        Map<StoreLocation, Boolean> out = new LinkedHashMap<>();
         for (StoreLocation l : locations) {
             out.put(l, isLegacyLocationMine(l));
         }
         return out;
     }
 
-    /**
-     * What interrupted adds left behind and that is at least {@code olderThan} old: temporary
-     * files, in-progress volumes. Never a completed image. The default finds nothing.
-     */
-    default List<Leftover> findLeftovers(java.time.Duration olderThan) {
+    /** @deprecated use {@link #inventory()} */
+    @Deprecated
+    default List<Leftover> findLeftovers(Duration olderThan) {
         return List.of();
     }
 
-    /** Removes one leftover found by {@link #findLeftovers}; nothing else. */
+    /** @deprecated use {@link #inventory()} */
+    @Deprecated
     default void removeLeftover(Leftover leftover) {
         throw new UnsupportedOperationException("this store leaves nothing behind");
     }
 
-    /**
-     * Counters for reports, e.g. {@code remote_calls}: the number of calls made to a remote
-     * service since the store was created. The default has none.
-     */
+    /** @deprecated use {@link #status()} */
+    @Deprecated
     default Map<String, Long> statistics() {
         return Map.of();
     }
 
-    /**
-     * Stores a new image, reading {@link AddRequest#data()} to its end. On any failure nothing of
-     * the image may remain in the store.
-     *
-     * @throws StoreException of kind {@link ErrorKind#DUPLICATE} if the image id already exists (nothing is touched)
-     */
-    AddResult add(AddRequest request);
-
-    /**
-     * Opens a read of a stored image.
-     *
-     * @param offset first byte to return (0 for the start)
-     * @param length number of bytes to return, or -1 for everything after {@code offset}
-     * @throws StoreException of kind {@link ErrorKind#NOT_FOUND} if the image does not exist
-     */
-    ImageStream get(StoreLocation location, long offset, long length);
-
-    /** The size of a stored image in bytes. */
-    long size(StoreLocation location);
-
-    /** Deletes a stored image. @throws StoreException of kind {@link ErrorKind#NOT_FOUND} if it does not exist */
-    void delete(StoreLocation location);
-
-    /**
-     * Why this store refuses add and delete right now, or empty if it accepts them. The host
-     * calls this before every add and delete; drivers may re-check a remote service here
-     * (cinder checks its volume type again after an unreachable start).
-     */
+    /** @deprecated use {@link #status()} */
+    @Deprecated
     default Optional<String> writeDisabledReason() {
         return Optional.empty();
     }
 
-    /**
-     * Checks that the store can do its work now, within {@code timeout}: a remote store asks its
-     * service (cinder: authenticates and checks its volume type); a local one checks its
-     * directories. Called by {@code stowage health}, {@code stores --detail} and
-     * {@code config check}, for every store in parallel; the host stops waiting after
-     * {@code timeout} and reports the store unreachable. A driver never reports a state it could
-     * not check as {@link StoreHealth.State#OK}. The default says OK unless
-     * {@link #writeDisabledReason()} gives a reason.
-     */
-    default StoreHealth health(java.time.Duration timeout) {
+    /** @deprecated use {@link #status()} */
+    @Deprecated
+    default StoreHealth health(Duration timeout) {
         return writeDisabledReason().map(r -> StoreHealth.degraded("write disabled: " + r)).orElse(StoreHealth.ok());
     }
 
-    /** Properties shown by store discovery ({@code stores --detail}), e.g. {@code data_dir}. */
+    /** @deprecated use {@link #status()} */
+    @Deprecated
     default Map<String, Object> properties() {
         return Map.of();
     }
 
-    /** Releases clients, threads and files. Called once; the store is unusable afterwards. */
-    @Override
-    void close();
+    /**
+     * @deprecated implement {@link #openWriter}; this default runs the add loop over it for hosts
+     * that still call {@code add}
+     */
+    @Deprecated
+    default AddResult add(AddRequest request) {
+        ImageWriter writer = openWriter(request);
+        try {
+            ImageInput in = request.data();
+            for (ByteBuffer chunk = in.nextChunk(); chunk != null; chunk = in.nextChunk()) {
+                writer.write(chunk);
+            }
+            Checksums sums = in.checksums();
+            StoredImage stored = writer.commit(sums);
+            return new AddResult(stored.location(), sums, stored.metadata());
+        } catch (java.io.IOException e) {
+            writer.abort();
+            throw new java.io.UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            writer.abort();
+            throw e;
+        }
+    }
 }

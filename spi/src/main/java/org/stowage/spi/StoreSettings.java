@@ -58,6 +58,21 @@ public final class StoreSettings {
         return Optional.ofNullable(values.get(name));
     }
 
+    /**
+     * The value of a typed option: the value set, else its default, checked and converted.
+     *
+     * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} naming the store, the
+     *                        option, the value, where it was set and what was expected
+     */
+    public <T> T get(Option<T> option) {
+        return option.read(this);
+    }
+
+    /** True if the operator set {@code option}. */
+    public boolean isSet(Option<?> option) {
+        return isSet(option.name());
+    }
+
     /** True if the operator set {@code name}. */
     public boolean isSet(String name) {
         return values.containsKey(name);
