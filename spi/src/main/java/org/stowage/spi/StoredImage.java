@@ -1,5 +1,7 @@
 package org.stowage.spi;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,10 +13,10 @@ import java.util.Objects;
  *                 {@code store} in multi-store mode)
  */
 public record StoredImage(String location, Map<String, Object> metadata) {
-    /** Copies the metadata. */
+    /** Copies the metadata, keeping its order (Glance shows the keys in the order the store wrote them). */
     public StoredImage {
         Objects.requireNonNull(location, "location");
-        metadata = Map.copyOf(metadata);
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     /** A location without metadata. */
