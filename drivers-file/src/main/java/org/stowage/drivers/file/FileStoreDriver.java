@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 import org.stowage.drivers.file.FileStoreConfig.Datadir;
 import org.stowage.drivers.file.internal.ClaimFile;
 import org.stowage.drivers.file.internal.ContainedFile;
-import org.stowage.drivers.file.internal.FileImageStream;
+import org.stowage.drivers.toolkit.ChannelImageStream;
 import org.stowage.drivers.file.internal.MetadataFile;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
@@ -109,7 +109,7 @@ public final class FileStoreDriver implements StoreDriver {
      * their order and priorities; null with a single directory.
      */
     private final Path claimDir;
-    private final Set<FileImageStream> openStreams = ConcurrentHashMap.newKeySet();
+    private final Set<ChannelImageStream> openStreams = ConcurrentHashMap.newKeySet();
     /** Data directories that did not exist when the store was created: the first add creates them. */
     private final Set<Path> missingAtStart = ConcurrentHashMap.newKeySet();
     /** Data directories the first add has prepared (created if missing, execute bits applied). */
@@ -784,7 +784,7 @@ public final class FileStoreDriver implements StoreDriver {
             long size = ch.size();
             long start = Math.min(offset, size);
             long len = length < 0 ? size - start : Math.min(length, size - start);
-            FileImageStream s = new FileImageStream(ch, target.file().toString(), start, len, openStreams::remove);
+            ChannelImageStream s = new ChannelImageStream(ch, target.file().toString(), start, len, openStreams::remove);
             openStreams.add(s);
             if (closed) {
                 s.close();
@@ -1018,7 +1018,7 @@ public final class FileStoreDriver implements StoreDriver {
     @Override
     public void close() {
         closed = true;
-        for (FileImageStream s : List.copyOf(openStreams)) {
+        for (ChannelImageStream s : List.copyOf(openStreams)) {
             try {
                 s.close();
             } catch (IOException e) {

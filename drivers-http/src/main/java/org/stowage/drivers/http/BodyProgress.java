@@ -1,5 +1,7 @@
 package org.stowage.drivers.http;
 
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
+
 /**
  * Whether a response body still makes progress. Two rules, both counting only the time spent
  * waiting inside reads (a caller that pauses between reads is not a slow server) and only body

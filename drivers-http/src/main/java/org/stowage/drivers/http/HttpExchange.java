@@ -1,5 +1,7 @@
 package org.stowage.drivers.http;
 
+import org.stowage.drivers.toolkit.CertificateProblem;
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -201,7 +203,7 @@ final class HttpExchange {
     private static IOException handshakeError(HttpStoreConfig cfg, HttpLocation loc, IOException e) {
         String how = "(certificates " + cfg.tlsMode + ")";
         return CertificateProblem.of(e).<IOException>map(p -> new CertificateRejected("TLS verification of " + loc
-                        + " failed: " + p.description() + " " + how + "; " + p.remedy(cfg.caFile), e))
+                        + " failed: " + p.description() + " " + how + "; " + p.remedy(HttpStoreDriverFactory.OPT_CA_FILE, HttpStoreDriverFactory.OPT_INSECURE, cfg.caFile), e))
                 .orElseGet(() -> new ConnectFailure("the TLS handshake with " + loc + " failed " + how + ": "
                         + e.getMessage(), e));
     }

@@ -1,25 +1,13 @@
 package org.stowage.drivers.http;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
+import org.stowage.drivers.toolkit.Tls;
 import org.stowage.spi.StoreSettings;
 
 /** The typed, immutable configuration of one http store, built from its settings. */
@@ -116,24 +104,23 @@ final class HttpStoreConfig {
         SSLSocketFactory factory;
         boolean verify;
         String mode;
-        try {
-            if (caFile != null) {
-                factory = caContext(s, caFile).getSocketFactory();
-                verify = true;
-                mode = "verified against " + HttpStoreDriverFactory.OPT_CA_FILE + " " + caFile;
-            } else if (insecure) {
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {new TrustAll()}, null);
-                factory = ctx.getSocketFactory();
-                verify = false;
-                mode = "not verified (" + HttpStoreDriverFactory.OPT_INSECURE + " = True)";
-            } else {
-                factory = SSLContext.getDefault().getSocketFactory();
-                verify = true;
-                mode = "verified against the JDK trust store";
+        if (caFile != null) {
+            try {
+                factory = Tls.trusting(Path.of(caFile)).getSocketFactory();
+            } catch (Tls.BadPemFile | InvalidPathException e) {
+                throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a readable PEM file of CA certificates, but "
+                        + e.getMessage());
             }
-        } catch (GeneralSecurityException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a usable TLS configuration (" + e + ")");
+            verify = true;
+            mode = "verified against " + HttpStoreDriverFactory.OPT_CA_FILE + " " + caFile;
+        } else if (insecure) {
+            factory = Tls.trustAll().getSocketFactory();
+            verify = false;
+            mode = "not verified (" + HttpStoreDriverFactory.OPT_INSECURE + " = True)";
+        } else {
+            factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
+            verify = true;
+            mode = "verified against the JDK trust store";
         }
         Map<String, ProxyTarget> proxies = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : s.dict(HttpStoreDriverFactory.OPT_PROXY).entrySet()) {
@@ -180,70 +167,5 @@ final class HttpStoreConfig {
         int port = loc.port();
         String auth = loc.hasCredentials() ? HttpExchange.basic(loc.userDecoded(), loc.passwordDecoded()) : null;
         return new ProxyTarget(loc.host(), port, auth);
-    }
-
-    private static SSLContext caContext(StoreSettings s, String caFile) throws GeneralSecurityException {
-        Path p = Path.of(caFile);
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(p)) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a readable PEM file of CA certificates ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-        } catch (java.security.cert.CertificateException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a PEM file of CA certificates ("
-                    + e.getMessage() + ")");
-        }
-        if (certs.isEmpty()) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a PEM file with at least one certificate");
-        }
-        KeyStore ks;
-        try {
-            ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-        } catch (IOException e) {
-            throw new GeneralSecurityException(e);
-        }
-        int i = 0;
-        for (Certificate c : certs) {
-            ks.setCertificateEntry("ca-" + i++, c);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
-    /** Accepts any certificate and host name: {@code https_insecure = True}. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

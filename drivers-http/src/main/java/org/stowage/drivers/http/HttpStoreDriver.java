@@ -1,5 +1,6 @@
 package org.stowage.drivers.http;
 
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
