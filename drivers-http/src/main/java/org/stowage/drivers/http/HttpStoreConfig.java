@@ -99,8 +99,8 @@ final class HttpStoreConfig {
 
     static HttpStoreConfig from(StoreSettings s) {
         String id = s.storeId();
-        String caFile = s.string(HttpStoreDriverFactory.OPT_CA_FILE);
-        boolean insecure = s.bool(HttpStoreDriverFactory.OPT_INSECURE);
+        String caFile = s.get(HttpOptions.CA_FILE);
+        boolean insecure = s.get(HttpOptions.INSECURE);
         SSLSocketFactory factory;
         boolean verify;
         String mode;
@@ -108,32 +108,32 @@ final class HttpStoreConfig {
             try {
                 factory = Tls.trusting(Path.of(caFile)).getSocketFactory();
             } catch (Tls.BadPemFile | InvalidPathException e) {
-                throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a readable PEM file of CA certificates, but "
+                throw s.error(HttpOptions.CA_FILE.name(), caFile, "a readable PEM file of CA certificates, but "
                         + e.getMessage());
             }
             verify = true;
-            mode = "verified against " + HttpStoreDriverFactory.OPT_CA_FILE + " " + caFile;
+            mode = "verified against " + HttpOptions.CA_FILE.name() + " " + caFile;
         } else if (insecure) {
             factory = Tls.trustAll().getSocketFactory();
             verify = false;
-            mode = "not verified (" + HttpStoreDriverFactory.OPT_INSECURE + " = True)";
+            mode = "not verified (" + HttpOptions.INSECURE.name() + " = True)";
         } else {
             factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
             verify = true;
             mode = "verified against the JDK trust store";
         }
         Map<String, ProxyTarget> proxies = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : s.dict(HttpStoreDriverFactory.OPT_PROXY).entrySet()) {
+        for (Map.Entry<String, String> e : s.get(HttpOptions.PROXY).entrySet()) {
             String key = e.getKey().toLowerCase(Locale.ROOT);
             if (!key.equals("http") && !key.equals("https")) {
-                throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY),
+                throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()),
                         "keys http or https (the scheme of the image URL), but found key '" + e.getKey() + "'");
             }
             proxies.put(key, parseProxy(s, e.getKey(), e.getValue()));
         }
-        Limits limits = new Limits(s.integer(HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT),
-                s.integer(HttpStoreDriverFactory.OPT_READ_TIMEOUT), s.integer(HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT),
-                s.integer(HttpStoreDriverFactory.OPT_MIN_BODY_RATE));
+        Limits limits = new Limits(s.get(HttpOptions.CONNECT_TIMEOUT),
+                s.get(HttpOptions.READ_TIMEOUT), s.get(HttpOptions.RESPONSE_TIMEOUT),
+                s.get(HttpOptions.MIN_BODY_RATE));
         int buf = Integer.getInteger("stowage.http.bufferSize", 1 << 20);
         return new HttpStoreConfig(id, factory, verify, mode, caFile, Map.copyOf(proxies), limits,
                 Math.max(64 * 1024, buf));
@@ -145,7 +145,7 @@ final class HttpStoreConfig {
         if (sep >= 0) {
             String scheme = v.substring(0, sep).toLowerCase(Locale.ROOT);
             if (!scheme.equals("http")) {
-                throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
+                throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()), "proxies of the form [http://][user:password@]host:port"
                         + " (the proxy for '" + key + "' uses scheme '" + scheme + "', which is not supported)");
             }
             v = v.substring(sep + 3);
@@ -157,11 +157,11 @@ final class HttpStoreConfig {
         try {
             loc = HttpLocation.parse("http://" + v);
         } catch (RuntimeException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
+            throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()), "proxies of the form [http://][user:password@]host:port"
                     + " (the proxy for '" + key + "' is malformed)");
         }
         if (!loc.path().isEmpty() || !loc.query().isEmpty()) {
-            throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
+            throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()), "proxies of the form [http://][user:password@]host:port"
                     + " (the proxy for '" + key + "' has a path)");
         }
         int port = loc.port();
