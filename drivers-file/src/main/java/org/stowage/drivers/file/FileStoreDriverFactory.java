@@ -31,7 +31,7 @@ public final class FileStoreDriverFactory implements StoreDriverFactory {
 
     @Override
     public List<OptionSpec> options() {
-        return FileStoreConfig.OPTIONS;
+        return FileOptions.specs();
     }
 
     /**

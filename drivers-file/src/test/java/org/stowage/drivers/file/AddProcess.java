@@ -39,7 +39,7 @@ public final class AddProcess {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         FileStoreDriverFactory f = new FileStoreDriverFactory();
-        List<Setting> settings = List.of(new Setting(FileStoreConfig.DATADIRS, Arrays.asList(args), "process"));
+        List<Setting> settings = List.of(new Setting(FileOptions.DATADIRS.name(), Arrays.asList(args), "process"));
         try (TestStoreContext ctx = TestStoreContext.of(f, "fs", settings, true);
                 FileStoreDriver d = (FileStoreDriver) f.create(ctx)) {
             out.println("READY");

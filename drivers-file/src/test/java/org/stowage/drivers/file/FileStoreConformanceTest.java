@@ -26,7 +26,7 @@ class FileStoreConformanceTest extends StoreDriverTestKit {
 
     @Override
     protected Map<String, String> settings(String storeId) {
-        return Map.of(FileStoreConfig.DATADIR, datadir.toString());
+        return Map.of(FileOptions.DATADIR.name(), datadir.toString());
     }
 
     @Override

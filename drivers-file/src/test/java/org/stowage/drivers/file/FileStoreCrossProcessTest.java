@@ -186,7 +186,7 @@ class FileStoreCrossProcessTest {
 
     private FileStoreDriver store(List<String> datadirs) {
         FileStoreDriverFactory f = new FileStoreDriverFactory();
-        TestStoreContext ctx = TestStoreContext.of(f, "fs", List.of(new Setting(FileStoreConfig.DATADIRS, datadirs,
+        TestStoreContext ctx = TestStoreContext.of(f, "fs", List.of(new Setting(FileOptions.DATADIRS.name(), datadirs,
                 "test")), true);
         closeables.add(ctx);
         FileStoreDriver d = (FileStoreDriver) f.create(ctx);

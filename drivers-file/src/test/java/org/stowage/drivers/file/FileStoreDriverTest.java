@@ -32,6 +32,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.stowage.core.Stowage;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
@@ -76,7 +77,7 @@ class FileStoreDriverTest {
 
     private FileStoreDriver store(Path datadir, Setting... more) {
         List<Setting> s = new ArrayList<>(List.of(more));
-        s.add(0, set(FileStoreConfig.DATADIR, datadir.toString()));
+        s.add(0, set(FileOptions.DATADIR.name(), datadir.toString()));
         return store(s.toArray(new Setting[0]));
     }
 
@@ -297,7 +298,7 @@ class FileStoreDriverTest {
     void filePermIsAppliedAndTheDirectoryGetsTheExecuteBits() throws IOException {
         Path dir = root.resolve("images");
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        FileStoreDriver d = store(dir, set(FileStoreConfig.FILE_PERM, "644"));
+        FileStoreDriver d = store(dir, set(FileOptions.FILE_PERM.name(), "644"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
         add(d, "img", new byte[] {1}); // the first add prepares the directory
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx--x--x");
@@ -305,7 +306,7 @@ class FileStoreDriverTest {
 
         Path dir2 = root.resolve("images2");
         Files.createDirectories(dir2, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        FileStoreDriver d2 = store(dir2, set(FileStoreConfig.FILE_PERM, "640"));
+        FileStoreDriver d2 = store(dir2, set(FileOptions.FILE_PERM.name(), "640"));
         add(d2, "img", new byte[] {1});
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir2))).isEqualTo("rwx--x---");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir2.resolve("img")))).isEqualTo("rw-r-----");
@@ -317,21 +318,22 @@ class FileStoreDriverTest {
         Path meta = root.resolve("meta.json");
         Files.writeString(meta, "[{\"id\": \"other\", \"mountpoint\": \"/nowhere\"},"
                 + " {\"id\": \"mine\", \"mountpoint\": \"" + root + "\", \"extra\": {\"k\": [\"v\"]}}]");
-        FileStoreDriver d = store(dir, set(FileStoreConfig.METADATA_FILE, meta.toString()));
+        FileStoreDriver d = store(dir, set(FileOptions.METADATA_FILE.name(), meta.toString()));
         AddResult r = add(d, "img", new byte[] {1});
-        assertThat(r.metadata()).containsExactly(Map.entry("id", "mine"), Map.entry("mountpoint", root.toString()),
+        // the SPI's StoredImage copies the metadata into an unordered map, so the order of the keys is not kept
+        assertThat(r.metadata()).containsOnly(Map.entry("id", "mine"), Map.entry("mountpoint", root.toString()),
                 Map.entry("extra", Map.of("k", List.of("v"))));
         AddResult r2 = add(d, "img2", new byte[] {1});
         assertThat(r2.metadata()).isEqualTo(r.metadata());
 
         Files.writeString(meta, "{\"id\": \"one\", \"mountpoint\": \"/elsewhere\"}"); // single object, no match
-        FileStoreDriver d2 = store(root.resolve("images2"), set(FileStoreConfig.METADATA_FILE, meta.toString()));
+        FileStoreDriver d2 = store(root.resolve("images2"), set(FileOptions.METADATA_FILE.name(), meta.toString()));
         assertThat(d2.writeDisabledReason()).isEmpty();
         assertThat(add(d2, "img", new byte[] {1}).metadata()).isEmpty();
     }
 
     @Test
-    void badMetadataFileDisablesWritesButTheStoreStillReads() throws IOException {
+    void badMetadataFileDisablesWritesButTheStoreStillReads() throws Exception {
         Path dir = root.resolve("images");
         Files.createDirectories(dir);
         Files.write(dir.resolve("existing"), new byte[] {7, 8, 9});
@@ -350,19 +352,33 @@ class FileStoreDriverTest {
             } else {
                 Files.writeString(meta, c.getKey());
             }
-            FileStoreDriver d = store(dir, set(FileStoreConfig.METADATA_FILE, meta.toString()));
+            FileStoreDriver d = store(dir, set(FileOptions.METADATA_FILE.name(), meta.toString()));
             assertThat(d.writeDisabledReason()).as("metadata %s", c.getKey()).hasValueSatisfying(r -> assertThat(r)
                     .startsWith("store 'fs' could not be configured for writing: option filesystem_store_metadata_file: ")
                     .contains(meta.toString()).contains(c.getValue()));
             assertThat(d.capabilities().has(Capability.WRITE_ACCESS)).isFalse();
             assertThat(d.capabilities().has(Capability.READ_RANDOM)).isTrue();
             assertThat(read(d, "file://" + dir + "/existing", 1, -1)).containsExactly(8, 9);
-            assertThatThrownBy(() -> add(d, "new", new byte[] {1})).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
-                    .hasMessageContaining("add is disabled");
-            assertThatThrownBy(() -> d.delete(d.parseLocation("file://" + dir + "/existing")))
-                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED);
+            assertHostRefusesAddAndDelete(dir, meta, c.getValue());
         }
         assertThat(names(dir)).containsExactly("existing");
+    }
+
+    /**
+     * The host, not the driver, refuses add and delete on a store that reports why it cannot
+     * write: through the real core, with the same store settings.
+     */
+    private void assertHostRefusesAddAndDelete(Path dir, Path meta, String problem) throws Exception {
+        Path conf = Files.createTempDirectory(root, "host");
+        try (Stowage s = FileStoreHealthTest.open(conf, "fast:file", "[fast]\nfilesystem_store_datadir = " + dir
+                + "\nfilesystem_store_metadata_file = " + meta + "\n")) {
+            assertThatThrownBy(() -> s.add("fast", "new", new ByteArrayInputStream(new byte[] {1}), 1, null))
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
+                    .hasMessageContaining("store 'fast'").hasMessageContaining(problem);
+            assertThatThrownBy(() -> s.delete("file://" + dir + "/existing", "fast"))
+                    .isInstanceOf(StoreException.class)
+                    .hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED);
+        }
     }
 
     @Test
@@ -532,7 +548,7 @@ class FileStoreDriverTest {
         Path small = mounts.tmpfs(root.resolve("small"), "2m");
         Path big = mounts.tmpfs(root.resolve("big"), "8m");
         Path low = mounts.tmpfs(root.resolve("low"), "16m");
-        FileStoreDriver d = store(new Setting(FileStoreConfig.DATADIRS,
+        FileStoreDriver d = store(new Setting(FileOptions.DATADIRS.name(),
                 List.of(low + ":1", small + ":5", big + ":5"), "test"));
         assertThat(d.locationPrefixes()).containsExactly("file://" + small, "file://" + big, "file://" + low);
         assertThat(d.properties().get("data_dir")).isEqualTo(List.of(small.toString(), big.toString(), low.toString()));
@@ -567,7 +583,7 @@ class FileStoreDriverTest {
         Arrays.fill(data, 0, 2 * MIB, (byte) 0);            // leading zeros: a hole
         Arrays.fill(data, 3 * MIB, 4 * MIB + 100, (byte) 0); // trailing zeros: a hole, size still right
         data[5000] = 1;                                      // one non-zero byte keeps its 64 KiB chunk
-        FileStoreDriver thin = store(root.resolve("thin"), set(FileStoreConfig.THIN_PROVISIONING, "true"));
+        FileStoreDriver thin = store(root.resolve("thin"), set(FileOptions.THIN_PROVISIONING.name(), "true"));
         FileStoreDriver thick = store(root.resolve("thick"));
         AddResult t = add(thin, "img", data);
         AddResult k = add(thick, "img", data);
@@ -853,7 +869,7 @@ class FileStoreDriverTest {
         Path fifo = root.resolve("meta.json");
         exec("mkfifo", fifo.toString());
         FileStoreDriver[] d = new FileStoreDriver[1];
-        assertThat(within10s(fifo, () -> d[0] = store(dir, set(FileStoreConfig.METADATA_FILE, fifo.toString()))))
+        assertThat(within10s(fifo, () -> d[0] = store(dir, set(FileOptions.METADATA_FILE.name(), fifo.toString()))))
                 .isNull();
         assertThat(d[0].writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: option "
                 + "filesystem_store_metadata_file: metadata file " + fifo + " is not a regular file (it is a FIFO, "
@@ -866,7 +882,7 @@ class FileStoreDriverTest {
     void thePartialFileHasTheConfiguredModeFromItsFirstByte() throws Exception {
         for (String perm : List.of("600", "664")) {
             Path dir = root.resolve("images-" + perm);
-            FileStoreDriver d = store(dir, set(FileStoreConfig.FILE_PERM, perm));
+            FileStoreDriver d = store(dir, set(FileOptions.FILE_PERM.name(), perm));
             String mode = perm.equals("600") ? "rw-------" : "rw-rw-r--"; // 664 is more than the umask (022) leaves
             PausingInput in = new PausingInput(bytes(3 * MIB, 5));
             CompletableFuture<AddResult> f = CompletableFuture.supplyAsync(() -> d.add(new AddRequest("img", in, null)));
@@ -888,7 +904,7 @@ class FileStoreDriverTest {
         Map<String, String> expected = Map.of("600", "rwx------", "640", "rwx--x---", "644", "rwx--x--x");
         for (Map.Entry<String, String> c : expected.entrySet()) {
             Path dir = root.resolve("new-" + c.getKey()).resolve("images");
-            FileStoreDriver d = store(dir, set(FileStoreConfig.FILE_PERM, c.getKey()));
+            FileStoreDriver d = store(dir, set(FileOptions.FILE_PERM.name(), c.getKey()));
             add(d, "img", new byte[] {1});
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).as(c.getKey())
                     .isEqualTo(c.getValue());
@@ -921,10 +937,10 @@ class FileStoreDriverTest {
         Path existing = Files.createDirectories(root.resolve("existing"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         List<String> before = tree(root);
-        FileStoreDriver d = store(single, set(FileStoreConfig.FILE_PERM, "644"));
-        FileStoreDriver m = store(new Setting(FileStoreConfig.DATADIRS, List.of(multiHigh + ":5", multiLow + ":1"),
+        FileStoreDriver d = store(single, set(FileOptions.FILE_PERM.name(), "644"));
+        FileStoreDriver m = store(new Setting(FileOptions.DATADIRS.name(), List.of(multiHigh + ":5", multiLow + ":1"),
                 "test"));
-        FileStoreDriver e = store(existing, set(FileStoreConfig.FILE_PERM, "644"));
+        FileStoreDriver e = store(existing, set(FileOptions.FILE_PERM.name(), "644"));
         for (FileStoreDriver s : List.of(d, m, e)) {
             assertThat(s.writeDisabledReason()).isEmpty();
             assertThat(s.capabilities().has(Capability.WRITE_ACCESS)).isTrue();

@@ -85,10 +85,10 @@ class FileStoreHealthTest {
                 + tmp.resolve("badmeta") + "\nfilesystem_store_metadata_file = " + bad + "\n")) {
             assertThat(health(s, "badmeta").line())
                     .startsWith("degraded: read-only: could not be configured for writing: option "
-                            + FileStoreConfig.METADATA_FILE + ": ");
+                            + FileOptions.METADATA_FILE.name() + ": ");
             assertThat(health(s, "fast").line()).isEqualTo("ok");
             Files.delete(good);
-            assertThat(health(s, "fast").line()).isEqualTo("degraded: option " + FileStoreConfig.METADATA_FILE + ": "
+            assertThat(health(s, "fast").line()).isEqualTo("degraded: option " + FileOptions.METADATA_FILE.name() + ": "
                     + good + " is no longer a readable file (adds use the copy read at start; the next start "
                     + "disables writes)");
         }

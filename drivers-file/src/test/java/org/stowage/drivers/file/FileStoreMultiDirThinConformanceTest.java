@@ -37,12 +37,12 @@ class FileStoreMultiDirThinConformanceTest extends StoreDriverTestKit {
     @Override
     protected List<Setting> settingList(String storeId) {
         List<Setting> s = new ArrayList<>();
-        s.add(new Setting(FileStoreConfig.DATADIRS, List.of(dirs.get(0) + ":10", dirs.get(1) + ":10",
+        s.add(new Setting(FileOptions.DATADIRS.name(), List.of(dirs.get(0) + ":10", dirs.get(1) + ":10",
                 dirs.get(2).toString()), "tck"));
-        s.add(Setting.of(FileStoreConfig.THIN_PROVISIONING, "True", "tck"));
-        s.add(Setting.of(FileStoreConfig.CHUNK_SIZE, "4096", "tck"));
-        s.add(Setting.of(FileStoreConfig.FSYNC, "yes", "tck"));
-        s.add(Setting.of(FileStoreConfig.FILE_PERM, "640", "tck"));
+        s.add(Setting.of(FileOptions.THIN_PROVISIONING.name(), "True", "tck"));
+        s.add(Setting.of(FileOptions.CHUNK_SIZE.name(), "4096", "tck"));
+        s.add(Setting.of(FileOptions.FSYNC.name(), "yes", "tck"));
+        s.add(Setting.of(FileOptions.FILE_PERM.name(), "640", "tck"));
         return s;
     }
 

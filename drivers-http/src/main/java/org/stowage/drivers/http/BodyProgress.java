@@ -1,5 +1,7 @@
 package org.stowage.drivers.http;
 
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
+
 /**
  * Whether a response body still makes progress. Two rules, both counting only the time spent
  * waiting inside reads (a caller that pauses between reads is not a slow server) and only body
@@ -92,11 +94,11 @@ final class BodyProgress {
         String window = HttpStoreConfig.Limits.seconds(limits.readNanos());
         if (v == Verdict.STALLED) {
             return "no body byte from " + server + " for " + window + " after " + sofar + ", waiting for " + waitingFor
-                    + " (" + HttpStoreDriverFactory.OPT_READ_TIMEOUT + " = " + limits.readSeconds() + " s)";
+                    + " (" + HttpOptions.READ_TIMEOUT.name() + " = " + limits.readSeconds() + " s)";
         }
         return "the body from " + server + " is too slow: " + windowBytes + " bytes in " + window
-                + " of waiting (" + sofar + " so far), below " + HttpStoreDriverFactory.OPT_MIN_BODY_RATE + " = "
-                + limits.minBodyRate() + " bytes/s over each " + HttpStoreDriverFactory.OPT_READ_TIMEOUT + " = "
+                + " of waiting (" + sofar + " so far), below " + HttpOptions.MIN_BODY_RATE.name() + " = "
+                + limits.minBodyRate() + " bytes/s over each " + HttpOptions.READ_TIMEOUT.name() + " = "
                 + limits.readSeconds() + " s of waiting";
     }
 

@@ -1,5 +1,6 @@
 package org.stowage.drivers.http;
 
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
 package org.stowage.drivers.http;
 
+import org.stowage.drivers.toolkit.CertificateProblem;
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.stowage.spi.ImageStream;
 
 /** One request/response on a fresh connection: connect (maybe through a proxy), send, read the head. */
 final class HttpExchange {
@@ -24,27 +27,15 @@ final class HttpExchange {
     static final String USER_AGENT = "stowage-http/0.1";
 
     /** A received response head, with the connection positioned at the first body byte. */
-    static final class Response {
-        final HttpLocation location;
-        final String method;
-        final int status;
-        final Map<String, String> headers; // lower-case names
-        final Conn conn;
-
-        Response(HttpLocation location, String method, int status, Map<String, String> headers, Conn conn) {
-            this.location = location;
-            this.method = method;
-            this.status = status;
-            this.headers = headers;
-            this.conn = conn;
-        }
-
-        String header(String name) {
+    record Response(HttpLocation location, String method, int status, Map<String, String> headers, Conn conn,
+                    HttpStoreConfig.Limits limits) implements HttpResponse {
+        @Override
+        public String header(String name) {
             return headers.get(name);
         }
 
-        /** Up to {@code max} bytes of body that already arrived, made printable (for error messages). */
-        String bodySnippet(int max) {
+        @Override
+        public String bodySnippet(int max) {
             ByteBuffer b = conn.buf.duplicate();
             int n = Math.min(max, b.remaining());
             byte[] bytes = new byte[n];
@@ -55,6 +46,16 @@ final class HttpExchange {
                 sb.append(c >= 0x20 && c < 0x7f ? c : ' ');
             }
             return sb.toString().replaceAll("\\s+", " ").trim();
+        }
+
+        @Override
+        public ImageStream body(BodyStream.Framing framing, long contentLength, long skip, long limit, long length) {
+            return new BodyStream(conn, framing, contentLength, skip, limit, length, location.toString(), limits);
+        }
+
+        @Override
+        public void close() {
+            conn.close();
         }
     }
 
@@ -101,7 +102,7 @@ final class HttpExchange {
                 throw budget.exhausted("the request to be sent to " + conn.server, e);
             }
             Head head = readFinalHead(conn, loc, budget);
-            return new Response(loc, method, head.status, head.headers, conn);
+            return new Response(loc, method, head.status, head.headers, conn, cfg.limits);
         } catch (IOException | RuntimeException e) {
             conn.close();
             throw e;
@@ -201,7 +202,7 @@ final class HttpExchange {
     private static IOException handshakeError(HttpStoreConfig cfg, HttpLocation loc, IOException e) {
         String how = "(certificates " + cfg.tlsMode + ")";
         return CertificateProblem.of(e).<IOException>map(p -> new CertificateRejected("TLS verification of " + loc
-                        + " failed: " + p.description() + " " + how + "; " + p.remedy(cfg.caFile), e))
+                        + " failed: " + p.description() + " " + how + "; " + p.remedy(HttpOptions.CA_FILE.name(), HttpOptions.INSECURE.name(), cfg.caFile), e))
                 .orElseGet(() -> new ConnectFailure("the TLS handshake with " + loc + " failed " + how + ": "
                         + e.getMessage(), e));
     }
@@ -218,7 +219,7 @@ final class HttpExchange {
         if (e instanceof SocketTimeoutException) {
             SocketTimeoutException t = new SocketTimeoutException(step + " did not complete within "
                     + HttpStoreConfig.Limits.seconds(cfg.limits.connectNanos()) + " ("
-                    + HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT + " = " + cfg.limits.connectSeconds() + " s)");
+                    + HttpOptions.CONNECT_TIMEOUT.name() + " = " + cfg.limits.connectSeconds() + " s)");
             t.initCause(e);
             return t;
         }

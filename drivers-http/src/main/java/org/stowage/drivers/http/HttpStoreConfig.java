@@ -1,25 +1,13 @@
 package org.stowage.drivers.http;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
+import org.stowage.drivers.toolkit.Tls;
 import org.stowage.spi.StoreSettings;
 
 /** The typed, immutable configuration of one http store, built from its settings. */
@@ -111,42 +99,41 @@ final class HttpStoreConfig {
 
     static HttpStoreConfig from(StoreSettings s) {
         String id = s.storeId();
-        String caFile = s.string(HttpStoreDriverFactory.OPT_CA_FILE);
-        boolean insecure = s.bool(HttpStoreDriverFactory.OPT_INSECURE);
+        String caFile = s.get(HttpOptions.CA_FILE);
+        boolean insecure = s.get(HttpOptions.INSECURE);
         SSLSocketFactory factory;
         boolean verify;
         String mode;
-        try {
-            if (caFile != null) {
-                factory = caContext(s, caFile).getSocketFactory();
-                verify = true;
-                mode = "verified against " + HttpStoreDriverFactory.OPT_CA_FILE + " " + caFile;
-            } else if (insecure) {
-                SSLContext ctx = SSLContext.getInstance("TLS");
-                ctx.init(null, new TrustManager[] {new TrustAll()}, null);
-                factory = ctx.getSocketFactory();
-                verify = false;
-                mode = "not verified (" + HttpStoreDriverFactory.OPT_INSECURE + " = True)";
-            } else {
-                factory = SSLContext.getDefault().getSocketFactory();
-                verify = true;
-                mode = "verified against the JDK trust store";
+        if (caFile != null) {
+            try {
+                factory = Tls.trusting(Path.of(caFile)).getSocketFactory();
+            } catch (Tls.BadPemFile | InvalidPathException e) {
+                throw s.error(HttpOptions.CA_FILE.name(), caFile, "a readable PEM file of CA certificates, but "
+                        + e.getMessage());
             }
-        } catch (GeneralSecurityException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a usable TLS configuration (" + e + ")");
+            verify = true;
+            mode = "verified against " + HttpOptions.CA_FILE.name() + " " + caFile;
+        } else if (insecure) {
+            factory = Tls.trustAll().getSocketFactory();
+            verify = false;
+            mode = "not verified (" + HttpOptions.INSECURE.name() + " = True)";
+        } else {
+            factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
+            verify = true;
+            mode = "verified against the JDK trust store";
         }
         Map<String, ProxyTarget> proxies = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : s.dict(HttpStoreDriverFactory.OPT_PROXY).entrySet()) {
+        for (Map.Entry<String, String> e : s.get(HttpOptions.PROXY).entrySet()) {
             String key = e.getKey().toLowerCase(Locale.ROOT);
             if (!key.equals("http") && !key.equals("https")) {
-                throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY),
+                throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()),
                         "keys http or https (the scheme of the image URL), but found key '" + e.getKey() + "'");
             }
             proxies.put(key, parseProxy(s, e.getKey(), e.getValue()));
         }
-        Limits limits = new Limits(s.integer(HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT),
-                s.integer(HttpStoreDriverFactory.OPT_READ_TIMEOUT), s.integer(HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT),
-                s.integer(HttpStoreDriverFactory.OPT_MIN_BODY_RATE));
+        Limits limits = new Limits(s.get(HttpOptions.CONNECT_TIMEOUT),
+                s.get(HttpOptions.READ_TIMEOUT), s.get(HttpOptions.RESPONSE_TIMEOUT),
+                s.get(HttpOptions.MIN_BODY_RATE));
         int buf = Integer.getInteger("stowage.http.bufferSize", 1 << 20);
         return new HttpStoreConfig(id, factory, verify, mode, caFile, Map.copyOf(proxies), limits,
                 Math.max(64 * 1024, buf));
@@ -158,7 +145,7 @@ final class HttpStoreConfig {
         if (sep >= 0) {
             String scheme = v.substring(0, sep).toLowerCase(Locale.ROOT);
             if (!scheme.equals("http")) {
-                throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
+                throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()), "proxies of the form [http://][user:password@]host:port"
                         + " (the proxy for '" + key + "' uses scheme '" + scheme + "', which is not supported)");
             }
             v = v.substring(sep + 3);
@@ -170,80 +157,15 @@ final class HttpStoreConfig {
         try {
             loc = HttpLocation.parse("http://" + v);
         } catch (RuntimeException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
+            throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()), "proxies of the form [http://][user:password@]host:port"
                     + " (the proxy for '" + key + "' is malformed)");
         }
         if (!loc.path().isEmpty() || !loc.query().isEmpty()) {
-            throw s.error(HttpStoreDriverFactory.OPT_PROXY, s.string(HttpStoreDriverFactory.OPT_PROXY), "proxies of the form [http://][user:password@]host:port"
+            throw s.error(HttpOptions.PROXY.name(), s.string(HttpOptions.PROXY.name()), "proxies of the form [http://][user:password@]host:port"
                     + " (the proxy for '" + key + "' has a path)");
         }
         int port = loc.port();
         String auth = loc.hasCredentials() ? HttpExchange.basic(loc.userDecoded(), loc.passwordDecoded()) : null;
         return new ProxyTarget(loc.host(), port, auth);
-    }
-
-    private static SSLContext caContext(StoreSettings s, String caFile) throws GeneralSecurityException {
-        Path p = Path.of(caFile);
-        Collection<? extends Certificate> certs;
-        try (InputStream in = Files.newInputStream(p)) {
-            certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a readable PEM file of CA certificates ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-        } catch (java.security.cert.CertificateException e) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a PEM file of CA certificates ("
-                    + e.getMessage() + ")");
-        }
-        if (certs.isEmpty()) {
-            throw s.error(HttpStoreDriverFactory.OPT_CA_FILE, caFile, "a PEM file with at least one certificate");
-        }
-        KeyStore ks;
-        try {
-            ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-        } catch (IOException e) {
-            throw new GeneralSecurityException(e);
-        }
-        int i = 0;
-        for (Certificate c : certs) {
-            ks.setCertificateEntry("ca-" + i++, c);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
-    /** Accepts any certificate and host name: {@code https_insecure = True}. */
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

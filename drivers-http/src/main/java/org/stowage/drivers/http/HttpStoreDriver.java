@@ -1,61 +1,67 @@
 package org.stowage.drivers.http;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
+import org.stowage.spi.ImageInventory;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.StoreDriver;
+import org.stowage.spi.ImageWriter;
+import org.stowage.spi.LegacyLocations;
+import org.stowage.spi.LocationCodec;
+import org.stowage.drivers.toolkit.PortedStoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
+import org.stowage.spi.StoreStatus;
 
 /**
  * A read-only http(s) store (glance_store {@code _drivers/http.py}), with three additions:
  * 303/307/308 redirects and relative {@code Location}s are followed (RFC 9110), reads with an
  * offset or length use {@code Range}, and a body cut short is an error. TLS is verified by default.
  */
-public final class HttpStoreDriver implements StoreDriver {
+public final class HttpStoreDriver extends PortedStoreDriver {
     /** glance's MAX_REDIRECTS: at most this many requests per operation, so at most 4 redirects are followed. */
     static final int MAX_REDIRECTS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpStoreDriver.class);
     private static final Capabilities CAPABILITIES = Capabilities.of(Capability.READ_ACCESS, Capability.READ_OFFSET,
             Capability.READ_CHUNK, Capability.DRIVER_REUSABLE);
+    /** Always writable as far as the status goes (it has no write side to lose) and healthy. */
+    private static final StoreStatus STATUS = new StoreStatus() { };
 
     private final String storeId;
-    private final HttpStoreConfig cfg;
-    private final ScheduledExecutorService ownExecutor;
-    private final DeadlineWatchdog watchdog;
+    private final HttpTransport transport;
 
-    HttpStoreDriver(String storeId, HttpStoreConfig cfg, ScheduledExecutorService hostExecutor) {
+    HttpStoreDriver(String storeId, HttpTransport transport) {
         this.storeId = storeId;
-        this.cfg = cfg;
-        boolean limited = cfg.limits.any();
-        ownExecutor = limited && hostExecutor == null ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "stowage-http-" + storeId + "-watchdog");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        ScheduledExecutorService checks = !limited ? null : ownExecutor != null ? ownExecutor : hostExecutor;
-        watchdog = new DeadlineWatchdog(cfg.limits.checkPeriodMillis(), checks);
+        this.transport = transport;
     }
 
     @Override
-    public Set<String> schemes() {
-        return Set.of("http", "https");
+    public LocationCodec locations() {
+        return new LocationCodec() {
+            @Override
+            public Set<String> schemes() {
+                return Set.of("http", "https");
+            }
+
+            @Override
+            public List<String> prefixes() {
+                return List.of("http://", "https://");
+            }
+
+            @Override
+            public StoreLocation parse(String uri) {
+                return HttpLocation.parse(uri);
+            }
+        };
     }
 
     @Override
@@ -63,18 +69,12 @@ public final class HttpStoreDriver implements StoreDriver {
         return CAPABILITIES;
     }
 
+    /**
+     * The host never asks (the store lacks WRITE_ACCESS); a caller that skips the host gets the
+     * documented refusal rather than the SPI's "not implemented".
+     */
     @Override
-    public List<String> locationPrefixes() {
-        return List.of("http://", "https://");
-    }
-
-    @Override
-    public StoreLocation parseLocation(String uri) {
-        return HttpLocation.parse(uri);
-    }
-
-    @Override
-    public AddResult add(AddRequest request) {
+    public ImageWriter openWriter(AddRequest request) {
         throw StoreException.storeAddDisabled("store '" + storeId + "' (http) is read-only: images cannot be added"
                 + " (image " + request.imageId() + ")");
     }
@@ -83,11 +83,6 @@ public final class HttpStoreDriver implements StoreDriver {
     public void delete(StoreLocation location) {
         throw StoreException.storeDeleteNotSupported("store '" + storeId + "' (http) is read-only: " + location
                 + " cannot be deleted");
-    }
-
-    @Override
-    public Map<String, Object> properties() {
-        return Map.of();
     }
 
     @Override
@@ -104,28 +99,27 @@ public final class HttpStoreDriver implements StoreDriver {
         if (offset > 0 || length > 0) {
             range = "bytes=" + offset + "-" + (length > 0 ? String.valueOf(offset + length - 1) : "");
         }
-        HttpExchange.Response r = query(loc, "GET", range);
+        HttpResponse r = query(loc, "GET", range);
         try {
-            if (r.status == 416) {
+            if (r.status() == 416) {
                 // the offset is at or past the end: nothing to read, like a file read past its end
-                r.conn.close();
-                LOG.debug("store '{}': {} has no bytes at offset {} (416)", storeId, r.location, offset);
-                return BodyStream.empty(r.location.toString());
+                r.close();
+                LOG.debug("store '{}': {} has no bytes at offset {} (416)", storeId, r.location(), offset);
+                return BodyStream.empty(r.location().toString());
             }
             BodyStream.Framing framing = framing(r);
             long cl = contentLength(r);
-            String what = r.location.toString();
-            if (r.status == 206 && range != null) {
+                        if (r.status() == 206 && range != null) {
                 long[] cr = contentRange(r);
                 if (cr[0] != offset) {
-                    throw StoreException.backend("store '" + storeId + "': " + what + " answered Range " + range
+                    throw StoreException.backend("store '" + storeId + "': " + r.location() + " answered Range " + range
                             + " with Content-Range '" + r.header("content-range") + "', which does not start at " + offset);
                 }
                 long n = cr[1] - cr[0] + 1;
                 long limit = length > 0 ? length : -1;
                 long len = length > 0 ? Math.min(n, length) : n;
-                LOG.debug("store '{}': GET {} range {} -> 206, {} bytes", storeId, what, range, len);
-                return new BodyStream(r.conn, framing, cl, 0, limit, len, what, cfg.limits);
+                LOG.debug("store '{}': GET {} range {} -> 206, {} bytes", storeId, r.location(), range, len);
+                return r.body(framing, cl, 0, limit, len);
             }
             if (range != null) {
                 // the server ignored Range (200): skip and limit here, so the caller still gets exactly the range
@@ -134,15 +128,14 @@ public final class HttpStoreDriver implements StoreDriver {
                     long avail = Math.max(0, cl - offset);
                     len = length > 0 ? Math.min(avail, length) : avail;
                 }
-                LOG.debug("store '{}': GET {} ignored Range {} ({}); skipping {} bytes", storeId, what, range,
-                        r.status, offset);
-                return new BodyStream(r.conn, framing, cl, offset, length > 0 ? length : -1, len, what,
-                        cfg.limits);
+                LOG.debug("store '{}': GET {} ignored Range {} ({}); skipping {} bytes", storeId, r.location(), range,
+                        r.status(), offset);
+                return r.body(framing, cl, offset, length > 0 ? length : -1, len);
             }
-            LOG.debug("store '{}': GET {} -> {}, Content-Length {}", storeId, what, r.status, cl);
-            return new BodyStream(r.conn, framing, cl, 0, -1, cl, what, cfg.limits);
+            LOG.debug("store '{}': GET {} -> {}, Content-Length {}", storeId, r.location(), r.status(), cl);
+            return r.body(framing, cl, 0, -1, cl);
         } catch (RuntimeException e) {
-            r.conn.close();
+            r.close();
             throw e;
         }
     }
@@ -150,16 +143,16 @@ public final class HttpStoreDriver implements StoreDriver {
     @Override
     public long size(StoreLocation location) {
         HttpLocation loc = own(location);
-        HttpExchange.Response r = query(loc, "HEAD", null);
+        HttpResponse r = query(loc, "HEAD", null);
         try {
             String v = r.header("content-length");
             if (v == null) {
-                LOG.debug("store '{}': HEAD {} has no Content-Length; size 0 (as glance_store)", storeId, r.location);
+                LOG.debug("store '{}': HEAD {} has no Content-Length; size 0 (as glance_store)", storeId, r.location());
                 return 0;
             }
             return contentLength(r);
         } finally {
-            r.conn.close();
+            r.close();
         }
     }
 
@@ -169,12 +162,12 @@ public final class HttpStoreDriver implements StoreDriver {
      * {@code GET} and {@code HEAD} (glance_store's get_size calls every connection failure an
      * invalid URL; here it is the outage it is).
      */
-    private HttpExchange.Response query(HttpLocation start, String method, String range) {
+    private HttpResponse query(HttpLocation start, String method, String range) {
         HttpLocation cur = start;
-        ResponseBudget budget = new ResponseBudget(cfg.limits);
+        ResponseBudget budget = transport.budget();
         for (int i = 0; i < MAX_REDIRECTS; i++) {
-            HttpExchange.Response r = exchange(cur, method, range, budget);
-            int s = r.status;
+            HttpResponse r = exchange(cur, method, range, budget);
+            int s = r.status();
             if (s < 300 || s == 416 && range != null) {
                 return r;
             }
@@ -196,7 +189,7 @@ public final class HttpStoreDriver implements StoreDriver {
                 throw StoreException.badStoreUri("store '" + storeId + "': HTTP URL " + cur + " answered status " + s
                         + ", which is neither a success nor a followed redirect (301, 302, 303, 307, 308)");
             } finally {
-                r.conn.close();
+                r.close();
             }
         }
         throw StoreException.maxRedirectsExceeded("store '" + storeId + "': The HTTP URL " + start + " exceeded "
@@ -205,9 +198,9 @@ public final class HttpStoreDriver implements StoreDriver {
     }
 
     /** One request and its response head; a failure to get them is a {@link StoreException} of its kind. */
-    private HttpExchange.Response exchange(HttpLocation loc, String method, String range, ResponseBudget budget) {
+    private HttpResponse exchange(HttpLocation loc, String method, String range, ResponseBudget budget) {
         try {
-            return HttpExchange.exchange(cfg, watchdog, loc, method, range, budget);
+            return transport.exchange(loc, method, range, budget);
         } catch (SocketTimeoutException e) {
             throw StoreException.timeout(prefix() + method + " " + loc + ": " + e.getMessage(), e);
         } catch (HttpExchange.CertificateRejected e) {
@@ -223,13 +216,13 @@ public final class HttpStoreDriver implements StoreDriver {
      * The error for a status of 400 or more: 404 is NotFound; a server error (5xx) means the server
      * is unavailable; any other client error is about the URL (glance's BadStoreUri).
      */
-    private StoreException statusError(HttpExchange.Response r, HttpLocation loc) {
-        int s = r.status;
+    private StoreException statusError(HttpResponse r, HttpLocation loc) {
+        int s = r.status();
         if (s == 404) {
             return StoreException.notFound(prefix() + "HTTP datastore could not find image at URI " + loc + " (404)");
         }
         String body = r.bodySnippet(200);
-        String message = prefix() + "HTTP URL " + loc + " returned a " + s + " status code to " + r.method
+        String message = prefix() + "HTTP URL " + loc + " returned a " + s + " status code to " + r.method()
                 + (s >= 500 ? " (the remote server is unavailable)" : "")
                 + (body.isEmpty() ? "" : "; the response body: " + body);
         return s >= 500 ? StoreException.remoteServiceUnavailable(message) : StoreException.badStoreUri(message);
@@ -239,8 +232,8 @@ public final class HttpStoreDriver implements StoreDriver {
         return "store '" + storeId + "': ";
     }
 
-    private BodyStream.Framing framing(HttpExchange.Response r) {
-        if ("HEAD".equals(r.method) || r.status == 204 || r.status == 304) {
+    private BodyStream.Framing framing(HttpResponse r) {
+        if ("HEAD".equals(r.method()) || r.status() == 204 || r.status() == 304) {
             return BodyStream.Framing.EMPTY;
         }
         String te = r.header("transfer-encoding");
@@ -248,7 +241,7 @@ public final class HttpStoreDriver implements StoreDriver {
             String[] codings = te.toLowerCase(Locale.ROOT).split(",");
             if (codings[codings.length - 1].trim().equals("chunked")) {
                 if (codings.length > 1) {
-                    throw StoreException.backend("store '" + storeId + "': " + r.location + " sent Transfer-Encoding '" + te
+                    throw StoreException.backend("store '" + storeId + "': " + r.location() + " sent Transfer-Encoding '" + te
                             + "'; only chunked is supported");
                 }
                 return BodyStream.Framing.CHUNKED;
@@ -258,9 +251,9 @@ public final class HttpStoreDriver implements StoreDriver {
         return r.header("content-length") != null ? BodyStream.Framing.LENGTH : BodyStream.Framing.CLOSE;
     }
 
-    private long contentLength(HttpExchange.Response r) {
+    private long contentLength(HttpResponse r) {
         String v = r.header("content-length");
-        if (v == null || r.header("transfer-encoding") != null && !"HEAD".equals(r.method)) {
+        if (v == null || r.header("transfer-encoding") != null && !"HEAD".equals(r.method())) {
             return -1;
         }
         try {
@@ -270,12 +263,12 @@ public final class HttpStoreDriver implements StoreDriver {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw StoreException.backend("store '" + storeId + "': " + r.location + " sent an invalid Content-Length '"
+            throw StoreException.backend("store '" + storeId + "': " + r.location() + " sent an invalid Content-Length '"
                     + v + "' (expected a non-negative integer)");
         }
     }
 
-    private long[] contentRange(HttpExchange.Response r) {
+    private long[] contentRange(HttpResponse r) {
         String v = r.header("content-range");
         if (v != null) {
             String t = v.trim().toLowerCase(Locale.ROOT);
@@ -297,7 +290,7 @@ public final class HttpStoreDriver implements StoreDriver {
                 }
             }
         }
-        throw StoreException.backend("store '" + storeId + "': " + r.location + " answered 206 with Content-Range '" + v
+        throw StoreException.backend("store '" + storeId + "': " + r.location() + " answered 206 with Content-Range '" + v
                 + "' (expected 'bytes first-last/total')");
     }
 
@@ -317,16 +310,25 @@ public final class HttpStoreDriver implements StoreDriver {
      * is nothing more to check, so it is {@code ok}, as Glance lists it. It never writes.
      */
     @Override
-    public org.stowage.spi.StoreHealth health(java.time.Duration timeout) {
-        return org.stowage.spi.StoreHealth.ok();
+    public StoreStatus status() {
+        return STATUS;
+    }
+
+    /** The http store has no pre-multi-store locations of its own: each URL is just a URL. */
+    @Override
+    public Optional<LegacyLocations> legacy() {
+        return Optional.empty();
+    }
+
+    /** A web server cannot be listed. */
+    @Override
+    public Optional<ImageInventory> inventory() {
+        return Optional.empty();
     }
 
     @Override
     public void close() {
-        watchdog.stop();
-        if (ownExecutor != null) {
-            ownExecutor.shutdownNow();
-        }
+        transport.close();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.stowage.drivers.http;
 
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
 import java.net.SocketTimeoutException;
 
 /**
@@ -41,7 +42,7 @@ final class ResponseBudget {
     /** The error when the budget ran out while waiting for {@code what} (e.g. "the response head from h:80"). */
     SocketTimeoutException exhausted(String what, Throwable cause) {
         SocketTimeoutException e = new SocketTimeoutException("waiting for " + what + " after "
-                + HttpStoreConfig.Limits.seconds(limits.responseNanos()) + " (" + HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT
+                + HttpStoreConfig.Limits.seconds(limits.responseNanos()) + " (" + HttpOptions.RESPONSE_TIMEOUT.name()
                 + " = " + limits.responseSeconds() + " s, request " + requests + " of at most "
                 + HttpStoreDriver.MAX_REDIRECTS + ")");
         e.initCause(cause);
@@ -54,7 +55,7 @@ final class ResponseBudget {
             return exhausted("the response head from " + server, cause);
         }
         SocketTimeoutException e = new SocketTimeoutException("no byte of the response head from " + server + " for "
-                + HttpStoreConfig.Limits.seconds(limits.readNanos()) + " (" + HttpStoreDriverFactory.OPT_READ_TIMEOUT
+                + HttpStoreConfig.Limits.seconds(limits.readNanos()) + " (" + HttpOptions.READ_TIMEOUT.name()
                 + " = " + limits.readSeconds() + " s)");
         e.initCause(cause);
         return e;

@@ -35,7 +35,7 @@ class HttpStoreConformanceTest extends StoreDriverTestKit {
 
     @Override
     protected Map<String, String> settings(String storeId) {
-        return Map.of(HttpStoreDriverFactory.OPT_CA_FILE, nginx.caFile.toString());
+        return Map.of(HttpOptions.CA_FILE.name(), nginx.caFile.toString());
     }
 
     @Override

@@ -41,9 +41,9 @@ class HttpStoreDeadlineTest {
             HttpStoreDriver.class.getName());
 
     private final HttpStoreDriver store = TestContext.store(Map.of(
-            HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT, String.valueOf(CONNECT),
-            HttpStoreDriverFactory.OPT_READ_TIMEOUT, String.valueOf(READ),
-            HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT, String.valueOf(RESPONSE)));
+            HttpOptions.CONNECT_TIMEOUT.name(), String.valueOf(CONNECT),
+            HttpOptions.READ_TIMEOUT.name(), String.valueOf(READ),
+            HttpOptions.RESPONSE_TIMEOUT.name(), String.valueOf(RESPONSE)));
     private final List<AutoCloseable> servers = new ArrayList<>();
 
     @AfterEach
@@ -256,9 +256,9 @@ class HttpStoreDeadlineTest {
             }
         });
         try (HttpStoreDriver viaProxy = TestContext.store(Map.of(
-                HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT, String.valueOf(CONNECT),
-                HttpStoreDriverFactory.OPT_READ_TIMEOUT, String.valueOf(READ),
-                HttpStoreDriverFactory.OPT_PROXY, "https:127.0.0.1:" + proxy.port()))) {
+                HttpOptions.CONNECT_TIMEOUT.name(), String.valueOf(CONNECT),
+                HttpOptions.READ_TIMEOUT.name(), String.valueOf(READ),
+                HttpOptions.PROXY.name(), "https:127.0.0.1:" + proxy.port()))) {
             Throwable e = endsWithin(CONNECT, () -> viaProxy.size(viaProxy.parseLocation(
                     "https://glance:" + PASSWORD + "@127.0.0.1:9/img")));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
@@ -284,10 +284,10 @@ class HttpStoreDeadlineTest {
             Thread.sleep(60_000);
         }));
         try (HttpStoreDriver insecure = TestContext.store(Map.of(
-                HttpStoreDriverFactory.OPT_CONNECT_TIMEOUT, String.valueOf(CONNECT),
-                HttpStoreDriverFactory.OPT_READ_TIMEOUT, String.valueOf(READ),
-                HttpStoreDriverFactory.OPT_RESPONSE_TIMEOUT, String.valueOf(RESPONSE),
-                HttpStoreDriverFactory.OPT_INSECURE, "True"))) {
+                HttpOptions.CONNECT_TIMEOUT.name(), String.valueOf(CONNECT),
+                HttpOptions.READ_TIMEOUT.name(), String.valueOf(READ),
+                HttpOptions.RESPONSE_TIMEOUT.name(), String.valueOf(RESPONSE),
+                HttpOptions.INSECURE.name(), "True"))) {
             String head = "https://glance:" + PASSWORD + "@127.0.0.1:" + trickle.port() + "/img";
             Throwable e = endsWithin(RESPONSE, () -> insecure.size(insecure.parseLocation(head)));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)

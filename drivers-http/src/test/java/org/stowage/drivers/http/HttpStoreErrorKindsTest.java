@@ -103,7 +103,7 @@ class HttpStoreErrorKindsTest {
     @MethodSource("cases")
     void theSameConditionIsTheSameKindOnGetAndSize(Condition c, Op op) {
         Map<String, String> settings = c.withTestCa
-                ? Map.of(HttpStoreDriverFactory.OPT_CA_FILE, nginx.caFile.toString()) : Map.of();
+                ? Map.of(HttpOptions.CA_FILE.name(), nginx.caFile.toString()) : Map.of();
         String url = c.url.apply(nginx);
         try (HttpStoreDriver store = TestContext.store(settings)) {
             Throwable e = catchThrowable(() -> op.run(store, url));

@@ -35,7 +35,7 @@ class HttpStoreNginxTest {
 
     @BeforeEach
     void setUp() {
-        store = TestContext.store(Map.of(HttpStoreDriverFactory.OPT_CA_FILE, nginx.caFile.toString()));
+        store = TestContext.store(Map.of(HttpOptions.CA_FILE.name(), nginx.caFile.toString()));
     }
 
     @AfterEach
@@ -142,7 +142,7 @@ class HttpStoreNginxTest {
 
     @Test
     void httpsInsecureRestoresGlanceDefault() throws IOException {
-        try (HttpStoreDriver insecure = TestContext.store(Map.of(HttpStoreDriverFactory.OPT_INSECURE, "True"))) {
+        try (HttpStoreDriver insecure = TestContext.store(Map.of(HttpOptions.INSECURE.name(), "True"))) {
             assertThat(get(insecure, nginx.https("/img.bin"))).isEqualTo(Nginx.IMAGE);
         }
     }
@@ -154,12 +154,12 @@ class HttpStoreNginxTest {
         // the server certificate is not a CA for itself: verification against it must fail
         java.nio.file.Files.copy(nginx.dir.resolve("tls/server.crt"), other,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Map<String, String> cfg = Map.of(HttpStoreDriverFactory.OPT_CA_FILE, nginx.dir.resolve("tls/ca.crt").toString(),
-                HttpStoreDriverFactory.OPT_INSECURE, "True");
+        Map<String, String> cfg = Map.of(HttpOptions.CA_FILE.name(), nginx.dir.resolve("tls/ca.crt").toString(),
+                HttpOptions.INSECURE.name(), "True");
         try (HttpStoreDriver s = TestContext.store(cfg)) {
             assertThat(get(s, nginx.https("/small.txt"))).asString().isEqualTo("hello, image\n");
         }
-        Map<String, String> wrong = Map.of(HttpStoreDriverFactory.OPT_CA_FILE, nginx.dir.resolve("htpasswd").toString());
+        Map<String, String> wrong = Map.of(HttpOptions.CA_FILE.name(), nginx.dir.resolve("htpasswd").toString());
         assertThatThrownBy(() -> TestContext.store(wrong))
                 .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_CONFIGURATION))
@@ -176,7 +176,7 @@ class HttpStoreNginxTest {
                 "-addext", "basicConstraints=critical,CA:TRUE").redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor()).isZero();
-        Map<String, String> cfg = Map.of(HttpStoreDriverFactory.OPT_CA_FILE, tmp.resolve("other-ca.crt").toString());
+        Map<String, String> cfg = Map.of(HttpOptions.CA_FILE.name(), tmp.resolve("other-ca.crt").toString());
         try (HttpStoreDriver s = TestContext.store(cfg)) {
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> s.get(s.parseLocation(nginx.https("/img.bin")), 0, -1));
@@ -398,7 +398,7 @@ class HttpStoreNginxTest {
     @Test
     void httpProxyGetsAbsoluteFormRequests() throws IOException {
         Map<String, String> cfg = new HashMap<>();
-        cfg.put(HttpStoreDriverFactory.OPT_PROXY, "http:127.0.0.1:" + nginx.proxyPort);
+        cfg.put(HttpOptions.PROXY.name(), "http:127.0.0.1:" + nginx.proxyPort);
         try (HttpStoreDriver proxied = TestContext.store(cfg)) {
             // the origin name does not resolve: only the proxy can reach it
             String url = "http://image-origin.invalid:" + nginx.plainPort + "/img.bin";
@@ -415,9 +415,9 @@ class HttpStoreNginxTest {
     void httpsProxyTunnelsWithConnect() throws Exception {
         try (ConnectProxy proxy = new ConnectProxy()) {
             Map<String, String> cfg = new HashMap<>();
-            cfg.put(HttpStoreDriverFactory.OPT_CA_FILE, nginx.caFile.toString());
+            cfg.put(HttpOptions.CA_FILE.name(), nginx.caFile.toString());
             org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("tunnel-Pa55");
-            cfg.put(HttpStoreDriverFactory.OPT_PROXY, "https:http://tunnel:tunnel-Pa55@127.0.0.1:" + proxy.port());
+            cfg.put(HttpOptions.PROXY.name(), "https:http://tunnel:tunnel-Pa55@127.0.0.1:" + proxy.port());
             try (HttpStoreDriver proxied = TestContext.store(cfg)) {
                 assertThat(get(proxied, nginx.https("/chain/1"))).isEqualTo(Nginx.IMAGE);
             }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.stowage.drivers.toolkit.Json;
 
 /**
  * The {@code filesystem_store_metadata_file}: a JSON list of objects (or one object) each with a

@@ -1,4 +1,4 @@
-package org.stowage.drivers.http;
+package org.stowage.drivers.toolkit;
 
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
  * @param kind which check failed
  * @param description what is wrong, for the message
  */
-record CertificateProblem(Kind kind, String description) {
+public record CertificateProblem(Kind kind, String description) {
     /** Which check of the server's certificate failed. */
-    enum Kind {
+    public enum Kind {
         /** No chain to a trusted CA certificate. */
         NOT_TRUSTED,
         /** The certificate does not name the host of the URL. */
@@ -34,7 +34,7 @@ record CertificateProblem(Kind kind, String description) {
      * The certificate problem behind {@code handshakeError}, if verification is what failed;
      * empty for other handshake failures (no common protocol, a server not speaking TLS, a reset).
      */
-    static Optional<CertificateProblem> of(Throwable handshakeError) {
+    public static Optional<CertificateProblem> of(Throwable handshakeError) {
         for (Throwable t = handshakeError; t != null; t = t.getCause()) {
             if (t instanceof CertificateExpiredException || t instanceof CertPathValidatorException v
                     && v.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
@@ -74,17 +74,22 @@ record CertificateProblem(Kind kind, String description) {
         return d;
     }
 
-    /** What the operator can change, given the store's {@code https_ca_certificates_file} (or null). */
-    String remedy(String caFile) {
-        String ca = HttpStoreDriverFactory.OPT_CA_FILE;
-        String insecure = HttpStoreDriverFactory.OPT_INSECURE;
+    /**
+     * What the operator can change, in the words of the driver's options.
+     *
+     * @param caOption       the option naming a PEM file of CA certificates
+     * @param insecureOption the option turning verification off
+     * @param caFile         the value of {@code caOption}, or null when unset
+     */
+    public String remedy(String caOption, String insecureOption, String caFile) {
         String turnOff = caFile == null
-                ? ", or set " + insecure + " = True to turn verification off"
-                : "; " + insecure + " is ignored while " + ca + " is set (only without " + ca + " does "
-                        + insecure + " = True turn verification off)";
+                ? ", or set " + insecureOption + " = True to turn verification off"
+                : "; " + insecureOption + " is ignored while " + caOption + " is set (only without " + caOption
+                        + " does " + insecureOption + " = True turn verification off)";
         return switch (kind) {
-            case NOT_TRUSTED -> (caFile == null ? "set " + ca + " to a PEM file of the CA that signed the server's"
-                    + " certificate" : ca + " must hold the CA that signed the server's certificate") + turnOff;
+            case NOT_TRUSTED -> (caFile == null ? "set " + caOption + " to a PEM file of the CA that signed the"
+                    + " server's certificate" : caOption + " must hold the CA that signed the server's certificate")
+                    + turnOff;
             case HOST_NAME -> "use a host name that the server's certificate names in the location" + turnOff;
             case INVALID -> "the server must present a valid certificate" + turnOff;
         };

@@ -1,4 +1,4 @@
-package org.stowage.drivers.http;
+package org.stowage.drivers.toolkit;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Watch#expired()}, reports what it was waiting for. Arming and disarming cost one volatile
  * write each on the data path.
  */
-final class DeadlineWatchdog {
+public final class DeadlineWatchdog {
     /** The deadline of a watch that is not armed. */
-    static final long NONE = 0;
+    public static final long NONE = 0;
 
     private final Set<Watch> active = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> task; // null: nothing has a deadline
@@ -27,20 +27,20 @@ final class DeadlineWatchdog {
      * @param periodMillis how often deadlines are checked (the most a deadline can be overrun by)
      * @param executor     runs the checks; {@code null} for a watchdog that never fires
      */
-    DeadlineWatchdog(long periodMillis, ScheduledExecutorService executor) {
+    public DeadlineWatchdog(long periodMillis, ScheduledExecutorService executor) {
         this.task = executor == null ? null
                 : executor.scheduleAtFixedRate(this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Starts watching the connection that closing {@code socket} ends. */
-    Watch watch(AutoCloseable socket) {
+    public Watch watch(AutoCloseable socket) {
         Watch w = new Watch(this, socket);
         active.add(w);
         return w;
     }
 
     /** The earlier of two deadlines, either of which may be {@link #NONE}. */
-    static long earliest(long a, long b) {
+    public static long earliest(long a, long b) {
         if (a == NONE) {
             return b;
         }
@@ -51,12 +51,12 @@ final class DeadlineWatchdog {
     }
 
     /** {@code now + nanos}, or {@link #NONE} when {@code nanos} is 0 (no limit). */
-    static long after(long now, long nanos) {
+    public static long after(long now, long nanos) {
         return nanos == 0 ? NONE : armable(now + nanos);
     }
 
     /** True if {@code deadline} is set and not later than {@code now}. */
-    static boolean passed(long deadline, long now) {
+    public static boolean passed(long deadline, long now) {
         return deadline != NONE && now - deadline >= 0;
     }
 
@@ -74,7 +74,7 @@ final class DeadlineWatchdog {
     }
 
     /** Stops the checks and closes every connection still watched. */
-    void stop() {
+    public void stop() {
         if (task != null) {
             task.cancel(false);
         }
@@ -84,7 +84,7 @@ final class DeadlineWatchdog {
     }
 
     /** The deadline of one connection's current blocking call. */
-    static final class Watch {
+    public static final class Watch {
         private final DeadlineWatchdog owner;
         private final AutoCloseable socket;
         private volatile long deadline = NONE;
@@ -96,16 +96,17 @@ final class DeadlineWatchdog {
         }
 
         /** Sets the deadline of the blocking call about to start ({@link #NONE}: none). */
-        void arm(long deadlineNanos) {
+        public void arm(long deadlineNanos) {
             deadline = deadlineNanos;
         }
 
-        void disarm() {
+        /** Clears the deadline: the blocking call returned. */
+        public void disarm() {
             deadline = NONE;
         }
 
         /** True once the watchdog closed the connection because a deadline passed. */
-        boolean expired() {
+        public boolean expired() {
             return expired;
         }
 
@@ -123,7 +124,7 @@ final class DeadlineWatchdog {
         }
 
         /** Stops watching: the connection is being closed. */
-        void release() {
+        public void release() {
             owner.active.remove(this);
         }
     }

@@ -1,4 +1,4 @@
-package org.stowage.drivers.file.internal;
+package org.stowage.drivers.toolkit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON (RFC 8259) reader for the metadata file, so the plugin needs no JSON
- * library. Objects become {@link LinkedHashMap}s, arrays {@link ArrayList}s, strings
+ * A small strict JSON (RFC 8259) reader for the small files drivers read (a metadata file,
+ * a service's answer), so a plugin needs no JSON library. Objects become {@link LinkedHashMap}s, arrays {@link ArrayList}s, strings
  * {@link String}s, numbers {@link Long} or {@link Double}, and {@code true/false/null}
  * {@link Boolean} or {@code null}.
  */

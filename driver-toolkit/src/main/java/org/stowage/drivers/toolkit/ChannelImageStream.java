@@ -1,4 +1,4 @@
-package org.stowage.drivers.file.internal;
+package org.stowage.drivers.toolkit;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -9,11 +9,13 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.stowage.spi.ImageStream;
 
 /**
- * A read of {@code [offset, offset + length)} of an image file.
+ * A read of {@code [offset, offset + length)} of an image file or block device, for any driver
+ * whose images are reachable as a {@link FileChannel}.
  *
  * <p>Large ranges are read through read-only memory maps of {@value #WINDOW_MB} MiB windows, so
  * a {@code read(byte[])} is one copy from the page cache into the caller's array (a
@@ -26,7 +28,7 @@ import org.stowage.spi.ImageStream;
  * <p>Reads and {@link #close()} are synchronized: the store may close a stream from another
  * thread when it is itself closed, and a window must never be unmapped under a reader.
  */
-public final class FileImageStream extends ImageStream {
+public final class ChannelImageStream extends ImageStream {
     static final int WINDOW_MB = 16;
     private static final long WINDOW = (long) WINDOW_MB << 20;
     /** Ranges shorter than this are read with plain channel reads. */
@@ -37,7 +39,7 @@ public final class FileImageStream extends ImageStream {
     private final String name;
     private final long length;
     private final long end;
-    private final Consumer<FileImageStream> onClose;
+    private final Consumer<ChannelImageStream> onClose;
     private long pos;
     private boolean closed;
     private boolean mapping;
@@ -49,8 +51,8 @@ public final class FileImageStream extends ImageStream {
      * @param name    what to call the file in error messages
      * @param onClose called once when the stream is closed
      */
-    public FileImageStream(FileChannel channel, String name, long offset, long length,
-                           Consumer<FileImageStream> onClose) {
+    public ChannelImageStream(FileChannel channel, String name, long offset, long length,
+                           Consumer<ChannelImageStream> onClose) {
         this.channel = channel;
         this.name = name;
         this.pos = offset;
@@ -67,7 +69,7 @@ public final class FileImageStream extends ImageStream {
 
     @Override
     public synchronized int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         ensureOpen();
         if (len == 0) {
             return 0;
@@ -219,7 +221,7 @@ public final class FileImageStream extends ImageStream {
 
     @Override
     public String toString() {
-        return "FileImageStream[" + name + ", length=" + length + "]";
+        return "ChannelImageStream[" + name + ", length=" + length + "]";
     }
 
     /** Unmaps a buffer at once through {@code sun.misc.Unsafe.invokeCleaner}, if the JVM allows it. */
