@@ -20,6 +20,7 @@ import org.stowage.spi.ImageStream;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreTimeoutException;
 import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.Nginx;
 
 /**
  * Hostile servers on loopback that try to keep a {@code get} or {@code size} waiting for ever by

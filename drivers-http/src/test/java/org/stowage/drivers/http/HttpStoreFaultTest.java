@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.stowage.spi.BackendException;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreTimeoutException;
+import org.stowage.testing.Nginx;
 
 /** Faults a real server will not produce, from a raw socket server on loopback. */
 class HttpStoreFaultTest {

@@ -24,6 +24,7 @@ import org.stowage.spi.MaxRedirectsExceededException;
 import org.stowage.spi.NotFoundException;
 import org.stowage.spi.RemoteServiceUnavailableException;
 import org.stowage.spi.StoreException;
+import org.stowage.testing.Nginx;
 
 /** The driver against a real nginx on loopback: plain, TLS, redirects, Range, auth, proxy, errors. */
 @ExtendWith(Nginx.Extension.class)
