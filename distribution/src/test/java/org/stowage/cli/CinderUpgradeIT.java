@@ -7,12 +7,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stowage.testing.CinderApi;
+import org.stowage.testing.LocalOpenStack;
 
 /**
  * Issue 6 end to end, whole-process ({@code bin/stowage} of the unpacked distribution) against
@@ -264,44 +260,24 @@ class CinderUpgradeIT {
      * have no openstack client), for checks and clean-up behind stowage's back.
      */
     static final class Cinder {
-        final HttpClient http = HttpClient.newHttpClient();
-        final String token;
-        final String base;
+        final CinderApi api;
 
         Cinder() throws Exception {
-            String body = "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"glance\","
-                    + "\"domain\":{\"name\":\"Default\"},\"password\":\"glance\"}}},\"scope\":{\"project\":{\"name\":"
-                    + "\"service\",\"domain\":{\"name\":\"Default\"}}}}}";
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:5000/v3/auth/tokens"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            token = r.headers().firstValue("X-Subject-Token").orElseThrow();
-            String project = com.typesafe.config.ConfigFactory.parseString(r.body()).getString("token.project.id");
-            base = "http://127.0.0.1:8776/v3/" + project;
+            api = new CinderApi();
         }
 
         static void require() {
-            for (int port : new int[] {5000, 8776}) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                } catch (IOException e) {
-                    fail("the local Keystone/Cinder is not reachable on 127.0.0.1:" + port
-                            + ": run `sudo /work/shared/openstack/start-cinder.sh`");
-                }
-            }
+            LocalOpenStack.require();
         }
 
         /** The parsed JSON answer, or null on 404. */
         Map<String, Object> call(String method, String path, String json) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("X-Auth-Token", token)
-                    .header("OpenStack-API-Version", "volume 3.54").header("Content-Type", "application/json");
-            b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 404) {
+            CinderApi.Response r = api.send(method, path, json);
+            if (r.status() == 404) {
                 return null;
             }
-            if (r.statusCode() >= 400) {
-                throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+            if (r.status() >= 400) {
+                throw new IllegalStateException(method + " " + path + " -> " + r.status() + " " + r.body());
             }
             return r.body().isBlank() ? Map.of() : json(r.body());
         }

@@ -25,6 +25,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stowage.testing.LocalOpenStack;
 import picocli.CommandLine;
 
 /**
@@ -148,7 +149,7 @@ class DocSamplesIT {
 
     @Test
     void everyOpenstackCommandInTheDocsWorksWithTheZedClient() throws Exception {
-        Path openrc = Path.of("/var/lib/os-cinder-test/openrc-glance");
+        Path openrc = LocalOpenStack.OPENRC;
         Process start = new ProcessBuilder("bash", "/work/shared/openstack/start-cinder.sh")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(start.waitFor(300, TimeUnit.SECONDS)).as("start-cinder.sh within 300 s").isTrue();

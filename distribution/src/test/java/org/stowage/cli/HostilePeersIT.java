@@ -22,8 +22,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.cli.HostilePeer.Behaviour;
 import org.stowage.spi.ErrorKind;
+import org.stowage.testing.HostilePeer;
+import org.stowage.testing.HostilePeer.Behaviour;
 
 /**
  * Every command that talks to a remote server, run as a whole process against servers that
@@ -138,6 +139,11 @@ class HostilePeersIT {
         }
     }
 
+    /** The misbehaviours that keep a client waiting or cut it off, each tried against every peer. */
+    static final List<Behaviour> BEHAVIOURS = List.of(Behaviour.SILENT, Behaviour.HEAD_TRICKLE,
+            Behaviour.CONTINUE_THEN_SILENT, Behaviour.BODY_STALL, Behaviour.CLOSE_MID_HEAD, Behaviour.ENDLESS_TRAILERS,
+            Behaviour.REFUSED);
+
     /** The commands, each against the peer's store. */
     enum Command { STORES, STORES_DETAIL, HEALTH, CONFIG_CHECK, ADD, GET, GET_TO_FILE, SIZE, DELETE, GC }
 
@@ -171,7 +177,7 @@ class HostilePeersIT {
         List<Case> cases = new ArrayList<>();
         Map<Case, HostilePeer> servers = new LinkedHashMap<>();
         for (Peer peer : Peer.values()) {
-            for (Behaviour b : Behaviour.values()) {
+            for (Behaviour b : BEHAVIOURS) {
                 HostilePeer server = peer.start(b);
                 if (server == null) {
                     continue;

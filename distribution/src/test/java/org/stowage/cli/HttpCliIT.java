@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.drivers.http.Nginx;
+import org.stowage.testing.Nginx;
 
 /**
  * Issue 4's CLI check, whole-process: {@code stowage get https://127.0.0.1:<port>/<image>} through

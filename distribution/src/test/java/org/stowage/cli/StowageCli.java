@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.stowage.testing.PrintedJson;
 
 /**
  * Runs the unpacked distribution's {@code bin/stowage} as an operator would, for the
@@ -169,8 +170,7 @@ final class StowageCli {
     }
 
     /** A JSON object printed by the CLI. */
-    @SuppressWarnings("unchecked")
     static Map<String, Object> json(String text) {
-        return (Map<String, Object>) com.typesafe.config.ConfigFactory.parseString(text).root().unwrapped();
+        return PrintedJson.object(text);
     }
 }

@@ -4,11 +4,8 @@ import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +34,7 @@ import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.StoreException;
 import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.LocalOpenStack;
 
 /**
  * Load on one cinder store of the real local Cinder (/work/shared/openstack): 32 concurrent
@@ -55,14 +53,7 @@ class CinderLoadTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        for (int port : new int[] {5000, 8776}) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            } catch (IOException e) {
-                fail("the local " + (port == 5000 ? "Keystone" : "Cinder") + " is not reachable on 127.0.0.1:" + port
-                        + ": run `sudo /work/shared/openstack/start-cinder.sh` and re-run");
-            }
-        }
+        LocalOpenStack.require();
         root = Files.createTempDirectory("stowage-cinder-load");
         stowage = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", "[DEFAULT]\nenabled_backends = blk:cinder\n"
                 + "[glance_store]\ndefault_backend = blk\n[blk]\ncinder_volume_type = glance-fast\n"

@@ -3,14 +3,12 @@ package org.stowage.reliability;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.CinderApi;
+import org.stowage.testing.LocalOpenStack;
 
 /**
  * Plain REST calls to the local Keystone + Cinder as the glance user, behind the driver's back:
@@ -18,34 +16,16 @@ import org.stowage.tck.reliability.ReliabilityRecorder;
  * registered as a secret for the scan.
  */
 final class CinderRest {
-    static final String KEYSTONE = "http://127.0.0.1:5000/v3";
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final String token;
-    private final String cinder;
+    static final String KEYSTONE = LocalOpenStack.KEYSTONE;
+    private final CinderApi api;
 
     CinderRest() throws IOException, InterruptedException {
-        String body = "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"glance\","
-                + "\"domain\":{\"name\":\"Default\"},\"password\":\"glance\"}}},\"scope\":{\"project\":{\"name\":"
-                + "\"service\",\"domain\":{\"name\":\"Default\"}}}}}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(KEYSTONE + "/auth/tokens"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("Keystone token request answered " + r.statusCode());
-        }
-        token = r.headers().firstValue("X-Subject-Token").orElseThrow();
-        ReliabilityRecorder.secretUsed(token);
-        String project = ConfigFactory.parseString(r.body()).getString("token.project.id");
-        cinder = "http://127.0.0.1:8776/v3/" + project;
+        api = new CinderApi();
+        ReliabilityRecorder.secretUsed(api.token());
     }
 
     Config get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cinder + path)).header("X-Auth-Token", token)
-                .header("OpenStack-API-Version", "volume 3.54").GET().build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 400) {
-            throw new IllegalStateException("GET " + path + " -> " + r.statusCode());
-        }
-        return ConfigFactory.parseString(r.body());
+        return ConfigFactory.parseString(api.call("GET", path, null));
     }
 
     /** Attachments (all projects) of any of these volumes, as "attachment <id> of volume <id> status <s>". */

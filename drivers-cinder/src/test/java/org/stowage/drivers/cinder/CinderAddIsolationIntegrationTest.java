@@ -18,10 +18,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.stowage.core.io.HashingImageInput;
@@ -44,31 +43,14 @@ import org.stowage.tck.reliability.ReliabilityRecorder;
  */
 class CinderAddIsolationIntegrationTest {
     static final String VOL = "/v3/[^/]+/volumes";
-    static FaultProxy proxy;
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
     final List<String> imageIds = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws IOException {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
-    }
 
     @AfterEach
     void cleanUp() {
-        proxy.clearRules();
         for (String id : imageIds) {
             TestVolumes.removeAll(id);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (proxy != null) {
-                proxy.close();
-            }
-        } finally {
-            LocalCinder.assertNoLeaks();
         }
     }
 
@@ -79,8 +61,7 @@ class CinderAddIsolationIntegrationTest {
     }
 
     static Map<String, String> viaProxy(String type) {
-        Map<String, String> s = LocalCinder.storeSettings(type);
-        s.put("cinder_endpoint_template", proxy.endpointTemplate());
+        Map<String, String> s = proxy.storeSettings(type);
         s.put("cinder_http_retries", "1");
         return s;
     }

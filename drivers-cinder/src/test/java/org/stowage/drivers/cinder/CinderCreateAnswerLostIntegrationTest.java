@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.StoreException;
@@ -28,33 +25,11 @@ class CinderCreateAnswerLostIntegrationTest {
     static final String LISTING = VOL + "/detail";
     /** cinder_request_timeout of the store, in seconds: the create's answer is held back longer. */
     static final int REQUEST_TIMEOUT = 2;
-    static FaultProxy proxy;
-
-    @BeforeAll
-    static void start() throws IOException {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
-    }
-
-    @AfterEach
-    void clear() {
-        proxy.clearRules();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (proxy != null) {
-                proxy.close();
-            }
-        } finally {
-            LocalCinder.assertNoLeaks();
-        }
-    }
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
 
     static Map<String, String> viaProxy() {
-        Map<String, String> s = LocalCinder.storeSettings(LocalCinder.FAST);
-        s.put("cinder_endpoint_template", proxy.endpointTemplate());
+        Map<String, String> s = proxy.storeSettings(LocalCinder.FAST);
         s.put("cinder_request_timeout", String.valueOf(REQUEST_TIMEOUT));
         s.put("cinder_http_retries", "0");
         return s;

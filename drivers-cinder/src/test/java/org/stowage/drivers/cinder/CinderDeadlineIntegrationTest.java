@@ -14,10 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.stowage.drivers.cinder.HostilePeer.Behaviour;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
 import org.stowage.spi.StoreException;
+import org.stowage.testing.HostilePeer;
+import org.stowage.testing.HostilePeer.Behaviour;
 
 /**
  * Every Keystone and Cinder call ends within {@code cinder_request_timeout} (plus a margin),

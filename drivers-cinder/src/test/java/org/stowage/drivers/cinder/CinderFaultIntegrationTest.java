@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
@@ -31,28 +30,11 @@ import org.stowage.spi.StoreException;
  * fail one particular attachment call.
  */
 class CinderFaultIntegrationTest {
-    static FaultProxy proxy;
-
-    @BeforeAll
-    static void start() throws IOException {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (proxy != null) {
-                proxy.close();
-            }
-        } finally {
-            LocalCinder.assertNoLeaks();
-        }
-    }
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
 
     static Map<String, String> viaProxy(String type) {
-        Map<String, String> s = LocalCinder.storeSettings(type);
-        s.put("cinder_endpoint_template", proxy.endpointTemplate());
+        Map<String, String> s = proxy.storeSettings(type);
         s.put("cinder_http_retries", "1");
         return s;
     }

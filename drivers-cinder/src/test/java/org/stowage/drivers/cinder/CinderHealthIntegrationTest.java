@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.io.HashingImageInput;
@@ -37,22 +35,8 @@ import org.stowage.spi.StoreLocation;
  */
 class CinderHealthIntegrationTest {
     private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(20);
-    static FaultProxy proxy;
-
-    @BeforeAll
-    static void start() throws IOException {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            proxy.close();
-        } finally {
-            LocalCinder.assertNoLeaks();
-        }
-    }
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
 
     static AddResult add(CinderStoreDriver d, String imageId, byte[] data, List<String> phases) {
         try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {

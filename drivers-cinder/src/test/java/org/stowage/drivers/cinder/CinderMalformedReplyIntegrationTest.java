@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.StoreLocation;
@@ -29,15 +29,14 @@ class CinderMalformedReplyIntegrationTest {
     /** Bodies a broken or impostor endpoint could send instead of the object asked for. */
     static final List<String> GARBAGE = List.of("{}", "null", "[]", "", "<html>502 Bad Gateway</html>");
 
-    static FaultProxy proxy;
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
     static CinderStoreDriver fast;
     static StoreLocation image;
     static String volumeId;
 
     @BeforeAll
     static void start() throws Exception {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
         fast = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST));
         try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(new byte[4096]), 4096, "sha512")) {
             image = fast.parseLocation(fast.add(new AddRequest(LocalCinder.newImageId(), in, null)).location());
@@ -47,25 +46,13 @@ class CinderMalformedReplyIntegrationTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (fast != null) {
-                proxy.clearRules();
-                if (image != null) {
-                    fast.delete(image);
-                }
-                fast.close();
+        if (fast != null) {
+            proxy.clearRules();
+            if (image != null) {
+                fast.delete(image);
             }
-            if (proxy != null) {
-                proxy.close();
-            }
-        } finally {
-            LocalCinder.assertNoLeaks();
+            fast.close();
         }
-    }
-
-    @AfterEach
-    void clearRules() {
-        proxy.clearRules();
     }
 
     static Map<String, String> viaProxy(String type) {

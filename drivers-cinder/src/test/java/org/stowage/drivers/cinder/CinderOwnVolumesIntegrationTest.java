@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
@@ -28,15 +29,14 @@ import org.stowage.spi.StoreLocation;
  * store sends Cinder no attach and no delete for it (checked on the loopback proxy's log).
  */
 class CinderOwnVolumesIntegrationTest {
-    static FaultProxy proxy;
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
     static CinderStoreDriver fast;
     static CinderStoreDriver slow;
     static CinderStoreDriver untyped;
 
     @BeforeAll
     static void start() throws Exception {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
         fast = LocalCinder.driver("fast", proxy.storeSettings(LocalCinder.FAST));
         slow = LocalCinder.driver("slow", proxy.storeSettings(LocalCinder.SLOW));
         untyped = LocalCinder.driver("untyped", proxy.storeSettings(null));
@@ -44,17 +44,10 @@ class CinderOwnVolumesIntegrationTest {
 
     @AfterAll
     static void stop() {
-        try {
-            for (CinderStoreDriver d : new CinderStoreDriver[] {fast, slow, untyped}) {
-                if (d != null) {
-                    d.close();
-                }
+        for (CinderStoreDriver d : new CinderStoreDriver[] {fast, slow, untyped}) {
+            if (d != null) {
+                d.close();
             }
-            if (proxy != null) {
-                proxy.close();
-            }
-        } finally {
-            LocalCinder.assertNoLeaks();
         }
     }
 

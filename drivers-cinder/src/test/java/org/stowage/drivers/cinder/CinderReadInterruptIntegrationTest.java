@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
@@ -39,15 +40,14 @@ import org.stowage.spi.StoreLocation;
  * finds and removes. Real local Cinder; the loopback proxy only slows calls down.
  */
 class CinderReadInterruptIntegrationTest {
-    static FaultProxy proxy;
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
     static CinderStoreDriver fast;
     static CinderStoreDriver slow;
     static CinderClient client;
 
     @BeforeAll
     static void start() throws IOException {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
         fast = LocalCinder.driver("fast", LocalCinder.FAST);
         slow = LocalCinder.driver("slow", LocalCinder.SLOW);
         client = LocalCinder.client();
@@ -55,18 +55,14 @@ class CinderReadInterruptIntegrationTest {
 
     @AfterAll
     static void stop() {
-        try {
-            for (AutoCloseable c : new AutoCloseable[] {fast, slow, client, proxy}) {
-                if (c != null) {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        System.err.println("closing " + c + ": " + e);
-                    }
+        for (AutoCloseable c : new AutoCloseable[] {fast, slow, client}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    System.err.println("closing " + c + ": " + e);
                 }
             }
-        } finally {
-            LocalCinder.assertNoLeaks();
         }
     }
 

@@ -15,10 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stowage.core.io.HashingImageInput;
@@ -51,33 +49,11 @@ class CinderStepFaultIntegrationTest {
     static final String VOL = "/v3/[^/]+/volumes";
     static final String ONE_VOL = VOL + "/[0-9a-f-]{36}";
     static final String ATT = "/v3/[^/]+/attachments";
-    static FaultProxy proxy;
-
-    @BeforeAll
-    static void start() throws IOException {
-        LocalCinder.require();
-        proxy = new FaultProxy("http://127.0.0.1:8776").start();
-    }
-
-    @AfterEach
-    void clear() {
-        proxy.clearRules();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            if (proxy != null) {
-                proxy.close();
-            }
-        } finally {
-            LocalCinder.assertNoLeaks();
-        }
-    }
+    @RegisterExtension
+    static final LocalCinderProxy proxy = new LocalCinderProxy();
 
     static Map<String, String> viaProxy() {
-        Map<String, String> s = LocalCinder.storeSettings(LocalCinder.SLOW);
-        s.put("cinder_endpoint_template", proxy.endpointTemplate());
+        Map<String, String> s = proxy.storeSettings(LocalCinder.SLOW);
         s.put("cinder_http_retries", "1");
         s.put("cinder_attachment_retry_attempts", "1");
         return s;

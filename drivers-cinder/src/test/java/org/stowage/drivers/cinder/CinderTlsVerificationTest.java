@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.stowage.drivers.cinder.HostilePeer.Behaviour;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
+import org.stowage.testing.HostilePeer;
+import org.stowage.testing.HostilePeer.Behaviour;
 
 /**
  * A Keystone whose TLS certificate fails verification is a configuration error naming the URL

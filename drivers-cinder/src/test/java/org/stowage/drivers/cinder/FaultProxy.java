@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  * after it was or was not carried out, a foreign driver_volume_type). Everything not matched by
  * a rule is forwarded unchanged. The store reaches it through cinder_endpoint_template.
  */
-final class FaultProxy implements AutoCloseable {
+class FaultProxy implements AutoCloseable {
     private static final Set<String> HOP = Set.of("connection", "content-length", "host", "transfer-encoding",
             "upgrade", "expect", "keep-alive");
 

@@ -2,62 +2,21 @@ package org.stowage.drivers.cinder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import org.stowage.testing.CinderApi;
 
 /** Plain REST calls as the glance user (admin role), for test set-up the driver never does (volume types). */
 final class RawCinder {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final String token;
-    private final String cinder;
+    private final CinderApi api;
 
     RawCinder() throws Exception {
-        String body = "{\"auth\":{\"identity\":{\"methods\":[\"password\"],\"password\":{\"user\":{\"name\":\"glance\","
-                + "\"domain\":{\"name\":\"Default\"},\"password\":\"glance\"}}},\"scope\":{\"project\":{\"name\":"
-                + "\"service\",\"domain\":{\"name\":\"Default\"}}}}}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(LocalCinder.KEYSTONE + "/auth/tokens"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        token = r.headers().firstValue("X-Subject-Token").orElseThrow();
-        String project = JSON.readTree(r.body()).path("token").path("project").path("id").asText();
-        cinder = "http://127.0.0.1:8776/v3/" + project;
+        api = new CinderApi();
     }
 
-    /**
-     * One call; GET, PUT and DELETE are sent again (up to 5 times in about 8 s) when the local
-     * Cinder answers 500/503, which its SQLite database does under load ("database is locked").
-     * A DELETE that answers 404 on a later attempt has happened.
-     */
+    /** One call, sent again on the local Cinder's transient 500/503 as {@link CinderApi#call} says. */
     JsonNode call(String method, String path, String json) throws Exception {
-        boolean idempotent = !method.equals("POST");
-        for (int attempt = 1;; attempt++) {
-            try {
-                return callOnce(method, path, json);
-            } catch (IllegalStateException e) {
-                boolean transientFailure = e.getMessage().contains(" -> 500 ") || e.getMessage().contains(" -> 503 ");
-                if (attempt > 1 && method.equals("DELETE") && e.getMessage().contains(" -> 404 ")) {
-                    return JSON.createObjectNode();
-                }
-                if (!idempotent || !transientFailure || attempt == 5) {
-                    throw e;
-                }
-                Thread.sleep(500L << (attempt - 1));
-            }
-        }
-    }
-
-    private JsonNode callOnce(String method, String path, String json) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cinder + path)).header("X-Auth-Token", token)
-                .header("OpenStack-API-Version", "volume 3.54").header("Content-Type", "application/json");
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() >= 400) {
-            throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + " " + r.body());
-        }
-        return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        String body = api.call(method, path, json);
+        return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
     }
 
     /** Creates a volume type whose backend does not exist: volumes of it go to "error". Returns its id. */

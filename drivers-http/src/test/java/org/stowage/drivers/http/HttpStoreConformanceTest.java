@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.stowage.spi.StoreDriverFactory;
 import org.stowage.tck.StoreDriverTestKit;
+import org.stowage.testing.Nginx;
 
 /**
  * The driver conformance kit against nginx: images are seeded as files in nginx's web root and

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stowage.spi.ImageStream;
 import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.Nginx;
 
 /**
  * Hostile servers on loopback that try to keep a {@code get} or {@code size} waiting for ever by

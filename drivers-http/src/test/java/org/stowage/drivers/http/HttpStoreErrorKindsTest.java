@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
+import org.stowage.testing.Nginx;
 
 /**
  * The same condition gives the same error kind on {@code get} and {@code size}: a server that is

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.stowage.spi.ImageStream;
+import org.stowage.testing.Nginx;
 
 /** Faults a real server will not produce, from a raw socket server on loopback. */
 class HttpStoreFaultTest {

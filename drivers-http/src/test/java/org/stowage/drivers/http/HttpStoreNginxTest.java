@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
+import org.stowage.testing.Nginx;
 
 /** The driver against a real nginx on loopback: plain, TLS, redirects, Range, auth, proxy, errors. */
 @ExtendWith(Nginx.Extension.class)

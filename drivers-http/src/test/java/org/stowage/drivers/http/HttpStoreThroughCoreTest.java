@@ -15,6 +15,7 @@ import org.stowage.core.Stowage;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
+import org.stowage.testing.Nginx;
 
 /** End to end through the core, as `stowage get/size/stores` use it: glance-api.conf with web:http. */
 @ExtendWith(Nginx.Extension.class)

@@ -1,4 +1,4 @@
-package org.stowage.drivers.http;
+package org.stowage.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -200,7 +200,8 @@ public final class Nginx implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A port that was free a moment ago on 127.0.0.1. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
@@ -246,7 +247,8 @@ public final class Nginx implements AutoCloseable {
         }
     }
 
-    static byte[] randomBytes(int n, long seed) {
+    /** {@code n} bytes from a random generator seeded with {@code seed}: the same bytes every run. */
+    public static byte[] randomBytes(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;

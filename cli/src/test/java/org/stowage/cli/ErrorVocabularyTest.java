@@ -19,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.stowage.core.Stowage;
+import org.stowage.testing.PrintedJson;
 
 /**
  * One condition, one kind and exit code, on every command that can meet it: run in-process
@@ -132,7 +133,7 @@ class ErrorVocabularyTest {
     private String storedLocation() throws Exception {
         Run add = run(List.of("add", image.toString()));
         assertThat(add.code).as(add.err).isZero();
-        return StowageCli.json(add.out).get("location").toString();
+        return PrintedJson.object(add.out).get("location").toString();
     }
 
     private record Run(int code, String out, String err) {
