@@ -1,5 +1,6 @@
 package org.stowage.benchmarks;
 
+import org.stowage.core.AddOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,7 +125,7 @@ public final class Bench {
                 for (int i = 0; i < warmups; i++) {
                     String wid = UUID.randomUUID().toString();
                     try (InputStream in = Files.newInputStream(wsrc)) {
-                        s.add("fast", wid, in, Files.size(wsrc), "sha512");
+                        s.add("fast", in, AddOptions.defaults().imageId(wid).declaredSize(Files.size(wsrc)).hashAlgorithm("sha512"));
                     }
                     Files.delete(store.resolve(wid));
                 }
@@ -138,7 +139,7 @@ public final class Bench {
             long bytes;
             if (impl.equals("stowage")) {
                 try (InputStream in = Files.newInputStream(src)) {
-                    AddResult r = s.add("fast", id, in, size, "sha512");
+                    AddResult r = s.add("fast", in, AddOptions.defaults().imageId(id).declaredSize(size).hashAlgorithm("sha512"));
                     location = r.location();
                     md5 = r.checksum();
                     sha = r.multihash();
@@ -185,7 +186,7 @@ public final class Bench {
             Path file = Path.of(location.substring("file://".length()));
             try (InputStream in = impl.equals("proto") ? new ProtoGet(file)
                     : impl.equals("mapped") ? new ProtoMappedGet(file)
-                    : s.get(location, null, 0, -1)) {
+                    : s.get(location)) {
                 int n;
                 while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
                     total += n;
@@ -234,7 +235,7 @@ public final class Bench {
                 }
                 long t0 = System.nanoTime();
                 for (int i = 0; i < count; i++) {
-                    s.add("fast", ids[i], new ByteArrayInputStream(data), size, "sha512");
+                    s.add("fast", new ByteArrayInputStream(data), AddOptions.defaults().imageId(ids[i]).declaredSize(size).hashAlgorithm("sha512"));
                 }
                 add.add((System.nanoTime() - t0) / 1e3 / count);
                 for (String id : ids) {

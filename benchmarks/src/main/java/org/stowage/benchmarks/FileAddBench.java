@@ -1,5 +1,6 @@
 package org.stowage.benchmarks;
 
+import org.stowage.core.AddOptions;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -72,7 +73,7 @@ public class FileAddBench {
     public String stowageAdd() throws Exception {
         Path t = next();
         try (InputStream in = Files.newInputStream(src)) {
-            AddResult r = stowage.add("fast", t.getFileName().toString(), in, SIZE, "sha512");
+            AddResult r = stowage.add("fast", in, AddOptions.defaults().imageId(t.getFileName().toString()).declaredSize(SIZE).hashAlgorithm("sha512"));
             return r.multihash();
         }
     }

@@ -1,5 +1,6 @@
 package org.stowage.benchmarks;
 
+import org.stowage.core.AddOptions;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ public class FileGetBench {
         stowage = Stores.open(root.resolve("store"));
         byte[] data = new byte[SIZE];
         new Random(4).nextBytes(data);
-        location = stowage.add("fast", "img", new ByteArrayInputStream(data), SIZE, "sha512").location();
+        location = stowage.add("fast", new ByteArrayInputStream(data), AddOptions.defaults().imageId("img").declaredSize(SIZE).hashAlgorithm("sha512")).location();
         file = root.resolve("store").resolve("img");
         dst = new byte[buf];
     }
@@ -72,7 +73,7 @@ public class FileGetBench {
 
     @Benchmark
     public long stowageGet() throws Exception {
-        try (ImageStream in = stowage.get(location, null, 0, -1)) {
+        try (ImageStream in = stowage.get(location)) {
             return drain(in);
         }
     }

@@ -1,5 +1,6 @@
 package org.stowage.benchmarks;
 
+import org.stowage.core.AddOptions;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public class SmallAddBench {
 
     @Benchmark
     public String stowageAdd4k() {
-        AddResult r = stowage.add("fast", java.util.UUID.randomUUID().toString(), new ByteArrayInputStream(data), data.length, "sha512");
+        AddResult r = stowage.add("fast", new ByteArrayInputStream(data), AddOptions.defaults().imageId(java.util.UUID.randomUUID().toString()).declaredSize(data.length).hashAlgorithm("sha512"));
         return r.location();
     }
 

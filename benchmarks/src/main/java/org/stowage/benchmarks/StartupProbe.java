@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.stowage.core.DriverCatalog;
 import org.stowage.core.Stowage;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.config.StowageConfig;
-import org.stowage.core.plugins.DriverRegistry;
 
 /**
  * Where start-up time goes: times the phases of building a Stowage from a configuration file in a
@@ -36,12 +36,11 @@ public final class StartupProbe {
         StowageConfig sc = StowageConfig.from(config, conf.toString());
         phases.add(phase("interpret config", t));
         t = System.nanoTime();
-        DriverRegistry reg = DriverRegistry.load(plugins, List.of(), Stowage.version().replace("-SNAPSHOT", ""));
+        DriverCatalog.load(plugins).close();
         phases.add(phase("driver registry (PF4J load+start plugins, extensions)", t));
-        reg.close();
         t = System.nanoTime();
         Stowage s = Stowage.builder().config(config).pluginsDir(plugins).build();
-        phases.add(phase("Stowage.build again (registry again + Guice + " + sc.stores().size() + " stores)", t));
+        phases.add(phase("Stowage.build again (registry again + " + sc.stores().size() + " stores)", t));
         t = System.nanoTime();
         StringBuilder sb = new StringBuilder();
         for (StoreHandle h : s.stores()) {

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.stowage.core.StoreHandle;
+import org.stowage.core.GcOptions;
+import org.stowage.core.GcReport;
 import org.stowage.core.Stowage;
-import org.stowage.spi.Leftover;
-import org.stowage.spi.StoreException;
+import org.stowage.spi.ErrorKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,54 +42,53 @@ final class GcCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (Stowage s = root.open()) {
-            List<StoreHandle> stores = store == null ? s.allStores() : List.of(s.store(store));
-            List<Object> found = new ArrayList<>();
-            int removed = 0;
-            int failed = 0;
-            for (StoreHandle h : stores) {
-                if (!h.isAvailable()) {
-                    continue;
-                }
-                for (Leftover l : h.findLeftovers(olderThan)) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("store", h.id());
-                    m.put("leftover", l.description());
-                    m.put("since", l.since().toString());
-                    String status;
-                    if (dryRun) {
-                        status = "would remove";
-                    } else {
-                        try {
-                            h.removeLeftover(l);
-                            status = "removed";
-                            removed++;
-                        } catch (StoreException | UnsupportedOperationException e) {
-                            status = "FAILED: " + e.getMessage();
-                            failed++;
-                        }
-                    }
-                    m.put("status", status);
-                    found.add(m);
-                    if (!json) {
-                        out.println(h.id() + "\t" + status + "\t" + l.description() + "\tsince " + l.since());
-                    }
-                }
-            }
-            if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("found", found.size());
-                doc.put("removed", removed);
-                doc.put("failed", failed);
-                doc.put("dry_run", dryRun);
-                doc.put("leftovers", found);
-                out.println(Json.render(doc));
-            } else {
-                out.println("leftovers found: " + found.size() + ", removed: " + removed + ", failed: " + failed
-                        + (dryRun ? " (dry run)" : ""));
-            }
+            GcOptions options = GcOptions.olderThan(olderThan).onlyStore(store);
+            GcReport report = s.collectGarbage(dryRun ? options.dryRun() : options);
+            out.println(json ? Json.render(asJson(report)) : text(report));
             out.flush();
-            return failed == 0 ? 0 : ExitCodes.of(org.stowage.spi.ErrorKind.BACKEND);
+            return report.failed() == 0 ? 0 : ExitCodes.of(ErrorKind.BACKEND);
         }
+    }
+
+    private static Map<String, Object> asJson(GcReport report) {
+        List<Object> found = new ArrayList<>();
+        for (GcReport.StoreGc st : report.stores()) {
+            for (GcReport.Item i : st.items()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("store", st.storeId());
+                m.put("leftover", i.description());
+                m.put("since", i.since().toString());
+                m.put("status", status(i));
+                found.add(m);
+            }
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("found", report.found());
+        doc.put("removed", report.removed());
+        doc.put("failed", report.failed());
+        doc.put("dry_run", report.dryRun());
+        doc.put("leftovers", found);
+        return doc;
+    }
+
+    private static String text(GcReport report) {
+        StringBuilder sb = new StringBuilder();
+        for (GcReport.StoreGc st : report.stores()) {
+            for (GcReport.Item i : st.items()) {
+                sb.append(st.storeId()).append('\t').append(status(i)).append('\t').append(i.description())
+                        .append("\tsince ").append(i.since()).append('\n');
+            }
+        }
+        return sb.append("leftovers found: ").append(report.found()).append(", removed: ").append(report.removed())
+                .append(", failed: ").append(report.failed()).append(report.dryRun() ? " (dry run)" : "").toString();
+    }
+
+    private static String status(GcReport.Item i) {
+        return switch (i.status()) {
+            case WOULD_REMOVE -> "would remove";
+            case REMOVED -> "removed";
+            case FAILED -> "FAILED: " + i.error();
+        };
     }
 
     /** Parses 90s, 30m, 2h, 1d, or ISO-8601 durations, from 0 to {@link Ranges#MAX_AGE}. */

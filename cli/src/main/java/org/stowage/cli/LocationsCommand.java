@@ -7,10 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.core.Uris;
 import org.stowage.core.locations.GlanceDatabase;
@@ -18,6 +17,7 @@ import org.stowage.core.locations.ImageRecord;
 import org.stowage.core.locations.ImagesDocument;
 import org.stowage.core.locations.LocationUpgrader;
 import org.stowage.core.locations.UpgradeOutcome;
+import org.stowage.core.locations.UpgradeTally;
 import org.stowage.spi.ErrorKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,7 +74,7 @@ final class LocationsCommand {
             PrintWriter err = spec.commandLine().getErr();
             int code;
             try (Stowage s = parent.root.open()) {
-                LocationUpgrader upgrader = new LocationUpgrader(s, Duration.ZERO, Clock.systemUTC());
+                LocationUpgrader upgrader = s.locationUpgrader(Duration.ZERO, Clock.systemUTC());
                 if (glanceDb != null) {
                     String password = dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
                     try (GlanceDatabase db = GlanceDatabase.open(glanceDb, dbUser, password)) {
@@ -82,13 +82,14 @@ final class LocationsCommand {
                                 c.imageId + "\t" + Uris.mask(c.before.url()) + "\t->\t" + Uris.mask(c.after.url())
                                         + "\tstore=" + c.after.store() + (apply ? (c.written ? "\twritten" : "\tCONFLICT: row changed, not written") : "\t(dry run)")));
                         out.flush();
-                        summary(err, s, sum.images, sum.upgraded, sum.current, sum.unresolved, apply ? "written" : "dry run: nothing written");
+                        UpgradeTally tally = UpgradeTally.of(sum);
+                        summary(err, s, tally, apply ? "written" : "dry run: nothing written");
                         sum.skipped.forEach(k -> err.println("  left as is: image " + k.imageId() + ", location row "
                                 + k.rowId() + ": " + k.reason()));
                         if (sum.conflicts > 0) {
                             err.println("conflicts: " + sum.conflicts + " row(s) changed during the run and were left alone; run again");
                         }
-                        code = storeFailureExit(err, sum.unresolved);
+                        code = storeFailureExit(err, tally);
                     }
                 } else {
                     String what = file == null || file.equals("-") ? "stdin" : file;
@@ -96,20 +97,13 @@ final class LocationsCommand {
                             : Files.readAllBytes(Path.of(file)), what);
                     ImagesDocument document = ImagesDocument.parse(json, what);
                     List<UpgradeOutcome> outcomes = upgrader.upgradeAll(document.images(), null);
-                    List<ImageRecord> result = new ArrayList<>();
-                    List<UpgradeOutcome.Unresolved> unresolved = new ArrayList<>();
-                    long up = 0;
-                    long cur = 0;
-                    for (UpgradeOutcome o : outcomes) {
-                        result.add(new ImageRecord(o.imageId(), o.locations()));
-                        unresolved.addAll(o.unresolved());
-                        up += o.entries().stream().filter(e -> e.status() == UpgradeOutcome.Status.UPGRADED).count();
-                        cur += o.entries().stream().filter(e -> e.status() == UpgradeOutcome.Status.CURRENT).count();
-                    }
+                    List<ImageRecord> result = outcomes.stream().map(o -> new ImageRecord(o.imageId(), o.locations()))
+                            .toList();
                     out.println(document.render(result));
                     out.flush();
-                    summary(err, s, document.images().size(), up, cur, unresolved, null);
-                    code = storeFailureExit(err, unresolved);
+                    UpgradeTally tally = UpgradeTally.of(outcomes);
+                    summary(err, s, tally, null);
+                    code = storeFailureExit(err, tally);
                 }
                 err.flush();
             }
@@ -130,26 +124,22 @@ final class LocationsCommand {
          * Zero, or when a store could not be asked about some location (unreachable, say) the exit
          * code of that error's kind, with one error line: those locations were left as they were.
          */
-        private static int storeFailureExit(PrintWriter err, List<UpgradeOutcome.Unresolved> unresolved) {
-            List<UpgradeOutcome.Unresolved> failed = unresolved.stream().filter(u -> u.failure() != null).toList();
-            if (failed.isEmpty()) {
+        private static int storeFailureExit(PrintWriter err, UpgradeTally tally) {
+            Optional<ErrorKind> kind = tally.storeFailure();
+            if (kind.isEmpty()) {
                 return ExitCodes.OK;
             }
-            ErrorKind kind = failed.get(0).failure();
-            err.println("stowage: " + kind.glanceName() + ": " + failed.size() + " location(s) left as they were because"
-                    + " a store could not be asked about them (listed above); run again once it answers");
-            return ExitCodes.of(kind);
+            err.println("stowage: " + kind.get().glanceName() + ": " + tally.storeFailures().size() + " location(s) left "
+                    + "as they were because a store could not be asked about them (listed above); run again once it answers");
+            return ExitCodes.of(kind.get());
         }
 
-        private static void summary(PrintWriter err, Stowage s, long images, long upgraded, long current,
-                List<UpgradeOutcome.Unresolved> unresolved, String mode) {
-            long remote = 0;
-            for (StoreHandle h : s.allStores()) {
-                remote += h.statistics().getOrDefault("remote_calls", 0L);
-            }
-            err.println("images: " + images + ", locations upgraded: " + upgraded + ", already current: " + current
-                    + ", unresolved: " + unresolved.size() + ", remote calls: " + remote + (mode == null ? "" : " (" + mode + ")"));
-            unresolved.forEach(u -> err.println("  unresolved: image " + u.imageId() + " " + u.url() + ": " + u.reason()));
+        private static void summary(PrintWriter err, Stowage s, UpgradeTally t, String mode) {
+            err.println("images: " + t.images() + ", locations upgraded: " + t.upgraded() + ", already current: "
+                    + t.current() + ", unresolved: " + t.unresolved().size() + ", remote calls: " + s.remoteCalls()
+                    + (mode == null ? "" : " (" + mode + ")"));
+            t.unresolved().forEach(u -> err.println("  unresolved: image " + u.imageId() + " " + u.url() + ": "
+                    + u.reason()));
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.stowage.cli;
 
+import org.stowage.core.ReadOptions;
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -15,10 +17,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.stowage.core.AddOptions;
+import org.stowage.core.DriverCatalog;
 import org.stowage.core.ImageIds;
+import org.stowage.core.ReadOptions;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.StoreReport;
 import org.stowage.core.Stowage;
+import org.stowage.core.StowageBuilder;
+import org.stowage.core.StowageBuilder;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 import picocli.CommandLine.Command;
@@ -67,7 +74,7 @@ public final class StowageCommand {
         if (file == null) {
             throw StoreException.badStoreConfiguration("no configuration: pass --config FILE or set STOWAGE_CONFIG");
         }
-        Stowage.Builder b = Stowage.builder().configFile(file);
+        StowageBuilder b = Stowage.builder().configFile(file);
         if (pluginsDir != null) {
             b.pluginsDir(pluginsDir);
         } else if (home != null) {
@@ -224,14 +231,17 @@ public final class StowageCommand {
             in = Transfers.input(in, "-".equals(file) ? "standard input" : file);
             try (Stowage s = root.open(); InputStream closing = in) {
                 Interruption.arm(s);
+                AddOptions options = AddOptions.defaults().imageId(imageId).hashAlgorithm(hash).owner(owner);
+                options = declared < 0 ? options : options.declaredSize(declared);
+                String target = store == null ? s.defaultStore().id() : store;
                 AddResult r;
                 if (root.progress()) {
                     try (Progress bar = Progress.start("add", declared)) {
-                        r = s.add(store, imageId, bar.wrap(in), declared, hash, owner, bar);
+                        r = s.add(target, bar.wrap(in), options.phases(bar));
                         bar.finish();
                     }
                 } else {
-                    r = s.add(store, imageId, in, declared, hash, owner);
+                    r = s.add(target, in, options);
                 }
                 report(s, r);
             }
@@ -308,7 +318,7 @@ public final class StowageCommand {
             }
             try (Stowage s = root.open()) {
                 Interruption.arm(s);
-                try (ImageStream img = s.get(target.location, target.store, offset, length == null ? -1 : length)) {
+                try (ImageStream img = s.get(target.location, (length == null ? ReadOptions.from(offset) : ReadOptions.range(offset, length)).inStore(target.store))) {
                     if (toStdout) {
                         OutputStream out = Transfers.stdout();
                         copy(img, out);
@@ -397,10 +407,9 @@ public final class StowageCommand {
 
         @Override
         public Integer call() {
-            try (org.stowage.core.plugins.DriverRegistry reg = org.stowage.core.plugins.DriverRegistry.load(
-                    root.pluginsDirForListing(), List.of(), Stowage.version().replace("-SNAPSHOT", ""))) {
+            try (DriverCatalog catalog = DriverCatalog.load(root.pluginsDirForListing())) {
                 PrintWriter out = spec.commandLine().getOut();
-                reg.all().forEach((type, e) -> out.println(type + "\t" + e.factory().description() + "\t" + e.source()));
+                catalog.drivers().forEach(d -> out.println(d.type() + "\t" + d.description() + "\t" + d.source()));
                 out.flush();
             }
             return 0;

@@ -1,5 +1,6 @@
 package org.stowage.cli;
 
+import org.stowage.core.AddOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -122,7 +123,7 @@ class ErrorVocabularyTest {
             Files.writeString(dir, "not a directory");
             System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
             Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
-                    s.add("file1", MISSING_ID, Files.newInputStream(image), 3, null));
+                    s.add("file1", Files.newInputStream(image), AddOptions.defaults().imageId(MISSING_ID).declaredSize(3)));
             assertThat(failure).isInstanceOf(org.stowage.spi.StoreException.class).hasMessageContaining(dir.toString());
         } finally {
             System.setErr(oldErr);

@@ -326,14 +326,14 @@ public final class StoreHandle {
 
     /** Leftovers of interrupted adds at least {@code olderThan} old (none when unavailable). */
     public List<org.stowage.spi.Leftover> findLeftovers(java.time.Duration olderThan) {
-        return driver == null ? List.of() : inDriver(() -> driver.findLeftovers(olderThan));
+        return driver == null ? List.of() : inDriver(() -> driver.inventory().map(i -> i.leftovers(olderThan)).orElse(List.of()));
     }
 
     /** Removes one leftover. */
     public void removeLeftover(org.stowage.spi.Leftover leftover) {
         StoreDriver d = requireDriver();
         inDriver(() -> {
-            d.removeLeftover(leftover);
+            d.inventory().orElseThrow(() -> new UnsupportedOperationException("store '" + id + "' keeps no inventory")).remove(leftover);
             return null;
         });
         LOG.info("store {}: removed {}", id, leftover.description());

@@ -25,7 +25,7 @@ public final class StowageModule extends AbstractModule {
     @Provides
     @Singleton
     Stowage stowage() {
-        Stowage.Builder b = Stowage.builder().configFile(configFile);
+        StowageBuilder b = Stowage.builder().configFile(configFile);
         if (pluginsDir != null) {
             b.pluginsDir(pluginsDir);
         }

@@ -84,7 +84,7 @@ class AbortAndImageIdTest {
         try (Stowage s = StowageTest.build(TWO, f, StowageTest.reservedFile())) {
             StalledSource source = new StalledSource(3 << 20);
             String id = UUID.randomUUID().toString();
-            CompletableFuture<AddResult> add = CompletableFuture.supplyAsync(() -> s.add("cin1", id, source, -1, null));
+            CompletableFuture<AddResult> add = CompletableFuture.supplyAsync(() -> s.add("cin1", source, AddOptions.defaults().imageId(id)));
             assertThat(source.blocked.await(30, TimeUnit.SECONDS)).as("the add read its data").isTrue();
 
             s.abort("stopped by the test");
@@ -94,7 +94,7 @@ class AbortAndImageIdTest {
                     .rootCause().hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("aborted after 3145728 bytes").hasMessageContaining("stopped by the test");
             assertThat(s.awaitIdle(Duration.ofSeconds(5))).isEmpty();
             assertThat(f.created.get("cin1").images).isEmpty();
-            assertThatThrownBy(() -> s.add("cin1", UUID.randomUUID().toString(), new ByteArrayInputStream(new byte[1]), 1, null))
+            assertThatThrownBy(() -> s.add("cin1", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId(UUID.randomUUID().toString()).declaredSize(1)))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("refused: stopped by the test");
         }
     }
@@ -105,7 +105,7 @@ class AbortAndImageIdTest {
         Stowage s = StowageTest.build(TWO, f, StowageTest.reservedFile());
         StalledSource source = new StalledSource(1000);
         CompletableFuture<AddResult> add = CompletableFuture.supplyAsync(
-                () -> s.add("cin1", UUID.randomUUID().toString(), source, -1, null));
+                () -> s.add("cin1", source, AddOptions.defaults().imageId(UUID.randomUUID().toString())));
         assertThat(source.blocked.await(30, TimeUnit.SECONDS)).isTrue();
 
         s.close();
@@ -119,8 +119,8 @@ class AbortAndImageIdTest {
     void abortClosesOpenStreams() throws Exception {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = StowageTest.build(TWO, f, StowageTest.reservedFile())) {
-            AddResult r = s.add("cin1", UUID.randomUUID().toString(), new ByteArrayInputStream(new byte[100]), 100, null);
-            ImageStream in = s.get(r.location(), null, 0, -1);
+            AddResult r = s.add("cin1", new ByteArrayInputStream(new byte[100]), AddOptions.defaults().imageId(UUID.randomUUID().toString()).declaredSize(100));
+            ImageStream in = s.get(r.location());
             assertThat(in.read(new byte[10], 0, 10)).isEqualTo(10);
 
             s.abort("shutting down");
@@ -128,7 +128,7 @@ class AbortAndImageIdTest {
             assertThatThrownBy(() -> in.read(new byte[10], 0, 10)).isInstanceOf(IOException.class)
                     .hasMessageContaining("closed: shutting down");
             assertThat(s.awaitIdle(Duration.ZERO)).isEmpty();
-            assertThatThrownBy(() -> s.get(r.location(), null, 0, -1)).hasMessageContaining("refused: shutting down");
+            assertThatThrownBy(() -> s.get(r.location())).hasMessageContaining("refused: shutting down");
         }
     }
 
@@ -139,7 +139,7 @@ class AbortAndImageIdTest {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = StowageTest.build(TWO, f, StowageTest.reservedFile())) {
             ByteArrayInputStream data = new ByteArrayInputStream(new byte[5]);
-            assertThatThrownBy(() -> s.add("cin1", id, data, 5, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
+            assertThatThrownBy(() -> s.add("cin1", data, AddOptions.defaults().imageId(id).declaredSize(5))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                     .hasMessageContaining("image id '" + ImageIds.shown(id) + "' is not a UUID")
                     .hasMessageContaining("expected a UUID of 8-4-4-4-12 hexadecimal digits");
             assertThat(data.available()).as("bytes left unread").isEqualTo(5);
@@ -150,11 +150,11 @@ class AbortAndImageIdTest {
     @Test
     void controlCharactersAndLongIdsAreShownEscapedAndCut() {
         try (Stowage s = StowageTest.build(TWO, new FakeDriverFactory("mem"), StowageTest.reservedFile())) {
-            assertThatThrownBy(() -> s.add("cin1", "a\u0001b\u001b[31m\u202e", new ByteArrayInputStream(new byte[1]), 1, null))
+            assertThatThrownBy(() -> s.add("cin1", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId("a\u0001b\u001b[31m\u202e").declaredSize(1)))
                     .hasMessageContaining("image id 'a\\u0001b\\u001b[31m\\u202e' is not a UUID")
                     .hasMessageNotContaining("\u0001");
             String longId = "x".repeat(250);
-            assertThatThrownBy(() -> s.add("cin1", longId, new ByteArrayInputStream(new byte[1]), 1, null))
+            assertThatThrownBy(() -> s.add("cin1", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId(longId).declaredSize(1)))
                     .hasMessageContaining("'" + "x".repeat(40) + "... (250 characters)'")
                     .hasMessageNotContaining("x".repeat(41));
         }
@@ -165,8 +165,8 @@ class AbortAndImageIdTest {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = StowageTest.build(TWO, f, StowageTest.reservedFile())) {
             String upper = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
-            assertThat(s.add("cin1", upper, new ByteArrayInputStream(new byte[1]), 1, null).location()).endsWith(upper);
-            assertThat(s.add("cin1", null, new ByteArrayInputStream(new byte[1]), 1, null).location())
+            assertThat(s.add("cin1", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId(upper).declaredSize(1)).location()).endsWith(upper);
+            assertThat(s.add("cin1", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().declaredSize(1)).location())
                     .matches("mem://cin1/[0-9a-f-]{36}");
         }
     }

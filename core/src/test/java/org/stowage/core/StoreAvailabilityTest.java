@@ -34,16 +34,16 @@ class StoreAvailabilityTest {
             assertThat(s.warnings()).anyMatch(w -> w.contains("glance-api.conf:2") && w.contains("store 'bogus'")
                     && w.contains("no driver for type 'nosuch'"));
 
-            String location = s.add(null, IMG, bytes("hello"), 5, null).location();
-            assertThat(s.size(location, null)).isEqualTo(5);
+            String location = s.add(bytes("hello"), AddOptions.defaults().imageId(IMG).declaredSize(5)).location();
+            assertThat(s.size(location)).isEqualTo(5);
             assertThat(s.store("m").status()).as("writable: only a check can tell").isEqualTo("not checked");
             assertThat(s.store("m").health(java.time.Duration.ofSeconds(5)).line()).isEqualTo("ok");
 
-            assertThatThrownBy(() -> s.add("bogus", IMG, bytes("x"), 1, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
+            assertThatThrownBy(() -> s.add("bogus", bytes("x"), AddOptions.defaults().imageId(IMG).declaredSize(1))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("store 'bogus'").hasMessageContaining("no driver for type 'nosuch'");
-            assertThatThrownBy(() -> s.get("rbd://pool/img/snap", "rbd1", 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
+            assertThatThrownBy(() -> s.get("rbd://pool/img/snap", ReadOptions.whole().inStore("rbd1"))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("store 'rbd1'").hasMessageContaining("no driver for type 'rbd'");
-            assertThatThrownBy(() -> s.size("rbd://pool/img/snap", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
+            assertThatThrownBy(() -> s.size("rbd://pool/img/snap")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("rbd1 (no driver for type 'rbd'");
         }
     }
@@ -62,7 +62,7 @@ class StoreAvailabilityTest {
                 + "[broken]\nfail = the disk is gone\n";
         try (Stowage s = build(ini)) {
             assertThat(s.store("broken").status()).isEqualTo("unavailable: store 'broken': the disk is gone");
-            assertThatThrownBy(() -> s.add("broken", IMG, bytes("x"), 1, null))
+            assertThatThrownBy(() -> s.add("broken", bytes("x"), AddOptions.defaults().imageId(IMG).declaredSize(1)))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("the disk is gone");
         }
     }
@@ -78,13 +78,13 @@ class StoreAvailabilityTest {
             assertThat(ro.status()).isEqualTo("degraded: read-only: could not be configured for writing: /d is read-only");
             assertThat(ro.writeDisabledReason())
                     .hasValue("the mem store is read-only: could not be configured for writing: /d is read-only");
-            assertThatThrownBy(() -> s.add("ro", IMG, bytes("x"), 1, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
+            assertThatThrownBy(() -> s.add("ro", bytes("x"), AddOptions.defaults().imageId(IMG).declaredSize(1))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
                     .hasMessage("store 'ro' (mem) is read-only: could not be configured for writing: /d is read-only");
-            assertThatThrownBy(() -> s.delete("mem://ro/" + IMG, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
+            assertThatThrownBy(() -> s.delete("mem://ro/" + IMG)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
                     .hasMessageContaining("is read-only: could not be configured for writing: /d is read-only");
 
             assertThat(s.store("web").status()).as("read-only by nature is healthy").isEqualTo("ok");
-            assertThatThrownBy(() -> s.add("web", IMG, bytes("x"), 1, null))
+            assertThatThrownBy(() -> s.add("web", bytes("x"), AddOptions.defaults().imageId(IMG).declaredSize(1)))
                     .hasMessage("store 'web' (mem) is read-only: it does not accept new images");
         }
     }

@@ -113,11 +113,11 @@ class StoreHealthCheckTest {
     void aCommandOnOneStoreNeverAsksAnotherStoreAndListingAsksNoStore() throws Exception {
         try (Stowage s = build("a:mem, remote:mem", "")) {
             FakeDriverFactory.FakeStore remote = (FakeDriverFactory.FakeStore) s.store("remote").driver();
-            String location = s.add("a", StowageTest.IMG_1, new java.io.ByteArrayInputStream(new byte[] {4, 2}), 2, null)
+            String location = s.add("a", new java.io.ByteArrayInputStream(new byte[] {4, 2}), AddOptions.defaults().imageId(StowageTest.IMG_1).declaredSize(2))
                     .location();
-            assertThat(s.size(location, null)).isEqualTo(2);
-            s.get(location, null, 0, -1).close();
-            s.delete(location, null);
+            assertThat(s.size(location)).isEqualTo(2);
+            s.get(location).close();
+            s.delete(location);
             for (StoreHandle h : s.allStores()) {
                 assertThat(h.status()).as(h.id()).isIn(StoreHandle.NOT_CHECKED, "ok");
             }

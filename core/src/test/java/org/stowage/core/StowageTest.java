@@ -22,7 +22,7 @@ class StowageTest {
     static final String IMG_1 = "0f5c8b0e-4c61-4a57-9b8e-2d1f8a7c6e51";
 
     static Stowage build(String ini, StoreDriverFactory... factories) {
-        Stowage.Builder b = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", ini)).pluginsDir(null);
+        StowageBuilder b = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", ini)).pluginsDir(null);
         for (StoreDriverFactory f : factories) {
             b.addFactory(f);
         }
@@ -39,9 +39,9 @@ class StowageTest {
     @Test
     void routingIsBoundaryAwareForStoreIdPrefixes() {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
-            assertThat(s.resolve("mem://cin10/abc", null).id()).isEqualTo("cin10");
-            assertThat(s.resolve("mem://cin1/abc", null).id()).isEqualTo("cin1");
-            assertThatThrownBy(() -> s.resolve("mem://cin100/abc", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_STORE)
+            assertThat(s.resolve("mem://cin10/abc").id()).isEqualTo("cin10");
+            assertThat(s.resolve("mem://cin1/abc").id()).isEqualTo("cin1");
+            assertThatThrownBy(() -> s.resolve("mem://cin100/abc")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_STORE)
                     .hasMessageContaining("location 'mem://cin100/abc' names store 'cin100', which is not enabled")
                     .hasMessageContaining("cin1, cin10");
         }
@@ -54,10 +54,10 @@ class StowageTest {
                 + "[b]\nschemes = file\nprefixes = file:///d/img2, file:///e/other\n"
                 + "[os_glance_staging_store]\nschemes = staging\n[os_glance_tasks_store]\nschemes = tasks\n";
         try (Stowage s = build(ini, new FakeDriverFactory("mem"), reservedFile())) {
-            assertThat(s.resolve("file:///d/img/x", null).id()).isEqualTo("a");
-            assertThat(s.resolve("file:///d/img2/x", null).id()).isEqualTo("b");
-            assertThat(s.resolve("file:///e/other/x", null).id()).isEqualTo("b");
-            assertThatThrownBy(() -> s.resolve("file:///d/imgx/y", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME);
+            assertThat(s.resolve("file:///d/img/x").id()).isEqualTo("a");
+            assertThat(s.resolve("file:///d/img2/x").id()).isEqualTo("b");
+            assertThat(s.resolve("file:///e/other/x").id()).isEqualTo("b");
+            assertThatThrownBy(() -> s.resolve("file:///d/imgx/y")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME);
         }
     }
 
@@ -67,7 +67,7 @@ class StowageTest {
                 + "[new]\nclaims_legacy = false\n[old]\nclaims_legacy = true\n"
                 + "[os_glance_staging_store]\nschemes = staging\n[os_glance_tasks_store]\nschemes = tasks\n";
         try (Stowage s = build(ini, new FakeDriverFactory("mem"), reservedFile())) {
-            assertThat(s.resolve("mem://legacy/vol", null).id()).isEqualTo("old");
+            assertThat(s.resolve("mem://legacy/vol").id()).isEqualTo("old");
             assertThat(s.resolve("mem://legacy/vol", "new").id()).isEqualTo("new");
         }
     }
@@ -75,9 +75,9 @@ class StowageTest {
     @Test
     void unknownSchemeAndStoreMismatchAreClearErrors() {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
-            assertThatThrownBy(() -> s.resolve("swift://x/y", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
+            assertThatThrownBy(() -> s.resolve("swift://x/y")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("unknown scheme 'swift'").hasMessageContaining("mem");
-            assertThatThrownBy(() -> s.resolve("no-scheme", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI);
+            assertThatThrownBy(() -> s.resolve("no-scheme")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI);
             assertThatThrownBy(() -> s.resolve("mem://cin1/x", "nope")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_STORE)
                     .hasMessageContaining("store 'nope' is not enabled").hasMessageContaining("cin1, cin10");
             assertThatThrownBy(() -> s.resolve("staging://x/y", "cin1")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
@@ -89,18 +89,18 @@ class StowageTest {
     void addGetSizeDeleteRoundTripAddsStoreMetadata() throws Exception {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
             byte[] data = "hello stowage".getBytes();
-            AddResult r = s.add("cin10", IMG_1, new ByteArrayInputStream(data), data.length, null);
+            AddResult r = s.add("cin10", new ByteArrayInputStream(data), AddOptions.defaults().imageId(IMG_1).declaredSize(data.length));
             assertThat(r.location()).isEqualTo("mem://cin10/" + IMG_1);
             assertThat(r.metadata()).containsEntry("store", "cin10");
             assertThat(r.hashAlgo()).isEqualTo("sha512");
             assertThat(r.checksum()).isEqualTo("b34b23e6e2b5c0ebfa7d8f3c4e5d3c4c".length() == 32 ? r.checksum() : null);
-            try (ImageStream in = s.get(r.location(), null, 6, 4)) {
+            try (ImageStream in = s.get(r.location(), ReadOptions.range(6, 4))) {
                 assertThat(new String(in.readAllBytes())).isEqualTo("stow");
             }
-            assertThat(s.size(r.location(), null)).isEqualTo(data.length);
-            s.delete(r.location(), null);
-            assertThatThrownBy(() -> s.size(r.location(), null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
-            AddResult d = s.add(null, null, new ByteArrayInputStream(data), -1, "sha256");
+            assertThat(s.size(r.location())).isEqualTo(data.length);
+            s.delete(r.location());
+            assertThatThrownBy(() -> s.size(r.location())).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
+            AddResult d = s.add(new ByteArrayInputStream(data), AddOptions.defaults().hashAlgorithm("sha256"));
             assertThat(d.location()).startsWith("mem://cin1/");
             assertThat(d.hashAlgo()).isEqualTo("sha256");
         }
@@ -110,7 +110,7 @@ class StowageTest {
     void unknownHashingAlgorithmFailsBeforeTheDriverIsCalled() {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = build(TWO, f, reservedFile())) {
-            assertThatThrownBy(() -> s.add("cin1", "x", new ByteArrayInputStream(new byte[10]), 10, "md6"))
+            assertThatThrownBy(() -> s.add("cin1", new ByteArrayInputStream(new byte[10]), AddOptions.defaults().imageId("x").declaredSize(10).hashAlgorithm("md6")))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_HASHING_ALGO);
             assertThat(f.created.get("cin1").images).isEmpty();
         }
@@ -124,16 +124,16 @@ class StowageTest {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = build(ini, f, reservedFile())) {
             assertThat(s.store("ro").isReadOnly()).isTrue();
-            assertThatThrownBy(() -> s.add("ro", "a", new ByteArrayInputStream(new byte[1]), 1, null))
+            assertThatThrownBy(() -> s.add("ro", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId("a").declaredSize(1)))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED).hasMessageContaining("read-only");
-            assertThatThrownBy(() -> s.add("off", "a", new ByteArrayInputStream(new byte[1]), 1, null))
+            assertThatThrownBy(() -> s.add("off", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId("a").declaredSize(1)))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED).hasMessageContaining("glance-nope does not exist");
             f.created.get("off").images.put("seeded", new byte[] {1, 2, 3});
-            assertThat(s.size("mem://off/seeded", null)).isEqualTo(3);
-            assertThatThrownBy(() -> s.delete("mem://off/seeded", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
+            assertThat(s.size("mem://off/seeded")).isEqualTo(3);
+            assertThatThrownBy(() -> s.delete("mem://off/seeded")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
                     .hasMessageContaining("glance-nope");
             f.created.get("ro").images.put("r", new byte[] {1, 2, 3});
-            assertThatThrownBy(() -> s.get("mem://ro/r", null, 1, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_RANDOM_GET_NOT_SUPPORTED);
+            assertThatThrownBy(() -> s.get("mem://ro/r", ReadOptions.from(1))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_RANDOM_GET_NOT_SUPPORTED);
             assertThat(s.store("off").writeDisabledReason()).contains("volume type glance-nope does not exist in Cinder");
         }
     }
@@ -150,7 +150,7 @@ class StowageTest {
             assertThat(s.warnings()).anySatisfy(w -> assertThat(w).contains("bad").contains("unavailable"));
             assertThatThrownBy(() -> s.size("mem://bad/x", "bad")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining("store 'bad' is unavailable");
-            assertThatThrownBy(() -> s.size("mem://bad/x", null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
+            assertThatThrownBy(() -> s.size("mem://bad/x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("unavailable stores: bad (store 'bad': datadir /nope cannot be created)");
         }
         assertThatThrownBy(() -> build(ini.replace("default_backend = good", "default_backend = bad"),
@@ -283,7 +283,7 @@ class StowageTest {
     @Test
     void credentialsInLocationsAreMaskedInErrors() {
         try (Stowage s = build(TWO, new FakeDriverFactory("mem"), reservedFile())) {
-            assertThatThrownBy(() -> s.resolve("https://user:hunter2@example.org/x", null))
+            assertThatThrownBy(() -> s.resolve("https://user:hunter2@example.org/x"))
                     .hasMessageContaining("https://***@example.org/x").hasMessageNotContaining("hunter2");
         }
     }

@@ -1,5 +1,6 @@
 package org.stowage.reliability;
 
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -278,23 +279,22 @@ class BadInputTest {
 
         // --- add-time input
         c.add(new Case("add", "hash algorithm md4", ErrorKind.UNKNOWN_HASHING_ALGO,
-                () -> routing.add("fast", "img-md4", new ByteArrayInputStream(new byte[3]), 3, "md4"),
+                () -> routing.add("fast", new ByteArrayInputStream(new byte[3]), AddOptions.defaults().imageId("img-md4").declaredSize(3).hashAlgorithm("md4")),
                 List.of("'md4'", "unknown hashing algorithm", "expected one of sha512"), null));
         c.add(new Case("add", "image id a/b", ErrorKind.BAD_STORE_URI,
-                () -> routing.add("fast", "a/b", new ByteArrayInputStream(new byte[3]), 3, null),
+                () -> routing.add("fast", new ByteArrayInputStream(new byte[3]), AddOptions.defaults().imageId("a/b").declaredSize(3)),
                 List.of("image id 'a/b'", "is not a UUID", "expected a UUID of 8-4-4-4-12 hexadecimal digits"), null));
         c.add(new Case("add", "image id with control characters", ErrorKind.BAD_STORE_URI,
-                () -> routing.add("fast", "6f1e0c5a-3b2d-4c8e-9a7f-1d2e3f4a5b6c\u001b[2J", new ByteArrayInputStream(new byte[3]), 3,
-                        null),
+                () -> routing.add("fast", new ByteArrayInputStream(new byte[3]), AddOptions.defaults().imageId("6f1e0c5a-3b2d-4c8e-9a7f-1d2e3f4a5b6c\u001b[2J").declaredSize(3)),
                 List.of("image id '6f1e0c5a-3b2d-4c8e-9a7f-1d2e3f4a5b6c\\u001b[2J'", "is not a UUID"), null));
         c.add(new Case("add", "image id of 255 characters", ErrorKind.BAD_STORE_URI,
-                () -> routing.add("fast", "f".repeat(255), new ByteArrayInputStream(new byte[3]), 3, null),
+                () -> routing.add("fast", new ByteArrayInputStream(new byte[3]), AddOptions.defaults().imageId("f".repeat(255)).declaredSize(3)),
                 List.of("image id '" + "f".repeat(40) + "... (255 characters)'", "is not a UUID"), null));
         c.add(new Case("add", "add to the read-only http store", ErrorKind.STORE_ADD_DISABLED,
-                () -> routing.add("web", "img-ro", new ByteArrayInputStream(new byte[3]), 3, null),
+                () -> routing.add("web", new ByteArrayInputStream(new byte[3]), AddOptions.defaults().imageId("img-ro").declaredSize(3)),
                 List.of("store 'web'", "read-only", "does not accept new images"), null));
         c.add(new Case("add", "add to a store that is not enabled", ErrorKind.UNKNOWN_STORE,
-                () -> routing.add("nope", "img-x", new ByteArrayInputStream(new byte[3]), 3, null),
+                () -> routing.add("nope", new ByteArrayInputStream(new byte[3]), AddOptions.defaults().imageId("img-x").declaredSize(3)),
                 List.of("store 'nope' is not enabled", "expected one of fast, web, blk"), null));
         return c.stream();
     }

@@ -1,5 +1,6 @@
 package org.stowage.reliability;
 
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -73,7 +74,7 @@ class CinderLoadTest {
         // whatever a failed run left: delete it, so one failure does not poison later runs
         for (String v : volumes) {
             try {
-                stowage.delete("cinder://blk/" + v, null);
+                stowage.delete("cinder://blk/" + v);
             } catch (RuntimeException e) {
                 // already gone, or reported by the test
             }
@@ -125,7 +126,7 @@ class CinderLoadTest {
                 start.await(30, TimeUnit.SECONDS);
                 String imageId = UUID.randomUUID().toString();
                 volumeNames.add("image-" + imageId);
-                AddResult r = stowage.add("blk", imageId, Sources.data(5000 + k, sizeOf(k)), sizeOf(k), "sha256");
+                AddResult r = stowage.add("blk", Sources.data(5000 + k, sizeOf(k)), AddOptions.defaults().imageId(imageId).declaredSize(sizeOf(k)).hashAlgorithm("sha256"));
                 volumes.add(volumeId(r.location()));
                 return r;
             }));
@@ -162,7 +163,7 @@ class CinderLoadTest {
             String loc = locations[i];
             reads.put(i, pool.submit(() -> {
                 readStart.await(30, TimeUnit.SECONDS);
-                return Sources.sha256(stowage.get(loc, null, 0, -1));
+                return Sources.sha256(stowage.get(loc));
             }));
         }
         int intact = 0;
@@ -188,7 +189,7 @@ class CinderLoadTest {
         long t2 = System.nanoTime();
         List<Future<?>> deletes = new ArrayList<>();
         for (String v : ids) {
-            deletes.add(pool.submit(() -> stowage.delete("cinder://blk/" + v, null)));
+            deletes.add(pool.submit(() -> stowage.delete("cinder://blk/" + v)));
         }
         int deleteFailures = 0;
         for (Future<?> d : deletes) {

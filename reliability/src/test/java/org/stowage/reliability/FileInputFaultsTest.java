@@ -1,5 +1,6 @@
 package org.stowage.reliability;
 
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -48,7 +49,7 @@ class FileInputFaultsTest {
                 + "[os_glance_staging_store]\nfilesystem_store_datadir = " + root + "/staging\n"
                 + "[os_glance_tasks_store]\nfilesystem_store_datadir = " + root + "/tasks\n"
                 + "[stowage]\ninput_stall_timeout = 1\n")).pluginsDir(null).build();
-        stowage.add("fast", Sources.imageId("already-there"), Sources.data(1, 1000), 1000, null);
+        stowage.add("fast", Sources.data(1, 1000), AddOptions.defaults().imageId(Sources.imageId("already-there")).declaredSize(1000));
     }
 
     @AfterEach
@@ -63,7 +64,7 @@ class FileInputFaultsTest {
     private Throwable fault(String fault, String injectedAt, String imageId, InputStream in, long declared,
             ErrorKind expected, String... mustName) throws IOException {
         Set<String> before = Sources.entries(datadir);
-        Throwable e = catchThrowable(() -> stowage.add("fast", imageId, in, declared, null));
+        Throwable e = catchThrowable(() -> stowage.add("fast", in, AddOptions.defaults().imageId(imageId).declaredSize(declared)));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", expected);
         for (String m : mustName) {
             assertThat(e).hasMessageContaining(m);
@@ -76,8 +77,8 @@ class FileInputFaultsTest {
         List<String> afterGc = diff(before);
         assertThat(after).as("left right after the failure").isEmpty();
         assertThat(afterGc).isEmpty();
-        assertThatThrownBy(() -> stowage.size("file://" + datadir + "/" + imageId, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
-        assertThat(Sources.sha256(stowage.get("file://" + datadir + "/" + Sources.imageId("already-there"), null, 0, -1)))
+        assertThatThrownBy(() -> stowage.size("file://" + datadir + "/" + imageId)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
+        assertThat(Sources.sha256(stowage.get("file://" + datadir + "/" + Sources.imageId("already-there"))))
                 .isEqualTo(Sources.sha256(Sources.data(1, 1000)));
         StoreException se = (StoreException) e;
         ReliabilityRecorder.fault("file", fault, injectedAt, se.kind().glanceName() + ": " + e.getMessage(), after, afterGc);

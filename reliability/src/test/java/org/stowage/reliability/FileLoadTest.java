@@ -1,5 +1,6 @@
 package org.stowage.reliability;
 
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -90,7 +91,7 @@ class FileLoadTest {
             int k = i;
             adds.add(pool.submit(() -> {
                 start.await(30, TimeUnit.SECONDS);
-                return stowage.add("fast", imageId(LOAD, k), Sources.data(1000 + k, sizeOf(k)), sizeOf(k), "sha256");
+                return stowage.add("fast", Sources.data(1000 + k, sizeOf(k)), AddOptions.defaults().imageId(imageId(LOAD, k)).declaredSize(sizeOf(k)).hashAlgorithm("sha256"));
             }));
         }
         List<String> locations = new ArrayList<>();
@@ -110,7 +111,7 @@ class FileLoadTest {
             String loc = locations.get(i);
             reads.add(pool.submit(() -> {
                 readStart.await(30, TimeUnit.SECONDS);
-                return Sources.sha256(stowage.get(loc, null, 0, -1));
+                return Sources.sha256(stowage.get(loc));
             }));
         }
         for (int i = 0; i < N; i++) {
@@ -148,7 +149,7 @@ class FileLoadTest {
                 long seed = round * 10L + who;
                 f.add(pool.submit(() -> {
                     start.await(30, TimeUnit.SECONDS);
-                    return stowage.add("fast", id, Sources.data(seed, 2 * MIB), 2 * MIB, "sha256");
+                    return stowage.add("fast", Sources.data(seed, 2 * MIB), AddOptions.defaults().imageId(id).declaredSize(2 * MIB).hashAlgorithm("sha256"));
                 }));
             }
             int ok = 0;
@@ -168,7 +169,7 @@ class FileLoadTest {
             assertThat(ok).as("round %d: successes", round).isEqualTo(1);
             assertThat(duplicates).as("round %d: Duplicate errors", round).isEqualTo(1);
             winners.add(String.valueOf(winner));
-            assertThat(Sources.sha256(stowage.get("file://" + datadir + "/" + id, null, 0, -1)))
+            assertThat(Sources.sha256(stowage.get("file://" + datadir + "/" + id)))
                     .as("round %d: the winner's image", round)
                     .isEqualTo(Sources.sha256(Sources.data(round * 10L + winner, 2 * MIB)));
         }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.stowage.core.StowageOptions;
 import org.stowage.core.io.HashAlgorithms;
 import org.stowage.spi.Setting;
 
@@ -76,8 +77,6 @@ public final class StowageConfig {
         }
     }
 
-    /** The longest input_stall_timeout accepted, a day: far below where seconds overflow as nanoseconds. */
-    static final long MAX_INPUT_STALL_SECONDS = 86_400;
     private static final Pattern ORIGIN_LINE = Pattern.compile("^(.*?): ?(\\d+)$");
 
     private final String source;
@@ -85,19 +84,16 @@ public final class StowageConfig {
     private final List<StoreEntry> stores;
     private final String defaultStore;
     private final String hashingAlgorithm;
-    private final String pluginsDir;
     private final Map<String, Map<String, Setting>> sections;
     private final List<String> warnings;
 
     private StowageConfig(String source, boolean multiStore, List<StoreEntry> stores, String defaultStore,
-            String hashingAlgorithm, String pluginsDir, Map<String, Map<String, Setting>> sections,
-            List<String> warnings) {
+            String hashingAlgorithm, Map<String, Map<String, Setting>> sections, List<String> warnings) {
         this.source = source;
         this.multiStore = multiStore;
         this.stores = List.copyOf(stores);
         this.defaultStore = defaultStore;
         this.hashingAlgorithm = hashingAlgorithm;
-        this.pluginsDir = pluginsDir;
         this.sections = sections;
         this.warnings = Collections.unmodifiableList(warnings);
     }
@@ -140,8 +136,6 @@ public final class StowageConfig {
         Setting eb = def.get("enabled_backends");
         Map<String, StoreEntry> backends = eb == null ? new LinkedHashMap<>() : parseEnabledBackends(eb);
         String hashing = Optional.ofNullable(def.get("hashing_algorithm")).map(Setting::value).orElse("sha512");
-        String plugins = Optional.ofNullable(sections.getOrDefault("stowage", Map.of()).get("plugins_dir"))
-                .map(Setting::value).orElse(null);
         List<StoreEntry> stores = new ArrayList<>();
         String defaultStore;
         boolean multi = !backends.isEmpty();
@@ -192,8 +186,9 @@ public final class StowageConfig {
             }
         }
         warnings.addAll(SharedDatadirs.warnings(stores, sections));
-        StowageConfig c = new StowageConfig(source, multi, stores, defaultStore, hashing, plugins, sections, warnings);
-        c.inputStallTimeout(); // checked now, so a bad value fails config check and every command alike
+        warnings.addAll(HostSettings.unknownOptions(sections.getOrDefault(StowageOptions.SECTION, Map.of())));
+        StowageConfig c = new StowageConfig(source, multi, stores, defaultStore, hashing, sections, warnings);
+        c.host().checkAll(); // checked now, so a bad value fails config check and every command alike
         return c;
     }
 
@@ -354,29 +349,21 @@ public final class StowageConfig {
     }
 
     /**
-     * {@code [stowage] input_stall_timeout}: seconds an add waits for the next byte of its source
-     * before failing with a Timeout (0: wait forever). Default 300.
+     * {@code [stowage] input_stall_timeout}: how long an add waits for the next byte of its source
+     * before failing with a Timeout (zero: wait forever).
      */
     public java.time.Duration inputStallTimeout() {
-        Setting s = section("stowage").get("input_stall_timeout");
-        if (s == null) {
-            return java.time.Duration.ofSeconds(300);
-        }
-        try {
-            long v = Long.parseLong(s.value().trim());
-            if (v < 0 || v > MAX_INPUT_STALL_SECONDS) {
-                throw new NumberFormatException();
-            }
-            return java.time.Duration.ofSeconds(v);
-        } catch (NumberFormatException e) {
-            throw StoreException.badStoreConfiguration(s.origin() + ": [stowage] input_stall_timeout = '" + s.value()
-                    + "': expected a whole number of seconds from 0 to " + MAX_INPUT_STALL_SECONDS);
-        }
+        return java.time.Duration.ofSeconds(host().get(StowageOptions.INPUT_STALL_TIMEOUT));
     }
 
     /** {@code [stowage] plugins_dir}, if set. */
     public Optional<String> pluginsDir() {
-        return Optional.ofNullable(pluginsDir);
+        return Optional.ofNullable(host().get(StowageOptions.PLUGINS_DIR));
+    }
+
+    /** The host's own {@code [stowage]} options, read as the drivers read theirs. */
+    public HostSettings host() {
+        return new HostSettings(section(StowageOptions.SECTION));
     }
 
     /** Every section's name, in file order. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.stowage.core.ReadOptions;
 import org.stowage.core.Stowage;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
@@ -38,7 +39,7 @@ public final class ImageService {
     public ImageService(Stowage stowage, ImageRepository repository, Duration missTtl) {
         this.stowage = stowage;
         this.repository = repository;
-        this.upgrader = new LocationUpgrader(stowage, missTtl, Clock.systemUTC());
+        this.upgrader = stowage.locationUpgrader(missTtl, Clock.systemUTC());
     }
 
     /** The image with its locations upgraded (and persisted if they changed). */
@@ -70,7 +71,7 @@ public final class ImageService {
         StoreException last = StoreException.notFound("image " + imageId + " has no location");
         for (ImageLocation l : locs) {
             try {
-                return stowage.get(l.url(), l.store() != null && stowage.hasStore(l.store()) ? l.store() : null, 0, -1);
+                return stowage.get(l.url(), ReadOptions.whole().inStore(l.store() != null && stowage.hasStore(l.store()) ? l.store() : null));
             } catch (StoreException e) {
                 last = e;
             }

@@ -7,12 +7,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.core.Located;
 import org.stowage.core.StoreHandle;
-import org.stowage.core.Stowage;
 import org.stowage.core.Uris;
+import org.stowage.core.internal.LocationRouter;
+import org.stowage.core.internal.LocationRouter.Claims;
+import org.stowage.core.internal.StoreRegistry;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 
@@ -32,31 +36,33 @@ import org.stowage.spi.StoreLocation;
  * </ul>
  * Unlike upstream, a miss is remembered for {@code missTtl}, so an image no store owns does not
  * cost remote calls on every read. {@link #upgradeAll} batches the ownership questions: each store
- * is asked once for all pending locations (cinder lists volumes page by page).
+ * is asked once for all pending locations (cinder lists volumes page by page). The routing is the
+ * one reads use ({@link LocationRouter}), so what the upgrade places a read finds.
+ *
+ * <p>Obtained from {@code Stowage.locationUpgrader(missTtl, clock)}.
  */
 public final class LocationUpgrader {
     private static final Logger LOG = LoggerFactory.getLogger(LocationUpgrader.class);
 
-    private final Stowage stowage;
+    private final StoreRegistry stores;
+    private final LocationRouter router;
     private final Duration missTtl;
     private final Clock clock;
     private final Map<String, Miss> misses = new ConcurrentHashMap<>();
 
-    private static final class Miss {
-        final Instant until;
-        final String reason;
+    private record Miss(Instant until, String reason) {
+    }
 
-        Miss(Instant until, String reason) {
-            this.until = until;
-            this.reason = reason;
-        }
+    /** A location waiting for the stores' answer: image {@code image}, location {@code index}. */
+    private record Pending(int image, int index, ImageLocation location) {
     }
 
     /**
      * @param missTtl how long an unresolved location is remembered (zero: never)
      */
-    public LocationUpgrader(Stowage stowage, Duration missTtl, Clock clock) {
-        this.stowage = stowage;
+    public LocationUpgrader(StoreRegistry stores, LocationRouter router, Duration missTtl, Clock clock) {
+        this.stores = stores;
+        this.router = router;
         this.missTtl = missTtl;
         this.clock = clock;
     }
@@ -75,47 +81,25 @@ public final class LocationUpgrader {
      * calls {@code persistence} once per changed image (null: compute only, as a dry run).
      */
     public List<UpgradeOutcome> upgradeAll(List<ImageRecord> images, LocationPersistence persistence) {
-        int n = images.size();
-        List<List<UpgradeOutcome.Entry>> entries = new ArrayList<>(n);
-        Map<String, List<int[]>> pendingByScheme = new LinkedHashMap<>();
+        List<List<UpgradeOutcome.Entry>> entries = new ArrayList<>(images.size());
+        Map<String, List<Pending>> pendingByScheme = new LinkedHashMap<>();
         Instant now = clock.instant();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < images.size(); i++) {
             List<UpgradeOutcome.Entry> list = new ArrayList<>();
             List<ImageLocation> locs = images.get(i).locations();
             for (int j = 0; j < locs.size(); j++) {
-                ImageLocation loc = locs.get(j);
-                String sid = loc.store();
-                if (sid != null && stowage.hasStore(sid)) {
-                    list.add(new UpgradeOutcome.Entry(loc, loc, UpgradeOutcome.Status.CURRENT, null));
-                    continue;
+                UpgradeOutcome.Entry e = withoutAsking(locs.get(j), now);
+                list.add(e);
+                if (e == null) {
+                    pendingByScheme.computeIfAbsent(Uris.scheme(locs.get(j).url()), k -> new ArrayList<>())
+                            .add(new Pending(i, j, locs.get(j)));
                 }
-                UpgradeOutcome.Entry routed = routeByPrefix(loc);
-                if (routed != null) {
-                    list.add(routed);
-                    continue;
-                }
-                String scheme = Uris.scheme(loc.url());
-                Miss miss = misses.get(loc.url());
-                if (miss != null && miss.until.isAfter(now)) {
-                    list.add(new UpgradeOutcome.Entry(loc, loc, UpgradeOutcome.Status.UNRESOLVED,
-                            miss.reason + " (remembered miss)"));
-                    continue;
-                }
-                if (scheme == null || stowage.storesForScheme(scheme).isEmpty()) {
-                    list.add(unresolved(loc, scheme == null ? "the URL has no scheme"
-                            : "no enabled store serves scheme '" + scheme + "'"));
-                    continue;
-                }
-                list.add(null);
-                pendingByScheme.computeIfAbsent(scheme, k -> new ArrayList<>()).add(new int[] {i, j});
             }
             entries.add(list);
         }
-        for (Map.Entry<String, List<int[]>> e : pendingByScheme.entrySet()) {
-            claim(e.getKey(), e.getValue(), images, entries);
-        }
-        List<UpgradeOutcome> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        pendingByScheme.forEach((scheme, pending) -> claim(scheme, pending, entries));
+        List<UpgradeOutcome> out = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
             UpgradeOutcome o = new UpgradeOutcome(images.get(i).id(), entries.get(i));
             if (o.changed() && persistence != null) {
                 persistence.save(o.imageId(), o.locations());
@@ -125,89 +109,84 @@ public final class LocationUpgrader {
         return out;
     }
 
-    private UpgradeOutcome.Entry routeByPrefix(ImageLocation loc) {
-        StoreHandle h = stowage.routeByPrefix(loc.url());
-        if (h == null) {
-            return null;
+    /** What can be said of a location without asking a store, or null when the stores must be asked. */
+    private UpgradeOutcome.Entry withoutAsking(ImageLocation loc, Instant now) {
+        String sid = loc.store();
+        if (sid != null && stores.contains(sid)) {
+            return new UpgradeOutcome.Entry(loc, loc, UpgradeOutcome.Status.CURRENT, null);
         }
+        Optional<StoreHandle> byPrefix = router.byPrefix(loc.url());
+        if (byPrefix.isPresent()) {
+            return placed(loc, byPrefix.get());
+        }
+        Miss miss = misses.get(loc.url());
+        if (miss != null && miss.until().isAfter(now)) {
+            return unresolved(loc, miss.reason() + " (remembered miss)");
+        }
+        String scheme = Uris.scheme(loc.url());
+        if (scheme == null || router.availableFor(scheme).isEmpty()) {
+            return unresolved(loc, scheme == null ? "the URL has no scheme"
+                    : "no enabled store serves scheme '" + scheme + "'");
+        }
+        return null;
+    }
+
+    private static UpgradeOutcome.Entry placed(ImageLocation loc, StoreHandle h) {
         try {
             StoreLocation parsed = h.parse(loc.url());
-            String url = h.format(parsed);
-            return new UpgradeOutcome.Entry(loc, loc.withStore(url, h.id()), UpgradeOutcome.Status.UPGRADED, null);
+            return upgraded(loc, new Located(h, parsed));
         } catch (StoreException ex) {
             return unresolved(loc, "store '" + h.id() + "' rejects the URL: " + ex.getMessage());
         }
     }
 
-    private void claim(String scheme, List<int[]> pending, List<ImageRecord> images,
-            List<List<UpgradeOutcome.Entry>> entries) {
-        List<int[]> remaining = new ArrayList<>(pending);
-        List<String> asked = new ArrayList<>();
-        Map<String, StoreException> failed = new LinkedHashMap<>();
-        Map<int[], String> parseErrors = new LinkedHashMap<>();
-        for (StoreHandle store : stowage.storesForScheme(scheme)) {
-            if (remaining.isEmpty()) {
-                break;
-            }
-            asked.add(store.id());
-            Map<StoreLocation, int[]> byLoc = new LinkedHashMap<>();
-            for (int[] ij : remaining) {
-                ImageLocation loc = images.get(ij[0]).locations().get(ij[1]);
-                try {
-                    byLoc.put(store.parse(loc.url()), ij);
-                } catch (StoreException ex) {
-                    parseErrors.putIfAbsent(ij, ex.getMessage());
-                }
-            }
-            if (byLoc.isEmpty()) {
-                continue;
-            }
-            Map<StoreLocation, Boolean> mine;
-            try {
-                mine = store.legacyLocationsMine(byLoc.keySet());
-            } catch (StoreException ex) {
-                LOG.warn("store {} could not check legacy locations: {}", store.id(), ex.getMessage());
-                failed.put(store.id(), ex);
-                continue;
-            }
-            for (Map.Entry<StoreLocation, int[]> e : byLoc.entrySet()) {
-                if (Boolean.TRUE.equals(mine.get(e.getKey()))) {
-                    int[] ij = e.getValue();
-                    ImageLocation loc = images.get(ij[0]).locations().get(ij[1]);
-                    String url = store.format(e.getKey());
-                    entries.get(ij[0]).set(ij[1], new UpgradeOutcome.Entry(loc, loc.withStore(url, store.id()),
-                            UpgradeOutcome.Status.UPGRADED, null));
-                    remaining.remove(ij);
-                }
-            }
-        }
+    private static UpgradeOutcome.Entry upgraded(ImageLocation loc, Located l) {
+        String url = l.store().format(l.location());
+        return new UpgradeOutcome.Entry(loc, loc.withStore(url, l.store().id()), UpgradeOutcome.Status.UPGRADED, null);
+    }
+
+    private void claim(String scheme, List<Pending> pending, List<List<UpgradeOutcome.Entry>> entries) {
+        Claims claims = router.claim(scheme, pending.stream().map(p -> p.location().url()).toList());
+        claims.failures().forEach((id, ex) -> LOG.warn("store {} could not check legacy locations: {}", id,
+                ex.getMessage()));
         Instant until = clock.instant().plus(missTtl);
-        for (int[] ij : remaining) {
-            ImageLocation loc = images.get(ij[0]).locations().get(ij[1]);
-            if (!failed.isEmpty()) {
-                entries.get(ij[0]).set(ij[1], failedEntry(loc, scheme, failed, asked));
-                continue;
+        for (Pending p : pending) {
+            ImageLocation loc = p.location();
+            Located owner = claims.owners().get(loc.url());
+            UpgradeOutcome.Entry e;
+            if (owner != null) {
+                e = upgraded(loc, owner);
+            } else if (!claims.failures().isEmpty()) {
+                e = failedEntry(loc, scheme, claims);
+            } else {
+                e = unresolved(loc, missReason(loc, scheme, claims));
+                if (!missTtl.isZero() && !missTtl.isNegative()) {
+                    misses.put(loc.url(), new Miss(until, e.reason()));
+                }
             }
-            String reason = parseErrors.containsKey(ij) && asked.isEmpty() ? parseErrors.get(ij)
-                    : "no enabled " + scheme + " store owns it (asked " + String.join(", ", asked) + ")"
-                    + (parseErrors.containsKey(ij) ? "; " + parseErrors.get(ij) : "");
-            entries.get(ij[0]).set(ij[1], unresolved(loc, reason));
-            if (!missTtl.isZero() && !missTtl.isNegative()) {
-                misses.put(loc.url(), new Miss(until, reason));
-            }
+            entries.get(p.image()).set(p.index(), e);
         }
+    }
+
+    private static String missReason(ImageLocation loc, String scheme, Claims claims) {
+        String parseError = claims.parseErrors().get(loc.url());
+        if (parseError != null && claims.asked().isEmpty()) {
+            return parseError;
+        }
+        return "no enabled " + scheme + " store owns it (asked " + String.join(", ", claims.asked()) + ")"
+                + (parseError != null ? "; " + parseError : "");
     }
 
     /**
      * A location that a store which could not be asked might own: not a miss (never remembered),
      * and its reason is the store's error, with the kind of the first one.
      */
-    private static UpgradeOutcome.Entry failedEntry(ImageLocation loc, String scheme, Map<String, StoreException> failed,
-            List<String> asked) {
+    private static UpgradeOutcome.Entry failedEntry(ImageLocation loc, String scheme, Claims claims) {
+        Map<String, StoreException> failed = claims.failures();
         List<String> errors = new ArrayList<>();
         failed.forEach((id, ex) -> errors.add("store '" + id + "' could not be asked whether it owns it: "
                 + ex.kind().glanceName() + ": " + ex.getMessage()));
-        List<String> answered = asked.stream().filter(id -> !failed.containsKey(id)).toList();
+        List<String> answered = claims.asked().stream().filter(id -> !failed.containsKey(id)).toList();
         String reason = String.join("; ", errors)
                 + (answered.isEmpty() ? "" : "; not owned by " + scheme + " store(s) " + String.join(", ", answered));
         return new UpgradeOutcome.Entry(loc, loc, UpgradeOutcome.Status.FAILED, reason,

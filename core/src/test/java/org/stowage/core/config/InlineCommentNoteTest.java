@@ -1,5 +1,6 @@
 package org.stowage.core.config;
 
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -63,8 +64,7 @@ class InlineCommentNoteTest {
         try (Stowage s = buildTwo("write_disabled = volume type 'glance-old # as per old cinder.conf' does not exist\n")) {
             String reason = "volume type 'glance-old # as per old cinder.conf' does not exist " + NOTE_HASH;
             assertThat(s.store("odd").writeDisabledReason()).hasValue(reason);
-            assertThatThrownBy(() -> s.add("odd", "0d1c5a6e-0000-4000-8000-000000000001",
-                    new ByteArrayInputStream(new byte[1]), 1, "sha512"))
+            assertThatThrownBy(() -> s.add("odd", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId("0d1c5a6e-0000-4000-8000-000000000001").declaredSize(1).hashAlgorithm("sha512")))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED).hasMessageEndingWith(reason);
         }
     }

@@ -76,7 +76,7 @@ class GlanceDatabaseEnginesTest {
 
     GlanceDatabase.Summary upgrade(GlanceDb db, List<GlanceDatabase.Change> changes) {
         try (GlanceDatabase g = db.open()) {
-            return g.upgrade(new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC()), 500, true, changes::add);
+            return g.upgrade(stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC()), 500, true, changes::add);
         }
     }
 
@@ -243,7 +243,7 @@ class GlanceDatabaseEnginesTest {
         GlanceDb db = database(engine);
         String withUserInfo = db.jdbcUrl.replace("//", "//" + GlanceDb.USER + ":" + GlanceDb.PASSWORD + "@");
         try (GlanceDatabase g = GlanceDatabase.open(withUserInfo, null, null)) {
-            assertThat(g.upgrade(new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC()), 10, false, c -> { })
+            assertThat(g.upgrade(stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC()), 10, false, c -> { })
                     .images).as("connected and read the (empty) images table").isZero();
         }
         String wrong = "Wr0ng-Pa55/w@rd-Q" + engine.ordinal();

@@ -116,7 +116,7 @@ class GlanceDatabaseTest {
 
     GlanceDatabase.Summary run(boolean apply, int batch, List<GlanceDatabase.Change> changes) {
         try (GlanceDatabase g = GlanceDatabase.open(url, null, null)) {
-            return g.upgrade(new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC()), batch, apply, changes::add);
+            return g.upgrade(stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC()), batch, apply, changes::add);
         }
     }
 

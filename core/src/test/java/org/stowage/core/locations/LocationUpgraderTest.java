@@ -49,7 +49,7 @@ class LocationUpgraderTest {
                 new ImageLocation("file:///d/img/i1", Map.of()),
                 new ImageLocation("cinder://new/vol-3", Map.of("store", "new"))));
         List<String> saved = new ArrayList<>();
-        UpgradeOutcome o = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC())
+        UpgradeOutcome o = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC())
                 .upgrade(image, (id, locs) -> saved.add(id + "=" + locs.size()));
         assertThat(o.locations()).extracting(ImageLocation::url)
                 .containsExactly("cinder://old/vol-1", "cinder://new/vol-2", "file:///d/img/i1", "cinder://new/vol-3");
@@ -67,7 +67,7 @@ class LocationUpgraderTest {
                 new ImageLocation("cinder://gone/vol-9", Map.of("store", "gone")),
                 new ImageLocation("cinder://legacy/nobody", Map.of()),
                 new ImageLocation("swift://x/y", Map.of())));
-        UpgradeOutcome o = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC()).upgrade(image, null);
+        UpgradeOutcome o = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC()).upgrade(image, null);
         assertThat(o.locations().get(0).url()).isEqualTo("cinder://old/vol-9");
         assertThat(o.entries().get(1).status()).isEqualTo(UpgradeOutcome.Status.UNRESOLVED);
         assertThat(o.entries().get(1).reason()).contains("no enabled cinder store owns it").contains("old, new");
@@ -78,7 +78,7 @@ class LocationUpgraderTest {
     @Test
     void secondRunChangesNothing() {
         mem.created.get("old").owned.add("v");
-        LocationUpgrader u = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC());
+        LocationUpgrader u = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC());
         UpgradeOutcome first = u.upgrade(new ImageRecord("i", List.of(new ImageLocation("cinder://legacy/v", Map.of()))), null);
         List<String> saved = new ArrayList<>();
         UpgradeOutcome second = u.upgrade(new ImageRecord("i", first.locations()), (id, l) -> saved.add(id));
@@ -95,7 +95,7 @@ class LocationUpgraderTest {
         for (int i = 0; i < 100; i++) {
             images.add(new ImageRecord("i" + i, List.of(new ImageLocation("cinder://legacy/vol-" + i, Map.of()))));
         }
-        List<UpgradeOutcome> out = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC()).upgradeAll(images, null);
+        List<UpgradeOutcome> out = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC()).upgradeAll(images, null);
         assertThat(out).allMatch(UpgradeOutcome::changed);
         assertThat(out.get(0).locations().get(0).store()).isEqualTo("old");
         assertThat(out.get(1).locations().get(0).store()).isEqualTo("new");
@@ -105,7 +105,7 @@ class LocationUpgraderTest {
     @Test
     void aMissIsRememberedForItsTimeThenCheckedAgain() {
         MutableClock clock = new MutableClock();
-        LocationUpgrader u = new LocationUpgrader(stowage, Duration.ofMinutes(10), clock);
+        LocationUpgrader u = stowage.locationUpgrader(Duration.ofMinutes(10), clock);
         ImageRecord image = new ImageRecord("i", List.of(new ImageLocation("cinder://legacy/nobody", Map.of())));
         u.upgrade(image, null);
         long after1 = calls();

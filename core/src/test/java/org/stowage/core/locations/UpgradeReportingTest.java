@@ -48,7 +48,7 @@ class UpgradeReportingTest {
     void aStoreThatCannotBeAskedIsReportedAsAStoreErrorNotAsAMiss() {
         unreachable("old");
         ImageRecord image = new ImageRecord("i1", List.of(new ImageLocation("cinder://legacy/vol-1", Map.of())));
-        LocationUpgrader upgrader = new LocationUpgrader(stowage, Duration.ofHours(1), Clock.systemUTC());
+        LocationUpgrader upgrader = stowage.locationUpgrader(Duration.ofHours(1), Clock.systemUTC());
 
         UpgradeOutcome o = upgrader.upgrade(image, null);
 
@@ -72,7 +72,7 @@ class UpgradeReportingTest {
     void anotherStoreThatOwnsTheLocationStillPlacesItWhenOneFails() {
         unreachable("old");
         mem.created.get("new").owned.add("vol-2");
-        UpgradeOutcome o = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC()).upgrade(
+        UpgradeOutcome o = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC()).upgrade(
                 new ImageRecord("i2", List.of(new ImageLocation("cinder://legacy/vol-2", Map.of()))), null);
         assertThat(o.entries().get(0).status()).isEqualTo(UpgradeOutcome.Status.UPGRADED);
         assertThat(o.unresolved()).isEmpty();
@@ -84,7 +84,7 @@ class UpgradeReportingTest {
                 new ImageRecord("a1", List.of(new ImageLocation("cinder://legacy/nobody", Map.of()))),
                 new ImageRecord("a2", List.of(new ImageLocation("swift://user:secret@host/c/o", Map.of()))),
                 new ImageRecord("a3", List.of(new ImageLocation("cinder://legacy/nobody-either", Map.of()))));
-        List<UpgradeOutcome.Unresolved> unresolved = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC())
+        List<UpgradeOutcome.Unresolved> unresolved = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC())
                 .upgradeAll(images, null).stream().flatMap(o -> o.unresolved().stream()).toList();
         assertThat(unresolved).extracting(UpgradeOutcome.Unresolved::imageId).containsExactly("a1", "a2", "a3");
         assertThat(unresolved.get(0).reason()).contains("no enabled cinder store owns it (asked old, new)");
@@ -114,7 +114,7 @@ class UpgradeReportingTest {
         assertThat(doc.images()).extracting(ImageRecord::id).containsExactly("i1", "i2");
         assertThat(doc.render(doc.images())).as("nothing changed: the text comes back as it was").isEqualTo(json);
 
-        List<ImageRecord> upgraded = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC())
+        List<ImageRecord> upgraded = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC())
                 .upgradeAll(doc.images(), null).stream().map(o -> new ImageRecord(o.imageId(), o.locations())).toList();
         String expected = json.replace(legacy, "[{\"id\": \"l1\", \"url\": \"cinder://old/vol-1\", "
                 + "\"metadata\": {\"x\": 2, \"store\": \"old\"}, \"status\": \"active\"}]");
@@ -128,7 +128,7 @@ class UpgradeReportingTest {
         String legacy = "[{\"url\": \"cinder://legacy/vol-1\", \"metadata\": {}}]";
         String json = "[" + image("i1", legacy) + "]";
         ImagesDocument doc = ImagesDocument.parse(json, "stdin");
-        List<ImageRecord> upgraded = new LocationUpgrader(stowage, Duration.ZERO, Clock.systemUTC())
+        List<ImageRecord> upgraded = stowage.locationUpgrader(Duration.ZERO, Clock.systemUTC())
                 .upgradeAll(doc.images(), null).stream().map(o -> new ImageRecord(o.imageId(), o.locations())).toList();
         assertThat(doc.render(upgraded)).isEqualTo(json.replace(legacy,
                 "[{\"url\": \"cinder://old/vol-1\", \"metadata\": {\"store\": \"old\"}}]"));

@@ -1,5 +1,6 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -63,9 +64,9 @@ class CinderHealthIntegrationTest {
             try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", conf)).pluginsDir(null)
                     .build()) {
                 byte[] data = "an image in the file store".getBytes();
-                AddResult r = s.add("files", null, new ByteArrayInputStream(data), data.length, "sha512");
-                assertThat(s.size(r.location(), null)).isEqualTo(data.length);
-                s.delete(r.location(), null);
+                AddResult r = s.add("files", new ByteArrayInputStream(data), AddOptions.defaults().declaredSize(data.length).hashAlgorithm("sha512"));
+                assertThat(s.size(r.location())).isEqualTo(data.length);
+                s.delete(r.location());
                 // what `stores` shows without a health check: nothing asked, nothing claimed
                 assertThat(s.store("hung").properties()).containsEntry("volume_type_check", "not checked yet");
                 assertThat(s.store("hung").writeDisabledReason()).isEmpty();
@@ -216,15 +217,15 @@ class CinderHealthIntegrationTest {
                 + "\n" + creds + "\n[slow]\ncinder_volume_type = glance-slow\ncinder_store_auth_address = "
                 + LocalCinder.KEYSTONE + "\n" + creds;
         try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", two)).pluginsDir(null).build()) {
-            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
+            assertThatThrownBy(() -> s.size(legacy)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                     .hasMessageContaining(legacy.substring("cinder://".length())).hasMessageContaining("does not exist");
-            assertThatThrownBy(() -> s.delete(legacy, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
+            assertThatThrownBy(() -> s.delete(legacy)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         }
         String oneDown = two.replaceFirst("(\\[slow\\][^\\[]*?cinder_store_auth_address = )\\S+", "$1http://127.0.0.1:9/v3");
         assertThat(oneDown).contains("http://127.0.0.1:9/v3");
         try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", oneDown)).pluginsDir(null)
                 .build()) {
-            assertThatThrownBy(() -> s.size(legacy, null)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
+            assertThatThrownBy(() -> s.size(legacy)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                     .hasMessageContaining("http://127.0.0.1:9/v3");
         }
     }

@@ -1,5 +1,6 @@
 package org.stowage.drivers.cinder;
 
+import org.stowage.core.AddOptions;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -111,7 +112,7 @@ class CinderLazyUpgradeIntegrationTest {
         String imageId = LocalCinder.newImageId();
         String legacy;
         try (Stowage before = stowage(BEFORE)) {
-            AddResult r = before.add(null, imageId, new ByteArrayInputStream(data), data.length, "sha512");
+            AddResult r = before.add(new ByteArrayInputStream(data), AddOptions.defaults().imageId(imageId).declaredSize(data.length).hashAlgorithm("sha512"));
             legacy = r.location();
         }
         assertThat(legacy).matches("cinder://[0-9a-f-]{36}");

@@ -1,5 +1,6 @@
 package org.stowage.drivers.file;
 
+import org.stowage.core.AddOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -113,17 +114,17 @@ class FileStoreHealthTest {
         Path slow = tmp.resolve("slow");
         try (Stowage s = open(tmp, "fast:file, slow:file", "[fast]\nfilesystem_store_datadir = " + fast
                 + "\n[slow]\nfilesystem_store_datadir = " + slow + "\n")) {
-            String location = s.add("slow", IMG, new ByteArrayInputStream(new byte[] {1, 2, 3}), 3, null).location();
+            String location = s.add("slow", new ByteArrayInputStream(new byte[] {1, 2, 3}), AddOptions.defaults().imageId(IMG).declaredSize(3)).location();
             String alias = location.replaceFirst("^file://", "filesystem://");
             assertThat(alias).startsWith("filesystem://" + slow);
 
-            assertThat(s.resolve(alias, null).id()).isEqualTo("slow");
-            assertThat(s.size(alias, null)).isEqualTo(3);
-            try (ImageStream in = s.get(alias, null, 0, -1)) {
+            assertThat(s.resolve(alias).id()).isEqualTo("slow");
+            assertThat(s.size(alias)).isEqualTo(3);
+            try (ImageStream in = s.get(alias)) {
                 assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
             }
 
-            LocationUpgrader up = new LocationUpgrader(s, Duration.ZERO, Clock.systemUTC());
+            LocationUpgrader up = s.locationUpgrader(Duration.ZERO, Clock.systemUTC());
             UpgradeOutcome o = up.upgradeAll(List.of(new ImageRecord(IMG, List.of(new ImageLocation(alias, Map.of())))),
                     null).get(0);
             assertThat(o.entries()).singleElement().satisfies(e -> {
@@ -132,7 +133,7 @@ class FileStoreHealthTest {
                 assertThat(e.after().store()).isEqualTo("slow");
             });
 
-            s.delete(alias, null);
+            s.delete(alias);
             assertThat(slow.resolve(IMG)).doesNotExist();
         }
     }

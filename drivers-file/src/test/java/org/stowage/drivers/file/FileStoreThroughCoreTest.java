@@ -1,5 +1,6 @@
 package org.stowage.drivers.file;
 
+import org.stowage.core.AddOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -48,16 +49,15 @@ class FileStoreThroughCoreTest {
                     .isEqualTo("datadir " + data.resolve("os_glance_tasks_store")
                             + " does not exist yet; it is created on the first add");
             String missing = "file://" + data.resolve("fast") + "/0d1c5a6e-0000-4000-8000-000000000000";
-            assertThatThrownBy(() -> stowage.size(missing, null)).isInstanceOf(StoreException.class)
+            assertThatThrownBy(() -> stowage.size(missing)).isInstanceOf(StoreException.class)
                     .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
-            assertThatThrownBy(() -> stowage.get(missing, null, 0, -1)).isInstanceOf(StoreException.class)
+            assertThatThrownBy(() -> stowage.get(missing)).isInstanceOf(StoreException.class)
                     .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.NOT_FOUND));
             assertThat(FileStoreDriverTest.tree(tmp)).as("building and reading the stores changed nothing")
                     .isEqualTo(before);
             assertThat(data).doesNotExist();
 
-            stowage.add("fast", "0d1c5a6e-0000-4000-8000-000000000001", new ByteArrayInputStream(new byte[] {7}), 1,
-                    "sha512");
+            stowage.add("fast", new ByteArrayInputStream(new byte[] {7}), AddOptions.defaults().imageId("0d1c5a6e-0000-4000-8000-000000000001").declaredSize(1).hashAlgorithm("sha512"));
             assertThat(data.resolve("fast/0d1c5a6e-0000-4000-8000-000000000001")).hasBinaryContent(new byte[] {7});
             assertThat(Files.getPosixFilePermissions(data.resolve("fast")))
                     .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x---"));

@@ -1,5 +1,7 @@
 package org.stowage.drivers.http;
 
+import org.stowage.core.ReadOptions;
+import org.stowage.core.AddOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,22 +38,22 @@ class HttpStoreThroughCoreTest {
 
             String url = nginx.https("/chain/1");
             for (String storeId : new String[] {"web", null}) {
-                try (ImageStream in = stowage.get(url, storeId, 0, -1)) {
+                try (ImageStream in = stowage.get(url, ReadOptions.whole().inStore(storeId))) {
                     assertThat(HttpStoreNginxTest.readAll(in)).isEqualTo(Nginx.IMAGE);
                 }
                 assertThat(stowage.size(url, storeId)).isEqualTo(Nginx.IMAGE.length);
             }
-            try (ImageStream in = stowage.get(nginx.http("/img.bin"), "web", 10, 20)) {
+            try (ImageStream in = stowage.get(nginx.http("/img.bin"), ReadOptions.range(10, 20).inStore("web"))) {
                 assertThat(HttpStoreNginxTest.readAll(in)).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 10, 30));
             }
-            assertThatThrownBy(() -> stowage.add("web", "img-1", new ByteArrayInputStream(new byte[3]), 3, "sha512"))
+            assertThatThrownBy(() -> stowage.add("web", new ByteArrayInputStream(new byte[3]), AddOptions.defaults().imageId("img-1").declaredSize(3).hashAlgorithm("sha512")))
                     .isInstanceOf(StoreException.class)
                     .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.STORE_ADD_DISABLED));
             assertThatThrownBy(() -> stowage.delete(nginx.http("/img.bin"), "web"))
                     .isInstanceOf(StoreException.class)
                     .satisfies(e -> assertThat(((StoreException) e).kind())
                             .isEqualTo(ErrorKind.STORE_DELETE_NOT_SUPPORTED));
-            assertThatThrownBy(() -> stowage.get("http://u@h/x", "web", 0, -1))
+            assertThatThrownBy(() -> stowage.get("http://u@h/x", ReadOptions.whole().inStore("web")))
                     .isInstanceOf(StoreException.class)
                     .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_URI));
         }

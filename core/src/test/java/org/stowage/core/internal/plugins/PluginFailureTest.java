@@ -1,4 +1,4 @@
-package org.stowage.core.plugins;
+package org.stowage.core.internal.plugins;
 
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;

@@ -1,4 +1,4 @@
-package org.stowage.core.plugins;
+package org.stowage.core.internal.plugins;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
