@@ -32,6 +32,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.stowage.core.AddOptions;
 import org.stowage.core.Stowage;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
@@ -372,7 +373,7 @@ class FileStoreDriverTest {
         Path conf = Files.createTempDirectory(root, "host");
         try (Stowage s = FileStoreHealthTest.open(conf, "fast:file", "[fast]\nfilesystem_store_datadir = " + dir
                 + "\nfilesystem_store_metadata_file = " + meta + "\n")) {
-            assertThatThrownBy(() -> s.add("fast", "new", new ByteArrayInputStream(new byte[] {1}), 1, null))
+            assertThatThrownBy(() -> s.add("fast", new ByteArrayInputStream(new byte[] {1}), AddOptions.defaults().imageId("new").declaredSize(1)))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
                     .hasMessageContaining("store 'fast'").hasMessageContaining(problem);
             assertThatThrownBy(() -> s.delete("file://" + dir + "/existing", "fast"))
