@@ -70,7 +70,7 @@ public final class ContainedFile implements Closeable {
 
     private final List<SecureDirectoryStream<Path>> dirs;
     private final Path name;
-    /** Set when an open was abandoned: its helper thread closes the directories when it returns. */
+    /** Set when an open was abandoned: the lent thread running it closes the directories when it returns. */
     private boolean abandoned;
 
     private ContainedFile(List<SecureDirectoryStream<Path>> dirs, Path name) {
