@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
     @Test
     void doublesUpToTheCap() {
         Backoff b = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
-        assertThat(java.util.stream.IntStream.range(0, 8).mapToObj(b::delay).map(Duration::toMillis))
+        assertThat(IntStream.range(0, 8).mapToObj(b::delay).map(Duration::toMillis))
                 .containsExactly(500L, 1000L, 2000L, 4000L, 8000L, 15000L, 15000L, 15000L);
         assertThat(b.delay(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(15));
     }

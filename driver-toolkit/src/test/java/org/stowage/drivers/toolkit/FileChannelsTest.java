@@ -8,6 +8,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,13 +21,13 @@ class FileChannelsTest {
     void writeFullyWritesEverythingAtThePosition() throws IOException {
         Path f = dir.resolve("f");
         byte[] data = new byte[300_000];
-        new java.util.Random(3).nextBytes(data);
+        new Random(3).nextBytes(data);
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             assertThat(FileChannels.writeFully(ch, ByteBuffer.wrap(data), 10)).isEqualTo(data.length);
         }
         byte[] got = Files.readAllBytes(f);
         assertThat(got).hasSize(data.length + 10);
-        assertThat(java.util.Arrays.copyOfRange(got, 10, got.length)).isEqualTo(data);
+        assertThat(Arrays.copyOfRange(got, 10, got.length)).isEqualTo(data);
     }
 
     @Test

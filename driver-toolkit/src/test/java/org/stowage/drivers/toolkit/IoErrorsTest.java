@@ -2,6 +2,7 @@ package org.stowage.drivers.toolkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -58,7 +59,7 @@ class IoErrorsTest {
                 + ": Input/output error").hasCause(eio);
         assertThat(IoErrors.writeKind(new IOException("write to " + partial + " failed: Input/output error")))
                 .isEqualTo(ErrorKind.BACKEND);
-        assertThat(IoErrors.writeKind(new java.io.EOFException("No space left on device")))
+        assertThat(IoErrors.writeKind(new EOFException("No space left on device")))
                 .as("only the JDK's plain IOException carries an errno as its message").isEqualTo(ErrorKind.BACKEND);
     }
 

@@ -1,9 +1,8 @@
 package org.stowage.drivers.file;
 
+import java.util.Objects;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
-
-import java.util.Objects;
 import org.stowage.spi.StoreLocation;
 
 /**
@@ -11,12 +10,13 @@ import org.stowage.spi.StoreLocation;
  * {@code file://} and {@code filesystem://} (case-sensitive) are accepted, the path is
  * everything after {@code ://} up to a {@code ?} or {@code #}, trimmed, and the canonical URI is
  * always {@code file://<path>}. Paths are not percent-decoded.
+ *
+ * @param path the path as written in the URI (not normalised)
  */
-public final class FileLocation implements StoreLocation {
-    private final String path;
-
-    private FileLocation(String path) {
-        this.path = path;
+public record FileLocation(String path) implements StoreLocation {
+    /** A location for a path. */
+    public FileLocation {
+        Objects.requireNonNull(path, "path");
     }
 
     /**
@@ -53,16 +53,6 @@ public final class FileLocation implements StoreLocation {
         return new FileLocation(path);
     }
 
-    /** A location for an absolute path. */
-    public static FileLocation of(String path) {
-        return new FileLocation(Objects.requireNonNull(path, "path"));
-    }
-
-    /** The path as written in the URI (not normalised). */
-    public String path() {
-        return path;
-    }
-
     @Override
     public String scheme() {
         return "file";
@@ -71,16 +61,6 @@ public final class FileLocation implements StoreLocation {
     @Override
     public String uri() {
         return "file://" + path;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof FileLocation && ((FileLocation) o).path.equals(path);
-    }
-
-    @Override
-    public int hashCode() {
-        return path.hashCode();
     }
 
     @Override

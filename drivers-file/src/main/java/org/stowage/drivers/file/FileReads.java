@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.file.FileStoreConfig.Datadir;
@@ -20,8 +21,9 @@ import org.stowage.spi.StoreLocation;
 
 /**
  * Get, size and delete. A location's file is reached through {@link ContainedFile}: no symbolic
- * link below a data directory is followed, and only regular files are images. Streams still open
- * are closed with the store.
+ * link below a data directory is followed, and only regular files are images; the open itself
+ * runs on a thread the host lends, so a FIFO or a hung file system cannot hold the caller. Streams
+ * still open are closed with the store.
  */
 final class FileReads {
     private static final Logger LOG = LoggerFactory.getLogger(FileReads.class);
@@ -29,13 +31,16 @@ final class FileReads {
     private final FileStoreConfig config;
     private final String storeId;
     private final List<String> prefixes;
+    private final Executor opener;
     private final Set<ChannelImageStream> openStreams = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    FileReads(FileStoreConfig config, List<String> prefixes) {
+    /** @param opener the host's threads for blocking work, which run each open(2) of an image file */
+    FileReads(FileStoreConfig config, List<String> prefixes, Executor opener) {
         this.config = config;
         this.storeId = config.storeId();
         this.prefixes = prefixes;
+        this.opener = opener;
     }
 
     ImageStream get(StoreLocation location, long offset, long length) {
@@ -45,7 +50,7 @@ final class FileReads {
                     + length + ": expected offset >= 0 and length >= 0 or -1");
         }
         Target target = resolve(location);
-        FileChannel ch = contained(location, target, "open image file", f -> f.openRead(f.regularFile()));
+        FileChannel ch = contained(location, target, "open image file", f -> f.openRead(f.regularFile(), opener));
         try {
             long size = ch.size();
             long start = Math.min(offset, size);

@@ -86,7 +86,7 @@ public final class FileStoreDriver extends PortedStoreDriver {
             problem = "could not be configured for writing: " + problem;
             LOG.warn("store '{}' {}; add and delete are disabled, reads still work", context.storeId(), problem);
         }
-        this.reads = new FileReads(config, prefixes);
+        this.reads = new FileReads(config, prefixes, context.workers());
         this.writers = new FileWriters(config, dirs, meta);
         this.status = new FileStatus(config, dirs, problem, reads::closed);
         this.inventory = new FileInventory(config);

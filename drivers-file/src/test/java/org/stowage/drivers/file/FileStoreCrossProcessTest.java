@@ -1,8 +1,5 @@
 package org.stowage.drivers.file;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +19,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,9 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.Setting;
+import org.stowage.spi.StoreException;
 import org.stowage.tck.TestStoreContext;
 
 /**
@@ -253,12 +254,12 @@ class FileStoreCrossProcessTest {
                 try {
                     return out.readLine();
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             });
             try {
                 return next.get(LINE_DEADLINE.toSeconds(), TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 process.destroyForcibly();
                 throw new AssertionError("process " + process.pid() + " printed nothing within " + LINE_DEADLINE, e);
             }

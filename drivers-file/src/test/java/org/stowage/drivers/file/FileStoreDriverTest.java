@@ -1,8 +1,5 @@
 package org.stowage.drivers.file;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -14,10 +11,16 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,10 +29,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.AddOptions;
@@ -39,9 +46,11 @@ import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.Capability;
 import org.stowage.spi.Checksums;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Setting;
+import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.tck.TestStoreContext;
 
@@ -284,7 +293,7 @@ class FileStoreDriverTest {
         add(d, "img", bytes(5000, 1));
         Path file = dir.resolve("img");
         Object inode = Files.getAttribute(file, "unix:ino");
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        Files.setLastModifiedTime(file, FileTime.fromMillis(1_000_000_000_000L));
         assertThatThrownBy(() -> add(d, "img", bytes(2 * MIB, 2))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.DUPLICATE)
                 .hasMessage("store 'fs': image img already exists at file://" + file);
         assertThat(Files.getAttribute(file, "unix:ino")).isEqualTo(inode);
@@ -477,9 +486,9 @@ class FileStoreDriverTest {
         FileFixture.deleteTree(dir);
         in.release.countDown();
         Throwable e = catchThrowable(() -> f.get(30, TimeUnit.SECONDS));
-        assertThat(e).isInstanceOf(java.util.concurrent.ExecutionException.class);
+        assertThat(e).isInstanceOf(ExecutionException.class);
         Throwable cause = e.getCause();
-        assertThat(cause).isInstanceOf(org.stowage.spi.StoreException.class).hasMessageContaining("img")
+        assertThat(cause).isInstanceOf(StoreException.class).hasMessageContaining("img")
                 .hasMessageContaining(dir.toString());
         assertThat(rows.record("data directory removed during an add (after the first MiB)", "rm -r of the datadir "
                 + "while the add waits for its second chunk", cause, d)).isEmpty();
@@ -699,10 +708,10 @@ class FileStoreDriverTest {
         CompletableFuture<Throwable> f = CompletableFuture.supplyAsync(() -> catchThrowable(op));
         try {
             return f.get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             // the operation blocks in open(2) on the FIFO: be its writer so the thread ends, then fail
-            try (java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifo,
-                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel w = FileChannel.open(fifo,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 // opening read-write never blocks and releases the blocked reader
             }
             throw new AssertionError("operation still blocked after 10 s (on " + fifo + ")", e);
@@ -713,7 +722,7 @@ class FileStoreDriverTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        org.junit.jupiter.api.Assumptions.assumeTrue(p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
+        Assumptions.assumeTrue(p.exitValue() == 0, String.join(" ", cmd) + ": " + out);
     }
 
     /** get (opening and closing the stream), size and delete of one location. */
@@ -814,13 +823,13 @@ class FileStoreDriverTest {
         Files.write(fileSide, new byte[] {4, 2});
         Files.createLink(name, fileSide);
         Path link = dir.resolve("next");
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread swapper = new Thread(() -> {
             // a hard link of the other side renamed over the name: the name always exists, its kind alternates
             for (long i = 0; !stop.get(); i++) {
                 try {
                     Files.createLink(link, i % 2 == 0 ? fifoSide : fileSide);
-                    Files.move(link, name, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(link, name, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -851,8 +860,8 @@ class FileStoreDriverTest {
             stop.set(true);
             swapper.join(10_000);
             // an open the store gave up on may still wait on the FIFO: be its writer
-            try (java.nio.channels.FileChannel w = java.nio.channels.FileChannel.open(fifoSide,
-                    java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel w = FileChannel.open(fifoSide,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 // opening read-write never blocks and releases the blocked readers
             }
         }
@@ -922,7 +931,7 @@ class FileStoreDriverTest {
             return s.map(p -> {
                 try {
                     return p + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(p,
-                            java.nio.file.LinkOption.NOFOLLOW_LINKS));
+                            LinkOption.NOFOLLOW_LINKS));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -949,7 +958,7 @@ class FileStoreDriverTest {
             StoreLocation loc = s.parseLocation("file://" + dir + "/img");
             assertThatThrownBy(() -> s.size(loc)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
             assertThatThrownBy(() -> s.get(loc, 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
-            assertThat(s.findLeftovers(java.time.Duration.ZERO)).isEmpty();
+            assertThat(s.findLeftovers(Duration.ZERO)).isEmpty();
         }
         assertThat(d.properties()).containsEntry("data_dir_note", "datadir " + single
                 + " does not exist yet; it is created on the first add");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class FileStoreThroughCoreTest {
             stowage.add("fast", new ByteArrayInputStream(new byte[] {7}), AddOptions.defaults().imageId("0d1c5a6e-0000-4000-8000-000000000001").declaredSize(1).hashAlgorithm("sha512"));
             assertThat(data.resolve("fast/0d1c5a6e-0000-4000-8000-000000000001")).hasBinaryContent(new byte[] {7});
             assertThat(Files.getPosixFilePermissions(data.resolve("fast")))
-                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x---"));
+                    .isEqualTo(PosixFilePermissions.fromString("rwx--x---"));
             for (String untouched : List.of("d1", "d2", "os_glance_staging_store", "os_glance_tasks_store")) {
                 assertThat(data.resolve(untouched)).doesNotExist();
             }

@@ -2,12 +2,13 @@ package org.stowage.drivers.http;
 
 import java.io.EOFException;
 import java.io.FileOutputStream;
-import java.io.OutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import org.stowage.spi.ImageStream;
 
 /**
@@ -67,7 +68,7 @@ final class BodyStream extends ImageStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         return readInto(b, off, len, null);
     }
 
@@ -78,7 +79,7 @@ final class BodyStream extends ImageStream {
      * throws. Returns the number of bytes written.
      */
     public long transferTo(WritableByteChannel out) throws IOException {
-        java.util.Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(out, "out");
         long total = 0;
         int n;
         while ((n = readInto(null, 0, Integer.MAX_VALUE, out)) >= 0) {
@@ -93,7 +94,7 @@ final class BodyStream extends ImageStream {
      */
     @Override
     public long transferTo(OutputStream out) throws IOException {
-        java.util.Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(out, "out");
         if (out instanceof FileOutputStream) {
             return transferTo(((FileOutputStream) out).getChannel());
         }

@@ -1,24 +1,19 @@
 package org.stowage.drivers.http;
 
-import org.stowage.drivers.toolkit.CertificateProblem;
-import org.stowage.drivers.toolkit.DeadlineWatchdog;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
+import org.stowage.drivers.toolkit.DeadlineWatchdog;
 import org.stowage.spi.ImageStream;
 
-/** One request/response on a fresh connection: connect (maybe through a proxy), send, read the head. */
+/**
+ * One request/response on a fresh connection: connect (maybe through a proxy, {@link HttpConnector}),
+ * send, read the head.
+ */
 final class HttpExchange {
     /** The most bytes a response head may take (all heads of one response, interim ones included). */
     static final int MAX_HEAD = 64 * 1024;
@@ -59,24 +54,6 @@ final class HttpExchange {
         }
     }
 
-    /** A failure to establish the connection (refused, unknown host, TLS, proxy): glance's ConnectionError. */
-    static final class ConnectFailure extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ConnectFailure(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** The server's certificate failed verification: a configuration problem, not an outage. */
-    static final class CertificateRejected extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        CertificateRejected(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
     private HttpExchange() {
     }
 
@@ -92,8 +69,8 @@ final class HttpExchange {
     static Response exchange(HttpStoreConfig cfg, DeadlineWatchdog watchdog, HttpLocation loc, String method,
                              String range, ResponseBudget budget) throws IOException {
         budget.startRequest();
-        HttpStoreConfig.ProxyTarget proxy = cfg.proxies.get(loc.scheme());
-        Conn conn = connect(cfg, watchdog, loc, proxy, budget);
+        HttpStoreConfig.ProxyTarget proxy = cfg.proxies().get(loc.scheme());
+        Conn conn = HttpConnector.connect(cfg, watchdog, loc, proxy, budget);
         try {
             boolean viaProxy = proxy != null && "http".equals(loc.scheme());
             try {
@@ -102,7 +79,7 @@ final class HttpExchange {
                 throw budget.exhausted("the request to be sent to " + conn.server, e);
             }
             Head head = readFinalHead(conn, loc, budget);
-            return new Response(loc, method, head.status, head.headers, conn, cfg.limits);
+            return new Response(loc, method, head.status(), head.headers(), conn, cfg.limits());
         } catch (IOException | RuntimeException e) {
             conn.close();
             throw e;
@@ -122,156 +99,15 @@ final class HttpExchange {
         if (loc.hasCredentials()) {
             req.append("Authorization: ").append(basic(loc.userDecoded(), loc.passwordDecoded())).append("\r\n");
         }
-        if (httpProxy != null && httpProxy.authorization != null) {
-            req.append("Proxy-Authorization: ").append(httpProxy.authorization).append("\r\n");
+        if (httpProxy != null && httpProxy.authorization() != null) {
+            req.append("Proxy-Authorization: ").append(httpProxy.authorization()).append("\r\n");
         }
         req.append("Connection: close\r\n\r\n");
         return req.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /**
-     * Connects within {@code http_connect_timeout} (and the budget): the TCP connection and, for https,
-     * the proxy tunnel and the TLS handshake together.
-     */
-    private static Conn connect(HttpStoreConfig cfg, DeadlineWatchdog watchdog, HttpLocation loc,
-                                HttpStoreConfig.ProxyTarget proxy, ResponseBudget budget) throws IOException {
-        String host = proxy != null ? proxy.host : loc.host();
-        int port = proxy != null ? proxy.port : loc.port();
-        String what = proxy != null ? "proxy " + proxy + " for " + loc : loc.toString();
-        String server = loc.hostAndPort() + (proxy != null ? " through proxy " + proxy : "");
-        InetSocketAddress addr = new InetSocketAddress(host, port);
-        if (addr.isUnresolved()) {
-            throw new ConnectFailure("cannot resolve host '" + host + "' of " + what, null);
-        }
-        long deadline = budget.connectDeadline(System.nanoTime());
-        if ("http".equals(loc.scheme())) {
-            SocketChannel ch = SocketChannel.open();
-            try {
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                ch.socket().connect(addr, ResponseBudget.millisUntil(deadline));
-            } catch (IOException e) {
-                closeQuietly(ch);
-                throw connectError("the connection to " + what, e, cfg, budget);
-            }
-            return new Conn.Plain(ch, cfg.bufferSize, server, watchdog.watch(ch));
-        }
-        Socket raw = new Socket();
-        DeadlineWatchdog.Watch watch = watchdog.watch(raw);
-        SSLSocket ssl = null;
-        try {
-            try {
-                raw.setTcpNoDelay(true);
-                raw.connect(addr, ResponseBudget.millisUntil(deadline));
-            } catch (IOException e) {
-                throw connectError("the connection to " + what, e, cfg, budget);
-            }
-            watch.arm(deadline);
-            if (proxy != null) {
-                try {
-                    tunnel(raw, loc, proxy);
-                } catch (IOException e) {
-                    throw watch.expired() ? connectError("the CONNECT tunnel through proxy " + proxy
-                            + " to " + loc.hostAndPort(), new Conn.DeadlinePassed(e), cfg, budget) : e;
-                }
-            }
-            ssl = (SSLSocket) cfg.sslFactory.createSocket(raw, loc.host(), loc.port(), true);
-            SSLParameters params = ssl.getSSLParameters();
-            if (cfg.verifyHostname) {
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-            }
-            ssl.setSSLParameters(params);
-            try {
-                ssl.startHandshake();
-            } catch (IOException e) {
-                if (watch.expired()) {
-                    throw connectError("the TLS handshake with " + loc.hostAndPort(),
-                            new Conn.DeadlinePassed(e), cfg, budget);
-                }
-                throw handshakeError(cfg, loc, e);
-            }
-            watch.disarm();
-            return new Conn.Streams(ssl, 256 * 1024, server, watch);
-        } catch (IOException | RuntimeException e) {
-            watch.release();
-            closeQuietly(ssl != null ? ssl : raw);
-            throw e;
-        }
-    }
-
-    /** A failed TLS handshake: {@link CertificateRejected} if verification failed, else a {@link ConnectFailure}. */
-    private static IOException handshakeError(HttpStoreConfig cfg, HttpLocation loc, IOException e) {
-        String how = "(certificates " + cfg.tlsMode + ")";
-        return CertificateProblem.of(e).<IOException>map(p -> new CertificateRejected("TLS verification of " + loc
-                        + " failed: " + p.description() + " " + how + "; " + p.remedy(HttpOptions.CA_FILE.name(), HttpOptions.INSECURE.name(), cfg.caFile), e))
-                .orElseGet(() -> new ConnectFailure("the TLS handshake with " + loc + " failed " + how + ": "
-                        + e.getMessage(), e));
-    }
-
-    /**
-     * The error of a failed connection {@code step} (e.g. "the TLS handshake with h:443"): the
-     * budget's when it ran out, a {@link SocketTimeoutException} naming {@code http_connect_timeout}
-     * when that ran out, else a {@link ConnectFailure}.
-     */
-    private static IOException connectError(String step, IOException e, HttpStoreConfig cfg, ResponseBudget budget) {
-        if (e instanceof SocketTimeoutException && budget.spent()) {
-            return budget.exhausted(step, e);
-        }
-        if (e instanceof SocketTimeoutException) {
-            SocketTimeoutException t = new SocketTimeoutException(step + " did not complete within "
-                    + HttpStoreConfig.Limits.seconds(cfg.limits.connectNanos()) + " ("
-                    + HttpOptions.CONNECT_TIMEOUT.name() + " = " + cfg.limits.connectSeconds() + " s)");
-            t.initCause(e);
-            return t;
-        }
-        String m = e.getMessage();
-        return new ConnectFailure(step + " failed: " + e.getClass().getSimpleName() + (m == null ? "" : ": " + m), e);
-    }
-
-    /** Opens a CONNECT tunnel through an http proxy (for https URLs). */
-    private static void tunnel(Socket raw, HttpLocation loc, HttpStoreConfig.ProxyTarget proxy) throws IOException {
-        String target = loc.hostAndPort();
-        StringBuilder req = new StringBuilder();
-        req.append("CONNECT ").append(target).append(" HTTP/1.1\r\nHost: ").append(target).append("\r\n");
-        req.append("User-Agent: ").append(USER_AGENT).append("\r\n");
-        if (proxy.authorization != null) {
-            req.append("Proxy-Authorization: ").append(proxy.authorization).append("\r\n");
-        }
-        req.append("\r\n");
-        raw.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
-        raw.getOutputStream().flush();
-        // read the head byte by byte so that no TLS byte is consumed
-        java.io.InputStream in = raw.getInputStream();
-        StringBuilder head = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            head.append((char) c);
-            int n = head.length();
-            if (n >= 4 && head.charAt(n - 1) == '\n' && head.charAt(n - 2) == '\r' && head.charAt(n - 3) == '\n') {
-                break;
-            }
-            if (n >= 2 && head.charAt(n - 1) == '\n' && head.charAt(n - 2) == '\n') {
-                break;
-            }
-            if (n > MAX_HEAD) {
-                throw new IOException("proxy " + proxy + " sent a CONNECT response head over " + MAX_HEAD + " bytes");
-            }
-        }
-        if (c < 0) {
-            throw new IOException("proxy " + proxy + " closed the connection during CONNECT " + target);
-        }
-        String statusLine = head.substring(0, head.indexOf("\n")).trim();
-        String[] parts = statusLine.split(" ", 3);
-        int status = parts.length >= 2 && parts[1].matches("[0-9]{3}") ? Integer.parseInt(parts[1]) : -1;
-        if (status < 200 || status > 299) {
-            throw new IOException("proxy " + proxy + " refused CONNECT " + target + ": '" + statusLine + "'");
-        }
-    }
-
-    private static final class Head {
-        int status;
-        Map<String, String> headers;
-        int length; // bytes on the wire
-
+    /** A response head as received; {@code length} is its size in bytes on the wire. */
+    private record Head(int status, Map<String, String> headers, int length) {
         boolean interim() {
             return status >= 100 && status < 200 && status != 101; // 100 Continue, 103 Early Hints
         }
@@ -289,7 +125,7 @@ final class HttpExchange {
             if (!head.interim()) {
                 return head;
             }
-            allowance -= head.length;
+            allowance -= head.length();
         }
     }
 
@@ -306,9 +142,7 @@ final class HttpExchange {
             if (end >= 0) {
                 byte[] bytes = new byte[size];
                 b.get(bytes);
-                Head head = parseHead(new String(bytes, StandardCharsets.ISO_8859_1), loc, conn.server);
-                head.length = size;
-                return head;
+                return parseHead(new String(bytes, StandardCharsets.ISO_8859_1), size, loc, conn.server);
             }
             scanned = Math.max(0, b.remaining() - 3);
             if (b.limit() == b.capacity() && b.position() == 0) {
@@ -343,7 +177,7 @@ final class HttpExchange {
         return -1;
     }
 
-    private static Head parseHead(String text, HttpLocation loc, String server) throws IOException {
+    private static Head parseHead(String text, int length, HttpLocation loc, String server) throws IOException {
         String[] lines = text.split("\r?\n");
         if (lines.length - 1 > MAX_HEADER_FIELDS) {
             throw new IOException(loc + ": " + server + " sent more than " + MAX_HEADER_FIELDS + " header fields"
@@ -378,21 +212,10 @@ final class HttpExchange {
             }
             headers.put(name, value);
         }
-        Head h = new Head();
-        h.status = Integer.parseInt(parts[1]);
-        h.headers = headers;
-        return h;
+        return new Head(Integer.parseInt(parts[1]), headers, length);
     }
 
     private static String clip(String s) {
         return s.length() > 100 ? s.substring(0, 100) + "..." : s;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // nothing to do
-        }
     }
 }

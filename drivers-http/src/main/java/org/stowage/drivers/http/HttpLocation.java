@@ -1,12 +1,12 @@
 package org.stowage.drivers.http;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 
 /**
@@ -50,6 +50,31 @@ public final class HttpLocation implements StoreLocation {
      * @throws StoreException of kind {@link ErrorKind#BAD_STORE_URI} if the URI is malformed; the message never shows credentials
      */
     public static HttpLocation parse(String uri) {
+        requirePrintable(uri);
+        String scheme = scheme(uri);
+        String rest = uri.substring(scheme.length() + 3);
+        int end = indexOfAny(rest, "/?#");
+        if (looksLikeCredentialsWithADelimiter(rest, end)) {
+            throw bad(uri, "an '@' follows the host, after a '/', '?' or '#': if the part before the '@' is"
+                    + " user:password, percent-encode '/', '?' and '#' in it (%2F, %3F, %23); otherwise write that"
+                    + " '@' as %40");
+        }
+        String authority = end < 0 ? rest : rest.substring(0, end);
+        String tail = end < 0 ? "" : withoutFragment(rest.substring(end));
+        int q = tail.indexOf('?');
+        String path = q < 0 ? tail : tail.substring(0, q);
+        String query = q < 0 ? "" : tail.substring(q + 1);
+        Credentials credentials = credentials(uri, authority);
+        String netloc = authority.substring(authority.indexOf('@') + 1);
+        if (netloc.isEmpty()) {
+            throw bad(uri, "No address specified in HTTP URL (expected a host after " + scheme + "://)");
+        }
+        HostAndPort hp = netloc.startsWith("[") ? bracketedIpv6(uri, netloc) : hostName(uri, netloc);
+        return new HttpLocation(scheme, credentials.user(), credentials.password(), netloc, hp.host(),
+                port(uri, scheme, hp.portText()), path, query);
+    }
+
+    private static void requirePrintable(String uri) {
         if (uri == null || uri.isEmpty()) {
             throw StoreException.badStoreUri("http store: empty location; expected http://host[:port]/path or https://...");
         }
@@ -59,99 +84,104 @@ public final class HttpLocation implements StoreLocation {
                 throw bad(uri, "it contains a control character (code " + (int) c + ")");
             }
         }
-        String scheme;
-        if (uri.startsWith("http://")) {
-            scheme = "http";
-        } else if (uri.startsWith("https://")) {
-            scheme = "https";
-        } else {
-            throw bad(uri, "Location URI must start with one of the following schemas: http://, https://");
-        }
-        String rest = uri.substring(scheme.length() + 3);
-        int end = indexOfAny(rest, "/?#");
-        if (looksLikeCredentialsWithADelimiter(rest, end)) {
-            throw bad(uri, "an '@' follows the host, after a '/', '?' or '#': if the part before the '@' is"
-                    + " user:password, percent-encode '/', '?' and '#' in it (%2F, %3F, %23); otherwise write that"
-                    + " '@' as %40");
-        }
-        String netloc = end < 0 ? rest : rest.substring(0, end);
-        String tail = end < 0 ? "" : rest.substring(end);
-        int hash = tail.indexOf('#');
-        if (hash >= 0) {
-            tail = tail.substring(0, hash);
-        }
-        int q = tail.indexOf('?');
-        String path = q < 0 ? tail : tail.substring(0, q);
-        String query = q < 0 ? "" : tail.substring(q + 1);
+    }
 
-        String user = null;
-        String password = null;
-        int at = netloc.indexOf('@');
-        if (at >= 0) {
-            if (netloc.indexOf('@', at + 1) >= 0) {
-                throw bad(uri, "Credentials are not well-formatted: more than one '@' (expected user:password@host)");
-            }
-            String creds = netloc.substring(0, at);
-            netloc = netloc.substring(at + 1);
-            if (!creds.isEmpty()) {
-                int colon = creds.indexOf(':');
-                if (colon < 0 || creds.indexOf(':', colon + 1) >= 0) {
-                    throw bad(uri, "Credentials are not well-formatted (expected user:password@host)");
-                }
-                user = creds.substring(0, colon);
-                password = creds.substring(colon + 1);
-                if (user.isEmpty()) {
-                    // glance keeps credentials only when the user name is non-empty
-                    user = null;
-                    password = null;
-                }
-            }
+    /** {@code http} or {@code https}, written in lower case as glance requires. */
+    private static String scheme(String uri) {
+        if (uri.startsWith("http://")) {
+            return "http";
         }
-        if (netloc.isEmpty()) {
-            throw bad(uri, "No address specified in HTTP URL (expected a host after " + scheme + "://)");
+        if (uri.startsWith("https://")) {
+            return "https";
         }
-        String host;
-        String portText;
-        if (netloc.startsWith("[")) {
-            int close = netloc.indexOf(']');
-            if (close < 0) {
-                throw bad(uri, "the IPv6 address is not closed with ']'");
-            }
-            host = netloc.substring(1, close);
-            String after = netloc.substring(close + 1);
-            if (!after.isEmpty() && !after.startsWith(":")) {
-                throw bad(uri, "unexpected text after the IPv6 address (expected [address]:port)");
-            }
-            portText = after.isEmpty() ? "" : after.substring(1);
-            if (host.isEmpty() || !host.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9._~-]+)?") || host.indexOf(':') < 0) {
-                throw bad(uri, "'" + host + "' is not an IPv6 address");
-            }
-        } else {
-            int colons = count(netloc, ':');
-            if (colons > 1) {
-                throw bad(uri, "an IPv6 address must be written in brackets, e.g. http://[::1]:8080/");
-            }
-            int colon = netloc.indexOf(':');
-            host = colon < 0 ? netloc : netloc.substring(0, colon);
-            portText = colon < 0 ? "" : netloc.substring(colon + 1);
-            if (host.isEmpty()) {
-                throw bad(uri, "No address specified in HTTP URL (the host is empty)");
-            }
-            if (!host.matches("[A-Za-z0-9._~!$&'()*+,;=%-]+")) {
-                throw bad(uri, "the host '" + host + "' contains characters a host name cannot have");
-            }
+        throw bad(uri, "Location URI must start with one of the following schemas: http://, https://");
+    }
+
+    private static String withoutFragment(String tail) {
+        int hash = tail.indexOf('#');
+        return hash < 0 ? tail : tail.substring(0, hash);
+    }
+
+    /** The {@code user:password} before an {@code @}; never shown, not even by toString. */
+    private record Credentials(String user, String password) {
+        static final Credentials NONE = new Credentials(null, null);
+
+        @Override
+        public String toString() {
+            return user == null ? "no credentials" : "****";
         }
-        int port = "https".equals(scheme) ? 443 : 80;
-        if (!portText.isEmpty()) {
-            if (!portText.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
-                throw bad(uri, "the port '" + portText + "' is not a number");
-            }
-            if (portText.length() > 5 || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65535) {
-                throw bad(uri, "the port " + portText + " is outside 1-65535");
-            }
-            port = Integer.parseInt(portText);
+    }
+
+    /** The credentials of {@code user:password@netloc}, or none (also for an empty user name, as glance). */
+    private static Credentials credentials(String uri, String authority) {
+        int at = authority.indexOf('@');
+        if (at < 0) {
+            return Credentials.NONE;
         }
-        return new HttpLocation(scheme, user, password, netloc, host, port, path, query);
+        if (authority.indexOf('@', at + 1) >= 0) {
+            throw bad(uri, "Credentials are not well-formatted: more than one '@' (expected user:password@host)");
+        }
+        String creds = authority.substring(0, at);
+        if (creds.isEmpty()) {
+            return Credentials.NONE;
+        }
+        int colon = creds.indexOf(':');
+        if (colon < 0 || creds.indexOf(':', colon + 1) >= 0) {
+            throw bad(uri, "Credentials are not well-formatted (expected user:password@host)");
+        }
+        // glance keeps credentials only when the user name is non-empty
+        return colon == 0 ? Credentials.NONE : new Credentials(creds.substring(0, colon), creds.substring(colon + 1));
+    }
+
+    /** The host of a netloc and the port as written after it (empty if none). */
+    private record HostAndPort(String host, String portText) {
+    }
+
+    /** {@code [address]} or {@code [address]:port}. */
+    private static HostAndPort bracketedIpv6(String uri, String netloc) {
+        int close = netloc.indexOf(']');
+        if (close < 0) {
+            throw bad(uri, "the IPv6 address is not closed with ']'");
+        }
+        String host = netloc.substring(1, close);
+        String after = netloc.substring(close + 1);
+        if (!after.isEmpty() && !after.startsWith(":")) {
+            throw bad(uri, "unexpected text after the IPv6 address (expected [address]:port)");
+        }
+        if (host.isEmpty() || !host.matches("[0-9A-Fa-f:.]+(%[A-Za-z0-9._~-]+)?") || host.indexOf(':') < 0) {
+            throw bad(uri, "'" + host + "' is not an IPv6 address");
+        }
+        return new HostAndPort(host, after.isEmpty() ? "" : after.substring(1));
+    }
+
+    /** {@code host} or {@code host:port}, where the host is a name or an IPv4 address. */
+    private static HostAndPort hostName(String uri, String netloc) {
+        if (count(netloc, ':') > 1) {
+            throw bad(uri, "an IPv6 address must be written in brackets, e.g. http://[::1]:8080/");
+        }
+        int colon = netloc.indexOf(':');
+        String host = colon < 0 ? netloc : netloc.substring(0, colon);
+        if (host.isEmpty()) {
+            throw bad(uri, "No address specified in HTTP URL (the host is empty)");
+        }
+        if (!host.matches("[A-Za-z0-9._~!$&'()*+,;=%-]+")) {
+            throw bad(uri, "the host '" + host + "' contains characters a host name cannot have");
+        }
+        return new HostAndPort(host, colon < 0 ? "" : netloc.substring(colon + 1));
+    }
+
+    /** The port written, or the scheme's default when none is. */
+    private static int port(String uri, String scheme, String portText) {
+        if (portText.isEmpty()) {
+            return "https".equals(scheme) ? 443 : 80;
+        }
+        if (!portText.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            throw bad(uri, "the port '" + portText + "' is not a number");
+        }
+        if (portText.length() > 5 || Integer.parseInt(portText) < 1 || Integer.parseInt(portText) > 65535) {
+            throw bad(uri, "the port " + portText + " is outside 1-65535");
+        }
+        return Integer.parseInt(portText);
     }
 
     @Override
@@ -341,7 +371,10 @@ public final class HttpLocation implements StoreLocation {
         return colon;
     }
 
-    /** RFC 3986 §5.2.4. */
+    /**
+     * The path with its {@code .} segments dropped and each {@code ..} segment removing the one
+     * before it, as URI reference resolution does (RFC 3986's {@code remove_dot_segments}).
+     */
     static String removeDotSegments(String input) {
         Deque<String> out = new ArrayDeque<>();
         String[] segs = input.split("/", -1);
@@ -397,7 +430,7 @@ public final class HttpLocation implements StoreLocation {
         if (s.indexOf('%') < 0) {
             return s;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%' && i + 2 < s.length()

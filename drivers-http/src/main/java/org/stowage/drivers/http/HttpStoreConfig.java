@@ -10,32 +10,34 @@ import javax.net.ssl.SSLSocketFactory;
 import org.stowage.drivers.toolkit.Tls;
 import org.stowage.spi.StoreSettings;
 
-/** The typed, immutable configuration of one http store, built from its settings. */
-final class HttpStoreConfig {
-    /** A forward proxy from {@code http_proxy_information}. */
-    static final class ProxyTarget {
-        final String host;
-        final int port;
-        final String authorization; // "Basic ..." or null; never logged
-
-        ProxyTarget(String host, int port, String authorization) {
-            this.host = host;
-            this.port = port;
-            this.authorization = authorization;
-        }
-
+/**
+ * The typed, immutable configuration of one http store, built from its settings.
+ *
+ * @param storeId        the store id, for messages and thread names
+ * @param sslFactory     how https connections are made
+ * @param verifyHostname whether the certificate must name the host of the URL
+ * @param tlsMode        for messages: how certificates are checked
+ * @param caFile         {@code https_ca_certificates_file}, or null: certificates are then checked against the
+ *                       JDK's trust store
+ * @param proxies        the forward proxy for each scheme that has one
+ * @param limits         the time limits and the minimum body rate
+ * @param bufferSize     the receive buffer of a plain http connection
+ */
+record HttpStoreConfig(String storeId, SSLSocketFactory sslFactory, boolean verifyHostname, String tlsMode,
+                       String caFile, Map<String, ProxyTarget> proxies, Limits limits, int bufferSize) {
+    /**
+     * A forward proxy from {@code http_proxy_information}.
+     *
+     * @param authorization the {@code Proxy-Authorization} value ({@code Basic ...}) or null; never shown
+     */
+    record ProxyTarget(String host, int port, String authorization) {
+        /** {@code host:port}, never the credentials. */
         @Override
         public String toString() {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
 
-    final String storeId;
-    final SSLSocketFactory sslFactory;
-    final boolean verifyHostname;
-    final String tlsMode; // for messages: how certificates are checked
-    /** {@code https_ca_certificates_file}, or null: certificates are then checked against the JDK's trust store. */
-    final String caFile;
     /**
      * The time limits, in whole seconds as configured (0: no limit), and the minimum body rate in
      * bytes per second (0: none). The options' declared maximums keep every product here far from
@@ -79,22 +81,6 @@ final class HttpStoreConfig {
         static String seconds(long nanos) {
             return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
         }
-    }
-
-    final Map<String, ProxyTarget> proxies;
-    final Limits limits;
-    final int bufferSize;
-
-    private HttpStoreConfig(String storeId, SSLSocketFactory sslFactory, boolean verifyHostname, String tlsMode,
-                            String caFile, Map<String, ProxyTarget> proxies, Limits limits, int bufferSize) {
-        this.storeId = storeId;
-        this.sslFactory = sslFactory;
-        this.verifyHostname = verifyHostname;
-        this.tlsMode = tlsMode;
-        this.caFile = caFile;
-        this.proxies = proxies;
-        this.limits = limits;
-        this.bufferSize = bufferSize;
     }
 
     static HttpStoreConfig from(StoreSettings s) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.drivers.toolkit.PortedStoreDriver;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
@@ -16,7 +17,6 @@ import org.stowage.spi.ImageStream;
 import org.stowage.spi.ImageWriter;
 import org.stowage.spi.LegacyLocations;
 import org.stowage.spi.LocationCodec;
-import org.stowage.drivers.toolkit.PortedStoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreStatus;
@@ -203,7 +203,7 @@ public final class HttpStoreDriver extends PortedStoreDriver {
             return transport.exchange(loc, method, range, budget);
         } catch (SocketTimeoutException e) {
             throw StoreException.timeout(prefix() + method + " " + loc + ": " + e.getMessage(), e);
-        } catch (HttpExchange.CertificateRejected e) {
+        } catch (HttpConnector.CertificateRejected e) {
             // a configuration problem: asking again cannot help
             throw StoreException.badStoreConfiguration(prefix() + e.getMessage(), e);
         } catch (IOException e) {

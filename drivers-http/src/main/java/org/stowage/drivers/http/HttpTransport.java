@@ -14,7 +14,7 @@ interface HttpTransport {
      *
      * @param range the {@code Range} header value, or {@code null}
      * @throws SocketTimeoutException             when a time limit ran out, naming it
-     * @throws HttpExchange.CertificateRejected   when TLS verification rejected the server
+     * @throws HttpConnector.CertificateRejected   when TLS verification rejected the server
      * @throws IOException                        when the connection could not be made or broke
      */
     HttpResponse exchange(HttpLocation location, String method, String range, ResponseBudget budget)

@@ -17,14 +17,14 @@ final class SocketTransport implements HttpTransport {
 
     SocketTransport(HttpStoreConfig cfg, ScheduledExecutorService hostScheduler) {
         this.cfg = cfg;
-        boolean limited = cfg.limits.any();
+        boolean limited = cfg.limits().any();
         ownExecutor = limited && hostScheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "stowage-http-" + cfg.storeId + "-watchdog");
+            Thread t = new Thread(r, "stowage-http-" + cfg.storeId() + "-watchdog");
             t.setDaemon(true);
             return t;
         }) : null;
         ScheduledExecutorService checks = !limited ? null : ownExecutor != null ? ownExecutor : hostScheduler;
-        watchdog = new DeadlineWatchdog(cfg.limits.checkPeriodMillis(), checks);
+        watchdog = new DeadlineWatchdog(cfg.limits().checkPeriodMillis(), checks);
     }
 
     @Override
@@ -35,7 +35,7 @@ final class SocketTransport implements HttpTransport {
 
     @Override
     public ResponseBudget budget() {
-        return new ResponseBudget(cfg.limits);
+        return new ResponseBudget(cfg.limits());
     }
 
     @Override

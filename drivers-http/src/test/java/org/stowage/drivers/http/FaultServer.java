@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 
 /**
@@ -137,7 +138,7 @@ final class FaultServer implements AutoCloseable {
     }
 
     String url(String path) {
-        return (server instanceof javax.net.ssl.SSLServerSocket ? "https" : "http") + "://127.0.0.1:"
+        return (server instanceof SSLServerSocket ? "https" : "http") + "://127.0.0.1:"
                 + server.getLocalPort() + path;
     }
 

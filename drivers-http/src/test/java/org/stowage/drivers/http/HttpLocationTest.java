@@ -1,17 +1,15 @@
 package org.stowage.drivers.http;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
+import org.stowage.tck.reliability.ReliabilityRecorder;
 
 class HttpLocationTest {
 
@@ -31,7 +29,7 @@ class HttpLocationTest {
 
     @Test
     void toStringNeverShowsCredentialsOrQuery() {
-        org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("hunter2");
+        ReliabilityRecorder.secretUsed("hunter2");
         HttpLocation l = HttpLocation.parse("http://alice:hunter2@h/x.img?token=t0p");
         assertThat(l.toString()).isEqualTo("http://****@h/x.img?****").doesNotContain("alice", "hunter2", "t0p");
         assertThat(l.hasCredentials()).isTrue();

@@ -8,7 +8,10 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import org.stowage.spi.ImageStream;
@@ -28,7 +31,7 @@ public final class HttpReadBench {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         String client = args.length > 1 && !args[1].startsWith("--") ? args[1] : "driver";
-        boolean hash = java.util.Arrays.asList(args).contains("--hash");
+        boolean hash = Arrays.asList(args).contains("--hash");
         int bufSize = 4 << 20;
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--buf")) {
@@ -37,7 +40,7 @@ public final class HttpReadBench {
         }
         byte[] buf = new byte[bufSize];
         HttpStoreDriver store = TestContext.store(Map.of("https_insecure", "true"));
-        if (java.util.Arrays.asList(args).contains("--warmup")) {
+        if (Arrays.asList(args).contains("--warmup")) {
             // one untimed read first: the timed one then runs with the JIT done (a long-running host)
             try (InputStream in = open(client.equals("driver-channel") ? "driver" : client, store, url)) {
                 while (in.read(buf, 0, buf.length) >= 0) {
@@ -52,8 +55,8 @@ public final class HttpReadBench {
         if (client.equals("driver-channel")) {
             // zero-copy path: the body is handed over from the driver's direct receive buffer
             long[] count = {0};
-            java.nio.channels.WritableByteChannel discard = new java.nio.channels.WritableByteChannel() {
-                public int write(java.nio.ByteBuffer src) {
+            WritableByteChannel discard = new WritableByteChannel() {
+                public int write(ByteBuffer src) {
                     int r = src.remaining();
                     src.position(src.limit());
                     count[0] += r;

@@ -1,8 +1,5 @@
 package org.stowage.drivers.http;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -19,7 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.StoreException;
 import org.stowage.tck.reliability.ReliabilityRecorder;
 import org.stowage.testing.Nginx;
 
@@ -37,8 +36,8 @@ class HttpStoreDeadlineTest {
     private static final int MARGIN = 5;
     private static final String PASSWORD = "deadline-secret";
     /** The driver's own classes: a thread still running in one of them after an operation ended is a leak. */
-    private static final Set<String> DRIVER_CLASSES = Set.of(HttpExchange.class.getName(), BodyStream.class.getName(),
-            Conn.class.getName(), Conn.Plain.class.getName(), Conn.Streams.class.getName(),
+    private static final Set<String> DRIVER_CLASSES = Set.of(HttpExchange.class.getName(),
+            HttpConnector.class.getName(), BodyStream.class.getName(), Conn.class.getName(), Conn.Plain.class.getName(), Conn.Streams.class.getName(),
             HttpStoreDriver.class.getName());
 
     private final HttpStoreDriver store = TestContext.store(Map.of(

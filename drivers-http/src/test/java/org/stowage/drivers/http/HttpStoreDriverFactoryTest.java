@@ -1,8 +1,5 @@
 package org.stowage.drivers.http;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,10 +10,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capability;
 import org.stowage.spi.Checksums;
@@ -24,6 +24,8 @@ import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreLocation;
+import org.stowage.tck.reliability.ReliabilityRecorder;
 
 class HttpStoreDriverFactoryTest {
     private final HttpStoreDriverFactory factory = new HttpStoreDriverFactory();
@@ -49,8 +51,8 @@ class HttpStoreDriverFactoryTest {
      * overflowed to negative milliseconds or nanoseconds, are refused when the store is created,
      * naming the option, the value and the range; they never reach a socket.
      */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.CsvSource({
+    @ParameterizedTest
+    @CsvSource({
             "http_connect_timeout, 2147484, <= 86400",
             "http_connect_timeout, 9223372036854775807, <= 86400",
             "http_read_timeout, 9223372036854775807, <= 86400",
@@ -90,7 +92,7 @@ class HttpStoreDriverFactoryTest {
 
     @Test
     void addIsStoreAddDisabledAndDeleteIsStoreDeleteNotSupported() {
-        org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("topsecret");
+        ReliabilityRecorder.secretUsed("topsecret");
         try (HttpStoreDriver s = TestContext.store(Map.of())) {
             assertThatThrownBy(() -> s.add(new AddRequest("img-1", new EmptyInput(), null)))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
@@ -108,7 +110,7 @@ class HttpStoreDriverFactoryTest {
             assertThatThrownBy(() -> s.parseLocation("http://user@h/x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                     .hasMessageContaining("Credentials are not well-formatted");
             // a location from elsewhere (e.g. the core's generic one) is re-parsed
-            org.stowage.spi.StoreLocation foreign = new org.stowage.spi.StoreLocation() {
+            StoreLocation foreign = new StoreLocation() {
                 public String scheme() {
                     return "http";
                 }
@@ -123,8 +125,8 @@ class HttpStoreDriverFactoryTest {
 
     @Test
     void badSettingsAreBadStoreConfigurationNamingTheOption() {
-        org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("secretpw");
-        for (Map<String, String> bad : java.util.List.of(
+        ReliabilityRecorder.secretUsed("secretpw");
+        for (Map<String, String> bad : List.of(
                 Map.of("http_proxy_information", "ftp:10.0.0.1:21"),
                 Map.of("http_proxy_information", "https:socks5://10.0.0.1:1080"),
                 Map.of("http_proxy_information", "http:10.0.0.1:abc"),
@@ -146,10 +148,10 @@ class HttpStoreDriverFactoryTest {
         TestContext.store(Map.of("http_proxy_information", "http:10.0.0.1:3128, https:http://u:p@10.0.0.1:1080")).close();
         HttpStoreConfig cfg = HttpStoreConfig.from(new TestContext("p",
                 Map.of("http_proxy_information", "http:10.0.0.1:3128, https:http://u:p@[::1]:1080/")).settings());
-        assertThat(cfg.proxies.get("http").toString()).isEqualTo("10.0.0.1:3128");
-        assertThat(cfg.proxies.get("https").toString()).isEqualTo("[::1]:1080");
-        assertThat(cfg.proxies.get("https").authorization).isEqualTo("Basic dTpw");
-        assertThat(cfg.proxies.get("http").authorization).isNull();
+        assertThat(cfg.proxies().get("http").toString()).isEqualTo("10.0.0.1:3128");
+        assertThat(cfg.proxies().get("https").toString()).isEqualTo("[::1]:1080");
+        assertThat(cfg.proxies().get("https").authorization()).isEqualTo("Basic dTpw");
+        assertThat(cfg.proxies().get("http").authorization()).isNull();
     }
 
     /** docs/drivers/http.md must list exactly the factory's options, with the same types, defaults and secrecy. */

@@ -1,21 +1,26 @@
 package org.stowage.drivers.http;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.SocketTimeoutException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.testing.Nginx;
+import org.stowage.spi.StoreException;
 
 /** Faults a real server will not produce, from a raw socket server on loopback. */
 class HttpStoreFaultTest {
@@ -55,7 +60,7 @@ class HttpStoreFaultTest {
                 .hasMessageContaining("incomplete");
         assertThat(got[0]).isEqualTo(500_000);
         // the failure sticks: a later read does not pretend the image ended
-        Throwable again = org.assertj.core.api.Assertions.catchThrowable(() -> in.read(buf));
+        Throwable again = Assertions.catchThrowable(() -> in.read(buf));
         assertThat(again).isInstanceOf(EOFException.class);
         in.close();
         assertThat(FaultRows.record("truncated body (Content-Length 1000000, 500000 sent, then close)",
@@ -84,12 +89,12 @@ class HttpStoreFaultTest {
             out.write(new byte[200_000]);
         });
         try (BodyStream in = (BodyStream) get("/img")) {
-            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
-            assertThatThrownBy(() -> in.transferTo(java.nio.channels.Channels.newChannel(sink)))
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            assertThatThrownBy(() -> in.transferTo(Channels.newChannel(sink)))
                     .isInstanceOf(EOFException.class).hasMessageContaining("ended after 200000 of 300000 bytes");
         }
         try (ImageStream in = get("/img")) {
-            assertThatThrownBy(() -> in.transferTo(java.io.OutputStream.nullOutputStream()))
+            assertThatThrownBy(() -> in.transferTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(EOFException.class);
         }
     }
@@ -104,7 +109,7 @@ class HttpStoreFaultTest {
         });
         Throwable e;
         try (ImageStream in = get("/img")) {
-            e = org.assertj.core.api.Assertions.catchThrowable(() -> HttpStoreNginxTest.readAll(in));
+            e = Assertions.catchThrowable(() -> HttpStoreNginxTest.readAll(in));
             assertThat(e).isInstanceOf(IOException.class).hasMessageContaining("of 10000000");
         }
         assertThat(FaultRows.record("connection reset mid-body", "raw-socket server on loopback drops the "
@@ -123,7 +128,7 @@ class HttpStoreFaultTest {
         assertThat(in.read(buf)).isEqualTo(10);
         assertThat(in.read(buf)).isEqualTo(5);
         assertThat(new String(buf, 0, 5)).isEqualTo("abcde");
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> in.read(buf));
+        Throwable e = Assertions.catchThrowable(() -> in.read(buf));
         assertThat(e).isInstanceOf(EOFException.class).hasMessageContaining("without its last chunk");
         in.close();
         assertThat(FaultRows.record("truncated chunked body (no last chunk)", "raw-socket server on loopback",
@@ -178,7 +183,7 @@ class HttpStoreFaultTest {
     void serverThatNeverAnswersTimesOut() throws IOException {
         server = new FaultServer((head, out) -> Thread.sleep(15_000));
         long t0 = System.nanoTime();
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> get("/img"));
+        Throwable e = Assertions.catchThrowable(() -> get("/img"));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT).hasMessageContaining("http_read_timeout");
         assertThatThrownBy(() -> store.size(store.parseLocation(server.url("/img"))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT);
@@ -199,7 +204,7 @@ class HttpStoreFaultTest {
             byte[] buf = new byte[100];
             assertThat(in.read(buf)).isEqualTo(10);
             long t0 = System.nanoTime();
-            e = org.assertj.core.api.Assertions.catchThrowable(() -> in.read(buf));
+            e = Assertions.catchThrowable(() -> in.read(buf));
             assertThat(e).isInstanceOf(SocketTimeoutException.class)
                     .hasMessageContaining("no body byte from 127.0.0.1:" + server.port() + " for 1.0 s after 10 of 1000 bytes");
             assertThat((System.nanoTime() - t0) / 1e9).isBetween(0.5, 6.0);
@@ -252,8 +257,8 @@ class HttpStoreFaultTest {
         assertThat(req).startsWith("GET /dir/a%20b.img?x=1 HTTP/1.1\r\n");
         assertThat(req).contains("Host: 127.0.0.1:" + server.port() + "\r\n");
         // base64("al ice:p@ss")
-        assertThat(req).contains("Authorization: Basic " + java.util.Base64.getEncoder()
-                .encodeToString("al ice:p@ss".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "\r\n");
+        assertThat(req).contains("Authorization: Basic " + Base64.getEncoder()
+                .encodeToString("al ice:p@ss".getBytes(StandardCharsets.UTF_8)) + "\r\n");
         assertThat(req).doesNotContain("Range:");
     }
 
@@ -268,11 +273,11 @@ class HttpStoreFaultTest {
     @Test
     void garbageInsteadOfHttpIsRemoteServiceUnavailable() throws IOException {
         server = new FaultServer((head, out) -> FaultServer.write(out, "SSH-2.0-OpenSSH\r\n\r\n"));
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> get("/img"));
+        Throwable e = Assertions.catchThrowable(() -> get("/img"));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("HTTP/1.x");
         // the same on size (glance_store's get_size would call the URL invalid)
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> store.size(store.parseLocation(server.url("/img")))))
+        assertThat(Assertions.catchThrowable(() -> store.size(store.parseLocation(server.url("/img")))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("HTTP/1.x");
         assertThat(FaultRows.record("garbage instead of HTTP (an SSH banner)", "raw-socket server on loopback",

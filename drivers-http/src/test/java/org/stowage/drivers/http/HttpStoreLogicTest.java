@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +35,7 @@ class HttpStoreLogicTest {
         boolean closed;
 
         ScriptedTransport then(int status, Map<String, String> headers, String body) {
-            script.add(new Scripted(status, headers, body.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            script.add(new Scripted(status, headers, body.getBytes(StandardCharsets.US_ASCII)));
             return this;
         }
 
@@ -70,7 +71,7 @@ class HttpStoreLogicTest {
                 @Override
                 public String bodySnippet(int max) {
                     return new String(s.body(), 0, Math.min(max, s.body().length),
-                            java.nio.charset.StandardCharsets.US_ASCII);
+                            StandardCharsets.US_ASCII);
                 }
 
                 @Override

@@ -1,21 +1,27 @@
 package org.stowage.drivers.http;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,6 +29,7 @@ import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
 import org.stowage.testing.Nginx;
+import org.stowage.tck.reliability.ReliabilityRecorder;
 
 /** The driver against a real nginx on loopback: plain, TLS, redirects, Range, auth, proxy, errors. */
 @ExtendWith(Nginx.Extension.class)
@@ -75,19 +82,19 @@ class HttpStoreNginxTest {
     }
 
     @Test
-    void transferToChannelAndStreamsGiveTheSameBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+    void transferToChannelAndStreamsGiveTheSameBytes(@TempDir Path tmp)
             throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         try (BodyStream in = (BodyStream) store.get(store.parseLocation(nginx.http("/img.bin")), 0, -1)) {
-            assertThat(in.transferTo(java.nio.channels.Channels.newChannel(sink))).isEqualTo(Nginx.IMAGE.length);
+            assertThat(in.transferTo(Channels.newChannel(sink))).isEqualTo(Nginx.IMAGE.length);
         }
         assertThat(sink.toByteArray()).isEqualTo(Nginx.IMAGE);
-        java.nio.file.Path file = tmp.resolve("out.img");
+        Path file = tmp.resolve("out.img");
         try (ImageStream in = store.get(store.parseLocation(nginx.https("/chunked/img.bin")), 100, 2_000_000);
-             java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+             FileOutputStream out = new FileOutputStream(file.toFile())) {
             assertThat(in.transferTo(out)).isEqualTo(2_000_000);
         }
-        assertThat(java.nio.file.Files.readAllBytes(file)).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 100, 2_000_100));
+        assertThat(Files.readAllBytes(file)).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 100, 2_000_100));
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         try (ImageStream in = store.get(store.parseLocation(nginx.http("/norange/img.bin")), 5, -1)) {
             in.transferTo(plain);
@@ -151,10 +158,10 @@ class HttpStoreNginxTest {
     @Test
     void caFileWinsOverInsecureAndAWrongCaFails() throws Exception {
         // a CA file always means verification, even with https_insecure = True (glance's rule)
-        java.nio.file.Path other = nginx.dir.resolve("other-ca.crt");
+        Path other = nginx.dir.resolve("other-ca.crt");
         // the server certificate is not a CA for itself: verification against it must fail
-        java.nio.file.Files.copy(nginx.dir.resolve("tls/server.crt"), other,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(nginx.dir.resolve("tls/server.crt"), other,
+                StandardCopyOption.REPLACE_EXISTING);
         Map<String, String> cfg = Map.of(HttpOptions.CA_FILE.name(), nginx.dir.resolve("tls/ca.crt").toString(),
                 HttpOptions.INSECURE.name(), "True");
         try (HttpStoreDriver s = TestContext.store(cfg)) {
@@ -169,7 +176,7 @@ class HttpStoreNginxTest {
 
     /** A valid CA file, but of another CA than the one that signed nginx's certificate. */
     @Test
-    void wrongCaIsATlsFailureAndLeavesNoConnection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+    void wrongCaIsATlsFailureAndLeavesNoConnection(@TempDir Path tmp)
             throws Exception {
         Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
                 "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", tmp.resolve("other.key").toString(), "-out",
@@ -179,7 +186,7 @@ class HttpStoreNginxTest {
         assertThat(p.waitFor()).isZero();
         Map<String, String> cfg = Map.of(HttpOptions.CA_FILE.name(), tmp.resolve("other-ca.crt").toString());
         try (HttpStoreDriver s = TestContext.store(cfg)) {
-            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+            Throwable e = Assertions.catchThrowable(
                     () -> s.get(s.parseLocation(nginx.https("/img.bin")), 0, -1));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("not trusted")
                     .hasMessageContaining("https_ca_certificates_file " + tmp.resolve("other-ca.crt"));
@@ -226,7 +233,7 @@ class HttpStoreNginxTest {
                 .hasMessageContaining("exceeded 5 maximum redirects");
         assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http("/loop"))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED);
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+        Throwable e = Assertions.catchThrowable(
                 () -> store.get(store.parseLocation(nginx.http("/loop")), 0, -1));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED);
         assertThat(FaultRows.record("redirect loop (/loop -> /loop)", "nginx on loopback: return 302 /loop", e,
@@ -266,7 +273,7 @@ class HttpStoreNginxTest {
                 .satisfies(e -> assertThat(((StoreException) e).kind().glanceName()).isEqualTo(kind))
                 .hasMessageContaining("returned a " + status + " status code");
         if (status.startsWith("5")) {
-            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+            Throwable e = Assertions.catchThrowable(
                     () -> store.get(store.parseLocation(nginx.http(path)), 0, -1));
             assertThat(FaultRows.record("server answers " + status, "nginx on loopback: return " + status, e,
                     nginx.plainPort)).isEmpty();
@@ -297,7 +304,7 @@ class HttpStoreNginxTest {
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("unavailable")
                 .hasMessageContaining("127.0.0.1:" + closed);
-        Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+        Throwable e = Assertions.catchThrowable(
                 () -> store.get(store.parseLocation("https://127.0.0.1:" + closed + "/x"), 0, -1));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE);
         assertThat(FaultRows.record("server down (connection refused)", "a closed port on loopback", e, closed))
@@ -313,8 +320,8 @@ class HttpStoreNginxTest {
 
     @Test
     void basicAuthFromUriCredentialsWhichNeverAppearInErrors() throws IOException {
-        org.stowage.tck.reliability.ReliabilityRecorder.secretUsed(Nginx.AUTH_PASSWORD);
-        org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("wrong-Pa55word");
+        ReliabilityRecorder.secretUsed(Nginx.AUTH_PASSWORD);
+        ReliabilityRecorder.secretUsed("wrong-Pa55word");
         String ok = "http://" + Nginx.AUTH_USER + ":" + Nginx.AUTH_PASSWORD + "@127.0.0.1:" + nginx.plainPort + "/auth/img.bin";
         assertThat(get(store, ok)).isEqualTo(Nginx.IMAGE);
         assertThat(store.size(store.parseLocation(ok))).isEqualTo(Nginx.IMAGE.length);
@@ -417,14 +424,14 @@ class HttpStoreNginxTest {
         try (ConnectProxy proxy = new ConnectProxy()) {
             Map<String, String> cfg = new HashMap<>();
             cfg.put(HttpOptions.CA_FILE.name(), nginx.caFile.toString());
-            org.stowage.tck.reliability.ReliabilityRecorder.secretUsed("tunnel-Pa55");
+            ReliabilityRecorder.secretUsed("tunnel-Pa55");
             cfg.put(HttpOptions.PROXY.name(), "https:http://tunnel:tunnel-Pa55@127.0.0.1:" + proxy.port());
             try (HttpStoreDriver proxied = TestContext.store(cfg)) {
                 assertThat(get(proxied, nginx.https("/chain/1"))).isEqualTo(Nginx.IMAGE);
             }
             assertThat(proxy.requests).anyMatch(r -> r.startsWith("CONNECT 127.0.0.1:" + nginx.tlsPort + " HTTP/1.1")
-                    && r.contains("Proxy-Authorization: Basic " + java.util.Base64.getEncoder().encodeToString(
-                            "tunnel:tunnel-Pa55".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                    && r.contains("Proxy-Authorization: Basic " + Base64.getEncoder().encodeToString(
+                            "tunnel:tunnel-Pa55".getBytes(StandardCharsets.UTF_8))));
         }
     }
 

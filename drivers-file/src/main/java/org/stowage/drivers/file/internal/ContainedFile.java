@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One name below a data directory, reached without following any symbolic link below it.
@@ -37,10 +37,12 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Only regular files are images. A FIFO renamed over the name between the check and the open
  * would block {@code open(2)} until a writer comes, and Java cannot open without blocking. So the
- * open runs on a helper thread: if it has not returned after {@link #OPEN_DEADLINE_MS} ms, the
- * caller opens the name read-write itself (which never blocks on a FIFO and releases the waiting
- * reader if the FIFO still holds the name); if that does not free it either, the caller gives up
- * with an error and the helper closes everything whenever its open returns. An opened channel
+ * open runs on one of the threads the host lends the store: if it has not returned after
+ * {@link #OPEN_DEADLINE_MS} ms, the caller opens the name read-write itself (which never blocks on
+ * a FIFO and releases the waiting reader if the FIFO still holds the name); if that does not free
+ * it either, the caller gives up with an error and the lent thread closes everything whenever its
+ * open returns. If no lent thread starts the open within the deadline (all are busy), the open is
+ * cancelled and the caller gets an error instead of waiting on. An opened channel
  * is rejected if it cannot seek (a pipe), its size differs from the checked file's, or the name
  * no longer holds the checked file.
  */
@@ -49,11 +51,6 @@ public final class ContainedFile implements Closeable {
     static final long OPEN_DEADLINE_MS = 2000;
     /** How long to wait for the open once the caller has opened the name itself. */
     private static final long RELEASE_WAIT_MS = 500;
-    private static final ExecutorService OPENER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "stowage-file-open");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** Why a name cannot be served as an image. */
     public static final class Refusal extends Exception {
@@ -73,7 +70,7 @@ public final class ContainedFile implements Closeable {
 
     private final List<SecureDirectoryStream<Path>> dirs;
     private final Path name;
-    /** Set when an open was abandoned: its helper thread closes the directories when it returns. */
+    /** Set when an open was abandoned: the lent thread running it closes the directories when it returns. */
     private boolean abandoned;
 
     private ContainedFile(List<SecureDirectoryStream<Path>> dirs, Path name) {
@@ -158,10 +155,11 @@ public final class ContainedFile implements Closeable {
      * Opens the regular file checked by {@link #regularFile()} for reading, and makes sure the
      * channel is that file.
      *
+     * @param opener the host's threads for blocking work, which run the open(2)
      * @throws Refusal if another file took the name meanwhile
      */
-    public FileChannel openRead(BasicFileAttributes checked) throws IOException, Refusal {
-        SeekableByteChannel opened = openWithDeadline();
+    public FileChannel openRead(BasicFileAttributes checked, Executor opener) throws IOException, Refusal {
+        SeekableByteChannel opened = openWithDeadline(opener);
         try {
             if (!(opened instanceof FileChannel)) {
                 throw new IOException("the file system returned " + opened.getClass().getName() + ", not a FileChannel");
@@ -181,33 +179,23 @@ public final class ContainedFile implements Closeable {
         }
     }
 
-    private SeekableByteChannel openWithDeadline() throws IOException, Refusal {
-        CompletableFuture<SeekableByteChannel> open = CompletableFuture.supplyAsync(() -> {
-            try {
-                return parent().newByteChannel(name, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
-            } catch (IOException e) {
-                throw new CompletionException(e);
-            }
-        }, OPENER);
+    private SeekableByteChannel openWithDeadline(Executor opener) throws IOException, Refusal {
+        AtomicBoolean started = new AtomicBoolean();
+        CompletableFuture<SeekableByteChannel> open = startOpen(opener, started);
         try {
             try {
                 return open.get(OPEN_DEADLINE_MS, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
+                if (started.compareAndSet(false, true)) {
+                    // no thread took the open up: claimed here, it never runs
+                    throw new IOException("no thread of the host was free to open it within " + OPEN_DEADLINE_MS
+                            + " ms");
+                }
                 releaseBlockedOpen();
                 return open.get(RELEASE_WAIT_MS, TimeUnit.MILLISECONDS);
             }
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof IOException) {
-                throw (IOException) cause;
-            }
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            throw new IOException(cause);
+            throw failure(e);
         } catch (TimeoutException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -216,6 +204,40 @@ public final class ContainedFile implements Closeable {
             throw new Refusal(false, "opening it did not finish within " + (OPEN_DEADLINE_MS + RELEASE_WAIT_MS)
                     + " ms (a FIFO took its name after it was checked, or its file system hangs)");
         }
+    }
+
+    /**
+     * Submits the open to {@code opener}. Whoever sets {@code started} first owns the open: the
+     * lent thread runs it, or the caller, giving up before any thread was free, keeps it from running.
+     */
+    private CompletableFuture<SeekableByteChannel> startOpen(Executor opener, AtomicBoolean started)
+            throws IOException {
+        CompletableFuture<SeekableByteChannel> open = new CompletableFuture<>();
+        try {
+            opener.execute(() -> {
+                if (!started.compareAndSet(false, true)) {
+                    return; // the caller gave up before a thread was free
+                }
+                try {
+                    open.complete(parent().newByteChannel(name, Set.of(StandardOpenOption.READ,
+                            LinkOption.NOFOLLOW_LINKS)));
+                } catch (IOException | RuntimeException e) {
+                    open.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IOException("the host has no thread left to open it (it is shutting down)", e);
+        }
+        return open;
+    }
+
+    /** What the open threw: an I/O failure to report, or a runtime exception thrown on. */
+    private static IOException failure(ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RuntimeException r) {
+            throw r;
+        }
+        return cause instanceof IOException io ? io : new IOException(cause);
     }
 
     /** Leaves the blocked open to its thread, which closes the channel and the directories when it returns. */
