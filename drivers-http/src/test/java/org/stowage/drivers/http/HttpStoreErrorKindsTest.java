@@ -105,7 +105,7 @@ class HttpStoreErrorKindsTest {
         Map<String, String> settings = c.withTestCa
                 ? Map.of(HttpStoreDriverFactory.OPT_CA_FILE, nginx.caFile.toString()) : Map.of();
         String url = c.url.apply(nginx);
-        try (HttpStoreDriver store = TestContext.store(settings)) {
+        try (HttpStoreDriver store = HttpStores.store(settings)) {
             Throwable e = catchThrowable(() -> op.run(store, url));
             assertThat(e).as(c + " on " + op).isInstanceOf(StoreException.class);
             assertThat(((StoreException) e).kind()).as(c + " on " + op + ": " + e.getMessage()).isEqualTo(c.kind);

@@ -18,7 +18,7 @@ import org.stowage.spi.ImageStream;
 
 /** Faults a real server will not produce, from a raw socket server on loopback. */
 class HttpStoreFaultTest {
-    private final HttpStoreDriver store = TestContext.store(Map.of(HttpStoreDriverFactory.OPT_READ_TIMEOUT, "1"));
+    private final HttpStoreDriver store = HttpStores.store(Map.of(HttpStoreDriverFactory.OPT_READ_TIMEOUT, "1"));
     private FaultServer server;
 
     @AfterEach
