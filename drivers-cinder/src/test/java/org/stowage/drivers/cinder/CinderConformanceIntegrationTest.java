@@ -6,6 +6,7 @@ import org.stowage.spi.StoreException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -237,5 +238,11 @@ class CinderConformanceIntegrationTest extends StoreDriverTestKit {
     @Override
     protected int parallelism() {
         return PARALLEL;
+    }
+
+    /** Each add makes and attaches a volume, each read attaches one: on the shared local Cinder that takes minutes. */
+    @Override
+    protected Duration concurrencyTimeout() {
+        return Duration.ofMinutes(5);
     }
 }
