@@ -1,32 +1,13 @@
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.stowage.spi.OptionSpec;
-import org.stowage.spi.StoreContext;
-import org.stowage.spi.StoreDriver;
-import org.stowage.spi.StoreDriverFactory;
+import org.stowage.tck.StoreBehavior;
 import org.stowage.tck.StoreDriverTestKit;
 
 /* SAMPLE */
 
-/** What the guide's test-kit sample needs: the author's driver factory and backend. */
-class MyStoreDriverFactory implements StoreDriverFactory {
-    @Override
-    public String type() {
-        return "my";
-    }
-
-    @Override
-    public List<OptionSpec> options() {
-        return List.of();
-    }
-
-    @Override
-    public StoreDriver create(StoreContext context) {
-        throw new UnsupportedOperationException("a sample");
-    }
-}
-
+/** What the guide's test-kit sample needs: the author's backend. */
 final class MyBackend {
     static MyBackend startOnLoopback() {
         return new MyBackend();

@@ -19,8 +19,13 @@ public final class DriverCatalog implements AutoCloseable {
      * One installed driver type.
      *
      * @param failure why it cannot be used (a plugin that failed to load), or null
+     * @param options the options the driver declares (empty when it cannot be used)
      */
-    public record Driver(String type, String description, String source, String failure) {
+    public record Driver(String type, String description, String source, String failure, List<OptionSpec> options) {
+        /** Copies the options. */
+        public Driver {
+            options = List.copyOf(options);
+        }
     }
 
     private final DriverRegistry registry;
@@ -36,8 +41,17 @@ public final class DriverCatalog implements AutoCloseable {
 
     /** Every installed type, in discovery order. */
     public List<Driver> drivers() {
-        return registry.all().entrySet().stream().map(e -> new Driver(e.getKey(), e.getValue().factory().description(),
-                e.getValue().source(), e.getValue().failure().orElse(null))).toList();
+        return registry.all().entrySet().stream().map(e -> driver(e.getKey(), e.getValue())).toList();
+    }
+
+    /** The installed driver of {@code type}, if any. */
+    public Optional<Driver> find(String type) {
+        return registry.find(type).map(e -> driver(type, e));
+    }
+
+    private static Driver driver(String type, DriverRegistry.Entry e) {
+        return new Driver(type, e.factory().description(), e.source(), e.failure().orElse(null),
+                e.failure().isPresent() ? List.of() : e.factory().options());
     }
 
     /**

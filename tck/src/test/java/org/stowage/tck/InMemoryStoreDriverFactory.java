@@ -9,16 +9,21 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pf4j.Extension;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.Leftover;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
@@ -28,8 +33,10 @@ import org.stowage.spi.StoreSettings;
 
 /**
  * A small in-memory driver used to test the kit itself: correct by default, with switchable
- * defects ({@code memory_defect}) that the kit must catch.
+ * defects ({@code memory_defect}) that the kit must catch. The kit's host finds it on the test
+ * classpath by its extension index, as it finds a real driver.
  */
+@Extension
 public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
     /** Backends by name, shared between a test's driver and its fixture. */
     static final Map<String, Backend> BACKENDS = new ConcurrentHashMap<>();
@@ -38,6 +45,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
     static final class Backend {
         final Map<String, byte[]> images = new ConcurrentHashMap<>();
         final Map<String, byte[]> partials = new ConcurrentHashMap<>();
+        final AtomicInteger copies = new AtomicInteger();
         final AtomicInteger open = new AtomicInteger();
     }
 
@@ -52,6 +60,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
                 OptionSpec.string("memory_backend").help("backend name").build(),
                 OptionSpec.integer("memory_capabilities").defaultValue("79").help("capability mask").build(),
                 OptionSpec.string("memory_defect").help("a defect to simulate").build(),
+                OptionSpec.bool("memory_write_disabled").defaultValue("false").help("refuse writes").build(),
                 OptionSpec.string("memory_password").secret().help("a secret").build());
     }
 
@@ -64,7 +73,8 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         }
         return new Driver(context.storeId(), name, BACKENDS.computeIfAbsent(name, k -> new Backend()),
                 Capabilities.fromMask((int) s.integer("memory_capabilities")),
-                s.string("memory_defect") == null ? "" : s.string("memory_defect"), s.string("memory_password"));
+                s.string("memory_defect") == null ? "" : s.string("memory_defect"), s.string("memory_password"),
+                s.bool("memory_write_disabled"));
     }
 
     static final class Loc implements StoreLocation {
@@ -99,9 +109,12 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         final Capabilities caps;
         final String defect;
         final String password;
+        final boolean writeDisabled;
         final Set<ImageStream> streams = ConcurrentHashMap.newKeySet();
 
-        Driver(String storeId, String name, Backend backend, Capabilities caps, String defect, String password) {
+        Driver(String storeId, String name, Backend backend, Capabilities caps, String defect, String password,
+                boolean writeDisabled) {
+            this.writeDisabled = writeDisabled;
             this.storeId = storeId;
             this.name = name;
             this.backend = backend;
@@ -155,7 +168,8 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
             if (enforce() && !caps.has(Capability.WRITE_ACCESS)) {
                 throw StoreException.storeAddDisabled("memory store " + storeId + " is read-only");
             }
-            String id = request.imageId();
+            String id = defect.equals("accept-duplicates") && backend.images.containsKey(request.imageId())
+                    ? request.imageId() + "~" + backend.copies.incrementAndGet() : request.imageId();
             if (backend.images.containsKey(id)) {
                 throw StoreException.duplicate("image " + id + " exists");
             }
@@ -198,7 +212,10 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
             Loc loc = mine(location);
             byte[] data = backend.images.get(loc.id);
             if (data == null) {
-                throw StoreException.notFound("image " + loc + " not found");
+                throw notFound(loc);
+            }
+            if (defect.equals("past-end-fails") && offset > data.length) {
+                throw StoreException.badStoreUri("offset " + offset + " is past the end of " + loc);
             }
             int from = defect.equals("ignore-offset") ? 0 : (int) Math.min(offset, data.length);
             int to = length < 0 ? data.length : (int) Math.min(data.length, from + length);
@@ -251,7 +268,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
             Loc loc = mine(location);
             byte[] data = backend.images.get(loc.id);
             if (data == null) {
-                throw StoreException.notFound("image " + loc + " not found");
+                throw notFound(loc);
             }
             return data.length;
         }
@@ -267,6 +284,31 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
             }
         }
 
+        private StoreException notFound(Loc loc) {
+            String shown = defect.equals("show-secret") ? " (backend password " + password + ")" : "";
+            return StoreException.notFound("image " + loc + " not found" + shown);
+        }
+
+        @Override
+        public Optional<String> writeDisabledReason() {
+            return writeDisabled ? Optional.of("memory_write_disabled is set") : Optional.empty();
+        }
+
+        @Override
+        public List<Leftover> findLeftovers(Duration olderThan) {
+            if (!caps.has(Capability.WRITE_ACCESS) || defect.equals("no-gc")) {
+                return List.of();
+            }
+            return backend.partials.keySet().stream()
+                    .map(k -> new Leftover(k, "partial image " + k + " in memory backend " + name, Instant.EPOCH))
+                    .toList();
+        }
+
+        @Override
+        public void removeLeftover(Leftover leftover) {
+            backend.partials.remove(leftover.id());
+        }
+
         @Override
         public void close() {
             for (ImageStream s : List.copyOf(streams)) {
@@ -280,7 +322,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
 
         @Override
         public String toString() {
-            return "MemoryStore[" + storeId + (defect.equals("show-secret") ? ", password=" + password : "") + "]";
+            return "MemoryStore[" + storeId + "]";
         }
     }
 
@@ -307,17 +349,24 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         }
 
         @Override
-        public java.util.Optional<String> seedImage(String imageId, byte[] data) {
+        public Optional<String> seedImage(String imageId, byte[] data) {
             if (!seeds) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             backend.images.put(imageId, data.clone());
-            return java.util.Optional.of(new Loc(name, imageId).uri());
+            return Optional.of(new Loc(name, imageId).uri());
         }
 
         @Override
-        public java.util.Optional<String> missingLocation() {
-            return seeds ? java.util.Optional.of(new Loc(name, "no-such-image").uri()) : java.util.Optional.empty();
+        public Optional<String> plantLeftover(String imageId) {
+            String key = "partial-" + imageId + "-planted";
+            backend.partials.put(key, new byte[] {1, 2});
+            return Optional.of(key);
+        }
+
+        @Override
+        public Optional<String> missingLocation() {
+            return seeds ? Optional.of(new Loc(name, "no-such-image").uri()) : Optional.empty();
         }
 
         @Override

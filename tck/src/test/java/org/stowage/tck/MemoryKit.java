@@ -1,14 +1,19 @@
 package org.stowage.tck;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.stowage.spi.StoreDriverFactory;
 
-/** Base of the kit's own tests: the in-memory driver with a chosen capability mask and defect. */
+/** Base of the kit's own tests: the in-memory driver with a chosen capability mask, defect and behaviours. */
 abstract class MemoryKit extends StoreDriverTestKit {
+    /** Everything the correct read-write memory driver does. */
+    static final Set<StoreBehavior> READ_WRITE = EnumSet.of(StoreBehavior.WRITE, StoreBehavior.DELETE,
+            StoreBehavior.REJECTS_DUPLICATE_IDS, StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY,
+            StoreBehavior.LEFTOVER_GC);
+
     private String backend;
 
     /** Capability mask. */
@@ -26,9 +31,19 @@ abstract class MemoryKit extends StoreDriverTestKit {
         return false;
     }
 
+    /** Whether the store reports its write side disabled. */
+    protected boolean writeDisabled() {
+        return false;
+    }
+
     @Override
-    protected StoreDriverFactory factory() {
-        return new InMemoryStoreDriverFactory();
+    protected String storeType() {
+        return "memory";
+    }
+
+    @Override
+    protected Set<StoreBehavior> behaviors() {
+        return READ_WRITE;
     }
 
     @Override
@@ -43,6 +58,7 @@ abstract class MemoryKit extends StoreDriverTestKit {
         m.put("memory_backend", backend);
         m.put("memory_capabilities", Integer.toString(mask()));
         m.put("memory_password", "s3cr3t-pa55");
+        m.put("memory_write_disabled", Boolean.toString(writeDisabled()));
         if (!defect().isEmpty()) {
             m.put("memory_defect", defect());
         }

@@ -3,6 +3,7 @@ package org.stowage.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,9 +14,9 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 /**
- * Runs the kit against deliberately broken drivers and checks that it fails the right tests
- * with messages that say what is wrong. The broken kits are nested classes, which the build
- * does not run on their own.
+ * Runs the kit against deliberately broken drivers, and against correct drivers whose tests
+ * declare their behaviours wrongly, and checks that it fails the right tests with messages that
+ * say what is wrong. The broken kits are nested classes, which the build does not run on their own.
  */
 class StoreDriverTestKitSelfTest {
 
@@ -27,7 +28,7 @@ class StoreDriverTestKitSelfTest {
         }
     }
 
-    /** Declares READ_RANDOM but ignores the offset. */
+    /** Declares READ_RANGES but ignores the offset. */
     static class IgnoresOffset extends MemoryKit {
         @Override
         protected String defect() {
@@ -35,8 +36,8 @@ class StoreDriverTestKitSelfTest {
         }
     }
 
-    /** Declares read-only but adds, deletes and serves ranges anyway. */
-    static class IgnoresItsCapabilities extends MemoryKit {
+    /** A read-only driver whose test declares that it writes, deletes and reads ranges. */
+    static class ClaimsWhatItCannotDo extends MemoryKit {
         @Override
         protected int mask() {
             return 0x41;
@@ -48,12 +49,72 @@ class StoreDriverTestKitSelfTest {
         }
 
         @Override
-        protected String defect() {
-            return "ignore-capabilities";
+        protected Set<StoreBehavior> behaviors() {
+            return EnumSet.of(StoreBehavior.WRITE, StoreBehavior.DELETE, StoreBehavior.READ_RANGES);
         }
     }
 
-    /** Shows its password in toString(). */
+    /** A read-write driver whose test declares nothing. */
+    static class HidesWhatItCanDo extends MemoryKit {
+        @Override
+        protected boolean fixtureSeeds() {
+            return true;
+        }
+
+        @Override
+        protected Set<StoreBehavior> behaviors() {
+            return Set.of();
+        }
+    }
+
+    /** A write-disabled driver whose test declares that it writes and deletes. */
+    static class WriteDisabledButDeclaresWrite extends MemoryKit {
+        @Override
+        protected boolean writeDisabled() {
+            return true;
+        }
+
+        @Override
+        protected boolean fixtureSeeds() {
+            return true;
+        }
+    }
+
+    /** Fails a read past the end but declares READ_PAST_END_IS_EMPTY. */
+    static class FailsPastTheEnd extends MemoryKit {
+        @Override
+        protected String defect() {
+            return "past-end-fails";
+        }
+    }
+
+    /** Fails a read past the end and says so: the documented deviation passes. */
+    static class FailsPastTheEndAndSaysSo extends FailsPastTheEnd {
+        @Override
+        protected Set<StoreBehavior> behaviors() {
+            Set<StoreBehavior> b = EnumSet.copyOf(READ_WRITE);
+            b.remove(StoreBehavior.READ_PAST_END_IS_EMPTY);
+            return b;
+        }
+    }
+
+    /** Stores a second image under an existing id but declares REJECTS_DUPLICATE_IDS. */
+    static class AcceptsDuplicates extends MemoryKit {
+        @Override
+        protected String defect() {
+            return "accept-duplicates";
+        }
+    }
+
+    /** Declares LEFTOVER_GC but never reports a leftover. */
+    static class FindsNoLeftovers extends MemoryKit {
+        @Override
+        protected String defect() {
+            return "no-gc";
+        }
+    }
+
+    /** Shows its password in an error message. */
     static class ShowsItsSecret extends MemoryKit {
         @Override
         protected String defect() {
@@ -85,9 +146,8 @@ class StoreDriverTestKitSelfTest {
     @Test
     void partialDataLeftBehindIsReported() {
         Map<String, String> f = failures(LeavesPartialData.class);
-        Set<String> always = Set.of("declaredSizeLargerThanDataFails", "declaredSizeSmallerThanDataFails",
+        assertThat(f).containsKeys("declaredSizeLargerThanDataFails", "declaredSizeSmallerThanDataFails",
                 "sourceFailingMidwayLeavesNothing");
-        assertThat(f).containsKeys(always.toArray(new String[0]));
         assertThat(f.keySet()).isSubsetOf("declaredSizeLargerThanDataFails", "declaredSizeSmallerThanDataFails",
                 "sourceFailingMidwayLeavesNothing", "concurrentAddsOfOneIdHaveOneWinner");
         assertThat(f.values()).allSatisfy(m -> assertThat(m)
@@ -101,31 +161,83 @@ class StoreDriverTestKitSelfTest {
     @Test
     void ignoredOffsetIsReported() {
         Map<String, String> f = failures(IgnoresOffset.class);
-        assertThat(f).containsOnlyKeys("readsWithOffsetAndLength", "capabilitiesAreHonoured");
+        assertThat(f).containsOnlyKeys("readsWithOffsetAndLength", "readAtTheEndIsEmpty",
+                "readPastTheEndIsEmptyOnlyWhenDeclared");
         assertThat(f.get("readsWithOffsetAndLength"))
-                .startsWith("driver declares READ_OFFSET but get(offset=5) returned 3000 bytes starting ")
+                .startsWith("the store declares READ_RANGES but get(offset=5) returned 3000 bytes starting ")
                 .contains("expected bytes 5..3000 of the 3000-byte image memory://");
-        assertThat(f.get("capabilitiesAreHonoured")).startsWith("driver declares READ_OFFSET but get(offset=5) returned");
+        assertThat(f.get("readAtTheEndIsEmpty")).startsWith("the store declares READ_RANGES but get(offset=3000) "
+                + "returned 3000 bytes");
     }
 
     @Test
-    void undeclaredCapabilitiesThatWorkAnywayAreReported() {
-        Map<String, String> f = failures(IgnoresItsCapabilities.class);
-        assertThat(f).containsOnlyKeys("readsWithOffsetAndLength", "capabilitiesAreHonoured");
-        assertThat(f.get("capabilitiesAreHonoured"))
-                .isEqualTo("driver does not declare WRITE_ACCESS but add(...) returned normally; expected "
-                        + "StoreAddDisabled");
+    void behavioursDeclaredButMissingAreReported() {
+        Map<String, String> f = failures(ClaimsWhatItCannotDo.class);
+        assertThat(f).containsKeys("addWorksOnlyWhenDeclared", "deleteWorksOnlyWhenDeclared",
+                "readsWithOffsetAndLength");
+        assertThat(f.get("addWorksOnlyWhenDeclared")).contains("is read-only");
+        assertThat(f.get("deleteWorksOnlyWhenDeclared")).contains("is read-only");
+        assertThat(f.get("readsWithOffsetAndLength")).contains("cannot read with an offset or length");
+    }
+
+    @Test
+    void behavioursThatWorkButAreNotDeclaredAreReported() {
+        Map<String, String> f = failures(HidesWhatItCanDo.class);
+        assertThat(f).containsOnlyKeys("addWorksOnlyWhenDeclared", "deleteWorksOnlyWhenDeclared",
+                "readsWithOffsetAndLength", "leftoversAreCollectedOnlyWhenDeclared");
+        assertThat(f.get("addWorksOnlyWhenDeclared"))
+                .isEqualTo("the store does not declare WRITE but add(...) returned normally; expected StoreAddDisabled");
+        assertThat(f.get("deleteWorksOnlyWhenDeclared")).startsWith("the store does not declare DELETE but delete(")
+                .endsWith("returned normally; expected StoreDeleteNotSupported");
         assertThat(f.get("readsWithOffsetAndLength"))
-                .startsWith("driver does not declare READ_OFFSET but get(offset=5) of memory://")
+                .startsWith("the store does not declare READ_RANGES but get(offset=5) of memory://")
                 .endsWith("returned normally; expected StoreRandomGetNotSupported");
+        assertThat(f.get("leftoversAreCollectedOnlyWhenDeclared"))
+                .startsWith("[leftovers reported by a store that does not declare LEFTOVER_GC]");
+    }
+
+    @Test
+    void writeDisabledStoreDeclaringWriteIsReported() {
+        Map<String, String> f = failures(WriteDisabledButDeclaresWrite.class);
+        assertThat(f).containsKeys("addWorksOnlyWhenDeclared", "deleteWorksOnlyWhenDeclared");
+        assertThat(f.get("addWorksOnlyWhenDeclared")).contains("write-disabled reason of a store declaring WRITE")
+                .contains("memory_write_disabled is set");
+        assertThat(f.get("deleteWorksOnlyWhenDeclared")).contains("cannot delete images: memory_write_disabled is set");
+    }
+
+    @Test
+    void readPastTheEndThatFailsIsReportedUnlessDeclared() {
+        Map<String, String> f = failures(FailsPastTheEnd.class);
+        assertThat(f).containsOnlyKeys("readPastTheEndIsEmptyOnlyWhenDeclared");
+        assertThat(f.get("readPastTheEndIsEmptyOnlyWhenDeclared")).contains("offset 3001 is past the end");
+        assertThat(failures(FailsPastTheEndAndSaysSo.class)).isEmpty();
+    }
+
+    @Test
+    void acceptedDuplicatesAreReported() {
+        Map<String, String> f = failures(AcceptsDuplicates.class);
+        assertThat(f).containsOnlyKeys("duplicateIdsAreRejectedOnlyWhenDeclared", "concurrentAddsOfOneIdHaveOneWinner");
+        assertThat(f.get("duplicateIdsAreRejectedOnlyWhenDeclared")).startsWith("second add of image ")
+                .endsWith("returned normally; expected Duplicate");
+        assertThat(f.get("concurrentAddsOfOneIdHaveOneWinner")).contains("concurrent adds of image")
+                .contains("winners; expected exactly one");
+    }
+
+    @Test
+    void missingGcIsReported() {
+        Map<String, String> f = failures(FindsNoLeftovers.class);
+        assertThat(f).containsOnlyKeys("leftoversAreCollectedOnlyWhenDeclared");
+        assertThat(f.get("leftoversAreCollectedOnlyWhenDeclared"))
+                .startsWith("the store declares LEFTOVER_GC but findLeftovers does not report what a crashed add left "
+                        + "at partial-");
     }
 
     @Test
     void shownSecretIsReported() {
         Map<String, String> f = failures(ShowsItsSecret.class);
         assertThat(f).containsOnlyKeys("secretsAreNeverShown");
-        assertThat(f.get("secretsAreNeverShown"))
-                .isEqualTo("a secret value appears in output: \"MemoryStore[tck, password=<SECRET>]\"");
+        assertThat(f.get("secretsAreNeverShown")).startsWith("a secret value appears in output: \"")
+                .contains("not found (backend password <SECRET>)");
     }
 
     @Test

@@ -14,17 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.file.FileStoreDriverFactory;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
-import org.stowage.spi.Setting;
-import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
-import org.stowage.spi.StoreSettings;
+import org.stowage.tck.TestStoreContext;
 
 /**
  * In-process benchmark (run by bench/cinder.sh on the test class path): add and get of one image
@@ -44,8 +41,8 @@ public final class CinderBench {
         long size = Files.size(source);
         LocalCinder.require();
         Files.createDirectories(fileDir);
-        StoreDriver file = new FileStoreDriverFactory().create(context("bench-file", new FileStoreDriverFactory()
-                .options(), Map.of("filesystem_store_datadir", fileDir.toString())));
+        StoreDriver file = new FileStoreDriverFactory().create(TestStoreContext.of(new FileStoreDriverFactory(),
+                "bench-file", Map.of("filesystem_store_datadir", fileDir.toString())));
         CinderStoreDriver cinder = LocalCinder.driver("fast", LocalCinder.FAST);
 
         List<Double> fileAdd = new ArrayList<>();
@@ -212,33 +209,6 @@ public final class CinderBench {
             ms[0][0] = (t1 - t0) / 1e6;
             ms[1][0] = (t3 - t2) / 1e6;
         }
-    }
-
-    private static StoreContext context(String id, List<org.stowage.spi.OptionSpec> specs, Map<String, String> values) {
-        Map<String, Setting> m = new LinkedHashMap<>();
-        values.forEach((k, v) -> m.put(k, Setting.of(k, v, "bench")));
-        StoreSettings s = new StoreSettings(id, m, specs);
-        return new StoreContext() {
-            public String storeId() {
-                return id;
-            }
-
-            public String storeType() {
-                return "file";
-            }
-
-            public StoreSettings settings() {
-                return s;
-            }
-
-            public boolean multiStore() {
-                return true;
-            }
-
-            public <T> Optional<T> service(Class<T> type) {
-                return Optional.empty();
-            }
-        };
     }
 
     /** The first {@code limit} bytes of a stream. */

@@ -1,11 +1,17 @@
 package org.stowage.drivers.file;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.stowage.tck.StoreBehavior;
 import org.stowage.tck.StoreDriverTestKit;
 
 /**
@@ -14,6 +20,11 @@ import org.stowage.tck.StoreDriverTestKit;
  * descriptors and memory maps that point into the directories.
  */
 final class FileFixture implements StoreDriverTestKit.Fixture {
+    /** What a file store does, in every configuration the kit runs. */
+    static final Set<StoreBehavior> BEHAVIORS = EnumSet.of(StoreBehavior.WRITE, StoreBehavior.DELETE,
+            StoreBehavior.REJECTS_DUPLICATE_IDS, StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY,
+            StoreBehavior.LEFTOVER_GC);
+
     private final List<Path> dirs;
     private final Path root;
 
@@ -41,6 +52,19 @@ final class FileFixture implements StoreDriverTestKit.Fixture {
             }
         }
         return out;
+    }
+
+    /** The partial file a crashed add leaves: {@code .<id>.stowage-partial-<16 hex digits>} in the first directory. */
+    @Override
+    public Optional<String> plantLeftover(String imageId) {
+        try {
+            Path dir = Files.createDirectories(dirs.get(0));
+            Path partial = dir.resolve("." + imageId + ".stowage-partial-" + HexFormat.of().toHexDigits(System.nanoTime()));
+            Files.write(partial, new byte[] {1, 2, 3});
+            return Optional.of(partial.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot plant a partial file in " + dirs.get(0), e);
+        }
     }
 
     @Override

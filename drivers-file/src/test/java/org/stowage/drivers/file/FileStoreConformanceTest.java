@@ -4,7 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.stowage.spi.StoreDriverFactory;
+import java.util.Set;
+import org.stowage.tck.StoreBehavior;
 import org.stowage.tck.StoreDriverTestKit;
 
 /** The conformance kit against a single-directory file store with default options. */
@@ -13,8 +14,13 @@ class FileStoreConformanceTest extends StoreDriverTestKit {
     Path datadir;
 
     @Override
-    protected StoreDriverFactory factory() {
-        return new FileStoreDriverFactory();
+    protected String storeType() {
+        return "file";
+    }
+
+    @Override
+    protected Set<StoreBehavior> behaviors() {
+        return FileFixture.BEHAVIORS;
     }
 
     @Override

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.stowage.spi.Setting;
-import org.stowage.spi.StoreDriverFactory;
+import org.stowage.tck.StoreBehavior;
 import org.stowage.tck.StoreDriverTestKit;
 
 /**
@@ -18,8 +19,13 @@ class FileStoreMultiDirThinConformanceTest extends StoreDriverTestKit {
     List<Path> dirs;
 
     @Override
-    protected StoreDriverFactory factory() {
-        return new FileStoreDriverFactory();
+    protected String storeType() {
+        return "file";
+    }
+
+    @Override
+    protected Set<StoreBehavior> behaviors() {
+        return FileFixture.BEHAVIORS;
     }
 
     @Override

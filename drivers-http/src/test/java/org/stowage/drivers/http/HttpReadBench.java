@@ -39,7 +39,7 @@ public final class HttpReadBench {
             }
         }
         byte[] buf = new byte[bufSize];
-        HttpStoreDriver store = TestContext.store(Map.of("https_insecure", "true"));
+        HttpStoreDriver store = HttpStores.store(Map.of("https_insecure", "true"));
         if (Arrays.asList(args).contains("--warmup")) {
             // one untimed read first: the timed one then runs with the JIT done (a long-running host)
             try (InputStream in = open(client.equals("driver-channel") ? "driver" : client, store, url)) {

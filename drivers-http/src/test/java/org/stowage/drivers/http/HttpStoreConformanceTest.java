@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +13,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.stowage.spi.StoreDriverFactory;
+import org.stowage.tck.StoreBehavior;
 import org.stowage.tck.StoreDriverTestKit;
 import org.stowage.testing.Nginx;
 
 /**
  * The driver conformance kit against nginx: images are seeded as files in nginx's web root and
  * read through the basic-auth location (so the kit also checks that the password never shows);
- * the write tests are skipped by the kit because the store is read-only.
+ * the kit checks that adds and deletes are refused, since the store is read-only.
  */
 @ExtendWith(Nginx.Extension.class)
 class HttpStoreConformanceTest extends StoreDriverTestKit {
@@ -30,8 +31,14 @@ class HttpStoreConformanceTest extends StoreDriverTestKit {
     }
 
     @Override
-    protected StoreDriverFactory factory() {
-        return new HttpStoreDriverFactory();
+    protected String storeType() {
+        return "http";
+    }
+
+    /** Read-only: ranged reads only, and a read past the end is empty. */
+    @Override
+    protected Set<StoreBehavior> behaviors() {
+        return EnumSet.of(StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY);
     }
 
     @Override

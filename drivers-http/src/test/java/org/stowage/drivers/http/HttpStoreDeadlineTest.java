@@ -40,7 +40,7 @@ class HttpStoreDeadlineTest {
             HttpConnector.class.getName(), BodyStream.class.getName(), Conn.class.getName(), Conn.Plain.class.getName(), Conn.Streams.class.getName(),
             HttpStoreDriver.class.getName());
 
-    private final HttpStoreDriver store = TestContext.store(Map.of(
+    private final HttpStoreDriver store = HttpStores.store(Map.of(
             HttpOptions.CONNECT_TIMEOUT.name(), String.valueOf(CONNECT),
             HttpOptions.READ_TIMEOUT.name(), String.valueOf(READ),
             HttpOptions.RESPONSE_TIMEOUT.name(), String.valueOf(RESPONSE)));
@@ -255,7 +255,7 @@ class HttpStoreDeadlineTest {
                 FaultServer.trickle(out, "X-Slow: y\r\n", 300);
             }
         });
-        try (HttpStoreDriver viaProxy = TestContext.store(Map.of(
+        try (HttpStoreDriver viaProxy = HttpStores.store(Map.of(
                 HttpOptions.CONNECT_TIMEOUT.name(), String.valueOf(CONNECT),
                 HttpOptions.READ_TIMEOUT.name(), String.valueOf(READ),
                 HttpOptions.PROXY.name(), "https:127.0.0.1:" + proxy.port()))) {
@@ -283,7 +283,7 @@ class HttpStoreDeadlineTest {
             FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789");
             Thread.sleep(60_000);
         }));
-        try (HttpStoreDriver insecure = TestContext.store(Map.of(
+        try (HttpStoreDriver insecure = HttpStores.store(Map.of(
                 HttpOptions.CONNECT_TIMEOUT.name(), String.valueOf(CONNECT),
                 HttpOptions.READ_TIMEOUT.name(), String.valueOf(READ),
                 HttpOptions.RESPONSE_TIMEOUT.name(), String.valueOf(RESPONSE),

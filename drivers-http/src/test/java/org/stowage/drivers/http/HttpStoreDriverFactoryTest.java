@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageInput;
 import org.stowage.spi.OptionSpec;
+import org.stowage.tck.OptionsDocumentation;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.tck.reliability.ReliabilityRecorder;
@@ -63,7 +63,7 @@ class HttpStoreDriverFactoryTest {
             "http_min_body_rate, 1073741825, <= 1073741824",
             "http_min_body_rate, -5, >= 0"})
     void timeLimitsOutOfRangeAreRefusedAtConfigurationTime(String option, String value, String expected) {
-        assertThatThrownBy(() -> TestContext.store(Map.of(option, value)))
+        assertThatThrownBy(() -> HttpStores.store(Map.of(option, value)))
                 .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_CONFIGURATION))
                 .hasMessageContaining("option " + option + " = '" + value + "'")
@@ -72,15 +72,15 @@ class HttpStoreDriverFactoryTest {
 
     @Test
     void theLargestTimeLimitsAreAccepted() {
-        TestContext.store(Map.of("http_connect_timeout", "86400", "http_read_timeout", "86400",
+        HttpStores.store(Map.of("http_connect_timeout", "86400", "http_read_timeout", "86400",
                 "http_response_timeout", "86400", "http_min_body_rate", "1073741824")).close();
-        TestContext.store(Map.of("http_connect_timeout", "0", "http_read_timeout", "0",
+        HttpStores.store(Map.of("http_connect_timeout", "0", "http_read_timeout", "0",
                 "http_response_timeout", "0", "http_min_body_rate", "0")).close();
     }
 
     @Test
     void readOnlyStoreWithRangeReads() {
-        try (HttpStoreDriver s = TestContext.store(Map.of())) {
+        try (HttpStoreDriver s = HttpStores.store(Map.of())) {
             assertThat(s.schemes()).containsExactlyInAnyOrder("http", "https");
             assertThat(s.locationPrefixes()).containsExactly("http://", "https://");
             assertThat(s.capabilities().has(Capability.READ_ACCESS, Capability.READ_OFFSET, Capability.READ_CHUNK,
@@ -93,7 +93,7 @@ class HttpStoreDriverFactoryTest {
     @Test
     void addIsStoreAddDisabledAndDeleteIsStoreDeleteNotSupported() {
         ReliabilityRecorder.secretUsed("topsecret");
-        try (HttpStoreDriver s = TestContext.store(Map.of())) {
+        try (HttpStoreDriver s = HttpStores.store(Map.of())) {
             assertThatThrownBy(() -> s.add(new AddRequest("img-1", new EmptyInput(), null)))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
                     .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.STORE_ADD_DISABLED));
@@ -105,7 +105,7 @@ class HttpStoreDriverFactoryTest {
 
     @Test
     void parseLocationAppliesGlanceRules() {
-        try (HttpStoreDriver s = TestContext.store(Map.of())) {
+        try (HttpStoreDriver s = HttpStores.store(Map.of())) {
             assertThat(s.parseLocation("http://h/x").uri()).isEqualTo("http://h/x");
             assertThatThrownBy(() -> s.parseLocation("http://user@h/x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                     .hasMessageContaining("Credentials are not well-formatted");
@@ -135,7 +135,7 @@ class HttpStoreDriverFactoryTest {
                 Map.of("https_insecure", "maybe"),
                 Map.of("http_read_timeout", "-1"))) {
             String option = bad.keySet().iterator().next();
-            assertThatThrownBy(() -> TestContext.store(bad))
+            assertThatThrownBy(() -> HttpStores.store(bad))
                     .isInstanceOf(StoreException.class)
                     .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_CONFIGURATION))
                     .hasMessageContaining(option)
@@ -145,8 +145,8 @@ class HttpStoreDriverFactoryTest {
 
     @Test
     void proxySettingsAcceptGlanceForms() {
-        TestContext.store(Map.of("http_proxy_information", "http:10.0.0.1:3128, https:http://u:p@10.0.0.1:1080")).close();
-        HttpStoreConfig cfg = HttpStoreConfig.from(new TestContext("p",
+        HttpStores.store(Map.of("http_proxy_information", "http:10.0.0.1:3128, https:http://u:p@10.0.0.1:1080")).close();
+        HttpStoreConfig cfg = HttpStoreConfig.from(HttpStores.context("p",
                 Map.of("http_proxy_information", "http:10.0.0.1:3128, https:http://u:p@[::1]:1080/")).settings());
         assertThat(cfg.proxies().get("http").toString()).isEqualTo("10.0.0.1:3128");
         assertThat(cfg.proxies().get("https").toString()).isEqualTo("[::1]:1080");
@@ -154,42 +154,11 @@ class HttpStoreDriverFactoryTest {
         assertThat(cfg.proxies().get("http").authorization()).isNull();
     }
 
-    /** docs/drivers/http.md must list exactly the factory's options, with the same types, defaults and secrecy. */
+    /** docs/drivers/http.md must list exactly the factory's options, with the same types, defaults, secrecy and help. */
     @Test
     void optionsTableInTheDocsMatchesTheFactory() throws IOException {
         Path doc = Path.of(System.getProperty("user.dir")).resolve("../docs/drivers/http.md").normalize();
-        assertThat(doc).exists();
-        Map<String, String[]> rows = new LinkedHashMap<>();
-        boolean inTable = false;
-        for (String line : Files.readAllLines(doc)) {
-            String t = line.trim();
-            if (t.startsWith("| option")) {
-                inTable = true;
-                continue;
-            }
-            if (inTable && t.startsWith("|---") || inTable && t.startsWith("| ---")) {
-                continue;
-            }
-            if (inTable && t.startsWith("|")) {
-                String[] cells = t.substring(1, t.length() - 1).split("\\|", -1);
-                for (int i = 0; i < cells.length; i++) {
-                    cells[i] = cells[i].trim().replace("`", "");
-                }
-                rows.put(cells[0], cells);
-            } else if (inTable) {
-                break;
-            }
-        }
-        assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(
-                factory.options().stream().map(OptionSpec::name).collect(Collectors.toList()));
-        for (OptionSpec o : factory.options()) {
-            String[] r = rows.get(o.name());
-            assertThat(r[1]).as("type of " + o.name()).isEqualTo(o.type().name().toLowerCase(Locale.ROOT));
-            String def = o.defaultValue() == null ? "" : o.defaultValue();
-            assertThat(r[2].replace("(none)", "").replace("(empty)", "")).as("default of " + o.name()).isEqualTo(def);
-            assertThat(r[3]).as("secret of " + o.name()).isEqualTo(o.secret() ? "yes" : "no");
-            assertThat(r[4]).as("help of " + o.name()).isNotBlank();
-        }
+        OptionsDocumentation.assertDocuments(doc, factory.options());
     }
 
     private static final class EmptyInput implements ImageInput {

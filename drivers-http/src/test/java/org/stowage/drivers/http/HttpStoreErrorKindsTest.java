@@ -106,7 +106,7 @@ class HttpStoreErrorKindsTest {
         Map<String, String> settings = c.withTestCa
                 ? Map.of(HttpOptions.CA_FILE.name(), nginx.caFile.toString()) : Map.of();
         String url = c.url.apply(nginx);
-        try (HttpStoreDriver store = TestContext.store(settings)) {
+        try (HttpStoreDriver store = HttpStores.store(settings)) {
             Throwable e = catchThrowable(() -> op.run(store, url));
             assertThat(e).as(c + " on " + op).isInstanceOf(StoreException.class);
             assertThat(((StoreException) e).kind()).as(c + " on " + op + ": " + e.getMessage()).isEqualTo(c.kind);

@@ -24,7 +24,7 @@ import org.stowage.spi.StoreException;
 
 /** Faults a real server will not produce, from a raw socket server on loopback. */
 class HttpStoreFaultTest {
-    private final HttpStoreDriver store = TestContext.store(Map.of(HttpOptions.READ_TIMEOUT.name(), "1"));
+    private final HttpStoreDriver store = HttpStores.store(Map.of(HttpOptions.READ_TIMEOUT.name(), "1"));
     private FaultServer server;
 
     @AfterEach

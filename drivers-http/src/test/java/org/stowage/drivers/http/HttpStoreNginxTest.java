@@ -43,7 +43,7 @@ class HttpStoreNginxTest {
 
     @BeforeEach
     void setUp() {
-        store = TestContext.store(Map.of(HttpOptions.CA_FILE.name(), nginx.caFile.toString()));
+        store = HttpStores.store(Map.of(HttpOptions.CA_FILE.name(), nginx.caFile.toString()));
     }
 
     @AfterEach
@@ -133,7 +133,7 @@ class HttpStoreNginxTest {
 
     @Test
     void httpsIsVerifiedByDefaultSoATestCaIsRejected() {
-        try (HttpStoreDriver strict = TestContext.store(Map.of())) {
+        try (HttpStoreDriver strict = HttpStores.store(Map.of())) {
             // a configuration problem, the same on get and size: it names the URL, what is wrong and what fixes it
             assertThatThrownBy(() -> strict.get(strict.parseLocation(nginx.https("/img.bin")), 0, -1))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
@@ -150,7 +150,7 @@ class HttpStoreNginxTest {
 
     @Test
     void httpsInsecureRestoresGlanceDefault() throws IOException {
-        try (HttpStoreDriver insecure = TestContext.store(Map.of(HttpOptions.INSECURE.name(), "True"))) {
+        try (HttpStoreDriver insecure = HttpStores.store(Map.of(HttpOptions.INSECURE.name(), "True"))) {
             assertThat(get(insecure, nginx.https("/img.bin"))).isEqualTo(Nginx.IMAGE);
         }
     }
@@ -164,11 +164,11 @@ class HttpStoreNginxTest {
                 StandardCopyOption.REPLACE_EXISTING);
         Map<String, String> cfg = Map.of(HttpOptions.CA_FILE.name(), nginx.dir.resolve("tls/ca.crt").toString(),
                 HttpOptions.INSECURE.name(), "True");
-        try (HttpStoreDriver s = TestContext.store(cfg)) {
+        try (HttpStoreDriver s = HttpStores.store(cfg)) {
             assertThat(get(s, nginx.https("/small.txt"))).asString().isEqualTo("hello, image\n");
         }
         Map<String, String> wrong = Map.of(HttpOptions.CA_FILE.name(), nginx.dir.resolve("htpasswd").toString());
-        assertThatThrownBy(() -> TestContext.store(wrong))
+        assertThatThrownBy(() -> HttpStores.store(wrong))
                 .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.BAD_STORE_CONFIGURATION))
                 .hasMessageContaining("https_ca_certificates_file");
@@ -185,7 +185,7 @@ class HttpStoreNginxTest {
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor()).isZero();
         Map<String, String> cfg = Map.of(HttpOptions.CA_FILE.name(), tmp.resolve("other-ca.crt").toString());
-        try (HttpStoreDriver s = TestContext.store(cfg)) {
+        try (HttpStoreDriver s = HttpStores.store(cfg)) {
             Throwable e = Assertions.catchThrowable(
                     () -> s.get(s.parseLocation(nginx.https("/img.bin")), 0, -1));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("not trusted")
@@ -407,7 +407,7 @@ class HttpStoreNginxTest {
     void httpProxyGetsAbsoluteFormRequests() throws IOException {
         Map<String, String> cfg = new HashMap<>();
         cfg.put(HttpOptions.PROXY.name(), "http:127.0.0.1:" + nginx.proxyPort);
-        try (HttpStoreDriver proxied = TestContext.store(cfg)) {
+        try (HttpStoreDriver proxied = HttpStores.store(cfg)) {
             // the origin name does not resolve: only the proxy can reach it
             String url = "http://image-origin.invalid:" + nginx.plainPort + "/img.bin";
             assertThat(get(proxied, url)).isEqualTo(Nginx.IMAGE);
@@ -426,7 +426,7 @@ class HttpStoreNginxTest {
             cfg.put(HttpOptions.CA_FILE.name(), nginx.caFile.toString());
             ReliabilityRecorder.secretUsed("tunnel-Pa55");
             cfg.put(HttpOptions.PROXY.name(), "https:http://tunnel:tunnel-Pa55@127.0.0.1:" + proxy.port());
-            try (HttpStoreDriver proxied = TestContext.store(cfg)) {
+            try (HttpStoreDriver proxied = HttpStores.store(cfg)) {
                 assertThat(get(proxied, nginx.https("/chain/1"))).isEqualTo(Nginx.IMAGE);
             }
             assertThat(proxy.requests).anyMatch(r -> r.startsWith("CONNECT 127.0.0.1:" + nginx.tlsPort + " HTTP/1.1")
@@ -437,10 +437,10 @@ class HttpStoreNginxTest {
 
     @Test
     void closedStoreReleasesItsWatchdog() {
-        HttpStoreDriver s = TestContext.store(Map.of());
+        HttpStoreDriver s = HttpStores.store(Map.of());
         s.close();
         HttpStoreDriver noHostExecutor = (HttpStoreDriver) new HttpStoreDriverFactory()
-                .create(new TestContext("own", Map.of(), false));
+                .create(HttpStores.context("own", Map.of()).withoutThreads());
         try {
             assertThat(noHostExecutor.size(noHostExecutor.parseLocation(nginx.http("/img.bin")))).isEqualTo(Nginx.IMAGE.length);
         } finally {

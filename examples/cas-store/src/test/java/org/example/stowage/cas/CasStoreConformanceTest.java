@@ -1,8 +1,10 @@
 package org.example.stowage.cas;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import org.stowage.spi.StoreDriverFactory;
+import java.util.Set;
+import org.stowage.tck.StoreBehavior;
 import org.stowage.tck.StoreDriverTestKit;
 
 /** The Stowage test kit against a writable cas store with default options (shard depth 1, fsync on). */
@@ -10,8 +12,14 @@ class CasStoreConformanceTest extends StoreDriverTestKit {
     private CasFixture cas;
 
     @Override
-    protected StoreDriverFactory factory() {
-        return new CasStoreDriverFactory();
+    protected String storeType() {
+        return "cas";
+    }
+
+    @Override
+    protected Set<StoreBehavior> behaviors() {
+        return EnumSet.of(StoreBehavior.WRITE, StoreBehavior.DELETE, StoreBehavior.REJECTS_DUPLICATE_IDS,
+                StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY);
     }
 
     @Override
