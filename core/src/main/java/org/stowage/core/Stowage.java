@@ -12,7 +12,6 @@ import com.typesafe.config.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,15 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.pf4j.PluginManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.config.SecretValues;
 import org.stowage.core.config.StowageConfig;
 import org.stowage.core.internal.HostStoreContext;
+import org.stowage.core.internal.PluginExtensions;
+import org.stowage.core.io.HostExecutors;
 import org.stowage.core.internal.StoreModule;
 import org.stowage.core.plugins.DriverRegistry;
 import org.stowage.spi.AddPhases;
@@ -60,7 +59,7 @@ public final class Stowage implements AutoCloseable {
     private final StowageConfig config;
     private final DriverRegistry registry;
     private final Map<String, StoreHandle> stores;
-    private final ScheduledExecutorService executor;
+    private final HostExecutors executors;
     private final List<String> warnings;
     private final InFlight inFlight;
     private final StoreChecks checks = new StoreChecks();
@@ -69,12 +68,12 @@ public final class Stowage implements AutoCloseable {
     public static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(30);
 
     private Stowage(StowageConfig config, DriverRegistry registry, Map<String, StoreHandle> stores,
-            ScheduledExecutorService executor, List<String> warnings, InFlight inFlight) {
+            HostExecutors executors, List<String> warnings, InFlight inFlight) {
         this.inFlight = inFlight;
         this.config = config;
         this.registry = registry;
         this.stores = Collections.unmodifiableMap(stores);
-        this.executor = executor;
+        this.executors = executors;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -477,7 +476,7 @@ public final class Stowage implements AutoCloseable {
             h.close();
         }
         registry.close();
-        executor.shutdownNow();
+        executors.close();
     }
 
     /** Builds a {@link Stowage}. */
@@ -545,35 +544,27 @@ public final class Stowage implements AutoCloseable {
             java.util.Set<String> types = new java.util.LinkedHashSet<>();
             sc.stores().forEach(e -> types.add(e.type()));
             DriverRegistry registry = DriverRegistry.load(plugins, factories, version, types);
-            ScheduledExecutorService executor = Executors.newScheduledThreadPool(1, r -> {
-                Thread t = new Thread(r, "stowage-host");
-                t.setDaemon(true);
-                return t;
-            });
+            HostExecutors executors = HostExecutors.create();
             try {
-                Stowage s = create(sc, registry, executor);
+                Stowage s = create(sc, registry, executors);
                 LOG.debug("stowage started in {} ms", (System.nanoTime() - t0) / 1_000_000);
                 return s;
             } catch (RuntimeException e) {
                 registry.close();
-                executor.shutdownNow();
+                executors.close();
                 throw e;
             }
         }
 
-        private static Stowage create(StowageConfig sc, DriverRegistry registry, ScheduledExecutorService executor) {
+        private static Stowage create(StowageConfig sc, DriverRegistry registry, HostExecutors executors) {
             List<String> warnings = new ArrayList<>(sc.warnings());
             SecretValues secrets = SecretValues.of(sc, allOptions(registry));
-            Map<Class<?>, Object> services = new LinkedHashMap<>();
-            services.put(ScheduledExecutorService.class, executor);
-            services.put(Clock.class, Clock.systemUTC());
-            services.put(PluginManager.class, registry.pluginManager());
             Injector root = Guice.createInjector(Stage.DEVELOPMENT, new AbstractModule() {
                 @Override
                 protected void configure() {
                     bind(StowageConfig.class).toInstance(sc);
                     bind(DriverRegistry.class).toInstance(registry);
-                    bind(ScheduledExecutorService.class).toInstance(executor);
+                    bind(ScheduledExecutorService.class).toInstance(executors.scheduler());
                 }
             });
             for (StowageConfig.StoreEntry e : sc.stores()) {
@@ -585,18 +576,19 @@ public final class Stowage implements AutoCloseable {
             }
             Map<String, StoreHandle> handles = new LinkedHashMap<>();
             InFlight inFlight = new InFlight();
-            java.time.Duration stall = sc.inputStallTimeout();
+            AddPipeline.Host host = new AddPipeline.Host(executors, sc.inputStallTimeout(), inFlight, sc.multiStore());
             try {
                 for (StowageConfig.StoreEntry e : sc.stores()) {
                     if (registry.find(e.type()).isEmpty()) {
-                        handles.put(e.id(), unknownType(sc, e, registry, warnings, stall, inFlight));
+                        handles.put(e.id(), unknownType(e, registry, warnings, host));
                         continue;
                     }
                     DriverRegistry.Entry de = registry.find(e.type()).get();
                     StoreSettings settings = settingsFor(sc, e, de.factory(), warnings, secrets);
                     String description = settings.string(HostOptions.STORE_DESCRIPTION.name());
                     long weight = settings.integer(HostOptions.WEIGHT.name());
-                    HostStoreContext ctx = new HostStoreContext(e.id(), e.type(), settings, sc.multiStore(), services);
+                    HostStoreContext ctx = new HostStoreContext(e.id(), e.type(), settings, sc.multiStore(), executors,
+                            new PluginExtensions(registry.pluginManager(), de.factory().getClass()));
                     StoreDriver driver = null;
                     String failure = null;
                     try {
@@ -612,9 +604,10 @@ public final class Stowage implements AutoCloseable {
                         warnings.add("store '" + e.id() + "' is unavailable: " + failure);
                         LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
                     }
-                    handles.put(e.id(), new StoreHandle(e.id(), e.type(), e.id().equals(sc.defaultStore()), e.reserved(),
-                            sc.multiStore(), description, weight, de.source(), driver, failure, false, stall,
-                            inFlight));
+                    StoreIdentity identity = new StoreIdentity(e.id(), e.type(), e.id().equals(sc.defaultStore()),
+                            e.reserved(), description, weight, de.source());
+                    handles.put(e.id(), driver == null ? StoreHandle.unavailable(identity, failure, false, host)
+                            : StoreHandle.available(identity, driver, host));
                 }
             } catch (RuntimeException ex) {
                 for (StoreHandle h : handles.values()) {
@@ -622,7 +615,7 @@ public final class Stowage implements AutoCloseable {
                 }
                 throw ex;
             }
-            return new Stowage(sc, registry, handles, executor, warnings, inFlight);
+            return new Stowage(sc, registry, handles, executors, warnings, inFlight);
         }
 
         /**
@@ -631,14 +624,14 @@ public final class Stowage implements AutoCloseable {
          * is {@code UnknownScheme} naming the type. Its section is not read, since no driver
          * declares its options.
          */
-        private static StoreHandle unknownType(StowageConfig sc, StowageConfig.StoreEntry e, DriverRegistry registry,
-                List<String> warnings, java.time.Duration stall, InFlight inFlight) {
+        private static StoreHandle unknownType(StowageConfig.StoreEntry e, DriverRegistry registry,
+                List<String> warnings, AddPipeline.Host host) {
             String failure = "no driver for type '" + e.type() + "' (available: " + availableTypes(registry) + ")";
             warnings.add(e.origin() + ": store '" + e.id() + "' is unavailable: " + failure);
             LOG.warn("{}: store '{}' is unavailable: {} (looked in {}); the other stores are used", e.origin(), e.id(),
                     failure, registry.searched());
-            return new StoreHandle(e.id(), e.type(), false, e.reserved(), sc.multiStore(), null, 0, "none", null,
-                    failure, true, stall, inFlight);
+            StoreIdentity identity = new StoreIdentity(e.id(), e.type(), false, e.reserved(), null, 0, "none");
+            return StoreHandle.unavailable(identity, failure, true, host);
         }
 
         private static String availableTypes(DriverRegistry registry) {
