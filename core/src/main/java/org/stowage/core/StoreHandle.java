@@ -307,7 +307,9 @@ public final class StoreHandle {
 
     /** Whether a legacy location belongs to this store. */
     public boolean isLegacyLocationMine(StoreLocation location) {
-        return legacyLocationsMine(List.of(location)).getOrDefault(location, false);
+        BoundDriver d = requireDriver();
+        Optional<LegacyLocations> legacy = d.call(() -> d.driver().legacy());
+        return legacy.isPresent() && d.call(() -> legacy.get().owns(location));
     }
 
     /** Batch form of {@link #isLegacyLocationMine}: false for every location when the store owns none. */

@@ -1,0 +1,225 @@
+package org.stowage.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.stowage.core.io.HostExecutors;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.ImageStream;
+import org.stowage.spi.StoreException;
+
+/**
+ * The host's add loop and gates through {@link Stowage}, with an in-memory driver on the new SPI
+ * ({@link FakeDriverFactory}): whatever fails, the writer is aborted; the write gates and the
+ * read past the end are the host's decisions, not the driver's.
+ */
+class AddPipelineTest {
+    private static final String RESERVED = "[os_glance_staging_store]\nschemes = staging\n"
+            + "[os_glance_tasks_store]\nschemes = tasks\n";
+
+    static Stowage build(FakeDriverFactory f, String sections) {
+        return StowageTest.build("[DEFAULT]\nenabled_backends = a:mem, w:mem\n[glance_store]\ndefault_backend = a\n"
+                + sections + RESERVED, f, StowageTest.reservedFile());
+    }
+
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void theWriterIsAbortedWhenItsCommitThrows() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "[a]\ncommit_failure = the backend lost the volume\n")) {
+            String id = UUID.randomUUID().toString();
+            assertThatThrownBy(() -> s.add("a", id, new ByteArrayInputStream(random(3 << 20)), 3 << 20, null))
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
+                    .hasMessageContaining("the backend lost the volume");
+            assertThat(f.created.get("a").aborted).containsExactly(id);
+            assertThat(f.created.get("a").images).isEmpty();
+        }
+    }
+
+    @Test
+    void theWriterIsAbortedWhenItsWriteThrowsAndTheErrorIsTheWriters() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "[a]\nwrite_failure = no space left on the pool\n")) {
+            String id = UUID.randomUUID().toString();
+            assertThatThrownBy(() -> s.add("a", id, new ByteArrayInputStream(random(1000)), 1000, null))
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORAGE_FULL)
+                    .hasMessageContaining("no space left on the pool");
+            assertThat(f.created.get("a").aborted).containsExactly(id);
+        }
+    }
+
+    @Test
+    void aFailingSourceAbortsTheWriterAndIsABackendErrorNamingStoreImageAndBytes() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "")) {
+            String id = UUID.randomUUID().toString();
+            IOException broke = new IOException("connection reset by peer");
+            InputStream source = new InputStream() {
+                int left = 2 << 20;
+
+                @Override
+                public int read() {
+                    throw new AssertionError("read in blocks");
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (left == 0) {
+                        throw broke;
+                    }
+                    int n = Math.min(len, left);
+                    left -= n;
+                    return n;
+                }
+            };
+            StoreException e = catchThrowableOfType(() -> s.add("a", id, source, -1, null), StoreException.class);
+            assertThat(e.kind()).isEqualTo(ErrorKind.BACKEND);
+            assertThat(e).hasMessageContaining("store 'a'").hasMessageContaining(id)
+                    .hasMessageContaining("after " + (2 << 20) + " bytes").hasMessageContaining("connection reset by peer")
+                    .hasCause(broke);
+            assertThat(f.created.get("a").aborted).containsExactly(id);
+            assertThat(f.created.get("a").images).isEmpty();
+        }
+    }
+
+    @Test
+    void aSourceThatThrowsARuntimeFailureIsABackendErrorToo() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "")) {
+            String id = UUID.randomUUID().toString();
+            IllegalStateException bug = new IllegalStateException("decoder bug");
+            InputStream source = new InputStream() {
+                @Override
+                public int read() {
+                    throw bug;
+                }
+            };
+            StoreException e = catchThrowableOfType(() -> s.add("a", id, source, 10, null), StoreException.class);
+            assertThat(e.kind()).isEqualTo(ErrorKind.BACKEND);
+            assertThat(e).hasMessageContaining("store 'a'").hasMessageContaining(id).hasMessageContaining("after 0 bytes")
+                    .hasCause(bug);
+            assertThat(f.created.get("a").aborted).containsExactly(id);
+        }
+    }
+
+    @Test
+    void sizeMismatchAbortsTheWriter() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "")) {
+            String id = UUID.randomUUID().toString();
+            assertThatThrownBy(() -> s.add("a", id, new ByteArrayInputStream(random(2 << 20)), (2 << 20) - 1, null))
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.SIZE_MISMATCH);
+            assertThat(f.created.get("a").aborted).containsExactly(id);
+        }
+    }
+
+    @Test
+    void aWriteDisabledStoreRefusesAddAndDeleteAndKeepsItsImages() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "[w]\nwrite_disabled = volume type 'gold' does not exist\n")) {
+            String id = UUID.randomUUID().toString();
+            f.created.get("w").images.put(id, new byte[] {1, 2, 3});
+            String location = "mem://w/" + id;
+
+            assertThatThrownBy(() -> s.delete(location, null)).isInstanceOf(StoreException.class)
+                    .hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
+                    .hasMessageContaining("store 'w' cannot delete images: volume type 'gold' does not exist");
+            assertThatThrownBy(() -> s.add("w", UUID.randomUUID().toString(), new ByteArrayInputStream(new byte[1]), 1, null))
+                    .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
+                    .hasMessageContaining("store 'w' does not accept new images: volume type 'gold' does not exist");
+            assertThat(f.created.get("w").images).containsOnlyKeys(id);
+            assertThat(s.size(location, null)).as("still readable").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aReadOnlyStoreRefusesDelete() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "[w]\nread_only = true\n")) {
+            String id = UUID.randomUUID().toString();
+            f.created.get("w").images.put(id, new byte[] {1});
+            assertThatThrownBy(() -> s.delete("mem://w/" + id, null)).isInstanceOf(StoreException.class)
+                    .hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
+                    .hasMessageContaining("store 'w' (mem) is read-only");
+            assertThat(f.created.get("w").images).containsOnlyKeys(id);
+        }
+    }
+
+    @Test
+    void anOffsetAtOrPastTheEndIsAnEmptyStreamWhateverTheDriverWouldSay() throws Exception {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "")) {
+            AddResult r = s.add("a", null, new ByteArrayInputStream(random(100)), 100, null);
+            for (long offset : new long[] {100, 101, 1 << 20}) {
+                try (ImageStream in = s.get(r.location(), null, offset, -1)) {
+                    assertThat(in.length()).as("length from offset %d", offset).isZero();
+                    assertThat(in.read(new byte[10], 0, 10)).as("read from offset %d", offset).isEqualTo(-1);
+                }
+            }
+            try (ImageStream in = s.get(r.location(), null, 99, -1)) {
+                assertThat(in.readAllBytes()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void addsAreStoredWithTheirChecksumsAndTheStoreInTheMetadata() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "")) {
+            byte[] data = random(3 << 20);
+            AddResult r = s.add("a", null, new ByteArrayInputStream(data), data.length, "sha256");
+            assertThat(r.size()).isEqualTo(data.length);
+            assertThat(r.hashAlgo()).isEqualTo("sha256");
+            assertThat(r.metadata()).containsEntry("store", "a");
+            assertThat(f.created.get("a").images.values()).singleElement().isEqualTo(data);
+            assertThat(f.created.get("a").aborted).isEmpty();
+        }
+    }
+
+    @Test
+    void noThreadOfTheHostIsLeftAfterClose() throws Exception {
+        Set<Thread> before = hostThreads();
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        Stowage s = StowageTest.build("[DEFAULT]\nenabled_backends = a:mem\n[glance_store]\ndefault_backend = a\n"
+                + "[stowage]\ninput_stall_timeout = 30\n" + RESERVED, f, StowageTest.reservedFile());
+        // a large add (hashing threads and the stall watchdog) and a health check (check threads)
+        s.add("a", null, new ByteArrayInputStream(random(8 << 20)), 8 << 20, null);
+        s.health(java.time.Duration.ofSeconds(5));
+        assertThat(hostThreads()).as("threads the host started").hasSizeGreaterThan(before.size());
+
+        s.close();
+
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        Set<String> left = leftSince(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            left = leftSince(before);
+        }
+        assertThat(left).as("host threads alive after close").isEmpty();
+    }
+
+    private static Set<String> leftSince(Set<Thread> before) {
+        return hostThreads().stream().filter(t -> !before.contains(t)).map(Thread::getName).collect(Collectors.toSet());
+    }
+
+    private static Set<Thread> hostThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(HostExecutors.THREAD_PREFIX))
+                .collect(Collectors.toSet());
+    }
+}
