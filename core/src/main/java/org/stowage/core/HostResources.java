@@ -1,30 +1,25 @@
 package org.stowage.core;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.stowage.core.internal.plugins.DriverRegistry;
+import org.stowage.core.io.HostExecutors;
 
 /** What one {@link Stowage} owns besides its stores: the loaded drivers, its thread and its running operations. */
 final class HostResources implements AutoCloseable {
     private final DriverRegistry drivers;
-    private final ScheduledExecutorService executor;
+    private final HostExecutors executors;
     private final InFlight inFlight = new InFlight();
 
     HostResources(DriverRegistry drivers) {
         this.drivers = drivers;
-        this.executor = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "stowage-host");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executors = HostExecutors.create();
     }
 
     DriverRegistry drivers() {
         return drivers;
     }
 
-    ScheduledExecutorService executor() {
-        return executor;
+    HostExecutors executors() {
+        return executors;
     }
 
     InFlight inFlight() {
@@ -34,6 +29,6 @@ final class HostResources implements AutoCloseable {
     @Override
     public void close() {
         drivers.close();
-        executor.shutdownNow();
+        executors.close();
     }
 }

@@ -1,13 +1,11 @@
 package org.stowage.core;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import org.pf4j.PluginManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.config.InlineComments;
@@ -15,6 +13,8 @@ import org.stowage.core.config.SecretValues;
 import org.stowage.core.config.StowageConfig;
 import org.stowage.core.config.StowageConfig.StoreEntry;
 import org.stowage.core.internal.HostStoreContext;
+import org.stowage.core.internal.PluginExtensions;
+import org.stowage.core.io.HostExecutors;
 import org.stowage.core.internal.StoreRegistry;
 import org.stowage.core.internal.StoreSettingsAssembler;
 import org.stowage.core.internal.plugins.DriverRegistry;
@@ -38,19 +38,17 @@ final class StoreAssembler {
 
     private final StowageConfig config;
     private final DriverRegistry drivers;
-    private final InFlight inFlight;
-    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private final HostExecutors executors;
+    private final AddPipeline.Host host;
     private final List<String> warnings;
     private final StoreSettingsAssembler settingsAssembler;
 
-    StoreAssembler(StowageConfig config, DriverRegistry drivers, ScheduledExecutorService executor, InFlight inFlight) {
+    StoreAssembler(StowageConfig config, DriverRegistry drivers, HostExecutors executors, InFlight inFlight) {
         this.config = config;
         this.drivers = drivers;
-        this.inFlight = inFlight;
+        this.executors = executors;
+        this.host = new AddPipeline.Host(executors, config.inputStallTimeout(), inFlight, config.multiStore());
         this.warnings = new ArrayList<>(config.warnings());
-        services.put(ScheduledExecutorService.class, executor);
-        services.put(Clock.class, Clock.systemUTC());
-        services.put(PluginManager.class, drivers.pluginManager());
         this.settingsAssembler = new StoreSettingsAssembler(config, SecretValues.of(config, allOptions(drivers)),
                 warnings);
     }
@@ -97,7 +95,8 @@ final class StoreAssembler {
     private StoreHandle store(StoreEntry e, DriverRegistry.Entry de, StoreSettings settings) {
         String description = settings.get(StowageOptions.STORE_DESCRIPTION);
         long weight = settings.get(StowageOptions.WEIGHT);
-        HostStoreContext ctx = new HostStoreContext(e.id(), e.type(), settings, config.multiStore(), services);
+        HostStoreContext ctx = new HostStoreContext(e.id(), e.type(), settings, config.multiStore(), executors,
+                new PluginExtensions(drivers.pluginManager(), de.factory().getClass()));
         StoreDriver driver = null;
         String failure = null;
         boolean isDefault = e.id().equals(config.defaultStore());
@@ -113,8 +112,10 @@ final class StoreAssembler {
             warnings.add("store '" + e.id() + "' is unavailable: " + failure);
             LOG.error("store '{}' ({}) could not be created and is disabled: {}", e.id(), e.type(), failure);
         }
-        return new StoreHandle(e.id(), e.type(), isDefault, e.reserved(), config.multiStore(), description, weight,
-                de.source(), driver, failure, false, config.inputStallTimeout(), inFlight);
+        StoreIdentity identity = new StoreIdentity(e.id(), e.type(), isDefault, e.reserved(), description, weight,
+                de.source());
+        return driver == null ? StoreHandle.unavailable(identity, failure, false, host)
+                : StoreHandle.available(identity, driver, host);
     }
 
     /** The options every store takes and those of every installed driver (for masking secrets). */
@@ -155,7 +156,7 @@ final class StoreAssembler {
         warnings.add(e.origin() + ": store '" + e.id() + "' is unavailable: " + failure);
         LOG.warn("{}: store '{}' is unavailable: {} (looked in {}); the other stores are used", e.origin(), e.id(),
                 failure, drivers.searched());
-        return new StoreHandle(e.id(), e.type(), false, e.reserved(), config.multiStore(), null, 0, "none", null,
-                failure, true, config.inputStallTimeout(), inFlight);
+        StoreIdentity identity = new StoreIdentity(e.id(), e.type(), false, e.reserved(), null, 0, "none");
+        return StoreHandle.unavailable(identity, failure, true, host);
     }
 }

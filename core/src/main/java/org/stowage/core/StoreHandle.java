@@ -1,34 +1,34 @@
 package org.stowage.core;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.core.io.HashingImageInput;
+import org.stowage.core.io.ImageStreams;
 import org.stowage.spi.AddPhases;
-import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.ErrorKind;
+import org.stowage.spi.ImageInventory;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.Leftover;
+import org.stowage.spi.LegacyLocations;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
 
 /**
- * One configured store as the core sees it: its identity and discovery fields, and every
- * operation gated as glance_store gates it (capabilities, write side disabled with a reason),
- * run with the driver's class loader as the thread context class loader.
+ * One configured store as the core sees it: its identity, and every operation gated as
+ * glance_store gates it (capabilities, write side disabled with a reason), run with the driver's
+ * class loader as the thread context class loader. The driver itself is never handed out.
  *
  * <p>A store whose driver could not be created stays listed, with the reason, and every
  * operation on it fails with {@link ErrorKind#BAD_STORE_CONFIGURATION}; one whose type no installed
@@ -37,71 +37,77 @@ import org.stowage.spi.StoreLocation;
 public final class StoreHandle {
     private static final Logger LOG = LoggerFactory.getLogger(StoreHandle.class);
 
-    private final String id;
-    private final String type;
-    private final boolean isDefault;
-    private final boolean reserved;
-    private final boolean multiStore;
-    private final String description;
-    private final long weight;
-    private final String source;
-    private final StoreDriver driver;
+    /** The {@link #status()} of a store whose state only a health check can tell. */
+    public static final String NOT_CHECKED = "not checked";
+
+    private final StoreIdentity identity;
+    private final BoundDriver driver;
     private final String failure;
     private final boolean unknownType;
-    private final java.time.Duration stallTimeout;
+    private final AddPipeline pipeline;
     private final InFlight inFlight;
 
-    StoreHandle(String id, String type, boolean isDefault, boolean reserved, boolean multiStore, String description,
-            long weight, String source, StoreDriver driver, String failure, boolean unknownType,
-            java.time.Duration stallTimeout, InFlight inFlight) {
-        this.unknownType = unknownType;
-        this.stallTimeout = stallTimeout;
-        this.inFlight = inFlight;
-        this.id = id;
-        this.type = type;
-        this.isDefault = isDefault;
-        this.reserved = reserved;
-        this.multiStore = multiStore;
-        this.description = description;
-        this.weight = weight;
-        this.source = source;
+    private StoreHandle(StoreIdentity identity, BoundDriver driver, String failure, boolean unknownType,
+            AddPipeline.Host host) {
+        this.identity = identity;
         this.driver = driver;
         this.failure = failure;
+        this.unknownType = unknownType;
+        this.pipeline = new AddPipeline(host);
+        this.inFlight = host.inFlight();
+    }
+
+    /** A store whose driver was created. */
+    static StoreHandle available(StoreIdentity identity, StoreDriver driver, AddPipeline.Host host) {
+        return new StoreHandle(identity, new BoundDriver(identity.id(), driver), null, false, host);
+    }
+
+    /**
+     * A store without a driver: it could not be created ({@code unknownType} false), or no
+     * installed driver offers its type.
+     */
+    static StoreHandle unavailable(StoreIdentity identity, String failure, boolean unknownType, AddPipeline.Host host) {
+        return new StoreHandle(identity, null, failure, unknownType, host);
+    }
+
+    /** The store's identity and discovery fields. */
+    public StoreIdentity identity() {
+        return identity;
     }
 
     /** The store id. */
     public String id() {
-        return id;
+        return identity.id();
     }
 
     /** The driver type. */
     public String type() {
-        return type;
+        return identity.type();
     }
 
     /** True for the default store. */
     public boolean isDefault() {
-        return isDefault;
+        return identity.isDefault();
     }
 
     /** True for Glance's reserved stores. */
     public boolean isReserved() {
-        return reserved;
+        return identity.reserved();
     }
 
     /** {@code store_description}, or null. */
     public String description() {
-        return description;
+        return identity.description();
     }
 
     /** {@code weight}, default 0. */
     public long weight() {
-        return weight;
+        return identity.weight();
     }
 
     /** Where the driver came from (plugin or classpath). */
     public String source() {
-        return source;
+        return identity.source();
     }
 
     /** True if the driver could be created. */
@@ -126,12 +132,12 @@ public final class StoreHandle {
 
     /** The schemes the store serves. */
     public Set<String> schemes() {
-        return driver == null ? Set.of() : driver.schemes();
+        return driver == null ? Set.of() : driver.call(() -> driver.locations().schemes());
     }
 
     /** The location prefixes the store owns. */
     public List<String> locationPrefixes() {
-        return driver == null ? List.of() : driver.locationPrefixes();
+        return driver == null ? List.of() : driver.call(() -> driver.locations().prefixes());
     }
 
     /**
@@ -143,11 +149,11 @@ public final class StoreHandle {
         if (driver == null) {
             return Optional.of(failure);
         }
-        if (!driver.capabilities().has(Capability.WRITE_ACCESS)) {
-            return Optional.of("the " + type + " store is read-only"
-                    + driverWriteDisabledReason(driver).map(r -> ": " + r).orElse(""));
+        if (isReadOnly()) {
+            return Optional.of("the " + type() + " store is read-only"
+                    + driver.writeDisabledReason().map(r -> ": " + r).orElse(""));
         }
-        return driverWriteDisabledReason(driver);
+        return driver.writeDisabledReason();
     }
 
     /**
@@ -163,55 +169,50 @@ public final class StoreHandle {
         }
         if (isReadOnly()) {
             // a store that gave up writing decided so when it was created, from what it found then
-            return driverWriteDisabledReason(driver).map(r -> "degraded: read-only: " + r).orElse("ok");
+            return driver.writeDisabledReason().map(r -> "degraded: read-only: " + r).orElse("ok");
         }
         return NOT_CHECKED;
     }
 
-    /** The {@link #status()} of a store whose state only a health check can tell. */
-    public static final String NOT_CHECKED = "not checked";
-
     /**
-     * Checks the store now ({@link StoreDriver#health}), in the calling thread, with the time it
-     * took: {@code unavailable} with the reason when the driver could not be created; a driver
-     * that fails is reported with its message, {@code unreachable} for an outage or a deadline
-     * that ran out, else {@code unavailable}. {@link Stowage#health} runs this for every store in
-     * parallel and stops waiting after the timeout.
+     * Checks the store now, in the calling thread, with the time it took: {@code unavailable} with
+     * the reason when the driver could not be created; a driver that fails is reported with its
+     * message, {@code unreachable} for an outage or a deadline that ran out, else {@code unavailable}.
+     * {@link Stowage#health} runs this for every store in parallel and stops waiting after the timeout.
      */
-    public StoreHealth health(java.time.Duration timeout) {
+    public StoreHealth health(Duration timeout) {
         if (driver == null) {
             return StoreHealth.unavailable(failure);
         }
         long t0 = System.nanoTime();
-        StoreHealth h = checkDriver(timeout);
-        return h.withLatency(java.time.Duration.ofNanos(System.nanoTime() - t0));
+        return checkDriver(timeout).withLatency(Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private StoreHealth checkDriver(java.time.Duration timeout) {
+    private StoreHealth checkDriver(Duration timeout) {
         try {
-            StoreHealth h = inDriver(() -> driver.health(timeout));
+            StoreHealth h = driver.call(() -> driver.status().health(timeout));
             if (h == null) {
-                return StoreHealth.unavailable("the " + type + " driver's health check returned no result");
+                return StoreHealth.unavailable("the " + type() + " driver's health check returned no result");
             }
-            return h.isOk() ? h : new StoreHealth(h.state(), shown(h.reason()), java.time.Duration.ZERO);
+            return h.isOk() ? h : new StoreHealth(h.state(), driver.shown(h.reason()), Duration.ZERO);
         } catch (StoreException e) {
-            String reason = shown(String.valueOf(e.getMessage()));
+            String reason = driver.shown(String.valueOf(e.getMessage()));
             boolean outage = e.kind() == ErrorKind.REMOTE_SERVICE_UNAVAILABLE || e.kind() == ErrorKind.TIMEOUT;
             return outage ? StoreHealth.unreachable(reason) : StoreHealth.unavailable(reason);
         } catch (RuntimeException | LinkageError e) {
-            LOG.debug("store {}: health check failed", id, e);
+            LOG.debug("store {}: health check failed", id(), e);
             return StoreHealth.unavailable("the health check failed: " + e);
         }
     }
 
     /** Driver properties for discovery (empty when unavailable). */
     public Map<String, Object> properties() {
-        return driver == null ? Map.of() : inDriver(driver::properties);
+        return driver == null ? Map.of() : driver.call(() -> driver.status().properties());
     }
 
-    /** The driver itself (for tests and advanced embedding); null when unavailable. */
-    public StoreDriver driver() {
-        return driver;
+    /** The driver's counters (e.g. {@code remote_calls}). */
+    public Map<String, Long> statistics() {
+        return driver == null ? Map.of() : driver.call(() -> driver.status().statistics());
     }
 
     /**
@@ -229,215 +230,141 @@ public final class StoreHandle {
     /** Adds an image; the driver reports the steps of the add (creating volume, attaching...) to {@code phases}. */
     public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner,
             AddPhases phases) {
-        HashingImageInput input = HashingImageInput.open(data, declaredSize, hashAlgo, stallTimeout);
-        try (InFlight.Operation op = inFlight.start("add of image " + ImageIds.shown(String.valueOf(imageId))
-                + " to store '" + id + "'", input::abort)) {
-            StoreDriver d = requireDriver();
-            Optional<String> reason = driverWriteDisabledReason(d);
-            if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
-                throw StoreException.storeAddDisabled("store '" + id + "' (" + type
-                        + ") is read-only: " + reason.orElse("it does not accept new images"));
-            }
-            if (reason.isPresent()) {
-                throw StoreException.storeAddDisabled("store '" + id + "' does not accept new images: " + reason.get());
-            }
-            ImageIds.check(imageId);
-            AddResult r = inDriver(() -> d.add(new AddRequest(imageId, input, owner, phases)));
-            if (multiStore && !id.equals(r.metadata().get("store"))) {
-                r = r.withMetadata("store", id);
-            }
-            checkMetadata(r.metadata(), "");
-            LOG.info("added image {} to store {}: {} bytes at {}", imageId, id, r.size(), Uris.mask(r.location()));
-            return r;
-        } finally {
-            input.close();
+        return pipeline.add(id(), this::writableDriver, new AddPipeline.Request(imageId, data, declaredSize, hashAlgo, owner, phases));
+    }
+
+    /** The driver, once the store was checked to accept new images. */
+    private BoundDriver writableDriver() {
+        BoundDriver d = requireDriver();
+        Optional<String> reason = d.writeDisabledReason();
+        if (isReadOnly()) {
+            throw StoreException.storeAddDisabled("store '" + id() + "' (" + type()
+                    + ") is read-only: " + reason.orElse("it does not accept new images"));
         }
+        if (reason.isPresent()) {
+            throw StoreException.storeAddDisabled("store '" + id() + "' does not accept new images: " + reason.get());
+        }
+        return d;
     }
 
     /**
-     * Opens a read; offset 0 and length -1 read the whole image. {@link Stowage#abort} closes
-     * the stream.
+     * Opens a read; offset 0 and length -1 read the whole image; an offset at or past the end is
+     * an empty stream, whatever the driver would do. {@link Stowage#abort} closes the stream.
      */
     public ImageStream get(StoreLocation location, long offset, long length) {
-        StoreDriver d = requireDriver();
+        BoundDriver d = requireDriver();
         Capabilities caps = d.capabilities();
         if (offset < 0 || length < -1) {
             throw new IllegalArgumentException("offset must be >= 0 and length >= 0 (or -1 for the rest), got offset "
                     + offset + ", length " + length);
         }
         if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
-            throw StoreException.storeRandomGetNotSupported("store '" + id + "' (" + type
+            throw StoreException.storeRandomGetNotSupported("store '" + id() + "' (" + type()
                     + ") cannot read with an offset or length (offset " + offset + ", length " + length + ")");
         }
         if (!caps.has(Capability.READ_ACCESS)) {
-            throw StoreException.storeGetNotSupported("store '" + id + "' (" + type + ") cannot read images");
+            throw StoreException.storeGetNotSupported("store '" + id() + "' (" + type() + ") cannot read images");
         }
-        ImageStream stream = inDriver(() -> d.get(location, offset, length));
+        if (offset > 0 && offset >= size(location)) {
+            return ImageStreams.empty();
+        }
+        ImageStream stream = d.call(() -> d.driver().get(location, offset, length));
         return TrackedImageStream.track(stream, inFlight, "read of " + Uris.mask(location.uri()));
     }
 
     /** The size of a stored image. */
     public long size(StoreLocation location) {
-        StoreDriver d = requireDriver();
-        return inDriver(() -> d.size(location));
+        BoundDriver d = requireDriver();
+        return d.call(() -> d.driver().size(location));
     }
 
-    /** Deletes a stored image. */
+    /** Deletes a stored image; a read-only store or one whose write side is disabled refuses. */
     public void delete(StoreLocation location) {
-        StoreDriver d = requireDriver();
-        Optional<String> reason = driverWriteDisabledReason(d);
-        if (!d.capabilities().has(Capability.WRITE_ACCESS)) {
-            throw StoreException.storeDeleteNotSupported("store '" + id + "' (" + type + ") is read-only: "
+        BoundDriver d = requireDriver();
+        Optional<String> reason = d.writeDisabledReason();
+        if (isReadOnly()) {
+            throw StoreException.storeDeleteNotSupported("store '" + id() + "' (" + type() + ") is read-only: "
                     + reason.orElse("it cannot delete images"));
         }
         if (reason.isPresent()) {
-            throw StoreException.storeDeleteNotSupported("store '" + id + "' cannot delete images: " + reason.get());
+            throw StoreException.storeDeleteNotSupported("store '" + id() + "' cannot delete images: " + reason.get());
         }
-        inDriver(() -> {
-            d.delete(location);
-            return null;
-        });
-        LOG.info("deleted {} from store {}", Uris.mask(location.uri()), id);
+        d.run(() -> d.driver().delete(location));
+        LOG.info("deleted {} from store {}", Uris.mask(location.uri()), id());
     }
 
     /** Parses a location of this store. */
     public StoreLocation parse(String uri) {
-        StoreDriver d = requireDriver();
-        return inDriver(() -> d.parseLocation(uri));
+        BoundDriver d = requireDriver();
+        return d.call(() -> d.locations().parse(uri));
     }
 
     /** The canonical (multi-store) form of a location of this store. */
     public String format(StoreLocation location) {
-        StoreDriver d = requireDriver();
-        return inDriver(() -> d.formatLocation(location));
+        BoundDriver d = requireDriver();
+        return d.call(() -> d.locations().format(location));
     }
 
     /** Whether a legacy location belongs to this store. */
     public boolean isLegacyLocationMine(StoreLocation location) {
-        StoreDriver d = requireDriver();
-        return inDriver(() -> d.isLegacyLocationMine(location));
+        BoundDriver d = requireDriver();
+        Optional<LegacyLocations> legacy = d.call(() -> d.driver().legacy());
+        return legacy.isPresent() && d.call(() -> legacy.get().owns(location));
     }
 
-    /** Batch form of {@link #isLegacyLocationMine}. */
-    public Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
-        StoreDriver d = requireDriver();
-        return inDriver(() -> d.legacyLocationsMine(locations));
+    /** Batch form of {@link #isLegacyLocationMine}: false for every location when the store owns none. */
+    public Map<StoreLocation, Boolean> legacyLocationsMine(Collection<? extends StoreLocation> locations) {
+        BoundDriver d = requireDriver();
+        Optional<LegacyLocations> legacy = d.call(() -> d.driver().legacy());
+        if (legacy.isPresent()) {
+            return d.call(() -> legacy.get().owned(locations));
+        }
+        Map<StoreLocation, Boolean> none = new LinkedHashMap<>();
+        locations.forEach(l -> none.put(l, false));
+        return none;
     }
 
     /** Leftovers of interrupted adds at least {@code olderThan} old (none when unavailable). */
-    public List<org.stowage.spi.Leftover> findLeftovers(java.time.Duration olderThan) {
-        return driver == null ? List.of() : inDriver(() -> driver.inventory().map(i -> i.leftovers(olderThan)).orElse(List.of()));
+    public List<Leftover> findLeftovers(Duration olderThan) {
+        return driver == null ? List.of() : inventory().map(i -> driver.call(() -> i.leftovers(olderThan))).orElse(List.of());
     }
 
     /** Removes one leftover. */
-    public void removeLeftover(org.stowage.spi.Leftover leftover) {
-        StoreDriver d = requireDriver();
-        inDriver(() -> {
-            d.inventory().orElseThrow(() -> new UnsupportedOperationException("store '" + id + "' keeps no inventory")).remove(leftover);
-            return null;
-        });
-        LOG.info("store {}: removed {}", id, leftover.description());
+    public void removeLeftover(Leftover leftover) {
+        BoundDriver d = requireDriver();
+        ImageInventory inventory = inventory().orElseThrow(() -> new IllegalStateException(
+                "store '" + id() + "' keeps no inventory, so it has no leftover to remove"));
+        d.run(() -> inventory.remove(leftover));
+        LOG.info("store {}: removed {}", id(), leftover.description());
     }
 
-    /** The driver's counters (e.g. {@code remote_calls}). */
-    public Map<String, Long> statistics() {
-        return driver == null ? Map.of() : inDriver(driver::statistics);
+    private Optional<ImageInventory> inventory() {
+        return driver.call(() -> driver.driver().inventory());
     }
 
     void close() {
         if (driver != null) {
             try {
-                inDriver(() -> {
-                    driver.close();
-                    return null;
-                });
+                driver.run(() -> driver.driver().close());
             } catch (RuntimeException e) {
-                LOG.warn("closing store {} failed: {}", id, e.toString());
+                LOG.warn("closing store {} failed: {}", id(), e.toString());
             }
         }
     }
 
-    /**
-     * The driver's reason, with the note on inline comments if it quotes a value that holds one,
-     * and without the store's name in front when the driver put it there (every message that
-     * shows the reason names the store already).
-     */
-    private Optional<String> driverWriteDisabledReason(StoreDriver d) {
-        return inDriver(d::writeDisabledReason).map(this::shown);
-    }
-
-    /** A driver's reason as shown: with the note on inline comments, without the store's name in front. */
-    private String shown(String reason) {
-        return withoutStoreName(org.stowage.core.config.InlineComments.explain(reason));
-    }
-
-    private String withoutStoreName(String reason) {
-        for (String prefix : List.of("store '" + id + "': ", "store '" + id + "' ")) {
-            if (reason.startsWith(prefix)) {
-                return reason.substring(prefix.length());
-            }
-        }
-        return reason;
-    }
-
-    private StoreDriver requireDriver() {
+    private BoundDriver requireDriver() {
         if (unknownType) {
-            throw StoreException.unknownScheme("store '" + id + "' is unavailable: " + failure);
+            throw StoreException.unknownScheme("store '" + id() + "' is unavailable: " + failure);
         }
         if (driver == null) {
-            throw StoreException.badStoreConfiguration("store '" + id + "' is unavailable: " + failure);
+            throw StoreException.badStoreConfiguration("store '" + id() + "' is unavailable: " + failure);
         }
         return driver;
     }
 
-    /** Glance's rule: metadata values are strings, lists or maps of those, recursively. */
-    static void checkMetadata(Object value, String key) {
-        if (value instanceof Map) {
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-                checkMetadata(e.getValue(), key.isEmpty() ? String.valueOf(e.getKey()) : key + "." + e.getKey());
-            }
-        } else if (value instanceof List) {
-            List<?> l = (List<?>) value;
-            for (int i = 0; i < l.size(); i++) {
-                checkMetadata(l.get(i), key + "[" + i + "]");
-            }
-        } else if (!(value instanceof String)) {
-            throw StoreException.backend("location metadata value of '" + key + "' is a "
-                    + (value == null ? "null" : value.getClass().getSimpleName()) + ": expected a string, list or map");
-        }
-    }
-
-    private <T> T inDriver(java.util.function.Supplier<T> call) {
-        Thread t = Thread.currentThread();
-        ClassLoader old = t.getContextClassLoader();
-        t.setContextClassLoader(driver.getClass().getClassLoader());
-        try {
-            return call.get();
-        } catch (UncheckedIOException e) {
-            throw StoreException.backend("store '" + id + "': " + withoutStoreName(describe(e)), e);
-        } finally {
-            t.setContextClassLoader(old);
-        }
-    }
-
-    /** The message of a driver's I/O failure, with its cause's only when it adds something. */
-    private static String describe(UncheckedIOException e) {
-        String m = e.getMessage();
-        String cause = String.valueOf(e.getCause());
-        String detail = e.getCause() == null ? null : e.getCause().getMessage();
-        if (m == null || m.equals(cause)) {
-            return cause;
-        }
-        return m.contains(cause) || detail != null && m.contains(detail) ? m : m + ": " + cause;
-    }
-
     @Override
     public String toString() {
-        return "StoreHandle[" + id + ":" + type + (isDefault ? ", default" : "") + (driver == null ? ", unavailable" : "") + "]";
-    }
-
-    /** Rethrows a store exception, wrapping an I/O one; used by callers that read streams. */
-    static StoreException asStoreException(String what, IOException e) {
-        return StoreException.backend(what + ": " + e.getMessage(), e);
+        return "StoreHandle[" + id() + ":" + type() + (isDefault() ? ", default" : "")
+                + (driver == null ? ", unavailable" : "") + "]";
     }
 }

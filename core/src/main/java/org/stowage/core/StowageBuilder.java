@@ -79,7 +79,7 @@ public final class StowageBuilder {
         StowageConfig sc = StowageConfig.from(config, source);
         HostResources resources = new HostResources(loadDrivers(sc));
         try {
-            StoreAssembler assembler = new StoreAssembler(sc, resources.drivers(), resources.executor(),
+            StoreAssembler assembler = new StoreAssembler(sc, resources.drivers(), resources.executors(),
                     resources.inFlight());
             StoreAssembler.Assembly assembly = assembler.assemble();
             Stowage s = new Stowage(sc, assembly, new ConfigChecker(sc, assembly.stores(), assembler.secrets()),

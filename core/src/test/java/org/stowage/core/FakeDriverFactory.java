@@ -5,23 +5,28 @@ import org.stowage.spi.StoreException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;
+import org.stowage.spi.Checksums;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.ImageWriter;
+import org.stowage.spi.LegacyLocations;
+import org.stowage.spi.LocationCodec;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
 import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
+import org.stowage.spi.StoreStatus;
+import org.stowage.spi.StoredImage;
 
 /** An in-memory driver for core tests; its behaviour is steered by options. */
 public class FakeDriverFactory implements StoreDriverFactory {
@@ -49,7 +54,9 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 OptionSpec.bool("claims_legacy").defaultValue("False").build(),
                 OptionSpec.bool("read_only").defaultValue("False").build(),
                 OptionSpec.integer("health_delay_ms").defaultValue("0").min(0).build(),
-                OptionSpec.string("health_failure").build());
+                OptionSpec.string("health_failure").build(),
+                OptionSpec.string("write_failure").build(),
+                OptionSpec.string("commit_failure").build());
     }
 
     @Override
@@ -63,19 +70,28 @@ public class FakeDriverFactory implements StoreDriverFactory {
         return s;
     }
 
-    /** Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. */
+    /**
+     * Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. A
+     * driver on the new SPI only: the host adds through {@link #openWriter}.
+     */
     public static final class FakeStore implements StoreDriver {
         final StoreContext context;
         public final Map<String, byte[]> images = new ConcurrentHashMap<>();
+        /** Image ids whose writer was aborted, in order. */
+        public final List<String> aborted = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile boolean closed;
 
         FakeStore(StoreContext context) {
             this.context = context;
         }
 
-        @Override
-        public Set<String> schemes() {
+        Set<String> schemeSet() {
             return Set.copyOf(context.settings().list("schemes"));
+        }
+
+        List<String> prefixes() {
+            List<String> p = context.settings().list("prefixes");
+            return p.isEmpty() ? List.of(schemeSet().iterator().next() + "://" + context.storeId()) : p;
         }
 
         @Override
@@ -84,15 +100,33 @@ public class FakeDriverFactory implements StoreDriverFactory {
         }
 
         @Override
-        public List<String> locationPrefixes() {
-            List<String> p = context.settings().list("prefixes");
-            return p.isEmpty() ? List.of(schemes().iterator().next() + "://" + context.storeId()) : p;
+        public LocationCodec locations() {
+            return new LocationCodec() {
+                @Override
+                public Set<String> schemes() {
+                    return schemeSet();
+                }
+
+                @Override
+                public List<String> prefixes() {
+                    return FakeStore.this.prefixes();
+                }
+
+                @Override
+                public StoreLocation parse(String uri) {
+                    return FakeStore.this.parse(uri);
+                }
+
+                @Override
+                public String format(StoreLocation location) {
+                    return prefixes().get(0) + "/" + location;
+                }
+            };
         }
 
-        @Override
-        public StoreLocation parseLocation(String uri) {
+        private StoreLocation parse(String uri) {
             int i = uri.indexOf("://");
-            if (i < 0 || !schemes().contains(uri.substring(0, i)) || uri.length() <= i + 3) {
+            if (i < 0 || !schemeSet().contains(uri.substring(0, i)) || uri.length() <= i + 3) {
                 throw StoreException.badStoreUri("not a fake location: " + uri);
             }
             String id = uri.substring(uri.lastIndexOf('/') + 1);
@@ -124,56 +158,74 @@ public class FakeDriverFactory implements StoreDriverFactory {
         /** Image ids (last URL segment) this store claims in addition to claims_legacy. */
         public final Set<String> owned = ConcurrentHashMap.newKeySet();
 
-        @Override
-        public boolean isLegacyLocationMine(StoreLocation location) {
-            remoteCalls.incrementAndGet();
-            return context.settings().bool("claims_legacy") || owned.contains(location.toString());
-        }
-
-        /** Thrown by {@link #legacyLocationsMine} when set: a remote side that cannot be asked. */
+        /** Thrown by the batch ownership check when set: a remote side that cannot be asked. */
         public volatile RuntimeException ownershipFailure;
 
         @Override
-        public Map<StoreLocation, Boolean> legacyLocationsMine(java.util.Collection<? extends StoreLocation> locations) {
-            remoteCalls.incrementAndGet();
-            if (ownershipFailure != null) {
-                throw ownershipFailure;
-            }
-            Map<StoreLocation, Boolean> out = new java.util.LinkedHashMap<>();
-            for (StoreLocation l : locations) {
-                out.put(l, context.settings().bool("claims_legacy") || owned.contains(l.toString()));
-            }
-            return out;
+        public Optional<LegacyLocations> legacy() {
+            return Optional.of(new LegacyLocations() {
+                @Override
+                public Map<StoreLocation, Boolean> owned(java.util.Collection<? extends StoreLocation> locations) {
+                    remoteCalls.incrementAndGet();
+                    if (ownershipFailure != null) {
+                        throw ownershipFailure;
+                    }
+                    Map<StoreLocation, Boolean> out = new java.util.LinkedHashMap<>();
+                    for (StoreLocation l : locations) {
+                        out.put(l, claims(l));
+                    }
+                    return out;
+                }
+
+                @Override
+                public boolean owns(StoreLocation location) {
+                    remoteCalls.incrementAndGet();
+                    return claims(location);
+                }
+            });
         }
 
-        @Override
-        public Map<String, Long> statistics() {
-            return Map.of("remote_calls", remoteCalls.get());
+        private boolean claims(StoreLocation l) {
+            return context.settings().bool("claims_legacy") || owned.contains(l.toString());
         }
 
+        /**
+         * Writes into memory; with {@code commit_failure} set, commit throws it, and with
+         * {@code write_failure} set, the first write does.
+         */
         @Override
-        public String formatLocation(StoreLocation location) {
-            return locationPrefixes().get(0) + "/" + location;
-        }
-
-        @Override
-        public AddResult add(AddRequest request) {
+        public ImageWriter openWriter(AddRequest request) {
             if (images.containsKey(request.imageId())) {
                 throw StoreException.duplicate("image " + request.imageId() + " exists");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try {
-                ByteBuffer b;
-                while ((b = request.data().nextChunk()) != null) {
-                    byte[] c = new byte[b.remaining()];
-                    b.get(c);
-                    out.write(c);
+            return new ImageWriter() {
+                @Override
+                public void write(ByteBuffer data) {
+                    String failure = context.settings().string("write_failure");
+                    if (failure != null) {
+                        throw StoreException.storageFull(failure);
+                    }
+                    byte[] c = new byte[data.remaining()];
+                    data.get(c);
+                    out.writeBytes(c);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            images.put(request.imageId(), out.toByteArray());
-            return new AddResult(locationPrefixes().get(0) + "/" + request.imageId(), request.data().checksums(), Map.of());
+
+                @Override
+                public StoredImage commit(Checksums checksums) {
+                    String failure = context.settings().string("commit_failure");
+                    if (failure != null) {
+                        throw StoreException.backend(failure);
+                    }
+                    images.put(request.imageId(), out.toByteArray());
+                    return StoredImage.at(prefixes().get(0) + "/" + request.imageId());
+                }
+
+                @Override
+                public void abort() {
+                    aborted.add(request.imageId());
+                }
+            };
         }
 
         byte[] image(StoreLocation l) {
@@ -184,9 +236,16 @@ public class FakeDriverFactory implements StoreDriverFactory {
             return b;
         }
 
+        /**
+         * Misbehaves on purpose for an offset past the end (as one driver once did): the host must
+         * answer an empty stream without asking it.
+         */
         @Override
         public ImageStream get(StoreLocation location, long offset, long length) {
             byte[] b = image(location);
+            if (offset >= b.length && offset > 0) {
+                throw StoreException.badStoreUri("offset " + offset + " is past the end of " + location);
+            }
             int len = (int) (length < 0 ? b.length - offset : Math.min(length, b.length - offset));
             ByteArrayInputStream in = new ByteArrayInputStream(b, (int) offset, len);
             return new ImageStream() {
@@ -216,29 +275,42 @@ public class FakeDriverFactory implements StoreDriverFactory {
 
         /** Calls that would ask a remote service in a real driver: writeDisabledReason, properties, health. */
         public final java.util.concurrent.atomic.AtomicInteger checksAsked = new java.util.concurrent.atomic.AtomicInteger();
-
-        @Override
-        public java.util.Optional<String> writeDisabledReason() {
-            checksAsked.incrementAndGet();
-            return java.util.Optional.ofNullable(context.settings().string("write_disabled"));
-        }
-
-        @Override
-        public Map<String, Object> properties() {
-            checksAsked.incrementAndGet();
-            return Map.of("store", context.storeId());
-        }
-
         /** Health checks started and not ended (for tests of the host's deadline). */
         public final java.util.concurrent.atomic.AtomicInteger checksRunning = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public StoreStatus status() {
+            return new StoreStatus() {
+                @Override
+                public Optional<String> writeDisabledReason() {
+                    checksAsked.incrementAndGet();
+                    return Optional.ofNullable(context.settings().string("write_disabled"));
+                }
+
+                @Override
+                public Map<String, Object> properties() {
+                    checksAsked.incrementAndGet();
+                    return Map.of("store", context.storeId());
+                }
+
+                @Override
+                public Map<String, Long> statistics() {
+                    return Map.of("remote_calls", remoteCalls.get());
+                }
+
+                @Override
+                public StoreHealth health(java.time.Duration timeout) {
+                    return checkHealth(this, timeout);
+                }
+            };
+        }
 
         /**
          * The SPI's default check, after {@code health_delay_ms} (a service slow to answer); with
          * {@code health_failure} it throws: {@code remote: <message>} as an outage, anything else
          * as a driver bug.
          */
-        @Override
-        public org.stowage.spi.StoreHealth health(java.time.Duration timeout) {
+        private StoreHealth checkHealth(StoreStatus status, java.time.Duration timeout) {
             checksAsked.incrementAndGet();
             checksRunning.incrementAndGet();
             try {
@@ -250,7 +322,8 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 if (failure != null) {
                     throw new IllegalStateException(failure);
                 }
-                return StoreDriver.super.health(timeout);
+                return status.writeDisabledReason().map(r -> StoreHealth.degraded("write disabled: " + r))
+                        .orElse(StoreHealth.ok());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted");

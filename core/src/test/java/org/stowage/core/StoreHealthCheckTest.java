@@ -21,8 +21,12 @@ class StoreHealthCheckTest {
     static final String RESERVED = StoreAvailabilityTest.RESERVED;
 
     static Stowage build(String backends, String sections) {
+        return build(new FakeDriverFactory("mem"), backends, sections);
+    }
+
+    static Stowage build(FakeDriverFactory f, String backends, String sections) {
         return StowageTest.build("[DEFAULT]\nenabled_backends = " + backends + "\n[glance_store]\ndefault_backend = a\n"
-                + sections + RESERVED, new FakeDriverFactory("mem"), StowageTest.reservedFile());
+                + sections + RESERVED, f, StowageTest.reservedFile());
     }
 
     @Test
@@ -43,7 +47,8 @@ class StoreHealthCheckTest {
 
     @Test
     void aStoreThatDoesNotAnswerInTimeIsUnreachableAndDoesNotHoldUpTheOthers() {
-        try (Stowage s = build("a:mem, dead:mem, w:mem", "[dead]\nhealth_delay_ms = 600000\n"
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "a:mem, dead:mem, w:mem", "[dead]\nhealth_delay_ms = 600000\n"
                 + "[w]\nwrite_disabled = volume type 'x' not found\n")) {
             long t0 = System.nanoTime();
             Map<String, StoreHealth> h = s.health(Duration.ofSeconds(1));
@@ -54,7 +59,7 @@ class StoreHealthCheckTest {
             assertThat(h.get("a").line()).isEqualTo("ok");
             assertThat(h.get("w").line()).isEqualTo("degraded: write disabled: volume type 'x' not found");
             assertThat(h).containsKeys("os_glance_staging_store", "os_glance_tasks_store");
-            FakeDriverFactory.FakeStore dead = (FakeDriverFactory.FakeStore) s.store("dead").driver();
+            FakeDriverFactory.FakeStore dead = f.created.get("dead");
             awaitZero(dead);
         }
     }
@@ -87,11 +92,12 @@ class StoreHealthCheckTest {
 
     @Test
     void closingTheHostEndsItsCheckThreadsAndInterruptsAStuckCheck() throws Exception {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
         FakeDriverFactory.FakeStore dead;
-        try (Stowage s = build("a:mem, dead:mem", "[dead]\nhealth_delay_ms = 600000\n")) {
+        try (Stowage s = build(f, "a:mem, dead:mem", "[dead]\nhealth_delay_ms = 600000\n")) {
             assertThat(s.health(Duration.ofMillis(300)).get("dead").line())
                     .isEqualTo("unreachable: no answer within 300 ms");
-            dead = (FakeDriverFactory.FakeStore) s.store("dead").driver();
+            dead = f.created.get("dead");
         }
         awaitZero(dead);
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -111,8 +117,9 @@ class StoreHealthCheckTest {
 
     @Test
     void aCommandOnOneStoreNeverAsksAnotherStoreAndListingAsksNoStore() throws Exception {
-        try (Stowage s = build("a:mem, remote:mem", "")) {
-            FakeDriverFactory.FakeStore remote = (FakeDriverFactory.FakeStore) s.store("remote").driver();
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "a:mem, remote:mem", "")) {
+            FakeDriverFactory.FakeStore remote = f.created.get("remote");
             String location = s.add("a", new java.io.ByteArrayInputStream(new byte[] {4, 2}), AddOptions.defaults().imageId(StowageTest.IMG_1).declaredSize(2))
                     .location();
             assertThat(s.size(location)).isEqualTo(2);

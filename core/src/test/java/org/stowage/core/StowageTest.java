@@ -275,8 +275,8 @@ class StowageTest {
 
     @Test
     void metadataValuesMustBeStringsListsOrMaps() {
-        StoreHandle.checkMetadata(Map.of("a", List.of("x", Map.of("b", "c"))), "");
-        assertThatThrownBy(() -> StoreHandle.checkMetadata(Map.of("a", List.of("x", 3)), ""))
+        AddPipeline.checkMetadata(Map.of("a", List.of("x", Map.of("b", "c"))), "");
+        assertThatThrownBy(() -> AddPipeline.checkMetadata(Map.of("a", List.of("x", 3)), ""))
                 .hasMessageContaining("'a[1]' is a Integer");
     }
 

@@ -1,26 +1,39 @@
 package org.stowage.core.internal;
 
-import java.util.Map;
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.pf4j.PluginManager;
+import org.stowage.core.io.HostExecutors;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreSettings;
 
-/** The host's {@link StoreContext}: store identity, settings, and host services by type. */
+/**
+ * The host's {@link StoreContext}: the store's identity and settings, the host's threads and
+ * clock, and the extensions its plugin and the plugins depending on it provide.
+ */
 public final class HostStoreContext implements StoreContext {
     private final String storeId;
     private final String storeType;
     private final StoreSettings settings;
     private final boolean multiStore;
-    private final Map<Class<?>, Object> services;
+    private final HostExecutors executors;
+    private final PluginExtensions extensions;
 
-    /** Creates the context. */
+    /**
+     * @param executors  the host's threads, lent to the driver
+     * @param extensions where the driver's extensions are found; null for none
+     */
     public HostStoreContext(String storeId, String storeType, StoreSettings settings, boolean multiStore,
-            Map<Class<?>, Object> services) {
+            HostExecutors executors, PluginExtensions extensions) {
         this.storeId = storeId;
         this.storeType = storeType;
         this.settings = settings;
         this.multiStore = multiStore;
-        this.services = Map.copyOf(services);
+        this.executors = executors;
+        this.extensions = extensions;
     }
 
     @Override
@@ -44,9 +57,43 @@ public final class HostStoreContext implements StoreContext {
     }
 
     @Override
+    public ScheduledExecutorService scheduler() {
+        return executors.scheduler();
+    }
+
+    @Override
+    public ExecutorService workers() {
+        return executors.workers();
+    }
+
+    @Override
+    public Clock clock() {
+        return executors.clock();
+    }
+
+    @Override
+    public <T> List<T> extensions(Class<T> type) {
+        return extensions == null ? List.of() : extensions.find(type);
+    }
+
+    /**
+     * The first SPI's service lookup, for drivers not yet moved to the typed getters: the timer,
+     * the workers, the clock and the plugin manager.
+     */
+    @Override
+    @Deprecated
     public <T> Optional<T> service(Class<T> type) {
-        Object s = services.get(type);
-        return s == null ? Optional.empty() : Optional.of(type.cast(s));
+        Object s = null;
+        if (type == ScheduledExecutorService.class) {
+            s = scheduler();
+        } else if (type == ExecutorService.class) {
+            s = workers();
+        } else if (type == Clock.class) {
+            s = clock();
+        } else if (type == PluginManager.class) {
+            s = extensions == null ? null : extensions.plugins();
+        }
+        return Optional.ofNullable(s).map(type::cast);
     }
 
     @Override

@@ -16,10 +16,29 @@ import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.stowage.spi.Checksums;
 
 class HashingImageInputTest {
+    /** The host's threads: large images are hashed on two of them, as in a running host. */
+    static HostExecutors threads;
+
+    @BeforeAll
+    static void startThreads() {
+        threads = HostExecutors.create();
+    }
+
+    @AfterAll
+    static void stopThreads() {
+        threads.close();
+    }
+
+    /** Opens {@code source} as the host does, with its hashing threads. */
+    static HashingImageInput open(InputStream source, long declaredSize, String algo) {
+        return HashingImageInput.open(source, declaredSize, algo, null, threads);
+    }
 
     static byte[] random(int n) {
         byte[] b = new byte[n];
@@ -47,21 +66,27 @@ class HashingImageInputTest {
     void bytesAndDigestsMatchForKnownAndUnknownSizes(int n) throws Exception {
         byte[] data = random(n);
         for (long declared : new long[] {n, -1}) {
-            try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), declared, "sha512")) {
-                assertThat(drain(in)).isEqualTo(data);
-                Checksums c = in.checksums();
-                assertThat(c.size()).isEqualTo(n);
-                assertThat(c.md5()).isEqualTo(hex("MD5", data));
-                assertThat(c.multihash()).isEqualTo(hex("SHA-512", data));
-                assertThat(c.hashAlgo()).isEqualTo("sha512");
+            for (HostExecutors hashers : new HostExecutors[] {threads, null}) {
+                assertBytesAndDigests(data, declared, hashers);
             }
+        }
+    }
+
+    private static void assertBytesAndDigests(byte[] data, long declared, HostExecutors hashers) throws Exception {
+        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), declared, "sha512", null, hashers)) {
+            assertThat(drain(in)).isEqualTo(data);
+            Checksums c = in.checksums();
+            assertThat(c.size()).isEqualTo(data.length);
+            assertThat(c.md5()).isEqualTo(hex("MD5", data));
+            assertThat(c.multihash()).isEqualTo(hex("SHA-512", data));
+            assertThat(c.hashAlgo()).isEqualTo("sha512");
         }
     }
 
     @Test
     void otherAlgorithmsAreAcceptedByGlanceName() throws Exception {
         byte[] data = random(3 << 20);
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), -1, "sha256")) {
+        try (HashingImageInput in = open(new ByteArrayInputStream(data), -1, "sha256")) {
             drain(in);
             assertThat(in.checksums().multihash()).isEqualTo(hex("SHA-256", data));
         }
@@ -85,7 +110,7 @@ class HashingImageInputTest {
     @Test
     void moreDataThanDeclaredFailsBeforeTheExcessIsHandedOut() throws Exception {
         byte[] data = random(3 << 20);
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), (2 << 20) + 5, null)) {
+        try (HashingImageInput in = open(new ByteArrayInputStream(data), (2 << 20) + 5, null)) {
             long handedOut = 0;
             while (handedOut < (2 << 20)) {
                 handedOut += in.nextChunk().remaining();
@@ -109,7 +134,7 @@ class HashingImageInputTest {
 
     @Test
     void checksumsBeforeTheEndIsAnError() throws Exception {
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(random(5 << 20)), -1, null)) {
+        try (HashingImageInput in = open(new ByteArrayInputStream(random(5 << 20)), -1, null)) {
             in.nextChunk();
             assertThatThrownBy(in::checksums).isInstanceOf(IllegalStateException.class);
         }
@@ -128,7 +153,7 @@ class HashingImageInputTest {
                 return 7;
             }
         };
-        try (HashingImageInput in = HashingImageInput.open(failing, -1, null)) {
+        try (HashingImageInput in = open(failing, -1, null)) {
             assertThatThrownBy(() -> drain(in)).isInstanceOf(IOException.class).hasMessage("source broke");
         }
     }
@@ -136,7 +161,7 @@ class HashingImageInputTest {
     @Test
     void streamViewYieldsTheSameBytes() throws Exception {
         byte[] data = random((2 << 20) + 3);
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "md5")) {
+        try (HashingImageInput in = open(new ByteArrayInputStream(data), data.length, "md5")) {
             assertThat(in.asStream().readAllBytes()).isEqualTo(data);
             assertThat(in.checksums().multihash()).isEqualTo(hex("MD5", data));
         }
@@ -148,7 +173,7 @@ class HashingImageInputTest {
         java.io.PipedInputStream source = new java.io.PipedInputStream(feeder, 1 << 20);
         feeder.write(new byte[3000]);
         long t0 = System.nanoTime();
-        try (HashingImageInput in = HashingImageInput.open(source, -1, null, java.time.Duration.ofMillis(300))) {
+        try (HashingImageInput in = HashingImageInput.open(source, -1, null, java.time.Duration.ofMillis(300), threads)) {
             assertThatThrownBy(() -> drain(in)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("stalled").hasMessageContaining("after 3000 bytes");
         }
@@ -180,7 +205,7 @@ class HashingImageInputTest {
                 return n;
             }
         };
-        try (HashingImageInput in = HashingImageInput.open(trickle, 2000, null, java.time.Duration.ofMillis(200))) {
+        try (HashingImageInput in = HashingImageInput.open(trickle, 2000, null, java.time.Duration.ofMillis(200), threads)) {
             assertThat(drain(in)).hasSize(2000);
         }
     }

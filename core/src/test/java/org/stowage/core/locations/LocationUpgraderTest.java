@@ -36,7 +36,7 @@ class LocationUpgraderTest {
     }
 
     long calls() {
-        return mem.created.values().stream().mapToLong(s -> s.statistics().get("remote_calls")).sum();
+        return mem.created.values().stream().mapToLong(s -> s.status().statistics().get("remote_calls")).sum();
     }
 
     @Test

@@ -30,7 +30,7 @@ class CinderInlineCommentIntegrationTest {
                 .pluginsDir(null).build()) {
             // the type is checked on the first add, delete or health check, not when the store is created
             assertThat(s.store("cinder").writeDisabledReason()).isEmpty();
-            assertThat(s.store("cinder").driver().health(java.time.Duration.ofSeconds(20)).line())
+            assertThat(s.store("cinder").health(java.time.Duration.ofSeconds(20)).line())
                     .startsWith("degraded: volume type 'glance-fast # the fast pool' does not exist");
             assertThat(s.store("cinder").writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
                     .contains("volume type 'glance-fast # the fast pool'").contains("does not exist")

@@ -19,12 +19,19 @@ final class TestPlugins {
      * extensions index naming it, and returns that classes directory.
      */
     static Path compile(Path work, String pkg, String cls, String source) throws IOException {
+        return compile(work, pkg, cls, source, null);
+    }
+
+    /** As {@link #compile(Path, String, String, String)}, with {@code extraClasses} (if not null) on the class path. */
+    static Path compile(Path work, String pkg, String cls, String source, Path extraClasses) throws IOException {
         Path src = Files.createDirectories(work.resolve("src-" + pkg).resolve(pkg)).resolve(cls + ".java");
         Files.writeString(src, source);
         Path classes = Files.createDirectories(work.resolve("classes-" + pkg));
+        String classPath = System.getProperty("java.class.path")
+                + (extraClasses == null ? "" : java.io.File.pathSeparator + extraClasses);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "--release", "17", "-proc:none", "-classpath",
-                System.getProperty("java.class.path"), "-d", classes.toString(), src.toString());
+                classPath, "-d", classes.toString(), src.toString());
         assertThat(rc).as("javac %s", src).isZero();
         Files.createDirectories(classes.resolve("META-INF"));
         Files.writeString(classes.resolve("META-INF/extensions.idx"), pkg + "." + cls + "\n");

@@ -1,0 +1,218 @@
+package org.stowage.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.core.io.HashingImageInput;
+import org.stowage.core.io.HostExecutors;
+import org.stowage.core.io.ImageStreams;
+import org.stowage.spi.AddPhases;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.ImageInput;
+import org.stowage.spi.ImageWriter;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoredImage;
+
+/**
+ * The host's add loop: reads the source under the stall deadline, hashes it, holds it to its
+ * declared size, and streams it into the store's {@link ImageWriter}; then commits with the
+ * checksums, or aborts the writer on any failure (the source's, the writer's own, an interrupt).
+ * The stored image's metadata must hold only strings, lists and maps; in multi-store mode the
+ * host adds {@code store}.
+ */
+final class AddPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(AddPipeline.class);
+
+    /** The host's side of every add: threads, deadline, the running operations, the mode. */
+    record Host(HostExecutors executors, Duration stallTimeout, InFlight inFlight, boolean multiStore) {
+    }
+
+    /** One add: the image, its bytes and how to hash them. */
+    record Request(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner,
+            AddPhases phases) {
+    }
+
+    private final Host host;
+
+    AddPipeline(Host host) {
+        this.host = host;
+    }
+
+    /**
+     * Adds an image: the hash algorithm is checked before anything else, then the store's write
+     * side ({@code writableDriver} refuses a store that may not write), then the image id; only
+     * then is a byte read. {@link InFlight#abortAll} makes the add fail.
+     */
+    AddResult add(String storeId, Supplier<BoundDriver> writableDriver, Request r) {
+        HashingImageInput input = HashingImageInput.open(r.data(), r.declaredSize(), r.hashAlgo(),
+                host.stallTimeout(), host.executors());
+        String what = "add of image " + ImageIds.shown(String.valueOf(r.imageId())) + " to store '" + storeId + "'";
+        try (InFlight.Operation op = host.inFlight().start(what, input::abort)) {
+            BoundDriver d = writableDriver.get();
+            ImageIds.check(r.imageId());
+            HostInput in = new HostInput(input, storeId, r.imageId());
+            AddResult result = d.writesThroughWriter() ? write(d, in, r) : pulledByDriver(d, in, r);
+            result = withStoreMetadata(d, storeId, result);
+            LOG.info("added image {} to store {}: {} bytes at {}", r.imageId(), storeId, result.size(),
+                    Uris.mask(result.location()));
+            return result;
+        } finally {
+            input.close();
+        }
+    }
+
+    private AddResult write(BoundDriver d, HostInput in, Request r) {
+        AddRequest request = new AddRequest(r.imageId(), r.declaredSize(), r.owner(), r.phases());
+        ImageWriter writer = d.call(() -> d.driver().openWriter(request));
+        try {
+            ByteBuffer chunk;
+            while ((chunk = in.nextChunk()) != null) {
+                ByteBuffer data = chunk;
+                d.run(() -> writer.write(data));
+                in.failIfInterrupted();
+            }
+            Checksums sums = in.checksums();
+            StoredImage stored = d.call(() -> writer.commit(sums));
+            return new AddResult(stored.location(), sums, stored.metadata());
+        } catch (RuntimeException | Error e) {
+            abortQuietly(d, writer, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A driver still on the first SPI pulls the data itself through {@code add} and removes what
+     * it wrote on failure; kept only until every driver implements {@code openWriter}.
+     */
+    @SuppressWarnings("deprecation")
+    private static AddResult pulledByDriver(BoundDriver d, HostInput in, Request r) {
+        return d.call(() -> d.driver().add(new AddRequest(r.imageId(), in, r.owner(), r.phases())));
+    }
+
+    /** Aborts the writer with the interrupt flag cleared (an interrupted thread cannot do I/O) and set again after. */
+    private static void abortQuietly(BoundDriver d, ImageWriter writer, Throwable failure) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            d.run(writer::abort);
+        } catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+            LOG.warn("aborting a failed add left something behind (stowage gc removes it): {}", e.toString());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The result with {@code store} in its metadata in multi-store mode, after checking glance's
+     * rule; a stored image whose metadata breaks it is deleted again, so the failed add leaves nothing.
+     */
+    private AddResult withStoreMetadata(BoundDriver d, String storeId, AddResult r) {
+        AddResult out = host.multiStore() && !storeId.equals(r.metadata().get("store")) ? r.withMetadata("store", storeId) : r;
+        try {
+            checkMetadata(out.metadata(), "");
+            return out;
+        } catch (StoreException e) {
+            try {
+                d.run(() -> d.driver().delete(d.locations().parse(r.location())));
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw StoreException.backend("store '" + storeId + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Glance's rule: metadata values are strings, lists or maps of those, recursively. */
+    static void checkMetadata(Object value, String key) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                checkMetadata(e.getValue(), key.isEmpty() ? String.valueOf(e.getKey()) : key + "." + e.getKey());
+            }
+        } else if (value instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                checkMetadata(list.get(i), key + "[" + i + "]");
+            }
+        } else if (!(value instanceof String)) {
+            throw StoreException.backend("location metadata value of '" + key + "' is a "
+                    + (value == null ? "null" : value.getClass().getSimpleName()) + ": expected a string, list or map");
+        }
+    }
+
+    /**
+     * The input as the store sees it: a failure of the source (an I/O error, or anything it threw)
+     * becomes {@link ErrorKind#BACKEND} naming the store, the image and the bytes read, with the
+     * source's exception as the cause; the pipeline's own errors (size, stall, abort) pass as they are.
+     */
+    private static final class HostInput implements ImageInput {
+        private final HashingImageInput input;
+        private final String storeId;
+        private final String imageId;
+
+        HostInput(HashingImageInput input, String storeId, String imageId) {
+            this.input = input;
+            this.storeId = storeId;
+            this.imageId = imageId;
+        }
+
+        @Override
+        public ByteBuffer nextChunk() {
+            try {
+                return input.nextChunk();
+            } catch (StoreException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw failure("reading its data failed", e);
+            }
+        }
+
+        void failIfInterrupted() {
+            if (Thread.currentThread().isInterrupted()) {
+                throw failure("the adding thread was interrupted", null);
+            }
+        }
+
+        private StoreException failure(String what, Exception cause) {
+            return StoreException.backend("store '" + storeId + "': add of image " + imageId + ": " + what
+                    + " after " + input.bytesRead() + " bytes" + (cause == null ? "" : ": " + cause), cause);
+        }
+
+        @Override
+        public Checksums checksums() {
+            try {
+                return input.checksums();
+            } catch (IllegalStateException e) {
+                throw failure("hashing failed", e);
+            }
+        }
+
+        @Override
+        public long declaredSize() {
+            return input.declaredSize();
+        }
+
+        @Override
+        public long bytesRead() {
+            return input.bytesRead();
+        }
+
+        @Override
+        public String hashAlgo() {
+            return input.hashAlgo();
+        }
+
+        @Override
+        public InputStream asStream() {
+            return ImageStreams.of(this);
+        }
+    }
+}

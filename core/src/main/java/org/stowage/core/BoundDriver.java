@@ -1,0 +1,113 @@
+package org.stowage.core;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.stowage.core.config.InlineComments;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.Capabilities;
+import org.stowage.spi.LocationCodec;
+import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreStatus;
+
+/**
+ * A store's driver as the host calls it: every call runs with the driver's class loader as the
+ * thread context class loader, and an {@link UncheckedIOException} out of it becomes a
+ * {@link org.stowage.spi.ErrorKind#BACKEND} error naming the store. Never handed out.
+ */
+final class BoundDriver {
+    private final String storeId;
+    private final StoreDriver driver;
+    private final boolean writesThroughWriter;
+
+    BoundDriver(String storeId, StoreDriver driver) {
+        this.storeId = storeId;
+        this.driver = driver;
+        this.writesThroughWriter = implementsOpenWriter(driver);
+    }
+
+    /** The driver, only for calls made through {@link #call} or {@link #run}. */
+    StoreDriver driver() {
+        return driver;
+    }
+
+    Capabilities capabilities() {
+        return call(driver::capabilities);
+    }
+
+    LocationCodec locations() {
+        return call(driver::locations);
+    }
+
+    StoreStatus status() {
+        return call(driver::status);
+    }
+
+    /**
+     * True if the driver implements {@link StoreDriver#openWriter}; false for a driver still on the
+     * first SPI, which only implements {@code add} (the host then lets it pull the data itself).
+     */
+    boolean writesThroughWriter() {
+        return writesThroughWriter;
+    }
+
+    /** The driver's reason why it does not write, as shown to users. */
+    Optional<String> writeDisabledReason() {
+        return call(() -> status().writeDisabledReason()).map(this::shown);
+    }
+
+    /** A driver's reason as shown: with the note on inline comments, without the store's name in front. */
+    String shown(String reason) {
+        return withoutStoreName(InlineComments.explain(reason));
+    }
+
+    <T> T call(Supplier<T> call) {
+        Thread t = Thread.currentThread();
+        ClassLoader old = t.getContextClassLoader();
+        t.setContextClassLoader(driver.getClass().getClassLoader());
+        try {
+            return call.get();
+        } catch (UncheckedIOException e) {
+            throw StoreException.backend("store '" + storeId + "': " + withoutStoreName(describe(e)), e);
+        } finally {
+            t.setContextClassLoader(old);
+        }
+    }
+
+    void run(Runnable call) {
+        call(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    private String withoutStoreName(String reason) {
+        for (String prefix : List.of("store '" + storeId + "': ", "store '" + storeId + "' ")) {
+            if (reason.startsWith(prefix)) {
+                return reason.substring(prefix.length());
+            }
+        }
+        return reason;
+    }
+
+    /** The message of a driver's I/O failure, with its cause's only when it adds something. */
+    private static String describe(UncheckedIOException e) {
+        String m = e.getMessage();
+        String cause = String.valueOf(e.getCause());
+        String detail = e.getCause() == null ? null : e.getCause().getMessage();
+        if (m == null || m.equals(cause)) {
+            return cause;
+        }
+        return m.contains(cause) || detail != null && m.contains(detail) ? m : m + ": " + cause;
+    }
+
+    private static boolean implementsOpenWriter(StoreDriver driver) {
+        try {
+            return !driver.getClass().getMethod("openWriter", AddRequest.class).isDefault();
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}
