@@ -235,13 +235,10 @@ class StartupCacheIT {
         return r;
     }
 
-    /**
-     * The installation's files with sizes and times; the plugins' driver index is left out, as it is
-     * the plugin loader's own run-time file, not the start-up cache.
-     */
+    /** The installation's files with sizes and times. */
     private static List<String> tree(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> !p.getFileName().toString().equals(".stowage-driver-index")).map(p -> {
+            return s.map(p -> {
                 try {
                     return dir.relativize(p) + " " + (Files.isDirectory(p) ? "" : Files.size(p) + " "
                             + Files.getLastModifiedTime(p).toMillis());

@@ -55,6 +55,20 @@ final class StowageCli {
         return builder(home, null, Map.of(), args);
     }
 
+    /**
+     * The embedded default configuration's data directory for runs of {@code home}: each copy of the
+     * distribution gets its own {@code XDG_DATA_HOME} beside it, so no test writes into the real
+     * user's {@code ~/.local/share}.
+     */
+    static Path data(Path home) {
+        return dataHome(home).resolve("stowage");
+    }
+
+    /** The {@code XDG_DATA_HOME} that the runs of {@code home} get. */
+    static Path dataHome(Path home) {
+        return home.resolveSibling(home.getFileName() + "-xdg-data");
+    }
+
     /** As {@link #builder(Path, String...)}, in {@code cwd} (null: this process's) with {@code env} added. */
     static ProcessBuilder builder(Path home, Path cwd, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
@@ -64,6 +78,7 @@ final class StowageCli {
         if (cwd != null) {
             pb.directory(cwd.toFile());
         }
+        pb.environment().put("XDG_DATA_HOME", dataHome(home).toString());
         pb.environment().putAll(env);
         pb.environment().remove("STOWAGE_CONFIG");
         pb.environment().put("STOWAGE_NO_CDS", "1");

@@ -42,7 +42,10 @@ public final class DriverRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverRegistry.class);
     private static final String SPI_PACKAGE = "org.stowage.spi.";
 
-    /** The file in the plugins directory that remembers which plugin serves which type. */
+    /**
+     * The file in the plugins directory that says which plugin serves which type: written when the
+     * directory is packaged ({@link PluginIndexer}), only read at run time.
+     */
     public static final String INDEX = ".stowage-driver-index";
 
     /** A factory and where it came from. */
@@ -80,11 +83,13 @@ public final class DriverRegistry implements AutoCloseable {
     private final Path pluginsDir;
     private final List<String> problems;
     private final Map<String, Path> notLoaded;
+    private final Map<String, Path> pluginTypes;
 
     private DriverRegistry(Map<String, Entry> byType, PluginManager pm, Path pluginsDir, List<String> problems,
-            Map<String, Path> notLoaded) {
+            Map<String, Path> notLoaded, Map<String, Path> pluginTypes) {
         this.byType = Collections.unmodifiableMap(byType);
         this.notLoaded = notLoaded;
+        this.pluginTypes = Map.copyOf(pluginTypes);
         this.pluginManager = pm;
         this.pluginsDir = pluginsDir;
         this.problems = List.copyOf(problems);
@@ -102,10 +107,12 @@ public final class DriverRegistry implements AutoCloseable {
     }
 
     /**
-     * Discovers drivers, loading only the plugins that serve {@code neededTypes} when an index
-     * of the plugins directory (kept in {@value #INDEX} and rebuilt whenever the directory
-     * changes) says which plugin serves which type. Start-up then does not open plugins nobody
-     * configured. Null loads every plugin.
+     * Discovers drivers, loading only the plugins that serve {@code neededTypes} when the index
+     * of the plugins directory ({@value #INDEX}, written when the directory was packaged) says
+     * which plugin serves which type and still matches the directory. Start-up then does not open
+     * plugins nobody configured. Without a current index every plugin is loaded; the index is
+     * never written here, so a read-only installation, or several processes starting at once,
+     * need nothing from the plugins directory but reading it. Null loads every plugin.
      */
     public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
             java.util.Set<String> neededTypes) {
@@ -149,12 +156,10 @@ public final class DriverRegistry implements AutoCloseable {
                             + "; expected exactly one driver per type (remove one of them)");
                 }
             }
-        } else if (root != null && problems.isEmpty() && !pluginTypes.isEmpty()) {
-            PluginIndex.write(root, pluginTypes);
         }
-        LOG.debug("drivers: {}", byType.keySet());
+        LOG.debug("drivers: {}{}", byType.keySet(), selected == null ? "" : " (plugins chosen by the index " + INDEX + ")");
         return new DriverRegistry(byType, pm, root, problems, index == null || selected == null
-                ? Map.of() : index.types());
+                ? Map.of() : index.types(), pluginTypes);
     }
 
     /**
@@ -227,6 +232,16 @@ public final class DriverRegistry implements AutoCloseable {
         Map<String, Path> m = new LinkedHashMap<>(notLoaded);
         m.keySet().removeAll(byType.keySet());
         return m;
+    }
+
+    /** The types served by the loaded plugins of the plugins directory, and their plugin paths. */
+    Map<String, Path> pluginTypes() {
+        return pluginTypes;
+    }
+
+    /** The plugins directory as used (absolute), or null if there is none or it cannot be listed. */
+    Path pluginsDir() {
+        return pluginsDir;
     }
 
     /** Every loaded type, in discovery order. */
