@@ -14,7 +14,7 @@ import java.util.Map;
 import org.stowage.spi.ImageStream;
 
 /**
- * Full read of one URL, timed in-process (bench/http.sh). Mirrors bench/http_glance.py:
+ * Full read of one URL, timed in-process (benchmarks/harness/http.sh). Mirrors harness/http_glance.py:
  * prints "NAME bytes=N seconds=S mibps=M cpu=C [sha256=HEX]".
  *
  * <p>usage: HttpReadBench URL [driver|driver-channel|urlconnection|httpclient] [--hash] [--warmup] [--buf BYTES]
