@@ -48,33 +48,18 @@ public final class DriverRegistry implements AutoCloseable {
      */
     public static final String INDEX = ".stowage-driver-index";
 
-    /** A factory and where it came from. */
-    public static final class Entry {
-        private final StoreDriverFactory factory;
-        private final String source;
-
-        Entry(StoreDriverFactory factory, String source) {
-            this.factory = factory;
-            this.source = source;
-        }
-
-        /** The factory. */
-        public StoreDriverFactory factory() {
-            return factory;
-        }
-
-        /** Where it was found: {@code plugin <id> (<path>)}, {@code classpath (<jar>)} or {@code embedding application}. */
-        public String source() {
-            return source;
-        }
-
+    /**
+     * A factory and where it was found: {@code plugin <id> (<path>)}, {@code classpath (<jar>)} or
+     * {@code embedding application}.
+     */
+    public record Entry(StoreDriverFactory factory, String source) {
         /**
          * Why the driver cannot be used, if its plugin loaded but fails when asked for its options
          * or description: then {@link #factory()} declares no options and creates no store.
          */
         public Optional<String> failure() {
-            return factory instanceof DriverProbe.BrokenDriverFactory
-                    ? Optional.of(((DriverProbe.BrokenDriverFactory) factory).reason()) : Optional.empty();
+            return factory instanceof DriverProbe.BrokenDriverFactory broken
+                    ? Optional.of(broken.reason()) : Optional.empty();
         }
     }
 
@@ -157,7 +142,7 @@ public final class DriverRegistry implements AutoCloseable {
                 }
             }
         }
-        LOG.debug("drivers: {}{}", byType.keySet(), selected == null ? "" : " (plugins chosen by the index " + INDEX + ")");
+        LOG.debug("drivers: {}{}", byType.keySet(), selected == null ? "" : " (plugins chosen by " + INDEX + ")");
         return new DriverRegistry(byType, pm, root, problems, index == null || selected == null
                 ? Map.of() : index.types(), pluginTypes);
     }
@@ -237,11 +222,6 @@ public final class DriverRegistry implements AutoCloseable {
     /** The types served by the loaded plugins of the plugins directory, and their plugin paths. */
     Map<String, Path> pluginTypes() {
         return pluginTypes;
-    }
-
-    /** The plugins directory as used (absolute), or null if there is none or it cannot be listed. */
-    Path pluginsDir() {
-        return pluginsDir;
     }
 
     /** Every loaded type, in discovery order. */

@@ -46,7 +46,7 @@ public final class PluginIndexer {
             if (reg.pluginTypes().isEmpty()) {
                 throw new IllegalStateException("no plugin in it offers a driver");
             }
-            return PluginIndex.write(reg.pluginsDir(), reg.pluginTypes());
+            return PluginIndex.write(pluginsDir.toAbsolutePath().normalize(), reg.pluginTypes());
         }
     }
 }
