@@ -26,7 +26,6 @@ log() { echo "[$(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)] $*"; 
 
 # tools
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
-command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null || true
 /usr/bin/python3 -c 'import glance_store' 2>/dev/null || apt-get install -y -qq python3-glance-store >/dev/null
 
 # disk: sources (64 MiB + 1 GiB + 4 GiB) plus one image being written, plus margin

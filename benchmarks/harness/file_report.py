@@ -302,7 +302,8 @@ if md5y == md5y and shay == shay:
 
 # ------------------------------------------------------------------ start-up
 if hf:
-    p("### Start-up (whole process, hyperfine, %d runs each after 2 warm-ups)" % len(next(iter(hf.values()))["times"]))
+    p("### Start-up (whole process, `startup.sh`: %d interleaved rounds after a warm-up round)"
+      % len(next(iter(hf.values()))["times"]))
     p("")
     p("| command | median s | mean ± σ | min–max |")
     p("|---|---|---|---|")

@@ -1,22 +1,22 @@
 #!/bin/bash
 # Whole-process start-up of `stowage stores` (the unpacked distribution, its embedded default
 # configuration) with its caches present and removed, beside the JVM floor (hello world), python3 -c
-# pass, and glance_store's start-up (import, config, create_multi_stores, verify_store), with hyperfine.
+# pass, and glance_store's start-up (import, config, create_multi_stores, verify_store).
 # The caches: the class-data-sharing archive bin/stowage keeps in $XDG_CACHE_HOME/stowage (made by a
 # training run on the first start), and the plugin index plugins/.stowage-driver-index (written when
-# the distribution is packaged; without it every plugin is loaded). Variants, all in one run:
-#   both caches; no archive (STOWAGE_NO_CDS=1); no index (a copy of the installation without it);
-#   neither; no CDS at all (-Xshare:off); and the first start after the cache directory was removed
-#   (the training run included), with fewer runs as each takes seconds.
-# usage: benchmarks/harness/startup.sh OUTDIR [RUNS]
-#   writes OUTDIR/startup-hyperfine.json, startup-hyperfine.txt, startup-rss.txt, startup-meta.txt,
+# the distribution is packaged; without it every plugin is loaded). Variants: both caches; no archive
+# (STOWAGE_NO_CDS=1); no index (a copy of the installation without it); neither; no CDS at all
+# (-Xshare:off); the first start after the cache directory was removed (the training run included).
+# Every command runs once per round, in an order rotated each round (startup_rounds.py), so a load
+# that drifts during the run weighs on all alike; wall and CPU time of each run, ratios per round.
+# usage: benchmarks/harness/startup.sh OUTDIR [ROUNDS]
+#   writes OUTDIR/startup-hyperfine.json (hyperfine's layout), startup-rss.txt, startup-meta.txt,
 #   startup-section.md; with UPDATE=1 also the `startup` section of docs/benchmarks.md.
 set -euo pipefail
-out=${1:?usage: startup.sh OUTDIR [RUNS]}; runs=${2:-15}; first_runs=${FIRST_RUNS:-5}
+out=${1:?usage: startup.sh OUTDIR [ROUNDS]}; runs=${2:-10}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 dist=${STOWAGE_DIST:-$root/distribution/target/stowage}
 java=${BENCH_JAVA:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}
-command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
 [ -f "$dist/plugins/.stowage-driver-index" ] || { echo "$dist has no plugin index: build it with mvn package" >&2; exit 1; }
 mkdir -p "$out"; out=$(cd "$out" && pwd); work=$(mktemp -d /tmp/stowage-startup.XXXXXX); trap 'rm -rf "$work"' EXIT
 {
@@ -41,20 +41,18 @@ for d in "$dist" "$work/noindex"; do "$d/bin/stowage" stores >/dev/null; done   
 ls -la "$XDG_CACHE_HOME/stowage" >"$out/startup-cds.txt" 2>&1 || true
 "$dist/bin/stowage" stores >"$out/startup-stores-output.txt" 2>&1
 s="$dist/bin/stowage stores"; n="$work/noindex/bin/stowage stores"
-hyperfine -N --warmup 2 --runs "$runs" --export-json "$out/startup-hyperfine.json" \
-  -n "stowage stores (AppCDS)" "$s" \
-  -n "stowage stores, STOWAGE_NO_CDS=1 (no AppCDS)" "env STOWAGE_NO_CDS=1 $s" \
-  -n "stowage stores, no plugin index" "$n" \
-  -n "stowage stores, no plugin index, no AppCDS" "env STOWAGE_NO_CDS=1 $n" \
-  -n "stowage stores, -Xshare:off (no CDS at all)" "env STOWAGE_NO_CDS=1 STOWAGE_OPTS=-Xshare:off $s" \
-  -n "java Hello (JVM floor)" "$java -cp $work/hello Hello" \
-  -n "python3 -c pass" "/usr/bin/python3 -c pass" \
-  -n "glance_store start-up" "/usr/bin/python3 $here/glance_file_bench.py startup --store $work/gstore" \
-  >"$out/startup-hyperfine.txt" 2>&1 || { cat "$out/startup-hyperfine.txt"; exit 1; }
-# the first start after the cache directory was removed: bin/stowage trains the archive, then runs
-hyperfine -N --runs "$first_runs" --prepare "rm -rf $XDG_CACHE_HOME/stowage" --export-json "$out/startup-first.json" \
-  -n "stowage stores, first start (cache directory removed: training run included)" "$s" \
-  >>"$out/startup-hyperfine.txt" 2>&1 || { cat "$out/startup-hyperfine.txt"; exit 1; }
+/usr/bin/python3 "$here/startup_rounds.py" "$out/startup-hyperfine.json" "$runs" 1 \
+  "stowage stores (AppCDS)|$s" \
+  "stowage stores, STOWAGE_NO_CDS=1 (no AppCDS)|env STOWAGE_NO_CDS=1 $s" \
+  "stowage stores, no plugin index|$n" \
+  "stowage stores, no plugin index, no AppCDS|env STOWAGE_NO_CDS=1 $n" \
+  "stowage stores, -Xshare:off (no CDS at all)|env STOWAGE_NO_CDS=1 STOWAGE_OPTS=-Xshare:off $s" \
+  "stowage stores, first start (cache directory removed: training run included)|env XDG_CACHE_HOME=$work/cache-first $s" \
+  "java Hello (JVM floor)|$java -cp $work/hello Hello" \
+  "python3 -c pass|/usr/bin/python3 -c pass" \
+  "glance_store start-up|/usr/bin/python3 $here/glance_file_bench.py startup --store $work/gstore" \
+  --prepare "stowage stores, first start (cache directory removed: training run included)|rm -rf $work/cache-first/stowage" \
+  | tee "$out/startup-rounds.log"
 {
   for c in "$s" "$java -cp $work/hello Hello" "/usr/bin/python3 $here/glance_file_bench.py startup --store $work/gstore"; do
     /usr/bin/time -a -o "$work/rss.txt" -f "%M KiB peak RSS, %e s wall: $c" $c >/dev/null 2>&1 || true
@@ -63,5 +61,5 @@ hyperfine -N --runs "$first_runs" --prepare "rm -rf $XDG_CACHE_HOME/stowage" --e
 } >"$out/startup-rss.txt"
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/startup-meta.txt"
 /usr/bin/python3 "$here/startup_report.py" "$out" >"$out/startup-section.md"
-cat "$out/startup-hyperfine.txt"
+cat "$out/startup-section.md"
 if [ "${UPDATE:-0}" = 1 ]; then /usr/bin/python3 "$here/update_results.py" startup "$out/startup-section.md"; fi
