@@ -2,20 +2,14 @@ package org.stowage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,18 +49,18 @@ class ReadOnlyInstallationIT {
     @Test
     void asRootNothingInTheInstallationChanges() throws Exception {
         Path user = Files.createDirectories(tmp.resolve("root-home"));
-        List<String> before = listing(home);
+        List<String> before = StowageCli.listing(home);
         useEveryCommand(user, List.of());
-        assertThat(listing(home)).as("the installation after add, get, stores and health").isEqualTo(before);
+        assertThat(StowageCli.listing(home)).as("the installation after add, get, stores and health").isEqualTo(before);
     }
 
     @Test
     void anOrdinaryUserRunsEveryCommandOnAnInstallationItCannotWrite() throws Exception {
         Path user = Files.createDirectories(tmp.resolve("nobody-home"));
         exec("chown", NOBODY + ":" + NOBODY, user.toString());
-        List<String> before = listing(home);
+        List<String> before = StowageCli.listing(home);
         useEveryCommand(user, List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-        assertThat(listing(home)).as("the installation after add, get, stores and health").isEqualTo(before);
+        assertThat(StowageCli.listing(home)).as("the installation after add, get, stores and health").isEqualTo(before);
         assertThat(Files.getOwner(user.resolve("data/stowage/fast")).getName()).isEqualTo("nobody");
     }
 
@@ -104,22 +98,6 @@ class ReadOnlyInstallationIT {
         pb.environment().put("XDG_CACHE_HOME", user.resolve("cache").toString());
         pb.environment().put("XDG_STATE_HOME", user.resolve("state").toString());
         return StowageCli.runWithin(LIMIT, pb);
-    }
-
-    /** Every entry under {@code dir} with its type, size, permissions, owner and modification time. */
-    private static List<String> listing(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.map(p -> {
-                try {
-                    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    return dir.relativize(p) + " " + (a.isDirectory() ? "d" : a.size()) + " "
-                            + PosixFilePermissions.toString(a.permissions()) + " " + a.owner().getName() + " "
-                            + a.lastModifiedTime();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sorted().toList();
-        }
     }
 
     private static void exec(String... cmd) throws Exception {

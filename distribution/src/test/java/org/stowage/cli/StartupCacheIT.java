@@ -54,10 +54,10 @@ class StartupCacheIT {
 
     @Test
     void theArchiveIsMadeInTheUserCacheNeverInTheInstallationAndIsUsed() throws Exception {
-        List<String> installation = tree(home);
+        List<String> installation = StowageCli.listing(home);
         Result first = run(Map.of(), 0, "--config", conf.toString(), "stores");
         assertThat(first.code()).as(first.err()).isZero();
-        assertThat(tree(home)).as("the installation after a run").isEqualTo(installation);
+        assertThat(StowageCli.listing(home)).as("the installation after a run").isEqualTo(installation);
 
         Path archive = onlyArchive();
         assertThat(archive.getFileName().toString()).endsWith("-" + Files.size(archive) + ".jsa");
@@ -233,20 +233,6 @@ class StartupCacheIT {
         Files.delete(out);
         Files.delete(err);
         return r;
-    }
-
-    /** The installation's files with sizes and times. */
-    private static List<String> tree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.map(p -> {
-                try {
-                    return dir.relativize(p) + " " + (Files.isDirectory(p) ? "" : Files.size(p) + " "
-                            + Files.getLastModifiedTime(p).toMillis());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).sorted().toList();
-        }
     }
 
     private static void copyTree(Path from, Path to) throws Exception {

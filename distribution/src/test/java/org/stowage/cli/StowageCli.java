@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,6 +185,27 @@ final class StowageCli {
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).isZero();
         return out.split("\\s+")[0];
+    }
+
+    /**
+     * Every entry under {@code dir} (relative), with its type, size, permissions, owner and
+     * modification time, sorted: two listings are equal only if nothing under {@code dir} was
+     * created, removed, written, re-timed or re-permissioned in between (a file made and removed
+     * again still changes its directory's time).
+     */
+    static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> {
+                try {
+                    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    return dir.relativize(p) + " " + (a.isDirectory() ? "d" : a.size()) + " "
+                            + PosixFilePermissions.toString(a.permissions()) + " " + a.owner().getName() + " "
+                            + a.lastModifiedTime();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
     }
 
     /** A JSON object printed by the CLI. */
