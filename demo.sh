@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on the embedded default (two file stores under the distribution's data/, no
+# The main job on the embedded default (two file stores under ${XDG_DATA_HOME:-~/.local/share}/stowage, no
 # OpenStack needed): build, store a file in 'fast', list the stores, read the image back, check it.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -24,19 +24,17 @@ import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 
 /**
- * The Java side of the whole-process harness (bench/file.sh); bench/glance_file_bench.py is its
- * twin on the real glance_store. One operation per process; prints one JSON line.
+ * The Java side of the whole-process harness (harness/file.sh); harness/glance_file_bench.py is
+ * its twin on the real glance_store. One operation per process; prints one JSON line.
  *
  * <pre>
- * Bench add   --store DIR --src FILE [--size N] [--id ID] [--impl stowage|proto|serial]
+ * Bench add   --store DIR --src FILE [--size N] [--id ID]
  * Bench get   --store DIR --location URI [--buf 65536] [--verify]
  * Bench small --store DIR [--count 1000] [--rounds 5]
  * </pre>
  *
  * {@code wall_s} and {@code cpu_s} cover the operation only (opening the source to the returned
  * result, or the get to the last byte); {@code startup_s} is building the Stowage instance.
- * {@code --impl proto} runs {@link ProtoAdd} (direct-buffer pipeline prototype) instead of
- * Stowage.add, {@code serial} the one-thread read-hash-hash-write loop.
  */
 public final class Bench {
     private Bench() {
@@ -114,7 +112,6 @@ public final class Bench {
         Path src = Path.of(req(o, "src"));
         long size = Long.parseLong(o.getOrDefault("size", Long.toString(Files.size(src))));
         String id = o.getOrDefault("id", UUID.randomUUID().toString());
-        String impl = o.getOrDefault("impl", "stowage");
         int warmups = Integer.parseInt(o.getOrDefault("warmup", "0"));
         long s0 = System.nanoTime();
         try (Stowage s = Stores.open(store)) {
@@ -133,38 +130,23 @@ public final class Bench {
             }
             long c0 = cpuNanos();
             long t0 = System.nanoTime();
-            String location;
-            String md5;
-            String sha;
-            long bytes;
-            if (impl.equals("stowage")) {
-                try (InputStream in = Files.newInputStream(src)) {
-                    AddResult r = s.add("fast", in, AddOptions.defaults().imageId(id).declaredSize(size).hashAlgorithm("sha512"));
-                    location = r.location();
-                    md5 = r.checksum();
-                    sha = r.multihash();
-                    bytes = r.size();
-                }
-            } else {
-                Path target = store.resolve(id);
-                String[] sums = impl.equals("proto") ? ProtoAdd.add(src, target) : ProtoAdd.serial(src, target);
-                location = "file://" + target.toAbsolutePath();
-                md5 = sums[0];
-                sha = sums[1];
-                bytes = Files.size(target);
+            AddResult r;
+            try (InputStream in = Files.newInputStream(src)) {
+                r = s.add("fast", in, AddOptions.defaults().imageId(id).declaredSize(size).hashAlgorithm("sha512"));
             }
+            long bytes = r.size();
             long t1 = System.nanoTime();
             long c1 = cpuNanos();
             double wall = (t1 - t0) / 1e9;
-            out.put("variant", impl + (warmups > 0 ? "-warm" : ""));
+            out.put("variant", "stowage" + (warmups > 0 ? "-warm" : ""));
             out.put("size", bytes);
             out.put("startup_s", startup);
             out.put("wall_s", wall);
             out.put("cpu_s", (c1 - c0) / 1e9);
             out.put("mib_s", bytes / 1048576.0 / wall);
-            out.put("md5", md5);
-            out.put("sha512", sha);
-            out.put("location", location);
+            out.put("md5", r.checksum());
+            out.put("sha512", r.multihash());
+            out.put("location", r.location());
         }
     }
 
@@ -182,11 +164,7 @@ public final class Bench {
             long t0 = System.nanoTime();
             long total = 0;
             long sink = 0;
-            String impl = o.getOrDefault("impl", "stowage");
-            Path file = Path.of(location.substring("file://".length()));
-            try (InputStream in = impl.equals("proto") ? new ProtoGet(file)
-                    : impl.equals("mapped") ? new ProtoMappedGet(file)
-                    : s.get(location)) {
+            try (InputStream in = s.get(location)) {
                 int n;
                 while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
                     total += n;
@@ -200,7 +178,7 @@ public final class Bench {
             long t1 = System.nanoTime();
             long c1 = cpuNanos();
             double wall = (t1 - t0) / 1e9;
-            out.put("variant", o.getOrDefault("impl", "stowage"));
+            out.put("variant", "stowage");
             out.put("size", total);
             out.put("buf", bufSize);
             out.put("startup_s", startup);

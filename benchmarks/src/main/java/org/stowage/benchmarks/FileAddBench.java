@@ -23,8 +23,7 @@ import org.stowage.spi.AddResult;
 
 /**
  * A 64 MiB add from a random file on tmpfs (/dev/shm) to a file store on tmpfs: Stowage.add through
- * the file driver, the direct-buffer prototype, glance_store's serial loop in Java, and a plain
- * read+write copy without hashing (the I/O floor). Time per 64 MiB.
+ * the file driver, and a plain read+write copy without hashing (the I/O floor). Time per 64 MiB.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -76,16 +75,6 @@ public class FileAddBench {
             AddResult r = stowage.add("fast", in, AddOptions.defaults().imageId(t.getFileName().toString()).declaredSize(SIZE).hashAlgorithm("sha512"));
             return r.multihash();
         }
-    }
-
-    @Benchmark
-    public String[] protoDirectAdd() throws Exception {
-        return ProtoAdd.add(src, next());
-    }
-
-    @Benchmark
-    public String[] serialAdd() throws Exception {
-        return ProtoAdd.serial(src, next());
     }
 
     @Benchmark

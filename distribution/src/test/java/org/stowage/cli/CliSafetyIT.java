@@ -43,7 +43,7 @@ class CliSafetyIT {
     @BeforeAll
     static void setUp(@TempDir Path tmp) throws IOException {
         home = StowageCli.unpack(tmp);
-        fast = home.resolve("data/fast");
+        fast = StowageCli.data(home).resolve("fast");
         web = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         web.createContext("/", CliSafetyIT::serve);
         web.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
@@ -379,9 +379,11 @@ class CliSafetyIT {
                 .contains("nothing is stored");
         assertThat(entries(fast)).isEqualTo(before);
 
-        Process closed = new ProcessBuilder("bash", "-c", "exec >&-; exec env --default-signal=INT,TERM \"$0\" add \"$1\"",
-                home.resolve("bin/stowage").toString(), img.toString())
-                .redirectError(tmp.resolve("closed.err").toFile()).start();
+        ProcessBuilder closedOut = new ProcessBuilder("bash", "-c",
+                "exec >&-; exec env --default-signal=INT,TERM \"$0\" add \"$1\"", home.resolve("bin/stowage").toString(),
+                img.toString()).redirectError(tmp.resolve("closed.err").toFile());
+        closedOut.environment().put("XDG_DATA_HOME", StowageCli.dataHome(home).toString());
+        Process closed = closedOut.start();
         closed.getOutputStream().close();
         assertThat(closed.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String closedErr = Files.readString(tmp.resolve("closed.err"));

@@ -64,7 +64,7 @@ class DistributionIT {
         Map<String, Object> r = json(add.out());
         String location = (String) r.get("location");
         String id = location.substring(location.lastIndexOf('/') + 1);
-        assertThat(location).isEqualTo("file://" + home.resolve("data/fast").toRealPath() + "/" + id);
+        assertThat(location).isEqualTo("file://" + StowageCli.data(home).resolve("fast").toRealPath() + "/" + id);
         assertThat(r.get("checksum")).isEqualTo(tool("md5sum", img));
         assertThat(r.get("multihash")).isEqualTo(tool("sha512sum", img));
         assertThat(r.get("hash_algo")).isEqualTo("sha512");
@@ -102,12 +102,12 @@ class DistributionIT {
         Result add = run(img, "add", "--store", "slow", "--hash", "sha256", "-");
         assertThat(add.code()).as(add.err()).isZero();
         Map<String, Object> r = json(add.out());
-        assertThat((String) r.get("location")).contains("/data/slow/");
+        assertThat((String) r.get("location")).startsWith("file://" + StowageCli.data(home).resolve("slow").toRealPath() + "/");
         assertThat(r.get("multihash")).isEqualTo(tool("sha256sum", img));
         Result tooShort = run(img, "add", "--size", "1000", "-");
         assertThat(tooShort.code()).isEqualTo(15);
         assertThat(tooShort.err()).contains("SizeMismatch").contains("1000");
-        try (Stream<Path> s = Files.list(home.resolve("data/fast"))) {
+        try (Stream<Path> s = Files.list(StowageCli.data(home).resolve("fast"))) {
             assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("partial"));
         }
     }
@@ -174,10 +174,9 @@ class DistributionIT {
         Result kept = run(null, "add", "--image-id", keepId, keep.toString());
         assertThat(kept.code()).as(kept.err()).isZero();
 
-        Path fast = home.resolve("data/fast");
+        Path fast = StowageCli.data(home).resolve("fast");
         List<String> before = entries(fast);
-        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/stowage").toString(), "add", "--image-id", killedId, "-");
-        pb.environment().put("STOWAGE_NO_CDS", "1");
+        ProcessBuilder pb = StowageCli.builder(dist, "add", "--image-id", killedId, "-");
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
         byte[] chunk = new byte[1 << 20];

@@ -54,10 +54,10 @@ class StartupCacheIT {
 
     @Test
     void theArchiveIsMadeInTheUserCacheNeverInTheInstallationAndIsUsed() throws Exception {
-        List<String> installation = tree(home);
+        List<String> installation = StowageCli.listing(home);
         Result first = run(Map.of(), 0, "--config", conf.toString(), "stores");
         assertThat(first.code()).as(first.err()).isZero();
-        assertThat(tree(home)).as("the installation after a run").isEqualTo(installation);
+        assertThat(StowageCli.listing(home)).as("the installation after a run").isEqualTo(installation);
 
         Path archive = onlyArchive();
         assertThat(archive.getFileName().toString()).endsWith("-" + Files.size(archive) + ".jsa");
@@ -233,23 +233,6 @@ class StartupCacheIT {
         Files.delete(out);
         Files.delete(err);
         return r;
-    }
-
-    /**
-     * The installation's files with sizes and times; the plugins' driver index is left out, as it is
-     * the plugin loader's own run-time file, not the start-up cache.
-     */
-    private static List<String> tree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> !p.getFileName().toString().equals(".stowage-driver-index")).map(p -> {
-                try {
-                    return dir.relativize(p) + " " + (Files.isDirectory(p) ? "" : Files.size(p) + " "
-                            + Files.getLastModifiedTime(p).toMillis());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).sorted().toList();
-        }
     }
 
     private static void copyTree(Path from, Path to) throws Exception {

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +60,20 @@ final class StowageCli {
         return builder(home, null, Map.of(), args);
     }
 
+    /**
+     * The embedded default configuration's data directory for runs of {@code home}: each copy of the
+     * distribution gets its own {@code XDG_DATA_HOME} beside it, so no test writes into the real
+     * user's {@code ~/.local/share}.
+     */
+    static Path data(Path home) {
+        return dataHome(home).resolve("stowage");
+    }
+
+    /** The {@code XDG_DATA_HOME} that the runs of {@code home} get. */
+    static Path dataHome(Path home) {
+        return home.resolveSibling(home.getFileName() + "-xdg-data");
+    }
+
     /** As {@link #builder(Path, String...)}, in {@code cwd} (null: this process's) with {@code env} added. */
     static ProcessBuilder builder(Path home, Path cwd, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
@@ -65,6 +83,7 @@ final class StowageCli {
         if (cwd != null) {
             pb.directory(cwd.toFile());
         }
+        pb.environment().put("XDG_DATA_HOME", dataHome(home).toString());
         pb.environment().putAll(env);
         pb.environment().remove("STOWAGE_CONFIG");
         pb.environment().put("STOWAGE_NO_CDS", "1");
@@ -167,6 +186,27 @@ final class StowageCli {
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).isZero();
         return out.split("\\s+")[0];
+    }
+
+    /**
+     * Every entry under {@code dir} (relative), with its type, size, permissions, owner and
+     * modification time, sorted: two listings are equal only if nothing under {@code dir} was
+     * created, removed, written, re-timed or re-permissioned in between (a file made and removed
+     * again still changes its directory's time).
+     */
+    static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.map(p -> {
+                try {
+                    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    return dir.relativize(p) + " " + (a.isDirectory() ? "d" : a.size()) + " "
+                            + PosixFilePermissions.toString(a.permissions()) + " " + a.owner().getName() + " "
+                            + a.lastModifiedTime();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sorted().toList();
+        }
     }
 
     /** A JSON object printed by the CLI. */

@@ -44,36 +44,24 @@ public final class DriverRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverRegistry.class);
     private static final String SPI_PACKAGE = "org.stowage.spi.";
 
-    /** The file in the plugins directory that remembers which plugin serves which type. */
+    /**
+     * The file in the plugins directory that says which plugin serves which type: written when the
+     * directory is packaged ({@link PluginIndexer}), only read at run time.
+     */
     public static final String INDEX = ".stowage-driver-index";
 
-    /** A factory and where it came from. */
-    public static final class Entry {
-        private final StoreDriverFactory factory;
-        private final String source;
-
-        Entry(StoreDriverFactory factory, String source) {
-            this.factory = factory;
-            this.source = source;
-        }
-
-        /** The factory. */
-        public StoreDriverFactory factory() {
-            return factory;
-        }
-
-        /** Where it was found: {@code plugin <id> (<path>)}, {@code classpath (<jar>)} or {@code embedding application}. */
-        public String source() {
-            return source;
-        }
-
+    /**
+     * A factory and where it was found: {@code plugin <id> (<path>)}, {@code classpath (<jar>)} or
+     * {@code embedding application}.
+     */
+    public record Entry(StoreDriverFactory factory, String source) {
         /**
          * Why the driver cannot be used, if its plugin loaded but fails when asked for its options
          * or description: then {@link #factory()} declares no options and creates no store.
          */
         public Optional<String> failure() {
-            return factory instanceof DriverProbe.BrokenDriverFactory
-                    ? Optional.of(((DriverProbe.BrokenDriverFactory) factory).reason()) : Optional.empty();
+            return factory instanceof DriverProbe.BrokenDriverFactory broken
+                    ? Optional.of(broken.reason()) : Optional.empty();
         }
     }
 
@@ -82,11 +70,13 @@ public final class DriverRegistry implements AutoCloseable {
     private final Path pluginsDir;
     private final List<String> problems;
     private final Map<String, Path> notLoaded;
+    private final Map<String, Path> pluginTypes;
 
     private DriverRegistry(Map<String, Entry> byType, PluginManager pm, Path pluginsDir, List<String> problems,
-            Map<String, Path> notLoaded) {
+            Map<String, Path> notLoaded, Map<String, Path> pluginTypes) {
         this.byType = Collections.unmodifiableMap(byType);
         this.notLoaded = notLoaded;
+        this.pluginTypes = Map.copyOf(pluginTypes);
         this.pluginManager = pm;
         this.pluginsDir = pluginsDir;
         this.problems = List.copyOf(problems);
@@ -104,10 +94,12 @@ public final class DriverRegistry implements AutoCloseable {
     }
 
     /**
-     * Discovers drivers, loading only the plugins that serve {@code neededTypes} when an index
-     * of the plugins directory (kept in {@value #INDEX} and rebuilt whenever the directory
-     * changes) says which plugin serves which type. Start-up then does not open plugins nobody
-     * configured. Null loads every plugin.
+     * Discovers drivers, loading only the plugins that serve {@code neededTypes} when the index
+     * of the plugins directory ({@value #INDEX}, written when the directory was packaged) says
+     * which plugin serves which type and still matches the directory. Start-up then does not open
+     * plugins nobody configured. Without a current index every plugin is loaded; the index is
+     * never written here, so a read-only installation, or several processes starting at once,
+     * need nothing from the plugins directory but reading it. Null loads every plugin.
      */
     public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
             java.util.Set<String> neededTypes) {
@@ -151,12 +143,10 @@ public final class DriverRegistry implements AutoCloseable {
                             + "; expected exactly one driver per type (remove one of them)");
                 }
             }
-        } else if (root != null && problems.isEmpty() && !pluginTypes.isEmpty()) {
-            PluginIndex.write(root, pluginTypes);
         }
-        LOG.debug("drivers: {}", byType.keySet());
+        LOG.debug("drivers: {}{}", byType.keySet(), selected == null ? "" : " (plugins chosen by " + INDEX + ")");
         return new DriverRegistry(byType, pm, root, problems, index == null || selected == null
-                ? Map.of() : index.types());
+                ? Map.of() : index.types(), pluginTypes);
     }
 
     /**
@@ -229,6 +219,11 @@ public final class DriverRegistry implements AutoCloseable {
         Map<String, Path> m = new LinkedHashMap<>(notLoaded);
         m.keySet().removeAll(byType.keySet());
         return m;
+    }
+
+    /** The types served by the loaded plugins of the plugins directory, and their plugin paths. */
+    Map<String, Path> pluginTypes() {
+        return pluginTypes;
     }
 
     /** Every loaded type, in discovery order. */

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Which plugin of a plugins directory serves which driver type, with a fingerprint of the
  * directory (names, sizes and modification times of every plugin, its descriptor and its jars).
- * Written after a full scan; used only while the fingerprint still matches, so adding, removing
- * or replacing a plugin is noticed on the next start.
+ * Written after a full scan when the directory is packaged ({@link PluginIndexer}); used only
+ * while the fingerprint still matches, so adding, removing or replacing a plugin makes the next
+ * start scan the whole directory instead.
  */
 final class PluginIndex {
     private static final Logger LOG = LoggerFactory.getLogger(PluginIndex.class);
@@ -63,6 +64,7 @@ final class PluginIndex {
             return null;
         }
         if (!fingerprint(root).equals(p.getProperty("fingerprint"))) {
+            LOG.debug("{} no longer matches the plugins in {}; scanning every plugin", f, root);
             return null;
         }
         Map<String, Path> types = new LinkedHashMap<>();
@@ -98,23 +100,18 @@ final class PluginIndex {
         return !Files.isRegularFile(zip) || PluginZips.isComplete(zip, plugin);
     }
 
-    static void write(Path root, Map<String, Path> types) {
-        if (!Files.isWritable(root)) {
-            return;
-        }
+    /** Writes the index of {@code root} (published by a rename once complete); returns its path. */
+    static Path write(Path root, Map<String, Path> types) throws IOException {
         Properties p = new Properties();
         types.forEach((t, path) -> p.setProperty("type." + t, root.relativize(path.toAbsolutePath()).toString()));
         Path f = root.resolve(DriverRegistry.INDEX);
         Path tmp = root.resolve(DriverRegistry.INDEX + ".tmp");
-        try {
-            p.setProperty("fingerprint", fingerprint(root));
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "which plugin serves which driver type; rebuilt when the plugins change");
-            }
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            LOG.debug("cannot write {}: {}", f, e.toString());
+        p.setProperty("fingerprint", fingerprint(root));
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            p.store(w, "which plugin serves which driver type; made when the plugins directory was packaged");
         }
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return f;
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,19 +54,34 @@ class PluginFailureTest {
     }
 
     @Test
-    void aRelativePluginsDirectoryWorksAndIsIndexed(@TempDir Path tmp) throws IOException {
+    void aRelativePluginsDirectoryWorksAndLoadingWritesNothingIntoIt(@TempDir Path tmp) throws IOException {
         Path plugins = Files.createDirectories(tmp.resolve("plugins"));
         TestPlugins.pluginDir(plugins.resolve("good-plugin"), "good-plugin", good);
         Path relative = Path.of("").toAbsolutePath().relativize(plugins);
         assertThat(relative.isAbsolute()).isFalse();
-        try (DriverRegistry reg = DriverRegistry.load(relative, List.of(), VERSION, null)) {
-            assertThat(reg.find(GOOD)).isPresent();
-            assertThat(reg.problems()).isEmpty();
+        Set<String> before = PluginContainmentTest.tree(plugins);
+        for (Set<String> needed : Arrays.asList(null, Set.of(GOOD))) {
+            try (DriverRegistry reg = DriverRegistry.load(relative, List.of(), VERSION, needed)) {
+                assertThat(reg.find(GOOD)).isPresent();
+                assertThat(reg.problems()).isEmpty();
+            }
         }
+        assertThat(PluginContainmentTest.tree(plugins)).as("the plugins directory after loading").isEqualTo(before);
+
+        PluginIndexer.write(relative);
         assertThat(plugins.resolve(DriverRegistry.INDEX)).isRegularFile();
         try (DriverRegistry reg = DriverRegistry.load(relative, List.of(), VERSION, Set.of(GOOD))) {
             assertThat(reg.find(GOOD)).as("through the index").isPresent();
+            assertThat(reg.pluginManager().getPlugins()).hasSize(1);
         }
+    }
+
+    @Test
+    void theIndexerRefusesADirectoryWithABrokenPluginAndWritesNothing(@TempDir Path tmp) throws IOException {
+        Path plugins = pluginsWith(tmp, "ctor", ctor);
+        assertThatThrownBy(() -> PluginIndexer.write(plugins)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ctor boom");
+        assertThat(plugins.resolve(DriverRegistry.INDEX)).doesNotExist();
     }
 
     @Test

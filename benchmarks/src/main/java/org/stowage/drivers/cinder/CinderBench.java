@@ -24,7 +24,7 @@ import org.stowage.spi.StoreDriver;
 import org.stowage.tck.TestStoreContext;
 
 /**
- * In-process benchmark (run by bench/cinder.sh on the test class path): add and get of one image
+ * In-process benchmark (run by benchmarks/harness/cinder.sh): add and get of one image
  * file through the cinder driver against the local Cinder, alternating with the file driver's add
  * of the same file in the same run, plus the fixed per-image cost (create → available, attach,
  * detach, delete) over small images. Writes a markdown section.
@@ -114,9 +114,9 @@ public final class CinderBench {
         double ratio = median(pairRatios);
         try (PrintStream p = new PrintStream(Files.newOutputStream(out))) {
             p.printf(Locale.ROOT, "## cinder%n%n");
-            p.printf(Locale.ROOT, "`bench/cinder.sh`, %s, %d CPUs, JDK %s; local Keystone + Cinder (Zed, NFS driver on "
+            p.printf(Locale.ROOT, "`benchmarks/harness/cinder.sh`, %s, %d CPUs, JDK %s; local Keystone + Cinder (Zed, NFS driver on "
                     + "local directories, `/work/shared/openstack`), store `fast` (type glance-fast). One JVM, "
-                    + "in-process (`CinderBench`, test class path), image = %d MiB random file (page cache warm), "
+                    + "in-process (`CinderBench`), image = %d MiB random file (page cache warm), "
                     + "sha512 multihash; %d pairs, alternating which driver goes first; medians.%n%n",
                     java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"), size >> 20, pairs);

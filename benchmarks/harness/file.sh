@@ -1,17 +1,17 @@
 #!/bin/bash
-# Issue 2's file-driver benchmark, whole-process part: Stowage (Java 17, one JVM per run) against the
+# The file-driver benchmark, whole-process part: Stowage (Java 17, one JVM per run) against the
 # real glance_store file store (python3-glance-store), run alternately in one run, for add and get of
-# 64 MiB, 1 GiB and 4 GiB; peak RSS; yardsticks (openssl speed, dd); start-up (bench/startup.sh);
-# then writes the `file` section of docs/benchmarks.md (bench/file_report.py). About 15-25 minutes.
+# 64 MiB, 1 GiB and 4 GiB; peak RSS; yardsticks (openssl speed, dd); start-up (startup.sh);
+# then writes the `file` section of docs/benchmarks.md (file_report.py). About 15-25 minutes.
 #
-# usage: bench/file.sh [--no-build] [--jmh RESULT.json] [--keep]
-#   --jmh FILE   include a JMH result from bench/file_jmh.sh in the section
+# usage: benchmarks/harness/file.sh [--no-build] [--jmh RESULT.json] [--keep]
+#   --jmh FILE   include a JMH result from file_jmh.sh in the section
 #   --no-build   use the benchmarks jar and distribution already built
 # env: BENCH_WORK (default /tmp/stowage-bench-file), BENCH_SIZES=64M,1G,4G,
 #      BENCH_PAIRS_SMALL=5 BENCH_PAIRS_BIG=5 BENCH_PAIRS_HUGE=2, BENCH_JOPTS (default: bin/stowage's)
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
-here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 build=1; jmh=""; keep=0
 while [ $# -gt 0 ]; do
   case "$1" in --no-build) build=0 ;; --jmh) jmh=$2; shift ;; --keep) keep=1 ;; *) echo "unknown option $1" >&2; exit 2 ;; esac
@@ -26,7 +26,6 @@ log() { echo "[$(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)] $*"; 
 
 # tools
 [ -x /usr/bin/time ] || apt-get install -y -qq time >/dev/null
-command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null || true
 /usr/bin/python3 -c 'import glance_store' 2>/dev/null || apt-get install -y -qq python3-glance-store >/dev/null
 
 # disk: sources (64 MiB + 1 GiB + 4 GiB) plus one image being written, plus margin
@@ -40,9 +39,9 @@ shm_kib=$(df -Pk /dev/shm | awk 'NR==2 {print $4}')
 # build (benchmarks jar; distribution for start-up and the CLI RSS) and freeze the class path
 if [ $build = 1 ]; then
   log "building"
-  (cd "$root" && mvn -B -o -q install -DskipTests) || {
+  (cd "$root" && mvn -B -o -q package -DskipTests) || {
     echo "full build failed; building the benchmarks module alone and using the last distribution" >&2
-    (cd "$root" && mvn -B -o -q -pl benchmarks install -DskipTests)
+    (cd "$root" && mvn -B -o -q -pl benchmarks -am package -DskipTests)
   }
 fi
 mkdir -p "$work/lib"; rm -f "$work/lib"/*.jar

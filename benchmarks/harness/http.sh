@@ -2,12 +2,13 @@
 # Benchmark of the http driver: full read of a 1 GiB random file from nginx on
 # 127.0.0.1 (sendfile on, one worker), Java driver vs the real glance_store http store, paired
 # and alternated in one run, with raw-socket and curl yardsticks. Writes the `http` section of
-# docs/benchmarks.md through bench/update_results.py.
+# docs/benchmarks.md through update_results.py.
 #
-# usage: bench/http.sh            (PAIRS=7 SIZE_MIB=1024 ALT_RUNS=3 KEEP=0 NO_UPDATE=0)
+# usage: benchmarks/harness/http.sh            (PAIRS=7 SIZE_MIB=1024 ALT_RUNS=3 KEEP=0 NO_UPDATE=0)
 # needs: nginx (.ci/setup-nginx.sh), /usr/bin/python3 with python3-glance-store, curl, mvn, java 17.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
 PAIRS="${PAIRS:-7}"
 SIZE_MIB="${SIZE_MIB:-1024}"
 ALT_RUNS="${ALT_RUNS:-3}"
@@ -24,12 +25,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== build (drivers-http test classes + classpath)"
-( cd "$ROOT" && { mvn -B -q -o -pl drivers-http test-compile dependency:build-classpath \
-      -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test >/dev/null 2>&1 \
-    || mvn -B -q -pl drivers-http test-compile dependency:build-classpath \
-      -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test; } )
-CP="$ROOT/drivers-http/target/test-classes:$ROOT/drivers-http/target/classes:$(cat "$WORK/cp.txt")"
+echo "== build (the benchmarks module + its class path)"
+( cd "$ROOT" && mvn -B -q -o -pl benchmarks -am package -DskipTests >/dev/null )
+CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
 JAVA=(java -cp "$CP" org.stowage.drivers.http.HttpReadBench)
 
 echo "== data: $SIZE_MIB MiB from /dev/urandom"
@@ -74,7 +72,7 @@ RAW="$WORK/raw.txt"; META="$WORK/meta.txt"; : > "$RAW"
 } > "$META"
 
 run_java() { "${JAVA[@]}" "$URL" "$@"; }
-run_py() { $PY "$ROOT/bench/http_glance.py" "$URL" "$@" 2>/dev/null; }
+run_py() { $PY "$HERE/http_glance.py" "$URL" "$@" 2>/dev/null; }
 run_curl() { curl -s -o /dev/null -w 'curl bytes=%{size_download} seconds=%{time_total} mibps=0 cpu=0\n' "$URL" \
   | awk '{split($2,b,"="); split($3,s,"="); printf "curl bytes=%d seconds=%.4f mibps=%.1f cpu=0\n", b[2], s[2], b[2]/s[2]/1048576}'; }
 
@@ -84,7 +82,7 @@ run_java >/dev/null; run_py >/dev/null; run_curl >/dev/null
 echo "== $PAIRS pairs (A = java-driver, B = glance_store; order alternates)"
 for i in $(seq "$PAIRS"); do
   if [ $((i % 2)) = 1 ]; then a="$(run_java)"; b="$(run_py)"; else b="$(run_py)"; a="$(run_java)"; fi
-  z="$(run_java driver-channel)"; r="$($PY "$ROOT/bench/http_rawsocket.py" "$URL")"; c="$(run_curl)"
+  z="$(run_java driver-channel)"; r="$($PY "$HERE/http_rawsocket.py" "$URL")"; c="$(run_curl)"
   for l in "$a" "$b" "$z" "$r" "$c"; do echo "pair$i $l" | tee -a "$RAW"; done
 done
 
@@ -105,5 +103,5 @@ done
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$META"
 
 OUT="$WORK/http-section.md"
-$PY "$ROOT/bench/http_report.py" "$RAW" "$META" "$OUT"
-if [ "${NO_UPDATE:-0}" != 1 ]; then python3 "$ROOT/bench/update_results.py" http "$OUT"; fi
+$PY "$HERE/http_report.py" "$RAW" "$META" "$OUT"
+if [ "${NO_UPDATE:-0}" != 1 ]; then python3 "$HERE/update_results.py" http "$OUT"; fi

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Runs the whole-process A/B pairs of bench/file.sh and appends one JSON record per run.
+"""Runs the whole-process A/B pairs of benchmarks/harness/file.sh and appends one JSON record per run.
 
 usage: file_bench.py RESULTS.jsonl WORKDIR
 Environment (set by file.sh): BENCH_JAVA (java binary), BENCH_CP (class path), BENCH_JOPTS (JVM
@@ -7,9 +7,9 @@ options, default those of bin/stowage), BENCH_PAIRS_SMALL/BIG/HUGE (pairs for 64
 BENCH_SIZES (which of 64M,1G,4G to run).
 
 A = Stowage (org.stowage.benchmarks.Bench, one JVM per run), B = glance_store
-(glance_file_bench.py, one python3 per run), P = the direct-buffer prototype (Bench --impl proto), W = Stowage in a JVM that has
-already done two 64 MiB adds (warm JIT, a server's steady state), run A B P W, A B P W, ...
-Gets: A (64 KiB reads), B, A1M (1 MiB reads), G (channel-read prototype, ProtoGet). Every run is wrapped in /usr/bin/time -v (whole-process wall, CPU, peak RSS)
+(glance_file_bench.py, one python3 per run), W = Stowage in a JVM that has already done two 64 MiB
+adds (warm JIT, a server's steady state), run A B W, A B W, ...
+Gets: A (64 KiB reads), B, A1M (1 MiB reads). Every run is wrapped in /usr/bin/time -v (whole-process wall, CPU, peak RSS)
 and preceded by a /proc/loadavg reading. Throughput ratios use the in-process phase (wall_s).
 After the planned pairs, a pair whose A/B ratio is more than 25 % off the median is re-run once at
 the end (at most two extra pairs per case), and both runs are kept and marked.
@@ -96,8 +96,6 @@ def add_run(who, src, size, case, pair, **extra):
     image = "%s-%s" % (who, uuid.uuid4())
     if who == "A":
         cmd = java("add", "--store", STORE, "--src", src, "--size", str(size), "--id", image)
-    elif who == "P":
-        cmd = java("add", "--store", STORE, "--src", src, "--size", str(size), "--id", image, "--impl", "proto")
     elif who == "W":
         cmd = java("add", "--store", STORE, "--src", src, "--size", str(size), "--id", image, "--warmup", "2",
                    "--warmup-src", os.path.join(WORK, "src-64M"))
@@ -111,7 +109,6 @@ def add_run(who, src, size, case, pair, **extra):
 def get_run(who, location, case, pair, **extra):
     cmd = java("get", "--store", STORE, "--location", location) if who == "A" else \
         java("get", "--store", STORE, "--location", location, "--buf", "1048576") if who == "A1M" else \
-        java("get", "--store", STORE, "--location", location, "--impl", "proto") if who == "G" else \
         glance("get", "--store", STORE, "--location", location)
     return emit(timed(cmd), case=case, who=who, pair=pair, **extra)
 
@@ -150,9 +147,9 @@ def main():
     # verification: one add each, checksums against md5sum/sha512sum of the source (untimed, informative)
     for s in SIZES:
         size = os.path.getsize(srcs[s])
-        print("add %s pairs (A=stowage, B=glance_store, P=direct-buffer prototype, W=stowage after 2 warm-up adds)"
+        print("add %s pairs (A=stowage, B=glance_store, W=stowage after 2 warm-up adds)"
               % s, flush=True)
-        run = lambda i, extra, s=s, size=size: [add_run(w, srcs[s], size, "add-" + s, i, **extra) for w in ("A", "B", "P", "W")]
+        run = lambda i, extra, s=s, size=size: [add_run(w, srcs[s], size, "add-" + s, i, **extra) for w in ("A", "B", "W")]
         pairs("add-" + s, PAIRS[s], run)
     for s in SIZES:
         size = os.path.getsize(srcs[s])
@@ -164,7 +161,7 @@ def main():
         print("get %s pairs (A=stowage 64 KiB reads, B=glance_store ChunkedFile 64 KiB, A1M=stowage 1 MiB reads)" % s,
               flush=True)
         n = max(PAIRS[s], 5) + (2 if s != "4G" else 0)
-        run = lambda i, extra, loc=loc, s=s: [get_run(w, loc, "get-" + s, i, **extra) for w in ("A", "B", "A1M", "G")]
+        run = lambda i, extra, loc=loc, s=s: [get_run(w, loc, "get-" + s, i, **extra) for w in ("A", "B", "A1M")]
         pairs("get-" + s, n, run)
         # checksums of the bytes each side reads (untimed)
         for who, cmd in (("A", java("get", "--store", STORE, "--location", loc, "--verify")),

@@ -9,12 +9,12 @@ import os
 import sys
 
 section, src = sys.argv[1], sys.argv[2]
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 path = os.path.join(root, "docs", "benchmarks.md")
 body = open(src).read().rstrip() + "\n"
 begin, end = f"<!-- BEGIN {section} -->", f"<!-- END {section} -->"
 text = open(path).read() if os.path.exists(path) else (
-    "# Benchmarks\n\nFigures written by the harnesses under `bench/`; each section is replaced "
+    "# Benchmarks\n\nFigures written by the harnesses under `benchmarks/harness/`; each section is replaced "
     "whole by its harness. Ratios are taken in one run on the machine named in the section.\n\n")
 block = f"{begin}\n{body}{end}\n"
 if begin in text and end in text:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Summarises bench/http.sh's raw lines into the markdown section `http` of docs/benchmarks.md.
+"""Summarises benchmarks/harness/http.sh's raw lines into the markdown section `http` of docs/benchmarks.md.
 
 usage: http_report.py RAW_LINES_FILE META_FILE OUT_MARKDOWN
 RAW lines: "<tag> <name> bytes=.. seconds=.. mibps=.. cpu=.. [sha256=..]" where tag is pairN, alt, hash.
@@ -54,7 +54,7 @@ def main():
     L = []
     L.append("## http: full read of %s MiB from loopback nginx" % m.get("size_mib", "?"))
     L.append("")
-    L.append("Written by `bench/http.sh` (%s). In-process read time only: A = `java-driver` "
+    L.append("Written by `benchmarks/harness/http.sh` (%s). In-process read time only: A = `java-driver` "
              "(`HttpStoreDriver.get` through the factory, read into a 4 MiB array), B = `glance_store` "
              "(`multi_backend.get(url, 'web')` with `enabled_backends = web:http`, iterating the chunks), "
              "alternated A B / B A in %d pairs. In the same pairs: `java-driver-channel` (the driver's "

@@ -14,10 +14,11 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
+import org.stowage.tck.TestStoreContext;
 import org.stowage.spi.ImageStream;
 
 /**
- * Full read of one URL, timed in-process (bench/http.sh). Mirrors bench/http_glance.py:
+ * Full read of one URL, timed in-process (benchmarks/harness/http.sh). Mirrors harness/http_glance.py:
  * prints "NAME bytes=N seconds=S mibps=M cpu=C [sha256=HEX]".
  *
  * <p>usage: HttpReadBench URL [driver|driver-channel|urlconnection|httpclient] [--hash] [--warmup] [--buf BYTES]
@@ -39,7 +40,8 @@ public final class HttpReadBench {
             }
         }
         byte[] buf = new byte[bufSize];
-        HttpStoreDriver store = HttpStores.store(Map.of("https_insecure", "true"));
+        HttpStoreDriver store = (HttpStoreDriver) new HttpStoreDriverFactory().create(
+                TestStoreContext.of(new HttpStoreDriverFactory(), "web", Map.of("https_insecure", "true")));
         if (Arrays.asList(args).contains("--warmup")) {
             // one untimed read first: the timed one then runs with the JIT done (a long-running host)
             try (InputStream in = open(client.equals("driver-channel") ? "driver" : client, store, url)) {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Turns a bench/file.sh result directory (and optionally a file_jmh.sh JSON) into the markdown of
+"""Turns a benchmarks/harness/file.sh result directory (and optionally a file_jmh.sh JSON) into the markdown of
 the `file` section of docs/benchmarks.md, on stdout.
 
 usage: file_report.py RESULT_DIR [JMH.json] [--analysis FILE.md]
@@ -53,14 +53,13 @@ def verdict(ok):
 
 sizes = [s for s in ("64M", "1G", "4G") if case_runs("add-" + s, "A")]
 label = {"64M": "64 MiB", "1G": "1 GiB", "4G": "4 GiB"}
-names = {"A": "Stowage (Java 17)", "B": "glance_store 4.1.0", "P": "prototype: direct-buffer pipeline",
-         "A1M": "Stowage, 1 MiB reads", "W": "Stowage, warm JVM (after two 64 MiB adds)",
-         "G": "prototype: channel reads, no mmap"}
+names = {"A": "Stowage (Java 17)", "B": "glance_store 4.1.0", "A1M": "Stowage, 1 MiB reads",
+         "W": "Stowage, warm JVM (after two 64 MiB adds)"}
 
 # ------------------------------------------------------------------ header
 p("## File driver: Stowage vs glance_store")
 p("")
-p("Written by `bench/file.sh` (whole-process A/B pairs, yardsticks, start-up) and `bench/file_jmh.sh` (JMH); "
+p("Written by `benchmarks/harness/file.sh` (whole-process A/B pairs, yardsticks, start-up) and `benchmarks/harness/file_jmh.sh` (JMH); "
   "run %s. Re-run both and this section is replaced." % machine.get("date_utc", "?"))
 p("")
 p("**Machine.** %s vCPU %s, %s GiB RAM, kernel %s; %s; %s; glance_store %s (%s), %s. Store and sources on %s. "
@@ -84,14 +83,13 @@ for r in runs:
             bad.append("%s %s pair %s" % (r["case"], r["who"], r["pair"]))
 checked = sum(1 for r in runs if r["case"].startswith("add-") or r["case"].startswith("verify-get-"))
 p("**Method.** A = Stowage (`org.stowage.benchmarks.Bench`, one JVM per run), B = glance_store's file store "
-  "(`bench/glance_file_bench.py`, glance_store's multi-store setup, `enabled_backends = fast:file, slow:file`, one python3 per run), "
-  "P = a prototype of a proposed core change (the same pipeline with direct buffers, see the analysis), W = Stowage "
-  "in a JVM that already did two 64 MiB adds (warm JIT); adds run A B P W, A B P W, …, gets A B A1M G (A1M: 1 MiB "
-  "reads, G: channel-read prototype). Throughput is the **in-process** phase (open the source → add returns; get → last chunk); "
+  "(`benchmarks/harness/glance_file_bench.py`, glance_store's multi-store setup, `enabled_backends = fast:file, slow:file`, one python3 per run), "
+  "W = Stowage in a JVM that already did two 64 MiB adds (warm JIT); adds run A B W, A B W, …, gets A B A1M "
+  "(A1M: 1 MiB reads). Throughput is the **in-process** phase (open the source → add returns; get → last chunk); "
   "whole-process wall, CPU and peak RSS come from `/usr/bin/time -v` around each run. Ratios are per pair (A and B "
   "of the same round), reported as median [min–max]. A pair more than 25 %% off the median ratio is re-run at the "
   "end and both are kept (*rerun*). Sources are random, warm in the page cache; outputs are deleted after each run. "
-  "Checksums: the md5 and sha512 of %d adds and verified gets (Stowage, glance_store and the prototype) were "
+  "Checksums: the md5 and sha512 of %d adds and verified gets (Stowage and glance_store) were "
   "compared with `md5sum`/`sha512sum` of the source: %s."
   % (checked, "all agree" if not bad else "**MISMATCH** in " + ", ".join(bad)))
 p("")
@@ -197,15 +195,12 @@ def op_table(op, whos, rows_extra):
 
 p("### Add (md5 + sha512, page-cache destination, no fsync)")
 p("")
-op_table("add", ["A", "B", "P", "W"], [("A", "B", "Stowage / glance_store throughput"),
-                                       ("W", "B", "Stowage warm JVM / glance_store throughput"),
-                                       ("P", "B", "prototype / glance_store throughput"),
-                                       ("P", "A", "prototype / Stowage throughput (both cold JVMs)")])
+op_table("add", ["A", "B", "W"], [("A", "B", "Stowage / glance_store throughput"),
+                                  ("W", "B", "Stowage warm JVM / glance_store throughput")])
 p("### Get (warm, the same stored file for both; read to the end)")
 p("")
-op_table("get", ["A", "B", "A1M", "G"], [("A", "B", "Stowage (64 KiB reads) / glance_store (64 KiB chunks)"),
-                                         ("A1M", "B", "Stowage (1 MiB reads) / glance_store"),
-                                         ("G", "B", "channel-read prototype (64 KiB reads) / glance_store")])
+op_table("get", ["A", "B", "A1M"], [("A", "B", "Stowage (64 KiB reads) / glance_store (64 KiB chunks)"),
+                                    ("A1M", "B", "Stowage (1 MiB reads) / glance_store")])
 
 # ------------------------------------------------------------------ RSS
 p("### Peak RSS (whole process, `/usr/bin/time -v`)")
@@ -215,9 +210,8 @@ p("|---|%s" % ("---|" * len(sizes)))
 for case, who, what in (("add", "A", "Bench add, bin/stowage's JVM options"), ("cli-add", "CLI", "`bin/stowage add` (the shipped CLI)"),
                         ("jvmdefault-add", "A", "Bench add, JVM defaults (G1, heap from RAM)"),
                         ("add", "W", "Bench add after two warm-up adds"),
-                        ("add", "B", "glance_store add"), ("add", "P", "prototype add"),
+                        ("add", "B", "glance_store add"),
                         ("get", "A", "Bench get (file driver, mapped windows)"),
-                        ("get", "G", "get prototype (channel reads, 1 MiB direct buffer)"),
                         ("get", "B", "glance_store get")):
     cells = []
     for s in sizes:
@@ -308,7 +302,8 @@ if md5y == md5y and shay == shay:
 
 # ------------------------------------------------------------------ start-up
 if hf:
-    p("### Start-up (whole process, hyperfine, %d runs each after 2 warm-ups)" % len(next(iter(hf.values()))["times"]))
+    p("### Start-up (whole process, `startup.sh`: %d interleaved rounds after a warm-up round)"
+      % len(next(iter(hf.values()))["times"]))
     p("")
     p("| command | median s | mean ± σ | min–max |")
     p("|---|---|---|---|")
@@ -325,14 +320,14 @@ if hf:
     rf = os.path.join(D, "startup-rss.txt")
     if os.path.exists(rf):
         p("```")
-        p(open(rf).read().strip().replace(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "."))
+        p(open(rf).read().strip().replace(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "."))
         p("```")
         p("")
 
 # ------------------------------------------------------------------ JMH
 if JMH and os.path.exists(JMH):
     res = json.load(open(JMH))
-    p("### JMH (`bench/file_jmh.sh`: forks %s, %s warm-up + %s measured iterations of 1 s)" % (
+    p("### JMH (`benchmarks/harness/file_jmh.sh`: forks %s, %s warm-up + %s measured iterations of 1 s)" % (
         res[0]["forks"], res[0]["warmupIterations"], res[0]["measurementIterations"]))
     lf = JMH[:-5] + ".load"
     if os.path.exists(lf):
