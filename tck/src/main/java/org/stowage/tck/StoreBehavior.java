@@ -23,12 +23,6 @@ public enum StoreBehavior {
      */
     READ_RANGES,
     /**
-     * A read whose offset is past the end of the image returns an empty stream (a read at the very
-     * end always does). Undeclared: it fails with {@code BadStoreUri} naming the offset. Needs
-     * {@link #READ_RANGES}.
-     */
-    READ_PAST_END_IS_EMPTY,
-    /**
      * The store finds what interrupted adds left behind and removes it (gc). Undeclared: the store
      * reports no leftovers.
      */

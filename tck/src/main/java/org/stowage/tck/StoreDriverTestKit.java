@@ -178,7 +178,6 @@ public abstract class StoreDriverTestKit {
     private void checkDeclarations() {
         Set<StoreBehavior> b = behaviors();
         requireWith(b, StoreBehavior.REJECTS_DUPLICATE_IDS, StoreBehavior.WRITE);
-        requireWith(b, StoreBehavior.READ_PAST_END_IS_EMPTY, StoreBehavior.READ_RANGES);
         if (parallelism() < 2 || sameIdAdds() < 2) {
             throw new IllegalStateException(getClass().getSimpleName() + ": parallelism() and sameIdAdds() must be "
                     + "at least 2, got " + parallelism() + " and " + sameIdAdds());

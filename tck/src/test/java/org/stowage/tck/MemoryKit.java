@@ -11,7 +11,7 @@ import java.util.UUID;
 abstract class MemoryKit extends StoreDriverTestKit {
     /** Everything the correct read-write memory driver does. */
     static final Set<StoreBehavior> READ_WRITE = EnumSet.of(StoreBehavior.WRITE, StoreBehavior.DELETE,
-            StoreBehavior.REJECTS_DUPLICATE_IDS, StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY,
+            StoreBehavior.REJECTS_DUPLICATE_IDS, StoreBehavior.READ_RANGES,
             StoreBehavior.LEFTOVER_GC);
 
     private String backend;

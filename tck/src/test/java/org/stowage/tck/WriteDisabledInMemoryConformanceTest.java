@@ -19,6 +19,6 @@ class WriteDisabledInMemoryConformanceTest extends MemoryKit {
 
     @Override
     protected Set<StoreBehavior> behaviors() {
-        return Set.of(StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY, StoreBehavior.LEFTOVER_GC);
+        return Set.of(StoreBehavior.READ_RANGES, StoreBehavior.LEFTOVER_GC);
     }
 }

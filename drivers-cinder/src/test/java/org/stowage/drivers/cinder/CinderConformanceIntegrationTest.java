@@ -35,9 +35,6 @@ import org.stowage.tck.StoreDriverTestKit;
  *       volume); Stowage does, like the file store: an add of an image id that already has an
  *       image-volume in the store, or that loses the race with another add of that id, fails with
  *       Duplicate ({@link StoreBehavior#REJECTS_DUPLICATE_IDS}).</li>
- *   <li>A read starting past the end of an image fails with BadStoreUri (the offset is checked
- *       against the volume's image size), so {@link StoreBehavior#READ_PAST_END_IS_EMPTY} is not
- *       declared; a read at the very end is empty, as the kit requires of every store.</li>
  *   <li>{@link #parallelism()} is {@value #PARALLEL} instead of 16: with 16 adds at once the local
  *       Cinder (SQLite, one API worker, two shared cores) fails a create inside cinder-volume
  *       ("database is locked") and leaves the volume in 'creating' for good. Concurrent reads of

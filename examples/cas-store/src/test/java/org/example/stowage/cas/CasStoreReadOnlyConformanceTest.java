@@ -21,7 +21,7 @@ class CasStoreReadOnlyConformanceTest extends StoreDriverTestKit {
 
     @Override
     protected Set<StoreBehavior> behaviors() {
-        return EnumSet.of(StoreBehavior.READ_RANGES, StoreBehavior.READ_PAST_END_IS_EMPTY);
+        return EnumSet.of(StoreBehavior.READ_RANGES);
     }
 
     @Override
