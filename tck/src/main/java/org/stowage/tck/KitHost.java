@@ -142,7 +142,7 @@ public final class KitHost implements AutoCloseable {
         }
     }
 
-    /** Adds through the host to the store under test. */
+    /** Adds through the host to the store under test; a negative {@code declaredSize} means the size is unknown. */
     public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo) {
         AddOptions options = AddOptions.defaults().imageId(imageId).hashAlgorithm(hashAlgo).owner(OWNER);
         return stowage.add(storeId, data, declaredSize < 0 ? options : options.declaredSize(declaredSize));

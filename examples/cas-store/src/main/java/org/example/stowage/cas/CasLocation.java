@@ -3,27 +3,20 @@ package org.example.stowage.cas;
 import java.util.Objects;
 import org.stowage.spi.StoreLocation;
 
-/** {@code cas://<store id>/<image id>}. Carries no credentials, so {@link #toString()} is the URI. */
-public final class CasLocation implements StoreLocation {
+/**
+ * {@code cas://<store id>/<image id>}. Carries no credentials, so {@link #toString()} is the URI.
+ *
+ * @param storeId the store that owns the image
+ * @param imageId the image id
+ */
+public record CasLocation(String storeId, String imageId) implements StoreLocation {
     /** The URI scheme. */
     public static final String SCHEME = "cas";
 
-    private final String storeId;
-    private final String imageId;
-
-    CasLocation(String storeId, String imageId) {
-        this.storeId = Objects.requireNonNull(storeId);
-        this.imageId = Objects.requireNonNull(imageId);
-    }
-
-    /** The store that owns the image. */
-    public String storeId() {
-        return storeId;
-    }
-
-    /** The image id. */
-    public String imageId() {
-        return imageId;
+    /** Checks that nothing is missing. */
+    public CasLocation {
+        Objects.requireNonNull(storeId, "storeId");
+        Objects.requireNonNull(imageId, "imageId");
     }
 
     @Override
@@ -34,16 +27,6 @@ public final class CasLocation implements StoreLocation {
     @Override
     public String uri() {
         return SCHEME + "://" + storeId + "/" + imageId;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof CasLocation && ((CasLocation) o).uri().equals(uri());
-    }
-
-    @Override
-    public int hashCode() {
-        return uri().hashCode();
     }
 
     @Override

@@ -29,12 +29,12 @@ public final class CasStoreDriverFactory implements StoreDriverFactory {
 
     @Override
     public List<OptionSpec> options() {
-        return CasConfig.OPTIONS;
+        return CasOptions.specs();
     }
 
     @Override
     public StoreDriver create(StoreContext context) {
-        return new CasStoreDriver(CasConfig.from(context), context.settings());
+        return new CasStoreDriver(CasConfig.from(context), context);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.example.stowage.cas;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,7 +178,7 @@ final class CasFixture implements StoreDriverTestKit.Fixture {
     private static String hashFile(Path p) throws IOException {
         MessageDigest d = digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(p), d)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(d.digest());
     }
@@ -223,6 +224,18 @@ final class CasFixture implements StoreDriverTestKit.Fixture {
             return Optional.of("cas://" + storeId + "/" + imageId);
         } catch (IOException e) {
             throw new IllegalStateException("seeding " + imageId + " under " + root, e);
+        }
+    }
+
+    /** The temporary file an add that crashed leaves: {@code tmp/<image id>.<random>.part}. */
+    @Override
+    public Optional<String> plantLeftover(String imageId) {
+        try {
+            Path part = Files.createDirectories(root.resolve("tmp")).resolve(imageId + "." + UUID.randomUUID() + ".part");
+            Files.write(part, new byte[] {1, 2, 3});
+            return Optional.of(part.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("planting a temporary file under " + root, e);
         }
     }
 

@@ -19,7 +19,7 @@ class CasStoreConformanceTest extends StoreDriverTestKit {
     @Override
     protected Set<StoreBehavior> behaviors() {
         return EnumSet.of(StoreBehavior.WRITE, StoreBehavior.DELETE, StoreBehavior.REJECTS_DUPLICATE_IDS,
-                StoreBehavior.READ_RANGES);
+                StoreBehavior.READ_RANGES, StoreBehavior.LEFTOVER_GC);
     }
 
     @Override
@@ -30,7 +30,7 @@ class CasStoreConformanceTest extends StoreDriverTestKit {
 
     @Override
     protected Map<String, String> settings(String storeId) {
-        return Map.of(CasConfig.ROOT, cas.root.toString());
+        return Map.of(CasOptions.ROOT.name(), cas.root.toString());
     }
 
     @Override
