@@ -2,13 +2,21 @@ package org.stowage.drivers.cinder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreSettings;
 
 /** StoreSettings and StoreContext for tests, as the host would build them from glance-api.conf. */
 public final class TestSettings {
+    /** The host's timer threads as tests lend them: daemon threads living as long as the test JVM. */
+    static final ScheduledExecutorService SCHEDULER = Executors.newScheduledThreadPool(4, r -> {
+        Thread t = new Thread(r, "test-host-scheduler");
+        t.setDaemon(true);
+        return t;
+    });
+
     private TestSettings() {
     }
 
@@ -45,8 +53,8 @@ public final class TestSettings {
             }
 
             @Override
-            public <T> Optional<T> service(Class<T> type) {
-                return Optional.empty();
+            public ScheduledExecutorService scheduler() {
+                return SCHEDULER;
             }
         };
     }

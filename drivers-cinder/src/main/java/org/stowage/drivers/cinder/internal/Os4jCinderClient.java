@@ -146,8 +146,9 @@ public final class Os4jCinderClient implements CinderClient {
             }
             org.openstack4j.model.storage.block.Volume v = os.blockStorage().volumes().create(b.build());
             if (v == null) {
-                throw new CinderHttpException(404, "Cinder answered 404 to creating volume " + name + " of type "
-                        + (volumeType == null ? "<default>" : "'" + volumeType + "'") + " (does the type exist?)");
+                String msg = "Cinder answered 404 to creating volume " + name + " of type "
+                        + (volumeType == null ? "<default>" : "'" + volumeType + "'") + " (does the type exist?)";
+                throw StoreException.backend(msg, new CinderHttpException(404, msg));
             }
             return new Volume(v.getId(), v.getName(), "creating", v.getSize(), volumeType, Map.copyOf(metadata),
                     false, false);
@@ -381,19 +382,27 @@ public final class Os4jCinderClient implements CinderClient {
         }
     }
 
-    private StoreException httpError(int code, String what, String detail) {
-        String msg = "store '" + cfg.storeId() + "': " + describe() + " refused to " + what + ": HTTP " + code
-                + (detail == null || detail.isBlank() ? "" : " " + detail);
+    private CinderHttpException httpError(int code, String what, String detail) {
+        return new CinderHttpException(code, "store '" + cfg.storeId() + "': " + describe() + " refused to " + what
+                + ": HTTP " + code + (detail == null || detail.isBlank() ? "" : " " + detail));
+    }
+
+    /**
+     * The SPI error of an HTTP error status that is not retried (any more): 404 NotFound, 413
+     * StorageFull, 5xx RemoteServiceUnavailable, any other Backend; the status stays in the cause.
+     */
+    private static StoreException failure(CinderHttpException e) {
+        int code = e.status();
         if (code == 404) {
-            return StoreException.notFound(msg);
+            return StoreException.notFound(e.getMessage(), e);
         }
         if (code == 413) {
-            return StoreException.storageFull(msg);
+            return StoreException.storageFull(e.getMessage(), e);
         }
         if (code >= 500) {
-            return new CinderServerErrorException(code, msg);
+            return StoreException.remoteServiceUnavailable(e.getMessage(), e);
         }
-        return new CinderHttpException(code, msg);
+        return StoreException.backend(e.getMessage(), e);
     }
 
     private Token token() {
@@ -436,9 +445,9 @@ public final class Os4jCinderClient implements CinderClient {
             while (true) {
                 try {
                     return once(fn);
-                } catch (CinderServerErrorException e) {
-                    if (!((e.status() == 503 || idempotent) && budget.retryAfterPause())) {
-                        throw e;
+                } catch (CinderHttpException e) {
+                    if (!(retryable(e.status(), idempotent) && budget.retryAfterPause())) {
+                        throw failure(e);
                     }
                 } catch (ConnectionException e) {
                     boolean refused = e.getCause() instanceof ConnectException;
@@ -448,13 +457,17 @@ public final class Os4jCinderClient implements CinderClient {
                 } catch (AuthenticationException e) {
                     throw credentialsRejected(e);
                 } catch (ResponseException e) {
-                    if (!((e.getStatus() == 503 || (idempotent && e.getStatus() >= 500))
-                            && budget.retryAfterPause())) {
-                        throw httpError(e.getStatus(), what, e.getMessage());
+                    if (!(retryable(e.getStatus(), idempotent) && budget.retryAfterPause())) {
+                        throw failure(httpError(e.getStatus(), what, e.getMessage()));
                     }
                 }
             }
         }
+    }
+
+    /** 503 (nothing was done) for any call; any other 5xx only for a call that may safely be sent twice. */
+    private static boolean retryable(int status, boolean idempotent) {
+        return status == 503 || (idempotent && status >= 500);
     }
 
     /** A connection that failed, after the retries: refused or dropped, as the transport saw it. */
