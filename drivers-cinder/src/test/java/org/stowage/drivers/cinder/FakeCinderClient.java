@@ -131,9 +131,9 @@ final class FakeCinderClient implements CinderClient {
         return v;
     }
 
-    /** Now, as Cinder writes it (UTC without a zone); strictly later than the time before. */
+    /** Now, as Cinder writes it (UTC without a zone); never before the time before. */
     private String now() {
-        long ms = clock.updateAndGet(last -> Math.max(last + 1, System.currentTimeMillis()));
+        long ms = clock.updateAndGet(last -> Math.max(last, System.currentTimeMillis()));
         return Instant.ofEpochMilli(ms).toString().replace("Z", "");
     }
 

@@ -195,7 +195,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
     private static RuntimeException deadlinePassed(CallBudget budget, String server, CappedBody body, Throwable cause) {
         Optional<String> dropped = budget.droppedBefore();
         if (dropped.isPresent() && !body.headArrived()) {
-            return new ConnectionDroppedException(dropped.get() + "; the deadline (" + CinderOptions.REQUEST_TIMEOUT
+            return new ConnectionDroppedException(dropped.get() + "; the deadline (" + CinderOptions.REQUEST_TIMEOUT.name()
                     + ") passed before the next attempt had a response head", cause);
         }
         return budget.timeout(server, body.awaited(), cause);

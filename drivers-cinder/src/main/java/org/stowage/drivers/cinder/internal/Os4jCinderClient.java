@@ -500,7 +500,7 @@ public final class Os4jCinderClient implements CinderClient {
         return StoreException.badStoreConfiguration("store '" + cfg.storeId() + "': Keystone at " + c.authAddress()
                 + " rejected the service credentials (user '" + c.userName() + "' in domain '" + c.userDomainName()
                 + "', project '" + c.projectName() + "'): HTTP " + e.getStatus() + "; check "
-                + CinderOptions.USER_NAME + " and " + CinderOptions.PASSWORD, e);
+                + CinderOptions.USER_NAME.name() + " and " + CinderOptions.PASSWORD.name(), e);
     }
 
     /** Raw calls on the session bound to the current thread. */
