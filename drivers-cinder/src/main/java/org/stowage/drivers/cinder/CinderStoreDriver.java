@@ -72,6 +72,11 @@ public final class CinderStoreDriver implements OldHostBridge {
                 new VolumeCreation(cfg, client, volumes, disposal), attachments, waits, disposal, heartbeats, workers);
     }
 
+    @Override
+    public String storeId() {
+        return cfg.storeId();
+    }
+
     /** Tests: a smaller page, so paging is exercised with a few volumes. */
     void listPageSize(int n) {
         volumes.listPageSize(n);

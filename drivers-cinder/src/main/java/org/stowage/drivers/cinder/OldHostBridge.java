@@ -1,11 +1,20 @@
 package org.stowage.drivers.cinder;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.AddResult;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.ImageInput;
+import org.stowage.spi.ImageWriter;
 import org.stowage.spi.Leftover;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoredImage;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
@@ -16,6 +25,43 @@ import org.stowage.spi.StoreLocation;
  */
 @SuppressWarnings("deprecation")
 interface OldHostBridge extends StoreDriver {
+    /** The store id, for messages. */
+    String storeId();
+
+    @Override
+    default String formatLocation(StoreLocation location) {
+        return locations().format(location);
+    }
+
+    /** The first SPI's add: the host's loop over {@link #openWriter}, a failing source a Backend error. */
+    @Override
+    default AddResult add(AddRequest request) {
+        ImageWriter writer = openWriter(request);
+        try {
+            ImageInput in = request.data();
+            long read = 0;
+            for (ByteBuffer chunk = next(in, request, read); chunk != null; chunk = next(in, request, read)) {
+                read += chunk.remaining();
+                writer.write(chunk);
+            }
+            Checksums sums = in.checksums();
+            StoredImage stored = writer.commit(sums);
+            return new AddResult(stored.location(), sums, stored.metadata());
+        } catch (RuntimeException | Error e) {
+            writer.abort();
+            throw e;
+        }
+    }
+
+    private ByteBuffer next(ImageInput in, AddRequest request, long read) {
+        try {
+            return in.nextChunk();
+        } catch (IOException e) {
+            throw StoreException.backend("store '" + storeId() + "': image " + request.imageId()
+                    + ": reading the image data failed after " + read + " bytes: " + e, e);
+        }
+    }
+
     @Override
     default boolean isLegacyLocationMine(StoreLocation location) {
         return legacy().map(l -> l.owns(location)).orElse(false);

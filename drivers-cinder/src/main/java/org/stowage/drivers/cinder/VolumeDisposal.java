@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.CinderClient.Volume;
+import org.stowage.drivers.cinder.internal.CinderHttpException;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -15,6 +16,9 @@ import org.stowage.spi.StoreException;
  */
 final class VolumeDisposal {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeDisposal.class);
+
+    /** Pauses before asking again to delete a volume Cinder refused for its state. */
+    private static final long[] STATE_PAUSES_MS = {500, 1000, 2000, 4000};
 
     private final CinderClient client;
     private final Attachments attachments;
@@ -37,19 +41,33 @@ final class VolumeDisposal {
         if (detached && isGoneOnceDetached(id, where)) {
             return true;
         }
-        try {
-            client.deleteVolume(id);
-            return true;
-        } catch (StoreException e) {
-            if (e.kind() == ErrorKind.NOT_FOUND) {
+        return deleteOrForce(id, where);
+    }
+
+    /**
+     * Deletes the volume; while Cinder refuses because of its state (400: still creating or
+     * detaching, which a failed status read could not show), asks again after 0.5, 1, 2 and 4 s,
+     * then force-deletes. False if it may remain.
+     */
+    private boolean deleteOrForce(String id, String where) {
+        for (int i = 0;; i++) {
+            try {
+                client.deleteVolume(id);
                 return true;
+            } catch (StoreException e) {
+                if (e.kind() == ErrorKind.NOT_FOUND) {
+                    return true;
+                }
+                if (e.kind() != ErrorKind.BACKEND) {
+                    LOG.error("{}could not delete the volume after a failed add: {}", where, e.getMessage());
+                    return false;
+                }
+                if (CinderHttpException.statusOf(e).orElse(0) != 400 || i >= STATE_PAUSES_MS.length) {
+                    return forceDelete(id, where);
+                }
             }
-            if (e.kind() != ErrorKind.BACKEND) {
-                LOG.error("{}could not delete the volume after a failed add: {}", where, e.getMessage());
-                return false;
-            }
+            Waits.sleep(STATE_PAUSES_MS[i]);
         }
-        return forceDelete(id, where);
     }
 
     /** {@link #discard(String, String, boolean)} with the volume's attachments. */

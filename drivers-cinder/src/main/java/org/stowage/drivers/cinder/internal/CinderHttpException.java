@@ -1,6 +1,7 @@
 package org.stowage.drivers.cinder.internal;
 
 import java.util.OptionalInt;
+import org.stowage.spi.StoreException;
 
 /**
  * Cinder or Keystone answered a call with an HTTP error status. It never leaves the client on its
@@ -29,5 +30,27 @@ public final class CinderHttpException extends RuntimeException {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /**
+     * The SPI error of this status, once it is not retried (any more): 404 NotFound, 413
+     * StorageFull, 5xx RemoteServiceUnavailable, any other Backend; the status stays in the cause.
+     */
+    StoreException toStoreException() {
+        if (status == 404) {
+            return StoreException.notFound(getMessage(), this);
+        }
+        if (status == 413) {
+            return StoreException.storageFull(getMessage(), this);
+        }
+        if (status >= 500) {
+            return StoreException.remoteServiceUnavailable(getMessage(), this);
+        }
+        return StoreException.backend(getMessage(), this);
+    }
+
+    /** 503 (nothing was done) for any call; any other 5xx only for a call that may safely be sent twice. */
+    static boolean retryable(int status, boolean idempotent) {
+        return status == 503 || (idempotent && status >= 500);
     }
 }
