@@ -8,7 +8,7 @@ import java.util.Objects;
  * ({@code throw StoreException.notFound("store 'fast': ...")}). The message names the store, the
  * location or option, the value and what was expected; it never contains a secret.
  */
-public class StoreException extends RuntimeException {
+public final class StoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final ErrorKind kind;
 

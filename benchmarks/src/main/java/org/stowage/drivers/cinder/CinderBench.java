@@ -76,9 +76,9 @@ public final class CinderBench {
                 long t0 = System.nanoTime();
                 CinderClient.Volume v = createWithRetry(c);
                 long t1 = System.nanoTime();
-                cinder.waitFor(v.id(), "creating", "available", "bench: ");
+                cinder.waits().until(v.id(), "creating", "available", "bench: ");
                 long t2 = System.nanoTime();
-                CinderStoreDriver.Attached a = cinder.attach(v.id(), "rw", "bench: ");
+                Attachments.Attached a = cinder.attachments().attach(v.id(), "rw", "bench: ", (ms, w) -> Waits.sleep(ms));
                 long t3 = System.nanoTime();
                 a.close();
                 long t4 = System.nanoTime();

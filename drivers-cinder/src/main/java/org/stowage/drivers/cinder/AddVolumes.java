@@ -2,6 +2,9 @@ package org.stowage.drivers.cinder;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import org.stowage.drivers.cinder.internal.CinderClient.Volume;
@@ -34,7 +37,7 @@ final class AddVolumes {
     }
 
     static boolean isInProgress(Volume v) {
-        return IN_PROGRESS.equals(v.metadata().get(CinderStoreDriver.STATUS_KEY));
+        return IN_PROGRESS.equals(v.metadata().get(ImageVolumes.STATUS_KEY));
     }
 
     /**
@@ -53,7 +56,7 @@ final class AddVolumes {
      * A failed volume still qualifies, so the add removes it; one being deleted does not.
      */
     static boolean isFromThisAdd(Volume v, String type, String nonce, Instant sentAt) {
-        Instant created = CinderStoreDriver.instant(v.createdAt());
+        Instant created = instant(v.createdAt());
         return type.equals(v.volumeType()) && isInProgress(v) && nonce.equals(v.metadata().get(NONCE_KEY))
                 && !"deleting".equals(v.status()) && created != null && !created.isBefore(sentAt.minus(CLOCK_SKEW));
     }
@@ -74,7 +77,7 @@ final class AddVolumes {
      * written with a clock that is behind never makes a live add look abandoned.
      */
     static Instant lastSignOfLife(Volume v) {
-        Instant since = CinderStoreDriver.since(v);
+        Instant since = since(v);
         Instant beat = heartbeat(v);
         return since == null ? beat : beat == null || since.isAfter(beat) ? since : beat;
     }
@@ -90,7 +93,30 @@ final class AddVolumes {
     }
 
     private static Instant createdAt(Volume v) {
-        Instant t = CinderStoreDriver.instant(v.createdAt());
+        Instant t = instant(v.createdAt());
         return t == null ? Instant.MIN : t;
+    }
+
+    /** The later of created_at and updated_at (Cinder: UTC without a zone), or null if neither parses. */
+    static Instant since(Volume v) {
+        Instant a = instant(v.createdAt());
+        Instant b = instant(v.updatedAt());
+        return a == null ? b : b == null ? a : (a.isAfter(b) ? a : b);
+    }
+
+    /** A time as Cinder writes it (ISO-8601, with or without a zone: UTC), or null if it does not parse. */
+    static Instant instant(String s) {
+        if (s == null || s.isBlank() || "null".equals(s)) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
     }
 }

@@ -79,41 +79,41 @@ public final class CinderStoreConfig {
         Builder b = new Builder();
         b.storeId = s.storeId();
         b.multiStore = multiStore;
-        String catalog = s.string(CATALOG_INFO);
+        String catalog = s.get(CATALOG_INFO);
         try {
             b.catalogInfo = CatalogInfo.parse(catalog == null ? "" : catalog);
         } catch (IllegalArgumentException e) {
-            throw s.error(CATALOG_INFO, catalog, e.getMessage());
+            throw s.error(CATALOG_INFO.name(), catalog, e.getMessage());
         }
-        b.endpointTemplate = s.string(ENDPOINT_TEMPLATE);
+        b.endpointTemplate = s.get(ENDPOINT_TEMPLATE);
         if (b.endpointTemplate != null) {
             checkTemplate(s, b.endpointTemplate);
         }
-        b.region = s.string(OS_REGION_NAME);
-        String ca = s.string(CA_CERTIFICATES_FILE);
+        b.region = s.get(OS_REGION_NAME);
+        String ca = s.get(CA_CERTIFICATES_FILE);
         if (ca != null) {
             Path p = Path.of(ca);
             if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-                throw s.error(CA_CERTIFICATES_FILE, ca, "a readable PEM file of CA certificates");
+                throw s.error(CA_CERTIFICATES_FILE.name(), ca, "a readable PEM file of CA certificates");
             }
             b.caCertificatesFile = p;
         }
-        b.apiInsecure = s.bool(API_INSECURE);
-        b.httpRetries = (int) Math.min(Integer.MAX_VALUE, s.integer(HTTP_RETRIES));
-        b.stateTransitionTimeout = Duration.ofSeconds(s.integer(STATE_TRANSITION_TIMEOUT));
-        b.requestTimeout = Duration.ofSeconds(s.integer(REQUEST_TIMEOUT));
-        b.rootwrapConfig = s.string(ROOTWRAP_CONFIG);
-        b.volumeType = s.string(VOLUME_TYPE);
-        b.enforceMultipath = s.bool(ENFORCE_MULTIPATH);
-        b.useMultipath = s.bool(USE_MULTIPATH);
-        String base = s.string(MOUNT_POINT_BASE);
+        b.apiInsecure = s.get(API_INSECURE);
+        b.httpRetries = (int) Math.min(Integer.MAX_VALUE, s.get(HTTP_RETRIES));
+        b.stateTransitionTimeout = Duration.ofSeconds(s.get(STATE_TRANSITION_TIMEOUT));
+        b.requestTimeout = Duration.ofSeconds(s.get(REQUEST_TIMEOUT));
+        b.rootwrapConfig = s.get(ROOTWRAP_CONFIG);
+        b.volumeType = s.get(VOLUME_TYPE);
+        b.enforceMultipath = s.get(ENFORCE_MULTIPATH);
+        b.useMultipath = s.get(USE_MULTIPATH);
+        String base = s.get(MOUNT_POINT_BASE);
         if (base == null || !base.startsWith("/")) {
-            throw s.error(MOUNT_POINT_BASE, base, "an absolute directory path");
+            throw s.error(MOUNT_POINT_BASE.name(), base, "an absolute directory path");
         }
         b.mountPointBase = Path.of(base);
-        b.doExtendAttached = s.bool(DO_EXTEND_ATTACHED);
-        b.attachmentRetryAttempts = (int) Math.min(100, s.integer(ATTACHMENT_RETRY_ATTEMPTS));
-        b.extendGrowthPercent = (int) s.integer(EXTEND_GROWTH_PERCENT);
+        b.doExtendAttached = s.get(DO_EXTEND_ATTACHED);
+        b.attachmentRetryAttempts = (int) Math.min(100, s.get(ATTACHMENT_RETRY_ATTEMPTS));
+        b.extendGrowthPercent = s.get(EXTEND_GROWTH_PERCENT).intValue();
         b.credentials = credentials(s, b.volumeType);
         return new CinderStoreConfig(b);
     }
@@ -122,13 +122,13 @@ public final class CinderStoreConfig {
         Matcher m = TEMPLATE_KEY.matcher(template);
         while (m.find()) {
             if (!TEMPLATE_KEYS.contains(m.group(1))) {
-                throw s.error(ENDPOINT_TEMPLATE, template, "an http(s) URL whose %(key)s placeholders are among "
+                throw s.error(ENDPOINT_TEMPLATE.name(), template, "an http(s) URL whose %(key)s placeholders are among "
                         + new java.util.TreeSet<>(TEMPLATE_KEYS) + ", but it uses %(" + m.group(1) + ")s");
             }
         }
         String probe = TEMPLATE_KEY.matcher(template).replaceAll("x");
         if (!isHttpUrl(probe)) {
-            throw s.error(ENDPOINT_TEMPLATE, template, "an http:// or https:// URL");
+            throw s.error(ENDPOINT_TEMPLATE.name(), template, "an http:// or https:// URL");
         }
     }
 
@@ -143,45 +143,45 @@ public final class CinderStoreConfig {
     }
 
     private static ServiceCredentials credentials(StoreSettings s, String volumeType) {
-        String auth = s.string(AUTH_ADDRESS);
-        String user = s.string(USER_NAME);
-        String password = s.string(PASSWORD);
-        String project = s.string(PROJECT_NAME);
+        String auth = s.get(AUTH_ADDRESS);
+        String user = s.get(USER_NAME);
+        String password = s.get(PASSWORD);
+        String project = s.get(PROJECT_NAME);
         List<String> missing = new ArrayList<>();
         if (auth == null) {
-            missing.add(AUTH_ADDRESS);
+            missing.add(AUTH_ADDRESS.name());
         }
         if (user == null) {
-            missing.add(USER_NAME);
+            missing.add(USER_NAME.name());
         }
         if (password == null) {
-            missing.add(PASSWORD);
+            missing.add(PASSWORD.name());
         }
         if (project == null) {
-            missing.add(PROJECT_NAME);
+            missing.add(PROJECT_NAME.name());
         }
         if (missing.size() == 4) {
             if (volumeType != null) {
-                throw s.error(VOLUME_TYPE, volumeType, "service credentials to check and use the volume type: set "
-                        + String.join(", ", List.of(AUTH_ADDRESS, USER_NAME, PASSWORD, PROJECT_NAME))
+                throw s.error(VOLUME_TYPE.name(), volumeType, "service credentials to check and use the volume type: set "
+                        + String.join(", ", List.of(AUTH_ADDRESS.name(), USER_NAME.name(), PASSWORD.name(), PROJECT_NAME.name()))
                         + " in the store's section (glance_store would crash at start here)");
             }
             throw StoreException.badStoreConfiguration("store '" + s.storeId() + "': the cinder store needs service "
-                    + "credentials (" + String.join(", ", List.of(AUTH_ADDRESS, USER_NAME, PASSWORD, PROJECT_NAME))
+                    + "credentials (" + String.join(", ", List.of(AUTH_ADDRESS.name(), USER_NAME.name(), PASSWORD.name(), PROJECT_NAME.name()))
                     + "): Stowage has no per-request user token to reach Cinder with");
         }
         if (!missing.isEmpty()) {
-            String present = auth != null ? AUTH_ADDRESS : user != null ? USER_NAME : PROJECT_NAME;
+            String present = (auth != null ? AUTH_ADDRESS : user != null ? USER_NAME : PROJECT_NAME).name();
             throw StoreException.badStoreConfiguration("store '" + s.storeId() + "': incomplete service credentials: "
                     + present + " is set (" + s.origin(present) + ") but " + String.join(", ", missing)
-                    + (missing.size() == 1 ? " is" : " are") + " not; set all of " + AUTH_ADDRESS + ", " + USER_NAME
-                    + ", " + PASSWORD + ", " + PROJECT_NAME);
+                    + (missing.size() == 1 ? " is" : " are") + " not; set all of " + AUTH_ADDRESS.name() + ", "
+                    + USER_NAME.name() + ", " + PASSWORD.name() + ", " + PROJECT_NAME.name());
         }
         if (!isHttpUrl(auth)) {
-            throw s.error(AUTH_ADDRESS, auth, "an http:// or https:// Keystone v3 URL");
+            throw s.error(AUTH_ADDRESS.name(), auth, "an http:// or https:// Keystone v3 URL");
         }
-        return new ServiceCredentials(auth, user, s.string(USER_DOMAIN_NAME), password, project,
-                s.string(PROJECT_DOMAIN_NAME));
+        return new ServiceCredentials(auth, user, s.get(USER_DOMAIN_NAME), password, project,
+                s.get(PROJECT_DOMAIN_NAME));
     }
 
     public String storeId() {

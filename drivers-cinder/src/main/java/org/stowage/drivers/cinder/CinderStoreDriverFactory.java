@@ -33,15 +33,23 @@ public final class CinderStoreDriverFactory implements StoreDriverFactory {
     @Override
     public StoreDriver create(StoreContext context) {
         CinderStoreConfig cfg = CinderStoreConfig.from(context.settings(), context.multiStore());
-        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg), VolumeConnectors.create(pluginConnectors(context)));
+        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg), VolumeConnectors.create(pluginConnectors(context)),
+                context.scheduler(), context.workers());
     }
 
+    /**
+     * The volume connectors of plugins extending this driver. Until every host implements
+     * {@link StoreContext#extensions}, a host that lends its PF4J plugin manager is asked too.
+     */
+    @SuppressWarnings("deprecation")
     private static List<VolumeConnector> pluginConnectors(StoreContext context) {
-        List<VolumeConnector> out = new ArrayList<>();
-        try {
-            context.service(PluginManager.class).ifPresent(pm -> out.addAll(pm.getExtensions(VolumeConnector.class)));
-        } catch (LinkageError e) {
-            // no PF4J at run time: built-in and ServiceLoader connectors only
+        List<VolumeConnector> out = new ArrayList<>(context.extensions(VolumeConnector.class));
+        if (out.isEmpty()) {
+            try {
+                context.service(PluginManager.class).ifPresent(pm -> out.addAll(pm.getExtensions(VolumeConnector.class)));
+            } catch (LinkageError e) {
+                // no PF4J at run time: built-in and ServiceLoader connectors only
+            }
         }
         return out;
     }

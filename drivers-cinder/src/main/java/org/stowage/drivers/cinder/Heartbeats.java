@@ -1,24 +1,24 @@
 package org.stowage.drivers.cinder;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.spi.StoreException;
 
 /**
  * Keeps the in-progress volumes of a store's running adds recognisably alive: every
  * {@link #DEFAULT_INTERVAL} (one metadata update per add), {@link AddVolumes#HEARTBEAT_KEY} is
  * set to the current time, whether the add is writing, waiting for Cinder or waiting for its
  * source. gc takes a volume for a leftover only once that time is older than its threshold.
- * One daemon thread per store, started by the first add and stopped when the store closes.
+ * The beats run on the host's scheduler; closing the store cancels those still running.
  */
 final class Heartbeats implements AutoCloseable {
     /** Between two beats of one add. gc's default threshold is an hour; 60 s costs one call a minute. */
@@ -26,12 +26,14 @@ final class Heartbeats implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
 
     private final CinderClient client;
+    private final ScheduledExecutorService scheduler;
+    private final Set<Beat> running = ConcurrentHashMap.newKeySet();
     private volatile Duration interval = DEFAULT_INTERVAL;
-    private ScheduledThreadPoolExecutor timer;
-    private boolean closed;
+    private volatile boolean closed;
 
-    Heartbeats(CinderClient client) {
+    Heartbeats(CinderClient client, ScheduledExecutorService scheduler) {
         this.client = client;
+        this.scheduler = scheduler;
     }
 
     /** Tests: beat more often, so a short gc threshold can be tried against a live add. */
@@ -41,32 +43,22 @@ final class Heartbeats implements AutoCloseable {
 
     /** Starts beating for {@code volumeId}; closing the beat stops it. */
     Beat start(String volumeId, String where) {
+        if (closed) {
+            throw StoreException.backend(where + "the store is closed: no add can start");
+        }
         Beat b = new Beat(volumeId, where);
+        running.add(b);
         long ms = interval.toMillis();
-        b.future = timer().scheduleWithFixedDelay(b::beat, ms, ms, TimeUnit.MILLISECONDS);
+        b.future = scheduler.scheduleWithFixedDelay(b::beat, ms, ms, TimeUnit.MILLISECONDS);
         return b;
     }
 
-    private synchronized ScheduledThreadPoolExecutor timer() {
-        if (closed) {
-            throw StoreException.backend("the store is closed: no add can start");
-        }
-        if (timer == null) {
-            timer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "stowage-cinder-heartbeat");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.setRemoveOnCancelPolicy(true);
-        }
-        return timer;
-    }
-
+    /** Cancels the beats still running (the scheduler is the host's: it stays). */
     @Override
-    public synchronized void close() {
+    public void close() {
         closed = true;
-        if (timer != null) {
-            timer.shutdownNow();
+        for (Beat b : Set.copyOf(running)) {
+            b.close();
         }
     }
 
@@ -98,6 +90,7 @@ final class Heartbeats implements AutoCloseable {
         @Override
         public void close() {
             stopped = true;
+            running.remove(this);
             ScheduledFuture<?> f = future;
             if (f != null) {
                 f.cancel(false);

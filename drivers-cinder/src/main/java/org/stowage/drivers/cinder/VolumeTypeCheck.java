@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
-import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreSettings;
 
@@ -151,11 +150,10 @@ final class VolumeTypeCheck {
             }
             return r.state() == State.OK ? StoreHealth.ok()
                     : StoreHealth.degraded(r.detail());
-        } catch (CinderHttpException e) {
-            // status 0: no valid HTTP answer came at all, which is the peer's failure, not our configuration
-            return e.status() >= 500 || e.status() == 0 ? StoreHealth.unreachable(withoutStore(e.getMessage()))
-                    : StoreHealth.unavailable(withoutStore(e.getMessage()));
         } catch (StoreException e) {
+            if (e.kind() == ErrorKind.BACKEND && CinderHttpException.statusOf(e).isPresent()) {
+                return StoreHealth.unavailable(withoutStore(e.getMessage())); // a refusal: the service works
+            }
             return switch (e.kind()) {
                 // BACKEND: the service answered, but not with anything usable (a reply that is not HTTP we
                 // can read, not the JSON asked for): the service is not working, our configuration is not the question

@@ -121,7 +121,7 @@ class CinderConformanceIntegrationTest extends StoreDriverTestKit {
         List<CinderClient.Volume> volumes() {
             List<CinderClient.Volume> out = new ArrayList<>();
             for (CinderClient.Volume v : client.listVolumes(false)) {
-                Instant created = CinderStoreDriver.since(new CinderClient.Volume(v.id(), v.name(), v.status(),
+                Instant created = AddVolumes.since(new CinderClient.Volume(v.id(), v.name(), v.status(),
                         v.sizeGib(), v.volumeType(), v.metadata(), false, false, v.createdAt(), null));
                 if (v.name() != null && v.name().startsWith("image-") && type.equals(v.volumeType())
                         && OWNER.equals(v.metadata().get("image_owner")) && created != null && !created.isBefore(start)) {

@@ -144,18 +144,51 @@ class CinderStepFaultIntegrationTest {
                 null, "complete attachment");
     }
 
-    /** Transient: the driver's delete retries (5 attempts) get through; the add succeeds. */
+    /** Transient: the client's retries (cinder_http_retries = 2) get the delete through; the add succeeds. */
     @Test
     void attachmentDeleteFailsTwiceThenWorks() {
         proxy.respond("DELETE", ATT + "/[0-9a-f-]{36}", 500, null, 2);
         String id = LocalCinder.newImageId();
-        try (CinderStoreDriver d = LocalCinder.driver("faulty", viaProxy())) {
+        Map<String, String> s = viaProxy();
+        s.put("cinder_http_retries", "2");
+        try (CinderStoreDriver d = LocalCinder.driver("faulty", s)) {
             AddResult r = add(d, id, new ByteArrayInputStream(data(4000)), 4000);
             d.delete(d.parseLocation(r.location()));
         }
         assertThat(proxy.log()).anyMatch(l -> l.startsWith("DELETE") && l.contains("(injected)"));
         Faults.recordClean("attachment delete fails twice, then works", injected(500, "DELETE /attachments/{id} (2 times)"),
-                "none: the delete was retried and the add succeeded", List.of(), null, id);
+                "none: the client retried the delete and the add succeeded", List.of(), null, id);
+    }
+
+    /**
+     * One retry policy: a DELETE /attachments/{id} that keeps failing is sent cinder_http_retries + 1
+     * times in all, by the client, and never again by the driver (its abort leaves the attachment to gc).
+     */
+    @Test
+    void aFlappingAttachmentDeleteIsSentAtMostRetriesPlusOneTimes() {
+        proxy.respond("DELETE", ATT + "/[0-9a-f-]{36}", 500, null, -1);
+        String id = LocalCinder.newImageId();
+        Map<String, String> s = viaProxy();
+        s.put("cinder_http_retries", "2");
+        s.put("cinder_state_transition_timeout", "5");
+        int logged = proxy.log().size();
+        Throwable e;
+        try (CinderStoreDriver d = LocalCinder.driver("faulty", s)) {
+            e = catchThrowable(() -> add(d, id, new ByteArrayInputStream(data(3000)), 3000));
+        }
+        assertThat(e).isInstanceOf(StoreException.class).hasMessageContaining("could not be deleted");
+        List<String> thisTest = proxy.log().subList(logged, proxy.log().size());
+        Map<String, Long> sendsPerAttachment = thisTest.stream()
+                .filter(l -> l.startsWith("DELETE") && l.contains("/attachments/"))
+                .collect(java.util.stream.Collectors.groupingBy(l -> l.replaceAll(".*/attachments/([0-9a-f-]{36}).*", "$1"),
+                        java.util.stream.Collectors.counting()));
+        proxy.clearRules();
+        try (CinderStoreDriver d = LocalCinder.driver("slow", LocalCinder.SLOW)) {
+            Faults.gc(d, id);
+        }
+        assertThat(sendsPerAttachment).isNotEmpty().allSatisfy((att, sends) -> assertThat(sends).as("DELETE of %s", att)
+                .isBetween(2L, 3L));
+        assertThat(Faults.leftovers(id)).isEmpty();
     }
 
     /**
@@ -361,6 +394,7 @@ class CinderStepFaultIntegrationTest {
                 return online;
             }
         };
-        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg), VolumeConnectors.create(List.of(small)));
+        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg), VolumeConnectors.create(List.of(small)),
+                TestSettings.SCHEDULER, TestSettings.SCHEDULER);
     }
 }

@@ -154,7 +154,7 @@ final class CallBudget implements AutoCloseable {
     StoreException timeout(String server, String awaited, Throwable cause) {
         return StoreException.timeout(failing() + server + " did not send "
                 + awaited + " in time: the call took " + seconds(System.nanoTime() - start) + attemptsNote() + " and "
-                + CinderOptions.REQUEST_TIMEOUT + " = " + timeout.toSeconds() + " s bounds it, retries included",
+                + CinderOptions.REQUEST_TIMEOUT.name() + " = " + timeout.toSeconds() + " s bounds it, retries included",
                 cause);
     }
 
@@ -162,7 +162,7 @@ final class CallBudget implements AutoCloseable {
     StoreException connectTimeout(String server, Duration connectTimeout, Throwable cause) {
         return StoreException.timeout(failing() + "could not connect to " + server
                 + " within " + connectTimeout.toMillis() / 1000.0 + " s (the connect part of "
-                + CinderOptions.REQUEST_TIMEOUT + " = " + timeout.toSeconds() + " s)", cause);
+                + CinderOptions.REQUEST_TIMEOUT.name() + " = " + timeout.toSeconds() + " s)", cause);
     }
 
     private String attemptsNote() {

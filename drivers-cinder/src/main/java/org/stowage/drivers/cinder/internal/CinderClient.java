@@ -16,8 +16,13 @@ import java.util.Optional;
  * {@link ErrorKind#REMOTE_SERVICE_UNAVAILABLE} when Keystone or Cinder cannot be
  * reached (or answer 503) after the configured retries,
  * {@link ErrorKind#BAD_STORE_CONFIGURATION} when Keystone rejects the credentials
- * or the catalog has no matching endpoint, and {@link CinderHttpException} (a
- * {@code StoreException} carrying the HTTP status) for any other refusal.
+ * or the catalog has no matching endpoint, {@link ErrorKind#BACKEND} for any other refusal; an
+ * HTTP status stays readable in the cause ({@link CinderHttpException#statusOf}).
+ *
+ * <p>The client is the one place that retries: each call has one deadline
+ * ({@code cinder_request_timeout}) and one count of retries ({@code cinder_http_retries}), shared
+ * with the transport's re-sends. Callers never send a failed call again on their own; they only
+ * wait for Cinder to change a volume's state.
  */
 public interface CinderClient extends AutoCloseable {
     /** Where this client talks to, for messages: the Cinder endpoint if known, else the Keystone URL. */

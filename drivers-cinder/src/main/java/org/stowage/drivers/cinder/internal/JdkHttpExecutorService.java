@@ -1,9 +1,7 @@
 package org.stowage.drivers.cinder.internal;
 
-import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -12,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.core.transport.ClientConstants;
 import org.openstack4j.core.transport.Config;
-import org.openstack4j.core.transport.ExecutionOptions;
-import org.openstack4j.core.transport.HttpEntityHandler;
 import org.openstack4j.core.transport.HttpExecutorService;
 import org.openstack4j.core.transport.HttpMethod;
 import org.openstack4j.core.transport.HttpRequest;
@@ -195,7 +189,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
     private static RuntimeException deadlinePassed(CallBudget budget, String server, CappedBody body, Throwable cause) {
         Optional<String> dropped = budget.droppedBefore();
         if (dropped.isPresent() && !body.headArrived()) {
-            return new ConnectionDroppedException(dropped.get() + "; the deadline (" + CinderOptions.REQUEST_TIMEOUT
+            return new ConnectionDroppedException(dropped.get() + "; the deadline (" + CinderOptions.REQUEST_TIMEOUT.name()
                     + ") passed before the next attempt had a response head", cause);
         }
         return budget.timeout(server, body.awaited(), cause);
@@ -323,109 +317,5 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         }
         b.method(request.getMethod().name(), body);
         return b.build();
-    }
-
-    /** openstack4j's view of a java.net.http response, whose body was read whole within the call's deadline. */
-    static final class JdkHttpResponse implements HttpResponse {
-        private final java.net.http.HttpResponse<byte[]> response;
-        /** "store 'c': cannot list volume types: Keystone at http://...", for a reply that cannot be read. */
-        private final String from;
-
-        JdkHttpResponse(java.net.http.HttpResponse<byte[]> response, String from) {
-            this.response = response;
-            this.from = from;
-        }
-
-        @Override
-        public <T> T getEntity(Class<T> returnType) {
-            return getEntity(returnType, null);
-        }
-
-        @Override
-        public <T> T getEntity(Class<T> returnType, ExecutionOptions<T> options) {
-            return HttpEntityHandler.handle(this, returnType, options, Boolean.TRUE);
-        }
-
-        @Override
-        public <T> T readEntity(Class<T> type) {
-            byte[] bytes = response.body();
-            if (bytes.length == 0) {
-                return null;
-            }
-            try {
-                return ObjectMapperSingleton.getContext(type).readerFor(type).readValue(bytes);
-            } catch (IOException e) {
-                // a 2xx reply the client cannot use: an error of the server, not an HTTP status to report
-                throw StoreException.backend(from + ": the reply (HTTP " + response.statusCode() + ") is not a valid "
-                        + type.getSimpleName() + ": " + Reply.excerpt(e.getMessage()), e);
-            }
-        }
-
-        @Override
-        public int getStatus() {
-            return response.statusCode();
-        }
-
-        @Override
-        public String getContentType() {
-            return header(ClientConstants.HEADER_CONTENT_TYPE);
-        }
-
-        /** For an error, the service's fault message, which openstack4j carries into its exceptions. */
-        @Override
-        public String getStatusMessage() {
-            if (response.statusCode() >= 400 && response.body().length > 0) {
-                return faultMessage(response.body());
-            }
-            return "HTTP " + response.statusCode();
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new ByteArrayInputStream(response.body());
-        }
-
-        @Override
-        public String header(String name) {
-            return response.headers().firstValue(name).orElse(null);
-        }
-
-        @Override
-        public Map<String, String> headers() {
-            Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, List<String>> e : response.headers().map().entrySet()) {
-                if (!e.getValue().isEmpty()) {
-                    out.put(e.getKey(), e.getValue().get(0));
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            // the body is already read
-        }
-    }
-
-    /** The {@code message} of an OpenStack fault body ({"badRequest": {"message": ...}}), else the text. */
-    static String faultMessage(byte[] body) {
-        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).trim();
-        try {
-            com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
-            if (n != null && n.isObject()) {
-                if (n.hasNonNull("message")) {
-                    return n.get("message").asText();
-                }
-                if (n.size() == 1) {
-                    com.fasterxml.jackson.databind.JsonNode inner = n.elements().next();
-                    if (inner.hasNonNull("message")) {
-                        return inner.get("message").asText();
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not JSON
-        }
-        return text.length() > 300 ? text.substring(0, 300) + "..." : text;
     }
 }

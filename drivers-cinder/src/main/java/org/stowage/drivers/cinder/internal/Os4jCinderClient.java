@@ -1,16 +1,10 @@
 package org.stowage.drivers.cinder.internal;
 
-import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.util.ArrayList;
-import java.util.Date;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,18 +17,13 @@ import org.openstack4j.api.exceptions.AuthenticationException;
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.api.exceptions.ResponseException;
 import org.openstack4j.api.types.Facing;
-import org.openstack4j.api.types.ServiceType;
 import org.openstack4j.core.transport.Config;
 import org.openstack4j.core.transport.HttpMethod;
-import org.openstack4j.core.transport.HttpResponse;
 import org.openstack4j.model.common.ActionResponse;
-import org.openstack4j.model.common.Identifier;
 import org.openstack4j.model.identity.v3.Token;
 import org.openstack4j.openstack.OSFactory;
-import org.openstack4j.openstack.internal.BaseOpenStackService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.drivers.cinder.CinderOptions;
 import org.stowage.drivers.cinder.CinderStoreConfig;
 import org.stowage.spi.StoreException;
 
@@ -52,21 +41,17 @@ import org.stowage.spi.StoreException;
  */
 public final class Os4jCinderClient implements CinderClient {
     private static final Logger LOG = LoggerFactory.getLogger(Os4jCinderClient.class);
-    private static final String MV = "OpenStack-API-Version";
     private static final String MV_ATTACH = "volume 3.54";
     private static final String MV_EXTEND_IN_USE = "volume 3.42";
-    private static final long RENEW_BEFORE_MS = 120_000;
     /** Connecting takes at most this, and at most half the call's deadline, so a missed deadline can tell it apart. */
     private static final long MAX_CONNECT_MILLIS = 10_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CinderStoreConfig cfg;
     private final Config config;
     private final CatalogEndpointResolver resolver;
     private final int retries;
-    private final CinderV3Api api = new CinderV3Api();
-    private final Object authLock = new Object();
-    private volatile Token token;
+    private final CinderV3Api api = new CinderV3Api(this);
+    private final ServiceToken token;
     private volatile String endpoint;
     private final JdkHttpExecutorService.CallCounter counter;
 
@@ -98,6 +83,7 @@ public final class Os4jCinderClient implements CinderClient {
             }
         }
         this.config = c;
+        this.token = new ServiceToken(cfg, c);
         this.counter = JdkHttpExecutorService.register(c);
     }
 
@@ -116,7 +102,7 @@ public final class Os4jCinderClient implements CinderClient {
             List<JsonNode> types = r.array(api.json(HttpMethod.GET, "/types", null, null, "list volume types"),
                     "volume_types", "volume_types");
             for (int i = 0; i < types.size(); i++) {
-                VolumeType t = volumeType(r, r.element(types.get(i), "volume_types", i), "volume_types[" + i + "]");
+                VolumeType t = r.volumeType(r.element(types.get(i), "volume_types", i), "volume_types[" + i + "]");
                 if (name.equals(t.name())) {
                     return Optional.of(t);
                 }
@@ -130,7 +116,7 @@ public final class Os4jCinderClient implements CinderClient {
         return call("get the default volume type", true, os -> {
             Reply r = reply(HttpMethod.GET, "/types/default");
             JsonNode n = api.json(HttpMethod.GET, "/types/default", null, null, "get the default volume type");
-            return volumeType(r, r.object(n, "volume_type", "volume_type"), "volume_type");
+            return r.volumeType(r.object(n, "volume_type", "volume_type"), "volume_type");
         });
     }
 
@@ -146,8 +132,9 @@ public final class Os4jCinderClient implements CinderClient {
             }
             org.openstack4j.model.storage.block.Volume v = os.blockStorage().volumes().create(b.build());
             if (v == null) {
-                throw new CinderHttpException(404, "Cinder answered 404 to creating volume " + name + " of type "
-                        + (volumeType == null ? "<default>" : "'" + volumeType + "'") + " (does the type exist?)");
+                String msg = "Cinder answered 404 to creating volume " + name + " of type "
+                        + (volumeType == null ? "<default>" : "'" + volumeType + "'") + " (does the type exist?)";
+                throw StoreException.backend(msg, new CinderHttpException(404, msg));
             }
             return new Volume(v.getId(), v.getName(), "creating", v.getSize(), volumeType, Map.copyOf(metadata),
                     false, false);
@@ -163,7 +150,7 @@ public final class Os4jCinderClient implements CinderClient {
                 return Optional.<Volume>empty();
             }
             Reply r = reply(HttpMethod.GET, path);
-            return Optional.of(volume(r, r.object(n, "volume", "volume"), "volume"));
+            return Optional.of(r.volume(r.object(n, "volume", "volume"), "volume"));
         });
     }
 
@@ -180,7 +167,7 @@ public final class Os4jCinderClient implements CinderClient {
             List<JsonNode> all = r.array(n, "volumes", "volumes");
             List<Volume> out = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
-                out.add(volume(r, r.element(all.get(i), "volumes", i), "volumes[" + i + "]"));
+                out.add(r.volume(r.element(all.get(i), "volumes", i), "volumes[" + i + "]"));
             }
             return out;
         });
@@ -194,7 +181,7 @@ public final class Os4jCinderClient implements CinderClient {
             List<JsonNode> all = r.array(n, "attachments", "attachments");
             List<Attachment> out = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
-                out.add(attachment(r, r.element(all.get(i), "attachments", i), "attachments[" + i + "]", false));
+                out.add(r.attachment(r.element(all.get(i), "attachments", i), "attachments[" + i + "]", false));
             }
             return out;
         });
@@ -294,7 +281,7 @@ public final class Os4jCinderClient implements CinderClient {
             JsonNode n = api.json(HttpMethod.POST, "/attachments", RawBody.of("attachment", body), MV_ATTACH,
                     "create an attachment of volume " + volumeId);
             Reply r = reply(HttpMethod.POST, "/attachments");
-            return attachment(r, r.object(n, "attachment", "attachment"), "attachment", true);
+            return r.attachment(r.object(n, "attachment", "attachment"), "attachment", true);
         });
     }
 
@@ -328,51 +315,15 @@ public final class Os4jCinderClient implements CinderClient {
 
     @Override
     public void close() {
-        token = null;
+        token.drop();
         JdkHttpExecutorService.unregister(config);
     }
 
     // ---- plumbing
 
     /** How a reply to {@code method path} of this store is named in messages. */
-    private Reply reply(HttpMethod method, String path) {
+    Reply reply(HttpMethod method, String path) {
         return new Reply("store '" + cfg.storeId() + "': " + describe() + ": ", method + " " + path);
-    }
-
-    /**
-     * A volume of a reply: id, status, size, volume_type (may be null), name (may be null) and
-     * metadata must be there; the store cannot tell an image's size or owner without them.
-     */
-    private static Volume volume(Reply r, JsonNode v, String path) {
-        String id = r.text(v, "id", path + ".id");
-        String status = r.text(v, "status", path + ".status");
-        int size = r.count(v, "size", path + ".size");
-        String type = r.textOrNull(v, "volume_type", path + ".volume_type");
-        String name = r.textOrNull(v, "name", path + ".name");
-        Map<String, String> md = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = r.object(v, "metadata", path + ".metadata").fields();
-                it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
-            md.put(e.getKey(), e.getValue().asText());
-        }
-        return new Volume(id, name, status, size, type, md, v.path("multiattach").asBoolean(false),
-                v.path("encrypted").asBoolean(false), v.path("created_at").asText(null), v.path("updated_at").asText(null));
-    }
-
-    private static VolumeType volumeType(Reply r, JsonNode t, String path) {
-        return new VolumeType(r.text(t, "id", path + ".id"), r.text(t, "name", path + ".name"));
-    }
-
-    /** An attachment of a reply; {@code connecting}: its connection_info is needed (create). */
-    @SuppressWarnings("unchecked")
-    private static Attachment attachment(Reply r, JsonNode a, String path, boolean connecting) {
-        String id = r.text(a, "id", path + ".id");
-        String volumeId = r.text(a, "volume_id", path + ".volume_id");
-        String status = r.text(a, "status", path + ".status");
-        Map<String, Object> ci = connecting
-                ? JSON.convertValue(r.object(a, "connection_info", path + ".connection_info"), Map.class)
-                : a.hasNonNull("connection_info") ? JSON.convertValue(a.path("connection_info"), Map.class) : Map.of();
-        return new Attachment(id, volumeId, status, a.path("attach_mode").asText(null), ci);
     }
 
     private void check(ActionResponse r, String what) {
@@ -381,45 +332,9 @@ public final class Os4jCinderClient implements CinderClient {
         }
     }
 
-    private StoreException httpError(int code, String what, String detail) {
-        String msg = "store '" + cfg.storeId() + "': " + describe() + " refused to " + what + ": HTTP " + code
-                + (detail == null || detail.isBlank() ? "" : " " + detail);
-        if (code == 404) {
-            return StoreException.notFound(msg);
-        }
-        if (code == 413) {
-            return StoreException.storageFull(msg);
-        }
-        if (code >= 500) {
-            return new CinderServerErrorException(code, msg);
-        }
-        return new CinderHttpException(code, msg);
-    }
-
-    private Token token() {
-        Token t = token;
-        if (t != null && !expiresSoon(t)) {
-            return t;
-        }
-        synchronized (authLock) {
-            t = token;
-            if (t == null || expiresSoon(t)) {
-                CinderStoreConfig.ServiceCredentials c = cfg.credentials();
-                OSClientV3 os = OSFactory.builderV3().withConfig(config).endpoint(c.authAddress())
-                        .credentials(c.userName(), c.password(), Identifier.byName(c.userDomainName()))
-                        .scopeToProject(Identifier.byName(c.projectName()), Identifier.byName(c.projectDomainName()))
-                        .perspective(Facing.PUBLIC).authenticate();
-                t = os.getToken();
-                token = t;
-                LOG.debug("store '{}': new Keystone token for {}", cfg.storeId(), c);
-            }
-            return t;
-        }
-    }
-
-    private static boolean expiresSoon(Token t) {
-        Date exp = t.getExpires();
-        return exp != null && exp.getTime() - System.currentTimeMillis() < RENEW_BEFORE_MS;
+    CinderHttpException httpError(int code, String what, String detail) {
+        return new CinderHttpException(code, "store '" + cfg.storeId() + "': " + describe() + " refused to " + what
+                + ": HTTP " + code + (detail == null || detail.isBlank() ? "" : " " + detail));
     }
 
     /**
@@ -436,9 +351,9 @@ public final class Os4jCinderClient implements CinderClient {
             while (true) {
                 try {
                     return once(fn);
-                } catch (CinderServerErrorException e) {
-                    if (!((e.status() == 503 || idempotent) && budget.retryAfterPause())) {
-                        throw e;
+                } catch (CinderHttpException e) {
+                    if (!(CinderHttpException.retryable(e.status(), idempotent) && budget.retryAfterPause())) {
+                        throw e.toStoreException();
                     }
                 } catch (ConnectionException e) {
                     boolean refused = e.getCause() instanceof ConnectException;
@@ -446,11 +361,10 @@ public final class Os4jCinderClient implements CinderClient {
                         throw unavailable(budget, e);
                     }
                 } catch (AuthenticationException e) {
-                    throw credentialsRejected(e);
+                    throw token.rejected(e);
                 } catch (ResponseException e) {
-                    if (!((e.getStatus() == 503 || (idempotent && e.getStatus() >= 500))
-                            && budget.retryAfterPause())) {
-                        throw httpError(e.getStatus(), what, e.getMessage());
+                    if (!(CinderHttpException.retryable(e.getStatus(), idempotent) && budget.retryAfterPause())) {
+                        throw httpError(e.getStatus(), what, e.getMessage()).toStoreException();
                     }
                 }
             }
@@ -466,7 +380,7 @@ public final class Os4jCinderClient implements CinderClient {
 
     /** One attempt of a call: a token (if needed), the endpoint, then {@code fn}. */
     private <T> T once(Function<OSClientV3, T> fn) {
-        Token t = token();
+        Token t = token.get();
         OSClientV3 os = OSFactory.clientFromToken(t, Facing.PUBLIC, config);
         if (endpoint == null) {
             endpoint = resolver.resolve(t);
@@ -476,76 +390,9 @@ public final class Os4jCinderClient implements CinderClient {
         } finally {
             Token now = os.getToken();
             if (now != null && now != t) {
-                token = now;
+                token.renewed(now);
             }
         }
     }
 
-    /** Keystone answered 401 to the token request: the message names the URL and user, never the password. */
-    private StoreException credentialsRejected(AuthenticationException e) {
-        CinderStoreConfig.ServiceCredentials c = cfg.credentials();
-        return StoreException.badStoreConfiguration("store '" + cfg.storeId() + "': Keystone at " + c.authAddress()
-                + " rejected the service credentials (user '" + c.userName() + "' in domain '" + c.userDomainName()
-                + "', project '" + c.projectName() + "'): HTTP " + e.getStatus() + "; check "
-                + CinderOptions.USER_NAME + " and " + CinderOptions.PASSWORD, e);
-    }
-
-    /** Raw calls on the session bound to the current thread. */
-    final class CinderV3Api extends BaseOpenStackService {
-        CinderV3Api() {
-            super(ServiceType.BLOCK_STORAGE);
-        }
-
-        JsonNode json(HttpMethod method, String path, RawBody body, String microversion, String what) {
-            return json(method, path, body, microversion, what, Map.of());
-        }
-
-        JsonNode json(HttpMethod method, String path, RawBody body, String microversion, String what,
-                Map<String, Object> params) {
-            return send(method, path, body, microversion, what, params, false);
-        }
-
-        /** The reply, or null on 404. */
-        JsonNode jsonOrNull(HttpMethod method, String path, RawBody body, String microversion, String what) {
-            return send(method, path, body, microversion, what, Map.of(), true);
-        }
-
-        private JsonNode send(HttpMethod method, String path, RawBody body, String microversion, String what,
-                Map<String, Object> params, boolean nullOn404) {
-            Invocation<Void> inv = request(method, Void.class, path);
-            if (body != null) {
-                inv.entity(body);
-            }
-            if (microversion != null) {
-                inv.header(MV, microversion);
-            }
-            if (!params.isEmpty()) {
-                inv.params(params);
-            }
-            HttpResponse r = inv.executeWithResponse();
-            byte[] bytes;
-            try (InputStream in = r.getInputStream()) {
-                bytes = in == null ? new byte[0] : in.readAllBytes();
-            } catch (IOException e) {
-                throw new ConnectionException("reading the answer to " + what + " failed: " + e, 0, e);
-            }
-            int status = r.getStatus();
-            if (status == 404 && nullOn404) {
-                return null;
-            }
-            if (status >= 400) {
-                throw httpError(status, what, fault(bytes));
-            }
-            try {
-                return bytes.length == 0 ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
-                        : JSON.readTree(bytes);
-            } catch (IOException e) {
-                throw reply(method, path).notJson(bytes);
-            }
-        }
-
-        private String fault(byte[] bytes) {
-            return JdkHttpExecutorService.faultMessage(bytes);
-        }
-    }
 }

@@ -98,8 +98,8 @@ public final class Tls {
     public static StoreException verificationFailed(String storeId, String server, String problem,
             Throwable cause) {
         return StoreException.badStoreConfiguration("store '" + storeId + "': TLS verification of " + server
-                + " failed: " + problem + "; set " + CinderOptions.CA_CERTIFICATES_FILE + " to a PEM file of the CA "
-                + "that signed the server's certificate (or " + CinderOptions.API_INSECURE + " = True to turn "
+                + " failed: " + problem + "; set " + CinderOptions.CA_CERTIFICATES_FILE.name() + " to a PEM file of the CA "
+                + "that signed the server's certificate (or " + CinderOptions.API_INSECURE.name() + " = True to turn "
                 + "verification off)", cause);
     }
 

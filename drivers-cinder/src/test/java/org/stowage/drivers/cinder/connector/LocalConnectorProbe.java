@@ -1,5 +1,6 @@
 package org.stowage.drivers.cinder.connector;
 
+import org.stowage.spi.StoreException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,9 @@ public final class LocalConnectorProbe {
                 System.out.println("DATA written");
             }
         } catch (Exception e) {
-            System.out.println("ERROR " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            // a StoreException by its kind (BACKEND...), anything else by its class
+            String what = e instanceof StoreException se ? se.kind().name() : e.getClass().getSimpleName();
+            System.out.println("ERROR " + what + ": " + e.getMessage());
         }
     }
 

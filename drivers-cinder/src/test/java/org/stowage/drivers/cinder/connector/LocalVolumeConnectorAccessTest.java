@@ -67,7 +67,7 @@ class LocalVolumeConnectorAccessTest {
     @Test
     void withoutARootHelperTheErrorSaysTheDeviceIsNotAccessibleAndWhatToConfigure() throws Exception {
         String out = probe("rw", "new image data", "-");
-        assertThat(out).contains("ERROR BadStoreConfigurationException").contains("store 'local1'")
+        assertThat(out).contains("ERROR BAD_STORE_CONFIGURATION").contains("store 'local1'")
                 .contains("device " + device).contains("is not writable by this process (uid " + NOBODY + ")")
                 .contains("rootwrap_config");
         assertThat(Files.readString(device)).isEqualTo("old image data\n");
@@ -79,7 +79,7 @@ class LocalVolumeConnectorAccessTest {
         Files.writeString(helper, "#!/bin/sh\necho \"$@\" >> " + helperLog + "\necho 'rootwrap: unauthorized command'"
                 + " >&2\nexit 99\n");
         String out = probe("rw", "new image data", helper.toString());
-        assertThat(out).contains("ERROR BackendException").contains("not writable")
+        assertThat(out).contains("ERROR BACKEND").contains("not writable")
                 .contains("'" + helper + " chown " + NOBODY + " " + device + "'")
                 .contains("rootwrap: unauthorized command").contains("exit 99");
         assertThat(Files.readString(device)).isEqualTo("old image data\n");

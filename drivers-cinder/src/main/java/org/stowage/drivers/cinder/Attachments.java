@@ -1,0 +1,262 @@
+package org.stowage.drivers.cinder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.drivers.cinder.connector.ConnectorContext;
+import org.stowage.drivers.cinder.connector.VolumeConnector;
+import org.stowage.drivers.cinder.connector.VolumeConnectors;
+import org.stowage.drivers.cinder.connector.VolumeDevice;
+import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.drivers.cinder.internal.CinderClient.Attachment;
+import org.stowage.drivers.cinder.internal.CinderHttpException;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
+
+/**
+ * Attaching volumes to this host and detaching them: the attachment (Cinder's attachments API,
+ * microversion 3.54), the volume connector that makes it a local device, and for reads the
+ * {@link ReaderMark} that lets gc find the attachment of a reader that died.
+ */
+final class Attachments {
+    private static final Logger LOG = LoggerFactory.getLogger(Attachments.class);
+    /** Pauses before asking again for an attachment of a volume Cinder said is busy. */
+    private static final long[] BUSY_PAUSE_MS = {2000, 4000, 8000, 10000};
+
+    /** How a caller waits before asking again for a busy volume (a read stops when the store closes). */
+    @FunctionalInterface
+    interface Pause {
+        void pause(long ms, String where);
+    }
+
+    private final CinderStoreConfig cfg;
+    private final CinderClient client;
+    private final VolumeConnectors connectors;
+    private final Map<String, Object> hostConnector;
+    private final List<String> rootHelper;
+
+    Attachments(CinderStoreConfig cfg, CinderClient client, VolumeConnectors connectors) {
+        this.cfg = cfg;
+        this.client = client;
+        this.connectors = connectors;
+        this.hostConnector = HostConnector.properties(cfg);
+        this.rootHelper = HostConnector.rootHelper(cfg);
+    }
+
+    /** The protocols of the store's volume connectors. */
+    Set<String> protocols() {
+        return connectors.protocols();
+    }
+
+    /** An attached, connected volume; closing disconnects and deletes the attachment. */
+    final class Attached implements AutoCloseable {
+        final Attachment attachment;
+        final VolumeConnector connector;
+        final VolumeDevice device;
+        private final String where;
+        /** The {@link ReaderMark} key of a read attachment, else null. */
+        private final String readerKey;
+        private boolean closed;
+
+        private Attached(Attachment attachment, VolumeConnector connector, VolumeDevice device, String where,
+                String readerKey) {
+            this.attachment = attachment;
+            this.connector = connector;
+            this.device = device;
+            this.where = where;
+            this.readerKey = readerKey;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                device.close();
+            } finally {
+                delete(attachment.id(), where);
+                unmarkReader(attachment.volumeId(), readerKey, where);
+            }
+        }
+    }
+
+    /** Attaches and connects {@code volumeId} in {@code mode} ("rw" or "ro"); on any failure nothing stays attached. */
+    Attached attach(String volumeId, String mode, String where, Pause pause) {
+        Attachment att = create(volumeId, mode, where, pause);
+        VolumeDevice device = null;
+        String readerKey = null;
+        try {
+            if ("ro".equals(mode)) {
+                readerKey = markReader(volumeId, att.id());
+            }
+            Object proto = att.connectionInfo().get("driver_volume_type");
+            VolumeConnector vc = connectors.forProtocol(proto == null ? null : proto.toString(), where);
+            device = vc.connect(att.connectionInfo(), "ro".equals(mode), context(volumeId));
+            client.completeAttachment(att.id());
+            return new Attached(att, vc, device, where, readerKey);
+        } catch (IOException | RuntimeException | Error e) {
+            if (device != null) {
+                device.close();
+            }
+            try {
+                delete(att.id(), where);
+                unmarkReader(volumeId, readerKey, where);
+            } catch (StoreException de) {
+                e.addSuppressed(de);
+            }
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw StoreException.backend(where + "cannot connect the volume: " + e, e);
+        }
+    }
+
+    /**
+     * Creates an attachment. Cinder refusing with 400 "... to reserve" says the volume is busy
+     * (another attachment holds it): the create is asked again after a pause, at most
+     * {@code cinder_attachment_retry_attempts} times in all. After a 5xx an attachment may exist
+     * although the create failed (seen on the local Cinder: 500, yet the volume is "reserved"):
+     * the client cannot send such a create again, since it cannot know; here the volume's
+     * incomplete attachments that were not there before (for rw: all of them, the volume is the
+     * add's own) are deleted, which makes the create safe to send again, up to
+     * {@link Resend#ATTEMPTS}. Any other failure is final.
+     */
+    private Attachment create(String volumeId, String mode, String where, Pause pause) {
+        Set<String> before = "rw".equals(mode) ? null : ids(client.attachmentsOf(volumeId));
+        Resend resend = new Resend(cfg.httpRetries());
+        for (int busy = 1;; busy++) {
+            try {
+                return client.createAttachment(volumeId, hostConnector, mode);
+            } catch (StoreException e) {
+                boolean refused = e.kind() == ErrorKind.BACKEND && CinderHttpException.statusOf(e).isPresent();
+                if (refused && isBusy(e) && busy < cfg.attachmentRetryAttempts()) {
+                    LOG.info("{}attachment create refused ({}), asking again {}/{}", where, e.getMessage(), busy,
+                            cfg.attachmentRetryAttempts() - 1);
+                    pause.pause(BUSY_PAUSE_MS[Math.min(busy - 1, BUSY_PAUSE_MS.length - 1)], where);
+                    continue;
+                }
+                if (!refused && e.kind() != ErrorKind.REMOTE_SERVICE_UNAVAILABLE) {
+                    throw e;
+                }
+                if (!refused) {
+                    removeStray(volumeId, before, where, e);
+                }
+                if (refused || !resend.take(e, where)) {
+                    throw StoreException.backend(where + "attachment create (" + mode + ") failed: " + e.getMessage(), e);
+                }
+                busy--;
+            }
+        }
+    }
+
+    private static boolean isBusy(StoreException e) {
+        return CinderHttpException.statusOf(e).orElse(0) == 400 && String.valueOf(e.getMessage()).contains("to reserve");
+    }
+
+    private static Set<String> ids(List<Attachment> attachments) {
+        Set<String> out = new HashSet<>();
+        attachments.forEach(a -> out.add(a.id()));
+        return out;
+    }
+
+    private void removeStray(String volumeId, Set<String> before, String where, StoreException failure) {
+        try {
+            for (Attachment a : client.attachmentsOf(volumeId)) {
+                boolean incomplete = "reserved".equals(a.status()) || "attaching".equals(a.status());
+                if (incomplete && (before == null || !before.contains(a.id()))) {
+                    LOG.info("{}deleting attachment {} ({}) left by the failed create", where, a.id(), a.status());
+                    delete(a.id(), where);
+                }
+            }
+        } catch (StoreException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** Deletes an attachment (once: the client retries); one already gone is fine. */
+    void delete(String attachmentId, String where) {
+        try {
+            client.deleteAttachment(attachmentId);
+        } catch (StoreException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return;
+            }
+            LOG.error("{}attachment {} could not be deleted: {}", where, attachmentId, e.getMessage());
+            throw StoreException.backend(where + "attachment " + attachmentId + " could not be deleted: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes every attachment of {@code volumeId}. */
+    void deleteAllOf(String volumeId, String where) {
+        for (Attachment a : client.attachmentsOf(volumeId)) {
+            delete(a.id(), where);
+        }
+    }
+
+    /** Records this process as the reader of a new read attachment (see {@link ReaderMark}); returns the key. */
+    private String markReader(String volumeId, String attachmentId) {
+        String key = ReaderMark.key(attachmentId);
+        client.updateMetadata(volumeId, Map.of(key, ReaderMark.self().value()));
+        return key;
+    }
+
+    /** Drops a reader mark once its attachment is deleted; a mark left behind is harmless (gc drops it). */
+    void unmarkReader(String volumeId, String key, String where) {
+        if (key == null) {
+            return;
+        }
+        try {
+            client.deleteMetadata(volumeId, key);
+        } catch (StoreException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                return; // already gone
+            }
+            LOG.warn("{}reader mark {} not removed ({}); `stowage gc` removes it", where, key, e.getMessage());
+        }
+    }
+
+    private ConnectorContext context(String volumeId) {
+        return new ConnectorContext() {
+            @Override
+            public String storeId() {
+                return cfg.storeId();
+            }
+
+            @Override
+            public String volumeId() {
+                return volumeId;
+            }
+
+            @Override
+            public Path mountPointBase() {
+                return cfg.mountPointBase();
+            }
+
+            @Override
+            public boolean useMultipath() {
+                return cfg.useMultipath();
+            }
+
+            @Override
+            public boolean enforceMultipath() {
+                return cfg.enforceMultipath();
+            }
+
+            @Override
+            public List<String> rootHelper() {
+                return rootHelper;
+            }
+        };
+    }
+}
