@@ -1,5 +1,6 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.drivers.toolkit.Tls;
 import org.stowage.spi.StoreException;
 
 import java.io.IOException;
@@ -172,9 +173,9 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             return StoreException.backend(budget.failing() + server + " sent a response that is not valid HTTP or too "
                     + "large: " + e.getMessage(), e);
         }
-        Optional<String> problem = Tls.certificateProblem(e);
+        Optional<String> problem = TlsErrors.certificateProblem(e);
         if (problem.isPresent()) {
-            return Tls.verificationFailed(budget.storeId(), server, problem.get(), e);
+            return TlsErrors.verificationFailed(budget.storeId(), server, problem.get(), e);
         }
         return new ConnectionDroppedException(server + " closed the connection before a complete response (we were "
                 + "waiting for " + body.awaited() + "; " + e.getMessage() + ")", e);

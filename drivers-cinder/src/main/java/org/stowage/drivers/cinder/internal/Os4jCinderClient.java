@@ -1,5 +1,6 @@
 package org.stowage.drivers.cinder.internal;
 
+import org.stowage.drivers.toolkit.Tls;
 import org.stowage.spi.StoreException;
 
 import com.fasterxml.jackson.databind.JsonNode;
