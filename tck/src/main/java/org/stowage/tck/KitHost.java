@@ -142,10 +142,10 @@ public final class KitHost implements AutoCloseable {
         }
     }
 
-    /** Adds through the host to the store under test. */
+    /** Adds through the host to the store under test; {@code declaredSize} -1 when unknown. */
     public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo) {
-        return stowage.add(storeId, data, AddOptions.defaults().imageId(imageId).declaredSize(declaredSize)
-                .hashAlgorithm(hashAlgo).owner(OWNER));
+        AddOptions options = AddOptions.defaults().imageId(imageId).hashAlgorithm(hashAlgo).owner(OWNER);
+        return stowage.add(storeId, data, declaredSize < 0 ? options : options.declaredSize(declaredSize));
     }
 
     /** Reads a location, routed by the host. */

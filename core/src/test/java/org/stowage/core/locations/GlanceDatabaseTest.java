@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Against a real Glance schema: {@code glance-manage db_sync} (Debian's glance-common) creates it
@@ -159,7 +160,7 @@ class GlanceDatabaseTest {
 
     @Test
     void passwordsInJdbcUrlsAreMasked() {
-        org.stowage.core.properties.Records.secretUsed("s3cret");
+        ReliabilityRecorder.secretUsed("s3cret");
         assertThat(GlanceDatabase.mask("jdbc:mariadb://h/glance?user=glance&password=s3cret&x=1"))
                 .isEqualTo("jdbc:mariadb://h/glance?user=glance&password=****&x=1");
         assertThat(GlanceDatabase.mask("jdbc:postgresql://glance:s3cret@h/glance")).doesNotContain("s3cret");
@@ -175,8 +176,8 @@ class GlanceDatabaseTest {
      */
     @Test
     void aPasswordNeverAppearsInErrorsOrLogsWhateverIsWrongWithTheUrl() {
-        org.stowage.core.properties.Records.secretUsed(SECRET);
-        org.stowage.core.properties.Records.secretUsed(SECRET_WITH_SEPARATORS);
+        ReliabilityRecorder.secretUsed(SECRET);
+        ReliabilityRecorder.secretUsed(SECRET_WITH_SEPARATORS);
         for (String pw : List.of(SECRET, SECRET_WITH_SEPARATORS)) {
             for (String url : List.of("jdbc:mariadb://glance:" + pw + "@127.0.0.1:notaport/glance",
                     "jdbc:mariadb://glance:" + pw + "@127.0.0.1:1/glance",

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stowage.testing.ReliabilityRecorder;
 
 /** The meta_data JSON: written byte for byte as Python's json.dumps writes it, read without loss. */
 class GlanceJsonTest {
@@ -75,7 +76,7 @@ class GlanceJsonTest {
         for (int i = 0; i < ours.size(); i++) {
             assertThat(ours.get(i)).as("value #%s", i).isEqualTo(python.get(i));
         }
-        org.stowage.core.properties.Records.property("locations", "meta_data written as Python's json.dumps writes it",
+        ReliabilityRecorder.property("locations", "meta_data written as Python's json.dumps writes it",
                 values.size());
     }
 

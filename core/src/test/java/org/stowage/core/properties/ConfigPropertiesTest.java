@@ -24,6 +24,7 @@ import org.stowage.core.config.StowageConfig;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreSettings;
 import org.stowage.spi.OptionSpec;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Arbitrary input to the configuration readers gives a result or a documented error
@@ -49,7 +50,7 @@ class ConfigPropertiesTest {
     static void record() {
         for (Map.Entry<String, java.util.concurrent.atomic.AtomicInteger> e : new java.util.TreeMap<>(TRIES).entrySet()) {
             if (!FAILED.contains(e.getKey())) {
-                Records.property("config", e.getKey(), e.getValue().get());
+                ReliabilityRecorder.property("config", e.getKey(), e.getValue().get());
             }
         }
     }

@@ -1,4 +1,4 @@
-package org.stowage.tck.reliability;
+package org.stowage.testing;
 
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
