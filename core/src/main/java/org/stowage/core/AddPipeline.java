@@ -1,5 +1,6 @@
 package org.stowage.core;
 
+import org.stowage.core.internal.ImageStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.io.HostExecutors;
-import org.stowage.core.io.ImageStreams;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;

@@ -1,5 +1,6 @@
 package org.stowage.core;
 
+import org.stowage.core.internal.ImageStreams;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Collection;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.core.io.ImageStreams;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;

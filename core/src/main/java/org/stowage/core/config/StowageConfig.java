@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.stowage.core.StowageOptions;
-import org.stowage.core.io.HashAlgorithms;
+import org.stowage.core.internal.HashAlgorithms;
 import org.stowage.spi.Setting;
 
 /**

@@ -1,5 +1,6 @@
 package org.stowage.core.io;
 
+import org.stowage.core.internal.HashAlgorithms;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

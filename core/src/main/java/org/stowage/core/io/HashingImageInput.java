@@ -1,5 +1,7 @@
 package org.stowage.core.io;
 
+import org.stowage.core.internal.ImageStreams;
+import org.stowage.core.internal.HashAlgorithms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package org.stowage.core.io;
 
+import org.stowage.core.internal.HashAlgorithms;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 

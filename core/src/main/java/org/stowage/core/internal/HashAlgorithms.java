@@ -1,4 +1,4 @@
-package org.stowage.core.io;
+package org.stowage.core.internal;
 
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
