@@ -1,6 +1,5 @@
 package org.stowage.core;
 
-import org.stowage.core.internal.ImageStreams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.core.internal.ImageStreams;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.io.HostExecutors;
 import org.stowage.spi.AddPhases;

@@ -1,6 +1,5 @@
 package org.stowage.core;
 
-import org.stowage.core.internal.ImageStreams;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Collection;
@@ -11,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.core.internal.ImageStreams;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;

@@ -1,8 +1,5 @@
 package org.stowage.core;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,11 +9,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddResult;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreException;
 import org.stowage.testing.ReliabilityRecorder;
 
 class StowageTest {

@@ -1,11 +1,11 @@
 package org.stowage.core.io;
 
-import org.stowage.core.internal.HashAlgorithms;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
+import org.stowage.core.internal.HashAlgorithms;
 import org.stowage.spi.Checksums;
 
 /**

@@ -1,11 +1,11 @@
 package org.stowage.core.io;
 
-import org.stowage.core.internal.ImageStreams;
-import org.stowage.core.internal.HashAlgorithms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.stowage.core.internal.HashAlgorithms;
+import org.stowage.core.internal.ImageStreams;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageInput;

@@ -1,8 +1,5 @@
 package org.stowage.core.locations;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -30,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
+import org.stowage.spi.StoreException;
 import org.stowage.testing.ReliabilityRecorder;
 
 /**
