@@ -88,7 +88,7 @@ class AddPipelineTest {
                     return n;
                 }
             };
-            StoreException e = catchThrowableOfType(() -> s.add("a", source, AddOptions.defaults().imageId(id).declaredSize(-1)), StoreException.class);
+            StoreException e = catchThrowableOfType(() -> s.add("a", source, AddOptions.defaults().imageId(id)), StoreException.class);
             assertThat(e.kind()).isEqualTo(ErrorKind.BACKEND);
             assertThat(e).hasMessageContaining("store 'a'").hasMessageContaining(id)
                     .hasMessageContaining("after " + (2 << 20) + " bytes").hasMessageContaining("connection reset by peer")
@@ -142,7 +142,7 @@ class AddPipelineTest {
                 }
             };
             try {
-                StoreException e = catchThrowableOfType(() -> s.add("a", source, AddOptions.defaults().imageId(id).declaredSize(-1)), StoreException.class);
+                StoreException e = catchThrowableOfType(() -> s.add("a", source, AddOptions.defaults().imageId(id)), StoreException.class);
                 assertThat(e.kind()).isEqualTo(ErrorKind.BACKEND);
                 assertThat(e).hasMessageContaining("store 'a'").hasMessageContaining(id);
                 assertThat(Thread.currentThread().isInterrupted()).as("interrupt kept for the caller").isTrue();
