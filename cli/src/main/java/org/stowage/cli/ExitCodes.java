@@ -1,5 +1,6 @@
 package org.stowage.cli;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.stowage.spi.ErrorKind;
@@ -63,6 +64,6 @@ public final class ExitCodes {
 
     /** Every kind and its code, in documentation order. */
     public static Map<ErrorKind, Integer> all() {
-        return java.util.Collections.unmodifiableMap(CODES);
+        return Collections.unmodifiableMap(CODES);
     }
 }

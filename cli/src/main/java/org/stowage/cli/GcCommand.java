@@ -12,12 +12,12 @@ import org.stowage.core.GcOptions;
 import org.stowage.core.GcReport;
 import org.stowage.core.Stowage;
 import org.stowage.spi.ErrorKind;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code stowage gc}: removes what interrupted adds left behind, never a completed image. */
 @Command(name = "gc", description = "Find and remove leftovers of interrupted adds (temporary files, in-progress "

@@ -10,12 +10,12 @@ import java.util.concurrent.Callable;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.spi.StoreHealth;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code stowage health}: every store checked now, in parallel, each within a timeout. */
 @Command(name = "health", description = "Check every store now, in parallel, each within --timeout: one line per "

@@ -2,6 +2,8 @@ package org.stowage.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import org.stowage.core.Uris;
 import org.stowage.core.locations.GlanceDatabase;
 import org.stowage.core.locations.ImageRecord;
 import org.stowage.core.locations.ImagesDocument;
+import org.stowage.core.locations.InvalidInputException;
 import org.stowage.core.locations.LocationUpgrader;
 import org.stowage.core.locations.UpgradeOutcome;
 import org.stowage.core.locations.UpgradeTally;
@@ -25,6 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code stowage locations upgrade}. */
 @Command(name = "locations", description = "Work on image locations.", subcommands = LocationsCommand.Upgrade.class)
@@ -68,7 +72,7 @@ final class LocationsCommand {
         @Override
         public Integer call() throws IOException {
             if (apply && dryRun) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--apply and --dry-run exclude each other");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--apply and --dry-run exclude each other");
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -113,9 +117,9 @@ final class LocationsCommand {
         /** The text of a document, which must be UTF-8 as JSON is. */
         private static String utf8(byte[] bytes, String what) {
             try {
-                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                throw new org.stowage.core.locations.InvalidInputException(what + ": not UTF-8 text: expected a JSON "
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new InvalidInputException(what + ": not UTF-8 text: expected a JSON "
                         + "document of images in UTF-8");
             }
         }

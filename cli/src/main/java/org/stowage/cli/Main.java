@@ -19,16 +19,16 @@ public final class Main {
     private static final String HELP = "help";
 
     static {
-        SUBCOMMANDS.put("stores", StowageCommand.Stores::new);
+        SUBCOMMANDS.put("stores", StoresCommand::new);
         SUBCOMMANDS.put("health", HealthCommand::new);
-        SUBCOMMANDS.put("add", StowageCommand.Add::new);
-        SUBCOMMANDS.put("get", StowageCommand.Get::new);
-        SUBCOMMANDS.put("size", StowageCommand.Size::new);
-        SUBCOMMANDS.put("delete", StowageCommand.Delete::new);
+        SUBCOMMANDS.put("add", AddCommand::new);
+        SUBCOMMANDS.put("get", GetCommand::new);
+        SUBCOMMANDS.put("size", SizeCommand::new);
+        SUBCOMMANDS.put("delete", DeleteCommand::new);
         SUBCOMMANDS.put("config", ConfigCommand::new);
         SUBCOMMANDS.put("locations", LocationsCommand::new);
         SUBCOMMANDS.put("gc", GcCommand::new);
-        SUBCOMMANDS.put("drivers", StowageCommand.Drivers::new);
+        SUBCOMMANDS.put("drivers", DriversCommand::new);
         SUBCOMMANDS.put(HELP, CommandLine.HelpCommand::new);
     }
 

@@ -1,6 +1,5 @@
 package org.stowage.cli;
 
-import org.stowage.core.AddOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -13,13 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.stowage.core.AddOptions;
 import org.stowage.core.Stowage;
+import org.stowage.spi.StoreException;
 import org.stowage.testing.PrintedJson;
 
 /**
@@ -122,9 +124,9 @@ class ErrorVocabularyTest {
             Files.delete(dir);
             Files.writeString(dir, "not a directory");
             System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
-            Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() ->
+            Throwable failure = Assertions.catchThrowable(() ->
                     s.add("file1", Files.newInputStream(image), AddOptions.defaults().imageId(MISSING_ID).declaredSize(3)));
-            assertThat(failure).isInstanceOf(org.stowage.spi.StoreException.class).hasMessageContaining(dir.toString());
+            assertThat(failure).isInstanceOf(StoreException.class).hasMessageContaining(dir.toString());
         } finally {
             System.setErr(oldErr);
         }

@@ -2,6 +2,7 @@ package org.stowage.core;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What a garbage collection found and did, store by store, in configuration order.
@@ -57,7 +58,7 @@ public record GcReport(boolean dryRun, List<StoreGc> stores) {
         return items().filter(i -> i.status() == Status.FAILED).count();
     }
 
-    private java.util.stream.Stream<Item> items() {
+    private Stream<Item> items() {
         return stores.stream().flatMap(s -> s.items().stream());
     }
 }

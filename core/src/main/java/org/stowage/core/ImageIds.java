@@ -1,9 +1,8 @@
 package org.stowage.core;
 
+import java.util.regex.Pattern;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
-
-import java.util.regex.Pattern;
 
 /**
  * Image ids as Glance accepts them: a UUID written as 8-4-4-4-12 hexadecimal digits, in either

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.core.io.ImageStreams;
+import org.stowage.core.internal.ImageStreams;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;

@@ -1,5 +1,7 @@
 package org.stowage.core;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.stowage.spi.StoreHealth;
@@ -15,6 +17,6 @@ public record StoreReport(StoreHealth health, Map<String, Object> properties) {
     public StoreReport {
         Objects.requireNonNull(health, "health");
         properties = properties == null ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(properties));
     }
 }

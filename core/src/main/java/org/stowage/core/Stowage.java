@@ -17,6 +17,7 @@ import org.stowage.core.internal.ConfigChecker;
 import org.stowage.core.internal.GarbageCollector;
 import org.stowage.core.internal.LocationRouter;
 import org.stowage.core.internal.StoreRegistry;
+import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.locations.LocationUpgrader;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.ErrorKind;
@@ -40,6 +41,12 @@ public final class Stowage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Stowage.class);
     /** How long {@link #close()} waits for aborted adds to remove what they wrote. */
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+    /**
+     * The add's chunk size, in bytes: the host reads the caller's data and hands it to the store's
+     * writer in buffers of at most this size, so images just below, at and above a multiple of it
+     * cross the host's buffer boundaries (drivers' tests use it to pick such sizes).
+     */
+    public static final int ADD_CHUNK_SIZE = HashingImageInput.CHUNK;
 
     private final StowageConfig config;
     private final StoreRegistry stores;

@@ -1,5 +1,6 @@
 package org.stowage.core;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** URI helpers shared by the core. */
@@ -30,7 +31,7 @@ public final class Uris {
                 return null;
             }
         }
-        return s.toLowerCase(java.util.Locale.ROOT);
+        return s.toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -1,8 +1,5 @@
 package org.stowage.core;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -12,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.stowage.spi.AddResult;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.StoreException;
 
 /**
  * What embedders get from the core: image ids are UUIDs, and {@link Stowage#abort} /
@@ -164,7 +164,7 @@ class AbortAndImageIdTest {
     void uuidsInEitherCaseAreAccepted() {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = StowageTest.build(TWO, f, StowageTest.reservedFile())) {
-            String upper = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+            String upper = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
             assertThat(s.add("cin1", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().imageId(upper).declaredSize(1)).location()).endsWith(upper);
             assertThat(s.add("cin1", new ByteArrayInputStream(new byte[1]), AddOptions.defaults().declaredSize(1)).location())
                     .matches("mem://cin1/[0-9a-f-]{36}");

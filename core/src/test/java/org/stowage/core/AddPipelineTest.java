@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -239,7 +240,7 @@ class AddPipelineTest {
                 + "[stowage]\ninput_stall_timeout = 30\n" + RESERVED, f, StowageTest.reservedFile());
         // a large add (hashing threads and the stall watchdog) and a health check (check threads)
         s.add("a", new ByteArrayInputStream(random(8 << 20)), AddOptions.defaults().declaredSize(8 << 20));
-        s.health(java.time.Duration.ofSeconds(5));
+        s.health(Duration.ofSeconds(5));
         assertThat(hostThreads()).as("threads of the host while it runs").isNotEmpty();
 
         s.close();

@@ -1,16 +1,19 @@
 package org.stowage.core;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Checksums;
@@ -78,7 +81,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
         final StoreContext context;
         public final Map<String, byte[]> images = new ConcurrentHashMap<>();
         /** Image ids whose writer was aborted, in order. */
-        public final List<String> aborted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        public final List<String> aborted = new CopyOnWriteArrayList<>();
         volatile boolean closed;
 
         FakeStore(StoreContext context) {
@@ -154,7 +157,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
             };
         }
 
-        public final java.util.concurrent.atomic.AtomicLong remoteCalls = new java.util.concurrent.atomic.AtomicLong();
+        public final AtomicLong remoteCalls = new AtomicLong();
         /** Image ids (last URL segment) this store claims in addition to claims_legacy. */
         public final Set<String> owned = ConcurrentHashMap.newKeySet();
 
@@ -165,12 +168,12 @@ public class FakeDriverFactory implements StoreDriverFactory {
         public Optional<LegacyLocations> legacy() {
             return Optional.of(new LegacyLocations() {
                 @Override
-                public Map<StoreLocation, Boolean> owned(java.util.Collection<? extends StoreLocation> locations) {
+                public Map<StoreLocation, Boolean> owned(Collection<? extends StoreLocation> locations) {
                     remoteCalls.incrementAndGet();
                     if (ownershipFailure != null) {
                         throw ownershipFailure;
                     }
-                    Map<StoreLocation, Boolean> out = new java.util.LinkedHashMap<>();
+                    Map<StoreLocation, Boolean> out = new LinkedHashMap<>();
                     for (StoreLocation l : locations) {
                         out.put(l, claims(l));
                     }
@@ -274,9 +277,9 @@ public class FakeDriverFactory implements StoreDriverFactory {
         }
 
         /** Calls that would ask a remote service in a real driver: writeDisabledReason, properties, health. */
-        public final java.util.concurrent.atomic.AtomicInteger checksAsked = new java.util.concurrent.atomic.AtomicInteger();
+        public final AtomicInteger checksAsked = new AtomicInteger();
         /** Health checks started and not ended (for tests of the host's deadline). */
-        public final java.util.concurrent.atomic.AtomicInteger checksRunning = new java.util.concurrent.atomic.AtomicInteger();
+        public final AtomicInteger checksRunning = new AtomicInteger();
 
         @Override
         public StoreStatus status() {
@@ -299,7 +302,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 }
 
                 @Override
-                public StoreHealth health(java.time.Duration timeout) {
+                public StoreHealth health(Duration timeout) {
                     return checkHealth(this, timeout);
                 }
             };
@@ -310,7 +313,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
          * {@code health_failure} it throws: {@code remote: <message>} as an outage, anything else
          * as a driver bug.
          */
-        private StoreHealth checkHealth(StoreStatus status, java.time.Duration timeout) {
+        private StoreHealth checkHealth(StoreStatus status, Duration timeout) {
             checksAsked.incrementAndGet();
             checksRunning.incrementAndGet();
             try {

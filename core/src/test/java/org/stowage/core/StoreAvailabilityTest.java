@@ -1,14 +1,14 @@
 package org.stowage.core;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /** How unavailable, read-only and write-disabled stores are listed and refused. */
 class StoreAvailabilityTest {
@@ -37,7 +37,7 @@ class StoreAvailabilityTest {
             String location = s.add(bytes("hello"), AddOptions.defaults().imageId(IMG).declaredSize(5)).location();
             assertThat(s.size(location)).isEqualTo(5);
             assertThat(s.store("m").status()).as("writable: only a check can tell").isEqualTo("not checked");
-            assertThat(s.store("m").health(java.time.Duration.ofSeconds(5)).line()).isEqualTo("ok");
+            assertThat(s.store("m").health(Duration.ofSeconds(5)).line()).isEqualTo("ok");
 
             assertThatThrownBy(() -> s.add("bogus", bytes("x"), AddOptions.defaults().imageId(IMG).declaredSize(1))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.UNKNOWN_SCHEME)
                     .hasMessageContaining("store 'bogus'").hasMessageContaining("no driver for type 'nosuch'");
@@ -95,7 +95,7 @@ class StoreAvailabilityTest {
                 + "[w]\nwrite_disabled = volume type 'x' not found\n";
         try (Stowage s = build(ini)) {
             assertThat(s.store("w").status()).as("no check without asking").isEqualTo("not checked");
-            assertThat(s.store("w").health(java.time.Duration.ofSeconds(5)).line())
+            assertThat(s.store("w").health(Duration.ofSeconds(5)).line())
                     .isEqualTo("degraded: write disabled: volume type 'x' not found");
         }
     }

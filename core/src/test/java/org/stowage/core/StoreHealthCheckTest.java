@@ -3,12 +3,13 @@ package org.stowage.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreHealth.State;
+import org.stowage.spi.StoreHealth;
 
 /**
  * {@link Stowage#health}: every store checked in parallel, each within one deadline, a store
@@ -120,7 +121,7 @@ class StoreHealthCheckTest {
         FakeDriverFactory f = new FakeDriverFactory("mem");
         try (Stowage s = build(f, "a:mem, remote:mem", "")) {
             FakeDriverFactory.FakeStore remote = f.created.get("remote");
-            String location = s.add("a", new java.io.ByteArrayInputStream(new byte[] {4, 2}), AddOptions.defaults().imageId(StowageTest.IMG_1).declaredSize(2))
+            String location = s.add("a", new ByteArrayInputStream(new byte[] {4, 2}), AddOptions.defaults().imageId(StowageTest.IMG_1).declaredSize(2))
                     .location();
             assertThat(s.size(location)).isEqualTo(2);
             s.get(location).close();

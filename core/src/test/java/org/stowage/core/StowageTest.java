@@ -1,8 +1,5 @@
 package org.stowage.core;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,11 +9,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddResult;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreException;
+import org.stowage.testing.ReliabilityRecorder;
 
 class StowageTest {
     static final String IMG_1 = "0f5c8b0e-4c61-4a57-9b8e-2d1f8a7c6e51";
@@ -174,7 +174,7 @@ class StowageTest {
 
     @Test
     void secretsAreMaskedInErrorsAndToString() {
-        org.stowage.core.properties.Records.secretUsed("hunter2");
+        ReliabilityRecorder.secretUsed("hunter2");
         StoreDriverFactory f = new FakeDriverFactory("mem") {
             @Override
             public List<OptionSpec> options() {
@@ -195,7 +195,7 @@ class StowageTest {
 
     @Test
     void aSecretCopiedIntoAnotherOptionByInterpolationIsMaskedInItsError() {
-        org.stowage.core.properties.Records.secretUsed("hunter2-interp");
+        ReliabilityRecorder.secretUsed("hunter2-interp");
         // weight is a host option (an integer); its value comes from the store's password by oslo's
         // interpolation, so the error about it must not show the value, in this store or another.
         assertThatThrownBy(() -> build(TWO + "[cin1]\nsecret_password = hunter2-interp\nweight = $secret_password\n",

@@ -3,12 +3,8 @@ package org.stowage.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * {@code kill -9} of a {@code stowage add} to a cinder store in the middle of the write, whole
@@ -162,7 +159,7 @@ class CinderCrashIT {
             assertThat(afterGc).as("left after gc").isEmpty();
             assertThat(cinder.volume(volumeId)).isNull();
 
-            record("kill -9 of `stowage add` mid-write",
+            ReliabilityRecorder.fault("cinder", "kill -9 of `stowage add` mid-write",
                     "whole process: bin/stowage add --store new - (stdin fed 64 KiB / 50 ms), SIGKILL once the volume "
                             + "is attached; then stowage gc --older-than 0s",
                     "the process died (exit 137); the volume stayed stowage_status=in-progress, attached",
@@ -171,26 +168,5 @@ class CinderCrashIT {
             cinder.deleteVolumeAndAttachments(volumeId);
             cinder.awaitGone(volumeId);
         }
-    }
-
-    /**
-     * One row of the reliability report, in ReliabilityRecorder's format (the distribution's tests
-     * do not depend on stowage-tck; see the report for the request to add it).
-     */
-    static void record(String fault, String injectedAt, String observed, List<String> after, List<String> afterGc)
-            throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "fault");
-        m.put("area", "cinder");
-        m.put("fault", fault);
-        m.put("injected_at", injectedAt);
-        m.put("observed_error", observed);
-        m.put("leftovers_after_test", new ArrayList<>(after));
-        m.put("leftovers_after_gc", new ArrayList<>(afterGc));
-        Path f = Path.of(System.getProperty("stowage.reliability.dir", "target/reliability")).resolve("records.jsonl");
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, com.typesafe.config.ConfigValueFactory.fromMap(m)
-                .render(com.typesafe.config.ConfigRenderOptions.concise()) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stowage.cli.StowageCli.Result;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * {@code kill -9} of a {@code stowage get} of a cinder image in the middle of the read, whole
@@ -79,7 +80,7 @@ class CinderReadCrashIT {
             assertThat(delete.code()).as(delete.err()).isZero();
             cinder.awaitGone(volumeId);
 
-            CinderCrashIT.record("kill -9 of `stowage get` mid-read",
+            ReliabilityRecorder.fault("cinder", "kill -9 of `stowage get` mid-read",
                     "whole process: bin/stowage get cinder://new/<volume> writing to a pipe nobody reads, SIGKILL "
                             + "once it holds its read attachment; then stowage gc (default --older-than)",
                     "the process died (exit 137); the volume stayed attached (read-only)",

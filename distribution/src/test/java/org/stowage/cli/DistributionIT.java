@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Whole-process tests of the unpacked distribution (distribution/target/stowage), run by
@@ -207,7 +208,7 @@ class DistributionIT {
         assertThat(Files.readAllBytes(fast.resolve(keepId))).containsExactly(1, 2, 3);
         List<String> afterGc = newEntries(before, fast);
         assertThat(afterGc).isEmpty();
-        org.stowage.tck.reliability.ReliabilityRecorder.fault("process", "kill -9 of `stowage add` mid-write (file store)",
+        ReliabilityRecorder.fault("process", "kill -9 of `stowage add` mid-write (file store)",
                 "SIGKILL to bin/stowage add once its partial file appeared; then `stowage gc --older-than 0s`",
                 "exit 137 (killed); no image under the id; gc --dry-run lists the partial file, gc removes it "
                         + "(\"removed\":1), the other image is untouched", afterKill, afterGc);

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.drivers.cinder.CinderLocation;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Bad configurations and bad locations, table-driven, through the real entry points:

@@ -34,8 +34,8 @@ import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.StoreException;
-import org.stowage.tck.reliability.ReliabilityRecorder;
 import org.stowage.testing.LocalOpenStack;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Load on one cinder store of the real local Cinder (/work/shared/openstack): 32 concurrent

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.stowage.tck.reliability.ReliabilityRecorder;
 import org.stowage.testing.CinderApi;
+import org.stowage.testing.ReliabilityRecorder;
 import org.stowage.testing.LocalOpenStack;
 
 /**

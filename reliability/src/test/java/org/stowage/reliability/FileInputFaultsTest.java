@@ -26,7 +26,7 @@ import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.StoreException;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Faults of the image source during an add to a file store, through the core's add pipeline

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddResult;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Load on one file store through the core: 32 concurrent adds, then 32 concurrent reads, every

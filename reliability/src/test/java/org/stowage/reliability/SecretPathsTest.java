@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * The ways a password once reached a message, through the real entry points: a location parsed

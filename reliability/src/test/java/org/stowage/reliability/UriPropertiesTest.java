@@ -26,7 +26,7 @@ import org.stowage.drivers.http.HttpStoreDriverFactory;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreLocation;
 import org.stowage.tck.TestStoreContext;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Every driver's URI parser on arbitrary input: a location or a StoreException, never

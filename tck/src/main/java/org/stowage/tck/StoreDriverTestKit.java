@@ -9,7 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
-import org.stowage.core.io.HashingImageInput;
+import org.stowage.core.Stowage;
 import org.stowage.spi.Setting;
 
 /**
@@ -32,7 +32,7 @@ import org.stowage.spi.Setting;
  */
 public abstract class StoreDriverTestKit {
     /** The host's add chunk size: images around it cross the host's buffer boundaries. */
-    public static final int HOST_CHUNK = HashingImageInput.CHUNK;
+    public static final int HOST_CHUNK = Stowage.ADD_CHUNK_SIZE;
 
     /** A window onto the storage behind the store under test. */
     public interface Fixture extends AutoCloseable {

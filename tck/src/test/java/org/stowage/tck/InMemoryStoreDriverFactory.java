@@ -1,16 +1,13 @@
 package org.stowage.tck;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +25,7 @@ import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreSettings;
 

@@ -1,8 +1,5 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -13,12 +10,14 @@ import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.stowage.spi.StoreException;
 
 /**
  * Reads a configuration file into a Typesafe {@link Config} whose top-level keys are sections
@@ -152,7 +151,7 @@ public final class ConfigFiles {
     /** Applies {@code STOWAGE__<section>__<option>} overrides from {@code env}. */
     public static Config withEnvironment(Config base, Map<String, String> env) {
         Config c = base;
-        for (Map.Entry<String, String> e : new java.util.TreeMap<>(env).entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
             String k = e.getKey();
             if (!k.startsWith(ENV_PREFIX)) {
                 continue;

@@ -1,8 +1,5 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
@@ -16,6 +13,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.stowage.spi.StoreException;
 
 /**
  * Keeps HOCON text within what Typesafe Config can parse and resolve: its parser and resolver

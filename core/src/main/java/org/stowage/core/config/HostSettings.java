@@ -2,6 +2,7 @@ package org.stowage.core.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.stowage.core.StowageOptions;
 import org.stowage.spi.ErrorKind;
@@ -46,7 +47,7 @@ public final class HostSettings {
 
     private static String expected(OptionSpec spec) {
         if (spec.type() != OptionType.INTEGER) {
-            return "a " + spec.type().name().toLowerCase(java.util.Locale.ROOT);
+            return "a " + spec.type().name().toLowerCase(Locale.ROOT);
         }
         if (spec.min() != null && spec.max() != null) {
             return "an integer from " + spec.min() + " to " + spec.max();

@@ -1,8 +1,5 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigIncludeContext;
 import com.typesafe.config.ConfigIncluder;
@@ -17,6 +14,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.stowage.spi.StoreException;
 
 /**
  * The only HOCON includer a Stowage configuration gets: local files, resolved relative to the

@@ -1,8 +1,5 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -11,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /**
  * A reader for oslo.config INI files ({@code glance-api.conf}), following

@@ -2,8 +2,8 @@ package org.stowage.core.config;
 
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.stowage.spi.OptionSpec;

@@ -1,12 +1,10 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,11 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.stowage.core.StowageOptions;
-import org.stowage.core.io.HashAlgorithms;
+import org.stowage.core.internal.HashAlgorithms;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.Setting;
+import org.stowage.spi.StoreException;
 
 /**
  * The operator's configuration, interpreted: which stores exist (id, type, in order), which one
@@ -352,8 +353,8 @@ public final class StowageConfig {
      * {@code [stowage] input_stall_timeout}: how long an add waits for the next byte of its source
      * before failing with a Timeout (zero: wait forever).
      */
-    public java.time.Duration inputStallTimeout() {
-        return java.time.Duration.ofSeconds(host().get(StowageOptions.INPUT_STALL_TIMEOUT));
+    public Duration inputStallTimeout() {
+        return Duration.ofSeconds(host().get(StowageOptions.INPUT_STALL_TIMEOUT));
     }
 
     /** {@code [stowage] plugins_dir}, if set. */
@@ -367,7 +368,7 @@ public final class StowageConfig {
     }
 
     /** Every section's name, in file order. */
-    public java.util.Set<String> sectionNames() {
+    public Set<String> sectionNames() {
         return Collections.unmodifiableSet(sections.keySet());
     }
 

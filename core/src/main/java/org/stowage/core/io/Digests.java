@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
+import org.stowage.core.internal.HashAlgorithms;
 import org.stowage.spi.Checksums;
 
 /**

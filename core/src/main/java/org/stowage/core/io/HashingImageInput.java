@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import org.stowage.core.internal.HashAlgorithms;
+import org.stowage.core.internal.ImageStreams;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageInput;

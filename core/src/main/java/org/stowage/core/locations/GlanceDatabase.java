@@ -1,8 +1,5 @@
 package org.stowage.core.locations;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -22,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.stowage.spi.StoreException;
 
 /**
  * Bulk upgrade of a real Glance database ({@code images} and {@code image_locations}, as

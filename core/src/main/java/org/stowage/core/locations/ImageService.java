@@ -1,8 +1,5 @@
 package org.stowage.core.locations;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,12 +1,10 @@
 package org.stowage.core.locations;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.stowage.spi.StoreException;
 
 /**
  * JSON in and out for image records, in the shape of Glance's image API

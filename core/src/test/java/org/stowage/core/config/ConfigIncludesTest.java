@@ -1,8 +1,5 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -20,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /**
  * HOCON includes: a loopback HTTP server that would serve a configuration counts the requests it

@@ -1,8 +1,5 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +7,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /**
  * Values the configuration cannot mean are refused when it is read (so by config check too),

@@ -1,16 +1,15 @@
 package org.stowage.core.config;
 
-import org.stowage.core.AddOptions;
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import org.junit.jupiter.api.Test;
+import org.stowage.core.AddOptions;
 import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /**
  * A value holding {@code " #"} or {@code " ;"} is kept whole, as oslo.config keeps it, and an error

@@ -1,18 +1,18 @@
 package org.stowage.core.config;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 class StowageConfigTest {
     static StowageConfig ini(String text) {
@@ -137,7 +137,7 @@ class StowageConfigTest {
 
     @Test
     void debianGlanceApiConfWithStoreSectionsSplicedInConfiguresTheStores() throws Exception {
-        String text = java.nio.file.Files.readString(Path.of("src/test/resources/oslo-configs/debian-glance-api.conf"));
+        String text = Files.readString(Path.of("src/test/resources/oslo-configs/debian-glance-api.conf"));
         text = text.replaceFirst("\\[DEFAULT\\]\n", "[DEFAULT]\nenabled_backends = fast:file, slow:file\n")
                 .replaceFirst("\\[glance_store\\]\n", "[glance_store]\ndefault_backend = slow\n")
                 + "\n[fast]\nfilesystem_store_datadir = /srv/fast\n[slow]\nfilesystem_store_datadir = /srv/slow\n";

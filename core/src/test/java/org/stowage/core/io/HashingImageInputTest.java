@@ -1,8 +1,5 @@
 package org.stowage.core.io;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,16 +7,23 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.stowage.core.internal.HashAlgorithms;
 import org.stowage.spi.Checksums;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 class HashingImageInputTest {
     /** The host's threads: large images are hashed on two of them, as in a running host. */
@@ -169,11 +173,11 @@ class HashingImageInputTest {
 
     @Test
     void aSourceThatStallsFailsWithATimeoutAfterTheGivenTime() throws Exception {
-        java.io.PipedOutputStream feeder = new java.io.PipedOutputStream();
-        java.io.PipedInputStream source = new java.io.PipedInputStream(feeder, 1 << 20);
+        PipedOutputStream feeder = new PipedOutputStream();
+        PipedInputStream source = new PipedInputStream(feeder, 1 << 20);
         feeder.write(new byte[3000]);
         long t0 = System.nanoTime();
-        try (HashingImageInput in = HashingImageInput.open(source, -1, null, java.time.Duration.ofMillis(300), threads)) {
+        try (HashingImageInput in = HashingImageInput.open(source, -1, null, Duration.ofMillis(300), threads)) {
             assertThatThrownBy(() -> drain(in)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("stalled").hasMessageContaining("after 3000 bytes");
         }
@@ -198,14 +202,14 @@ class HashingImageInputTest {
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
-                    throw new java.io.InterruptedIOException();
+                    throw new InterruptedIOException();
                 }
                 int n = Math.min(len, Math.min(100, left));
                 left -= n;
                 return n;
             }
         };
-        try (HashingImageInput in = HashingImageInput.open(trickle, 2000, null, java.time.Duration.ofMillis(200), threads)) {
+        try (HashingImageInput in = HashingImageInput.open(trickle, 2000, null, Duration.ofMillis(200), threads)) {
             assertThat(drain(in)).hasSize(2000);
         }
     }

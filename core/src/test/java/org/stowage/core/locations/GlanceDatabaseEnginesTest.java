@@ -1,8 +1,5 @@
 package org.stowage.core.locations;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -30,7 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
-import org.stowage.core.properties.Records;
+import org.stowage.spi.StoreException;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * The upgrade against Glance's real schema on SQLite, PostgreSQL and MariaDB (see
@@ -247,7 +245,7 @@ class GlanceDatabaseEnginesTest {
                     .images).as("connected and read the (empty) images table").isZero();
         }
         String wrong = "Wr0ng-Pa55/w@rd-Q" + engine.ordinal();
-        Records.secretUsed(wrong);
+        ReliabilityRecorder.secretUsed(wrong);
         String url = db.jdbcUrl.replace("//", "//" + GlanceDb.USER + ":" + wrong + "@");
         StoreException e = catchThrowableOfType(() -> GlanceDatabase.open(url, null, null), StoreException.class);
         assertThat(e.getMessage()).contains("cannot open Glance database").contains(GlanceDb.USER);

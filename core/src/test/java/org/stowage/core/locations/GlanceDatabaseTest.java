@@ -1,11 +1,13 @@
 package org.stowage.core.locations;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
+import org.stowage.spi.StoreException;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Against a real Glance schema: {@code glance-manage db_sync} (Debian's glance-common) creates it
@@ -159,7 +164,7 @@ class GlanceDatabaseTest {
 
     @Test
     void passwordsInJdbcUrlsAreMasked() {
-        org.stowage.core.properties.Records.secretUsed("s3cret");
+        ReliabilityRecorder.secretUsed("s3cret");
         assertThat(GlanceDatabase.mask("jdbc:mariadb://h/glance?user=glance&password=s3cret&x=1"))
                 .isEqualTo("jdbc:mariadb://h/glance?user=glance&password=****&x=1");
         assertThat(GlanceDatabase.mask("jdbc:postgresql://glance:s3cret@h/glance")).doesNotContain("s3cret");
@@ -175,8 +180,8 @@ class GlanceDatabaseTest {
      */
     @Test
     void aPasswordNeverAppearsInErrorsOrLogsWhateverIsWrongWithTheUrl() {
-        org.stowage.core.properties.Records.secretUsed(SECRET);
-        org.stowage.core.properties.Records.secretUsed(SECRET_WITH_SEPARATORS);
+        ReliabilityRecorder.secretUsed(SECRET);
+        ReliabilityRecorder.secretUsed(SECRET_WITH_SEPARATORS);
         for (String pw : List.of(SECRET, SECRET_WITH_SEPARATORS)) {
             for (String url : List.of("jdbc:mariadb://glance:" + pw + "@127.0.0.1:notaport/glance",
                     "jdbc:mariadb://glance:" + pw + "@127.0.0.1:1/glance",
@@ -194,26 +199,26 @@ class GlanceDatabaseTest {
     }
 
     static void assertOpenFailsWithoutSecret(String url, String user, String password, String secret) {
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        PrintStream err = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
         StoreException e;
         try {
-            System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
-            e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> GlanceDatabase.open(url, user, password).close(), StoreException.class);
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            e = Assertions.catchThrowableOfType(() -> GlanceDatabase.open(url, user, password).close(), StoreException.class);
         } finally {
             System.setErr(err);
         }
         assertThat(e).as("opening a URL that cannot work fails with a BackendException").isNotNull();
         assertThat(e.getMessage()).contains("cannot open Glance database");
         assertNoSecret(e, secret);
-        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).as("log output").doesNotContain(secret)
+        assertThat(log.toString(StandardCharsets.UTF_8)).as("log output").doesNotContain(secret)
                 .doesNotContain("Sekr1t");
     }
 
     /** Neither the password nor a fragment of it in the message, the causes or the stack trace printout. */
     static void assertNoSecret(Throwable e, String secret) {
-        java.io.StringWriter trace = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(trace));
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
         List<String> fragments = new ArrayList<>(List.of(secret));
         for (String part : secret.split("[^A-Za-z0-9]")) {
             if (part.length() >= 4) {

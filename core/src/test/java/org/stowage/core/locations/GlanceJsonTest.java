@@ -1,8 +1,5 @@
 package org.stowage.core.locations;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -18,6 +15,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.stowage.spi.StoreException;
+import org.stowage.testing.ReliabilityRecorder;
 
 /** The meta_data JSON: written byte for byte as Python's json.dumps writes it, read without loss. */
 class GlanceJsonTest {
@@ -75,7 +74,7 @@ class GlanceJsonTest {
         for (int i = 0; i < ours.size(); i++) {
             assertThat(ours.get(i)).as("value #%s", i).isEqualTo(python.get(i));
         }
-        org.stowage.core.properties.Records.property("locations", "meta_data written as Python's json.dumps writes it",
+        ReliabilityRecorder.property("locations", "meta_data written as Python's json.dumps writes it",
                 values.size());
     }
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,13 +126,13 @@ class LocationUpgraderTest {
     void imageServiceUpgradesOnReadPersistsOnceAndListsUpgraded() throws Exception {
         mem.created.get("old").owned.add("vol-1");
         mem.created.get("old").images.put("vol-1", "legacy bytes".getBytes());
-        java.util.Map<String, ImageRecord> db = new java.util.LinkedHashMap<>();
+        Map<String, ImageRecord> db = new LinkedHashMap<>();
         db.put("i1", new ImageRecord("i1", List.of(new ImageLocation("cinder://legacy/vol-1", Map.of()))));
         List<String> saves = new ArrayList<>();
         ImageService svc = new ImageService(stowage, new ImageService.ImageRepository() {
             @Override
-            public java.util.Optional<ImageRecord> find(String id) {
-                return java.util.Optional.ofNullable(db.get(id));
+            public Optional<ImageRecord> find(String id) {
+                return Optional.ofNullable(db.get(id));
             }
 
             @Override
@@ -164,7 +167,7 @@ class LocationUpgraderTest {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 

@@ -1,17 +1,21 @@
 package org.stowage.core.properties;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,22 +25,25 @@ import net.jqwik.api.Provide;
 import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.config.OsloIni;
 import org.stowage.core.config.StowageConfig;
-import org.stowage.spi.Setting;
-import org.stowage.spi.StoreSettings;
+import org.stowage.spi.ErrorKind;
 import org.stowage.spi.OptionSpec;
+import org.stowage.spi.Setting;
+import org.stowage.spi.StoreException;
+import org.stowage.spi.StoreSettings;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Arbitrary input to the configuration readers gives a result or a documented error
  * (StoreException), never another exception and never a hang.
  */
 class ConfigPropertiesTest {
-    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> TRIES =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.Set<String> FAILED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Map<String, AtomicInteger> TRIES =
+            new ConcurrentHashMap<>();
+    private static final Set<String> FAILED = ConcurrentHashMap.newKeySet();
 
     /** Counts a try of {@code property} and runs it; a failure keeps the property out of the report. */
     static void tried(String property, Runnable body) {
-        TRIES.computeIfAbsent(property, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        TRIES.computeIfAbsent(property, k -> new AtomicInteger()).incrementAndGet();
         try {
             body.run();
         } catch (RuntimeException | AssertionError e) {
@@ -47,9 +54,9 @@ class ConfigPropertiesTest {
 
     @net.jqwik.api.lifecycle.AfterContainer
     static void record() {
-        for (Map.Entry<String, java.util.concurrent.atomic.AtomicInteger> e : new java.util.TreeMap<>(TRIES).entrySet()) {
+        for (Map.Entry<String, AtomicInteger> e : new TreeMap<>(TRIES).entrySet()) {
             if (!FAILED.contains(e.getKey())) {
-                Records.property("config", e.getKey(), e.getValue().get());
+                ReliabilityRecorder.property("config", e.getKey(), e.getValue().get());
             }
         }
     }
@@ -68,9 +75,9 @@ class ConfigPropertiesTest {
         });
         try {
             f.get(5, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new AssertionError("undocumented exception: " + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             f.cancel(true);
             throw new AssertionError("hang: no result within 5 s");
         } catch (InterruptedException e) {
@@ -102,7 +109,7 @@ class ConfigPropertiesTest {
                         }
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new AssertionError(e);
             }
         }));

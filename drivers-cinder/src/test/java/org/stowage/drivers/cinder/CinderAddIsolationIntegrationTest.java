@@ -28,7 +28,7 @@ import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * An add touches only the volume it created itself: an ambiguous volume create (Cinder did or

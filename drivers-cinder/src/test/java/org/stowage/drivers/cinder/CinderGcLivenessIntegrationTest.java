@@ -30,7 +30,7 @@ import org.stowage.spi.AddRequest;
 import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * gc and running adds: an add that runs longer than gc's {@code --older-than} keeps its volume

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.StoreLocation;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Cinder replies without the fields the store needs are errors naming the call, never an empty

@@ -8,7 +8,7 @@ import java.util.List;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.StoreException;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /** Leftover checks and reliability records for the fault tests. */
 final class Faults {

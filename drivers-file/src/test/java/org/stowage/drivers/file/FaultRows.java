@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Fault-matrix rows of the file driver: leftovers are computed by listing the data directories

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
-import org.stowage.tck.reliability.ReliabilityRecorder;
 import org.stowage.testing.Nginx;
+import org.stowage.testing.ReliabilityRecorder;
 
 /**
  * Hostile servers on loopback that try to keep a {@code get} or {@code size} waiting for ever by

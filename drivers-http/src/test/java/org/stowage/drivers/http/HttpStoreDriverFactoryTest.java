@@ -25,7 +25,7 @@ import org.stowage.spi.OptionSpec;
 import org.stowage.tck.OptionsDocumentation;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 class HttpStoreDriverFactoryTest {
     private final HttpStoreDriverFactory factory = new HttpStoreDriverFactory();

@@ -29,7 +29,7 @@ import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
 import org.stowage.testing.Nginx;
-import org.stowage.tck.reliability.ReliabilityRecorder;
+import org.stowage.testing.ReliabilityRecorder;
 
 /** The driver against a real nginx on loopback: plain, TLS, redirects, Range, auth, proxy, errors. */
 @ExtendWith(Nginx.Extension.class)

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * the evidence is not there.
  *
  * <p>Inputs: every module's {@code target/reliability/records.jsonl} (written through
- * {@code org.stowage.tck.reliability.ReliabilityRecorder}, or core's local twin) and
+ * {@code org.stowage.testing.ReliabilityRecorder}) and
  * {@code target/reliability/secrets.txt} (the secrets the tests used). Records are de-duplicated by
  * their key (a re-run without {@code clean} appends again; the last record of a key wins).
  *

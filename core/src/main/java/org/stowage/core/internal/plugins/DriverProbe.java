@@ -1,8 +1,5 @@
 package org.stowage.core.internal.plugins;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -11,6 +8,7 @@ import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreException;
 
 /**
  * Creates a driver factory found by PF4J and asks it what the host needs before any store uses it

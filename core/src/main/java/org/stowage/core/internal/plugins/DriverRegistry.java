@@ -1,8 +1,5 @@
 package org.stowage.core.internal.plugins;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.pf4j.ClassLoadingStrategy;
 import org.pf4j.CompoundPluginLoader;
 import org.pf4j.DefaultPluginLoader;
@@ -30,6 +28,7 @@ import org.pf4j.PropertiesPluginDescriptorFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.StoreDriverFactory;
+import org.stowage.spi.StoreException;
 
 /**
  * The driver factories available to this process, by type: found by PF4J in the plugins
@@ -102,7 +101,7 @@ public final class DriverRegistry implements AutoCloseable {
      * need nothing from the plugins directory but reading it. Null loads every plugin.
      */
     public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
-            java.util.Set<String> neededTypes) {
+            Set<String> neededTypes) {
         List<String> problems = new ArrayList<>();
         Path root = usableRoot(pluginsDir, problems);
         PluginManager pm = root == null ? new StowagePluginManager(List.of()) : new StowagePluginManager(List.of(root));

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -141,7 +142,7 @@ class PluginContainmentTest {
         Path plugins = Files.createDirectories(tmp.resolve("plugins"));
         Path zip = pluginZip(plugins.resolve("half-plugin.zip"), null);
         byte[] whole = Files.readAllBytes(zip);
-        Files.write(zip, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(zip, Arrays.copyOf(whole, whole.length / 2));
         Files.setLastModifiedTime(zip, FileTime.fromMillis(1_000_000));
         // what an interrupted expansion by an older version left: the plugin's files, no marker
         pluginDir(plugins.resolve("half-plugin"));

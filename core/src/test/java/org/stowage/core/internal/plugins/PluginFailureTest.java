@@ -1,8 +1,5 @@
 package org.stowage.core.internal.plugins;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +16,8 @@ import org.stowage.core.FakeDriverFactory;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /**
  * A plugin that fails costs only its own type, with the reason, and never the process: real

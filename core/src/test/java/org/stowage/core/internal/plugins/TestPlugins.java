@@ -2,6 +2,7 @@ package org.stowage.core.internal.plugins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ final class TestPlugins {
         Files.writeString(src, source);
         Path classes = Files.createDirectories(work.resolve("classes-" + pkg));
         String classPath = System.getProperty("java.class.path")
-                + (extraClasses == null ? "" : java.io.File.pathSeparator + extraClasses);
+                + (extraClasses == null ? "" : File.pathSeparator + extraClasses);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         int rc = javac.run(null, null, null, "--release", "17", "-proc:none", "-classpath",
                 classPath, "-d", classes.toString(), src.toString());

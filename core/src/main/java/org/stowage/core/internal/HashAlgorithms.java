@@ -1,13 +1,14 @@
-package org.stowage.core.io;
-
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
+package org.stowage.core.internal;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /**
  * Multihash algorithms by their glance (Python hashlib) names, mapped to JCA names.
@@ -71,7 +72,7 @@ public final class HashAlgorithms {
     }
 
     /** The accepted glance names. */
-    public static java.util.Set<String> names() {
-        return java.util.Collections.unmodifiableSet(JCA.keySet());
+    public static Set<String> names() {
+        return Collections.unmodifiableSet(JCA.keySet());
     }
 }

@@ -1,4 +1,4 @@
-package org.stowage.core.io;
+package org.stowage.core.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

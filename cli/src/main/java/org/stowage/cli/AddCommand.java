@@ -1,0 +1,123 @@
+package org.stowage.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.stowage.core.AddOptions;
+import org.stowage.core.ImageIds;
+import org.stowage.core.Stowage;
+import org.stowage.spi.AddResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code stowage add}. */
+@Command(name = "add", description = "Store an image and print one JSON object: location, size, checksum (md5), "
+        + "multihash, hash_algo, metadata.")
+final class AddCommand implements Callable<Integer> {
+    @ParentCommand
+    StowageCommand root;
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--store", paramLabel = "ID", description = "Target store (default: the default store).")
+    String store;
+    @Option(names = "--image-id", paramLabel = "UUID", converter = ImageIdConverter.class,
+            description = "Image id, a UUID as Glance requires (default: a new UUID).")
+    String imageId;
+    @Option(names = "--size", paramLabel = "N", converter = Ranges.NonNegative.class, description = "Declared size in bytes; the data must match it "
+            + "(default: the file's size; unknown for stdin).")
+    Long size;
+    @Option(names = "--hash", paramLabel = "ALGO", description = "Multihash algorithm (default: [DEFAULT] hashing_algorithm, sha512).")
+    String hash;
+    @Option(names = "--owner", paramLabel = "PROJECT", description = "Owning project id, recorded by stores that keep it.")
+    String owner;
+    @Parameters(paramLabel = "FILE|-", description = "The image file, or - for stdin.")
+    String file;
+
+    @Override
+    public Integer call() throws IOException {
+        long declared;
+        InputStream in;
+        if ("-".equals(file)) {
+            in = Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel());
+            declared = size == null ? -1 : size;
+        } else {
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p)) {
+                throw new NoSuchFileException(file + " (expected a readable file or - for stdin)");
+            }
+            in = Files.newInputStream(p);
+            declared = size == null ? Files.size(p) : size;
+        }
+        in = Transfers.input(in, "-".equals(file) ? "standard input" : file);
+        try (Stowage s = root.open(); InputStream closing = in) {
+            Interruption.arm(s);
+            AddOptions options = AddOptions.defaults().imageId(imageId).hashAlgorithm(hash).owner(owner);
+            options = declared < 0 ? options : options.declaredSize(declared);
+            String target = store == null ? s.defaultStore().id() : store;
+            AddResult r;
+            if (root.progress()) {
+                try (Progress bar = Progress.start("add", declared)) {
+                    r = s.add(target, bar.wrap(in), options.phases(bar));
+                    bar.finish();
+                }
+            } else {
+                r = s.add(target, in, options);
+            }
+            report(s, r);
+        }
+        return 0;
+    }
+
+    /**
+     * Prints the result. The add succeeds only if the caller learns where the image is: if
+     * the result cannot be written (stdout closed or full), the image is deleted again.
+     */
+    private void report(Stowage s, AddResult r) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("location", r.location());
+        m.put("size", r.size());
+        m.put("checksum", r.checksum());
+        m.put("multihash", r.multihash());
+        m.put("hash_algo", r.hashAlgo());
+        m.put("metadata", r.metadata());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(Json.render(m));
+        if (!out.checkError()) {
+            return;
+        }
+        try {
+            s.delete(r.location(), store);
+        } catch (RuntimeException e) {
+            throw new IOException("could not write the result to standard output (closed or full), and deleting "
+                    + "the image again failed (" + e.getMessage() + "): it is stored at " + r.location(), e);
+        }
+        throw new IOException("could not write the result to standard output (closed or full): the image was "
+                + "deleted again, nothing is stored");
+    }
+
+    /** {@code --image-id}: a UUID, checked by the core's rule before anything is read. */
+    static final class ImageIdConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!ImageIds.isValid(value)) {
+                throw new TypeConversionException(ImageIds.problem(value));
+            }
+            return value;
+        }
+    }
+}
