@@ -38,40 +38,15 @@ public final class StowageConfig {
     /** The prefix Glance reserves for its own stores. */
     public static final String RESERVED_PREFIX = "os_glance_";
 
-    /** One configured store. */
-    public static final class StoreEntry {
-        private final String id;
-        private final String type;
-        private final boolean reserved;
-        private final String origin;
-
-        StoreEntry(String id, String type, boolean reserved, String origin) {
-            this.id = id;
-            this.type = type;
-            this.reserved = reserved;
-            this.origin = origin;
-        }
-
-        /** The store id. */
-        public String id() {
-            return id;
-        }
-
-        /** The store type (driver). */
-        public String type() {
-            return type;
-        }
-
-        /** True for Glance's reserved staging/tasks stores. */
-        public boolean reserved() {
-            return reserved;
-        }
-
-        /** Where the store was declared. */
-        public String origin() {
-            return origin;
-        }
-
+    /**
+     * One configured store.
+     *
+     * @param id       the store id
+     * @param type     the store type (driver)
+     * @param reserved true for Glance's reserved staging/tasks stores
+     * @param origin   where the store was declared
+     */
+    public record StoreEntry(String id, String type, boolean reserved, String origin) {
         @Override
         public String toString() {
             return id + ":" + type;
@@ -108,8 +83,30 @@ public final class StowageConfig {
      *         what was expected
      */
     public static StowageConfig from(Config config, String source) {
-        Map<String, Map<String, Setting>> sections = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
+        Map<String, Map<String, Setting>> sections = readSections(config, source, warnings);
+        Map<String, Setting> def = sections.getOrDefault("DEFAULT", Map.of());
+        Map<String, Setting> gs = sections.getOrDefault("glance_store", Map.of());
+        Setting eb = def.get("enabled_backends");
+        Map<String, StoreEntry> backends = eb == null ? new LinkedHashMap<>() : parseEnabledBackends(eb);
+        String hashing = Optional.ofNullable(def.get("hashing_algorithm")).map(Setting::value).orElse("sha512");
+        boolean multi = !backends.isEmpty();
+        StoreList list = multi ? multiStore(eb, backends, gs, sections) : singleStore(gs, source);
+        warnings.addAll(SharedDatadirs.warnings(list.stores(), sections));
+        warnings.addAll(HostSettings.unknownOptions(sections.getOrDefault(StowageOptions.SECTION, Map.of())));
+        StowageConfig c = new StowageConfig(source, multi, list.stores(), list.defaultStore(), hashing, sections,
+                warnings);
+        c.host().checkAll(); // checked now, so a bad value fails config check and every command alike
+        return c;
+    }
+
+    /** The stores of a configuration and its default store. */
+    private record StoreList(List<StoreEntry> stores, String defaultStore) {
+    }
+
+    /** Every section's settings, by normalized section name; warns about values holding ' #'. */
+    private static Map<String, Map<String, Setting>> readSections(Config config, String source, List<String> warnings) {
+        Map<String, Map<String, Setting>> sections = new LinkedHashMap<>();
         ConfigObject root = config.root();
         for (String sectionKey : root.keySet()) {
             ConfigValue sv = root.get(sectionKey);
@@ -123,74 +120,75 @@ public final class StowageConfig {
                 Setting s = toSetting(section, e.getKey(), e.getValue(), source);
                 if (s != null) {
                     opts.put(s.name(), s);
-                    for (String v : s.values()) {
-                        if (v.contains(" #") || v.contains("\t#")) {
-                            warnings.add(s.origin() + ": [" + section + "] " + s.name() + " contains ' #': "
-                                    + "oslo.config has no inline comments, so the text after '#' is part of the value");
-                        }
-                    }
+                    warnAboutHashes(section, s, warnings);
                 }
             }
         }
-        Map<String, Setting> def = sections.getOrDefault("DEFAULT", Map.of());
-        Map<String, Setting> gs = sections.getOrDefault("glance_store", Map.of());
-        Setting eb = def.get("enabled_backends");
-        Map<String, StoreEntry> backends = eb == null ? new LinkedHashMap<>() : parseEnabledBackends(eb);
-        String hashing = Optional.ofNullable(def.get("hashing_algorithm")).map(Setting::value).orElse("sha512");
+        return sections;
+    }
+
+    private static void warnAboutHashes(String section, Setting s, List<String> warnings) {
+        for (String v : s.values()) {
+            if (v.contains(" #") || v.contains("\t#")) {
+                warnings.add(s.origin() + ": [" + section + "] " + s.name() + " contains ' #': "
+                        + "oslo.config has no inline comments, so the text after '#' is part of the value");
+            }
+        }
+    }
+
+    /** {@code enabled_backends}: its stores, Glance's reserved ones, and {@code default_backend}. */
+    private static StoreList multiStore(Setting eb, Map<String, StoreEntry> backends, Map<String, Setting> gs,
+            Map<String, Map<String, Setting>> sections) {
+        List<StoreEntry> stores = new ArrayList<>(backends.values());
+        Setting db = gs.get("default_backend");
+        if (db == null || db.value().isBlank()) {
+            throw StoreException.badStoreConfiguration(eb.origin() + ": [glance_store] default_backend is not set: "
+                    + "expected the id of one of the enabled stores (" + String.join(", ", backends.keySet())
+                    + ") in the [glance_store] section");
+        }
+        String defaultStore = db.value().trim();
+        if (!backends.containsKey(defaultStore)) {
+            throw StoreException.badStoreConfiguration(db.origin() + ": [glance_store] default_backend = '"
+                    + defaultStore + "': expected one of the enabled stores (" + String.join(", ", backends.keySet())
+                    + ")");
+        }
+        for (String id : RESERVED_STORES) {
+            stores.add(new StoreEntry(id, "file", true, "reserved by Glance"));
+            Map<String, Setting> sec = sections.computeIfAbsent(id, k -> new LinkedHashMap<>());
+            sec.putIfAbsent("filesystem_store_datadir",
+                    Setting.of("filesystem_store_datadir", "/var/lib/glance/" + id, "default for reserved store " + id));
+        }
+        return new StoreList(stores, defaultStore);
+    }
+
+    /** The single-store form: {@code [glance_store] stores} and {@code default_store}. */
+    private static StoreList singleStore(Map<String, Setting> gs, String source) {
+        Setting st = gs.get("stores");
+        if (st == null && gs.isEmpty()) {
+            throw StoreException.badStoreConfiguration(source + " has no stores: set enabled_backends in [DEFAULT] "
+                    + "or [glance_store] stores (glance_store would quietly fall back to the file and http stores "
+                    + "in /var/lib/glance/images; set [glance_store] stores = file, http to keep that)");
+        }
+        List<String> types = new ArrayList<>();
+        for (String t : (st == null ? "file, http" : st.value()).split(",")) {
+            String n = legacyType(t.trim());
+            if (!n.isEmpty() && !types.contains(n)) {
+                types.add(n);
+            }
+        }
+        String origin = st == null ? "default of [glance_store] stores" : st.origin();
         List<StoreEntry> stores = new ArrayList<>();
-        String defaultStore;
-        boolean multi = !backends.isEmpty();
-        if (multi) {
-            stores.addAll(backends.values());
-            Setting db = gs.get("default_backend");
-            if (db == null || db.value().isBlank()) {
-                throw StoreException.badStoreConfiguration(eb.origin() + ": [glance_store] default_backend is not set: "
-                        + "expected the id of one of the enabled stores (" + String.join(", ", backends.keySet())
-                        + ") in the [glance_store] section");
-            }
-            defaultStore = db.value().trim();
-            if (!backends.containsKey(defaultStore)) {
-                throw StoreException.badStoreConfiguration(db.origin() + ": [glance_store] default_backend = '"
-                        + defaultStore + "': expected one of the enabled stores (" + String.join(", ", backends.keySet())
-                        + ")");
-            }
-            for (String id : RESERVED_STORES) {
-                stores.add(new StoreEntry(id, "file", true, "reserved by Glance"));
-                Map<String, Setting> sec = sections.computeIfAbsent(id, k -> new LinkedHashMap<>());
-                sec.putIfAbsent("filesystem_store_datadir",
-                        Setting.of("filesystem_store_datadir", "/var/lib/glance/" + id, "default for reserved store " + id));
-            }
-        } else {
-            Setting st = gs.get("stores");
-            if (st == null && gs.isEmpty()) {
-                throw StoreException.badStoreConfiguration(source + " has no stores: set enabled_backends in [DEFAULT] "
-                        + "or [glance_store] stores (glance_store would quietly fall back to the file and http stores "
-                        + "in /var/lib/glance/images; set [glance_store] stores = file, http to keep that)");
-            }
-            List<String> types = new ArrayList<>();
-            for (String t : (st == null ? "file, http" : st.value()).split(",")) {
-                String n = legacyType(t.trim());
-                if (!n.isEmpty() && !types.contains(n)) {
-                    types.add(n);
-                }
-            }
-            String origin = st == null ? "default of [glance_store] stores" : st.origin();
-            for (String t : types) {
-                stores.add(new StoreEntry(t, t, false, origin));
-            }
-            Setting ds = gs.get("default_store");
-            defaultStore = legacyType(ds == null ? "file" : ds.value().trim());
-            if (!types.contains(defaultStore)) {
-                throw StoreException.badStoreConfiguration((ds == null ? "default" : ds.origin())
-                        + ": [glance_store] default_store = '" + defaultStore + "': expected one of the stores in "
-                        + "[glance_store] stores (" + String.join(", ", types) + ")");
-            }
+        for (String t : types) {
+            stores.add(new StoreEntry(t, t, false, origin));
         }
-        warnings.addAll(SharedDatadirs.warnings(stores, sections));
-        warnings.addAll(HostSettings.unknownOptions(sections.getOrDefault(StowageOptions.SECTION, Map.of())));
-        StowageConfig c = new StowageConfig(source, multi, stores, defaultStore, hashing, sections, warnings);
-        c.host().checkAll(); // checked now, so a bad value fails config check and every command alike
-        return c;
+        Setting ds = gs.get("default_store");
+        String defaultStore = legacyType(ds == null ? "file" : ds.value().trim());
+        if (!types.contains(defaultStore)) {
+            throw StoreException.badStoreConfiguration((ds == null ? "default" : ds.origin())
+                    + ": [glance_store] default_store = '" + defaultStore + "': expected one of the stores in "
+                    + "[glance_store] stores (" + String.join(", ", types) + ")");
+        }
+        return new StoreList(stores, defaultStore);
     }
 
     private static String legacyType(String t) {
