@@ -50,7 +50,9 @@ public final class HostSettings {
             return "a " + spec.type().name().toLowerCase(Locale.ROOT);
         }
         if (spec.min() != null && spec.max() != null) {
-            return "an integer from " + spec.min() + " to " + spec.max();
+            // the host's integer options with a range are durations in seconds: say the unit
+            String what = spec.name().endsWith("_timeout") ? "a whole number of seconds" : "an integer";
+            return what + " from " + spec.min() + " to " + spec.max();
         }
         return spec.min() != null ? "an integer >= " + spec.min() : "an integer";
     }
