@@ -110,10 +110,17 @@ public final class LocationRouter {
                 }
             }
         }
+        String named = legacy ? null : namedStore(uri, scheme, candidates);
+        if (firstError != null && named != null && !stores.contains(named)) {
+            // the location names a store that is not enabled: that is what the caller must hear,
+            // with the store that could not say whether it holds the volume under another name
+            throw StoreException.unknownStore("location '" + Uris.mask(uri) + "' names store '" + named
+                    + "', which is not enabled: expected one of " + stores.ids() + " (a store that could hold it"
+                    + " under another name could not be asked: " + firstError.getMessage() + ")", firstError);
+        }
         if (firstError != null) {
             throw firstError;
         }
-        String named = legacy ? null : namedStore(uri, scheme, candidates);
         if (!gone.isEmpty() && gone.size() == candidates.size() && named == null) {
             throw gone.size() == 1 ? gone.get(0) : StoreException.notFound("location '" + Uris.mask(uri)
                     + "' does not exist in any store: "
