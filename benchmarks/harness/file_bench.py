@@ -92,8 +92,13 @@ def rm(path):
         pass
 
 
+def image_id(label=None):
+    """An image id Stowage accepts (a UUID, as Glance's): random, or stable for a label."""
+    return str(uuid.uuid4() if label is None else uuid.uuid5(uuid.NAMESPACE_URL, "stowage-bench/" + label))
+
+
 def add_run(who, src, size, case, pair, **extra):
-    image = "%s-%s" % (who, uuid.uuid4())
+    image = image_id()
     if who == "A":
         cmd = java("add", "--store", STORE, "--src", src, "--size", str(size), "--id", image)
     elif who == "W":
@@ -153,7 +158,7 @@ def main():
         pairs("add-" + s, PAIRS[s], run)
     for s in SIZES:
         size = os.path.getsize(srcs[s])
-        image = "get-" + s
+        image = image_id("get-" + s)
         rm(os.path.join(STORE, image))
         rec = timed(java("add", "--store", STORE, "--src", srcs[s], "--size", str(size), "--id", image))
         loc = rec["location"]
@@ -180,14 +185,14 @@ def main():
         print("peak RSS of bin/stowage add", flush=True)
         for s in SIZES:
             for i in range(2):
-                image = "cli-%s-%d" % (s, i)
+                image = image_id("cli-%s-%d" % (s, i))
                 rec = timed([cli, "--config", conf, "add", "--store", "fast", "--image-id", image, srcs[s]])
                 rm(os.path.join(STORE, image))
                 emit(rec, case="cli-add-" + s, who="CLI", pair=i, wall_s=rec["proc_wall_s"],
                      mib_s=os.path.getsize(srcs[s]) / 1048576.0 / rec["proc_wall_s"])
     print("peak RSS of the Bench add with default JVM options", flush=True)
     for s in SIZES:
-        image = "jdef-" + s
+        image = image_id("jdef-" + s)
         rec = timed(java("add", "--store", STORE, "--src", srcs[s], "--id", image, jopts=[]))
         rm(os.path.join(STORE, image))
         emit(rec, case="jvmdefault-add-" + s, who="A", pair=0)
