@@ -90,6 +90,24 @@ public final class Nginx implements AutoCloseable {
                     + " run `bash .ci/setup-nginx.sh` (apt-get install -y nginx) and re-run the tests");
         }
         Path dir = Files.createTempDirectory("stowage-nginx-");
+        Path tls = prepareFiles(dir);
+        int[] ports = {freePort(), freePort(), freePort(), freePort(), freePort()};
+        String d = dir.toString();
+        Files.writeString(dir.resolve("common.conf"), commonConfig(d, ports[0]));
+        Files.writeString(dir.resolve("nginx.conf"), mainConfig(d, tls, ports));
+        Process p = new ProcessBuilder(nginx.toString(), "-p", d + "/", "-c", d + "/nginx.conf", "-e", d + "/logs/error.log")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+        Nginx n = new Nginx(dir, ports, tls.resolve("ca.crt"), p);
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "stop-test-nginx"));
+        n.awaitListening(ports);
+        return n;
+    }
+
+    /**
+     * The served tree under {@code dir} (readable by workers that run as nobody), the certificates
+     * and the basic-auth password file; returns the directory of the certificates.
+     */
+    private static Path prepareFiles(Path dir) throws Exception {
         Path www = Files.createDirectories(dir.resolve("www"));
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("tmp"));
@@ -107,14 +125,12 @@ public final class Nginx implements AutoCloseable {
         makeCertificates(tls);
         Files.writeString(dir.resolve("htpasswd"), AUTH_USER + ":{PLAIN}" + AUTH_PASSWORD + "\n");
         Files.setPosixFilePermissions(dir.resolve("htpasswd"), PosixFilePermissions.fromString("rw-r--r--"));
+        return tls;
+    }
 
-        int plain = freePort();
-        int tlsPort = freePort();
-        int proxy = freePort();
-        int misnamed = freePort();
-        int expired = freePort();
-        String d = dir.toString();
-        String common = String.join("\n",
+    /** The locations every server has (root {@code d}/www); {@code plain} is the plain http port. */
+    private static String commonConfig(String d, int plain) {
+        return String.join("\n",
                 "root " + d + "/www;",
                 "location = /chain/1 { return 301 $scheme://127.0.0.1:$server_port/chain/2; }",
                 "location = /chain/2 { absolute_redirect off; return 302 3; }",
@@ -145,8 +161,16 @@ public final class Nginx implements AutoCloseable {
                         + " sub_filter 'stowage-never-matches-0123456789' ''; }",
                 "location /norange/ { alias " + d + "/www/; max_ranges 0; }",
                 "");
-        Files.writeString(dir.resolve("common.conf"), common);
-        String conf = String.join("\n",
+    }
+
+    /**
+     * nginx.conf: on {@code ports} (in the constructor's order) plain http, TLS with the good
+     * certificate, the forward proxy, TLS with the misnamed one and TLS with the expired one.
+     */
+    private static String mainConfig(String d, Path tls, int[] ports) {
+        int plain = ports[0];
+        int proxy = ports[2];
+        return String.join("\n",
                 "worker_processes 1;",
                 "daemon off;",
                 "pid " + d + "/nginx.pid;",
@@ -162,34 +186,31 @@ public final class Nginx implements AutoCloseable {
                 "  uwsgi_temp_path " + d + "/tmp/uwsgi;",
                 "  scgi_temp_path " + d + "/tmp/scgi;",
                 "  server { listen 127.0.0.1:" + plain + "; include " + d + "/common.conf; }",
-                tlsServer(tlsPort, tls, "server", d),
-                tlsServer(misnamed, tls, "misnamed", d),
-                tlsServer(expired, tls, "expired", d),
+                tlsServer(ports[1], tls, "server", d),
+                tlsServer(ports[3], tls, "misnamed", d),
+                tlsServer(ports[4], tls, "expired", d),
                 "  server { listen 127.0.0.1:" + proxy + "; access_log " + d + "/logs/proxy.log;",
                 "           location / { proxy_pass http://127.0.0.1:" + plain + "; } }",
                 "}",
                 "");
-        Files.writeString(dir.resolve("nginx.conf"), conf);
-        Process p = new ProcessBuilder(nginx.toString(), "-p", d + "/", "-c", d + "/nginx.conf", "-e", d + "/logs/error.log")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
-        int[] ports = {plain, tlsPort, proxy, misnamed, expired};
-        Nginx n = new Nginx(dir, ports, tls.resolve("ca.crt"), p);
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "stop-test-nginx"));
+    }
+
+    /** Waits up to 15 s for nginx to listen on every one of {@code ports}; fails with its log if it exits. */
+    private void awaitListening(int[] ports) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         for (int port : ports) {
             while (!accepts(port)) {
-                if (!p.isAlive()) {
+                if (!process.isAlive()) {
                     String log = Files.readString(dir.resolve("logs/stdout.log")) + Files.readString(dir.resolve("logs/error.log"));
-                    throw new AssertionError("nginx exited with " + p.exitValue() + " at start-up: " + log);
+                    throw new AssertionError("nginx exited with " + process.exitValue() + " at start-up: " + log);
                 }
                 if (System.nanoTime() > deadline) {
-                    n.close();
+                    close();
                     throw new AssertionError("nginx did not listen on 127.0.0.1:" + port + " within 15 s");
                 }
                 Thread.sleep(20);
             }
         }
-        return n;
     }
 
     private static boolean accepts(int port) {

@@ -32,6 +32,15 @@ import org.stowage.tck.TestStoreContext;
  * <p>usage: CinderBench SOURCE_FILE FILE_STORE_DIR PAIRS SMALL_IMAGES OUT.md
  */
 public final class CinderBench {
+    /** The add and get rates (MiB/s) of the pairs, in run order. */
+    private record Rates(List<Double> fileAdd, List<Double> cinderAdd, List<Double> cinderGet) {
+    }
+
+    /** The phases of the fixed cost per image, in report order. */
+    private static final List<String> PHASES = List.of("create (POST, 202)", "create → available",
+            "attach (create + connect + complete)", "detach (disconnect + delete attachment)", "delete (DELETE, 202)",
+            "delete → gone (404)", "whole add of a 4 KiB image", "whole get of a 4 KiB image");
+
     public static void main(String[] args) throws Exception {
         Path source = Path.of(args[0]);
         Path fileDir = Path.of(args[1]);
@@ -45,107 +54,131 @@ public final class CinderBench {
                 "bench-file", Map.of("filesystem_store_datadir", fileDir.toString())));
         CinderStoreDriver cinder = LocalCinder.driver("fast", LocalCinder.FAST);
 
-        List<Double> fileAdd = new ArrayList<>();
-        List<Double> cinderAdd = new ArrayList<>();
-        List<Double> cinderGet = new ArrayList<>();
         // warm-up: one small add/get/delete on each (class loading, first token)
         bench(cinder, source, 1 << 20, null);
         bench(file, source, 1 << 20, null);
+        Rates rates = runPairs(file, cinder, source, size, pairs);
+        Map<String, List<Double>> phases = fixedCosts(cinder, source, smalls);
+        cinder.close();
+        file.close();
+        try (PrintStream p = new PrintStream(Files.newOutputStream(out))) {
+            writeThroughput(p, rates, size, pairs);
+            writeFixedCosts(p, phases, smalls);
+        }
+        System.err.println("wrote " + out);
+    }
+
+    /** {@code pairs} adds of {@code size} bytes by each driver (and cinder gets), alternating which goes first. */
+    private static Rates runPairs(StoreDriver file, CinderStoreDriver cinder, Path source, long size, int pairs)
+            throws Exception {
+        Rates rates = new Rates(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (int i = 0; i < pairs; i++) {
             boolean cinderFirst = i % 2 == 1;
             if (cinderFirst) {
-                bench(cinder, source, size, new double[][] {{0}, {0}}, cinderAdd, cinderGet);
-                bench(file, source, size, new double[][] {{0}, {0}}, fileAdd, null);
+                bench(cinder, source, size, new double[][] {{0}, {0}}, rates.cinderAdd(), rates.cinderGet());
+                bench(file, source, size, new double[][] {{0}, {0}}, rates.fileAdd(), null);
             } else {
-                bench(file, source, size, new double[][] {{0}, {0}}, fileAdd, null);
-                bench(cinder, source, size, new double[][] {{0}, {0}}, cinderAdd, cinderGet);
+                bench(file, source, size, new double[][] {{0}, {0}}, rates.fileAdd(), null);
+                bench(cinder, source, size, new double[][] {{0}, {0}}, rates.cinderAdd(), rates.cinderGet());
             }
             System.err.printf(Locale.ROOT, "pair %d: file add %.1f MiB/s, cinder add %.1f MiB/s, get %.1f MiB/s%n",
-                    i + 1, fileAdd.get(i), cinderAdd.get(i), cinderGet.get(i));
+                    i + 1, rates.fileAdd().get(i), rates.cinderAdd().get(i), rates.cinderGet().get(i));
         }
+        return rates;
+    }
 
-        // fixed cost per image, phase by phase, on small volumes
+    /** The fixed cost per image, phase by phase (ms), over {@code smalls} small volumes. */
+    private static Map<String, List<Double>> fixedCosts(CinderStoreDriver cinder, Path source, int smalls)
+            throws Exception {
         Map<String, List<Double>> phases = new LinkedHashMap<>();
-        for (String k : List.of("create (POST, 202)", "create → available", "attach (create + connect + complete)",
-                "detach (disconnect + delete attachment)", "delete (DELETE, 202)", "delete → gone (404)",
-                "whole add of a 4 KiB image", "whole get of a 4 KiB image")) {
+        for (String k : PHASES) {
             phases.put(k, new ArrayList<>());
         }
         try (CinderClient c = LocalCinder.client()) {
             for (int i = 0; i < smalls; i++) {
-                long t0 = System.nanoTime();
-                CinderClient.Volume v = createWithRetry(c);
-                long t1 = System.nanoTime();
-                cinder.waits().until(v.id(), "creating", "available", "bench: ");
-                long t2 = System.nanoTime();
-                Attachments.Attached a = cinder.attachments().attach(v.id(), "rw", "bench: ", (ms, w) -> Waits.sleep(ms));
-                long t3 = System.nanoTime();
-                a.close();
-                long t4 = System.nanoTime();
-                // wait for available again before delete (detach is asynchronous in Cinder's state)
-                c.deleteVolume(v.id());
-                long t5 = System.nanoTime();
-                while (c.getVolume(v.id()).isPresent()) {
-                    Thread.sleep(20);
-                }
-                long t6 = System.nanoTime();
-                add(phases, "create (POST, 202)", t0, t1);
-                add(phases, "create → available", t1, t2);
-                add(phases, "attach (create + connect + complete)", t2, t3);
-                add(phases, "detach (disconnect + delete attachment)", t3, t4);
-                add(phases, "delete (DELETE, 202)", t4, t5);
-                add(phases, "delete → gone (404)", t5, t6);
-                double[][] t = new double[2][1];
-                bench(cinder, source, 4096, t);
-                phases.get("whole add of a 4 KiB image").add(t[0][0]);
-                phases.get("whole get of a 4 KiB image").add(t[1][0]);
+                measurePhases(c, cinder, source, phases);
             }
         }
-        cinder.close();
-        file.close();
+        return phases;
+    }
 
-        double fAdd = median(fileAdd);
-        double cAdd = median(cinderAdd);
-        double cGet = median(cinderGet);
+    /** One small volume through create, attach, detach and delete, then one whole 4 KiB add and get. */
+    private static void measurePhases(CinderClient c, CinderStoreDriver cinder, Path source,
+            Map<String, List<Double>> phases) throws Exception {
+        long t0 = System.nanoTime();
+        CinderClient.Volume v = createWithRetry(c);
+        long t1 = System.nanoTime();
+        cinder.waits().until(v.id(), "creating", "available", "bench: ");
+        long t2 = System.nanoTime();
+        Attachments.Attached a = cinder.attachments().attach(v.id(), "rw", "bench: ", (ms, w) -> Waits.sleep(ms));
+        long t3 = System.nanoTime();
+        a.close();
+        long t4 = System.nanoTime();
+        // wait for available again before delete (detach is asynchronous in Cinder's state)
+        c.deleteVolume(v.id());
+        long t5 = System.nanoTime();
+        while (c.getVolume(v.id()).isPresent()) {
+            Thread.sleep(20);
+        }
+        long t6 = System.nanoTime();
+        add(phases, "create (POST, 202)", t0, t1);
+        add(phases, "create → available", t1, t2);
+        add(phases, "attach (create + connect + complete)", t2, t3);
+        add(phases, "detach (disconnect + delete attachment)", t3, t4);
+        add(phases, "delete (DELETE, 202)", t4, t5);
+        add(phases, "delete → gone (404)", t5, t6);
+        double[][] t = new double[2][1];
+        bench(cinder, source, 4096, t);
+        phases.get("whole add of a 4 KiB image").add(t[0][0]);
+        phases.get("whole get of a 4 KiB image").add(t[1][0]);
+    }
+
+    /** The report's heading and the add/get throughput table with the cinder/file ratio. */
+    private static void writeThroughput(PrintStream p, Rates rates, long size, int pairs) {
+        double fAdd = median(rates.fileAdd());
+        double cAdd = median(rates.cinderAdd());
+        double cGet = median(rates.cinderGet());
         List<Double> pairRatios = new ArrayList<>();
-        for (int i = 0; i < cinderAdd.size(); i++) {
-            pairRatios.add(cinderAdd.get(i) / fileAdd.get(i));
+        for (int i = 0; i < rates.cinderAdd().size(); i++) {
+            pairRatios.add(rates.cinderAdd().get(i) / rates.fileAdd().get(i));
         }
         double ratio = median(pairRatios);
-        try (PrintStream p = new PrintStream(Files.newOutputStream(out))) {
-            p.printf(Locale.ROOT, "## cinder%n%n");
-            p.printf(Locale.ROOT, "`benchmarks/harness/cinder.sh`, %s, %d CPUs, JDK %s; local Keystone + Cinder (Zed, NFS driver on "
-                    + "local directories, `/work/shared/openstack`), store `fast` (type glance-fast). One JVM, "
-                    + "in-process (`CinderBench`), image = %d MiB random file (page cache warm), "
-                    + "sha512 multihash; %d pairs, alternating which driver goes first; medians.%n%n",
-                    java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"), size >> 20, pairs);
-            p.printf(Locale.ROOT, "| operation | median MiB/s | runs (MiB/s) |%n|---|---|---|%n");
-            p.printf(Locale.ROOT, "| file driver add (`filesystem_store_datadir`, same disk) | %.1f | %s |%n", fAdd,
-                    list(fileAdd));
-            p.printf(Locale.ROOT, "| cinder add (create, attach, write, detach, metadata; force() only for connectors not durable on close) | %.1f | %s |%n", cAdd,
-                    list(cinderAdd));
-            p.printf(Locale.ROOT, "| cinder get (attach ro, read all, detach) | %.1f | %s |%n%n", cGet, list(cinderGet));
-            StringBuilder rs = new StringBuilder();
-            for (double r : pairRatios) {
-                rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", r));
-            }
-            p.printf(Locale.ROOT, "**cinder add / file add, median of the per-pair ratios = %.3f** (pairs: %s; ratio of "
-                    + "the medians %.3f). Target ≥ 0.80: %s.%n%n", ratio, rs, cAdd / fAdd,
-                    ratio >= 0.8 ? (cAdd / fAdd >= 0.8 ? "met" : "met by the per-pair median, not by the ratio of the medians")
-                            : "NOT met");
-            p.printf(Locale.ROOT, "Fixed cost per image (%d small images, ms):%n%n| phase | median | min | max |%n"
-                    + "|---|---|---|---|%n", smalls);
-            for (Map.Entry<String, List<Double>> e : phases.entrySet()) {
-                List<Double> v = e.getValue();
-                p.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", e.getKey(), median(v), Collections.min(v),
-                        Collections.max(v));
-            }
-            p.printf(Locale.ROOT, "%nThe fixed part of an add is create → available (polled at 0.5 s, the reference's "
-                    + "first backoff step) + attach + detach + 2 metadata calls; Cinder runs `qemu-img info` on every "
-                    + "attachment create.%n");
+        p.printf(Locale.ROOT, "## cinder%n%n");
+        p.printf(Locale.ROOT, "`benchmarks/harness/cinder.sh`, %s, %d CPUs, JDK %s; local Keystone + Cinder (Zed, NFS driver on "
+                + "local directories, `/work/shared/openstack`), store `fast` (type glance-fast). One JVM, "
+                + "in-process (`CinderBench`), image = %d MiB random file (page cache warm), "
+                + "sha512 multihash; %d pairs, alternating which driver goes first; medians.%n%n",
+                java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), size >> 20, pairs);
+        p.printf(Locale.ROOT, "| operation | median MiB/s | runs (MiB/s) |%n|---|---|---|%n");
+        p.printf(Locale.ROOT, "| file driver add (`filesystem_store_datadir`, same disk) | %.1f | %s |%n", fAdd,
+                list(rates.fileAdd()));
+        p.printf(Locale.ROOT, "| cinder add (create, attach, write, detach, metadata; force() only for connectors not durable on close) | %.1f | %s |%n", cAdd,
+                list(rates.cinderAdd()));
+        p.printf(Locale.ROOT, "| cinder get (attach ro, read all, detach) | %.1f | %s |%n%n", cGet,
+                list(rates.cinderGet()));
+        StringBuilder rs = new StringBuilder();
+        for (double r : pairRatios) {
+            rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", r));
         }
-        System.err.println("wrote " + out);
+        p.printf(Locale.ROOT, "**cinder add / file add, median of the per-pair ratios = %.3f** (pairs: %s; ratio of "
+                + "the medians %.3f). Target ≥ 0.80: %s.%n%n", ratio, rs, cAdd / fAdd,
+                ratio >= 0.8 ? (cAdd / fAdd >= 0.8 ? "met" : "met by the per-pair median, not by the ratio of the medians")
+                        : "NOT met");
+    }
+
+    /** The table of the fixed cost per image (ms) and what it is made of. */
+    private static void writeFixedCosts(PrintStream p, Map<String, List<Double>> phases, int smalls) {
+        p.printf(Locale.ROOT, "Fixed cost per image (%d small images, ms):%n%n| phase | median | min | max |%n"
+                + "|---|---|---|---|%n", smalls);
+        for (Map.Entry<String, List<Double>> e : phases.entrySet()) {
+            List<Double> v = e.getValue();
+            p.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", e.getKey(), median(v), Collections.min(v),
+                    Collections.max(v));
+        }
+        p.printf(Locale.ROOT, "%nThe fixed part of an add is create → available (polled at 0.5 s, the reference's "
+                + "first backoff step) + attach + detach + 2 metadata calls; Cinder runs `qemu-img info` on every "
+                + "attachment create.%n");
     }
 
     private static void add(Map<String, List<Double>> m, String k, long t0, long t1) {

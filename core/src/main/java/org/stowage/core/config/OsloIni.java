@@ -75,10 +75,7 @@ public final class OsloIni {
     public static OsloIni parse(String fileName, Reader reader) throws IOException {
         OsloIni ini = new OsloIni(fileName);
         BufferedReader in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader);
-        String section = null;
-        String key = null;
-        int keyLine = 0;
-        List<String> value = new ArrayList<>();
+        LineParser parser = ini.new LineParser();
         int lineNo = 0;
         String raw;
         while ((raw = in.readLine()) != null) {
@@ -87,80 +84,100 @@ public final class OsloIni {
             if (lineNo == 1 && line.startsWith("\uFEFF")) {
                 line = line.substring(1);
             }
+            parser.line(lineNo, line);
+        }
+        parser.endAssignment();
+        return ini;
+    }
+
+    /** A parse in progress: the current section, and the assignment that continuation lines may still extend. */
+    private final class LineParser {
+        private String section;
+        private String key;
+        private int keyLine;
+        private List<String> value = new ArrayList<>();
+
+        /** Reads line {@code lineNo} (trailing whitespace already stripped). */
+        void line(int lineNo, String line) {
             if (line.isEmpty()) {
-                if (key != null) {
-                    ini.assign(section, key, value, keyLine);
-                    key = null;
-                    value = new ArrayList<>();
-                }
-                continue;
+                endAssignment();
+                return;
             }
             if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                if (key == null) {
-                    throw ini.error(lineNo, "unexpected continuation line " + shape(line.strip())
-                            + ": a line starting with whitespace must continue a 'key = value' line");
-                }
-                value.add(line.stripLeading());
-                continue;
+                continuation(lineNo, line);
+                return;
             }
+            endAssignment();
+            if (line.startsWith("[")) {
+                sectionHeader(lineNo, line);
+            } else if (!line.startsWith("#") && !line.startsWith(";")) {
+                assignment(lineNo, line);
+            }
+        }
+
+        /** Stores the pending assignment, if any. */
+        void endAssignment() {
             if (key != null) {
-                ini.assign(section, key, value, keyLine);
+                assign(section, key, value, keyLine);
                 key = null;
                 value = new ArrayList<>();
             }
-            if (line.startsWith("[")) {
-                String s = line.strip();
-                if (!s.endsWith("]")) {
-                    throw ini.error(lineNo, "section header '" + s + "' has no closing ']'");
-                }
-                if (s.length() <= 2) {
-                    throw ini.error(lineNo, "section header '" + s + "' has no name");
-                }
-                section = normalizeSection(s.substring(1, s.length() - 1));
-                ini.sections.computeIfAbsent(section, k -> new LinkedHashMap<>());
-            } else if (line.startsWith("#") || line.startsWith(";")) {
-                continue;
-            } else {
-                int colon = line.indexOf(':');
-                int equal = line.indexOf('=');
-                if (colon < 0 && equal < 0) {
-                    throw ini.error(lineNo, "line " + shape(line) + " is not an assignment (it has no '=' or ':'):"
-                            + " expected 'key = value'");
-                }
-                String k;
-                String v;
-                if (colon < 0 || (equal >= 0 && equal < colon)) {
-                    k = line.substring(0, equal);
-                    v = line.substring(equal + 1);
-                } else {
-                    k = line.substring(0, colon);
-                    v = line.substring(colon + 1);
-                }
-                v = v.strip();
-                if (v.length() >= 2 && v.charAt(0) == v.charAt(v.length() - 1)
-                        && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
-                    v = v.substring(1, v.length() - 1);
-                } else if (v.length() == 1 && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
-                    v = "";
-                }
-                k = k.strip();
-                if (k.isEmpty()) {
-                    throw ini.error(lineNo, "the assignment has an empty key (its value is not shown): expected"
-                            + " 'key = value'");
-                }
-                if (section == null) {
-                    throw ini.error(lineNo, "assignment to '" + k
-                            + "' before any [section] header: expected a section such as [DEFAULT] first");
-                }
-                key = k;
-                keyLine = lineNo;
-                value.add(v);
+        }
+
+        private void continuation(int lineNo, String line) {
+            if (key == null) {
+                throw error(lineNo, "unexpected continuation line " + shape(line.strip())
+                        + ": a line starting with whitespace must continue a 'key = value' line");
             }
+            value.add(line.stripLeading());
         }
-        if (key != null) {
-            ini.assign(section, key, value, keyLine);
+
+        private void sectionHeader(int lineNo, String line) {
+            String s = line.strip();
+            if (!s.endsWith("]")) {
+                throw error(lineNo, "section header '" + s + "' has no closing ']'");
+            }
+            if (s.length() <= 2) {
+                throw error(lineNo, "section header '" + s + "' has no name");
+            }
+            section = normalizeSection(s.substring(1, s.length() - 1));
+            sections.computeIfAbsent(section, k -> new LinkedHashMap<>());
         }
-        return ini;
+
+        /** {@code key = value} or {@code key: value}, split at whichever separator comes first. */
+        private void assignment(int lineNo, String line) {
+            int colon = line.indexOf(':');
+            int equal = line.indexOf('=');
+            if (colon < 0 && equal < 0) {
+                throw error(lineNo, "line " + shape(line) + " is not an assignment (it has no '=' or ':'):"
+                        + " expected 'key = value'");
+            }
+            int separator = colon < 0 || (equal >= 0 && equal < colon) ? equal : colon;
+            String k = line.substring(0, separator).strip();
+            String v = unquote(line.substring(separator + 1).strip());
+            if (k.isEmpty()) {
+                throw error(lineNo, "the assignment has an empty key (its value is not shown): expected"
+                        + " 'key = value'");
+            }
+            if (section == null) {
+                throw error(lineNo, "assignment to '" + k
+                        + "' before any [section] header: expected a section such as [DEFAULT] first");
+            }
+            key = k;
+            keyLine = lineNo;
+            value.add(v);
+        }
+    }
+
+    /** {@code v} without one pair of matching surrounding quotes; a lone quote is an empty value. */
+    private static String unquote(String v) {
+        if (v.length() >= 2 && v.charAt(0) == v.charAt(v.length() - 1)
+                && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+            return v.substring(1, v.length() - 1);
+        } else if (v.length() == 1 && (v.charAt(0) == '"' || v.charAt(0) == '\'')) {
+            return "";
+        }
+        return v;
     }
 
     private static String stripTrailing(String s) {
@@ -227,59 +244,74 @@ public final class OsloIni {
         StringBuilder out = new StringBuilder(value.length());
         int i = 0;
         while (i < value.length()) {
-            char c = value.charAt(i);
-            if (c == '\\' && i + 1 < value.length() && value.charAt(i + 1) == '$') {
-                out.append('$');
-                i += 2;
-                continue;
-            }
-            if (c != '$' || i + 1 >= value.length()) {
-                out.append(c);
-                i++;
-                continue;
-            }
-            char n = value.charAt(i + 1);
-            if (n == '$') {
-                out.append('$');
-                i += 2;
-                continue;
-            }
-            int start;
-            int end;
-            boolean braced = n == '{';
-            if (braced) {
-                int close = value.indexOf('}', i + 2);
-                if (close < 0) {
-                    out.append(c);
-                    i++;
-                    continue;
-                }
-                start = i + 2;
-                end = close;
-            } else {
-                start = i + 1;
-                end = start;
-                while (end < value.length() && isIdChar(value.charAt(end), end == start)) {
-                    end++;
+            int next = copyLiteral(value, i, out);
+            if (next < 0) {
+                next = substituteReference(section, value, i, out);
+                if (out.length() > ConfigLimits.MAX_VALUE_CHARS) {
+                    throw StoreException.badStoreConfiguration(where + ": the value is longer than the "
+                            + ConfigLimits.size(ConfigLimits.MAX_VALUE_CHARS) + " characters a configuration value may "
+                            + "have once its $name references are interpolated");
                 }
             }
-            String name = value.substring(start, end);
-            String resolved = name.isEmpty() || !isId(name) ? null : lookup(section, name);
-            if (resolved == null) {
-                int stop = braced ? end + 1 : end;
-                out.append(value, i, Math.max(stop, i + 1));
-                i = Math.max(stop, i + 1);
-            } else {
-                out.append(resolved);
-                i = braced ? end + 1 : end;
-            }
-            if (out.length() > ConfigLimits.MAX_VALUE_CHARS) {
-                throw StoreException.badStoreConfiguration(where + ": the value is longer than the "
-                        + ConfigLimits.size(ConfigLimits.MAX_VALUE_CHARS) + " characters a configuration value may "
-                        + "have once its $name references are interpolated");
-            }
+            i = next;
         }
         return out.toString();
+    }
+
+    /**
+     * Copies what is at {@code i} if it starts no reference: a character, an escaped {@code \$}, a
+     * {@code $$}, a {@code $} at the end or a <code>${</code> never closed. Returns the index after
+     * it, or -1 if a reference starts at {@code i}.
+     */
+    private static int copyLiteral(String value, int i, StringBuilder out) {
+        char c = value.charAt(i);
+        if (c == '\\' && i + 1 < value.length() && value.charAt(i + 1) == '$') {
+            out.append('$');
+            return i + 2;
+        }
+        if (c != '$' || i + 1 >= value.length()) {
+            out.append(c);
+            return i + 1;
+        }
+        char n = value.charAt(i + 1);
+        if (n == '$') {
+            out.append('$');
+            return i + 2;
+        }
+        if (n == '{' && value.indexOf('}', i + 2) < 0) {
+            out.append(c);
+            return i + 1;
+        }
+        return -1;
+    }
+
+    /**
+     * Substitutes the reference ({@code $name} or <code>${name}</code>) at {@code i}, or copies it as
+     * written if it names no option; returns the index after it.
+     */
+    private int substituteReference(String section, String value, int i, StringBuilder out) {
+        boolean braced = value.charAt(i + 1) == '{';
+        int start;
+        int end;
+        if (braced) {
+            start = i + 2;
+            end = value.indexOf('}', i + 2);
+        } else {
+            start = i + 1;
+            end = start;
+            while (end < value.length() && isIdChar(value.charAt(end), end == start)) {
+                end++;
+            }
+        }
+        String name = value.substring(start, end);
+        String resolved = name.isEmpty() || !isId(name) ? null : lookup(section, name);
+        if (resolved == null) {
+            int stop = Math.max(braced ? end + 1 : end, i + 1);
+            out.append(value, i, stop);
+            return stop;
+        }
+        out.append(resolved);
+        return braced ? end + 1 : end;
     }
 
     private static boolean isIdChar(char ch, boolean first) {
