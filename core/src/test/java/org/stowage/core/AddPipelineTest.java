@@ -14,13 +14,12 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HostExecutors;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
 
 /**
- * The host's add loop and gates through {@link Stowage}, with an in-memory driver on the new SPI
+ * The host's add loop and gates through {@link Stowage}, with an in-memory driver
  * ({@link FakeDriverFactory}): whatever fails, the writer is aborted; the write gates and the
  * read past the end are the host's decisions, not the driver's.
  */

@@ -74,8 +74,8 @@ public class FakeDriverFactory implements StoreDriverFactory {
     }
 
     /**
-     * Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. A
-     * driver on the new SPI only: the host adds through {@link #openWriter}.
+     * Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. The
+     * host adds through {@link #openWriter}.
      */
     public static final class FakeStore implements StoreDriver {
         final StoreContext context;

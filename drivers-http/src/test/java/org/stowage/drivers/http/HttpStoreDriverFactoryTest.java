@@ -16,15 +16,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.stowage.core.io.ImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capability;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
-import org.stowage.spi.ImageInput;
 import org.stowage.spi.OptionSpec;
-import org.stowage.tck.OptionsDocumentation;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
+import org.stowage.tck.OptionsDocumentation;
 import org.stowage.testing.ReliabilityRecorder;
 
 class HttpStoreDriverFactoryTest {
