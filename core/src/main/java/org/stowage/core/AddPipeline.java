@@ -68,7 +68,8 @@ final class AddPipeline {
     }
 
     private AddResult write(BoundDriver d, HostInput in, Request r) {
-        AddRequest request = new AddRequest(r.imageId(), r.declaredSize(), r.owner(), r.phases());
+        long declared = r.declaredSize() < 0 ? AddRequest.UNKNOWN_SIZE : r.declaredSize();
+        AddRequest request = new AddRequest(r.imageId(), declared, r.owner(), r.phases());
         ImageWriter writer = d.call(() -> d.driver().openWriter(request));
         try {
             ByteBuffer chunk;

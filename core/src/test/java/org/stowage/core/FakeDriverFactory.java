@@ -82,6 +82,8 @@ public class FakeDriverFactory implements StoreDriverFactory {
         public final Map<String, byte[]> images = new ConcurrentHashMap<>();
         /** Image ids whose writer was aborted, in order. */
         public final List<String> aborted = new CopyOnWriteArrayList<>();
+        /** The declared size of each add, by image id, as the driver received it. */
+        public final Map<String, Long> declaredSizes = new ConcurrentHashMap<>();
         volatile boolean closed;
 
         FakeStore(StoreContext context) {
@@ -198,6 +200,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
          */
         @Override
         public ImageWriter openWriter(AddRequest request) {
+            declaredSizes.put(request.imageId(), request.declaredSize());
             if (images.containsKey(request.imageId())) {
                 throw StoreException.duplicate("image " + request.imageId() + " exists");
             }
