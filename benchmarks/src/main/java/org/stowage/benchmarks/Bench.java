@@ -1,6 +1,5 @@
 package org.stowage.benchmarks;
 
-import org.stowage.core.AddOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import org.stowage.core.AddOptions;
+import org.stowage.core.AddResult;
 import org.stowage.core.Stowage;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 
 /**

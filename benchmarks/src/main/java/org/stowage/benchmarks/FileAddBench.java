@@ -1,6 +1,5 @@
 package org.stowage.benchmarks;
 
-import org.stowage.core.AddOptions;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,8 +17,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.stowage.core.AddOptions;
+import org.stowage.core.AddResult;
 import org.stowage.core.Stowage;
-import org.stowage.spi.AddResult;
 
 /**
  * A 64 MiB add from a random file on tmpfs (/dev/shm) to a file store on tmpfs: Stowage.add through

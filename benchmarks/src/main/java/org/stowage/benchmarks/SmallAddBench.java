@@ -1,6 +1,5 @@
 package org.stowage.benchmarks;
 
-import org.stowage.core.AddOptions;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.stowage.core.AddOptions;
+import org.stowage.core.AddResult;
 import org.stowage.core.Stowage;
-import org.stowage.spi.AddResult;
 
 /**
  * Per-image cost: one 4 KiB add to a file store on tmpfs (unique ids; files removed after each

@@ -9,15 +9,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.core.internal.ImageStreams;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.io.HostExecutors;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
-import org.stowage.spi.ImageInput;
 import org.stowage.spi.ImageWriter;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoredImage;
@@ -60,7 +57,7 @@ final class AddPipeline {
             BoundDriver d = writableDriver.get();
             ImageIds.check(r.imageId());
             HostInput in = new HostInput(input, storeId, r.imageId());
-            AddResult result = d.writesThroughWriter() ? write(d, in, r) : pulledByDriver(d, in, r);
+            AddResult result = write(d, in, r);
             result = withStoreMetadata(d, storeId, result);
             LOG.info("added image {} to store {}: {} bytes at {}", r.imageId(), storeId, result.size(),
                     Uris.mask(result.location()));
@@ -71,7 +68,8 @@ final class AddPipeline {
     }
 
     private AddResult write(BoundDriver d, HostInput in, Request r) {
-        AddRequest request = new AddRequest(r.imageId(), r.declaredSize(), r.owner(), r.phases());
+        long declared = r.declaredSize() < 0 ? AddRequest.UNKNOWN_SIZE : r.declaredSize();
+        AddRequest request = new AddRequest(r.imageId(), declared, r.owner(), r.phases());
         ImageWriter writer = d.call(() -> d.driver().openWriter(request));
         try {
             ByteBuffer chunk;
@@ -87,15 +85,6 @@ final class AddPipeline {
             abortQuietly(d, writer, e);
             throw e;
         }
-    }
-
-    /**
-     * A driver still on the first SPI pulls the data itself through {@code add} and removes what
-     * it wrote on failure; kept only until every driver implements {@code openWriter}.
-     */
-    @SuppressWarnings("deprecation")
-    private static AddResult pulledByDriver(BoundDriver d, HostInput in, Request r) {
-        return d.call(() -> d.driver().add(new AddRequest(r.imageId(), in, r.owner(), r.phases())));
     }
 
     /** Aborts the writer with the interrupt flag cleared (an interrupted thread cannot do I/O) and set again after. */
@@ -149,11 +138,11 @@ final class AddPipeline {
     }
 
     /**
-     * The input as the store sees it: a failure of the source (an I/O error, or anything it threw)
+     * The source as the add loop reads it: a failure of the source (an I/O error, or anything it threw)
      * becomes {@link ErrorKind#BACKEND} naming the store, the image and the bytes read, with the
      * source's exception as the cause; the pipeline's own errors (size, stall, abort) pass as they are.
      */
-    private static final class HostInput implements ImageInput {
+    private static final class HostInput {
         private final HashingImageInput input;
         private final String storeId;
         private final String imageId;
@@ -164,8 +153,7 @@ final class AddPipeline {
             this.imageId = imageId;
         }
 
-        @Override
-        public ByteBuffer nextChunk() {
+        ByteBuffer nextChunk() {
             try {
                 return input.nextChunk();
             } catch (StoreException e) {
@@ -186,33 +174,12 @@ final class AddPipeline {
                     + " after " + input.bytesRead() + " bytes" + (cause == null ? "" : ": " + cause), cause);
         }
 
-        @Override
-        public Checksums checksums() {
+        Checksums checksums() {
             try {
                 return input.checksums();
             } catch (IllegalStateException e) {
                 throw failure("hashing failed", e);
             }
-        }
-
-        @Override
-        public long declaredSize() {
-            return input.declaredSize();
-        }
-
-        @Override
-        public long bytesRead() {
-            return input.bytesRead();
-        }
-
-        @Override
-        public String hashAlgo() {
-            return input.hashAlgo();
-        }
-
-        @Override
-        public InputStream asStream() {
-            return ImageStreams.of(this);
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.stowage.core.config.InlineComments;
-import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.LocationCodec;
 import org.stowage.spi.StoreDriver;
@@ -20,12 +19,10 @@ import org.stowage.spi.StoreStatus;
 final class BoundDriver {
     private final String storeId;
     private final StoreDriver driver;
-    private final boolean writesThroughWriter;
 
     BoundDriver(String storeId, StoreDriver driver) {
         this.storeId = storeId;
         this.driver = driver;
-        this.writesThroughWriter = implementsOpenWriter(driver);
     }
 
     /** The driver, only for calls made through {@link #call} or {@link #run}. */
@@ -43,14 +40,6 @@ final class BoundDriver {
 
     StoreStatus status() {
         return call(driver::status);
-    }
-
-    /**
-     * True if the driver implements {@link StoreDriver#openWriter}; false for a driver still on the
-     * first SPI, which only implements {@code add} (the host then lets it pull the data itself).
-     */
-    boolean writesThroughWriter() {
-        return writesThroughWriter;
     }
 
     /** The driver's reason why it does not write, as shown to users. */
@@ -101,13 +90,5 @@ final class BoundDriver {
             return cause;
         }
         return m.contains(cause) || detail != null && m.contains(detail) ? m : m + ": " + cause;
-    }
-
-    private static boolean implementsOpenWriter(StoreDriver driver) {
-        try {
-            return !driver.getClass().getMethod("openWriter", AddRequest.class).isDefault();
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 }

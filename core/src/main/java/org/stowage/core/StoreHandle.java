@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.internal.ImageStreams;
 import org.stowage.spi.AddPhases;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
 import org.stowage.spi.ErrorKind;

@@ -19,7 +19,6 @@ import org.stowage.core.internal.LocationRouter;
 import org.stowage.core.internal.StoreRegistry;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.locations.LocationUpgrader;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;

@@ -14,13 +14,13 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HostExecutors;
-import org.stowage.spi.AddResult;
+import org.stowage.spi.AddRequest;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
 
 /**
- * The host's add loop and gates through {@link Stowage}, with an in-memory driver on the new SPI
+ * The host's add loop and gates through {@link Stowage}, with an in-memory driver
  * ({@link FakeDriverFactory}): whatever fails, the writer is aborted; the write gates and the
  * read past the end are the host's decisions, not the driver's.
  */
@@ -49,6 +49,19 @@ class AddPipelineTest {
                     .hasMessageContaining("the backend lost the volume");
             assertThat(f.created.get("a").aborted).containsExactly(id);
             assertThat(f.created.get("a").images).isEmpty();
+        }
+    }
+
+    @Test
+    void anyNegativeDeclaredSizeReachesTheDriverAsUnknown() {
+        FakeDriverFactory f = new FakeDriverFactory("mem");
+        try (Stowage s = build(f, "")) {
+            String id = UUID.randomUUID().toString();
+            byte[] data = random(1000);
+            AddResult r = s.store("a").add(id, new ByteArrayInputStream(data), -5, "sha512", null);
+            assertThat(r.size()).isEqualTo(1000);
+            assertThat(f.created.get("a").images.get(id)).isEqualTo(data);
+            assertThat(f.created.get("a").declaredSizes).containsEntry(id, AddRequest.UNKNOWN_SIZE);
         }
     }
 

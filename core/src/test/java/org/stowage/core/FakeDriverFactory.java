@@ -74,14 +74,16 @@ public class FakeDriverFactory implements StoreDriverFactory {
     }
 
     /**
-     * Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. A
-     * driver on the new SPI only: the host adds through {@link #openWriter}.
+     * Location {@code <scheme>://<store>/<image>}; legacy {@code <scheme>://legacy/<image>}. The
+     * host adds through {@link #openWriter}.
      */
     public static final class FakeStore implements StoreDriver {
         final StoreContext context;
         public final Map<String, byte[]> images = new ConcurrentHashMap<>();
         /** Image ids whose writer was aborted, in order. */
         public final List<String> aborted = new CopyOnWriteArrayList<>();
+        /** The declared size of each add, by image id, as the driver received it. */
+        public final Map<String, Long> declaredSizes = new ConcurrentHashMap<>();
         volatile boolean closed;
 
         FakeStore(StoreContext context) {
@@ -198,6 +200,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
          */
         @Override
         public ImageWriter openWriter(AddRequest request) {
+            declaredSizes.put(request.imageId(), request.declaredSize());
             if (images.containsKey(request.imageId())) {
                 throw StoreException.duplicate("image " + request.imageId() + " exists");
             }

@@ -27,7 +27,7 @@ import org.stowage.testing.ReliabilityRecorder;
 /**
  * Bad configurations and bad locations, table-driven, through the real entry points:
  * {@code Stowage.builder().config(ConfigFiles.parse("glance-api.conf", text))}, {@code Stowage.locate}
- * (which calls each driver's parseLocation) and {@code Stowage.add}. Every case checks the kind
+ * (which calls each driver's locations().parse) and {@code Stowage.add}. Every case checks the kind
  * of error and that the message names the file and line (where there is one), the option or
  * location, the value (masked when secret) and what was expected; then it is recorded for
  * docs/reliability.md.

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.stowage.core.AddResult;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
-import org.stowage.spi.AddResult;
 import org.stowage.testing.ReliabilityRecorder;
 
 /**

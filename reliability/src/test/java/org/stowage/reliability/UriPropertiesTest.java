@@ -32,7 +32,7 @@ import org.stowage.testing.ReliabilityRecorder;
  * Every driver's URI parser on arbitrary input: a location or a StoreException, never
  * another exception, never a hang (each parse has 5 s). The file and http parsers run through
  * their stores, made by their factories with a TestStoreContext; the cinder parser is the one
- * its store calls ({@code CinderStoreDriver.parseLocation} is {@code CinderLocation.parse}), tested
+ * its store calls (the cinder store's {@code locations().parse} is {@code CinderLocation.parse}), tested
  * directly because creating a cinder store needs Keystone credentials.
  */
 class UriPropertiesTest {
@@ -116,14 +116,14 @@ class UriPropertiesTest {
 
     @Property(tries = 700)
     void fileStoreUriParserGivesALocationOrBadStoreUri(@ForAll("uris") String uri) {
-        parse("file store parseLocation: arbitrary URI -> location or BadStoreUri, no hang", file()::parseLocation, uri);
+        parse("file store locations().parse: arbitrary URI -> location or BadStoreUri, no hang", file().locations()::parse, uri);
     }
 
     @Property(tries = 700)
     void httpStoreUriParserGivesALocationOrBadStoreUri(@ForAll("uris") String uri) {
-        String name = "http store parseLocation: arbitrary URI -> location or BadStoreUri, no hang, toString masks "
+        String name = "http store locations().parse: arbitrary URI -> location or BadStoreUri, no hang, toString masks "
                 + "credentials";
-        StoreLocation l = parse(name, http()::parseLocation, uri);
+        StoreLocation l = parse(name, http().locations()::parse, uri);
         if (l != null && uri.contains("user:pw@")) {
             try {
                 assertThat(l.toString()).doesNotContain("user:pw@");
@@ -136,7 +136,7 @@ class UriPropertiesTest {
 
     @Property(tries = 700)
     void cinderUriParserGivesALocationOrBadStoreUri(@ForAll("uris") String uri) {
-        parse("cinder parseLocation (CinderLocation.parse): arbitrary URI -> location or BadStoreUri, no hang",
+        parse("cinder locations().parse (CinderLocation.parse): arbitrary URI -> location or BadStoreUri, no hang",
                 CinderLocation::parse, uri);
     }
 

@@ -4,46 +4,35 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A request to store a new image.
+ * A request to store a new image, for {@link StoreDriver#openWriter}. It carries no data: the host
+ * streams the bytes through the writer.
  */
 public final class AddRequest {
+    /** The {@link #declaredSize()} of an image whose size the caller did not declare. */
+    public static final long UNKNOWN_SIZE = -1;
+
     private final String imageId;
-    private final ImageInput data;
+    private final long declaredSize;
     private final String owner;
     private final AddPhases phases;
-    private final long declaredSize;
 
     /**
-     * @param imageId the image id (a UUID in Glance; drivers must still not trust it as a path)
-     * @param data    the bytes, hashed and size-checked by the host
-     * @param owner   the project that owns the image, or {@code null}
-     */
-    public AddRequest(String imageId, ImageInput data, String owner) {
-        this(imageId, data, owner, AddPhases.NONE);
-    }
-
-    /**
-     * @param phases where the driver reports the steps of the add ({@link AddPhases#NONE} for none)
-     */
-    public AddRequest(String imageId, ImageInput data, String owner, AddPhases phases) {
-        this.imageId = Objects.requireNonNull(imageId, "imageId");
-        this.data = Objects.requireNonNull(data, "data");
-        this.owner = owner;
-        this.phases = phases == null ? AddPhases.NONE : phases;
-        this.declaredSize = data.declaredSize();
-    }
-
-    /**
-     * A request for {@link StoreDriver#openWriter}: the host streams the bytes through the writer.
-     *
-     * @param declaredSize the size the caller declared, or {@link ImageInput#UNKNOWN_SIZE}
+     * @param imageId      the image id (a UUID in Glance; drivers must still not trust it as a path)
+     * @param declaredSize the size the caller declared, or {@link #UNKNOWN_SIZE}; the host holds
+     *                     the bytes to it
+     * @param owner        the project that owns the image, or {@code null}
+     * @param phases       where the driver reports the steps of the add ({@link AddPhases#NONE} or
+     *                     {@code null} for none)
      */
     public AddRequest(String imageId, long declaredSize, String owner, AddPhases phases) {
         this.imageId = Objects.requireNonNull(imageId, "imageId");
-        this.data = null;
+        if (declaredSize < UNKNOWN_SIZE) {
+            throw new IllegalArgumentException("declared size of image " + imageId + " is " + declaredSize
+                    + ": expected a size of 0 or more, or " + UNKNOWN_SIZE + " for unknown");
+        }
+        this.declaredSize = declaredSize;
         this.owner = owner;
         this.phases = phases == null ? AddPhases.NONE : phases;
-        this.declaredSize = declaredSize;
     }
 
     /** The image id. */
@@ -51,12 +40,7 @@ public final class AddRequest {
         return imageId;
     }
 
-    /** The image bytes when the host calls the deprecated {@code add}; {@code null} for {@code openWriter}. */
-    public ImageInput data() {
-        return data;
-    }
-
-    /** The declared size, or {@link ImageInput#UNKNOWN_SIZE}. */
+    /** The declared size, or {@link #UNKNOWN_SIZE}. */
     public long declaredSize() {
         return declaredSize;
     }

@@ -2,7 +2,6 @@ package org.stowage.spi;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -28,15 +27,16 @@ public interface StoreContext {
      */
     boolean multiStore();
 
-    /** The host's timer threads, for timers and short periodic work (heartbeats, deadlines). */
-    default ScheduledExecutorService scheduler() {
-        return service(ScheduledExecutorService.class)
-                .orElseThrow(() -> new IllegalStateException("the host lends no scheduler to " + storeId()));
-    }
+    /**
+     * The host's timer threads, for timers and short periodic work (heartbeats, deadlines).
+     *
+     * @throws IllegalStateException if this host lends no threads
+     */
+    ScheduledExecutorService scheduler();
 
     /** The host's threads for blocking work a driver runs beside the caller (flushes, prefetches). */
     default ExecutorService workers() {
-        return service(ExecutorService.class).orElseGet(this::scheduler);
+        return scheduler();
     }
 
     /** The clock to use for times the store records or compares. */
@@ -50,15 +50,5 @@ public interface StoreContext {
      */
     default <T> List<T> extensions(Class<T> type) {
         return List.of();
-    }
-
-    /**
-     * A host service by type.
-     *
-     * @deprecated use the typed getters; kept until every driver moved to them
-     */
-    @Deprecated
-    default <T> Optional<T> service(Class<T> type) {
-        return Optional.empty();
     }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The result of one health check of a store ({@link StoreDriver#health(Duration)}): its state, why
+ * The result of one health check of a store ({@link StoreStatus#health(Duration)}): its state, why
  * it is not {@link State#OK}, and how long the check took.
  *
  * @param state   the state

@@ -2,7 +2,7 @@ package org.stowage.spi;
 
 /**
  * A parsed location of one store. Drivers return their own implementation from
- * {@link StoreDriver#parseLocation(String)} and receive it back in get, size and delete.
+ * {@link LocationCodec#parse(String)} and receive it back in get, size and delete.
  */
 public interface StoreLocation {
     /** The URI scheme, e.g. {@code file}, {@code cinder}. */

@@ -51,7 +51,8 @@ class SpiSignatureTest {
         assertThat(signature().lines())
                 .contains("public abstract interface org.stowage.spi.StoreDriver extends java.lang.AutoCloseable",
                         "  public abstract long org.stowage.spi.StoreDriver.size(org.stowage.spi.StoreLocation)",
-                        "  public default org.stowage.spi.StoreHealth org.stowage.spi.StoreDriver.health(java.time.Duration)",
+                        "  public abstract org.stowage.spi.ImageWriter org.stowage.spi.StoreDriver.openWriter(org.stowage.spi.AddRequest)",
+                        "  public default org.stowage.spi.StoreHealth org.stowage.spi.StoreStatus.health(java.time.Duration)",
                         "public static final enum org.stowage.spi.StoreHealth$State")
                 .noneMatch(l -> l.contains("private "));
     }

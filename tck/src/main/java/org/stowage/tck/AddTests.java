@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.stowage.spi.AddResult;
+import org.stowage.core.AddResult;
 import org.stowage.spi.ErrorKind;
 
 /** Adds through the host: refused without {@link StoreBehavior#WRITE}; checksums, bad input and duplicates with it. */

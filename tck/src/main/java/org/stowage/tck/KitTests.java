@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
-import org.stowage.spi.AddResult;
+import org.stowage.core.AddResult;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;

@@ -35,7 +35,7 @@ public abstract class LeftoverTests extends KitTests {
         List<Leftover> found = store.findLeftovers(Duration.ZERO).stream()
                 .filter(l -> l.id().contains(planted.get()) || l.description().contains(planted.get())).toList();
         if (found.isEmpty()) {
-            fail("the store declares LEFTOVER_GC but findLeftovers does not report what a crashed add left at "
+            fail("the store declares LEFTOVER_GC but its inventory's leftovers do not include what a crashed add left at "
                     + planted.get() + "; it reports " + store.findLeftovers(Duration.ZERO));
         }
         found.forEach(store::removeLeftover);

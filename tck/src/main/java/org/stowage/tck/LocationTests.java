@@ -29,7 +29,7 @@ public abstract class LocationTests extends KitTests {
         assertThat(store.schemes()).as("schemes() must contain the scheme of the location %s", location)
                 .contains(loc.scheme());
         String formatted = store.format(loc);
-        assertThat(formatted).as("formatLocation(parseLocation(%s))", location).isEqualTo(location);
+        assertThat(formatted).as("locations().format(locations().parse(%s))", location).isEqualTo(location);
         assertThat(store.format(store.parse(formatted))).as("format/parse of %s is stable", formatted)
                 .isEqualTo(formatted);
         String routed;
@@ -53,7 +53,7 @@ public abstract class LocationTests extends KitTests {
     @Test
     public void malformedLocationsAreRejected() {
         for (String bad : List.of("nosuchscheme://store/image", "", "just-text", "://no-scheme")) {
-            expect(ErrorKind.BAD_STORE_URI, "parseLocation(\"" + bad + "\")", () -> host().store().parse(bad));
+            expect(ErrorKind.BAD_STORE_URI, "locations().parse(\"" + bad + "\")", () -> host().store().parse(bad));
         }
     }
 

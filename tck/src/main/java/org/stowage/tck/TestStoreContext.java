@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -141,17 +139,6 @@ public final class TestStoreContext implements StoreContext, AutoCloseable {
     @Override
     public Clock clock() {
         return Clock.systemUTC();
-    }
-
-    /** For drivers not yet moved to the typed getters. */
-    @Override
-    @Deprecated
-    public <T> Optional<T> service(Class<T> type) {
-        if (lendsThreads && (type == ScheduledExecutorService.class || type == ExecutorService.class
-                || type == Executor.class)) {
-            return Optional.of(type.cast(scheduler()));
-        }
-        return type == Clock.class ? Optional.of(type.cast(clock())) : Optional.empty();
     }
 
     /** Stops the scheduler, if one was handed out. */

@@ -16,11 +16,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pf4j.Extension;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.ImageInventory;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.ImageWriter;
+import org.stowage.spi.InventoryPage;
 import org.stowage.spi.Leftover;
+import org.stowage.spi.LocationCodec;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreDriver;
@@ -28,6 +32,8 @@ import org.stowage.spi.StoreDriverFactory;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreSettings;
+import org.stowage.spi.StoreStatus;
+import org.stowage.spi.StoredImage;
 
 /**
  * A small in-memory driver used to test the kit itself: correct by default, with switchable
@@ -126,22 +132,31 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         }
 
         @Override
-        public Set<String> schemes() {
-            return Set.of("memory");
-        }
-
-        @Override
         public Capabilities capabilities() {
             return caps;
         }
 
         @Override
-        public List<String> locationPrefixes() {
-            return List.of("memory://" + name);
+        public LocationCodec locations() {
+            return new LocationCodec() {
+                @Override
+                public Set<String> schemes() {
+                    return Set.of("memory");
+                }
+
+                @Override
+                public List<String> prefixes() {
+                    return List.of("memory://" + name);
+                }
+
+                @Override
+                public StoreLocation parse(String uri) {
+                    return parseUri(uri);
+                }
+            };
         }
 
-        @Override
-        public StoreLocation parseLocation(String uri) {
+        private static Loc parseUri(String uri) {
             if (uri == null || !uri.startsWith("memory://")) {
                 throw StoreException.badStoreUri("not a memory location: '" + uri + "'");
             }
@@ -154,7 +169,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         }
 
         private Loc mine(StoreLocation l) {
-            Loc loc = (Loc) parseLocation(l.uri());
+            Loc loc = parseUri(l.uri());
             if (!loc.backend.equals(name)) {
                 throw StoreException.badStoreUri("location " + loc + " is not in memory store " + name);
             }
@@ -162,7 +177,7 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         }
 
         @Override
-        public AddResult add(AddRequest request) {
+        public ImageWriter openWriter(AddRequest request) {
             if (enforce() && !caps.has(Capability.WRITE_ACCESS)) {
                 throw StoreException.storeAddDisabled("memory store " + storeId + " is read-only");
             }
@@ -171,27 +186,42 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
             if (backend.images.containsKey(id)) {
                 throw StoreException.duplicate("image " + id + " exists");
             }
-            String partial = "partial-" + id + "-" + UUID.randomUUID();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            boolean ok = false;
-            try {
-                ByteBuffer b;
-                while ((b = request.data().nextChunk()) != null) {
-                    byte[] chunk = new byte[b.remaining()];
-                    b.get(chunk);
-                    out.write(chunk);
-                    backend.partials.put(partial, out.toByteArray());
-                }
-                AddResult r = new AddResult(new Loc(name, id).uri(), request.data().checksums(), Map.of());
+            return new MemoryWriter(id, "partial-" + id + "-" + UUID.randomUUID());
+        }
+
+        /** One add: the bytes go to a partial entry, published under the id by commit. */
+        private final class MemoryWriter implements ImageWriter {
+            private final String id;
+            private final String partial;
+            private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            private boolean committed;
+
+            MemoryWriter(String id, String partial) {
+                this.id = id;
+                this.partial = partial;
+            }
+
+            @Override
+            public void write(ByteBuffer data) {
+                byte[] chunk = new byte[data.remaining()];
+                data.get(chunk);
+                out.writeBytes(chunk);
+                backend.partials.put(partial, out.toByteArray());
+            }
+
+            @Override
+            public StoredImage commit(Checksums checksums) {
                 if (backend.images.putIfAbsent(id, out.toByteArray()) != null) {
                     throw StoreException.duplicate("image " + id + " exists");
                 }
-                ok = true;
-                return r;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                if (ok || !defect.equals("leave-partial")) {
+                committed = true;
+                backend.partials.remove(partial);
+                return StoredImage.at(new Loc(name, id).uri());
+            }
+
+            @Override
+            public void abort() {
+                if (!committed && !defect.equals("leave-partial")) {
                     backend.partials.remove(partial);
                 }
             }
@@ -288,23 +318,38 @@ public final class InMemoryStoreDriverFactory implements StoreDriverFactory {
         }
 
         @Override
-        public Optional<String> writeDisabledReason() {
-            return writeDisabled ? Optional.of("memory_write_disabled is set") : Optional.empty();
+        public StoreStatus status() {
+            return new StoreStatus() {
+                @Override
+                public Optional<String> writeDisabledReason() {
+                    return writeDisabled ? Optional.of("memory_write_disabled is set") : Optional.empty();
+                }
+            };
         }
 
         @Override
-        public List<Leftover> findLeftovers(Duration olderThan) {
-            if (!caps.has(Capability.WRITE_ACCESS) || defect.equals("no-gc")) {
-                return List.of();
-            }
-            return backend.partials.keySet().stream()
-                    .map(k -> new Leftover(k, "partial image " + k + " in memory backend " + name, Instant.EPOCH))
-                    .toList();
-        }
+        public Optional<ImageInventory> inventory() {
+            return Optional.of(new ImageInventory() {
+                @Override
+                public InventoryPage list(String cursor, int limit) {
+                    throw new UnsupportedOperationException("memory store " + storeId + " cannot list its images");
+                }
 
-        @Override
-        public void removeLeftover(Leftover leftover) {
-            backend.partials.remove(leftover.id());
+                @Override
+                public List<Leftover> leftovers(Duration olderThan) {
+                    if (!caps.has(Capability.WRITE_ACCESS) || defect.equals("no-gc")) {
+                        return List.of();
+                    }
+                    return backend.partials.keySet().stream()
+                            .map(k -> new Leftover(k, "partial image " + k + " in memory backend " + name, Instant.EPOCH))
+                            .toList();
+                }
+
+                @Override
+                public void remove(Leftover leftover) {
+                    backend.partials.remove(leftover.id());
+                }
+            });
         }
 
         @Override

@@ -214,7 +214,7 @@ class StoreDriverTestKitSelfTest {
         Map<String, String> f = failures(FindsNoLeftovers.class);
         assertThat(f).containsOnlyKeys("leftoversAreCollectedOnlyWhenDeclared");
         assertThat(f.get("leftoversAreCollectedOnlyWhenDeclared"))
-                .startsWith("the store declares LEFTOVER_GC but findLeftovers does not report what a crashed add left "
+                .startsWith("the store declares LEFTOVER_GC but its inventory's leftovers do not include what a crashed add left "
                         + "at partial-");
     }
 

@@ -1,8 +1,5 @@
 package org.stowage.drivers.cinder;
 
-import org.stowage.spi.ErrorKind;
-import org.stowage.spi.StoreException;
-
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -14,13 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.stowage.core.io.HashingImageInput;
+import org.stowage.core.AddResult;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.file.FileStoreDriverFactory;
+import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreDriver;
+import org.stowage.spi.StoreException;
+import org.stowage.tck.DirectAdds;
 import org.stowage.tck.TestStoreContext;
 
 /**
@@ -209,12 +208,11 @@ public final class CinderBench {
             List<Double> getRates) throws Exception {
         AddResult r;
         long t0 = System.nanoTime();
-        try (InputStream in = new BoundedStream(Files.newInputStream(source), size);
-                HashingImageInput input = HashingImageInput.open(in, size, "sha512")) {
-            r = d.add(new AddRequest(LocalCinder.newImageId(), input, null));
+        try (InputStream in = new BoundedStream(Files.newInputStream(source), size)) {
+            r = DirectAdds.add(d, new AddRequest(LocalCinder.newImageId(), size, null, AddPhases.NONE), in);
         }
         long t1 = System.nanoTime();
-        var loc = d.parseLocation(r.location());
+        var loc = d.locations().parse(r.location());
         long t2 = System.nanoTime();
         if (getRates != null || ms != null) {
             byte[] buf = new byte[4 << 20];

@@ -88,7 +88,7 @@ public final class HttpReadBench {
                 public void close() {
                 }
             };
-            try (BodyStream in = (BodyStream) store.get(store.parseLocation(url), 0, -1)) {
+            try (BodyStream in = (BodyStream) store.get(store.locations().parse(url), 0, -1)) {
                 in.transferTo(discard);
             }
             return count[0];
@@ -124,7 +124,7 @@ public final class HttpReadBench {
         switch (client) {
             case "driver":
             case "driver-channel": {
-                ImageStream in = store.get(store.parseLocation(url), 0, -1);
+                ImageStream in = store.get(store.locations().parse(url), 0, -1);
                 return in;
             }
             case "urlconnection": {

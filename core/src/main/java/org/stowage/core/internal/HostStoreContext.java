@@ -2,10 +2,8 @@ package org.stowage.core.internal;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import org.pf4j.PluginManager;
 import org.stowage.core.io.HostExecutors;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreSettings;
@@ -74,26 +72,6 @@ public final class HostStoreContext implements StoreContext {
     @Override
     public <T> List<T> extensions(Class<T> type) {
         return extensions == null ? List.of() : extensions.find(type);
-    }
-
-    /**
-     * The first SPI's service lookup, for drivers not yet moved to the typed getters: the timer,
-     * the workers, the clock and the plugin manager.
-     */
-    @Override
-    @Deprecated
-    public <T> Optional<T> service(Class<T> type) {
-        Object s = null;
-        if (type == ScheduledExecutorService.class) {
-            s = scheduler();
-        } else if (type == ExecutorService.class) {
-            s = workers();
-        } else if (type == Clock.class) {
-            s = clock();
-        } else if (type == PluginManager.class) {
-            s = extensions == null ? null : extensions.plugins();
-        }
-        return Optional.ofNullable(s).map(type::cast);
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.stowage.core.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import org.stowage.spi.ImageInput;
+import org.stowage.core.io.ImageInput;
 import org.stowage.spi.ImageStream;
 
 /** Streams the host makes: an {@link ImageInput} read as a stream, and the empty stream. */

@@ -24,11 +24,6 @@ public final class PluginExtensions {
         this.driverClass = driverClass;
     }
 
-    /** The plugin manager, for drivers that still look it up themselves. */
-    PluginManager plugins() {
-        return plugins;
-    }
-
     /** The extensions of {@code type} visible to the driver. */
     public <T> List<T> find(Class<T> type) {
         PluginWrapper own = plugins.whichPlugin(driverClass);

@@ -8,7 +8,6 @@ import org.stowage.core.internal.HashAlgorithms;
 import org.stowage.core.internal.ImageStreams;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
-import org.stowage.spi.ImageInput;
 import org.stowage.spi.StoreException;
 
 /**

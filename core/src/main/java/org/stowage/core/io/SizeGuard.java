@@ -1,7 +1,6 @@
 package org.stowage.core.io;
 
 import org.stowage.spi.ErrorKind;
-import org.stowage.spi.ImageInput;
 import org.stowage.spi.StoreException;
 
 /**

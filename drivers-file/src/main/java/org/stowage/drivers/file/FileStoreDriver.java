@@ -17,7 +17,7 @@ import org.stowage.spi.ImageWriter;
 import org.stowage.spi.LegacyLocations;
 import org.stowage.spi.LocationCodec;
 import org.stowage.spi.StoreContext;
-import org.stowage.drivers.toolkit.PortedStoreDriver;
+import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreStatus;
 
@@ -48,7 +48,7 @@ import org.stowage.spi.StoreStatus;
  * store still reads but reports why it cannot write ({@link StoreStatus#writeDisabledReason()});
  * the host then refuses add and delete.
  */
-public final class FileStoreDriver extends PortedStoreDriver {
+public final class FileStoreDriver implements StoreDriver {
     private static final Logger LOG = LoggerFactory.getLogger(FileStoreDriver.class);
     /** Infix of temporary file names: {@code .<image id>.stowage-partial-<16 hex digits>}. */
     public static final String PARTIAL_INFIX = ".stowage-partial-";

@@ -18,7 +18,7 @@ import org.stowage.testing.ReliabilityRecorder;
  * Fault-matrix rows of the file driver: leftovers are computed by listing the data directories
  * (every entry that was not there before the fault: temporary files, partial files, a half-written
  * image under its final name), once right after the failure and once after the store's own garbage
- * collection ({@code stowage gc}: findLeftovers(0) then removeLeftover each).
+ * collection ({@code stowage gc}: the inventory's leftovers(0), then remove each).
  */
 final class FaultRows {
     private final List<Path> dirs;
@@ -53,8 +53,8 @@ final class FaultRows {
         List<String> after = leftovers();
         List<String> afterGc;
         if (store != null) {
-            for (Leftover l : store.findLeftovers(Duration.ZERO)) {
-                store.removeLeftover(l);
+            for (Leftover l : store.inventory().orElseThrow().leftovers(Duration.ZERO)) {
+                store.inventory().orElseThrow().remove(l);
             }
             afterGc = leftovers();
         } else {

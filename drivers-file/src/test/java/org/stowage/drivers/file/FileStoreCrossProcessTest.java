@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -25,14 +24,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.stowage.core.io.HashingImageInput;
-import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
+import org.stowage.core.AddResult;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreException;
+import org.stowage.tck.DirectAdds;
 import org.stowage.tck.TestStoreContext;
 
 /**
@@ -100,14 +98,14 @@ class FileStoreCrossProcessTest {
             assertThat(read(store, location)).as("round %d: the stored image is the winner's", round)
                     .isEqualTo(AddProcess.data(size, round * 2 + won.get(0)));
             assertThat(hiddenFiles(dirs)).as("temporary or claim files after round %d", round).isEmpty();
-            store.delete(store.parseLocation(location)); // both file systems equally free for the next round
+            store.delete(store.locations().parse(location)); // both file systems equally free for the next round
         }
     }
 
     /**
      * An add in another process that holds its claim keeps this process's add of the id out
      * (Duplicate) and its claim is no leftover; after SIGKILL the claim file stays, unlocked: gc
-     * (findLeftovers, removeLeftover) reports and removes it with the partial file, and the id
+     * (the inventory's leftovers and remove) reports and removes it with the partial file, and the id
      * can be added again with nothing left over.
      */
     @Test
@@ -122,21 +120,21 @@ class FileStoreCrossProcessTest {
         assertThat(claim).as("the running add's claim, in the directory with the smallest path").isRegularFile();
         assertThatThrownBy(() -> add(store, id, new byte[] {1, 2, 3})).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.DUPLICATE)
                 .hasMessageContaining("being added by another add").hasMessageContaining(claim.toString());
-        assertThat(store.findLeftovers(Duration.ZERO)).extracting(Leftover::id).as("a held claim is no leftover")
+        assertThat(store.inventory().orElseThrow().leftovers(Duration.ZERO)).extracting(Leftover::id).as("a held claim is no leftover")
                 .doesNotContain(claim.toString());
-        assertThatThrownBy(() -> store.removeLeftover(new Leftover(claim.toString(), "forged", Instant.now())))
+        assertThatThrownBy(() -> store.inventory().orElseThrow().remove(new Leftover(claim.toString(), "forged", Instant.now())))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("held by a running add");
         assertThat(claim).as("a held claim is not removed").isRegularFile();
 
         killed.kill();
         assertThat(claim).as("a killed add's claim file stays").isRegularFile();
-        List<Leftover> found = store.findLeftovers(Duration.ZERO);
+        List<Leftover> found = store.inventory().orElseThrow().leftovers(Duration.ZERO);
         assertThat(found).extracting(Leftover::id).contains(claim.toString());
         assertThat(found).filteredOn(l -> l.id().equals(claim.toString())).singleElement()
                 .satisfies(l -> assertThat(l.description()).contains("claim file").contains(id));
-        assertThat(store.findLeftovers(Duration.ofHours(1))).as("older-than keeps a new one").isEmpty();
+        assertThat(store.inventory().orElseThrow().leftovers(Duration.ofHours(1))).as("older-than keeps a new one").isEmpty();
         for (Leftover l : found) {
-            store.removeLeftover(l);
+            store.inventory().orElseThrow().remove(l);
         }
         assertThat(hiddenFiles(dirs)).as("after gc").isEmpty();
 
@@ -196,13 +194,11 @@ class FileStoreCrossProcessTest {
     }
 
     private static AddResult add(FileStoreDriver d, String id, byte[] data) {
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
-            return d.add(new AddRequest(id, in, null));
-        }
+        return DirectAdds.add(d, id, data);
     }
 
     private static byte[] read(FileStoreDriver d, String location) throws IOException {
-        try (ImageStream s = d.get(d.parseLocation(location), 0, -1)) {
+        try (ImageStream s = d.get(d.locations().parse(location), 0, -1)) {
             return s.readAllBytes();
         }
     }

@@ -40,18 +40,20 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.stowage.core.AddOptions;
+import org.stowage.core.AddResult;
 import org.stowage.core.Stowage;
 import org.stowage.core.io.HashingImageInput;
+import org.stowage.core.io.ImageInput;
+import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.Capability;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
-import org.stowage.spi.ImageInput;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Setting;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
+import org.stowage.tck.DirectAdds;
 import org.stowage.tck.TestStoreContext;
 
 /** File-driver behaviour on real files, real small file systems and real permissions. */
@@ -100,9 +102,13 @@ class FileStoreDriverTest {
     }
 
     private static AddResult add(FileStoreDriver d, String id, InputStream in, long size) {
-        try (HashingImageInput input = HashingImageInput.open(in, size, "sha512")) {
-            return d.add(new AddRequest(id, input, null));
-        }
+        return DirectAdds.add(d, new AddRequest(id, size, null, AddPhases.NONE), in);
+    }
+
+    /** Starts adding the paused input's bytes as image {@code img} on another thread. */
+    private static CompletableFuture<AddResult> addInBackground(FileStoreDriver d, PausingInput in) {
+        return CompletableFuture.supplyAsync(() -> DirectAdds.add(d,
+                new AddRequest("img", in.declaredSize(), null, AddPhases.NONE), in));
     }
 
     private static byte[] bytes(int n, long seed) {
@@ -112,7 +118,7 @@ class FileStoreDriverTest {
     }
 
     private static byte[] read(FileStoreDriver d, String location, long offset, long length) throws IOException {
-        try (ImageStream s = d.get(d.parseLocation(location), offset, length)) {
+        try (ImageStream s = d.get(d.locations().parse(location), offset, length)) {
             return s.readAllBytes();
         }
     }
@@ -143,10 +149,10 @@ class FileStoreDriverTest {
         assertThat(Files.readAllBytes(dir.resolve("img-1"))).isEqualTo(data);
         assertThat(r.metadata()).isEmpty();
         assertThat(names(dir)).containsExactly("img-1");
-        assertThat(d.locationPrefixes()).containsExactly("file://" + dir);
-        assertThat(d.schemes()).containsExactlyInAnyOrder("file", "filesystem");
+        assertThat(d.locations().prefixes()).containsExactly("file://" + dir);
+        assertThat(d.locations().schemes()).containsExactlyInAnyOrder("file", "filesystem");
         assertThat(d.capabilities().mask()).isEqualTo(0x4F);
-        assertThat(d.properties()).containsExactly(Map.entry("data_dir", dir.toString()),
+        assertThat(d.status().properties()).containsExactly(Map.entry("data_dir", dir.toString()),
                 Map.entry("chunk_size", 65536), Map.entry("thin_provisioning", false));
     }
 
@@ -154,17 +160,17 @@ class FileStoreDriverTest {
     void locationParsingFollowsGlance() {
         Path dir = root.resolve("images");
         FileStoreDriver d = store(dir);
-        assertThat(d.parseLocation("filesystem://" + dir + "/x").uri()).isEqualTo("file://" + dir + "/x");
-        assertThat(d.formatLocation(d.parseLocation("filesystem://" + dir + "/x"))).isEqualTo("file://" + dir + "/x");
-        assertThat(d.parseLocation("file://" + dir + "/x?q=1#f").uri()).isEqualTo("file://" + dir + "/x");
-        assertThatThrownBy(() -> d.parseLocation("file://")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
+        assertThat(d.locations().parse("filesystem://" + dir + "/x").uri()).isEqualTo("file://" + dir + "/x");
+        assertThat(d.locations().format(d.locations().parse("filesystem://" + dir + "/x"))).isEqualTo("file://" + dir + "/x");
+        assertThat(d.locations().parse("file://" + dir + "/x?q=1#f").uri()).isEqualTo("file://" + dir + "/x");
+        assertThatThrownBy(() -> d.locations().parse("file://")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .hasMessageContaining("No path specified in URI 'file://'");
-        assertThatThrownBy(() -> d.parseLocation("file://   ")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI);
-        assertThatThrownBy(() -> d.parseLocation("FILE:///x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
+        assertThatThrownBy(() -> d.locations().parse("file://   ")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI);
+        assertThatThrownBy(() -> d.locations().parse("FILE:///x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .hasMessageContaining("not a file location");
         for (String outside : List.of("file:///etc/passwd", "file://" + dir + "/../x", "file://" + dir,
                 "file://" + dir + "2/x", "file://rel/x")) {
-            StoreLocation loc = d.parseLocation(outside);
+            StoreLocation loc = d.locations().parse(outside);
             assertThatThrownBy(() -> d.get(loc, 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                     .hasMessageContaining("location " + outside.replace("?", ""))
                     .hasMessageContaining("is not inside this store's data directories [file://" + dir + "]");
@@ -190,13 +196,13 @@ class FileStoreDriverTest {
     void missingImageIsNotFoundAndDeleteOfADirectoryIsRefused() throws IOException {
         Path dir = root.resolve("images");
         FileStoreDriver d = store(dir);
-        StoreLocation loc = d.parseLocation("file://" + dir + "/nope");
+        StoreLocation loc = d.locations().parse("file://" + dir + "/nope");
         assertThatThrownBy(() -> d.get(loc, 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                 .hasMessage("store 'fs': image file://" + dir + "/nope not found");
         assertThatThrownBy(() -> d.size(loc)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         assertThatThrownBy(() -> d.delete(loc)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         Files.createDirectories(dir.resolve("sub"));
-        StoreLocation sub = d.parseLocation("file://" + dir + "/sub");
+        StoreLocation sub = d.locations().parse("file://" + dir + "/sub");
         assertThatThrownBy(() -> d.delete(sub)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND).hasMessageContaining("directory");
         assertThatThrownBy(() -> d.get(sub, 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         assertThat(dir.resolve("sub")).isDirectory();
@@ -260,13 +266,13 @@ class FileStoreDriverTest {
         FileStoreDriver d = store(dir);
         byte[] data = bytes(3 * MIB, 5);
         PausingInput in = new PausingInput(data);
-        CompletableFuture<AddResult> f = CompletableFuture.supplyAsync(() -> d.add(new AddRequest("img", in, null)));
+        CompletableFuture<AddResult> f = addInBackground(d, in);
         assertThat(in.firstChunkOut.await(30, TimeUnit.SECONDS)).isTrue();
         List<String> during = names(dir);
         assertThat(during).hasSize(1);
         assertThat(during.get(0)).matches("\\.img\\.stowage-partial-[0-9a-f]{16}");
         assertThat(Files.size(dir.resolve(during.get(0)))).isPositive().isLessThan(data.length);
-        assertThatThrownBy(() -> d.get(d.parseLocation("file://" + dir + "/img"), 0, -1))
+        assertThatThrownBy(() -> d.get(d.locations().parse("file://" + dir + "/img"), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         in.release.countDown();
         AddResult r = f.get(30, TimeUnit.SECONDS);
@@ -280,7 +286,7 @@ class FileStoreDriverTest {
         FileStoreDriver d = store(dir);
         Path stale = dir.resolve(".img.stowage-partial-0123456789abcdef");
         Files.write(stale, new byte[1000]); // what a crash mid-add leaves
-        assertThatThrownBy(() -> d.size(d.parseLocation("file://" + dir + "/img"))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
+        assertThatThrownBy(() -> d.size(d.locations().parse("file://" + dir + "/img"))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         AddResult r = add(d, "img", new byte[] {1, 2, 3});
         assertThat(read(d, r.location(), 0, -1)).containsExactly(1, 2, 3);
         assertThat(new FileFixture(root, List.of(dir)).leftovers()).containsExactly(stale.toString());
@@ -338,7 +344,7 @@ class FileStoreDriverTest {
 
         Files.writeString(meta, "{\"id\": \"one\", \"mountpoint\": \"/elsewhere\"}"); // single object, no match
         FileStoreDriver d2 = store(root.resolve("images2"), set(FileOptions.METADATA_FILE.name(), meta.toString()));
-        assertThat(d2.writeDisabledReason()).isEmpty();
+        assertThat(d2.status().writeDisabledReason()).isEmpty();
         assertThat(add(d2, "img", new byte[] {1}).metadata()).isEmpty();
     }
 
@@ -363,7 +369,7 @@ class FileStoreDriverTest {
                 Files.writeString(meta, c.getKey());
             }
             FileStoreDriver d = store(dir, set(FileOptions.METADATA_FILE.name(), meta.toString()));
-            assertThat(d.writeDisabledReason()).as("metadata %s", c.getKey()).hasValueSatisfying(r -> assertThat(r)
+            assertThat(d.status().writeDisabledReason()).as("metadata %s", c.getKey()).hasValueSatisfying(r -> assertThat(r)
                     .startsWith("store 'fs' could not be configured for writing: option filesystem_store_metadata_file: ")
                     .contains(meta.toString()).contains(c.getValue()));
             assertThat(d.capabilities().has(Capability.WRITE_ACCESS)).isFalse();
@@ -396,11 +402,11 @@ class FileStoreDriverTest {
         Path file = root.resolve("plain-file");
         Files.write(file, new byte[] {1});
         FileStoreDriver d = store(file.resolve("images"));
-        assertThat(d.writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
+        assertThat(d.status().writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
                 .contains("Unable to create datadir " + file.resolve("images")));
         assertThat(d.capabilities().has(Capability.WRITE_ACCESS)).isFalse();
         FileStoreDriver d2 = store(file);
-        assertThat(d2.writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
+        assertThat(d2.status().writeDisabledReason()).hasValueSatisfying(r -> assertThat(r)
                 .contains("datadir " + file + " exists but is not a directory"));
     }
 
@@ -414,7 +420,7 @@ class FileStoreDriverTest {
         Files.write(mnt.resolve("existing"), new byte[] {4, 5});
         mounts.remount(mnt, true);
         FileStoreDriver d = store(mnt);
-        assertThat(d.writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: Permission to "
+        assertThat(d.status().writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: Permission to "
                 + "write in " + mnt + " denied");
         assertThat(read(d, "file://" + mnt + "/existing", 0, -1)).containsExactly(4, 5);
     }
@@ -433,7 +439,7 @@ class FileStoreDriverTest {
                 .hasMessageContaining("permission to write to the storage backend was denied");
         assertThat(rows.record("permission denied: data directory remounted read-only (EROFS) after start",
                 "tmpfs size=4m, mount -o remount,ro", e, d)).isEmpty();
-        assertThatThrownBy(() -> d.delete(d.parseLocation(r.location()))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.FORBIDDEN)
+        assertThatThrownBy(() -> d.delete(d.locations().parse(r.location()))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.FORBIDDEN)
                 .hasMessageContaining("You cannot delete file " + mnt + "/before");
         mounts.remount(mnt, false);
         assertThat(names(mnt)).containsExactly("before");
@@ -470,7 +476,7 @@ class FileStoreDriverTest {
         assertThat(rows.record("data directory removed while the store runs (before an add)", "rm -r of the datadir "
                 + "after start", e, d)).isEmpty();
         assertThat(dir).doesNotExist();
-        assertThatThrownBy(() -> d.get(d.parseLocation(before.location()), 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
+        assertThatThrownBy(() -> d.get(d.locations().parse(before.location()), 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
     }
 
     @Test
@@ -480,7 +486,7 @@ class FileStoreDriverTest {
         byte[] data = bytes(3 * MIB, 5);
         PausingInput in = new PausingInput(data);
         FaultRows rows = FaultRows.before(root, dir);
-        CompletableFuture<AddResult> f = CompletableFuture.supplyAsync(() -> d.add(new AddRequest("img", in, null)));
+        CompletableFuture<AddResult> f = addInBackground(d, in);
         assertThat(in.firstChunkOut.await(30, TimeUnit.SECONDS)).isTrue();
         assertThat(names(dir)).hasSize(1); // the temporary file
         FileFixture.deleteTree(dir);
@@ -560,8 +566,8 @@ class FileStoreDriverTest {
         Path low = mounts.tmpfs(root.resolve("low"), "16m");
         FileStoreDriver d = store(new Setting(FileOptions.DATADIRS.name(),
                 List.of(low + ":1", small + ":5", big + ":5"), "test"));
-        assertThat(d.locationPrefixes()).containsExactly("file://" + small, "file://" + big, "file://" + low);
-        assertThat(d.properties().get("data_dir")).isEqualTo(List.of(small.toString(), big.toString(), low.toString()));
+        assertThat(d.locations().prefixes()).containsExactly("file://" + small, "file://" + big, "file://" + low);
+        assertThat(d.status().properties().get("data_dir")).isEqualTo(List.of(small.toString(), big.toString(), low.toString()));
         // the priority-5 directory with the most free space
         AddResult a = add(d, "a", bytes(1000, 1));
         assertThat(a.location()).isEqualTo("file://" + big + "/a");
@@ -576,7 +582,7 @@ class FileStoreDriverTest {
                 .hasMessageContaining(low + "/b");
         // every directory's images can be read and deleted
         assertThat(read(d, b.location(), 9 * MIB - 3, -1)).isEqualTo(Arrays.copyOfRange(bytes(9 * MIB, 2), 9 * MIB - 3, 9 * MIB));
-        d.delete(d.parseLocation(b.location()));
+        d.delete(d.locations().parse(b.location()));
         assertThatThrownBy(() -> add(d, "huge", bytes(17 * MIB, 5))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORAGE_FULL)
                 .hasMessageContaining("there is not enough disk space for an image of " + 17 * MIB + " bytes");
         for (Path p : List.of(small, big, low)) {
@@ -620,7 +626,7 @@ class FileStoreDriverTest {
         assertThat(read(d, loc, 5 * MIB, -1)).isEqualTo(Arrays.copyOfRange(data, 5 * MIB, data.length));
         assertThat(read(d, loc, data.length + 10, -1)).isEmpty();
         assertThat(read(d, loc, 10, 1L << 40)).isEqualTo(Arrays.copyOfRange(data, 10, data.length));
-        try (ImageStream s = d.get(d.parseLocation(loc), 7, 3 * MIB)) {
+        try (ImageStream s = d.get(d.locations().parse(loc), 7, 3 * MIB)) {
             assertThat(s.length()).isEqualTo(3 * MIB);
             assertThat(s.skip(5)).isEqualTo(5);
             Path out = root.resolve("copy");
@@ -630,7 +636,7 @@ class FileStoreDriverTest {
             assertThat(Files.readAllBytes(out)).isEqualTo(Arrays.copyOfRange(data, 12, 7 + 3 * MIB));
             assertThat(s.read()).isEqualTo(-1);
         }
-        assertThatThrownBy(() -> d.get(d.parseLocation(loc), -1, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.get(d.locations().parse(loc), -1, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -646,7 +652,7 @@ class FileStoreDriverTest {
                 f.write((int) (at % 251) + 1);
             }
         }
-        try (ImageStream s = d.get(d.parseLocation("file://" + dir + "/sparse"), 0, -1)) {
+        try (ImageStream s = d.get(d.locations().parse("file://" + dir + "/sparse"), 0, -1)) {
             byte[] buf = new byte[1 << 16];
             long pos = 0;
             int n;
@@ -670,7 +676,7 @@ class FileStoreDriverTest {
         Path dir = root.resolve("images");
         FileStoreDriver d = store(dir);
         String loc = add(d, "img", bytes(4 * MIB, 8)).location();
-        try (ImageStream s = d.get(d.parseLocation(loc), 0, -1)) {
+        try (ImageStream s = d.get(d.locations().parse(loc), 0, -1)) {
             byte[] buf = new byte[MIB];
             assertThat(s.readNBytes(buf, 0, MIB)).isEqualTo(MIB);
             try (RandomAccessFile f = new RandomAccessFile(dir.resolve("img").toFile(), "rw")) {
@@ -689,7 +695,7 @@ class FileStoreDriverTest {
         Path dir = root.resolve("images");
         FileStoreDriver d = store(dir);
         String loc = add(d, "img", bytes(3 * MIB, 8)).location();
-        ImageStream s = d.get(d.parseLocation(loc), 0, -1);
+        ImageStream s = d.get(d.locations().parse(loc), 0, -1);
         assertThat(s.read(new byte[10])).isEqualTo(10);
         assertThat(FileFixture.openUnder(List.of(dir))).isEqualTo(2); // the descriptor and the map
         assertThat(d.openStreamCount()).isEqualTo(1);
@@ -741,7 +747,7 @@ class FileStoreDriverTest {
         Files.createDirectories(dir.resolve("sub"));
         Files.createSymbolicLink(dir.resolve("sub/up"), root);
         for (String path : List.of("/link/victim", "/sub/up/outside/victim")) {
-            StoreLocation loc = d.parseLocation("file://" + dir + path);
+            StoreLocation loc = d.locations().parse("file://" + dir + path);
             for (ThrowingCallable op : getSizeDelete(d, loc)) {
                 assertThat(catchThrowable(op)).as(path).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                         .hasMessageStartingWith("store 'fs': location file://" + dir + path
@@ -750,7 +756,7 @@ class FileStoreDriverTest {
             }
         }
         assertThat(victim).hasBinaryContent(new byte[] {6, 6});
-        StoreLocation dots = d.parseLocation("file://" + dir + "/sub/../img");
+        StoreLocation dots = d.locations().parse("file://" + dir + "/sub/../img");
         assertThatThrownBy(() -> d.size(dots)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .hasMessageContaining("location file://" + dir + "/sub/../img is not inside this store's data "
                         + "directories").hasMessageContaining("'..'");
@@ -772,7 +778,7 @@ class FileStoreDriverTest {
         Files.createSymbolicLink(dir.resolve("evil"), secret);
         Files.createSymbolicLink(dir.resolve("alias"), dir.resolve("img"));
         for (String name : List.of("evil", "alias")) {
-            StoreLocation loc = d.parseLocation("file://" + dir + "/" + name);
+            StoreLocation loc = d.locations().parse("file://" + dir + "/" + name);
             for (ThrowingCallable op : getSizeDelete(d, loc)) {
                 assertThat(catchThrowable(op)).as(name).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                         .hasMessage("store 'fs': " + loc + " is not an image file: it is a symbolic link, and only "
@@ -794,7 +800,7 @@ class FileStoreDriverTest {
         Path dev = dir.resolve("null");
         exec("mknod", dev.toString(), "c", "1", "3");
         for (Path p : List.of(fifo, dev)) {
-            StoreLocation loc = d.parseLocation("file://" + p);
+            StoreLocation loc = d.locations().parse("file://" + p);
             for (ThrowingCallable op : getSizeDelete(d, loc)) {
                 assertThat(within10s(fifo, op)).as(p.toString()).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                         .hasMessage("store 'fs': " + loc + " is not an image file: it is a FIFO, socket or device, "
@@ -839,7 +845,7 @@ class FileStoreDriverTest {
         int served = 0;
         int refused = 0;
         try {
-            StoreLocation loc = d.parseLocation("file://" + name);
+            StoreLocation loc = d.locations().parse("file://" + name);
             long end = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < end) {
                 Throwable e = within10s(name, () -> {
@@ -881,7 +887,7 @@ class FileStoreDriverTest {
         FileStoreDriver[] d = new FileStoreDriver[1];
         assertThat(within10s(fifo, () -> d[0] = store(dir, set(FileOptions.METADATA_FILE.name(), fifo.toString()))))
                 .isNull();
-        assertThat(d[0].writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: option "
+        assertThat(d[0].status().writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: option "
                 + "filesystem_store_metadata_file: metadata file " + fifo + " is not a regular file (it is a FIFO, "
                 + "socket or device)");
     }
@@ -895,7 +901,7 @@ class FileStoreDriverTest {
             FileStoreDriver d = store(dir, set(FileOptions.FILE_PERM.name(), perm));
             String mode = perm.equals("600") ? "rw-------" : "rw-rw-r--"; // 664 is more than the umask (022) leaves
             PausingInput in = new PausingInput(bytes(3 * MIB, 5));
-            CompletableFuture<AddResult> f = CompletableFuture.supplyAsync(() -> d.add(new AddRequest("img", in, null)));
+            CompletableFuture<AddResult> f = addInBackground(d, in);
             assertThat(in.firstChunkOut.await(30, TimeUnit.SECONDS)).isTrue();
             // what the add has written so far is exactly what a crash (kill -9) would leave
             List<String> during = names(dir);
@@ -952,27 +958,27 @@ class FileStoreDriverTest {
                 "test"));
         FileStoreDriver e = store(existing, set(FileOptions.FILE_PERM.name(), "644"));
         for (FileStoreDriver s : List.of(d, m, e)) {
-            assertThat(s.writeDisabledReason()).isEmpty();
+            assertThat(s.status().writeDisabledReason()).isEmpty();
             assertThat(s.capabilities().has(Capability.WRITE_ACCESS)).isTrue();
             String dir = s.config().datadirs().get(0).path().toString();
-            StoreLocation loc = s.parseLocation("file://" + dir + "/img");
+            StoreLocation loc = s.locations().parse("file://" + dir + "/img");
             assertThatThrownBy(() -> s.size(loc)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
             assertThatThrownBy(() -> s.get(loc, 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
-            assertThat(s.findLeftovers(Duration.ZERO)).isEmpty();
+            assertThat(s.inventory().orElseThrow().leftovers(Duration.ZERO)).isEmpty();
         }
-        assertThat(d.properties()).containsEntry("data_dir_note", "datadir " + single
+        assertThat(d.status().properties()).containsEntry("data_dir_note", "datadir " + single
                 + " does not exist yet; it is created on the first add");
-        assertThat(m.properties()).containsEntry("data_dir_note", "datadir " + multiHigh
+        assertThat(m.status().properties()).containsEntry("data_dir_note", "datadir " + multiHigh
                 + " does not exist yet; it is created on the first add; datadir " + multiLow
                 + " does not exist yet; it is created on the first add");
-        assertThat(e.properties()).doesNotContainKey("data_dir_note");
+        assertThat(e.status().properties()).doesNotContainKey("data_dir_note");
         assertThat(tree(root)).as("creating and reading the stores changed nothing").isEqualTo(before);
         assertThat(root.resolve("a")).doesNotExist();
         assertThat(root.resolve("m")).doesNotExist();
 
         add(d, "img", new byte[] {1});
         assertThat(single.resolve("img")).hasBinaryContent(new byte[] {1});
-        assertThat(d.properties()).doesNotContainKey("data_dir_note");
+        assertThat(d.status().properties()).doesNotContainKey("data_dir_note");
         add(m, "img", new byte[] {2});
         assertThat(multiHigh.resolve("img")).hasBinaryContent(new byte[] {2});
         assertThat(multiLow).doesNotExist();
@@ -985,7 +991,7 @@ class FileStoreDriverTest {
         Path mnt = mounts.tmpfs(root.resolve("ro"), "1m");
         mounts.remount(mnt, true);
         FileStoreDriver d = store(mnt.resolve("images"));
-        assertThat(d.writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: Unable to "
+        assertThat(d.status().writeDisabledReason()).hasValue("store 'fs' could not be configured for writing: Unable to "
                 + "create datadir " + mnt.resolve("images") + ": permission to write in " + mnt + " denied");
         mounts.remount(mnt, false);
         assertThat(names(mnt)).isEmpty();

@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stowage.core.AddOptions;
+import org.stowage.core.AddResult;
 import org.stowage.core.Stowage;
 import org.stowage.core.StowageModule;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 
 /** A Guice application gets a working, shared {@link Stowage} from {@link StowageModule}. */

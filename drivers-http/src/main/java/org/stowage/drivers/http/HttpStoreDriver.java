@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.drivers.toolkit.PortedStoreDriver;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
@@ -17,6 +16,7 @@ import org.stowage.spi.ImageStream;
 import org.stowage.spi.ImageWriter;
 import org.stowage.spi.LegacyLocations;
 import org.stowage.spi.LocationCodec;
+import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 import org.stowage.spi.StoreStatus;
@@ -26,7 +26,7 @@ import org.stowage.spi.StoreStatus;
  * 303/307/308 redirects and relative {@code Location}s are followed (RFC 9110), reads with an
  * offset or length use {@code Range}, and a body cut short is an error. TLS is verified by default.
  */
-public final class HttpStoreDriver extends PortedStoreDriver {
+public final class HttpStoreDriver implements StoreDriver {
     /** glance's MAX_REDIRECTS: at most this many requests per operation, so at most 4 redirects are followed. */
     static final int MAX_REDIRECTS = 5;
 

@@ -74,11 +74,11 @@ class HttpStoreDeadlineTest {
     }
 
     private Throwable get(String url, int limitSeconds) {
-        return endsWithin(limitSeconds, () -> HttpStoreNginxTest.readAll(store.get(store.parseLocation(url), 0, -1)));
+        return endsWithin(limitSeconds, () -> HttpStoreNginxTest.readAll(store.get(store.locations().parse(url), 0, -1)));
     }
 
     private Throwable size(String url, int limitSeconds) {
-        return endsWithin(limitSeconds, () -> store.size(store.parseLocation(url)));
+        return endsWithin(limitSeconds, () -> store.size(store.locations().parse(url)));
     }
 
     private interface Operation {
@@ -259,7 +259,7 @@ class HttpStoreDeadlineTest {
                 HttpOptions.CONNECT_TIMEOUT.name(), String.valueOf(CONNECT),
                 HttpOptions.READ_TIMEOUT.name(), String.valueOf(READ),
                 HttpOptions.PROXY.name(), "https:127.0.0.1:" + proxy.port()))) {
-            Throwable e = endsWithin(CONNECT, () -> viaProxy.size(viaProxy.parseLocation(
+            Throwable e = endsWithin(CONNECT, () -> viaProxy.size(viaProxy.locations().parse(
                     "https://glance:" + PASSWORD + "@127.0.0.1:9/img")));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("proxy " + server(proxy))
@@ -289,13 +289,13 @@ class HttpStoreDeadlineTest {
                 HttpOptions.RESPONSE_TIMEOUT.name(), String.valueOf(RESPONSE),
                 HttpOptions.INSECURE.name(), "True"))) {
             String head = "https://glance:" + PASSWORD + "@127.0.0.1:" + trickle.port() + "/img";
-            Throwable e = endsWithin(RESPONSE, () -> insecure.size(insecure.parseLocation(head)));
+            Throwable e = endsWithin(RESPONSE, () -> insecure.size(insecure.locations().parse(head)));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT)
                     .hasMessageContaining("waiting for the response head from " + server(trickle));
             nothingLeft("https: response head trickled one byte every 0.3 s", e, trickle.port());
             String body = "https://glance:" + PASSWORD + "@127.0.0.1:" + stops.port() + "/img";
             Throwable e2 = endsWithin(READ, () -> HttpStoreNginxTest.readAll(
-                    insecure.get(insecure.parseLocation(body), 0, -1)));
+                    insecure.get(insecure.locations().parse(body), 0, -1)));
             assertThat(e2).isInstanceOf(SocketTimeoutException.class)
                     .hasMessageContaining("no body byte from " + server(stops) + " for 1.0 s after 10 of 1000 bytes");
             nothingLeft("https: body stops after 10 of 1000 bytes", e2, stops.port());
@@ -384,7 +384,7 @@ class HttpStoreDeadlineTest {
             FaultServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n");
             out.write(body);
         });
-        try (InputStream in = store.get(store.parseLocation(url(s)), 0, -1)) {
+        try (InputStream in = store.get(store.locations().parse(url(s)), 0, -1)) {
             byte[] got = new byte[body.length];
             int off = 0;
             int n;
@@ -405,7 +405,7 @@ class HttpStoreDeadlineTest {
             Thread.sleep(700);
             FaultServer.write(out, "def");
         });
-        try (ImageStream in = store.get(store.parseLocation(url(s)), 0, -1)) {
+        try (ImageStream in = store.get(store.locations().parse(url(s)), 0, -1)) {
             Thread.sleep(1000L * RESPONSE + 500);
             assertThat(HttpStoreNginxTest.readAll(in)).asString().isEqualTo("abcdef");
         }

@@ -3,28 +3,22 @@ package org.stowage.drivers.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capability;
-import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
-import org.stowage.spi.ImageInput;
 import org.stowage.spi.OptionSpec;
-import org.stowage.tck.OptionsDocumentation;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
+import org.stowage.tck.DirectAdds;
+import org.stowage.tck.OptionsDocumentation;
 import org.stowage.testing.ReliabilityRecorder;
 
 class HttpStoreDriverFactoryTest {
@@ -81,12 +75,12 @@ class HttpStoreDriverFactoryTest {
     @Test
     void readOnlyStoreWithRangeReads() {
         try (HttpStoreDriver s = HttpStores.store(Map.of())) {
-            assertThat(s.schemes()).containsExactlyInAnyOrder("http", "https");
-            assertThat(s.locationPrefixes()).containsExactly("http://", "https://");
+            assertThat(s.locations().schemes()).containsExactlyInAnyOrder("http", "https");
+            assertThat(s.locations().prefixes()).containsExactly("http://", "https://");
             assertThat(s.capabilities().has(Capability.READ_ACCESS, Capability.READ_OFFSET, Capability.READ_CHUNK,
                     Capability.DRIVER_REUSABLE)).isTrue();
             assertThat(s.capabilities().has(Capability.WRITE_ACCESS)).isFalse();
-            assertThat(s.properties()).isEmpty();
+            assertThat(s.status().properties()).isEmpty();
         }
     }
 
@@ -94,10 +88,10 @@ class HttpStoreDriverFactoryTest {
     void addIsStoreAddDisabledAndDeleteIsStoreDeleteNotSupported() {
         ReliabilityRecorder.secretUsed("topsecret");
         try (HttpStoreDriver s = HttpStores.store(Map.of())) {
-            assertThatThrownBy(() -> s.add(new AddRequest("img-1", new EmptyInput(), null)))
+            assertThatThrownBy(() -> DirectAdds.add(s, "img-1", new byte[0]))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
                     .satisfies(e -> assertThat(((StoreException) e).kind()).isEqualTo(ErrorKind.STORE_ADD_DISABLED));
-            assertThatThrownBy(() -> s.delete(s.parseLocation("http://u:topsecret@h/x")))
+            assertThatThrownBy(() -> s.delete(s.locations().parse("http://u:topsecret@h/x")))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("topsecret"));
         }
@@ -106,8 +100,8 @@ class HttpStoreDriverFactoryTest {
     @Test
     void parseLocationAppliesGlanceRules() {
         try (HttpStoreDriver s = HttpStores.store(Map.of())) {
-            assertThat(s.parseLocation("http://h/x").uri()).isEqualTo("http://h/x");
-            assertThatThrownBy(() -> s.parseLocation("http://user@h/x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
+            assertThat(s.locations().parse("http://h/x").uri()).isEqualTo("http://h/x");
+            assertThatThrownBy(() -> s.locations().parse("http://user@h/x")).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                     .hasMessageContaining("Credentials are not well-formatted");
             // a location from elsewhere (e.g. the core's generic one) is re-parsed
             StoreLocation foreign = new StoreLocation() {
@@ -159,37 +153,5 @@ class HttpStoreDriverFactoryTest {
     void optionsTableInTheDocsMatchesTheFactory() throws IOException {
         Path doc = Path.of(System.getProperty("user.dir")).resolve("../docs/drivers/http.md").normalize();
         OptionsDocumentation.assertDocuments(doc, factory.options());
-    }
-
-    private static final class EmptyInput implements ImageInput {
-        @Override
-        public ByteBuffer nextChunk() {
-            return null;
-        }
-
-        @Override
-        public long declaredSize() {
-            return 0;
-        }
-
-        @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        public String hashAlgo() {
-            return "sha512";
-        }
-
-        @Override
-        public Checksums checksums() {
-            return new Checksums("", "sha512", "", 0);
-        }
-
-        @Override
-        public InputStream asStream() {
-            return new ByteArrayInputStream(new byte[0]);
-        }
     }
 }

@@ -42,12 +42,12 @@ class HttpStoreErrorKindsTest {
         void run(HttpStoreDriver s, String url) {
             if (this == GET) {
                 try {
-                    HttpStoreNginxTest.readAll(s.get(s.parseLocation(url), 0, -1));
+                    HttpStoreNginxTest.readAll(s.get(s.locations().parse(url), 0, -1));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             } else {
-                s.size(s.parseLocation(url));
+                s.size(s.locations().parse(url));
             }
         }
     }

@@ -36,7 +36,7 @@ class HttpStoreFaultTest {
     }
 
     private ImageStream get(String path) {
-        return store.get(store.parseLocation(server.url(path)), 0, -1);
+        return store.get(store.locations().parse(server.url(path)), 0, -1);
     }
 
     @Test
@@ -185,7 +185,7 @@ class HttpStoreFaultTest {
         long t0 = System.nanoTime();
         Throwable e = Assertions.catchThrowable(() -> get("/img"));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT).hasMessageContaining("http_read_timeout");
-        assertThatThrownBy(() -> store.size(store.parseLocation(server.url("/img"))))
+        assertThatThrownBy(() -> store.size(store.locations().parse(server.url("/img"))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT);
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(8);
         assertThat(FaultRows.record("server hangs (accepts, never answers)", "raw-socket server on loopback; "
@@ -226,7 +226,7 @@ class HttpStoreFaultTest {
             }
             FaultServer.write(out, "0\r\n\r\n");
         });
-        ImageStream in = store.get(store.parseLocation(server.url("/img")), 12_345, 20_000);
+        ImageStream in = store.get(store.locations().parse(server.url("/img")), 12_345, 20_000);
         assertThat(in.length()).isEqualTo(-1);
         assertThat(HttpStoreNginxTest.readAll(in)).isEqualTo(Arrays.copyOfRange(body, 12_345, 32_345));
         assertThat(server.requests.get(0)).contains("Range: bytes=12345-32344\r\n");
@@ -236,7 +236,7 @@ class HttpStoreFaultTest {
     void partialContentStartingElsewhereIsRejected() throws IOException {
         server = new FaultServer((head, out) -> FaultServer.write(out,
                 "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-9/100\r\nContent-Length: 10\r\n\r\n0123456789"));
-        assertThatThrownBy(() -> store.get(store.parseLocation(server.url("/img")), 50, 10))
+        assertThatThrownBy(() -> store.get(store.locations().parse(server.url("/img")), 50, 10))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND).hasMessageContaining("does not start at 50");
     }
 
@@ -252,7 +252,7 @@ class HttpStoreFaultTest {
         server = new FaultServer((head, out) -> FaultServer.write(out,
                 "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
         String url = "http://al%20ice:p%40ss@127.0.0.1:" + server.port() + "/dir/a%20b.img?x=1";
-        assertThat(HttpStoreNginxTest.readAll(store.get(store.parseLocation(url), 0, -1))).asString().isEqualTo("ok");
+        assertThat(HttpStoreNginxTest.readAll(store.get(store.locations().parse(url), 0, -1))).asString().isEqualTo("ok");
         String req = server.requests.get(0);
         assertThat(req).startsWith("GET /dir/a%20b.img?x=1 HTTP/1.1\r\n");
         assertThat(req).contains("Host: 127.0.0.1:" + server.port() + "\r\n");
@@ -277,7 +277,7 @@ class HttpStoreFaultTest {
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("HTTP/1.x");
         // the same on size (glance_store's get_size would call the URL invalid)
-        assertThat(Assertions.catchThrowable(() -> store.size(store.parseLocation(server.url("/img")))))
+        assertThat(Assertions.catchThrowable(() -> store.size(store.locations().parse(server.url("/img")))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("HTTP/1.x");
         assertThat(FaultRows.record("garbage instead of HTTP (an SSH banner)", "raw-socket server on loopback",

@@ -64,7 +64,7 @@ class HttpStoreNginxTest {
     }
 
     private byte[] get(HttpStoreDriver s, String url) throws IOException {
-        ImageStream in = s.get(s.parseLocation(url), 0, -1);
+        ImageStream in = s.get(s.locations().parse(url), 0, -1);
         byte[] b = readAll(in);
         if (in.length() >= 0) {
             assertThat(b).hasSize((int) in.length());
@@ -74,10 +74,10 @@ class HttpStoreNginxTest {
 
     @Test
     void plainGetStreamsTheWholeBodyAndSizeUsesHead() throws IOException {
-        ImageStream in = store.get(store.parseLocation(nginx.http("/img.bin")), 0, -1);
+        ImageStream in = store.get(store.locations().parse(nginx.http("/img.bin")), 0, -1);
         assertThat(in.length()).isEqualTo(Nginx.IMAGE.length);
         assertThat(readAll(in)).isEqualTo(Nginx.IMAGE);
-        assertThat(store.size(store.parseLocation(nginx.http("/img.bin")))).isEqualTo(Nginx.IMAGE.length);
+        assertThat(store.size(store.locations().parse(nginx.http("/img.bin")))).isEqualTo(Nginx.IMAGE.length);
         assertThat(nginx.accessLog()).anyMatch(l -> l.contains("\"HEAD /img.bin HTTP/1.1\" 200"));
     }
 
@@ -85,18 +85,18 @@ class HttpStoreNginxTest {
     void transferToChannelAndStreamsGiveTheSameBytes(@TempDir Path tmp)
             throws IOException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try (BodyStream in = (BodyStream) store.get(store.parseLocation(nginx.http("/img.bin")), 0, -1)) {
+        try (BodyStream in = (BodyStream) store.get(store.locations().parse(nginx.http("/img.bin")), 0, -1)) {
             assertThat(in.transferTo(Channels.newChannel(sink))).isEqualTo(Nginx.IMAGE.length);
         }
         assertThat(sink.toByteArray()).isEqualTo(Nginx.IMAGE);
         Path file = tmp.resolve("out.img");
-        try (ImageStream in = store.get(store.parseLocation(nginx.https("/chunked/img.bin")), 100, 2_000_000);
+        try (ImageStream in = store.get(store.locations().parse(nginx.https("/chunked/img.bin")), 100, 2_000_000);
              FileOutputStream out = new FileOutputStream(file.toFile())) {
             assertThat(in.transferTo(out)).isEqualTo(2_000_000);
         }
         assertThat(Files.readAllBytes(file)).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 100, 2_000_100));
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
-        try (ImageStream in = store.get(store.parseLocation(nginx.http("/norange/img.bin")), 5, -1)) {
+        try (ImageStream in = store.get(store.locations().parse(nginx.http("/norange/img.bin")), 5, -1)) {
             in.transferTo(plain);
         }
         assertThat(plain.toByteArray()).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 5, Nginx.IMAGE.length));
@@ -104,7 +104,7 @@ class HttpStoreNginxTest {
 
     @Test
     void byteAtATimeReadsGiveTheSameBytes() throws IOException {
-        try (ImageStream in = store.get(store.parseLocation(nginx.http("/small.txt")), 0, -1)) {
+        try (ImageStream in = store.get(store.locations().parse(nginx.http("/small.txt")), 0, -1)) {
             StringBuilder sb = new StringBuilder();
             int c;
             while ((c = in.read()) >= 0) {
@@ -117,16 +117,16 @@ class HttpStoreNginxTest {
 
     @Test
     void emptyImage() throws IOException {
-        ImageStream in = store.get(store.parseLocation(nginx.http("/empty.bin")), 0, -1);
+        ImageStream in = store.get(store.locations().parse(nginx.http("/empty.bin")), 0, -1);
         assertThat(in.length()).isZero();
         assertThat(readAll(in)).isEmpty();
-        assertThat(store.size(store.parseLocation(nginx.http("/empty.bin")))).isZero();
+        assertThat(store.size(store.locations().parse(nginx.http("/empty.bin")))).isZero();
     }
 
     @Test
     void httpsVerifiedAgainstTheConfiguredCa() throws IOException {
         assertThat(get(store, nginx.https("/img.bin"))).isEqualTo(Nginx.IMAGE);
-        assertThat(store.size(store.parseLocation(nginx.https("/img.bin")))).isEqualTo(Nginx.IMAGE.length);
+        assertThat(store.size(store.locations().parse(nginx.https("/img.bin")))).isEqualTo(Nginx.IMAGE.length);
         // the certificate names localhost too
         assertThat(get(store, "https://localhost:" + nginx.tlsPort + "/small.txt")).asString().isEqualTo("hello, image\n");
     }
@@ -135,13 +135,13 @@ class HttpStoreNginxTest {
     void httpsIsVerifiedByDefaultSoATestCaIsRejected() {
         try (HttpStoreDriver strict = HttpStores.store(Map.of())) {
             // a configuration problem, the same on get and size: it names the URL, what is wrong and what fixes it
-            assertThatThrownBy(() -> strict.get(strict.parseLocation(nginx.https("/img.bin")), 0, -1))
+            assertThatThrownBy(() -> strict.get(strict.locations().parse(nginx.https("/img.bin")), 0, -1))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining("TLS verification of " + nginx.https("/img.bin"))
                     .hasMessageContaining("not trusted")
                     .hasMessageContaining("verified against the JDK trust store")
                     .hasMessageContaining("https_ca_certificates_file");
-            assertThatThrownBy(() -> strict.size(strict.parseLocation(nginx.https("/img.bin"))))
+            assertThatThrownBy(() -> strict.size(strict.locations().parse(nginx.https("/img.bin"))))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining("TLS verification of " + nginx.https("/img.bin"))
                     .hasMessageContaining("not trusted");
@@ -187,10 +187,10 @@ class HttpStoreNginxTest {
         Map<String, String> cfg = Map.of(HttpOptions.CA_FILE.name(), tmp.resolve("other-ca.crt").toString());
         try (HttpStoreDriver s = HttpStores.store(cfg)) {
             Throwable e = Assertions.catchThrowable(
-                    () -> s.get(s.parseLocation(nginx.https("/img.bin")), 0, -1));
+                    () -> s.get(s.locations().parse(nginx.https("/img.bin")), 0, -1));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("not trusted")
                     .hasMessageContaining("https_ca_certificates_file " + tmp.resolve("other-ca.crt"));
-            assertThatThrownBy(() -> s.size(s.parseLocation(nginx.https("/img.bin"))))
+            assertThatThrownBy(() -> s.size(s.locations().parse(nginx.https("/img.bin"))))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageContaining("not trusted");
             assertThat(FaultRows.record("wrong CA (a valid CA file of another CA)", "nginx on loopback, TLS; "
                     + "https_ca_certificates_file = an unrelated self-signed CA", e, nginx.tlsPort)).isEmpty();
@@ -202,7 +202,7 @@ class HttpStoreNginxTest {
     void redirectChainOverHttpsReturnsIdenticalBytesAndSizeAgrees() throws IOException {
         String url = nginx.https("/chain/1");
         assertThat(get(store, url)).isEqualTo(Nginx.IMAGE);
-        assertThat(store.size(store.parseLocation(url))).isEqualTo(Nginx.IMAGE.length);
+        assertThat(store.size(store.locations().parse(url))).isEqualTo(Nginx.IMAGE.length);
         assertThat(get(store, nginx.http("/chain/1"))).isEqualTo(Nginx.IMAGE);
     }
 
@@ -210,7 +210,7 @@ class HttpStoreNginxTest {
     @ValueSource(ints = {301, 302, 303, 307, 308})
     void everyRedirectStatusIsFollowed(int status) throws IOException {
         assertThat(get(store, nginx.http("/r/" + status))).isEqualTo(Nginx.IMAGE);
-        assertThat(store.size(store.parseLocation(nginx.https("/r/" + status)))).isEqualTo(Nginx.IMAGE.length);
+        assertThat(store.size(store.locations().parse(nginx.https("/r/" + status)))).isEqualTo(Nginx.IMAGE.length);
     }
 
     @Test
@@ -227,14 +227,14 @@ class HttpStoreNginxTest {
     @Test
     void fourRedirectsAreFollowedAndTheFifthIsTooMany() {
         // /five/2 -> ... -> /img.bin is 4 redirects; /five/1 is 5
-        assertThat(store.size(store.parseLocation(nginx.http("/five/2")))).isEqualTo(Nginx.IMAGE.length);
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/five/1")), 0, -1))
+        assertThat(store.size(store.locations().parse(nginx.http("/five/2")))).isEqualTo(Nginx.IMAGE.length);
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http("/five/1")), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED)
                 .hasMessageContaining("exceeded 5 maximum redirects");
-        assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http("/loop"))))
+        assertThatThrownBy(() -> store.size(store.locations().parse(nginx.http("/loop"))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED);
         Throwable e = Assertions.catchThrowable(
-                () -> store.get(store.parseLocation(nginx.http("/loop")), 0, -1));
+                () -> store.get(store.locations().parse(nginx.http("/loop")), 0, -1));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.MAX_REDIRECTS_EXCEEDED);
         assertThat(FaultRows.record("redirect loop (/loop -> /loop)", "nginx on loopback: return 302 /loop", e,
                 nginx.plainPort)).isEmpty();
@@ -242,20 +242,20 @@ class HttpStoreNginxTest {
 
     @Test
     void redirectToAnotherSchemeOrMalformedTargetIsBadStoreUri() {
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/r/ftp")), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http("/r/ftp")), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("ftp");
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/r/badcreds")), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http("/r/badcreds")), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("Credentials");
     }
 
     @Test
     void notFoundIsNotFound() {
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/missing.img")), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http("/missing.img")), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
-        assertThatThrownBy(() -> store.size(store.parseLocation(nginx.https("/missing.img"))))
+        assertThatThrownBy(() -> store.size(store.locations().parse(nginx.https("/missing.img"))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
         // a redirect to a missing image is NotFound too
-        assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http("/r/missing"))))
+        assertThatThrownBy(() -> store.size(store.locations().parse(nginx.http("/r/missing"))))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
     }
 
@@ -264,17 +264,17 @@ class HttpStoreNginxTest {
     @CsvSource({"/status/500, 500, RemoteServiceUnavailable", "/status/503, 503, RemoteServiceUnavailable",
         "/status/403, 403, BadStoreUri"})
     void errorStatusesNameTheStatusAndA5xxIsRemoteServiceUnavailable(String path, String status, String kind) {
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http(path)), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http(path)), 0, -1))
                 .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e).kind().glanceName()).isEqualTo(kind))
                 .hasMessageContaining("returned a " + status + " status code");
-        assertThatThrownBy(() -> store.size(store.parseLocation(nginx.http(path))))
+        assertThatThrownBy(() -> store.size(store.locations().parse(nginx.http(path))))
                 .isInstanceOf(StoreException.class)
                 .satisfies(e -> assertThat(((StoreException) e).kind().glanceName()).isEqualTo(kind))
                 .hasMessageContaining("returned a " + status + " status code");
         if (status.startsWith("5")) {
             Throwable e = Assertions.catchThrowable(
-                    () -> store.get(store.parseLocation(nginx.http(path)), 0, -1));
+                    () -> store.get(store.locations().parse(nginx.http(path)), 0, -1));
             assertThat(FaultRows.record("server answers " + status, "nginx on loopback: return " + status, e,
                     nginx.plainPort)).isEmpty();
         }
@@ -282,13 +282,13 @@ class HttpStoreNginxTest {
 
     @Test
     void errorBodyIsQuotedInTheMessage() {
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/status/500")), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http("/status/500")), 0, -1))
                 .hasMessageContaining("internal trouble");
     }
 
     @Test
     void redirectStatusWithoutLocationIsBadStoreUri() {
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/status/304")), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http("/status/304")), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("304");
     }
 
@@ -296,16 +296,16 @@ class HttpStoreNginxTest {
     void connectionRefusedIsRemoteServiceUnavailableOnGetAndSize() throws IOException {
         int closed = Nginx.freePort();
         String url = "http://127.0.0.1:" + closed + "/img.bin";
-        assertThatThrownBy(() -> store.get(store.parseLocation(url), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(url), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("unavailable");
         // glance_store's get_size says BadStoreUri "The HTTP URL is invalid" here; the URL is fine, the server is down
-        assertThatThrownBy(() -> store.size(store.parseLocation(url)))
+        assertThatThrownBy(() -> store.size(store.locations().parse(url)))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("unavailable")
                 .hasMessageContaining("127.0.0.1:" + closed);
         Throwable e = Assertions.catchThrowable(
-                () -> store.get(store.parseLocation("https://127.0.0.1:" + closed + "/x"), 0, -1));
+                () -> store.get(store.locations().parse("https://127.0.0.1:" + closed + "/x"), 0, -1));
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE);
         assertThat(FaultRows.record("server down (connection refused)", "a closed port on loopback", e, closed))
                 .isEmpty();
@@ -313,7 +313,7 @@ class HttpStoreNginxTest {
 
     @Test
     void unknownHostIsRemoteServiceUnavailable() {
-        assertThatThrownBy(() -> store.get(store.parseLocation("http://no-such-host.invalid/x"), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse("http://no-such-host.invalid/x"), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE)
                 .hasMessageContaining("no-such-host.invalid");
     }
@@ -324,29 +324,29 @@ class HttpStoreNginxTest {
         ReliabilityRecorder.secretUsed("wrong-Pa55word");
         String ok = "http://" + Nginx.AUTH_USER + ":" + Nginx.AUTH_PASSWORD + "@127.0.0.1:" + nginx.plainPort + "/auth/img.bin";
         assertThat(get(store, ok)).isEqualTo(Nginx.IMAGE);
-        assertThat(store.size(store.parseLocation(ok))).isEqualTo(Nginx.IMAGE.length);
+        assertThat(store.size(store.locations().parse(ok))).isEqualTo(Nginx.IMAGE.length);
         String okTls = "https://" + Nginx.AUTH_USER + ":" + Nginx.AUTH_PASSWORD + "@127.0.0.1:" + nginx.tlsPort
                 + "/auth/small.txt";
         assertThat(get(store, okTls)).asString().isEqualTo("hello, image\n");
-        assertThat(store.parseLocation(ok).toString()).doesNotContain(Nginx.AUTH_PASSWORD).doesNotContain(Nginx.AUTH_USER);
+        assertThat(store.locations().parse(ok).toString()).doesNotContain(Nginx.AUTH_PASSWORD).doesNotContain(Nginx.AUTH_USER);
 
         String wrong = "http://" + Nginx.AUTH_USER + ":wrong-Pa55word@127.0.0.1:" + nginx.plainPort + "/auth/img.bin";
-        assertThatThrownBy(() -> store.get(store.parseLocation(wrong), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(wrong), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI)
                 .hasMessageContaining("401")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-Pa55word").doesNotContain(Nginx.AUTH_USER));
-        assertThatThrownBy(() -> store.get(store.parseLocation(nginx.http("/auth/img.bin")), 0, -1))
+        assertThatThrownBy(() -> store.get(store.locations().parse(nginx.http("/auth/img.bin")), 0, -1))
                 .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_URI).hasMessageContaining("401");
     }
 
     @Test
     void chunkedBodyIsDecodedAndMissingContentLengthGivesSizeZero() throws IOException {
-        ImageStream in = store.get(store.parseLocation(nginx.http("/chunked/img.bin")), 0, -1);
+        ImageStream in = store.get(store.locations().parse(nginx.http("/chunked/img.bin")), 0, -1);
         assertThat(in.length()).isEqualTo(-1);
         assertThat(readAll(in)).isEqualTo(Nginx.IMAGE);
         assertThat(get(store, nginx.https("/chunked/img.bin"))).isEqualTo(Nginx.IMAGE);
         // glance: a HEAD without Content-Length reports 0
-        assertThat(store.size(store.parseLocation(nginx.http("/chunked/img.bin")))).isZero();
+        assertThat(store.size(store.locations().parse(nginx.http("/chunked/img.bin")))).isZero();
     }
 
     @ParameterizedTest
@@ -357,7 +357,7 @@ class HttpStoreNginxTest {
         int end = (int) (length < 0 ? total : Math.min(total, offset + length));
         byte[] want = Arrays.copyOfRange(Nginx.IMAGE, (int) offset, end);
         for (String base : new String[] {nginx.http(""), nginx.https(""), nginx.http("/chain/1").replace("/chain/1", "")}) {
-            ImageStream in = store.get(store.parseLocation(base + "/img.bin"), offset, length);
+            ImageStream in = store.get(store.locations().parse(base + "/img.bin"), offset, length);
             assertThat(in.length()).isEqualTo(want.length);
             assertThat(readAll(in)).isEqualTo(want);
         }
@@ -371,24 +371,24 @@ class HttpStoreNginxTest {
         int total = Nginx.IMAGE.length;
         int end = (int) (length < 0 ? total : Math.min(total, offset + length));
         byte[] want = Arrays.copyOfRange(Nginx.IMAGE, (int) offset, end);
-        ImageStream in = store.get(store.parseLocation(nginx.http("/norange/img.bin")), offset, length);
+        ImageStream in = store.get(store.locations().parse(nginx.http("/norange/img.bin")), offset, length);
         assertThat(in.length()).isEqualTo(want.length);
         assertThat(readAll(in)).isEqualTo(want);
-        ImageStream chunked = store.get(store.parseLocation(nginx.http("/chunked/img.bin")), offset, length);
+        ImageStream chunked = store.get(store.locations().parse(nginx.http("/chunked/img.bin")), offset, length);
         assertThat(readAll(chunked)).isEqualTo(want);
     }
 
     @Test
     void rangeThroughRedirectChain() throws IOException {
-        ImageStream in = store.get(store.parseLocation(nginx.https("/chain/1")), 1000, 2000);
+        ImageStream in = store.get(store.locations().parse(nginx.https("/chain/1")), 1000, 2000);
         assertThat(readAll(in)).isEqualTo(Arrays.copyOfRange(Nginx.IMAGE, 1000, 3000));
     }
 
     @Test
     void offsetAtOrPastTheEndReadsNothing() throws IOException {
-        ImageStream in = store.get(store.parseLocation(nginx.http("/img.bin")), Nginx.IMAGE.length, -1);
+        ImageStream in = store.get(store.locations().parse(nginx.http("/img.bin")), Nginx.IMAGE.length, -1);
         assertThat(readAll(in)).isEmpty();
-        ImageStream past = store.get(store.parseLocation(nginx.http("/img.bin")), Nginx.IMAGE.length + 10L, 5);
+        ImageStream past = store.get(store.locations().parse(nginx.http("/img.bin")), Nginx.IMAGE.length + 10L, 5);
         assertThat(past.length()).isZero();
         assertThat(readAll(past)).isEmpty();
     }
@@ -396,7 +396,7 @@ class HttpStoreNginxTest {
     @Test
     void closingEarlyReleasesTheConnection() throws IOException {
         for (int i = 0; i < 50; i++) {
-            ImageStream in = store.get(store.parseLocation(nginx.http("/img.bin")), 0, -1);
+            ImageStream in = store.get(store.locations().parse(nginx.http("/img.bin")), 0, -1);
             assertThat(in.read(new byte[10])).isEqualTo(10);
             in.close();
             assertThatThrownBy(in::read).isInstanceOf(IOException.class);
@@ -411,7 +411,7 @@ class HttpStoreNginxTest {
             // the origin name does not resolve: only the proxy can reach it
             String url = "http://image-origin.invalid:" + nginx.plainPort + "/img.bin";
             assertThat(get(proxied, url)).isEqualTo(Nginx.IMAGE);
-            assertThat(proxied.size(proxied.parseLocation(url))).isEqualTo(Nginx.IMAGE.length);
+            assertThat(proxied.size(proxied.locations().parse(url))).isEqualTo(Nginx.IMAGE.length);
             assertThat(nginx.proxyLog()).anyMatch(l -> l.contains("GET http://image-origin.invalid:" + nginx.plainPort
                     + "/img.bin HTTP/1.1"));
             assertThat(get(proxied, "http://image-origin.invalid:" + nginx.plainPort + "/r/307"))
@@ -442,7 +442,7 @@ class HttpStoreNginxTest {
         HttpStoreDriver noHostExecutor = (HttpStoreDriver) new HttpStoreDriverFactory()
                 .create(HttpStores.context("own", Map.of()).withoutThreads());
         try {
-            assertThat(noHostExecutor.size(noHostExecutor.parseLocation(nginx.http("/img.bin")))).isEqualTo(Nginx.IMAGE.length);
+            assertThat(noHostExecutor.size(noHostExecutor.locations().parse(nginx.http("/img.bin")))).isEqualTo(Nginx.IMAGE.length);
         } finally {
             noHostExecutor.close();
         }

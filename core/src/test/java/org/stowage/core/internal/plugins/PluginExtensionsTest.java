@@ -111,6 +111,7 @@ class PluginExtensionsTest {
                 + "        public java.util.List<String> prefixes() { return java.util.List.of(\"base://\" + c.storeId()); }\n"
                 + "        public StoreLocation parse(String uri) { throw StoreException.badStoreUri(uri); } }; }\n"
                 + "      public Capabilities capabilities() { return Capabilities.READ_ONLY; }\n"
+                + "      public ImageWriter openWriter(AddRequest r) { throw StoreException.storeAddDisabled(r.imageId()); }\n"
                 + "      public ImageStream get(StoreLocation l, long o, long n) { throw StoreException.notFound(l.uri()); }\n"
                 + "      public long size(StoreLocation l) { throw StoreException.notFound(l.uri()); }\n"
                 + "      public void delete(StoreLocation l) { throw StoreException.notFound(l.uri()); }\n"

@@ -1,30 +1,26 @@
-package org.stowage.spi;
+package org.stowage.core;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.stowage.spi.Checksums;
 
 /**
  * The outcome of a successful add, glance_store's 5-tuple: location, size, MD5 checksum,
  * multihash, and location metadata. In multi-store mode the metadata holds {@code store}.
  * Metadata values may only be strings, lists or maps of those (glance's rule).
+ *
+ * @param location  the location URI
+ * @param checksums all digests, and the bytes stored
+ * @param metadata  the location metadata (copied, unmodifiable)
  */
-public final class AddResult {
-    private final String location;
-    private final Checksums checksums;
-    private final Map<String, Object> metadata;
-
-    /** Creates the result. */
-    public AddResult(String location, Checksums checksums, Map<String, ?> metadata) {
-        this.location = Objects.requireNonNull(location, "location");
-        this.checksums = Objects.requireNonNull(checksums, "checksums");
-        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-    }
-
-    /** The location URI. */
-    public String location() {
-        return location;
+public record AddResult(String location, Checksums checksums, Map<String, Object> metadata) {
+    /** Checks that nothing is missing and copies the metadata. */
+    public AddResult {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(checksums, "checksums");
+        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     /** Bytes stored. */
@@ -47,16 +43,6 @@ public final class AddResult {
         return checksums.hashAlgo();
     }
 
-    /** All digests. */
-    public Checksums checksums() {
-        return checksums;
-    }
-
-    /** Location metadata. */
-    public Map<String, Object> metadata() {
-        return metadata;
-    }
-
     /** A copy with {@code key} set in the metadata. */
     public AddResult withMetadata(String key, Object value) {
         Map<String, Object> m = new LinkedHashMap<>(metadata);
@@ -64,8 +50,9 @@ public final class AddResult {
         return new AddResult(location, checksums, m);
     }
 
+    /** The result with the location's credentials, if any, masked. */
     @Override
     public String toString() {
-        return "AddResult[" + location + ", " + checksums + ", metadata=" + metadata + "]";
+        return "AddResult[" + Uris.mask(location) + ", " + checksums + ", metadata=" + metadata + "]";
     }
 }

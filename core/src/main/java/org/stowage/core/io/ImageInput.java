@@ -1,20 +1,23 @@
-package org.stowage.spi;
+package org.stowage.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import org.stowage.spi.AddRequest;
+import org.stowage.spi.Checksums;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 
 /**
- * The bytes of an image being added, provided by the host. The host computes the MD5 checksum
- * and the multihash in parallel with the driver's I/O and enforces the declared size: reading
- * past the declared size, or reaching the end short of it, throws
- * {@link ErrorKind#SIZE_MISMATCH} before the offending bytes are handed out. Any failure of the
- * source surfaces as an {@link IOException} or {@link StoreException} from {@link #nextChunk()};
- * the driver must then remove everything it wrote and rethrow.
+ * The bytes of an image being added, as the host reads them: the MD5 checksum and the multihash
+ * are computed in parallel with the store's I/O and the declared size is enforced: reading past
+ * the declared size, or reaching the end short of it, throws {@link ErrorKind#SIZE_MISMATCH}
+ * before the offending bytes are handed out. Any failure of the source surfaces as an
+ * {@link IOException} or {@link StoreException} from {@link #nextChunk()}.
  */
 public interface ImageInput {
-    /** Unknown size marker for {@link #declaredSize()}. */
-    long UNKNOWN_SIZE = -1;
+    /** Unknown size marker for {@link #declaredSize()}, as in {@link AddRequest#UNKNOWN_SIZE}. */
+    long UNKNOWN_SIZE = AddRequest.UNKNOWN_SIZE;
 
     /**
      * The next chunk of bytes, or {@code null} at the end. The buffer is read-only and valid only
@@ -39,6 +42,6 @@ public interface ImageInput {
      */
     Checksums checksums();
 
-    /** This input as a plain stream, for drivers that prefer one; same hashing and size checks. */
+    /** This input as a plain stream, with the same hashing and size checks. */
     InputStream asStream();
 }
