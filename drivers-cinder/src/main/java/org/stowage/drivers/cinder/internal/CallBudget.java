@@ -144,7 +144,7 @@ final class CallBudget implements AutoCloseable {
     }
 
     /** The first attempt, and every re-send and retry taken since. */
-    private int attempts() {
+    int attempts() {
         return 1 + FREE_RESENDS - freeResends + retries - retriesLeft;
     }
 

@@ -86,8 +86,8 @@ public final class RetryPolicy {
             return made;
         }
         if (status >= 500 && budget.retryAfterPause()) {
-            LOG.info("{}HTTP {}, and the create left nothing: sending it again{}", budget.failing(), status,
-                    budget.attemptsSoFar());
+            LOG.info("{}HTTP {}, and the create left nothing: sending it again (attempt {})", budget.failing(), status,
+                    budget.attempts());
             return Optional.empty();
         }
         throw e;
