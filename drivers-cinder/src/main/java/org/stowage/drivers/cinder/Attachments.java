@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import org.stowage.drivers.cinder.connector.VolumeConnector;
 import org.stowage.drivers.cinder.connector.VolumeConnectors;
 import org.stowage.drivers.cinder.connector.VolumeDevice;
 import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.drivers.cinder.internal.CinderClient.AfterFailure;
 import org.stowage.drivers.cinder.internal.CinderClient.Attachment;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
 import org.stowage.spi.ErrorKind;
@@ -124,19 +126,18 @@ final class Attachments {
     /**
      * Creates an attachment. Cinder refusing with 400 "... to reserve" says the volume is busy
      * (another attachment holds it): the create is asked again after a pause, at most
-     * {@code cinder_attachment_retry_attempts} times in all. After a 5xx an attachment may exist
-     * although the create failed (seen on the local Cinder: 500, yet the volume is "reserved"):
-     * the client cannot send such a create again, since it cannot know; here the volume's
-     * incomplete attachments that were not there before (for rw: all of them, the volume is the
-     * add's own) are deleted, which makes the create safe to send again, up to
-     * {@link Resend#ATTEMPTS}. Any other failure is final.
+     * {@code cinder_attachment_retry_attempts} times in all (a wait for the volume's state, like
+     * a status poll). After a 5xx an attachment may exist although the create failed (seen on
+     * the local Cinder: 500, yet the volume is "reserved"): the client asks the {@link Strays}
+     * check, which deletes the volume's incomplete attachments that were not there before (for
+     * rw: all of them, the volume is the add's own); once they are gone the client may send the
+     * create again (its one retry policy). Any other failure is final.
      */
     private Attachment create(String volumeId, String mode, String where, Pause pause) {
-        Set<String> before = "rw".equals(mode) ? null : ids(client.attachmentsOf(volumeId));
-        Resend resend = new Resend(cfg.httpRetries());
+        Strays strays = new Strays(volumeId, "rw".equals(mode) ? null : ids(client.attachmentsOf(volumeId)), where);
         for (int busy = 1;; busy++) {
             try {
-                return client.createAttachment(volumeId, hostConnector, mode);
+                return client.createAttachment(volumeId, hostConnector, mode, strays);
             } catch (StoreException e) {
                 boolean refused = e.kind() == ErrorKind.BACKEND && CinderHttpException.statusOf(e).isPresent();
                 if (refused && isBusy(e) && busy < cfg.attachmentRetryAttempts()) {
@@ -148,13 +149,7 @@ final class Attachments {
                 if (!refused && e.kind() != ErrorKind.REMOTE_SERVICE_UNAVAILABLE) {
                     throw e;
                 }
-                if (!refused) {
-                    removeStray(volumeId, before, where, e);
-                }
-                if (refused || !resend.take(e, where)) {
-                    throw StoreException.backend(where + "attachment create (" + mode + ") failed: " + e.getMessage(), e);
-                }
-                busy--;
+                throw StoreException.backend(where + "attachment create (" + mode + ") failed: " + e.getMessage(), e);
             }
         }
     }
@@ -169,17 +164,38 @@ final class Attachments {
         return out;
     }
 
-    private void removeStray(String volumeId, Set<String> before, String where, StoreException failure) {
-        try {
-            for (Attachment a : client.attachmentsOf(volumeId)) {
-                boolean incomplete = "reserved".equals(a.status()) || "attaching".equals(a.status());
-                if (incomplete && (before == null || !before.contains(a.id()))) {
-                    LOG.info("{}deleting attachment {} ({}) left by the failed create", where, a.id(), a.status());
-                    delete(a.id(), where);
+    /**
+     * What a failed attachment create left: the volume's incomplete attachments that were not
+     * there before ({@code before} null: any), which it deletes. It never returns one: an
+     * attachment's connection_info only comes with the answer to its create.
+     */
+    private final class Strays implements AfterFailure<Attachment> {
+        private final String volumeId;
+        private final Set<String> before;
+        private final String where;
+
+        Strays(String volumeId, Set<String> before, String where) {
+            this.volumeId = volumeId;
+            this.before = before;
+            this.where = where;
+        }
+
+        /** Empty once the strays are gone; if they cannot be listed or deleted, {@code failure} is thrown. */
+        @Override
+        public Optional<Attachment> leftBehind(StoreException failure) {
+            try {
+                for (Attachment a : client.attachmentsOf(volumeId)) {
+                    boolean incomplete = "reserved".equals(a.status()) || "attaching".equals(a.status());
+                    if (incomplete && (before == null || !before.contains(a.id()))) {
+                        LOG.info("{}deleting attachment {} ({}) left by the failed create", where, a.id(), a.status());
+                        delete(a.id(), where);
+                    }
                 }
+                return Optional.empty();
+            } catch (StoreException e) {
+                failure.addSuppressed(e);
+                throw failure;
             }
-        } catch (StoreException e) {
-            failure.addSuppressed(e);
         }
     }
 

@@ -2,7 +2,6 @@ package org.stowage.drivers.cinder;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.AccessDeniedException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.CinderClient.Volume;
+import org.stowage.drivers.toolkit.IoErrors;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Checksums;
@@ -226,14 +226,8 @@ final class CinderImageWriter implements ImageWriter {
         sizeGib = newSize;
     }
 
+    /** What a failed write means, by the exception's type and errno as the file store decides it (IoErrors). */
     private StoreException writeError(IOException e) {
-        String msg = String.valueOf(e.getMessage());
-        if (msg.contains("No space left") || msg.contains("File too large")) {
-            return StoreException.storageFull(where + "write failed at byte " + written + ": " + msg, e);
-        }
-        if (e instanceof AccessDeniedException || msg.contains("Permission denied")) {
-            return StoreException.storageWriteDenied(where + "write failed at byte " + written + ": " + msg, e);
-        }
-        return StoreException.backend(where + "write failed at byte " + written + ": " + e, e);
+        return IoErrors.writeFailure(where + "write failed at byte " + written, e);
     }
 }

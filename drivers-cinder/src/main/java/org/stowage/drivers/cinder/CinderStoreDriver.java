@@ -18,6 +18,7 @@ import org.stowage.spi.ImageStream;
 import org.stowage.spi.ImageWriter;
 import org.stowage.spi.LegacyLocations;
 import org.stowage.spi.LocationCodec;
+import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
@@ -30,7 +31,7 @@ import org.stowage.spi.StoreStatus;
  * (inventory and leftovers), {@link LegacyVolumes} and {@link Waits}. See docs/drivers/cinder.md
  * for the flow and the differences from glance_store.
  */
-public final class CinderStoreDriver implements OldHostBridge {
+public final class CinderStoreDriver implements StoreDriver {
     /** One GiB. */
     public static final long GIB = ImageVolumes.GIB;
     /** Metadata key of Stowage's crash-safety marker. */
@@ -70,11 +71,6 @@ public final class CinderStoreDriver implements OldHostBridge {
         this.legacy = new LegacyVolumes(client, volumes);
         this.writing = new CinderImageWriter.Services(cfg, client, volumes,
                 new VolumeCreation(cfg, client, volumes, disposal), attachments, waits, disposal, heartbeats, workers);
-    }
-
-    @Override
-    public String storeId() {
-        return cfg.storeId();
     }
 
     /** Tests: a smaller page, so paging is exercised with a few volumes. */

@@ -1,9 +1,7 @@
 package org.stowage.drivers.cinder;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.pf4j.Extension;
-import org.pf4j.PluginManager;
 import org.stowage.drivers.cinder.connector.VolumeConnector;
 import org.stowage.drivers.cinder.connector.VolumeConnectors;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
@@ -30,27 +28,15 @@ public final class CinderStoreDriverFactory implements StoreDriverFactory {
         return CinderOptions.all();
     }
 
+    /**
+     * Creates the store; its volume connectors are the built-in ones, those the ServiceLoader
+     * finds and the host's extensions of {@link VolumeConnector} (this
+     * plugin's and those of plugins extending it).
+     */
     @Override
     public StoreDriver create(StoreContext context) {
         CinderStoreConfig cfg = CinderStoreConfig.from(context.settings(), context.multiStore());
-        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg), VolumeConnectors.create(pluginConnectors(context)),
-                context.scheduler(), context.workers());
-    }
-
-    /**
-     * The volume connectors of plugins extending this driver. Until every host implements
-     * {@link StoreContext#extensions}, a host that lends its PF4J plugin manager is asked too.
-     */
-    @SuppressWarnings("deprecation")
-    private static List<VolumeConnector> pluginConnectors(StoreContext context) {
-        List<VolumeConnector> out = new ArrayList<>(context.extensions(VolumeConnector.class));
-        if (out.isEmpty()) {
-            try {
-                context.service(PluginManager.class).ifPresent(pm -> out.addAll(pm.getExtensions(VolumeConnector.class)));
-            } catch (LinkageError e) {
-                // no PF4J at run time: built-in and ServiceLoader connectors only
-            }
-        }
-        return out;
+        VolumeConnectors connectors = VolumeConnectors.create(context.extensions(VolumeConnector.class));
+        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg), connectors, context.scheduler(), context.workers());
     }
 }

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.drivers.cinder.internal.CinderClient.AfterFailure;
 import org.stowage.drivers.cinder.internal.CinderClient.Volume;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
 import org.stowage.spi.ErrorKind;
@@ -79,72 +80,94 @@ final class VolumeCreation {
     }
 
     /**
-     * Creates the volume. The client already retried what surely did nothing (a refused
-     * connection, 503). Only a refusal Cinder really sent (a 4xx answer) proves that nothing
-     * was created; after any other failure — 5xx, a lost connection, an answer that came too late
+     * Creates the volume. A refusal Cinder really sent (a 4xx answer) proves that nothing was
+     * created; after any other failure — 5xx, a lost connection, an answer that came too late
      * or could not be read — the volume may exist although the add never learnt its id. So the
-     * volumes named image-<id> are listed, and only a volume this very add created is taken (this
-     * store's volume type, marked in-progress, carrying this add's nonce, created after the
-     * request was sent); any other volume of that name — the image in another store, another
-     * add's — is left alone. A volume of this add that failed is removed and the add fails. If
-     * none exists after a 5xx, the create is sent again ({@link Resend}). If the search itself
-     * fails, the error names the volume that may remain.
+     * client asks this add's {@link OwnVolume} check, which lists the volumes named image-<id>
+     * and takes only a volume this very add created (this store's volume type, marked
+     * in-progress, carrying this add's nonce, created after the request was sent); any other
+     * volume of that name — the image in another store, another add's — is left alone. A volume
+     * of this add that failed is removed and the add fails. If none exists after a 5xx, the
+     * client may send the create again (its one retry policy, {@code cinder_http_retries}). If
+     * the search itself fails, the error names the volume that may remain.
      */
     Volume create(String name, int sizeGib, Map<String, String> md, String where) {
-        Resend resend = new Resend(cfg.httpRetries());
-        while (true) {
-            Instant sent = Instant.now();
-            StoreException failure;
-            try {
-                return client.createVolume(name, sizeGib, cfg.volumeType().orElse(null), md);
-            } catch (StoreException e) {
-                int status = CinderHttpException.statusOf(e).orElse(0);
-                if (status >= 400 && status < 500) {
-                    throw StoreException.backend(where + "volume create refused: " + e.getMessage(), e);
-                }
-                if (REFUSALS.contains(e.kind())) {
-                    throw e;
-                }
-                failure = e;
+        OwnVolume own = new OwnVolume(name, md.get(AddVolumes.NONCE_KEY), Instant.now(), where);
+        try {
+            return client.createVolume(name, sizeGib, cfg.volumeType().orElse(null), md, own);
+        } catch (StoreException e) {
+            if (e == own.ended) {
+                throw e; // the check's own error says what may remain
             }
-            Optional<Volume> mine = findOwnVolume(name, md.get(AddVolumes.NONCE_KEY), sent, failure, where);
-            if (mine.isPresent()) {
-                return usable(mine.get(), failure, where);
+            int status = CinderHttpException.statusOf(e).orElse(0);
+            if (status >= 400 && status < 500) {
+                throw StoreException.backend(where + "volume create refused: " + e.getMessage(), e);
             }
-            if (!resend.take(failure, where)) {
-                throw withNote(failure, "no volume of this add was found; should one still appear, it is marked "
-                        + ImageVolumes.STATUS_KEY + "=" + AddVolumes.IN_PROGRESS + " and `stowage gc` removes it");
+            if (REFUSALS.contains(e.kind())) {
+                throw e;
             }
+            throw withNote(e, "no volume of this add was found; should one still appear, it is marked "
+                    + ImageVolumes.STATUS_KEY + "=" + AddVolumes.IN_PROGRESS + " and `stowage gc` removes it");
         }
-    }
-
-    /** The add's own volume of a failed create: taken, or removed and the failure thrown if Cinder failed it. */
-    private Volume usable(Volume mine, StoreException failure, String where) {
-        if (mine.status().startsWith("error")) {
-            throw removeFailedOwnVolume(mine, failure, where);
-        }
-        LOG.info("{}volume create answered '{}', but it was created: {}", where, failure.getMessage(), mine.id());
-        return mine;
     }
 
     /**
-     * The volume this add created although its create failed with {@code failure}, if any; if
-     * the search fails, {@code failure} is thrown, naming the volume that may remain.
+     * What a failed create of this add left: the volume it made after all (taken, or removed and
+     * the failure thrown if Cinder failed it), or nothing.
      */
-    private Optional<Volume> findOwnVolume(String name, String nonce, Instant sent, StoreException failure,
-            String where) {
-        String type = volumes.ownType();
-        try {
-            return client.findVolumesByName(name).stream()
-                    .filter(v -> AddVolumes.isFromThisAdd(v, type, nonce, sent) && v.status() != null)
-                    .min(AddVolumes.FIRST_CREATED);
-        } catch (StoreException e) {
-            LOG.warn("{}cannot look for the volume the failed create may have made: {}", where, e.getMessage());
-            StoreException out = withNote(failure, "a volume " + name + " of this add may remain (marked "
-                    + ImageVolumes.STATUS_KEY + "=" + AddVolumes.IN_PROGRESS + ", " + AddVolumes.NONCE_KEY + "="
-                    + nonce + "): looking for it failed (" + e.getMessage() + "); `stowage gc` removes it");
-            out.addSuppressed(e);
-            throw out;
+    private final class OwnVolume implements AfterFailure<Volume> {
+        private final String name;
+        private final String nonce;
+        /** When the first create was sent: a volume of this add is never older (but for clock skew). */
+        private final Instant sent;
+        private final String where;
+        /** The error this check ended the create with, if it did. */
+        private StoreException ended;
+
+        OwnVolume(String name, String nonce, Instant sent, String where) {
+            this.name = name;
+            this.nonce = nonce;
+            this.sent = sent;
+            this.where = where;
+        }
+
+        @Override
+        public Optional<Volume> leftBehind(StoreException failure) {
+            try {
+                return find(failure).map(mine -> usable(mine, failure));
+            } catch (StoreException e) {
+                ended = e;
+                throw e;
+            }
+        }
+
+        /** The add's own volume: taken, or removed and the failure thrown if Cinder failed it. */
+        private Volume usable(Volume mine, StoreException failure) {
+            if (mine.status().startsWith("error")) {
+                throw removeFailedOwnVolume(mine, failure, where);
+            }
+            LOG.info("{}volume create answered '{}', but it was created: {}", where, failure.getMessage(), mine.id());
+            return mine;
+        }
+
+        /**
+         * The volume this add created although its create failed with {@code failure}, if any; if
+         * the search fails, {@code failure} is thrown, naming the volume that may remain.
+         */
+        private Optional<Volume> find(StoreException failure) {
+            String type = volumes.ownType();
+            try {
+                return client.findVolumesByName(name).stream()
+                        .filter(v -> AddVolumes.isFromThisAdd(v, type, nonce, sent) && v.status() != null)
+                        .min(AddVolumes.FIRST_CREATED);
+            } catch (StoreException e) {
+                LOG.warn("{}cannot look for the volume the failed create may have made: {}", where, e.getMessage());
+                StoreException out = withNote(failure, "a volume " + name + " of this add may remain (marked "
+                        + ImageVolumes.STATUS_KEY + "=" + AddVolumes.IN_PROGRESS + ", " + AddVolumes.NONCE_KEY + "="
+                        + nonce + "): looking for it failed (" + e.getMessage() + "); `stowage gc` removes it");
+                out.addSuppressed(e);
+                throw out;
+            }
         }
     }
 

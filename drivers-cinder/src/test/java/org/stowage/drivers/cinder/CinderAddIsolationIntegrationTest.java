@@ -23,10 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 import org.stowage.testing.ReliabilityRecorder;
 
@@ -72,14 +70,12 @@ class CinderAddIsolationIntegrationTest {
         return b;
     }
 
-    static AddResult add(CinderStoreDriver d, String imageId, byte[] data) {
-        try (HashingImageInput input = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
-            return d.add(new AddRequest(imageId, input, null));
-        }
+    static DriverAdds.Added add(CinderStoreDriver d, String imageId, byte[] data) {
+        return DriverAdds.add(d, imageId, data);
     }
 
     static byte[] read(CinderStoreDriver d, String location) throws IOException {
-        try (ImageStream in = d.get(d.parseLocation(location), 0, -1)) {
+        try (ImageStream in = d.get(d.locations().parse(location), 0, -1)) {
             return in.readAllBytes();
         }
     }
@@ -157,7 +153,7 @@ class CinderAddIsolationIntegrationTest {
 
             fault.inject();
             Throwable failure = catchThrowable(() -> {
-                AddResult r = add(fast, imageId, fastBytes);
+                DriverAdds.Added r = add(fast, imageId, fastBytes);
                 assertThat(volumeId(r.location())).as("the add's volume").isNotEqualTo(volumeId(other.location()));
                 assertThat(read(fast, r.location())).as("the fast store's image").isEqualTo(fastBytes);
                 assertThat(volumes(c, imageId, LocalCinder.FAST)).extracting(CinderClient.Volume::id)
@@ -262,7 +258,7 @@ class CinderAddIsolationIntegrationTest {
                 for (int i = 0; i < 2; i++) {
                     Object o = outcomes.get(i).get(5, TimeUnit.MINUTES);
                     results.add(o);
-                    if (o instanceof AddResult) {
+                    if (o instanceof DriverAdds.Added) {
                         winners.add(i);
                     }
                 }
@@ -272,7 +268,7 @@ class CinderAddIsolationIntegrationTest {
                 assertThat(results.get(1 - w)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.DUPLICATE);
                 assertThat(((StoreException) results.get(1 - w)).getMessage()).contains("store 'fast'")
                         .contains(imageId);
-                String location = ((AddResult) results.get(w)).location();
+                String location = ((DriverAdds.Added) results.get(w)).location();
                 assertThat(volumes(c, imageId, LocalCinder.FAST)).extracting(CinderClient.Volume::id)
                         .as("round %s: volumes of image %s", round, imageId).containsExactly(volumeId(location));
                 assertThat(read(stores[w], location)).isEqualTo(bytes[w]);

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.stowage.drivers.cinder.FakeCinderClient.Failure;
+import org.stowage.drivers.cinder.ScriptedCalls.Failure;
 import org.stowage.drivers.cinder.internal.CinderClient.Volume;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;

@@ -9,7 +9,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.drivers.cinder.internal.CinderClient;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.StoreException;
 
 /**
@@ -77,7 +76,7 @@ class CinderCreateAnswerLostIntegrationTest {
         String id = LocalCinder.newImageId();
         byte[] data = CinderStepFaultIntegrationTest.data(4000);
         try (CinderStoreDriver store = LocalCinder.driver("lost", viaProxy())) {
-            AddResult r;
+            DriverAdds.Added r;
             try {
                 r = CinderStepFaultIntegrationTest.add(store, id, new ByteArrayInputStream(data), data.length);
             } catch (StoreException failed) {
@@ -92,8 +91,8 @@ class CinderCreateAnswerLostIntegrationTest {
                 assertThat(c.findVolumesByName("image-" + id)).as(fault).extracting(CinderClient.Volume::id)
                         .containsExactly(volume);
             }
-            assertThat(store.size(store.parseLocation(r.location()))).isEqualTo(data.length);
-            store.delete(store.parseLocation(r.location()));
+            assertThat(store.size(store.locations().parse(r.location()))).isEqualTo(data.length);
+            store.delete(store.locations().parse(r.location()));
         } finally {
             removeAll(id);
         }

@@ -15,10 +15,8 @@ import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.StoreException;
 
 /**
@@ -39,10 +37,8 @@ class CinderFaultIntegrationTest {
         return s;
     }
 
-    static AddResult add(CinderStoreDriver d, String imageId, InputStream in, long size) {
-        try (HashingImageInput input = HashingImageInput.open(in, size, "sha512")) {
-            return d.add(new AddRequest(imageId, input, null));
-        }
+    static DriverAdds.Added add(CinderStoreDriver d, String imageId, InputStream in, long size) {
+        return DriverAdds.add(d, imageId, in, size);
     }
 
     static byte[] data(int n) {
@@ -66,7 +62,7 @@ class CinderFaultIntegrationTest {
         int port = proxy.port();
         proxy.stop(); // connection refused on the endpoint the store uses
         try (CinderStoreDriver d = LocalCinder.driver("late", viaProxy(LocalCinder.FAST))) {
-            assertThat(d.properties()).containsEntry("volume_type_check", "not checked yet");
+            assertThat(d.status().properties()).containsEntry("volume_type_check", "not checked yet");
             String id = LocalCinder.newImageId();
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
@@ -74,7 +70,7 @@ class CinderFaultIntegrationTest {
                     .hasMessageContaining("store 'late'")
                     .hasMessageContaining("127.0.0.1:" + port)
                     .hasMessageContaining("connection refused");
-            assertThat(d.properties().get("volume_type_check")).asString().startsWith("could not check: ")
+            assertThat(d.status().properties().get("volume_type_check")).asString().startsWith("could not check: ")
                     .contains("127.0.0.1:" + port);
             assertNoVolumeFor(id);
             Faults.recordClean("Cinder down (connection refused), at start and on add",
@@ -83,10 +79,10 @@ class CinderFaultIntegrationTest {
 
             proxy.start(); // Cinder "comes up"
             assertThat(proxy.port()).isEqualTo(port);
-            assertThat(d.writeDisabledReason()).isEmpty();
-            AddResult r = add(d, LocalCinder.newImageId(), new ByteArrayInputStream(data(2000)), 2000);
-            assertThat(d.properties()).containsEntry("volume_type_check", "ok");
-            d.delete(d.parseLocation(r.location()));
+            assertThat(d.status().writeDisabledReason()).isEmpty();
+            DriverAdds.Added r = add(d, LocalCinder.newImageId(), new ByteArrayInputStream(data(2000)), 2000);
+            assertThat(d.status().properties()).containsEntry("volume_type_check", "ok");
+            d.delete(d.locations().parse(r.location()));
         } finally {
             if (proxy.port() == port) {
                 try {
@@ -152,7 +148,7 @@ class CinderFaultIntegrationTest {
         String typeId = raw.createTypeWithoutBackend(typeName);
         String id = LocalCinder.newImageId();
         try (CinderStoreDriver d = LocalCinder.driver("broken", typeName)) {
-            assertThat(d.writeDisabledReason()).isEmpty();
+            assertThat(d.status().writeDisabledReason()).isEmpty();
             Throwable e = org.assertj.core.api.Assertions.catchThrowable(
                     () -> add(d, id, new ByteArrayInputStream(data(1000)), 1000));
             assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)

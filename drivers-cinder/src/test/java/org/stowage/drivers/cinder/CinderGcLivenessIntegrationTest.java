@@ -24,10 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.testing.ReliabilityRecorder;
@@ -106,23 +104,20 @@ class CinderGcLivenessIntegrationTest {
                 CinderStoreDriver gc = LocalCinder.driver("fast", LocalCinder.FAST);
                 CinderClient c = LocalCinder.client()) {
             adder.heartbeatInterval(Duration.ofSeconds(1));
-            Future<AddResult> add = pool.submit(() -> {
-                try (HashingImageInput in = HashingImageInput.open(source, -1, "sha512")) {
-                    return adder.add(new AddRequest(imageId, in, null));
-                }
-            });
+            Future<DriverAdds.Added> add = pool.submit(() -> DriverAdds.add(adder, imageId, source,
+                    DriverAdds.UNKNOWN_SIZE));
             String volumeId = awaitAttached(c, imageId, add);
             Thread.sleep(5000);
             assertThat(add.isDone()).as("the add is still running").isFalse();
 
-            List<Leftover> found = gc.findLeftovers(Duration.ofSeconds(3));
+            List<Leftover> found = gc.inventory().orElseThrow().leftovers(Duration.ofSeconds(3));
 
             assertThat(found).extracting(Leftover::id).as("leftovers while the add of %s runs", volumeId)
                     .doesNotContain(volumeId);
             source.release.countDown();
-            AddResult r = add.get(2, TimeUnit.MINUTES);
+            DriverAdds.Added r = add.get(2, TimeUnit.MINUTES);
             assertThat(r.location()).endsWith(volumeId);
-            try (ImageStream in = adder.get(adder.parseLocation(r.location()), 0, -1)) {
+            try (ImageStream in = adder.get(adder.locations().parse(r.location()), 0, -1)) {
                 assertThat(in.readAllBytes()).hasSize((int) source.sent);
             }
             ReliabilityRecorder.fault("cinder", "gc while an add runs longer than --older-than",
@@ -177,12 +172,12 @@ class CinderGcLivenessIntegrationTest {
             String oddVolume = TestVolumes.create(c, odd, LocalCinder.FAST, crashedMetadata(odd)).id();
             Thread.sleep(3000);
 
-            List<Leftover> found = gc.findLeftovers(Duration.ofSeconds(2));
+            List<Leftover> found = gc.inventory().orElseThrow().leftovers(Duration.ofSeconds(2));
 
             assertThat(found).extracting(Leftover::id).contains(upperVolume, oddVolume);
             for (Leftover l : found) {
                 if (l.id().equals(upperVolume) || l.id().equals(oddVolume)) {
-                    gc.removeLeftover(l);
+                    gc.inventory().orElseThrow().remove(l);
                 }
             }
             assertThat(c.getVolume(upperVolume)).isEmpty();
@@ -204,12 +199,12 @@ class CinderGcLivenessIntegrationTest {
                 CinderClient c = LocalCinder.client()) {
             String volumeId = TestVolumes.create(c, imageId, LocalCinder.FAST, crashedMetadata(imageId)).id();
             Thread.sleep(2000);
-            Leftover l = gc.findLeftovers(Duration.ofSeconds(1)).stream().filter(x -> x.id().equals(volumeId))
+            Leftover l = gc.inventory().orElseThrow().leftovers(Duration.ofSeconds(1)).stream().filter(x -> x.id().equals(volumeId))
                     .findFirst().orElseThrow();
             Thread.sleep(50);
             c.updateMetadata(volumeId, Map.of("stowage_heartbeat", Instant.now().toString()));
 
-            assertThatThrownBy(() -> gc.removeLeftover(l)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
+            assertThatThrownBy(() -> gc.inventory().orElseThrow().remove(l)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                     .hasMessageContaining(volumeId).hasMessageContaining("alive");
             assertThat(c.getVolume(volumeId)).get().extracting(CinderClient.Volume::status).isEqualTo("available");
         }

@@ -21,15 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.core.Stowage;
 import org.stowage.core.config.ConfigFiles;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
 
 /**
  * Creating a cinder store asks nothing of Keystone or Cinder; the volume type is checked on the
- * first add or delete and by {@link CinderStoreDriver#health}, which tells ok / degraded /
+ * first add or delete and by its status' health check, which tells ok / degraded /
  * unreachable / unavailable apart. Against the real local Keystone + Cinder; a hung Keystone is a
  * {@link SilentPeer} (the real one cannot be made to hang without breaking every other test), a
  * Cinder 503 comes from the loopback {@link FaultProxy}.
@@ -39,10 +37,8 @@ class CinderHealthIntegrationTest {
     @RegisterExtension
     static final LocalCinderProxy proxy = new LocalCinderProxy();
 
-    static AddResult add(CinderStoreDriver d, String imageId, byte[] data, List<String> phases) {
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
-            return d.add(new AddRequest(imageId, in, null, phases::add));
-        }
+    static DriverAdds.Added add(CinderStoreDriver d, String imageId, byte[] data, List<String> phases) {
+        return DriverAdds.add(d, new AddRequest(imageId, data.length, null, phases::add), new ByteArrayInputStream(data));
     }
 
     static Map<String, String> withPassword(String type, String password) {
@@ -64,7 +60,7 @@ class CinderHealthIntegrationTest {
             try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", conf)).pluginsDir(null)
                     .build()) {
                 byte[] data = "an image in the file store".getBytes();
-                AddResult r = s.add("files", new ByteArrayInputStream(data), AddOptions.defaults().declaredSize(data.length).hashAlgorithm("sha512"));
+                var r = s.add("files", new ByteArrayInputStream(data), AddOptions.defaults().declaredSize(data.length).hashAlgorithm("sha512"));
                 assertThat(s.size(r.location())).isEqualTo(data.length);
                 s.delete(r.location());
                 // what `stores` shows without a health check: nothing asked, nothing claimed
@@ -85,13 +81,13 @@ class CinderHealthIntegrationTest {
             s.put("cinder_store_auth_address", keystone.keystoneUrl());
             try (CinderStoreDriver d = LocalCinder.driver("hung", s)) {
                 long t0 = System.nanoTime();
-                StoreHealth h = d.health(Duration.ofMillis(1500));
+                StoreHealth h = d.status().health(Duration.ofMillis(1500));
                 long tookMs = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(h.state()).isEqualTo(StoreHealth.State.UNREACHABLE);
                 assertThat(h.reason()).contains(keystone.keystoneUrl()).contains("1500 ms").contains("1250 ms");
                 assertThat(tookMs).isLessThan(6_000);
                 assertThat(keystone.accepted()).isPositive();
-                assertThat(d.properties().get("volume_type_check")).isNotEqualTo("ok");
+                assertThat(d.status().properties().get("volume_type_check")).isNotEqualTo("ok");
             }
         }
     }
@@ -109,7 +105,7 @@ class CinderHealthIntegrationTest {
             s.put("cinder_request_timeout", "3");
             try (CinderStoreDriver d = LocalCinder.driver("hung", s)) {
                 long t0 = System.nanoTime();
-                StoreHealth h = d.health(Duration.ofSeconds(3));
+                StoreHealth h = d.status().health(Duration.ofSeconds(3));
                 long tookMs = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(h.line()).startsWith("unreachable: Keystone at " + keystone.keystoneUrl()
                         + " did not answer within ");
@@ -122,12 +118,12 @@ class CinderHealthIntegrationTest {
     void healthIsOkOnlyWhenCredentialsAndVolumeTypeAreVerified() {
         try (CinderStoreDriver fast = LocalCinder.driver("fast", LocalCinder.FAST);
                 CinderStoreDriver untyped = LocalCinder.driver("untyped", (String) null)) {
-            assertThat(fast.properties()).containsEntry("volume_type_check", "not checked yet")
+            assertThat(fast.status().properties()).containsEntry("volume_type_check", "not checked yet")
                     .containsEntry("use_multipath", false).containsEntry("enforce_multipath", false);
-            assertThat(fast.statistics()).containsEntry("remote_calls", 0L);
-            assertThat(fast.health(HEALTH_TIMEOUT)).isEqualTo(StoreHealth.ok());
-            assertThat(fast.properties()).containsEntry("volume_type_check", "ok");
-            assertThat(untyped.health(HEALTH_TIMEOUT)).isEqualTo(StoreHealth.ok());
+            assertThat(fast.status().statistics()).containsEntry("remote_calls", 0L);
+            assertThat(fast.status().health(HEALTH_TIMEOUT)).isEqualTo(StoreHealth.ok());
+            assertThat(fast.status().properties()).containsEntry("volume_type_check", "ok");
+            assertThat(untyped.status().health(HEALTH_TIMEOUT)).isEqualTo(StoreHealth.ok());
         }
     }
 
@@ -135,11 +131,11 @@ class CinderHealthIntegrationTest {
     void healthOfAMissingVolumeTypeIsDegraded() {
         String type = "glance-missing-" + UUID.randomUUID().toString().substring(0, 8);
         try (CinderStoreDriver d = LocalCinder.driver("missing", type)) {
-            StoreHealth h = d.health(HEALTH_TIMEOUT);
+            StoreHealth h = d.status().health(HEALTH_TIMEOUT);
             assertThat(h.state()).isEqualTo(StoreHealth.State.DEGRADED);
             assertThat(h.line()).startsWith("degraded: volume type '" + type + "' does not exist")
                     .contains("adds and deletes are refused");
-            assertThat(d.writeDisabledReason()).get().asString().contains("does not exist");
+            assertThat(d.status().writeDisabledReason()).get().asString().contains("does not exist");
         }
     }
 
@@ -150,10 +146,10 @@ class CinderHealthIntegrationTest {
         down.put("cinder_http_retries", "0");
         try (CinderStoreDriver bad = LocalCinder.driver("badcreds", withPassword(LocalCinder.FAST, "wrong-password"));
                 CinderStoreDriver nokeystone = LocalCinder.driver("nokeystone", down)) {
-            StoreHealth h = bad.health(HEALTH_TIMEOUT);
+            StoreHealth h = bad.status().health(HEALTH_TIMEOUT);
             assertThat(h.state()).isEqualTo(StoreHealth.State.UNAVAILABLE);
             assertThat(h.reason()).contains(LocalCinder.KEYSTONE).contains("rejected").doesNotContain("wrong-password");
-            StoreHealth u = nokeystone.health(HEALTH_TIMEOUT);
+            StoreHealth u = nokeystone.status().health(HEALTH_TIMEOUT);
             assertThat(u.state()).isEqualTo(StoreHealth.State.UNREACHABLE);
             assertThat(u.reason()).contains("http://127.0.0.1:9/v3");
         }
@@ -163,7 +159,7 @@ class CinderHealthIntegrationTest {
     @Test
     void rejectedCredentialsAreBadStoreConfigurationOnAddGetSizeAndDelete() {
         try (CinderStoreDriver d = LocalCinder.driver("badcreds", withPassword(LocalCinder.FAST, "wrong-password"))) {
-            StoreLocation loc = d.parseLocation("cinder://badcreds/" + UUID.randomUUID());
+            StoreLocation loc = d.locations().parse("cinder://badcreds/" + UUID.randomUUID());
             String id = LocalCinder.newImageId();
             List<Throwable> errors = new ArrayList<>();
             errors.add(catchThrowable(() -> add(d, id, new byte[1000], new ArrayList<>())));
@@ -172,7 +168,7 @@ class CinderHealthIntegrationTest {
             errors.add(catchThrowable(() -> d.delete(loc)));
             assertThat(errors).allSatisfy(e -> assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION)
                     .hasMessageContaining(LocalCinder.KEYSTONE).hasMessageNotContaining("wrong-password"));
-            assertThat(d.writeDisabledReason()).isEmpty();
+            assertThat(d.status().writeDisabledReason()).isEmpty();
         }
     }
 
@@ -186,11 +182,11 @@ class CinderHealthIntegrationTest {
             assertThatThrownBy(() -> add(d, id, new byte[1000], new ArrayList<>()))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE).hasMessageContaining("503")
                     .hasMessageContaining("127.0.0.1:" + proxy.port());
-            assertThat(d.writeDisabledReason()).isEmpty();
-            assertThat(d.health(HEALTH_TIMEOUT).state()).isEqualTo(StoreHealth.State.UNREACHABLE);
+            assertThat(d.status().writeDisabledReason()).isEmpty();
+            assertThat(d.status().health(HEALTH_TIMEOUT).state()).isEqualTo(StoreHealth.State.UNREACHABLE);
             proxy.clearRules();
-            AddResult r = add(d, LocalCinder.newImageId(), new byte[1000], new ArrayList<>());
-            d.delete(d.parseLocation(r.location()));
+            DriverAdds.Added r = add(d, LocalCinder.newImageId(), new byte[1000], new ArrayList<>());
+            d.delete(d.locations().parse(r.location()));
         } finally {
             proxy.clearRules();
         }
@@ -201,8 +197,8 @@ class CinderHealthIntegrationTest {
     void anAddReportsItsPhasesInOrder() {
         List<String> phases = new ArrayList<>();
         try (CinderStoreDriver d = LocalCinder.driver("fast", LocalCinder.FAST)) {
-            AddResult r = add(d, LocalCinder.newImageId(), new byte[300_000], phases);
-            d.delete(d.parseLocation(r.location()));
+            DriverAdds.Added r = add(d, LocalCinder.newImageId(), new byte[300_000], phases);
+            d.delete(d.locations().parse(r.location()));
         }
         assertThat(phases).containsExactly("creating volume", "attaching", "writing", "detaching");
     }

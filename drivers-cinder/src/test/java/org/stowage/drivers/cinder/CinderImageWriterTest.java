@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.stowage.drivers.cinder.FakeCinderClient.Failure;
+import org.stowage.drivers.cinder.ScriptedCalls.Failure;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
@@ -31,8 +31,8 @@ import org.stowage.spi.StoredImage;
  * with a clear error of the right kind and nothing of it is left (no volume, no attachment).
  */
 class CinderImageWriterTest {
-    /** cinder_http_retries by default. */
-    private static final int RETRIES = 3;
+    /** The client's retries (cinder_http_retries by default). */
+    private static final int RETRIES = FakeCinderClient.RETRIES;
     @TempDir
     Path dir;
     private FakeCinderClient fake;
@@ -85,7 +85,18 @@ class CinderImageWriterTest {
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind",
                 ErrorKind.REMOTE_SERVICE_UNAVAILABLE).hasMessageContaining("create").hasMessageContaining("HTTP " + status)
                 .hasMessageContaining("no volume of this add was found");
+        assertThat(fake.calls("createVolume")).as("sends: one count of retries, whatever the 5xx").isEqualTo(1 + RETRIES);
         assertNothingLeft();
+    }
+
+    /** A create answered 500 that left nothing is sent again by the client, out of its one count of retries. */
+    @Test
+    void aVolumeCreateAnswered500TwiceIsSentAThirdTimeAndTheAddSucceeds() {
+        fake.fail("createVolume", Failure.http(500), 2);
+        byte[] d = data(2000);
+        StoredImage img = add(store, newImageId(), d, d.length);
+        assertThat(fake.calls("createVolume")).as("sends").isEqualTo(3);
+        assertThat(fake.volumes()).singleElement().satisfies(v -> assertThat(img.location()).endsWith(v.id()));
     }
 
     @Test
@@ -133,8 +144,9 @@ class CinderImageWriterTest {
         Throwable e = failedAdd(data(100), 100);
         assertThat(e).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                 .hasMessageContaining("attachment create (rw) failed");
-        // a 503 was the client's to retry; after a 500 the driver removed what the create left and sent it again
-        assertThat(fake.calls("createAttachment")).as("sends").isEqualTo(status == 503 ? 1 : 1 + RETRIES);
+        // one policy, one count: a 503 is sent again as nothing was done, a 500 once the store's check removed what
+        // the create left; either way cinder_http_retries + 1 sends in all, never more
+        assertThat(fake.calls("createAttachment")).as("sends").isEqualTo(1 + RETRIES);
         assertNothingLeft();
     }
 

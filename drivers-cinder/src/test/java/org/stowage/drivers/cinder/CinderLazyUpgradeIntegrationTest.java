@@ -24,7 +24,6 @@ import org.stowage.core.config.ConfigFiles;
 import org.stowage.core.locations.ImageLocation;
 import org.stowage.core.locations.ImageRecord;
 import org.stowage.core.locations.ImageService;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 
 /**
@@ -60,7 +59,7 @@ class CinderLazyUpgradeIntegrationTest {
         try (CinderStoreDriver d = LocalCinder.driver("cleanup", LocalCinder.FAST)) {
             for (String v : VOLUMES) {
                 try {
-                    d.delete(d.parseLocation("cinder://" + v));
+                    d.delete(d.locations().parse("cinder://" + v));
                 } catch (org.stowage.spi.StoreException gone) {
                     // deleted by the test
                 }
@@ -112,7 +111,7 @@ class CinderLazyUpgradeIntegrationTest {
         String imageId = LocalCinder.newImageId();
         String legacy;
         try (Stowage before = stowage(BEFORE)) {
-            AddResult r = before.add(new ByteArrayInputStream(data), AddOptions.defaults().imageId(imageId).declaredSize(data.length).hashAlgorithm("sha512"));
+            var r = before.add(new ByteArrayInputStream(data), AddOptions.defaults().imageId(imageId).declaredSize(data.length).hashAlgorithm("sha512"));
             legacy = r.location();
         }
         assertThat(legacy).matches("cinder://[0-9a-f-]{36}");

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.StoreLocation;
 import org.stowage.testing.ReliabilityRecorder;
@@ -38,9 +37,7 @@ class CinderMalformedReplyIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         fast = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST));
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(new byte[4096]), 4096, "sha512")) {
-            image = fast.parseLocation(fast.add(new AddRequest(LocalCinder.newImageId(), in, null)).location());
-        }
+        image = fast.locations().parse(DriverAdds.add(fast, LocalCinder.newImageId(), new byte[4096]).location());
         volumeId = ((CinderLocation) image).volumeId();
     }
 
@@ -101,7 +98,7 @@ class CinderMalformedReplyIntegrationTest {
         Throwable last = null;
         for (String body : concat(GARBAGE, "{\"volumes\": {}}", "{\"volumes\": [{}]}", "{\"volumes\": [42]}")) {
             replyWith("/v3/[^/]+/volumes/detail", body);
-            last = catchThrowable(() -> fast.findLeftovers(Duration.ZERO));
+            last = catchThrowable(() -> fast.inventory().orElseThrow().leftovers(Duration.ZERO));
             assertMalformed(last, "GET /volumes/detail", body);
         }
         record("garbage volume listing", "GET /volumes/detail", last);
@@ -113,12 +110,12 @@ class CinderMalformedReplyIntegrationTest {
         for (String body : concat(GARBAGE, "{\"volume_types\": {}}", "{\"volume_types\": [{\"id\": \"x\"}]}")) {
             replyWith("/v3/[^/]+/types", body);
             try (CinderStoreDriver d = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST))) {
-                org.stowage.spi.StoreHealth h = d.health(Duration.ofSeconds(20));
+                org.stowage.spi.StoreHealth h = d.status().health(Duration.ofSeconds(20));
                 assertThat(h.state()).as("reply %s", body).isEqualTo(org.stowage.spi.StoreHealth.State.UNREACHABLE);
                 assertThat(h.reason()).as("reply %s", body).contains("GET /types: ").doesNotContain("does not exist");
-                assertThat(d.properties().get("volume_type_check")).as("reply %s", body).asString()
+                assertThat(d.status().properties().get("volume_type_check")).as("reply %s", body).asString()
                         .startsWith("could not check: ");
-                assertThat(d.writeDisabledReason()).as("reply %s: not known to be missing", body).isEmpty();
+                assertThat(d.status().writeDisabledReason()).as("reply %s: not known to be missing", body).isEmpty();
                 last = StoreException.backend(h.reason());
             }
         }
@@ -130,7 +127,7 @@ class CinderMalformedReplyIntegrationTest {
         try (CinderStoreDriver d = LocalCinder.driver("fast", viaProxy(null))) {
             for (String body : concat(GARBAGE, "{\"volume_type\": {\"id\": \"x\"}}")) {
                 replyWith("/v3/[^/]+/types/default", body);
-                assertMalformed(catchThrowable(() -> d.size(d.parseLocation("cinder://fast/" + volumeId))),
+                assertMalformed(catchThrowable(() -> d.size(d.locations().parse("cinder://fast/" + volumeId))),
                         "GET /types/default", body);
             }
         }

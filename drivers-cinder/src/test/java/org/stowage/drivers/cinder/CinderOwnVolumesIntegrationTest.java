@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreLocation;
@@ -57,7 +56,7 @@ class CinderOwnVolumesIntegrationTest {
     }
 
     static StoreLocation at(CinderStoreDriver d, String storeId, String volumeId) {
-        return d.parseLocation("cinder://" + storeId + "/" + volumeId);
+        return d.locations().parse("cinder://" + storeId + "/" + volumeId);
     }
 
     /** get, size and delete of {@code loc} through {@code d} are each NotFound naming {@code reason}. */
@@ -91,7 +90,7 @@ class CinderOwnVolumesIntegrationTest {
                     + "'glance-fast'");
             assertRefused(untyped, at(untyped, "untyped", vol), "is of type 'glance-slow', not this store's "
                     + "'glance-fast'");
-            assertRefused(fast, fast.parseLocation("cinder://" + vol), "is of type 'glance-slow'"); // legacy form
+            assertRefused(fast, fast.locations().parse("cinder://" + vol), "is of type 'glance-slow'"); // legacy form
 
             assertOnlyLookedAt(vol);
             assertThat(hand.snapshot(vol)).isEqualTo(before);
@@ -124,12 +123,9 @@ class CinderOwnVolumesIntegrationTest {
         byte[] data = new byte[100_000];
         new Random(7).nextBytes(data);
         String imageId = LocalCinder.newImageId();
-        String location;
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
-            location = slow.add(new AddRequest(imageId, in, null)).location();
-        }
-        String vol = ((CinderLocation) slow.parseLocation(location)).volumeId();
-        StoreLocation own = slow.parseLocation(location);
+        String location = DriverAdds.add(slow, imageId, data).location();
+        String vol = ((CinderLocation) slow.locations().parse(location)).volumeId();
+        StoreLocation own = slow.locations().parse(location);
         try (HandMadeVolumes hand = new HandMadeVolumes()) {
             String before = hand.snapshot(vol);
             proxy.log().clear();

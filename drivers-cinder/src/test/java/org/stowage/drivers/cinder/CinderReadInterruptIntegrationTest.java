@@ -26,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
@@ -73,9 +72,7 @@ class CinderReadInterruptIntegrationTest {
     }
 
     static StoreLocation add(byte[] data) {
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
-            return fast.parseLocation(fast.add(new AddRequest(LocalCinder.newImageId(), in, null)).location());
-        }
+        return fast.locations().parse(DriverAdds.add(fast, LocalCinder.newImageId(), data).location());
     }
 
     static String volumeOf(StoreLocation l) {
@@ -157,7 +154,7 @@ class CinderReadInterruptIntegrationTest {
             proxy.delay("POST", "/v3/[^/]+/attachments/[0-9a-f-]+/action", 3000);
             Thread t = new Thread(() -> {
                 try {
-                    get.complete(d.get(d.parseLocation("cinder://fast/" + vol), 0, -1));
+                    get.complete(d.get(d.locations().parse("cinder://fast/" + vol), 0, -1));
                 } catch (RuntimeException e) {
                     get.completeExceptionally(e);
                 }
@@ -192,7 +189,7 @@ class CinderReadInterruptIntegrationTest {
         String vol = volumeOf(l);
         CinderStoreDriver d = LocalCinder.driver("fast", proxy.storeSettings(LocalCinder.FAST));
         try {
-            ImageStream s = d.get(d.parseLocation("cinder://fast/" + vol), 0, -1);
+            ImageStream s = d.get(d.locations().parse("cinder://fast/" + vol), 0, -1);
             assertThat(s.read(new byte[100])).isPositive();
             proxy.delay("DELETE", "/v3/[^/]+/attachments/[0-9a-f-]+", 45_000); // Cinder hangs on the detach
 
@@ -236,16 +233,16 @@ class CinderReadInterruptIntegrationTest {
             client.updateMetadata(foreign, Map.of(ReaderMark.PREFIX + foreignAtt,
                     new ReaderMark(HostConnector.hostName(), pid, started).value()));
 
-            List<Leftover> found = fast.findLeftovers(Duration.ofHours(1)); // gc's default --older-than
+            List<Leftover> found = fast.inventory().orElseThrow().leftovers(Duration.ofHours(1)); // gc's default --older-than
             List<Leftover> stale = found.stream().filter(x -> x.description().contains(vol)).toList();
             assertThat(stale).hasSize(1);
             assertThat(stale.get(0).description()).contains("read attachment " + held.get(0).id())
                     .contains("process " + pid).contains("which is gone");
             assertThat(found).noneMatch(x -> x.description().contains(volumeOf(live)))
                     .noneMatch(x -> x.description().contains(foreign));
-            assertThat(slow.findLeftovers(Duration.ZERO)).noneMatch(x -> x.description().contains(vol));
+            assertThat(slow.inventory().orElseThrow().leftovers(Duration.ZERO)).noneMatch(x -> x.description().contains(vol));
 
-            fast.removeLeftover(stale.get(0));
+            fast.inventory().orElseThrow().remove(stale.get(0));
 
             assertThat(client.attachmentsOf(vol)).isEmpty();
             assertThat(readerMarks(vol)).isEmpty();

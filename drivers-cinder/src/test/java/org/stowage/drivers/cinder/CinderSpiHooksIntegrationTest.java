@@ -17,7 +17,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Leftover;
@@ -50,9 +49,7 @@ class CinderSpiHooksIntegrationTest {
     }
 
     static String add(CinderStoreDriver d, byte[] data) {
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data), data.length, "sha512")) {
-            return d.add(new AddRequest(LocalCinder.newImageId(), in, null)).location();
-        }
+        return DriverAdds.add(d, LocalCinder.newImageId(), data).location();
     }
 
     static String volumeId(String location) {
@@ -70,21 +67,21 @@ class CinderSpiHooksIntegrationTest {
             }
             List<StoreLocation> legacy = new ArrayList<>();
             for (String l : fastLocs) {
-                legacy.add(fast.parseLocation("cinder://" + volumeId(l)));
+                legacy.add(fast.locations().parse("cinder://" + volumeId(l)));
             }
             for (String l : slowLocs) {
-                legacy.add(fast.parseLocation("cinder://" + volumeId(l)));
+                legacy.add(fast.locations().parse("cinder://" + volumeId(l)));
             }
-            StoreLocation invisible = fast.parseLocation("cinder://" + UUID.randomUUID());
+            StoreLocation invisible = fast.locations().parse("cinder://" + UUID.randomUUID());
             legacy.add(invisible);
 
             try (CinderStoreDriver typed = LocalCinder.driver("old", LocalCinder.FAST);
                     CinderStoreDriver untyped = LocalCinder.driver("dflt", (String) null)) {
                 typed.listPageSize(2); // 6+ volumes: at least 3 pages
                 int volumesBefore = LocalCinder.client().listVolumes(false).size();
-                long before = typed.statistics().get("remote_calls");
-                Map<StoreLocation, Boolean> mine = typed.legacyLocationsMine(legacy);
-                long calls = typed.statistics().get("remote_calls") - before;
+                long before = typed.status().statistics().get("remote_calls");
+                Map<StoreLocation, Boolean> mine = typed.legacy().orElseThrow().owned(legacy);
+                long calls = typed.status().statistics().get("remote_calls") - before;
                 for (int i = 0; i < 3; i++) {
                     assertThat(mine.get(legacy.get(i))).as("glance-fast volume %s", legacy.get(i)).isTrue();
                     assertThat(mine.get(legacy.get(3 + i))).as("glance-slow volume %s", legacy.get(3 + i)).isFalse();
@@ -99,29 +96,29 @@ class CinderSpiHooksIntegrationTest {
 
                 // the same question with a large page: one listing call for all seven locations
                 typed.listPageSize(1000);
-                before = typed.statistics().get("remote_calls");
-                assertThat(typed.legacyLocationsMine(legacy).values()).containsExactly(true, true, true, false, false,
+                before = typed.status().statistics().get("remote_calls");
+                assertThat(typed.legacy().orElseThrow().owned(legacy).values()).containsExactly(true, true, true, false, false,
                         false, false);
-                assertThat(typed.statistics().get("remote_calls") - before).isEqualTo(1);
+                assertThat(typed.status().statistics().get("remote_calls") - before).isEqualTo(1);
 
                 // no cinder_volume_type: Cinder's default type (glance-fast here), asked once (GET /types/default)
-                untyped.legacyLocationsMine(List.of()); // nothing asked: no call
-                assertThat(untyped.statistics().get("remote_calls")).isZero(); // no type to check at start
+                untyped.legacy().orElseThrow().owned(List.of()); // nothing asked: no call
+                assertThat(untyped.status().statistics().get("remote_calls")).isZero(); // no type to check at start
                 untyped.size(legacy.get(0)); // token, the volume, and the default type (size checks it is its own)
-                before = untyped.statistics().get("remote_calls");
-                assertThat(untyped.legacyLocationsMine(legacy).values()).containsExactly(true, true, true, false, false,
+                before = untyped.status().statistics().get("remote_calls");
+                assertThat(untyped.legacy().orElseThrow().owned(legacy).values()).containsExactly(true, true, true, false, false,
                         false, false);
-                assertThat(untyped.statistics().get("remote_calls") - before).isEqualTo(1);
+                assertThat(untyped.status().statistics().get("remote_calls") - before).isEqualTo(1);
                 // the single form agrees
-                assertThat(typed.isLegacyLocationMine(legacy.get(0))).isTrue();
-                assertThat(typed.isLegacyLocationMine(legacy.get(3))).isFalse();
+                assertThat(typed.legacy().orElseThrow().owns(legacy.get(0))).isTrue();
+                assertThat(typed.legacy().orElseThrow().owns(legacy.get(3))).isFalse();
             }
         } finally {
             for (String l : fastLocs) {
-                fast.delete(fast.parseLocation(l));
+                fast.delete(fast.locations().parse(l));
             }
             for (String l : slowLocs) {
-                slow.delete(slow.parseLocation(l));
+                slow.delete(slow.locations().parse(l));
             }
         }
     }
@@ -129,15 +126,15 @@ class CinderSpiHooksIntegrationTest {
     @Test
     void statisticsCountKeystoneAndCinderCalls() {
         try (CinderStoreDriver d = LocalCinder.driver("counted", LocalCinder.SLOW)) {
-            Map<String, Long> s0 = d.statistics();
+            Map<String, Long> s0 = d.status().statistics();
             // creating a store calls nothing: the volume type is checked on the first add or delete
             assertThat(s0.get("keystone_calls")).isZero();
             assertThat(s0.get("remote_calls")).isZero();
             // a size: one token request and one GET of the volume (its type is the configured one)
-            assertThatThrownBy(() -> d.size(d.parseLocation("cinder://counted/" + UUID.randomUUID())))
+            assertThatThrownBy(() -> d.size(d.locations().parse("cinder://counted/" + UUID.randomUUID())))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
-            assertThat(d.statistics().get("keystone_calls")).isEqualTo(1);
-            assertThat(d.statistics().get("remote_calls")).isEqualTo(2);
+            assertThat(d.status().statistics().get("keystone_calls")).isEqualTo(1);
+            assertThat(d.status().statistics().get("remote_calls")).isEqualTo(2);
         }
     }
 
@@ -195,11 +192,11 @@ class CinderSpiHooksIntegrationTest {
             String otherType = crashedAdd(c, LocalCinder.SLOW, "in-progress", false);
             try {
                 assertThat(c.attachmentsOf(crashed)).hasSize(1);
-                List<Leftover> young = fast.findLeftovers(Duration.ofHours(1));
+                List<Leftover> young = fast.inventory().orElseThrow().leftovers(Duration.ofHours(1));
                 assertThat(young).extracting(Leftover::id).doesNotContain(crashed);
 
                 fast.listPageSize(2);
-                List<Leftover> found = fast.findLeftovers(Duration.ZERO);
+                List<Leftover> found = fast.inventory().orElseThrow().leftovers(Duration.ZERO);
                 fast.listPageSize(1000);
                 assertThat(found).extracting(Leftover::id).contains(crashed)
                         .doesNotContain(complete, unmarked, otherType);
@@ -210,14 +207,14 @@ class CinderSpiHooksIntegrationTest {
 
                 // a leftover that became complete meanwhile is refused, not deleted
                 Leftover forged = new Leftover(complete, "forged", java.time.Instant.EPOCH);
-                assertThatThrownBy(() -> fast.removeLeftover(forged)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
+                assertThatThrownBy(() -> fast.inventory().orElseThrow().remove(forged)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                         .hasMessageContaining("no longer an in-progress image-volume").hasMessageContaining("complete");
                 assertThat(c.getVolume(complete)).isPresent();
 
-                fast.removeLeftover(l);
+                fast.inventory().orElseThrow().remove(l);
                 assertThat(c.getVolume(crashed)).isEmpty();
-                assertThat(fast.findLeftovers(Duration.ZERO)).extracting(Leftover::id).doesNotContain(crashed);
-                assertThat(slow.findLeftovers(Duration.ZERO)).extracting(Leftover::id).contains(otherType);
+                assertThat(fast.inventory().orElseThrow().leftovers(Duration.ZERO)).extracting(Leftover::id).doesNotContain(crashed);
+                assertThat(slow.inventory().orElseThrow().leftovers(Duration.ZERO)).extracting(Leftover::id).contains(otherType);
             } finally {
                 for (String v : List.of(complete, unmarked, otherType)) {
                     c.deleteVolume(v);
@@ -244,9 +241,9 @@ class CinderSpiHooksIntegrationTest {
                 Map<String, String> s = LocalCinder.storeSettings(LocalCinder.SLOW);
                 s.put("cinder_endpoint_template", proxy.endpointTemplate());
                 try (CinderStoreDriver d = LocalCinder.driver("slowproxied", s)) {
-                    Leftover l = d.findLeftovers(Duration.ZERO).stream().filter(x -> x.id().equals(stuck)).findFirst()
+                    Leftover l = d.inventory().orElseThrow().leftovers(Duration.ZERO).stream().filter(x -> x.id().equals(stuck)).findFirst()
                             .orElseThrow();
-                    assertThatThrownBy(() -> d.removeLeftover(l)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
+                    assertThatThrownBy(() -> d.inventory().orElseThrow().remove(l)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
                             .hasMessageContaining("stuck in 'creating'").hasMessageContaining("reset-state");
                 }
                 assertThat(c.getVolume(stuck)).isPresent();

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.connector.ConnectorContext;
 import org.stowage.drivers.cinder.connector.NfsVolumeConnector;
 import org.stowage.drivers.cinder.connector.VolumeConnector;
@@ -28,7 +27,6 @@ import org.stowage.drivers.cinder.connector.VolumeDevice;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.drivers.cinder.internal.Os4jCinderClient;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
 
@@ -65,10 +63,8 @@ class CinderStepFaultIntegrationTest {
         return b;
     }
 
-    static AddResult add(CinderStoreDriver d, String imageId, InputStream in, long size) {
-        try (HashingImageInput input = HashingImageInput.open(in, size, "sha512")) {
-            return d.add(new AddRequest(imageId, input, null));
-        }
+    static DriverAdds.Added add(CinderStoreDriver d, String imageId, InputStream in, long size) {
+        return DriverAdds.add(d, imageId, in, size);
     }
 
     static String injected(int status, String what) {
@@ -108,12 +104,12 @@ class CinderStepFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         byte[] d = data(5000);
         try (CinderStoreDriver store = LocalCinder.driver("faulty", viaProxy())) {
-            AddResult r = add(store, id, new ByteArrayInputStream(d), d.length);
+            DriverAdds.Added r = add(store, id, new ByteArrayInputStream(d), d.length);
             try (CinderClient c = LocalCinder.client()) {
                 assertThat(c.findVolumesByName("image-" + id)).hasSize(1);
             }
-            assertThat(store.size(store.parseLocation(r.location()))).isEqualTo(d.length);
-            store.delete(store.parseLocation(r.location()));
+            assertThat(store.size(store.locations().parse(r.location()))).isEqualTo(d.length);
+            store.delete(store.locations().parse(r.location()));
         }
         Faults.recordClean("volume create answers 500 although Cinder created the volume",
                 injected(500, "POST /volumes, after forwarding it (once)"),
@@ -152,8 +148,8 @@ class CinderStepFaultIntegrationTest {
         Map<String, String> s = viaProxy();
         s.put("cinder_http_retries", "2");
         try (CinderStoreDriver d = LocalCinder.driver("faulty", s)) {
-            AddResult r = add(d, id, new ByteArrayInputStream(data(4000)), 4000);
-            d.delete(d.parseLocation(r.location()));
+            DriverAdds.Added r = add(d, id, new ByteArrayInputStream(data(4000)), 4000);
+            d.delete(d.locations().parse(r.location()));
         }
         assertThat(proxy.log()).anyMatch(l -> l.startsWith("DELETE") && l.contains("(injected)"));
         Faults.recordClean("attachment delete fails twice, then works", injected(500, "DELETE /attachments/{id} (2 times)"),
@@ -260,8 +256,8 @@ class CinderStepFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         byte[] d = data(6000);
         try (CinderStoreDriver store = LocalCinder.driver("faulty", viaProxy())) {
-            AddResult r = add(store, id, new ByteArrayInputStream(d), d.length);
-            StoreLocation loc = store.parseLocation(r.location());
+            DriverAdds.Added r = add(store, id, new ByteArrayInputStream(d), d.length);
+            StoreLocation loc = store.locations().parse(r.location());
             proxy.respond("DELETE", ONE_VOL, status, null, -1);
             Throwable e = catchThrowable(() -> store.delete(loc));
             assertThat(e).isInstanceOf(StoreException.class).hasMessageContaining("delete volume");
@@ -326,8 +322,8 @@ class CinderStepFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         String id2 = LocalCinder.newImageId();
         try (CinderStoreDriver store = LocalCinder.driver("slow", LocalCinder.SLOW)) {
-            AddResult r = add(store, id, new ByteArrayInputStream(data(7000)), 7000);
-            StoreLocation loc = store.parseLocation(r.location());
+            DriverAdds.Added r = add(store, id, new ByteArrayInputStream(data(7000)), 7000);
+            StoreLocation loc = store.locations().parse(r.location());
             String volumeId = ((CinderLocation) loc).volumeId();
             Path file = Path.of("/var/lib/os-cinder-test/nfs/slow/volume-" + volumeId);
             assertThat(file).exists();
@@ -335,14 +331,14 @@ class CinderStepFaultIntegrationTest {
             Throwable e = catchThrowable(() -> store.get(loc, 0, -1).close());
             assertThat(e).isInstanceOf(StoreException.class).hasMessageContaining(volumeId);
             // the store still adds (a new volume, a new file)
-            AddResult r2 = add(store, id2, new ByteArrayInputStream(data(8000)), 8000);
-            try (var st = store.get(store.parseLocation(r2.location()), 0, -1)) {
+            DriverAdds.Added r2 = add(store, id2, new ByteArrayInputStream(data(8000)), 8000);
+            try (var st = store.get(store.locations().parse(r2.location()), 0, -1)) {
                 assertThat(st.readAllBytes()).isEqualTo(data(8000));
             }
             List<String> afterTest = Faults.garbage(id); // the broken image itself is not garbage of the failure
             assertThat(afterTest).isEmpty();
             store.delete(loc);
-            store.delete(store.parseLocation(r2.location()));
+            store.delete(store.locations().parse(r2.location()));
             assertThat(Faults.leftovers(id2)).isEmpty();
             Faults.recordClean("the volume's backing file is missing (deleted behind Cinder's back)",
                     "real Cinder: rm of the NFS file " + file.getParent() + "/volume-<id>, then get and add",

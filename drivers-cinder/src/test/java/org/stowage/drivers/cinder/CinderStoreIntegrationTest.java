@@ -9,15 +9,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.stowage.core.io.HashingImageInput;
 import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreLocation;
 
@@ -57,11 +58,10 @@ class CinderStoreIntegrationTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance(algo).digest(data));
     }
 
-    static AddResult add(CinderStoreDriver d, String imageId, byte[] data, boolean declare) {
-        try (HashingImageInput in = HashingImageInput.open(new ByteArrayInputStream(data),
-                declare ? data.length : -1, "sha512")) {
-            return d.add(new AddRequest(imageId, in, "owner-project"));
-        }
+    static DriverAdds.Added add(CinderStoreDriver d, String imageId, byte[] data, boolean declare) {
+        AddRequest request = new AddRequest(imageId, declare ? data.length : DriverAdds.UNKNOWN_SIZE, "owner-project",
+                AddPhases.NONE);
+        return DriverAdds.add(d, request, new ByteArrayInputStream(data));
     }
 
     static byte[] read(CinderStoreDriver d, StoreLocation loc, long offset, long length) throws Exception {
@@ -91,13 +91,13 @@ class CinderStoreIntegrationTest {
     void addGetDeleteOnSlowCreatesAVolumeOfTypeGlanceSlow() throws Exception {
         byte[] data = random(3 * 1024 * 1024 + 17, 1);
         String imageId = LocalCinder.newImageId();
-        AddResult r = add(slow, imageId, data, true);
+        DriverAdds.Added r = add(slow, imageId, data, true);
 
         assertThat(r.location()).matches("cinder://slow/[0-9a-f-]{36}");
         assertThat(r.size()).isEqualTo(data.length);
-        assertThat(r.checksum()).isEqualTo(hex("MD5", data));
-        assertThat(r.multihash()).isEqualTo(hex("SHA-512", data));
-        StoreLocation loc = slow.parseLocation(r.location());
+        assertThat(r.checksums().md5()).isEqualTo(hex("MD5", data));
+        assertThat(r.checksums().multihash()).isEqualTo(hex("SHA-512", data));
+        StoreLocation loc = slow.locations().parse(r.location());
         String volumeId = ((CinderLocation) loc).volumeId();
         try (CinderClient c = LocalCinder.client()) {
             CinderClient.Volume v = c.getVolume(volumeId).orElseThrow();
@@ -112,7 +112,7 @@ class CinderStoreIntegrationTest {
         }
         assertThat(slow.size(loc)).isEqualTo(data.length);
         byte[] back = read(slow, loc, 0, -1);
-        assertThat(hex("SHA-512", back)).isEqualTo(r.multihash());
+        assertThat(hex("SHA-512", back)).isEqualTo(r.checksums().multihash());
         assertThat(read(slow, loc, 1000, 5000)).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 6000));
         assertThat(read(slow, loc, data.length - 10, -1)).hasSize(10);
 
@@ -126,8 +126,8 @@ class CinderStoreIntegrationTest {
     @Test
     void addOnFastWithUnknownSmallSize() throws Exception {
         byte[] data = random(1024 * 1024 + 5, 2);
-        AddResult r = add(fast, LocalCinder.newImageId(), data, false);
-        StoreLocation loc = fast.parseLocation(r.location());
+        DriverAdds.Added r = add(fast, LocalCinder.newImageId(), data, false);
+        StoreLocation loc = fast.locations().parse(r.location());
         assertThat(r.location()).startsWith("cinder://fast/");
         assertThat(fast.size(loc)).isEqualTo(data.length);
         assertThat(read(fast, loc, 0, -1)).isEqualTo(data);
@@ -138,56 +138,56 @@ class CinderStoreIntegrationTest {
     void storeOnAMissingTypeIsWriteDisabledWithItsReasonAndServesNoImageOfAnotherType() throws Exception {
         String type = "glance-missing-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         byte[] data = random(200_000, 3);
-        AddResult r = add(fast, LocalCinder.newImageId(), data, true);
-        String volumeId = ((CinderLocation) fast.parseLocation(r.location())).volumeId();
+        DriverAdds.Added r = add(fast, LocalCinder.newImageId(), data, true);
+        String volumeId = ((CinderLocation) fast.locations().parse(r.location())).volumeId();
         try (CinderStoreDriver missing = LocalCinder.driver("missing", type)) {
-            assertThat(missing.properties()).containsEntry("volume_type_check", "not checked yet");
+            assertThat(missing.status().properties()).containsEntry("volume_type_check", "not checked yet");
             String id = LocalCinder.newImageId();
             assertThatThrownBy(() -> add(missing, id, data, true)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED)
                     .hasMessageContaining("does not exist");
             // the add asked Cinder: the answer is kept and shown
-            assertThat(missing.writeDisabledReason()).get().asString()
+            assertThat(missing.status().writeDisabledReason()).get().asString()
                     .contains("volume type '" + type + "'").contains("does not exist").contains("store 'missing'");
-            assertThat(missing.properties()).containsEntry("volume_type_check", "missing")
+            assertThat(missing.status().properties()).containsEntry("volume_type_check", "missing")
                     .containsKey("write_disabled_reason");
             // reads are not disabled, but a store serves only volumes of its own type: a typo in cinder_volume_type
             // shows on reads too, with both type names
-            StoreLocation loc = missing.parseLocation("cinder://missing/" + volumeId);
+            StoreLocation loc = missing.locations().parse("cinder://missing/" + volumeId);
             assertThatThrownBy(() -> missing.size(loc)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                     .hasMessageContaining("is of type 'glance-fast', not this store's '" + type + "'");
             assertThatThrownBy(() -> missing.get(loc, 0, -1)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
             assertThatThrownBy(() -> missing.delete(loc)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_ADD_DISABLED);
-            assertThat(read(fast, fast.parseLocation(r.location()), 0, -1)).isEqualTo(data);
+            assertThat(read(fast, fast.locations().parse(r.location()), 0, -1)).isEqualTo(data);
         } finally {
-            fast.delete(fast.parseLocation(r.location()));
+            fast.delete(fast.locations().parse(r.location()));
         }
     }
 
     @Test
     void legacyLocationIsMineComparesVolumeTypes() throws Exception {
-        AddResult r = add(slow, LocalCinder.newImageId(), random(1000, 4), true);
-        String volumeId = ((CinderLocation) slow.parseLocation(r.location())).volumeId();
+        DriverAdds.Added r = add(slow, LocalCinder.newImageId(), random(1000, 4), true);
+        String volumeId = ((CinderLocation) slow.locations().parse(r.location())).volumeId();
         try (CinderStoreDriver untyped = LocalCinder.driver("default", (String) null)) {
-            StoreLocation legacy = slow.parseLocation("cinder://" + volumeId);
+            StoreLocation legacy = slow.locations().parse("cinder://" + volumeId);
             assertThat(legacy.isLegacy()).isTrue();
-            assertThat(slow.isLegacyLocationMine(legacy)).isTrue();
-            assertThat(fast.isLegacyLocationMine(legacy)).isFalse();
+            assertThat(slow.legacy().orElseThrow().owns(legacy)).isTrue();
+            assertThat(fast.legacy().orElseThrow().owns(legacy)).isFalse();
             // Cinder's default type here is glance-fast, so a type-less store does not claim a glance-slow volume
-            assertThat(untyped.isLegacyLocationMine(legacy)).isFalse();
-            assertThat(slow.formatLocation(legacy)).isEqualTo("cinder://slow/" + volumeId);
+            assertThat(untyped.legacy().orElseThrow().owns(legacy)).isFalse();
+            assertThat(slow.locations().format(legacy)).isEqualTo("cinder://slow/" + volumeId);
             // a volume that does not exist is nobody's: NotFound, so the host can say the image is gone
-            assertThatThrownBy(() -> slow.isLegacyLocationMine(slow.parseLocation("cinder://"
+            assertThatThrownBy(() -> slow.legacy().orElseThrow().owns(slow.locations().parse("cinder://"
                     + java.util.UUID.randomUUID()))).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND)
                     .hasMessageContaining("does not exist");
         } finally {
-            slow.delete(slow.parseLocation(r.location()));
+            slow.delete(slow.locations().parse(r.location()));
         }
-        AddResult f = add(fast, LocalCinder.newImageId(), random(1000, 5), true);
+        DriverAdds.Added f = add(fast, LocalCinder.newImageId(), random(1000, 5), true);
         try (CinderStoreDriver untyped = LocalCinder.driver("default", (String) null)) {
-            String v = ((CinderLocation) fast.parseLocation(f.location())).volumeId();
-            assertThat(untyped.isLegacyLocationMine(untyped.parseLocation("cinder://" + v))).isTrue();
+            String v = ((CinderLocation) fast.locations().parse(f.location())).volumeId();
+            assertThat(untyped.legacy().orElseThrow().owns(untyped.locations().parse("cinder://" + v))).isTrue();
         } finally {
-            fast.delete(fast.parseLocation(f.location()));
+            fast.delete(fast.locations().parse(f.location()));
         }
     }
 
@@ -199,13 +199,13 @@ class CinderStoreIntegrationTest {
         bad.put("cinder_store_password", "wrong-password");
         try (CinderStoreDriver b = LocalCinder.driver("badcreds", bad);
                 CinderStoreDriver good = LocalCinder.driver("goodcreds", LocalCinder.SLOW)) {
-            assertThat(b.health(java.time.Duration.ofSeconds(20)).reason()).contains("rejected the service credentials")
+            assertThat(b.status().health(java.time.Duration.ofSeconds(20)).reason()).contains("rejected the service credentials")
                     .doesNotContain("wrong-password");
-            assertThatThrownBy(() -> b.size(b.parseLocation("cinder://" + java.util.UUID.randomUUID())))
+            assertThatThrownBy(() -> b.size(b.locations().parse("cinder://" + java.util.UUID.randomUUID())))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageNotContaining("wrong-password");
-            AddResult r = add(good, LocalCinder.newImageId(), random(1000, 6), true);
+            DriverAdds.Added r = add(good, LocalCinder.newImageId(), random(1000, 6), true);
             assertThat(r.location()).startsWith("cinder://goodcreds/");
-            good.delete(good.parseLocation(r.location()));
+            good.delete(good.locations().parse(r.location()));
         }
     }
 
@@ -215,18 +215,15 @@ class CinderStoreIntegrationTest {
         long size = (1L << 30) + 3 * 1024 * 1024 + 12345;
         GeneratedStream gen = new GeneratedStream(size);
         String imageId = LocalCinder.newImageId();
-        AddResult r;
-        java.util.List<String> phases = new java.util.ArrayList<>();
-        try (HashingImageInput in = HashingImageInput.open(gen, -1, "sha512")) {
-            r = slow.add(new AddRequest(imageId, in, null, phases::add));
-        }
-        StoreLocation loc = slow.parseLocation(r.location());
+        List<String> phases = new ArrayList<>();
+        DriverAdds.Added r = DriverAdds.add(slow, new AddRequest(imageId, DriverAdds.UNKNOWN_SIZE, null, phases::add), gen);
+        StoreLocation loc = slow.locations().parse(r.location());
         try {
             // the local Cinder's NFS volumes cannot grow while attached: detach, extend, attach again
             assertThat(phases).containsExactly("creating volume", "attaching", "writing", "detaching", "growing volume",
                     "attaching", "writing", "detaching");
             assertThat(r.size()).isEqualTo(size);
-            assertThat(r.checksum()).isEqualTo(gen.md5());
+            assertThat(r.checksums().md5()).isEqualTo(gen.md5());
             try (CinderClient c = LocalCinder.client()) {
                 CinderClient.Volume v = c.getVolume(((CinderLocation) loc).volumeId()).orElseThrow();
                 assertThat(v.sizeGib()).isEqualTo(2);

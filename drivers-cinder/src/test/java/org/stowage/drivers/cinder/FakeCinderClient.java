@@ -1,10 +1,7 @@
 package org.stowage.drivers.cinder;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.stowage.drivers.cinder.internal.CinderClient;
+import org.stowage.drivers.cinder.ScriptedCalls.Failure;
 import org.stowage.drivers.cinder.internal.CinderHttpException;
+import org.stowage.drivers.cinder.internal.RetryPolicy;
 import org.stowage.spi.StoreException;
 
 /**
@@ -30,69 +28,43 @@ import org.stowage.spi.StoreException;
  * GiB of its size (small, so a test fills a volume with a few KiB), handed out as a
  * {@code local} connection ({@code device_path}).
  *
- * <p>Failures are scripted per call, as the real client reports them once its retries are
- * spent: {@link #fail} throws HTTP errors or timeouts, before or after doing the call's work
- * (an answer lost on the way back), for the next N calls or every call.
+ * <p>Failures are scripted per call: {@link #fail} throws HTTP errors or timeouts, before or after
+ * doing the call's work (an answer lost on the way back), for the next N calls or every call.
+ * The creates (volume, attachment) run under the real client's {@link RetryPolicy}, with
+ * {@value #RETRIES} retries, so their failures are what Cinder answers each attempt and the
+ * policy decides whether to send them again; every other call's failure is what the real client
+ * reports once its retries are spent.
  */
 final class FakeCinderClient implements CinderClient {
     /** Cinder's default volume type here. */
     static final String DEFAULT_TYPE = "glance-fast";
+    /** The retries of a create: cinder_http_retries' default. */
+    static final int RETRIES = 3;
     private static final Pattern METADATA_FILTER = Pattern.compile("\\{\"([^\"]+)\": \"([^\"]*)\"}");
 
-    /** What a scripted failure does. */
-    record Failure(int status, boolean timeout, boolean afterDoing, String detail) {
-        /** Cinder answers {@code status} (500, 503, 400 ...) without doing anything. */
-        static Failure http(int status) {
-            return new Failure(status, false, false, "");
-        }
-
-        /** Cinder does the work, then its answer {@code status} is all the client sees. */
-        static Failure httpAfterDoing(int status) {
-            return new Failure(status, false, true, "");
-        }
-
-        /** The call's deadline passes before any answer; Cinder did the work or not. */
-        static Failure timeout(boolean afterDoing) {
-            return new Failure(0, true, afterDoing, "");
-        }
-
-        /** Cinder refuses an attachment because another one holds the volume. */
-        static Failure busy() {
-            return new Failure(400, false, false, " Invalid volume: status must be available or downloading to "
-                    + "reserve, but the current status is in-use");
-        }
-    }
-
-    private record Rule(Failure failure, int[] left) {
-    }
-
-    private final Path dir;
+    private final FakeVolumeFiles files;
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
     private final Map<String, Attachment> attachments = new LinkedHashMap<>();
-    private final Map<String, Rule> rules = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final ScriptedCalls script = new ScriptedCalls();
     /** Statuses a volume goes to at its next status read, instead of the usual one. */
     private final Map<String, String> nextStatus = new HashMap<>();
     private final AtomicLong clock = new AtomicLong();
     private volatile boolean holdCreating;
     private volatile String extendEndsIn;
 
-    private final long bytesPerGib;
-
     FakeCinderClient(Path dir, long bytesPerGib) {
-        this.dir = dir;
-        this.bytesPerGib = bytesPerGib;
+        this.files = new FakeVolumeFiles(dir, bytesPerGib);
     }
 
     /** The next {@code times} calls of {@code call} (e.g. {@code "deleteAttachment"}) fail; -1: every call. */
     FakeCinderClient fail(String call, Failure failure, int times) {
-        rules.put(call, new Rule(failure, new int[] {times}));
+        script.fail(call, failure, times);
         return this;
     }
 
     /** Drops every scripted failure. */
     void heal() {
-        rules.clear();
+        script.heal();
     }
 
     /** New volumes stay in 'creating' (a Cinder whose volume service is stuck). */
@@ -107,8 +79,7 @@ final class FakeCinderClient implements CinderClient {
 
     /** How often {@code call} was made (failed ones included). */
     long calls(String call) {
-        AtomicLong n = calls.get(call);
-        return n == null ? 0 : n.get();
+        return script.count(call);
     }
 
     /** Every volume, in any state. */
@@ -127,7 +98,7 @@ final class FakeCinderClient implements CinderClient {
         Volume v = new Volume(UUID.randomUUID().toString(), name, status, 1, type, Map.copyOf(metadata), false, false,
                 anHourAgo, anHourAgo);
         volumes.put(v.id(), v);
-        allocate(v.id(), 1);
+        files.allocate(v.id(), 1);
         return v;
     }
 
@@ -137,39 +108,12 @@ final class FakeCinderClient implements CinderClient {
         return Instant.ofEpochMilli(ms).toString().replace("Z", "");
     }
 
-    private void enter(String call, boolean beforeWork) {
-        if (beforeWork) {
-            calls.computeIfAbsent(call, k -> new AtomicLong()).incrementAndGet();
-        }
-        Rule r = rules.get(call);
-        if (r == null || r.failure().afterDoing() == beforeWork || r.left()[0] == 0) {
-            return;
-        }
-        if (r.left()[0] > 0) {
-            r.left()[0]--;
-        }
-        Failure f = r.failure();
-        String what = words(call);
-        if (f.timeout()) {
-            throw StoreException.timeout("store 'fake': cannot " + what + ": fake Cinder did not answer in time");
-        }
-        CinderHttpException cause = new CinderHttpException(f.status(), "store 'fake': fake Cinder refused to " + what
-                + ": HTTP " + f.status() + f.detail());
-        throw f.status() >= 500 ? StoreException.remoteServiceUnavailable(cause.getMessage(), cause)
-                : StoreException.backend(cause.getMessage(), cause);
-    }
-
-    /** "complete attachment" for {@code completeAttachment}, as the real client names its calls. */
-    private static String words(String call) {
-        return call.replaceAll("([A-Z])", " $1").toLowerCase(java.util.Locale.ROOT);
-    }
-
     private void before(String call) {
-        enter(call, true);
+        script.before(call);
     }
 
     private void after(String call) {
-        enter(call, false);
+        script.after(call);
     }
 
     @Override
@@ -191,27 +135,22 @@ final class FakeCinderClient implements CinderClient {
     }
 
     @Override
-    public synchronized Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata) {
+    public Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata,
+            AfterFailure<Volume> check) {
+        return RetryPolicy.call("fake", "create volume " + name, Duration.ofSeconds(60), RETRIES, false, check,
+                () -> createVolumeOnce(name, sizeGib, volumeType, metadata));
+    }
+
+    private synchronized Volume createVolumeOnce(String name, int sizeGib, String volumeType,
+            Map<String, String> metadata) {
         before("createVolume");
         String type = volumeType == null ? DEFAULT_TYPE : volumeType;
         Volume v = new Volume(UUID.randomUUID().toString(), name, "creating", sizeGib, type, Map.copyOf(metadata),
                 false, false, now(), now());
         volumes.put(v.id(), v);
-        allocate(v.id(), sizeGib);
+        files.allocate(v.id(), sizeGib);
         after("createVolume");
         return v;
-    }
-
-    private void allocate(String volumeId, int sizeGib) {
-        try (RandomAccessFile f = new RandomAccessFile(file(volumeId).toFile(), "rw")) {
-            f.setLength(sizeGib * bytesPerGib);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private Path file(String volumeId) {
-        return dir.resolve(volumeId);
     }
 
     @Override
@@ -319,7 +258,7 @@ final class FakeCinderClient implements CinderClient {
         }
         nextStatus.put(volumeId, extendEndsIn != null ? extendEndsIn : v.status());
         if (extendEndsIn == null) {
-            allocate(volumeId, newSizeGib);
+            files.allocate(volumeId, newSizeGib);
         }
         with(v, "extending", extendEndsIn == null ? newSizeGib : v.sizeGib(), v.metadata());
         after("extendVolume");
@@ -369,11 +308,7 @@ final class FakeCinderClient implements CinderClient {
     private void remove(String volumeId) {
         volumes.remove(volumeId);
         attachments.values().removeIf(a -> a.volumeId().equals(volumeId));
-        try {
-            Files.deleteIfExists(file(volumeId));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.delete(volumeId);
     }
 
     @Override
@@ -388,7 +323,13 @@ final class FakeCinderClient implements CinderClient {
     }
 
     @Override
-    public synchronized Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode) {
+    public Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode,
+            AfterFailure<Attachment> check) {
+        return RetryPolicy.call("fake", "attach volume " + volumeId, Duration.ofSeconds(60), RETRIES, false, check,
+                () -> createAttachmentOnce(volumeId, mode));
+    }
+
+    private synchronized Attachment createAttachmentOnce(String volumeId, String mode) {
         before("createAttachment");
         Volume v = existing(volumeId, "attach volume " + volumeId);
         if (!"available".equals(v.status())) {
@@ -396,7 +337,7 @@ final class FakeCinderClient implements CinderClient {
                     + "available or downloading to reserve, but the current status is " + v.status());
         }
         Attachment a = new Attachment(UUID.randomUUID().toString(), volumeId, "reserved", mode,
-                Map.of("driver_volume_type", "local", "device_path", file(volumeId).toString()));
+                Map.of("driver_volume_type", "local", "device_path", files.path(volumeId).toString()));
         attachments.put(a.id(), a);
         with(v, "reserved", v.sizeGib(), v.metadata());
         after("createAttachment");

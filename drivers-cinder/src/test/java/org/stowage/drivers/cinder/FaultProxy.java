@@ -178,18 +178,7 @@ class FaultProxy implements AutoCloseable {
             String path = ex.getRequestURI().getRawPath();
             String query = ex.getRequestURI().getRawQuery();
             byte[] body = ex.getRequestBody().readAllBytes();
-            for (Hook h : hooks) {
-                if (h.method().equals(method) && path.matches(h.pathRegex())) {
-                    h.action().run();
-                }
-            }
-            Rule rule = null;
-            for (Rule r : rules) {
-                if (r.matches(method, path, body) && r.take()) {
-                    rule = r;
-                    break;
-                }
-            }
+            Rule rule = ruleFor(method, path, body);
             if (rule != null && rule.action() == Action.RESPOND) {
                 send(ex, rule.status(), fault(rule.status()), Map.of());
                 log.add(method + " " + path + " -> " + rule.status() + " (injected)");
@@ -198,21 +187,7 @@ class FaultProxy implements AutoCloseable {
             if (rule != null && rule.action() == Action.DELAY) {
                 pause(rule.status());
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + path + (query == null ? "" : "?" + query)));
-            ex.getRequestHeaders().forEach((k, vs) -> {
-                if (!HOP.contains(k.toLowerCase())) {
-                    vs.forEach(v -> b.header(k, v));
-                }
-            });
-            b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-            HttpResponse<byte[]> resp;
-            try {
-                resp = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
+            HttpResponse<byte[]> resp = forward(ex, method, path + (query == null ? "" : "?" + query), body);
             if (rule != null && rule.action() == Action.FORWARD_THEN_DROP) {
                 log.add(method + " " + path + " -> " + resp.statusCode() + " upstream, connection dropped (injected)");
                 // an exception out of the handler makes the server close the connection without an answer
@@ -235,6 +210,40 @@ class FaultProxy implements AutoCloseable {
             send(ex, resp.statusCode(), out, resp.headers().map());
             log.add(method + " " + path + " -> " + resp.statusCode() + (rule == null ? ""
                     : rule.action() == Action.DELAY ? " (delayed)" : " (rewritten)"));
+        }
+    }
+
+    /** Runs the hooks of the request, then takes the first rule it matches (null: none). */
+    private Rule ruleFor(String method, String path, byte[] body) {
+        for (Hook h : hooks) {
+            if (h.method().equals(method) && path.matches(h.pathRegex())) {
+                h.action().run();
+            }
+        }
+        for (Rule r : rules) {
+            if (r.matches(method, path, body) && r.take()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** Sends the request on to the upstream Cinder, its headers but the hop-by-hop ones. */
+    private HttpResponse<byte[]> forward(HttpExchange ex, String method, String pathAndQuery, byte[] body)
+            throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + pathAndQuery));
+        ex.getRequestHeaders().forEach((k, vs) -> {
+            if (!HOP.contains(k.toLowerCase())) {
+                vs.forEach(v -> b.header(k, v));
+            }
+        });
+        b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+        try {
+            return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
     }
 

@@ -58,9 +58,9 @@ final class Faults {
 
     /** What {@code stowage gc --older-than 0s} does, for one image: removes its in-progress volumes. */
     static void gc(CinderStoreDriver store, String imageId) {
-        for (Leftover l : store.findLeftovers(Duration.ZERO)) {
+        for (Leftover l : store.inventory().orElseThrow().leftovers(Duration.ZERO)) {
             if (l.description().contains("'image-" + imageId + "'")) {
-                store.removeLeftover(l);
+                store.inventory().orElseThrow().remove(l);
             }
         }
     }

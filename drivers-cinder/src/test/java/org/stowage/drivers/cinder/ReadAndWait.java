@@ -13,7 +13,7 @@ public final class ReadAndWait {
 
     public static void main(String[] args) throws Exception {
         CinderStoreDriver d = LocalCinder.driver(args[0], args[1]);
-        ImageStream s = d.get(d.parseLocation(args[2]), 0, -1);
+        ImageStream s = d.get(d.locations().parse(args[2]), 0, -1);
         if (s.read(new byte[4096]) <= 0) {
             throw new IllegalStateException("nothing read");
         }

@@ -12,9 +12,10 @@ import org.stowage.drivers.cinder.CinderOptions;
  * ({@code cinder_request_timeout}) and one count of retries ({@code cinder_http_retries}) shared
  * by everything the call sends — the token request, the transport's re-sends on a dropped
  * connection, the re-authentication after a 401 and the client's retries after a refused
- * connection or a 5xx. Without it each layer retried on its own and the counts multiplied.
+ * connection or a 5xx, including a create sent again once its caller proved that it left nothing
+ * ({@link RetryPolicy}). Without it each layer retried on its own and the counts multiplied.
  *
- * <p>The client opens a budget around each call; the transport, running on the same thread,
+ * <p>The retry policy opens a budget around each call; the transport, running on the same thread,
  * finds it with {@link #current()}.
  */
 final class CallBudget implements AutoCloseable {
@@ -143,7 +144,7 @@ final class CallBudget implements AutoCloseable {
     }
 
     /** The first attempt, and every re-send and retry taken since. */
-    private int attempts() {
+    int attempts() {
         return 1 + FREE_RESENDS - freeResends + retries - retriesLeft;
     }
 

@@ -19,10 +19,12 @@ import java.util.Optional;
  * or the catalog has no matching endpoint, {@link ErrorKind#BACKEND} for any other refusal; an
  * HTTP status stays readable in the cause ({@link CinderHttpException#statusOf}).
  *
- * <p>The client is the one place that retries: each call has one deadline
- * ({@code cinder_request_timeout}) and one count of retries ({@code cinder_http_retries}), shared
- * with the transport's re-sends. Callers never send a failed call again on their own; they only
- * wait for Cinder to change a volume's state.
+ * <p>The client is the one place that retries, by one policy ({@link RetryPolicy}): each call has
+ * one deadline ({@code cinder_request_timeout}) and one count of retries ({@code cinder_http_retries}),
+ * shared with the transport's re-sends. A create that may have been carried out although it failed
+ * is sent again only once the caller's {@link AfterFailure} check proved that it left nothing.
+ * Callers never send a failed call again on their own; they only wait for Cinder to change a
+ * volume's state.
  */
 public interface CinderClient extends AutoCloseable {
     /** Where this client talks to, for messages: the Cinder endpoint if known, else the Keystone URL. */
@@ -34,8 +36,19 @@ public interface CinderClient extends AutoCloseable {
     /** Cinder's default volume type ({@code GET /types/default}). */
     VolumeType defaultVolumeType();
 
-    /** Creates a volume (never retried blindly: a retry could create a duplicate). */
-    Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata);
+    /**
+     * Creates a volume. Never sent again blindly (that could create a second volume): after a
+     * failure that does not prove that nothing was created, {@code check} looks for the volume;
+     * the call returns the volume it finds, or is sent again if the failure was a 5xx and the
+     * client's retries allow it.
+     */
+    Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata,
+            AfterFailure<Volume> check);
+
+    /** Creates a volume; a create that may have been carried out although it failed is never sent again. */
+    default Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata) {
+        return createVolume(name, sizeGib, volumeType, metadata, AfterFailure.none());
+    }
 
     /** The volume with its raw status string, or empty on 404. */
     Optional<Volume> getVolume(String volumeId);
@@ -81,8 +94,17 @@ public interface CinderClient extends AutoCloseable {
     /** Force-deletes a volume (admin), for volumes stuck in a state a normal delete refuses. */
     void forceDeleteVolume(String volumeId);
 
-    /** Creates an attachment with a connector (microversion 3.54), returning its connection_info. */
-    Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode);
+    /**
+     * Creates an attachment with a connector (microversion 3.54), returning its connection_info.
+     * Sent again as {@link #createVolume(String, int, String, Map, AfterFailure) createVolume} is.
+     */
+    Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode,
+            AfterFailure<Attachment> check);
+
+    /** Creates an attachment; one that may have been carried out although it failed is never sent again. */
+    default Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode) {
+        return createAttachment(volumeId, connector, mode, AfterFailure.none());
+    }
 
     /** Marks an attachment complete ({@code os-complete}, microversion 3.54): the volume goes in-use. */
     void completeAttachment(String attachmentId);
@@ -98,6 +120,31 @@ public interface CinderClient extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * What a create that failed left behind, as the caller finds out. The client asks after every
+     * failure of the create that does not prove that nothing was done (any but a 4xx answer,
+     * rejected credentials or a certificate that fails verification; a refused connection or a
+     * 503 only once the retries are spent).
+     */
+    @FunctionalInterface
+    interface AfterFailure<T> {
+        /**
+         * What the failed create made after all, which the call then returns; empty once it is
+         * proven that the create left nothing (what it left removed), so that it may be sent again.
+         *
+         * @param failure what the create failed with
+         * @throws StoreException when that cannot be known or what it made cannot be used: the call ends with it
+         */
+        Optional<T> leftBehind(StoreException failure);
+
+        /** No check: a create that failed ends with its failure. */
+        static <T> AfterFailure<T> none() {
+            return failure -> {
+                throw failure;
+            };
+        }
+    }
 
     /** A volume as Cinder reports it; the status is Cinder's raw string. */
     record Volume(String id, String name, String status, int sizeGib, String volumeType,

@@ -1,10 +1,8 @@
 package org.stowage.drivers.cinder.internal;
 
 import org.stowage.drivers.toolkit.Tls;
-import org.stowage.spi.StoreException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +21,6 @@ import org.openstack4j.core.transport.HttpMethod;
 import org.openstack4j.model.common.ActionResponse;
 import org.openstack4j.model.identity.v3.Token;
 import org.openstack4j.openstack.OSFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.CinderStoreConfig;
 import org.stowage.spi.StoreException;
 
@@ -41,7 +37,6 @@ import org.stowage.spi.StoreException;
  * back into the shared one.
  */
 public final class Os4jCinderClient implements CinderClient {
-    private static final Logger LOG = LoggerFactory.getLogger(Os4jCinderClient.class);
     private static final String MV_ATTACH = "volume 3.54";
     private static final String MV_EXTEND_IN_USE = "volume 3.42";
     /** Connecting takes at most this, and at most half the call's deadline, so a missed deadline can tell it apart. */
@@ -124,8 +119,9 @@ public final class Os4jCinderClient implements CinderClient {
     // ---- volumes
 
     @Override
-    public Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata) {
-        return call("create volume " + name, false, os -> {
+    public Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata,
+            AfterFailure<Volume> check) {
+        return call("create volume " + name, false, check, os -> {
             org.openstack4j.model.storage.block.builder.VolumeBuilder b = Builders.volume().name(name).size(sizeGib)
                     .metadata(metadata);
             if (volumeType != null) {
@@ -273,8 +269,9 @@ public final class Os4jCinderClient implements CinderClient {
     // ---- attachments
 
     @Override
-    public Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode) {
-        return call("attach volume " + volumeId, false, os -> {
+    public Attachment createAttachment(String volumeId, Map<String, Object> connector, String mode,
+            AfterFailure<Attachment> check) {
+        return call("attach volume " + volumeId, false, check, os -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("volume_uuid", volumeId);
             body.put("connector", connector);
@@ -338,41 +335,41 @@ public final class Os4jCinderClient implements CinderClient {
                 + ": HTTP " + code + (detail == null || detail.isBlank() ? "" : " " + detail));
     }
 
-    /**
-     * Runs {@code fn} with this store's client bound to the calling thread, within one
-     * {@link CallBudget}: {@code cinder_request_timeout} for everything the call sends, and
-     * {@code cinder_http_retries} retries (0.5, 1, 2, 4 s apart) shared with the transport's
-     * re-sends. A retry follows a failed connection or a 503 — for a non-idempotent call only if
-     * the connection was refused or the answer was 503 (nothing was done) — and, for idempotent
-     * calls, any 5xx (the local Cinder answers 500 under SQLite lock contention). Rejected
-     * credentials, TLS verification failures and missed deadlines are never retried.
-     */
+    /** Runs {@code fn} under the client's retry policy; see {@link #call(String, boolean, AfterFailure, Function)}. */
     private <T> T call(String what, boolean idempotent, Function<OSClientV3, T> fn) {
-        try (CallBudget budget = CallBudget.open(cfg.storeId(), what, cfg.requestTimeout(), retries)) {
-            while (true) {
-                try {
-                    return once(fn);
-                } catch (CinderHttpException e) {
-                    if (!(CinderHttpException.retryable(e.status(), idempotent) && budget.retryAfterPause())) {
-                        throw e.toStoreException();
-                    }
-                } catch (ConnectionException e) {
-                    boolean refused = e.getCause() instanceof ConnectException;
-                    if (!((idempotent || refused) && budget.retryAfterPause())) {
-                        throw unavailable(budget, e);
-                    }
-                } catch (AuthenticationException e) {
-                    throw token.rejected(e);
-                } catch (ResponseException e) {
-                    if (!(CinderHttpException.retryable(e.getStatus(), idempotent) && budget.retryAfterPause())) {
-                        throw httpError(e.getStatus(), what, e.getMessage()).toStoreException();
-                    }
-                }
-            }
+        return call(what, idempotent, null, fn);
+    }
+
+    /**
+     * Runs {@code fn} with this store's client bound to the calling thread, under the client's one
+     * {@link RetryPolicy}: {@code cinder_request_timeout} for everything the call sends and
+     * {@code cinder_http_retries} retries (0.5, 1, 2, 4 s apart) shared with the transport's
+     * re-sends. Rejected credentials, TLS verification failures and missed deadlines are never
+     * retried.
+     *
+     * @param check for a create, what a failed attempt left behind (see {@link AfterFailure}); else null
+     */
+    private <T> T call(String what, boolean idempotent, AfterFailure<T> check, Function<OSClientV3, T> fn) {
+        return RetryPolicy.call(cfg.storeId(), what, cfg.requestTimeout(), retries, idempotent, check,
+                () -> attempt(what, fn));
+    }
+
+    /** One attempt of a call; a failure is the SPI error of what happened, its HTTP status or connection in the cause. */
+    private <T> T attempt(String what, Function<OSClientV3, T> fn) {
+        try {
+            return once(fn);
+        } catch (CinderHttpException e) {
+            throw e.toStoreException();
+        } catch (ConnectionException e) {
+            throw unavailable(CallBudget.current(), e);
+        } catch (AuthenticationException e) {
+            throw token.rejected(e);
+        } catch (ResponseException e) {
+            throw httpError(e.getStatus(), what, e.getMessage()).toStoreException();
         }
     }
 
-    /** A connection that failed, after the retries: refused or dropped, as the transport saw it. */
+    /** A connection that failed: refused or dropped, as the transport saw it. */
     private StoreException unavailable(CallBudget budget, ConnectionException e) {
         String happened = e instanceof ConnectionDroppedException ? e.getMessage()
                 : describe() + " is unreachable (" + e.getMessage() + ")";
@@ -395,5 +392,4 @@ public final class Os4jCinderClient implements CinderClient {
             }
         }
     }
-
 }
