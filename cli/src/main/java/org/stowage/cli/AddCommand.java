@@ -18,21 +18,14 @@ import org.stowage.core.ImageIds;
 import org.stowage.core.Stowage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code stowage add}. */
 @Command(name = "add", description = "Store an image and print one JSON object: location, size, checksum (md5), "
         + "multihash, hash_algo, metadata.")
-final class AddCommand implements Callable<Integer> {
-    @ParentCommand
-    StowageCommand root;
-    @Spec
-    CommandSpec spec;
+final class AddCommand extends StowageSubcommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "ID", description = "Target store (default: the default store).")
     String store;
     @Option(names = "--image-id", paramLabel = "UUID", converter = ImageIdConverter.class,
@@ -64,13 +57,13 @@ final class AddCommand implements Callable<Integer> {
             declared = size == null ? Files.size(p) : size;
         }
         in = Transfers.input(in, "-".equals(file) ? "standard input" : file);
-        try (Stowage s = root.open(); InputStream closing = in) {
+        try (Stowage s = open(); InputStream closing = in) {
             Interruption.arm(s);
             AddOptions options = AddOptions.defaults().imageId(imageId).hashAlgorithm(hash).owner(owner);
             options = declared < 0 ? options : options.declaredSize(declared);
             String target = store == null ? s.defaultStore().id() : store;
             AddResult r;
-            if (root.progress()) {
+            if (root().progress()) {
                 try (Progress bar = Progress.start("add", declared)) {
                     r = s.add(target, bar.wrap(in), options.phases(bar));
                     bar.finish();
@@ -95,7 +88,7 @@ final class AddCommand implements Callable<Integer> {
         m.put("multihash", r.multihash());
         m.put("hash_algo", r.hashAlgo());
         m.put("metadata", r.metadata());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println(Json.render(m));
         if (!out.checkError()) {
             return;

@@ -1,6 +1,5 @@
 package org.stowage.cli;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,29 +12,18 @@ import org.stowage.core.DriverCatalog;
 import org.stowage.core.Stowage;
 import org.stowage.spi.StoreException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code stowage config check|sample}. */
 @Command(name = "config", description = "Check the configuration or print a sample generated from the drivers' options.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Sample.class})
 final class ConfigCommand {
-    @ParentCommand
-    StowageCommand root;
-
     /** {@code stowage config check}. */
     @Command(name = "check", description = "Load the configuration and check every store (in parallel, each within "
             + "--timeout, as 'stowage health'); print the resolved stores with their status and the settings each "
             + "one received (secrets masked), any invalid value and any warnings. Exits 78 if a value is invalid or "
             + "a store is not ok.")
-    static final class Check implements Callable<Integer> {
-        @ParentCommand
-        ConfigCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class Check extends StowageSubcommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
@@ -45,11 +33,9 @@ final class ConfigCommand {
 
         @Override
         public Integer call() {
-            try (Stowage s = parent.root.open()) {
+            try (Stowage s = open()) {
                 ConfigReport report = s.checkConfiguration(timeout);
-                PrintWriter out = spec.commandLine().getOut();
-                out.println(json ? Json.render(asJson(report)) : text(report));
-                out.flush();
+                printLine(json ? Json.render(asJson(report)) : text(report));
                 if (!report.problems().isEmpty()) {
                     throw StoreException.badStoreConfiguration("the configuration does not check out: "
                             + String.join("; ", report.problems()));
@@ -106,26 +92,21 @@ final class ConfigCommand {
     /** {@code stowage config sample}. */
     @Command(name = "sample", description = "Print a sample configuration in glance-api.conf form, generated from the "
             + "options the installed drivers and the host declare.")
-    static final class Sample implements Callable<Integer> {
-        @ParentCommand
-        ConfigCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class Sample extends StowageSubcommand implements Callable<Integer> {
         @Option(names = "--type", paramLabel = "TYPE", description = "Only this driver type.")
         String type;
 
         @Override
         public Integer call() {
-            try (DriverCatalog catalog = DriverCatalog.load(parent.root.pluginsDirForListing())) {
+            try (DriverCatalog catalog = DriverCatalog.load(root().pluginsDirForListing())) {
                 String sample;
                 try {
                     sample = catalog.sample(type);
                 } catch (IllegalArgumentException e) {
-                    throw new ParameterException(spec.commandLine(), "--type " + e.getMessage());
+                    throw usageError("--type " + e.getMessage());
                 }
-                PrintWriter out = spec.commandLine().getOut();
-                out.print(sample);
-                out.flush();
+                out().print(sample);
+                out().flush();
             }
             return 0;
         }

@@ -4,19 +4,16 @@ import java.util.concurrent.Callable;
 import org.stowage.core.Stowage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code stowage delete}. */
 @Command(name = "delete", description = "Delete an image.")
-final class DeleteCommand implements Callable<Integer> {
-    @ParentCommand
-    StowageCommand root;
+final class DeleteCommand extends StowageSubcommand implements Callable<Integer> {
     @Mixin
     LocationArgs target;
 
     @Override
     public Integer call() {
-        try (Stowage s = root.open()) {
+        try (Stowage s = open()) {
             s.delete(target.location, target.store);
         }
         return 0;

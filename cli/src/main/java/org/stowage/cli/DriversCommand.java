@@ -4,22 +4,15 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.stowage.core.DriverCatalog;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code stowage drivers}. */
 @Command(name = "drivers", description = "List the installed driver types and where each was found (no configuration needed).")
-final class DriversCommand implements Callable<Integer> {
-    @ParentCommand
-    StowageCommand root;
-    @Spec
-    CommandSpec spec;
+final class DriversCommand extends StowageSubcommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DriverCatalog catalog = DriverCatalog.load(root.pluginsDirForListing())) {
-            PrintWriter out = spec.commandLine().getOut();
+        try (DriverCatalog catalog = DriverCatalog.load(root().pluginsDirForListing())) {
+            PrintWriter out = out();
             catalog.drivers().forEach(d -> out.println(d.type() + "\t" + d.description() + "\t" + d.source()));
             out.flush();
         }

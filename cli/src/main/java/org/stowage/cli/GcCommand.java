@@ -1,6 +1,5 @@
 package org.stowage.cli;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,20 +12,13 @@ import org.stowage.core.GcReport;
 import org.stowage.core.Stowage;
 import org.stowage.spi.ErrorKind;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /** {@code stowage gc}: removes what interrupted adds left behind, never a completed image. */
 @Command(name = "gc", description = "Find and remove leftovers of interrupted adds (temporary files, in-progress "
         + "volumes and their attachments). Completed images are never touched.")
-final class GcCommand implements Callable<Integer> {
-    @ParentCommand
-    StowageCommand root;
-    @Spec
-    CommandSpec spec;
+final class GcCommand extends StowageSubcommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "ID", description = "Only this store (default: every store).")
     String store;
     @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,
@@ -40,12 +32,10 @@ final class GcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        try (Stowage s = root.open()) {
+        try (Stowage s = open()) {
             GcOptions options = GcOptions.olderThan(olderThan).onlyStore(store);
             GcReport report = s.collectGarbage(dryRun ? options.dryRun() : options);
-            out.println(json ? Json.render(asJson(report)) : text(report));
-            out.flush();
+            printLine(json ? Json.render(asJson(report)) : text(report));
             return report.failed() == 0 ? 0 : ExitCodes.of(ErrorKind.BACKEND);
         }
     }

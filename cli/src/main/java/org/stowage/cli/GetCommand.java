@@ -10,19 +10,11 @@ import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code stowage get}. */
 @Command(name = "get", description = "Read an image (or a range of it) to stdout or a file.")
-final class GetCommand implements Callable<Integer> {
-    @ParentCommand
-    StowageCommand root;
-    @Spec
-    CommandSpec spec;
+final class GetCommand extends StowageSubcommand implements Callable<Integer> {
     @Mixin
     LocationArgs target;
     @Option(names = "--offset", paramLabel = "N", defaultValue = "0", converter = Ranges.NonNegative.class,
@@ -42,10 +34,10 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         boolean toStdout = output == null || output.toString().equals("-");
         if (output == null && Terminals.stdout()) {
-            throw new ParameterException(spec.commandLine(), "standard output is a terminal: "
+            throw usageError("standard output is a terminal: "
                     + "image bytes are not written to it unless asked; use -o FILE, or -o - to write them there");
         }
-        try (Stowage s = root.open()) {
+        try (Stowage s = open()) {
             Interruption.arm(s);
             try (ImageStream img = s.get(target.location, (length == null ? ReadOptions.from(offset) : ReadOptions.range(offset, length)).inStore(target.store))) {
                 if (toStdout) {
@@ -69,7 +61,7 @@ final class GetCommand implements Callable<Integer> {
      */
     private void copy(ImageStream img, OutputStream out) throws IOException {
         long n;
-        try (Progress bar = root.progress() ? Progress.start("get", img.length()) : null) {
+        try (Progress bar = root().progress() ? Progress.start("get", img.length()) : null) {
             n = (bar == null ? img : bar.wrap(img)).transferTo(out);
             if (bar != null) {
                 bar.finish();

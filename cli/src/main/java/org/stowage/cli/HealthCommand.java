@@ -1,6 +1,5 @@
 package org.stowage.cli;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,43 +10,33 @@ import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.spi.StoreHealth;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /** {@code stowage health}: every store checked now, in parallel, each within a timeout. */
 @Command(name = "health", description = "Check every store now, in parallel, each within --timeout: one line per "
         + "store with its id, type, status (ok, degraded: reason, unreachable: reason, unavailable: reason) and how "
         + "long the check took. Exits 0 if every store is ok, else " + HealthCommand.UNHEALTHY + ".")
-final class HealthCommand implements Callable<Integer> {
+final class HealthCommand extends StowageSubcommand implements Callable<Integer> {
     /** The exit code when a store is not ok (sysexits EX_UNAVAILABLE: a service is unavailable). */
     static final int UNHEALTHY = 69;
     /** The longest {@code --timeout}, in seconds. */
     static final long MAX_TIMEOUT_SECONDS = 3600;
 
-    @ParentCommand
-    StowageCommand root;
-    @Spec
-    CommandSpec spec;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", converter = TimeoutConverter.class,
             description = "How long to wait for each store, 1 to " + MAX_TIMEOUT_SECONDS + " (default ${DEFAULT-VALUE}); "
                     + "a store that has not answered by then is unreachable.")
     Duration timeout;
-    @Option(names = "--all", description = "Include Glance's reserved stores (os_glance_*).")
-    boolean all;
-    @Option(names = "--json", description = "Print JSON (one array) instead of a table.")
-    boolean json;
+    @Mixin
+    StoreListOptions listing;
 
     @Override
     public Integer call() {
-        try (Stowage s = root.open()) {
-            List<StoreHandle> stores = all ? s.allStores() : s.stores();
+        try (Stowage s = open()) {
+            List<StoreHandle> stores = listing.stores(s);
             Map<String, StoreHealth> health = s.health(stores, timeout);
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? Json.render(asJson(stores, health)) : table(stores, health));
-            out.flush();
+            printLine(listing.json ? Json.render(asJson(stores, health)) : table(stores, health));
             return health.values().stream().allMatch(StoreHealth::isOk) ? 0 : UNHEALTHY;
         }
     }

@@ -23,19 +23,12 @@ import org.stowage.core.locations.UpgradeOutcome;
 import org.stowage.core.locations.UpgradeTally;
 import org.stowage.spi.ErrorKind;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code stowage locations upgrade}. */
 @Command(name = "locations", description = "Work on image locations.", subcommands = LocationsCommand.Upgrade.class)
 final class LocationsCommand {
-    @ParentCommand
-    StowageCommand root;
-
     /** {@code stowage locations upgrade}. */
     @Command(name = "upgrade", description = {
         "Upgrade image locations to the multi-store form: set metadata.store from the URL, and rewrite legacy "
@@ -48,11 +41,7 @@ final class LocationsCommand {
         "The summary (upgraded, already current, every unresolved image and location with its reason, remote calls) "
             + "goes to stderr. A store that could not be asked (unreachable, say) leaves its locations as they were and "
             + "makes the exit code that of its error."})
-    static final class Upgrade implements Callable<Integer> {
-        @ParentCommand
-        LocationsCommand parent;
-        @Spec
-        CommandSpec spec;
+    static final class Upgrade extends StowageSubcommand implements Callable<Integer> {
         @Option(names = "--glance-db", paramLabel = "JDBC_URL", description = "A Glance database, e.g. "
                 + "jdbc:sqlite:/var/lib/glance/glance.sqlite, jdbc:mariadb://host/glance, jdbc:postgresql://host/glance.")
         String glanceDb;
@@ -72,12 +61,12 @@ final class LocationsCommand {
         @Override
         public Integer call() throws IOException {
             if (apply && dryRun) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--apply and --dry-run exclude each other");
+                throw usageError("--apply and --dry-run exclude each other");
             }
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             PrintWriter err = spec.commandLine().getErr();
             int code;
-            try (Stowage s = parent.root.open()) {
+            try (Stowage s = open()) {
                 LocationUpgrader upgrader = s.locationUpgrader(Duration.ZERO, Clock.systemUTC());
                 if (glanceDb != null) {
                     String password = dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();

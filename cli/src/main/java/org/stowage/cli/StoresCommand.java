@@ -1,6 +1,5 @@
 package org.stowage.cli;
 
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,27 +11,19 @@ import org.stowage.core.StoreHandle;
 import org.stowage.core.StoreReport;
 import org.stowage.core.Stowage;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code stowage stores}. */
 @Command(name = "stores", description = "List the enabled stores: id, type, default, read-only, description and "
         + "status, without contacting any service (the status of a store that needs a check is 'not checked'); "
         + "--detail checks every store in parallel, as 'stowage health' does.")
-final class StoresCommand implements Callable<Integer> {
-    @ParentCommand
-    StowageCommand root;
-    @Spec
-    CommandSpec spec;
+final class StoresCommand extends StowageSubcommand implements Callable<Integer> {
     @Option(names = "--detail", description = "Check every store (in parallel, each within --timeout) and add "
             + "weight, driver source, capabilities, properties and the check's latency.")
     boolean detail;
-    @Option(names = "--all", description = "Include Glance's reserved stores (os_glance_*).")
-    boolean all;
-    @Option(names = "--json", description = "Print JSON (one array) instead of a table.")
-    boolean json;
+    @Mixin
+    StoreListOptions listing;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             converter = HealthCommand.TimeoutConverter.class, description = "With --detail: how long to wait for "
                     + "each store, 1 to " + HealthCommand.MAX_TIMEOUT_SECONDS + " (default ${DEFAULT-VALUE}).")
@@ -40,20 +31,11 @@ final class StoresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Stowage s = root.open()) {
-            PrintWriter out = spec.commandLine().getOut();
-            List<StoreHandle> stores = all ? s.allStores() : s.stores();
+        try (Stowage s = open()) {
+            List<StoreHandle> stores = listing.stores(s);
             Map<String, StoreReport> reports = detail ? s.inspect(stores, timeout) : Map.of();
-            if (json) {
-                List<Object> list = new ArrayList<>();
-                for (StoreHandle h : stores) {
-                    list.add(describe(h, reports.get(h.id())));
-                }
-                out.println(Json.render(list));
-            } else {
-                out.println(table(stores, reports, detail));
-            }
-            out.flush();
+            printLine(listing.json ? Json.render(stores.stream().map(h -> describe(h, reports.get(h.id()))).toList())
+                    : table(stores, reports, detail));
         }
         return 0;
     }

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.stowage.core.internal.ImageStreams;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
@@ -248,7 +247,8 @@ public final class StoreHandle {
 
     /**
      * Opens a read; offset 0 and length -1 read the whole image; an offset at or past the end is
-     * an empty stream, whatever the driver would do. {@link Stowage#abort} closes the stream.
+     * an empty stream, as the driver answers it (the host does not ask for the size first: that
+     * would be one more backend call per ranged read). {@link Stowage#abort} closes the stream.
      */
     public ImageStream get(StoreLocation location, long offset, long length) {
         BoundDriver d = requireDriver();
@@ -263,9 +263,6 @@ public final class StoreHandle {
         }
         if (!caps.has(Capability.READ_ACCESS)) {
             throw StoreException.storeGetNotSupported("store '" + id() + "' (" + type() + ") cannot read images");
-        }
-        if (offset > 0 && offset >= size(location)) {
-            return ImageStreams.empty();
         }
         ImageStream stream = d.call(() -> d.driver().get(location, offset, length));
         return TrackedImageStream.track(stream, inFlight, "read of " + Uris.mask(location.uri()));

@@ -16,13 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.stowage.core.io.HostExecutors;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ErrorKind;
-import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreException;
 
 /**
  * The host's add loop and gates through {@link Stowage}, with an in-memory driver
- * ({@link FakeDriverFactory}): whatever fails, the writer is aborted; the write gates and the
- * read past the end are the host's decisions, not the driver's.
+ * ({@link FakeDriverFactory}): whatever fails, the writer is aborted; the write gates are the
+ * host's decisions, not the driver's.
  */
 class AddPipelineTest {
     private static final String RESERVED = "[os_glance_staging_store]\nschemes = staging\n"
@@ -207,23 +206,6 @@ class AddPipelineTest {
                     .hasFieldOrPropertyWithValue("kind", ErrorKind.STORE_DELETE_NOT_SUPPORTED)
                     .hasMessageContaining("store 'w' (mem) is read-only");
             assertThat(f.created.get("w").images).containsOnlyKeys(id);
-        }
-    }
-
-    @Test
-    void anOffsetAtOrPastTheEndIsAnEmptyStreamWhateverTheDriverWouldSay() throws Exception {
-        FakeDriverFactory f = new FakeDriverFactory("mem");
-        try (Stowage s = build(f, "")) {
-            AddResult r = s.add("a", new ByteArrayInputStream(random(100)), AddOptions.defaults().declaredSize(100));
-            for (long offset : new long[] {100, 101, 1 << 20}) {
-                try (ImageStream in = s.get(r.location(), ReadOptions.from(offset))) {
-                    assertThat(in.length()).as("length from offset %d", offset).isZero();
-                    assertThat(in.read(new byte[10], 0, 10)).as("read from offset %d", offset).isEqualTo(-1);
-                }
-            }
-            try (ImageStream in = s.get(r.location(), ReadOptions.from(99))) {
-                assertThat(in.readAllBytes()).hasSize(1);
-            }
         }
     }
 

@@ -242,18 +242,18 @@ public class FakeDriverFactory implements StoreDriverFactory {
             return b;
         }
 
-        /**
-         * Misbehaves on purpose for an offset past the end (as one driver once did): the host must
-         * answer an empty stream without asking it.
-         */
+        /** Calls of {@link #get} and {@link #size}: each would be a backend call in a real driver. */
+        public final AtomicInteger getCalls = new AtomicInteger();
+        public final AtomicInteger sizeCalls = new AtomicInteger();
+
+        /** A range of the image; an offset at or past the end is an empty stream, as the SPI asks. */
         @Override
         public ImageStream get(StoreLocation location, long offset, long length) {
+            getCalls.incrementAndGet();
             byte[] b = image(location);
-            if (offset >= b.length && offset > 0) {
-                throw StoreException.badStoreUri("offset " + offset + " is past the end of " + location);
-            }
-            int len = (int) (length < 0 ? b.length - offset : Math.min(length, b.length - offset));
-            ByteArrayInputStream in = new ByteArrayInputStream(b, (int) offset, len);
+            int from = (int) Math.min(offset, b.length);
+            int len = (int) (length < 0 ? b.length - from : Math.min(length, b.length - from));
+            ByteArrayInputStream in = new ByteArrayInputStream(b, from, len);
             return new ImageStream() {
                 @Override
                 public long length() {
@@ -269,6 +269,7 @@ public class FakeDriverFactory implements StoreDriverFactory {
 
         @Override
         public long size(StoreLocation location) {
+            sizeCalls.incrementAndGet();
             return image(location).length;
         }
 

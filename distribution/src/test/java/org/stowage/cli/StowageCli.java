@@ -74,6 +74,14 @@ final class StowageCli {
         return home.resolveSibling(home.getFileName() + "-xdg-data");
     }
 
+    /**
+     * The {@code XDG_CACHE_HOME} that the runs of {@code home} get (where plugin zips are expanded),
+     * so no test writes into the real user's {@code ~/.cache}.
+     */
+    static Path cacheHome(Path home) {
+        return home.resolveSibling(home.getFileName() + "-xdg-cache");
+    }
+
     /** As {@link #builder(Path, String...)}, in {@code cwd} (null: this process's) with {@code env} added. */
     static ProcessBuilder builder(Path home, Path cwd, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM"));
@@ -84,6 +92,7 @@ final class StowageCli {
             pb.directory(cwd.toFile());
         }
         pb.environment().put("XDG_DATA_HOME", dataHome(home).toString());
+        pb.environment().put("XDG_CACHE_HOME", cacheHome(home).toString());
         pb.environment().putAll(env);
         pb.environment().remove("STOWAGE_CONFIG");
         pb.environment().put("STOWAGE_NO_CDS", "1");

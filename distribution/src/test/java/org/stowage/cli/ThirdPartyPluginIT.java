@@ -11,12 +11,13 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * A driver built outside the Stowage tree, used by the unpacked distribution without rebuilding
  * anything: the plugin zip of examples/cas-store (built by maven-invoker-plugin, with its test-kit
  * run, into target/it-examples before failsafe runs) is copied as it is into a copy of the
- * distribution's plugins/, and bin/stowage adds, reads, sizes, lists and deletes through it.
- * Without the zip the same configuration fails with the "no driver for type" error.
+ * distribution's plugins/, made read-only, and bin/stowage adds, reads, sizes, lists and deletes
+ * through it. The zip is expanded into the user's cache: nothing is written into plugins/ (its
+ * listing, with sizes, permissions and times, is the same after every command). Without the zip
+ * the same configuration fails with the "no driver for type" error.
  */
 class ThirdPartyPluginIT {
     static final String TYPE = "cas";
@@ -95,6 +98,8 @@ class ThirdPartyPluginIT {
         Path plugins = home.resolve("plugins");
         Path dropped = plugins.resolve(pluginZip.getFileName());
         Files.copy(pluginZip, dropped);
+        exec("chmod", "-R", "a-w", plugins.toString());
+        List<String> untouched = StowageCli.listing(plugins);
         Path casRoot = tmp.resolve("cas");
         Path conf = tmp.resolve("third-party.conf");
         Files.writeString(conf, "[DEFAULT]\n"
@@ -112,8 +117,12 @@ class ThirdPartyPluginIT {
         assertThat(stores.code()).as(stores.err()).isZero();
         assertThat(stores.out()).contains("\"id\":\"blobs\"").contains("\"type\":\"cas\"").contains("\"id\":\"fast\"")
                 .contains(casRoot.toString());
+        assertThat(StowageCli.listing(plugins)).as("plugins/ after the first start").isEqualTo(untouched);
         String expanded = pluginZip.getFileName().toString().replaceFirst("\\.zip$", "");
-        assertThat(plugins.resolve(expanded)).as("PF4J expands the dropped zip next to it").isDirectory();
+        try (Stream<Path> s = Files.list(StowageCli.cacheHome(home).resolve("stowage/plugins"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).as("the zip's expansion in the user's cache")
+                    .singleElement().asString().matches(Pattern.quote(expanded) + "-[0-9a-f]{32}");
+        }
 
         Path img = tmp.resolve("image.bin");
         byte[] data = new byte[2 * 1024 * 1024 + 4321];
@@ -163,10 +172,11 @@ class ThirdPartyPluginIT {
                 .isEqualTo(data);
         assertThat(run("--config", c, "delete", location2).code()).isZero();
         assertThat(objectFiles(casRoot)).as("last reference deleted: the object goes too").isEmpty();
+        assertThat(StowageCli.listing(plugins)).as("plugins/ after every command").isEqualTo(untouched);
 
-        // Remove the plugin (the zip and the directory PF4J expanded): a clear start-up error.
+        // Remove the plugin: a clear start-up error (its expansion in the cache is not used without it).
+        exec("chmod", "u+w", plugins.toString());
         Files.delete(dropped);
-        deleteTree(plugins.resolve(expanded));
         Result missing = run("--config", c, "stores");
         assertThat(missing.code()).as(missing.err()).isEqualTo(78);
         assertThat(missing.err()).startsWith("stowage: BadStoreConfiguration: ")
@@ -178,10 +188,8 @@ class ThirdPartyPluginIT {
         assertThat(missing.err().strip().lines().count()).isEqualTo(1);
     }
 
-    static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-        }
-        assertThat(p).doesNotExist();
+    private static void exec(String... cmd) throws Exception {
+        Result r = StowageCli.runWithin(Duration.ofSeconds(60), new ProcessBuilder(cmd));
+        assertThat(r.code()).as("%s: %s", String.join(" ", cmd), r.err()).isZero();
     }
 }

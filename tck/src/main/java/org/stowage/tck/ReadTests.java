@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.StoreException;
 
 /** Reads through the host: ranges (declared or refused), the end of an image, missing images. */
 public abstract class ReadTests extends KitTests {
@@ -44,9 +45,18 @@ public abstract class ReadTests extends KitTests {
         int from = (int) Math.min(offset, data.length);
         int to = length < 0 ? data.length : (int) Math.min(data.length, offset + length);
         byte[] expected = Arrays.copyOfRange(data, from, Math.max(from, to));
-        ImageStream st = host().get(location, offset, length);
-        long reported = st.length();
-        byte[] got = readAll(st, 4096);
+        long reported;
+        byte[] got;
+        try {
+            ImageStream st = host().get(location, offset, length);
+            reported = st.length();
+            got = readAll(st, 4096);
+        } catch (StoreException e) {
+            observe(e);
+            throw new AssertionError("the store declares READ_RANGES but " + call + " of the " + data.length
+                    + "-byte image " + location + " failed (" + e.kind().glanceName() + ": " + e.getMessage()
+                    + "); expected " + (expected.length == 0 ? "an empty stream" : "bytes " + from + ".." + to), e);
+        }
         if (!Arrays.equals(got, expected)) {
             fail("the store declares READ_RANGES but " + call + " returned " + describe(got, expected)
                     + "; expected bytes " + from + ".." + to + " of the " + data.length + "-byte image " + location);
@@ -67,8 +77,8 @@ public abstract class ReadTests extends KitTests {
     }
 
     /**
-     * A read starting past the end is an empty stream for every store: the host answers it from
-     * the image's size, whatever the driver would do.
+     * A read starting past the end is an empty stream. The driver answers it: the host passes the
+     * read on without asking for the image's size first (one backend call per read, not two).
      */
     @Test
     public void readPastTheEndIsEmpty() throws IOException {
@@ -78,6 +88,18 @@ public abstract class ReadTests extends KitTests {
         for (long offset : new long[] {data.length + 1, data.length + 10_000}) {
             checkRange(location, data, offset, -1);
             checkRange(location, data, offset, 5);
+        }
+    }
+
+    /** Every read of an empty image, whole, with a length, at and past its end, is an empty stream. */
+    @Test
+    public void readsOfAnEmptyImageAreEmpty() throws IOException {
+        assume(StoreBehavior.READ_RANGES);
+        byte[] empty = new byte[0];
+        String location = seed(newImageId(), empty);
+        long[][] cases = {{0, -1}, {0, 5}, {1, -1}, {1, 5}, {10_000, -1}};
+        for (long[] c : cases) {
+            checkRange(location, empty, c[0], c[1]);
         }
     }
 

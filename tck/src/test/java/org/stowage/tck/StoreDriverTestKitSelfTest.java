@@ -80,7 +80,7 @@ class StoreDriverTestKitSelfTest {
         }
     }
 
-    /** Fails a read past the end: users still get an empty stream, since the host answers such reads. */
+    /** Fails a read past the end, which the host passes on to it. */
     static class FailsPastTheEnd extends MemoryKit {
         @Override
         protected String defect() {
@@ -152,11 +152,14 @@ class StoreDriverTestKitSelfTest {
     @Test
     void ignoredOffsetIsReported() {
         Map<String, String> f = failures(IgnoresOffset.class);
-        // a read at or past the end never reaches the driver: the host answers it from the size
-        assertThat(f).containsOnlyKeys("readsWithOffsetAndLength");
+        // reads at and past the end reach the driver too: the host does not answer them from the size
+        assertThat(f).containsOnlyKeys("readsWithOffsetAndLength", "readAtTheEndIsEmpty", "readPastTheEndIsEmpty");
         assertThat(f.get("readsWithOffsetAndLength"))
                 .startsWith("the store declares READ_RANGES but get(offset=5) returned 3000 bytes starting ")
                 .contains("expected bytes 5..3000 of the 3000-byte image memory://");
+        assertThat(f.get("readAtTheEndIsEmpty"))
+                .startsWith("the store declares READ_RANGES but get(offset=3000) returned 3000 bytes starting ")
+                .contains("expected bytes 3000..3000 of the 3000-byte image memory://");
     }
 
     @Test
@@ -195,8 +198,13 @@ class StoreDriverTestKitSelfTest {
     }
 
     @Test
-    void aDriverFailingReadsPastTheEndIsCoveredByTheHost() {
-        assertThat(failures(FailsPastTheEnd.class)).isEmpty();
+    void aDriverFailingReadsPastTheEndIsReported() {
+        Map<String, String> f = failures(FailsPastTheEnd.class);
+        assertThat(f).containsOnlyKeys("readPastTheEndIsEmpty", "readsOfAnEmptyImageAreEmpty");
+        assertThat(f.get("readPastTheEndIsEmpty"))
+                .startsWith("the store declares READ_RANGES but get(offset=3001) of the 3000-byte image memory://")
+                .contains("failed (BadStoreUri: offset 3001 is past the end of ")
+                .endsWith("); expected an empty stream");
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 import org.stowage.core.io.ImageInput;
 import org.stowage.spi.ImageStream;
 
-/** Streams the host makes: an {@link ImageInput} read as a stream, and the empty stream. */
+/** Streams the host makes: an {@link ImageInput} read as a stream. */
 public final class ImageStreams {
     private ImageStreams() {
     }
@@ -34,21 +34,6 @@ public final class ImageStreams {
                 int n = Math.min(len, buf.remaining());
                 buf.get(b, off, n);
                 return n;
-            }
-        };
-    }
-
-    /** A stream of no bytes. */
-    public static ImageStream empty() {
-        return new ImageStream() {
-            @Override
-            public long length() {
-                return 0;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                return len == 0 ? 0 : -1;
             }
         };
     }

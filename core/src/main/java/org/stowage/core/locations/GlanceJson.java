@@ -4,21 +4,20 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.stowage.drivers.toolkit.Json;
 
 /**
  * JSON exactly as Glance reads and writes it (Python's {@code json} module behind oslo's
  * {@code jsonutils}), for the {@code meta_data} column and the image files of the upgrade.
  *
- * <p>Reading is strict and only accepts what round-trips without loss: objects keep their key
- * order; a duplicate key, an integer outside 64 bits, a number Python would read as infinity
- * ({@code 1e400}), the non-standard {@code NaN}/{@code Infinity}, a control character in a string
- * or nesting deeper than {@link #MAX_DEPTH} are refused with the reason, never approximated. The
- * nesting bound also keeps the recursive parser far from the thread's stack limit.
+ * <p>Reading is the driver toolkit's strict {@link Json} reader, which only accepts what
+ * round-trips without loss: objects keep their key order; a duplicate key, an integer outside 64
+ * bits, a number Python would read as infinity ({@code 1e400}), the non-standard
+ * {@code NaN}/{@code Infinity}, a control character in a string or nesting deeper than
+ * {@link #MAX_DEPTH} are refused with the reason, never approximated.
  *
  * <p>Writing is {@code json.dumps} with its defaults: separators {@code ", "} and {@code ": "},
  * keys in map order, every character outside printable ASCII escaped as {@code \\uXXXX}, floats in
@@ -26,7 +25,7 @@ import java.util.Map;
  */
 final class GlanceJson {
     /** Deepest nesting of objects and arrays accepted. */
-    static final int MAX_DEPTH = 100;
+    static final int MAX_DEPTH = Json.MAX_DEPTH;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** Why a text was refused. */
@@ -38,274 +37,21 @@ final class GlanceJson {
         }
     }
 
-    private final String text;
-    private int pos;
-
-    private GlanceJson(String text) {
-        this.text = text;
+    private GlanceJson() {
     }
 
     /**
      * Parses one JSON value: a {@link Map} (insertion-ordered), {@link List}, {@link String},
      * {@link Long}, {@link Double}, {@link Boolean} or null.
      *
-     * @throws RefusedException with the reason and the character offset
+     * @throws RefusedException with the reason and the place (line, column and offset)
      */
     static Object parse(String text) {
-        GlanceJson p = new GlanceJson(text);
-        p.skipWhitespace();
-        Object v = p.value(0);
-        p.skipWhitespace();
-        if (p.pos < text.length()) {
-            throw p.refuse("unexpected text after the JSON value");
-        }
-        return v;
-    }
-
-    private Object value(int depth) {
-        if (pos >= text.length()) {
-            throw refuse("unexpected end of the text");
-        }
-        char c = text.charAt(pos);
-        switch (c) {
-            case '{':
-                return object(depth + 1);
-            case '[':
-                return array(depth + 1);
-            case '"':
-                return string();
-            case 't':
-                return literal("true", Boolean.TRUE);
-            case 'f':
-                return literal("false", Boolean.FALSE);
-            case 'n':
-                return literal("null", null);
-            default:
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    return number();
-                }
-                throw refuse("unexpected character '" + printable(c) + "'"
-                        + (c == 'N' || c == 'I' ? " (NaN and Infinity are not JSON)" : ""));
-        }
-    }
-
-    private Map<String, Object> object(int depth) {
-        checkDepth(depth);
-        pos++;
-        Map<String, Object> map = new LinkedHashMap<>();
-        skipWhitespace();
-        if (peek() == '}') {
-            pos++;
-            return map;
-        }
-        while (true) {
-            skipWhitespace();
-            if (peek() != '"') {
-                throw refuse("expected a string key");
-            }
-            String key = string();
-            skipWhitespace();
-            expect(':');
-            skipWhitespace();
-            Object v = value(depth);
-            if (map.containsKey(key)) {
-                throw refuse("duplicate key \"" + key + "\"");
-            }
-            map.put(key, v);
-            skipWhitespace();
-            if (peek() == ',') {
-                pos++;
-                continue;
-            }
-            expect('}');
-            return map;
-        }
-    }
-
-    private List<Object> array(int depth) {
-        checkDepth(depth);
-        pos++;
-        List<Object> list = new ArrayList<>();
-        skipWhitespace();
-        if (peek() == ']') {
-            pos++;
-            return list;
-        }
-        while (true) {
-            skipWhitespace();
-            list.add(value(depth));
-            skipWhitespace();
-            if (peek() == ',') {
-                pos++;
-                continue;
-            }
-            expect(']');
-            return list;
-        }
-    }
-
-    private void checkDepth(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw refuse("nested deeper than " + MAX_DEPTH + " levels");
-        }
-    }
-
-    private String string() {
-        pos++;
-        StringBuilder b = new StringBuilder();
-        while (true) {
-            if (pos >= text.length()) {
-                throw refuse("unterminated string");
-            }
-            char c = text.charAt(pos++);
-            if (c == '"') {
-                return b.toString();
-            }
-            if (c < 0x20) {
-                pos--;
-                throw refuse("control character U+" + String.format("%04X", (int) c) + " in a string");
-            }
-            b.append(c == '\\' ? escape() : c);
-        }
-    }
-
-    private char escape() {
-        if (pos >= text.length()) {
-            throw refuse("unterminated string");
-        }
-        char e = text.charAt(pos++);
-        switch (e) {
-            case '"': return '"';
-            case '\\': return '\\';
-            case '/': return '/';
-            case 'b': return '\b';
-            case 'f': return '\f';
-            case 'n': return '\n';
-            case 'r': return '\r';
-            case 't': return '\t';
-            case 'u':
-                if (pos + 4 <= text.length() && text.substring(pos, pos + 4).matches("[0-9a-fA-F]{4}")) {
-                    pos += 4;
-                    return (char) Integer.parseInt(text.substring(pos - 4, pos), 16);
-                }
-                throw refuse("\\u not followed by four hex digits");
-            default:
-                pos--;
-                throw refuse("invalid escape \\" + printable(e));
-        }
-    }
-
-    private Object literal(String word, Object v) {
-        if (!text.startsWith(word, pos)) {
-            throw refuse("unexpected character '" + printable(text.charAt(pos)) + "'");
-        }
-        pos += word.length();
-        return v;
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek() == '-') {
-            pos++;
-        }
-        if (peek() == '0') {
-            pos++;
-        } else if (!digits()) {
-            throw refuse("a number without digits");
-        }
-        boolean integer = true;
-        if (peek() == '.') {
-            pos++;
-            integer = false;
-            if (!digits()) {
-                throw refuse("no digits after the decimal point");
-            }
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            pos++;
-            integer = false;
-            if (peek() == '+' || peek() == '-') {
-                pos++;
-            }
-            if (!digits()) {
-                throw refuse("no digits in the exponent");
-            }
-        }
-        String token = text.substring(start, pos);
-        if (integer) {
-            return integer(token, start);
-        }
-        return floating(token, start);
-    }
-
-    private Long integer(String token, int start) {
         try {
-            return Long.parseLong(token);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw refuse("integer " + abbreviate(token) + " is outside the 64-bit range");
+            return Json.parse(text);
+        } catch (Json.InvalidJsonException e) {
+            throw new RefusedException(e.getMessage());
         }
-    }
-
-    private Double floating(String token, int start) {
-        double d = Double.parseDouble(token);
-        if (Double.isInfinite(d)) {
-            pos = start;
-            throw refuse("number " + abbreviate(token) + " is too large for a double (Python reads it as infinity "
-                    + "and writes it back as Infinity)");
-        }
-        return d;
-    }
-
-    private boolean digits() {
-        int start = pos;
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
-            pos++;
-        }
-        return pos > start;
-    }
-
-    private char peek() {
-        return pos < text.length() ? text.charAt(pos) : '\0';
-    }
-
-    private void expect(char c) {
-        if (peek() != c) {
-            throw refuse(pos >= text.length() ? "unexpected end of the text, expected '" + c + "'"
-                    : "expected '" + c + "' but found '" + printable(text.charAt(pos)) + "'");
-        }
-        pos++;
-    }
-
-    private void skipWhitespace() {
-        while (pos < text.length() && " \t\n\r".indexOf(text.charAt(pos)) >= 0) {
-            pos++;
-        }
-    }
-
-    private RefusedException refuse(String reason) {
-        return new RefusedException(reason + " at " + place(text, pos));
-    }
-
-    /** Line and column (from 1) of character {@code offset}, and the offset. */
-    static String place(String text, int offset) {
-        int line = 1;
-        int lineStart = 0;
-        for (int i = 0; i < offset && i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-        return "line " + line + ", column " + (offset - lineStart + 1) + " (offset " + offset + ")";
-    }
-
-    private static String printable(char c) {
-        return c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c);
-    }
-
-    private static String abbreviate(String token) {
-        return token.length() <= 40 ? token : token.substring(0, 20) + "..." + token.substring(token.length() - 10);
     }
 
     /** Renders a value as Python's {@code json.dumps} does with its default options. */

@@ -6,12 +6,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON (RFC 8259) reader for the small files drivers read (a metadata file,
- * a service's answer), so a plugin needs no JSON library. Objects become {@link LinkedHashMap}s, arrays {@link ArrayList}s, strings
- * {@link String}s, numbers {@link Long} or {@link Double}, and {@code true/false/null}
- * {@link Boolean} or {@code null}.
+ * A strict JSON (RFC 8259) reader for the small documents Stowage reads (a driver's metadata file, a
+ * service's answer, Glance's location metadata), so neither the host nor a plugin needs a JSON
+ * library. Objects become {@link LinkedHashMap}s (key order kept), arrays {@link ArrayList}s,
+ * strings {@link String}s, numbers {@link Long} (no fraction or exponent) or {@link Double}, and
+ * {@code true/false/null} {@link Boolean} or {@code null}.
+ *
+ * <p>Only what reads without loss is accepted: a duplicate key, an integer outside 64 bits, a
+ * number too large for a double ({@code 1e400}), the non-standard {@code NaN}/{@code Infinity}, a
+ * control character in a string or nesting deeper than {@link #MAX_DEPTH} are refused with the
+ * reason and the place, never approximated. The nesting bound also keeps the recursive reader far
+ * from the thread's stack limit.
  */
 public final class Json {
+    /** Deepest nesting of objects and arrays accepted. */
+    public static final int MAX_DEPTH = 100;
+
+    /** Why a text was refused: the reason, then the line, column and offset. */
+    public static final class InvalidJsonException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidJsonException(String message) {
+            super(message);
+        }
+    }
+
     private final String text;
     private int pos;
 
@@ -19,31 +38,32 @@ public final class Json {
         this.text = text;
     }
 
-    /** Parses one JSON document. @throws IllegalArgumentException with the position of the error */
+    /**
+     * Parses one JSON document.
+     *
+     * @throws InvalidJsonException with the reason and the place of the error
+     */
     public static Object parse(String text) {
         Json j = new Json(text);
-        j.skipWs();
+        j.skipWhitespace();
         Object v = j.value(0);
-        j.skipWs();
-        if (j.pos != text.length()) {
-            throw j.fail("unexpected text after the JSON value");
+        j.skipWhitespace();
+        if (j.pos < text.length()) {
+            throw j.refuse("unexpected text after the JSON value");
         }
         return v;
     }
 
     private Object value(int depth) {
-        if (depth > 200) {
-            throw fail("nesting deeper than 200 levels");
-        }
         if (pos >= text.length()) {
-            throw fail("unexpected end of input");
+            throw refuse("unexpected end of the text");
         }
         char c = text.charAt(pos);
         switch (c) {
             case '{':
-                return object(depth);
+                return object(depth + 1);
             case '[':
-                return array(depth);
+                return array(depth + 1);
             case '"':
                 return string();
             case 't':
@@ -56,113 +76,128 @@ public final class Json {
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     return number();
                 }
-                throw fail("unexpected character '" + c + "'");
+                throw refuse("unexpected character '" + printable(c) + "'"
+                        + (c == 'N' || c == 'I' ? " (NaN and Infinity are not JSON)" : ""));
         }
     }
 
     private Map<String, Object> object(int depth) {
-        Map<String, Object> m = new LinkedHashMap<>();
+        checkDepth(depth);
         pos++;
-        skipWs();
+        Map<String, Object> map = new LinkedHashMap<>();
+        skipWhitespace();
         if (peek() == '}') {
             pos++;
-            return m;
+            return map;
         }
         while (true) {
-            skipWs();
+            skipWhitespace();
             if (peek() != '"') {
-                throw fail("expected a string key");
+                throw refuse("expected a string key");
             }
-            String k = string();
-            skipWs();
+            String key = string();
+            skipWhitespace();
             expect(':');
-            skipWs();
-            m.put(k, value(depth + 1));
-            skipWs();
-            char c = peek();
-            pos++;
-            if (c == '}') {
-                return m;
+            skipWhitespace();
+            Object v = value(depth);
+            if (map.containsKey(key)) {
+                throw refuse("duplicate key \"" + key + "\"");
             }
-            if (c != ',') {
-                pos--;
-                throw fail("expected ',' or '}'");
+            map.put(key, v);
+            if (!more('}')) {
+                return map;
             }
         }
     }
 
     private List<Object> array(int depth) {
-        List<Object> l = new ArrayList<>();
+        checkDepth(depth);
         pos++;
-        skipWs();
+        List<Object> list = new ArrayList<>();
+        skipWhitespace();
         if (peek() == ']') {
             pos++;
-            return l;
+            return list;
         }
-        while (true) {
-            skipWs();
-            l.add(value(depth + 1));
-            skipWs();
-            char c = peek();
+        do {
+            skipWhitespace();
+            list.add(value(depth));
+        } while (more(']'));
+        return list;
+    }
+
+    /** After a member: true at a ',' (skipped), false at {@code close} (skipped), refused otherwise. */
+    private boolean more(char close) {
+        skipWhitespace();
+        char c = peek();
+        if (c == ',' || c == close) {
             pos++;
-            if (c == ']') {
-                return l;
-            }
-            if (c != ',') {
-                pos--;
-                throw fail("expected ',' or ']'");
-            }
+            return c == ',';
+        }
+        String expected = "expected ',' or '" + close + "'";
+        if (pos >= text.length()) {
+            throw new InvalidJsonException(expected + " at " + place(text, pos) + ", where the text ends");
+        }
+        throw refuse(expected + " but found '" + printable(c) + "'");
+    }
+
+    private void checkDepth(int depth) {
+        if (depth > MAX_DEPTH) {
+            throw refuse("nested deeper than " + MAX_DEPTH + " levels");
         }
     }
 
     private String string() {
         pos++;
-        StringBuilder sb = new StringBuilder();
+        StringBuilder b = new StringBuilder();
         while (true) {
             if (pos >= text.length()) {
-                throw fail("unterminated string");
+                throw refuse("unterminated string");
             }
             char c = text.charAt(pos++);
             if (c == '"') {
-                return sb.toString();
+                return b.toString();
             }
             if (c < 0x20) {
                 pos--;
-                throw fail("control character in string");
+                throw refuse("control character U+" + String.format("%04X", (int) c) + " in a string");
             }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
-            }
-            if (pos >= text.length()) {
-                throw fail("unterminated escape");
-            }
-            char e = text.charAt(pos++);
-            switch (e) {
-                case '"': sb.append('"'); break;
-                case '\\': sb.append('\\'); break;
-                case '/': sb.append('/'); break;
-                case 'b': sb.append('\b'); break;
-                case 'f': sb.append('\f'); break;
-                case 'n': sb.append('\n'); break;
-                case 'r': sb.append('\r'); break;
-                case 't': sb.append('\t'); break;
-                case 'u':
-                    if (pos + 4 > text.length()) {
-                        throw fail("short \\u escape");
-                    }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw fail("bad \\u escape");
-                    }
-                    pos += 4;
-                    break;
-                default:
-                    pos--;
-                    throw fail("bad escape '\\" + e + "'");
-            }
+            b.append(c == '\\' ? escape() : c);
         }
+    }
+
+    private char escape() {
+        if (pos >= text.length()) {
+            throw refuse("unterminated string");
+        }
+        char e = text.charAt(pos++);
+        switch (e) {
+            case '"': return '"';
+            case '\\': return '\\';
+            case '/': return '/';
+            case 'b': return '\b';
+            case 'f': return '\f';
+            case 'n': return '\n';
+            case 'r': return '\r';
+            case 't': return '\t';
+            case 'u':
+                if (pos + 4 <= text.length() && text.substring(pos, pos + 4).matches("[0-9a-fA-F]{4}")) {
+                    pos += 4;
+                    return (char) Integer.parseInt(text.substring(pos - 4, pos), 16);
+                }
+                throw refuse("\\u not followed by four hex digits");
+            default:
+                pos--;
+                throw refuse("invalid escape \\" + printable(e));
+        }
+    }
+
+    private Object literal(String word, Object v) {
+        if (!text.startsWith(word, pos)) {
+            throw refuse("unexpected character '" + printable(text.charAt(pos)) + "'");
+        }
+        pos += word.length();
+        return v;
     }
 
     private Object number() {
@@ -172,54 +207,59 @@ public final class Json {
         }
         if (peek() == '0') {
             pos++;
-        } else if (Character.isDigit(peek())) {
-            digits();
-        } else {
-            throw fail("bad number");
+        } else if (!digits()) {
+            throw refuse("a number without digits");
         }
-        boolean fraction = false;
+        boolean integer = true;
         if (peek() == '.') {
             pos++;
-            fraction = true;
-            if (!Character.isDigit(peek())) {
-                throw fail("bad number");
+            integer = false;
+            if (!digits()) {
+                throw refuse("no digits after the decimal point");
             }
-            digits();
         }
         if (peek() == 'e' || peek() == 'E') {
             pos++;
-            fraction = true;
+            integer = false;
             if (peek() == '+' || peek() == '-') {
                 pos++;
             }
-            if (!Character.isDigit(peek())) {
-                throw fail("bad number");
-            }
-            digits();
-        }
-        String n = text.substring(start, pos);
-        if (!fraction) {
-            try {
-                return Long.parseLong(n);
-            } catch (NumberFormatException e) {
-                // too large for a long: fall through
+            if (!digits()) {
+                throw refuse("no digits in the exponent");
             }
         }
-        return Double.parseDouble(n);
+        String token = text.substring(start, pos);
+        if (integer) {
+            return integer(token, start);
+        }
+        return floating(token, start);
     }
 
-    private void digits() {
+    private Long integer(String token, int start) {
+        try {
+            return Long.parseLong(token);
+        } catch (NumberFormatException e) {
+            pos = start;
+            throw refuse("integer " + abbreviate(token) + " is outside the 64-bit range");
+        }
+    }
+
+    private Double floating(String token, int start) {
+        double d = Double.parseDouble(token);
+        if (Double.isInfinite(d)) {
+            pos = start;
+            throw refuse("number " + abbreviate(token) + " is too large for a double (Python reads it as infinity "
+                    + "and writes it back as Infinity, which is not JSON)");
+        }
+        return d;
+    }
+
+    private boolean digits() {
+        int start = pos;
         while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
             pos++;
         }
-    }
-
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
-            throw fail("unexpected literal");
-        }
-        pos += word.length();
-        return value;
+        return pos > start;
     }
 
     private char peek() {
@@ -228,32 +268,40 @@ public final class Json {
 
     private void expect(char c) {
         if (peek() != c) {
-            throw fail("expected '" + c + "'");
+            throw refuse(pos >= text.length() ? "unexpected end of the text, expected '" + c + "'"
+                    : "expected '" + c + "' but found '" + printable(text.charAt(pos)) + "'");
         }
         pos++;
     }
 
-    private void skipWs() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
+    private void skipWhitespace() {
+        while (pos < text.length() && " \t\n\r".indexOf(text.charAt(pos)) >= 0) {
             pos++;
         }
     }
 
-    private IllegalArgumentException fail(String what) {
+    private InvalidJsonException refuse(String reason) {
+        return new InvalidJsonException(reason + " at " + place(text, pos));
+    }
+
+    /** Line and column (from 1) of character {@code offset}, and the offset. */
+    static String place(String text, int offset) {
         int line = 1;
-        int col = 1;
-        for (int i = 0; i < Math.min(pos, text.length()); i++) {
+        int lineStart = 0;
+        for (int i = 0; i < offset && i < text.length(); i++) {
             if (text.charAt(i) == '\n') {
                 line++;
-                col = 1;
-            } else {
-                col++;
+                lineStart = i + 1;
             }
         }
-        return new IllegalArgumentException(what + " at line " + line + ", column " + col);
+        return "line " + line + ", column " + (offset - lineStart + 1) + " (offset " + offset + ")";
+    }
+
+    private static String printable(char c) {
+        return c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c);
+    }
+
+    private static String abbreviate(String token) {
+        return token.length() <= 40 ? token : token.substring(0, 20) + "..." + token.substring(token.length() - 10);
     }
 }

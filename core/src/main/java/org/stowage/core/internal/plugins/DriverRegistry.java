@@ -9,22 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.pf4j.ClassLoadingStrategy;
-import org.pf4j.CompoundPluginLoader;
-import org.pf4j.DefaultPluginLoader;
-import org.pf4j.DefaultPluginManager;
-import org.pf4j.JarPluginLoader;
-import org.pf4j.ManifestPluginDescriptorFinder;
-import org.pf4j.PluginClassLoader;
-import org.pf4j.PluginDescriptor;
-import org.pf4j.PluginDescriptorFinder;
-import org.pf4j.PluginLoader;
 import org.pf4j.PluginManager;
-import org.pf4j.PluginRepository;
-import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginWrapper;
-import org.pf4j.PropertiesPluginDescriptorFinder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.StoreDriverFactory;
@@ -41,7 +28,6 @@ import org.stowage.spi.StoreException;
  */
 public final class DriverRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriverRegistry.class);
-    private static final String SPI_PACKAGE = "org.stowage.spi.";
 
     /**
      * The file in the plugins directory that says which plugin serves which type: written when the
@@ -102,9 +88,15 @@ public final class DriverRegistry implements AutoCloseable {
      */
     public static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
             Set<String> neededTypes) {
+        return load(pluginsDir, extra, systemVersion, neededTypes, PluginZips.defaultCache());
+    }
+
+    /** As {@link #load(Path, List, String, Set)}, the plugin zips expanded into {@code zipCache}. */
+    static DriverRegistry load(Path pluginsDir, List<StoreDriverFactory> extra, String systemVersion,
+            Set<String> neededTypes, Path zipCache) {
         List<String> problems = new ArrayList<>();
         Path root = usableRoot(pluginsDir, problems);
-        PluginManager pm = root == null ? new StowagePluginManager(List.of()) : new StowagePluginManager(List.of(root));
+        StowagePluginManager pm = new StowagePluginManager(root == null ? List.of() : List.of(root), zipCache);
         pm.setSystemVersion(systemVersion);
         PluginIndex index = root == null ? null : PluginIndex.read(root);
         List<Path> selected = index == null || neededTypes == null ? null : index.pluginsFor(neededTypes);
@@ -131,7 +123,7 @@ public final class DriverRegistry implements AutoCloseable {
             }
             put(byType, new Entry(o.factory(), source));
             if (w != null) {
-                pluginTypes.put(o.factory().type(), w.getPluginPath());
+                pluginTypes.put(o.factory().type(), pm.origin(w.getPluginPath()));
             }
         }
         if (selected != null) {
@@ -171,11 +163,11 @@ public final class DriverRegistry implements AutoCloseable {
         return null;
     }
 
-    private static void startPlugins(PluginManager pm, List<Path> selected, String systemVersion, List<String> problems) {
-        StowagePluginManager spm = (StowagePluginManager) pm;
-        spm.load(selected == null ? spm.pluginPaths() : selected, problems);
+    private static void startPlugins(StowagePluginManager pm, List<Path> selected, String systemVersion,
+            List<String> problems) {
+        pm.load(selected == null ? pm.pluginPaths() : selected, problems);
         pm.startPlugins();
-        problems.addAll(spm.repositoryProblems());
+        problems.addAll(pm.repositoryProblems());
         for (PluginWrapper w : pm.getPlugins()) {
             if (w.getPluginState() != PluginState.STARTED) {
                 String why = w.getFailedException() != null ? ": " + DriverProbe.reason(w.getFailedException()) : "";
@@ -273,119 +265,6 @@ public final class DriverRegistry implements AutoCloseable {
             action.run();
         } catch (RuntimeException | LinkageError e) {
             LOG.warn("{} plugin {} failed: {}", what, w.getPluginId(), DriverProbe.reason(e));
-        }
-    }
-
-    /**
-     * PF4J's default manager with SPI-parent-first class loaders, and plugins found only inside the
-     * plugins directory, zips expanded all or nothing ({@link ContainedPluginRepository}).
-     */
-    static final class StowagePluginManager extends DefaultPluginManager {
-        StowagePluginManager(List<Path> roots) {
-            super(roots);
-        }
-
-        @Override
-        protected PluginRepository createPluginRepository() {
-            return new ContainedPluginRepository(this::getPluginsRoots);
-        }
-
-        List<String> repositoryProblems() {
-            return ((ContainedPluginRepository) pluginRepository).problems();
-        }
-
-        List<Path> pluginPaths() {
-            return pluginRepository.getPluginPaths();
-        }
-
-        /**
-         * Loads each plugin, a plugin that cannot be loaded (no or a bad descriptor, unreadable)
-         * being a problem with its reason, where PF4J's {@code loadPlugins()} would log a stack trace.
-         */
-        void load(List<Path> paths, List<String> problems) {
-            for (Path p : paths) {
-                try {
-                    loadPluginFromPath(p);
-                } catch (RuntimeException e) {
-                    problems.add("plugin " + p + " is not loaded: " + DriverProbe.reason(e));
-                    LOG.warn("{}", problems.get(problems.size() - 1));
-                }
-            }
-            try {
-                resolvePlugins();
-            } catch (RuntimeException e) {
-                problems.add("the plugins' dependencies cannot be resolved, so no plugin is loaded: "
-                        + DriverProbe.reason(e));
-                LOG.warn("{}", problems.get(problems.size() - 1));
-            }
-        }
-
-        @Override
-        protected PluginDescriptorFinder createPluginDescriptorFinder() {
-            return new DescriptorFinder(List.of(new PropertiesPluginDescriptorFinder(), new ManifestPluginDescriptorFinder()));
-        }
-
-        @Override
-        protected PluginLoader createPluginLoader() {
-            return new CompoundPluginLoader()
-                    .add(new DefaultPluginLoader(this) {
-                        @Override
-                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor d) {
-                            return new SpiFirstClassLoader(pluginManager, d, getClass().getClassLoader());
-                        }
-                    }, this::isNotDevelopment)
-                    .add(new JarPluginLoader(this) {
-                        @Override
-                        protected PluginClassLoader createPluginClassLoader(Path path, PluginDescriptor d) {
-                            return new SpiFirstClassLoader(pluginManager, d, getClass().getClassLoader());
-                        }
-                    }, this::isNotDevelopment);
-        }
-    }
-
-    /**
-     * A plugin's {@code plugin.properties}, else its manifest; when neither describes it, one
-     * exception saying what each found (PF4J's compound finder logs each failure with its stack trace).
-     */
-    static final class DescriptorFinder implements PluginDescriptorFinder {
-        private final List<PluginDescriptorFinder> finders;
-
-        DescriptorFinder(List<PluginDescriptorFinder> finders) {
-            this.finders = finders;
-        }
-
-        @Override
-        public boolean isApplicable(Path pluginPath) {
-            return finders.stream().anyMatch(f -> f.isApplicable(pluginPath));
-        }
-
-        @Override
-        public PluginDescriptor find(Path pluginPath) {
-            List<String> why = new ArrayList<>();
-            for (PluginDescriptorFinder f : finders) {
-                if (!f.isApplicable(pluginPath)) {
-                    continue;
-                }
-                try {
-                    return f.find(pluginPath);
-                } catch (RuntimeException e) {
-                    why.add(DriverProbe.reason(e));
-                }
-            }
-            throw new PluginRuntimeException("no usable plugin descriptor (plugin.properties, or a manifest with "
-                    + "Plugin-Id): " + String.join("; ", why));
-        }
-    }
-
-    /** Plugin-first, except the SPI, which must be the host's so extensions match the host's interface. */
-    static final class SpiFirstClassLoader extends PluginClassLoader {
-        SpiFirstClassLoader(PluginManager pm, PluginDescriptor d, ClassLoader parent) {
-            super(pm, d, parent, ClassLoadingStrategy.PDA);
-        }
-
-        @Override
-        protected boolean shouldDelegateToParent(String className) {
-            return className.startsWith(SPI_PACKAGE) || super.shouldDelegateToParent(className);
         }
     }
 }

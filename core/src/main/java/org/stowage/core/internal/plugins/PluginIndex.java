@@ -71,7 +71,7 @@ final class PluginIndex {
         for (String k : p.stringPropertyNames()) {
             if (k.startsWith("type.")) {
                 Path plugin = root.resolve(p.getProperty(k)).normalize();
-                if (!isInside(root, plugin) || !isCompleteIfExpanded(plugin)) {
+                if (!isInside(root, plugin) || Files.isDirectory(plugin) && PluginZips.hasZipBeside(plugin)) {
                     LOG.warn("ignoring {}: its entry {} = {} is not a plugin inside the plugins directory {};"
                             + " scanning the directory instead", f, k, p.getProperty(k), root);
                     return null;
@@ -93,11 +93,6 @@ final class PluginIndex {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static boolean isCompleteIfExpanded(Path plugin) {
-        Path zip = plugin.resolveSibling(plugin.getFileName() + ".zip");
-        return !Files.isRegularFile(zip) || PluginZips.isComplete(zip, plugin);
     }
 
     /** Writes the index of {@code root} (published by a rename once complete); returns its path. */

@@ -33,7 +33,12 @@ class PluginContainmentTest {
 
     @BeforeAll
     static void compileTheMarkerDriver() throws IOException {
-        classes = TestPlugins.compile(built, "marker", "MarkerDriverFactory", "package marker;\n"
+        classes = compileMarker(built);
+    }
+
+    /** Compiles the marker driver under {@code work}; returns its classes directory. */
+    static Path compileMarker(Path work) throws IOException {
+        return TestPlugins.compile(work, "marker", "MarkerDriverFactory", "package marker;\n"
                 + "public class MarkerDriverFactory implements org.stowage.spi.StoreDriverFactory {\n"
                 + "  public String type() { return \"" + TYPE + "\"; }\n"
                 + "  public java.util.List<org.stowage.spi.OptionSpec> options() { return java.util.List.of(); }\n"
@@ -48,7 +53,12 @@ class PluginContainmentTest {
 
     /** The marker plugin as a zip, with {@code extraEntry} (if not null) written last. */
     static Path pluginZip(Path zip, String extraEntry) throws IOException {
-        Path dir = pluginDir(built.resolve("zip-src-" + System.nanoTime()));
+        return pluginZip(built, classes, zip, extraEntry);
+    }
+
+    /** The marker plugin compiled into {@code classes} as a zip, made in {@code work}. */
+    static Path pluginZip(Path work, Path markerClasses, Path zip, String extraEntry) throws IOException {
+        Path dir = TestPlugins.pluginDir(work.resolve("zip-src-" + System.nanoTime()), "marker-plugin", markerClasses);
         try (OutputStream os = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(os);
                 Stream<Path> s = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) s.sorted()::iterator) {
@@ -125,15 +135,19 @@ class PluginContainmentTest {
     @Test
     void aZipSlipPluginIsRejectedNamingTheEntryAndLeavesNothingBehind(@TempDir Path tmp) throws IOException {
         Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path cache = tmp.resolve("cache");
         pluginZip(plugins.resolve("evil-plugin.zip"), "../escaped.txt");
         Set<String> before = tree(tmp);
         for (int run = 1; run <= 2; run++) {
-            try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+            try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null, cache)) {
                 assertMarkerNotLoaded(reg);
                 assertThat(reg.problems()).as("run %d", run)
                         .anyMatch(p -> p.contains("evil-plugin.zip") && p.contains("'../escaped.txt'"));
             }
-            assertThat(tree(tmp)).as("files after run %d", run).isEqualTo(before);
+            Set<String> after = tree(tmp);
+            after.remove("cache");
+            assertThat(after).as("files after run %d", run).isEqualTo(before);
+            assertThat(tree(cache)).as("the cache after run %d", run).isEmpty();
         }
     }
 
@@ -147,31 +161,58 @@ class PluginContainmentTest {
         // what an interrupted expansion by an older version left: the plugin's files, no marker
         pluginDir(plugins.resolve("half-plugin"));
         Set<String> before = tree(plugins);
-        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+        Path cache = tmp.resolve("cache");
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null, cache)) {
             assertMarkerNotLoaded(reg);
             assertThat(reg.problems()).anyMatch(p -> p.contains("half-plugin.zip") && p.contains("rejected"))
-                    .anyMatch(p -> p.contains("half-plugin") && p.contains("not the complete expansion"));
+                    .anyMatch(p -> p.contains("plugin directory " + plugins.resolve("half-plugin") + " is not loaded")
+                            && p.contains("leftover of an expansion in place") && p.contains("remove it"));
         }
         assertThat(tree(plugins)).isEqualTo(before);
+        assertThat(tree(cache)).isEmpty();
     }
 
     @Test
-    void aGoodZipIsExpandedOnceAndReplacedWhenTheZipChanges(@TempDir Path tmp) throws IOException {
+    void aGoodZipIsExpandedOnceIntoTheCacheAndAgainUnderANewNameWhenTheZipChanges(@TempDir Path tmp) throws IOException {
         Path plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Path cache = tmp.resolve("cache");
         Path zip = pluginZip(plugins.resolve("marker-plugin.zip"), null);
-        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+        Set<String> before = tree(plugins);
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null, cache)) {
             assertThat(reg.find(TYPE)).isPresent();
+            assertThat(reg.find(TYPE).get().source()).contains(cache.toString());
             assertThat(reg.problems()).isEmpty();
         }
-        assertThat(plugins.resolve("marker-plugin/.stowage-expanded")).isRegularFile();
-        Files.delete(plugins.resolve("marker-plugin/classes/META-INF/extensions.idx"));
-        Files.setLastModifiedTime(zip, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
-        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null)) {
+        assertThat(tree(plugins)).as("the plugins directory").isEqualTo(before);
+        Path first = onlyExpansion(cache);
+        assertThat(first.getFileName().toString()).matches("marker-plugin-[0-9a-f]{32}");
+        assertThat(first.resolve(PluginZips.MARKER)).isRegularFile();
+        FileTime expandedAt = Files.getLastModifiedTime(first.resolve(PluginZips.MARKER));
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null, cache)) {
+            assertThat(reg.find(TYPE)).as("from the same expansion").isPresent();
+        }
+        assertThat(onlyExpansion(cache)).isEqualTo(first);
+        assertThat(Files.getLastModifiedTime(first.resolve(PluginZips.MARKER))).as("not expanded again").isEqualTo(expandedAt);
+
+        pluginZip(zip, "extra/readme.txt");
+        try (DriverRegistry reg = DriverRegistry.load(plugins, List.of(), VERSION, null, cache)) {
             assertThat(reg.find(TYPE)).as("expanded again from the changed zip").isPresent();
         }
-        try (Stream<Path> s = Files.list(plugins)) {
-            assertThat(s.map(p -> p.getFileName().toString())).doesNotContain("escaped.txt")
-                    .allMatch(n -> !n.contains("expanding") && !n.contains(".old-"));
+        try (Stream<Path> s = Files.list(cache)) {
+            List<Path> all = s.sorted().toList();
+            assertThat(all).as("two versions, never mixed").hasSize(2).contains(first);
+            Path second = all.stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
+            assertThat(second.resolve("extra/readme.txt")).isRegularFile();
+            assertThat(first.resolve("extra")).doesNotExist();
+        }
+    }
+
+    /** The one expansion in {@code cache}, which holds nothing else (no temporary directory either). */
+    static Path onlyExpansion(Path cache) throws IOException {
+        try (Stream<Path> s = Files.list(cache)) {
+            List<Path> all = s.toList();
+            assertThat(all).as("entries of %s", cache).hasSize(1);
+            return all.get(0);
         }
     }
 }
