@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.stowage.spi.AddResult;
 import org.stowage.spi.ImageStream;
 
 /**
