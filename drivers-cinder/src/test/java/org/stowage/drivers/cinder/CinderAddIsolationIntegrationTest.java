@@ -27,6 +27,8 @@ import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
 import org.stowage.testing.ReliabilityRecorder;
+import org.stowage.core.AddResult;
+import org.stowage.tck.DirectAdds;
 
 /**
  * An add touches only the volume it created itself: an ambiguous volume create (Cinder did or
@@ -70,8 +72,8 @@ class CinderAddIsolationIntegrationTest {
         return b;
     }
 
-    static DriverAdds.Added add(CinderStoreDriver d, String imageId, byte[] data) {
-        return DriverAdds.add(d, imageId, data);
+    static AddResult add(CinderStoreDriver d, String imageId, byte[] data) {
+        return DirectAdds.add(d, imageId, data);
     }
 
     static byte[] read(CinderStoreDriver d, String location) throws IOException {
@@ -153,7 +155,7 @@ class CinderAddIsolationIntegrationTest {
 
             fault.inject();
             Throwable failure = catchThrowable(() -> {
-                DriverAdds.Added r = add(fast, imageId, fastBytes);
+                AddResult r = add(fast, imageId, fastBytes);
                 assertThat(volumeId(r.location())).as("the add's volume").isNotEqualTo(volumeId(other.location()));
                 assertThat(read(fast, r.location())).as("the fast store's image").isEqualTo(fastBytes);
                 assertThat(volumes(c, imageId, LocalCinder.FAST)).extracting(CinderClient.Volume::id)
@@ -258,7 +260,7 @@ class CinderAddIsolationIntegrationTest {
                 for (int i = 0; i < 2; i++) {
                     Object o = outcomes.get(i).get(5, TimeUnit.MINUTES);
                     results.add(o);
-                    if (o instanceof DriverAdds.Added) {
+                    if (o instanceof AddResult) {
                         winners.add(i);
                     }
                 }
@@ -268,7 +270,7 @@ class CinderAddIsolationIntegrationTest {
                 assertThat(results.get(1 - w)).isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.DUPLICATE);
                 assertThat(((StoreException) results.get(1 - w)).getMessage()).contains("store 'fast'")
                         .contains(imageId);
-                String location = ((DriverAdds.Added) results.get(w)).location();
+                String location = ((AddResult) results.get(w)).location();
                 assertThat(volumes(c, imageId, LocalCinder.FAST)).extracting(CinderClient.Volume::id)
                         .as("round %s: volumes of image %s", round, imageId).containsExactly(volumeId(location));
                 assertThat(read(stores[w], location)).isEqualTo(bytes[w]);

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.StoreException;
+import org.stowage.core.AddResult;
+import org.stowage.tck.DirectAdds;
 
 /**
  * The real Cinder carries out a volume create, but its answer never reaches the add in a usable
@@ -76,7 +78,7 @@ class CinderCreateAnswerLostIntegrationTest {
         String id = LocalCinder.newImageId();
         byte[] data = CinderStepFaultIntegrationTest.data(4000);
         try (CinderStoreDriver store = LocalCinder.driver("lost", viaProxy())) {
-            DriverAdds.Added r;
+            AddResult r;
             try {
                 r = CinderStepFaultIntegrationTest.add(store, id, new ByteArrayInputStream(data), data.length);
             } catch (StoreException failed) {

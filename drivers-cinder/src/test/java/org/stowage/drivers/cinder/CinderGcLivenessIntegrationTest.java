@@ -29,6 +29,9 @@ import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.testing.ReliabilityRecorder;
+import org.stowage.core.AddResult;
+import org.stowage.tck.DirectAdds;
+import org.stowage.spi.AddPhases;
 
 /**
  * gc and running adds: an add that runs longer than gc's {@code --older-than} keeps its volume
@@ -104,8 +107,7 @@ class CinderGcLivenessIntegrationTest {
                 CinderStoreDriver gc = LocalCinder.driver("fast", LocalCinder.FAST);
                 CinderClient c = LocalCinder.client()) {
             adder.heartbeatInterval(Duration.ofSeconds(1));
-            Future<DriverAdds.Added> add = pool.submit(() -> DriverAdds.add(adder, imageId, source,
-                    DriverAdds.UNKNOWN_SIZE));
+            Future<AddResult> add = pool.submit(() -> DirectAdds.add(adder, new AddRequest(imageId, AddRequest.UNKNOWN_SIZE, null, AddPhases.NONE), source));
             String volumeId = awaitAttached(c, imageId, add);
             Thread.sleep(5000);
             assertThat(add.isDone()).as("the add is still running").isFalse();
@@ -115,7 +117,7 @@ class CinderGcLivenessIntegrationTest {
             assertThat(found).extracting(Leftover::id).as("leftovers while the add of %s runs", volumeId)
                     .doesNotContain(volumeId);
             source.release.countDown();
-            DriverAdds.Added r = add.get(2, TimeUnit.MINUTES);
+            AddResult r = add.get(2, TimeUnit.MINUTES);
             assertThat(r.location()).endsWith(volumeId);
             try (ImageStream in = adder.get(adder.locations().parse(r.location()), 0, -1)) {
                 assertThat(in.readAllBytes()).hasSize((int) source.sent);

@@ -24,6 +24,8 @@ import org.stowage.core.config.ConfigFiles;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
+import org.stowage.core.AddResult;
+import org.stowage.tck.DirectAdds;
 
 /**
  * Creating a cinder store asks nothing of Keystone or Cinder; the volume type is checked on the
@@ -37,8 +39,8 @@ class CinderHealthIntegrationTest {
     @RegisterExtension
     static final LocalCinderProxy proxy = new LocalCinderProxy();
 
-    static DriverAdds.Added add(CinderStoreDriver d, String imageId, byte[] data, List<String> phases) {
-        return DriverAdds.add(d, new AddRequest(imageId, data.length, null, phases::add), new ByteArrayInputStream(data));
+    static AddResult add(CinderStoreDriver d, String imageId, byte[] data, List<String> phases) {
+        return DirectAdds.add(d, new AddRequest(imageId, data.length, null, phases::add), new ByteArrayInputStream(data));
     }
 
     static Map<String, String> withPassword(String type, String password) {
@@ -185,7 +187,7 @@ class CinderHealthIntegrationTest {
             assertThat(d.status().writeDisabledReason()).isEmpty();
             assertThat(d.status().health(HEALTH_TIMEOUT).state()).isEqualTo(StoreHealth.State.UNREACHABLE);
             proxy.clearRules();
-            DriverAdds.Added r = add(d, LocalCinder.newImageId(), new byte[1000], new ArrayList<>());
+            AddResult r = add(d, LocalCinder.newImageId(), new byte[1000], new ArrayList<>());
             d.delete(d.locations().parse(r.location()));
         } finally {
             proxy.clearRules();
@@ -197,7 +199,7 @@ class CinderHealthIntegrationTest {
     void anAddReportsItsPhasesInOrder() {
         List<String> phases = new ArrayList<>();
         try (CinderStoreDriver d = LocalCinder.driver("fast", LocalCinder.FAST)) {
-            DriverAdds.Added r = add(d, LocalCinder.newImageId(), new byte[300_000], phases);
+            AddResult r = add(d, LocalCinder.newImageId(), new byte[300_000], phases);
             d.delete(d.locations().parse(r.location()));
         }
         assertThat(phases).containsExactly("creating volume", "attaching", "writing", "detaching");

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.StoreLocation;
 import org.stowage.testing.ReliabilityRecorder;
+import org.stowage.tck.DirectAdds;
 
 /**
  * Cinder replies without the fields the store needs are errors naming the call, never an empty
@@ -37,7 +38,7 @@ class CinderMalformedReplyIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         fast = LocalCinder.driver("fast", viaProxy(LocalCinder.FAST));
-        image = fast.locations().parse(DriverAdds.add(fast, LocalCinder.newImageId(), new byte[4096]).location());
+        image = fast.locations().parse(DirectAdds.add(fast, LocalCinder.newImageId(), new byte[4096]).location());
         volumeId = ((CinderLocation) image).volumeId();
     }
 

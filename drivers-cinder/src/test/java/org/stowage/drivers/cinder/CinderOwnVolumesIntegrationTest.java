@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreLocation;
+import org.stowage.tck.DirectAdds;
 
 /**
  * A store serves and deletes only its own image-volumes: of its volume type (a store without
@@ -123,7 +124,7 @@ class CinderOwnVolumesIntegrationTest {
         byte[] data = new byte[100_000];
         new Random(7).nextBytes(data);
         String imageId = LocalCinder.newImageId();
-        String location = DriverAdds.add(slow, imageId, data).location();
+        String location = DirectAdds.add(slow, imageId, data).location();
         String vol = ((CinderLocation) slow.locations().parse(location)).volumeId();
         StoreLocation own = slow.locations().parse(location);
         try (HandMadeVolumes hand = new HandMadeVolumes()) {

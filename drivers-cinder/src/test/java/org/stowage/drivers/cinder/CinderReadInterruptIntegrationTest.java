@@ -31,6 +31,7 @@ import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.StoreLocation;
+import org.stowage.tck.DirectAdds;
 
 /**
  * An interrupted read never leaves its attachment: a stream closed from another thread (what the
@@ -72,7 +73,7 @@ class CinderReadInterruptIntegrationTest {
     }
 
     static StoreLocation add(byte[] data) {
-        return fast.locations().parse(DriverAdds.add(fast, LocalCinder.newImageId(), data).location());
+        return fast.locations().parse(DirectAdds.add(fast, LocalCinder.newImageId(), data).location());
     }
 
     static String volumeOf(StoreLocation l) {

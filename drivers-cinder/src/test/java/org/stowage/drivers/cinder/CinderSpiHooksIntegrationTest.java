@@ -21,6 +21,7 @@ import org.stowage.drivers.cinder.internal.CinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.StoreLocation;
+import org.stowage.tck.DirectAdds;
 
 /**
  * The SPI hooks against the real Cinder: batched legacy lookup (page by page, not one call per
@@ -49,7 +50,7 @@ class CinderSpiHooksIntegrationTest {
     }
 
     static String add(CinderStoreDriver d, byte[] data) {
-        return DriverAdds.add(d, LocalCinder.newImageId(), data).location();
+        return DirectAdds.add(d, LocalCinder.newImageId(), data).location();
     }
 
     static String volumeId(String location) {

@@ -29,6 +29,9 @@ import org.stowage.drivers.cinder.internal.Os4jCinderClient;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreLocation;
+import org.stowage.core.AddResult;
+import org.stowage.tck.DirectAdds;
+import org.stowage.spi.AddPhases;
 
 /**
  * Cinder answering 500 or 503 at each step of add (volume create, status poll, attachment
@@ -63,8 +66,8 @@ class CinderStepFaultIntegrationTest {
         return b;
     }
 
-    static DriverAdds.Added add(CinderStoreDriver d, String imageId, InputStream in, long size) {
-        return DriverAdds.add(d, imageId, in, size);
+    static AddResult add(CinderStoreDriver d, String imageId, InputStream in, long size) {
+        return DirectAdds.add(d, new AddRequest(imageId, size, null, AddPhases.NONE), in);
     }
 
     static String injected(int status, String what) {
@@ -104,7 +107,7 @@ class CinderStepFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         byte[] d = data(5000);
         try (CinderStoreDriver store = LocalCinder.driver("faulty", viaProxy())) {
-            DriverAdds.Added r = add(store, id, new ByteArrayInputStream(d), d.length);
+            AddResult r = add(store, id, new ByteArrayInputStream(d), d.length);
             try (CinderClient c = LocalCinder.client()) {
                 assertThat(c.findVolumesByName("image-" + id)).hasSize(1);
             }
@@ -148,7 +151,7 @@ class CinderStepFaultIntegrationTest {
         Map<String, String> s = viaProxy();
         s.put("cinder_http_retries", "2");
         try (CinderStoreDriver d = LocalCinder.driver("faulty", s)) {
-            DriverAdds.Added r = add(d, id, new ByteArrayInputStream(data(4000)), 4000);
+            AddResult r = add(d, id, new ByteArrayInputStream(data(4000)), 4000);
             d.delete(d.locations().parse(r.location()));
         }
         assertThat(proxy.log()).anyMatch(l -> l.startsWith("DELETE") && l.contains("(injected)"));
@@ -256,7 +259,7 @@ class CinderStepFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         byte[] d = data(6000);
         try (CinderStoreDriver store = LocalCinder.driver("faulty", viaProxy())) {
-            DriverAdds.Added r = add(store, id, new ByteArrayInputStream(d), d.length);
+            AddResult r = add(store, id, new ByteArrayInputStream(d), d.length);
             StoreLocation loc = store.locations().parse(r.location());
             proxy.respond("DELETE", ONE_VOL, status, null, -1);
             Throwable e = catchThrowable(() -> store.delete(loc));
@@ -322,7 +325,7 @@ class CinderStepFaultIntegrationTest {
         String id = LocalCinder.newImageId();
         String id2 = LocalCinder.newImageId();
         try (CinderStoreDriver store = LocalCinder.driver("slow", LocalCinder.SLOW)) {
-            DriverAdds.Added r = add(store, id, new ByteArrayInputStream(data(7000)), 7000);
+            AddResult r = add(store, id, new ByteArrayInputStream(data(7000)), 7000);
             StoreLocation loc = store.locations().parse(r.location());
             String volumeId = ((CinderLocation) loc).volumeId();
             Path file = Path.of("/var/lib/os-cinder-test/nfs/slow/volume-" + volumeId);
@@ -331,7 +334,7 @@ class CinderStepFaultIntegrationTest {
             Throwable e = catchThrowable(() -> store.get(loc, 0, -1).close());
             assertThat(e).isInstanceOf(StoreException.class).hasMessageContaining(volumeId);
             // the store still adds (a new volume, a new file)
-            DriverAdds.Added r2 = add(store, id2, new ByteArrayInputStream(data(8000)), 8000);
+            AddResult r2 = add(store, id2, new ByteArrayInputStream(data(8000)), 8000);
             try (var st = store.get(store.locations().parse(r2.location()), 0, -1)) {
                 assertThat(st.readAllBytes()).isEqualTo(data(8000));
             }

@@ -21,6 +21,8 @@ import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.StoreLocation;
+import org.stowage.core.AddResult;
+import org.stowage.tck.DirectAdds;
 
 /** add / get / size / delete against the real local Cinder, stores fast and slow. */
 class CinderStoreIntegrationTest {
@@ -58,10 +60,10 @@ class CinderStoreIntegrationTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance(algo).digest(data));
     }
 
-    static DriverAdds.Added add(CinderStoreDriver d, String imageId, byte[] data, boolean declare) {
-        AddRequest request = new AddRequest(imageId, declare ? data.length : DriverAdds.UNKNOWN_SIZE, "owner-project",
+    static AddResult add(CinderStoreDriver d, String imageId, byte[] data, boolean declare) {
+        AddRequest request = new AddRequest(imageId, declare ? data.length : AddRequest.UNKNOWN_SIZE, "owner-project",
                 AddPhases.NONE);
-        return DriverAdds.add(d, request, new ByteArrayInputStream(data));
+        return DirectAdds.add(d, request, new ByteArrayInputStream(data));
     }
 
     static byte[] read(CinderStoreDriver d, StoreLocation loc, long offset, long length) throws Exception {
@@ -91,7 +93,7 @@ class CinderStoreIntegrationTest {
     void addGetDeleteOnSlowCreatesAVolumeOfTypeGlanceSlow() throws Exception {
         byte[] data = random(3 * 1024 * 1024 + 17, 1);
         String imageId = LocalCinder.newImageId();
-        DriverAdds.Added r = add(slow, imageId, data, true);
+        AddResult r = add(slow, imageId, data, true);
 
         assertThat(r.location()).matches("cinder://slow/[0-9a-f-]{36}");
         assertThat(r.size()).isEqualTo(data.length);
@@ -126,7 +128,7 @@ class CinderStoreIntegrationTest {
     @Test
     void addOnFastWithUnknownSmallSize() throws Exception {
         byte[] data = random(1024 * 1024 + 5, 2);
-        DriverAdds.Added r = add(fast, LocalCinder.newImageId(), data, false);
+        AddResult r = add(fast, LocalCinder.newImageId(), data, false);
         StoreLocation loc = fast.locations().parse(r.location());
         assertThat(r.location()).startsWith("cinder://fast/");
         assertThat(fast.size(loc)).isEqualTo(data.length);
@@ -138,7 +140,7 @@ class CinderStoreIntegrationTest {
     void storeOnAMissingTypeIsWriteDisabledWithItsReasonAndServesNoImageOfAnotherType() throws Exception {
         String type = "glance-missing-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         byte[] data = random(200_000, 3);
-        DriverAdds.Added r = add(fast, LocalCinder.newImageId(), data, true);
+        AddResult r = add(fast, LocalCinder.newImageId(), data, true);
         String volumeId = ((CinderLocation) fast.locations().parse(r.location())).volumeId();
         try (CinderStoreDriver missing = LocalCinder.driver("missing", type)) {
             assertThat(missing.status().properties()).containsEntry("volume_type_check", "not checked yet");
@@ -165,7 +167,7 @@ class CinderStoreIntegrationTest {
 
     @Test
     void legacyLocationIsMineComparesVolumeTypes() throws Exception {
-        DriverAdds.Added r = add(slow, LocalCinder.newImageId(), random(1000, 4), true);
+        AddResult r = add(slow, LocalCinder.newImageId(), random(1000, 4), true);
         String volumeId = ((CinderLocation) slow.locations().parse(r.location())).volumeId();
         try (CinderStoreDriver untyped = LocalCinder.driver("default", (String) null)) {
             StoreLocation legacy = slow.locations().parse("cinder://" + volumeId);
@@ -182,7 +184,7 @@ class CinderStoreIntegrationTest {
         } finally {
             slow.delete(slow.locations().parse(r.location()));
         }
-        DriverAdds.Added f = add(fast, LocalCinder.newImageId(), random(1000, 5), true);
+        AddResult f = add(fast, LocalCinder.newImageId(), random(1000, 5), true);
         try (CinderStoreDriver untyped = LocalCinder.driver("default", (String) null)) {
             String v = ((CinderLocation) fast.locations().parse(f.location())).volumeId();
             assertThat(untyped.legacy().orElseThrow().owns(untyped.locations().parse("cinder://" + v))).isTrue();
@@ -203,7 +205,7 @@ class CinderStoreIntegrationTest {
                     .doesNotContain("wrong-password");
             assertThatThrownBy(() -> b.size(b.locations().parse("cinder://" + java.util.UUID.randomUUID())))
                     .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION).hasMessageNotContaining("wrong-password");
-            DriverAdds.Added r = add(good, LocalCinder.newImageId(), random(1000, 6), true);
+            AddResult r = add(good, LocalCinder.newImageId(), random(1000, 6), true);
             assertThat(r.location()).startsWith("cinder://goodcreds/");
             good.delete(good.locations().parse(r.location()));
         }
@@ -216,7 +218,7 @@ class CinderStoreIntegrationTest {
         GeneratedStream gen = new GeneratedStream(size);
         String imageId = LocalCinder.newImageId();
         List<String> phases = new ArrayList<>();
-        DriverAdds.Added r = DriverAdds.add(slow, new AddRequest(imageId, DriverAdds.UNKNOWN_SIZE, null, phases::add), gen);
+        AddResult r = DirectAdds.add(slow, new AddRequest(imageId, AddRequest.UNKNOWN_SIZE, null, phases::add), gen);
         StoreLocation loc = slow.locations().parse(r.location());
         try {
             // the local Cinder's NFS volumes cannot grow while attached: detach, extend, attach again
