@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -76,9 +78,9 @@ public final class Bench {
         }
         if (o.containsKey("threads")) {
             // per-thread CPU split (user / system) of every live thread, to see where kernel time goes
-            java.lang.management.ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+            ThreadMXBean tm = ManagementFactory.getThreadMXBean();
             List<String> th = new ArrayList<>();
-            for (java.lang.management.ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
+            for (ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
                 if (ti == null) {
                     continue;
                 }

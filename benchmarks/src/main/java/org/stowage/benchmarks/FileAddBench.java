@@ -6,7 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,12 +61,12 @@ public class FileAddBench {
     public void tearDown() throws Exception {
         stowage.close();
         try (var s = Files.walk(root)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     private Path next() {
-        written = storeDir.resolve(java.util.UUID.randomUUID().toString()); // image ids are UUIDs
+        written = storeDir.resolve(UUID.randomUUID().toString()); // image ids are UUIDs
         return written;
     }
 

@@ -3,7 +3,9 @@ package org.stowage.benchmarks;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,13 +59,14 @@ public class SmallAddBench {
     public void tearDown() throws Exception {
         stowage.close();
         try (var s = Files.walk(root)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     @Benchmark
     public String stowageAdd4k() {
-        AddResult r = stowage.add("fast", new ByteArrayInputStream(data), AddOptions.defaults().imageId(java.util.UUID.randomUUID().toString()).declaredSize(data.length).hashAlgorithm("sha512"));
+        AddResult r = stowage.add("fast", new ByteArrayInputStream(data), AddOptions.defaults()
+                .imageId(UUID.randomUUID().toString()).declaredSize(data.length).hashAlgorithm("sha512"));
         return r.location();
     }
 

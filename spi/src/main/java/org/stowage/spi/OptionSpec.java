@@ -1,6 +1,8 @@
 package org.stowage.spi;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -104,7 +106,7 @@ public final class OptionSpec {
 
     @Override
     public String toString() {
-        return name + " (" + type.name().toLowerCase(java.util.Locale.ROOT) + ", default "
+        return name + " (" + type.name().toLowerCase(Locale.ROOT) + ", default "
                 + (secret && defaultValue != null ? "****" : defaultValue) + ")";
     }
 
@@ -117,7 +119,7 @@ public final class OptionSpec {
         private boolean secret;
         private Long min;
         private Long max;
-        private final java.util.ArrayList<String> deprecatedNames = new java.util.ArrayList<>();
+        private final ArrayList<String> deprecatedNames = new ArrayList<>();
 
         private Builder(String name, OptionType type) {
             this.name = name;

@@ -1,6 +1,7 @@
 package org.stowage.spi;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -25,7 +26,7 @@ public record StoreHealth(State state, String reason, Duration latency) {
 
         /** The lower-case word shown in status lines: {@code ok}, {@code degraded}, …. */
         public String word() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

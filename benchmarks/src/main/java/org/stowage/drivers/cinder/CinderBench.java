@@ -1,10 +1,13 @@
 package org.stowage.drivers.cinder;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -147,7 +150,7 @@ public final class CinderBench {
                 + "local directories, `/work/shared/openstack`), store `fast` (type glance-fast). One JVM, "
                 + "in-process (`CinderBench`), image = %d MiB random file (page cache warm), "
                 + "sha512 multihash; %d pairs, alternating which driver goes first; medians.%n%n",
-                java.time.LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), size >> 20, pairs);
         p.printf(Locale.ROOT, "| operation | median MiB/s | runs (MiB/s) |%n|---|---|---|%n");
         p.printf(Locale.ROOT, "| file driver add (`filesystem_store_datadir`, same disk) | %.1f | %s |%n", fAdd,
@@ -243,7 +246,7 @@ public final class CinderBench {
     }
 
     /** The first {@code limit} bytes of a stream. */
-    private static final class BoundedStream extends java.io.FilterInputStream {
+    private static final class BoundedStream extends FilterInputStream {
         private long left;
 
         BoundedStream(InputStream in, long limit) {
@@ -252,7 +255,7 @@ public final class CinderBench {
         }
 
         @Override
-        public int read() throws java.io.IOException {
+        public int read() throws IOException {
             if (left <= 0) {
                 return -1;
             }
@@ -264,7 +267,7 @@ public final class CinderBench {
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws java.io.IOException {
+        public int read(byte[] b, int off, int len) throws IOException {
             if (left <= 0) {
                 return -1;
             }
@@ -285,7 +288,7 @@ public final class CinderBench {
             try {
                 return c.createVolume("image-" + LocalCinder.newImageId(), 1, LocalCinder.FAST,
                         Map.of("stowage_status", "bench"));
-            } catch (org.stowage.spi.StoreException e) {
+            } catch (StoreException e) {
                 if (attempt >= 4 || !String.valueOf(e.getMessage()).contains("HTTP 500")) {
                     throw e;
                 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.stowage.spi.StoreSettings;
@@ -123,7 +124,7 @@ public final class CinderStoreConfig {
         while (m.find()) {
             if (!TEMPLATE_KEYS.contains(m.group(1))) {
                 throw s.error(ENDPOINT_TEMPLATE.name(), template, "an http(s) URL whose %(key)s placeholders are among "
-                        + new java.util.TreeSet<>(TEMPLATE_KEYS) + ", but it uses %(" + m.group(1) + ")s");
+                        + new TreeSet<>(TEMPLATE_KEYS) + ", but it uses %(" + m.group(1) + ")s");
             }
         }
         String probe = TEMPLATE_KEY.matcher(template).replaceAll("x");

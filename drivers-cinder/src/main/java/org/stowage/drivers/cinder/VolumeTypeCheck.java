@@ -4,11 +4,13 @@ import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +54,7 @@ final class VolumeTypeCheck {
                 case FAILED:
                     return "could not check: " + detail;
                 default:
-                    return state.name().toLowerCase(java.util.Locale.ROOT);
+                    return state.name().toLowerCase(Locale.ROOT);
             }
         }
     }
@@ -105,7 +107,7 @@ final class VolumeTypeCheck {
         Duration own = ownDeadline(timeout);
         Future<StoreHealth> f = healthChecks.submit(this::healthNow);
         try {
-            return f.get(own.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return f.get(own.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
             return StoreHealth.unreachable(client.describe() + " did not answer within " + shown(own)

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,7 @@ public final class VolumeConnectors {
     }
 
     /** The protocols served. */
-    public java.util.Set<String> protocols() {
+    public Set<String> protocols() {
         return new TreeSet<>(byProtocol.keySet());
     }
 }

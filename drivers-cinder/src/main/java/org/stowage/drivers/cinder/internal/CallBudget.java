@@ -4,6 +4,8 @@ import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.stowage.drivers.cinder.CinderOptions;
 
@@ -78,8 +80,8 @@ final class CallBudget implements AutoCloseable {
     }
 
     /** How the server last closed the connection on this call, if it did. */
-    java.util.Optional<String> droppedBefore() {
-        return java.util.Optional.ofNullable(dropped);
+    Optional<String> droppedBefore() {
+        return Optional.ofNullable(dropped);
     }
 
     /** "store 'c': cannot list volume types: ", the start of every error of this call. */
@@ -172,6 +174,6 @@ final class CallBudget implements AutoCloseable {
     }
 
     private static String seconds(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 }

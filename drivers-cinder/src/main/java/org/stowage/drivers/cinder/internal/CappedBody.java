@@ -2,6 +2,7 @@ package org.stowage.drivers.cinder.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ProtocolException;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.ResponseInfo;
@@ -71,7 +72,7 @@ final class CappedBody implements BodyHandler<byte[]> {
                 int n = b.remaining();
                 if (out.size() + (long) n > limit) {
                     subscription.cancel();
-                    result.completeExceptionally(new java.net.ProtocolException("the reply is longer than "
+                    result.completeExceptionally(new ProtocolException("the reply is longer than "
                             + limit + " bytes"));
                     return;
                 }

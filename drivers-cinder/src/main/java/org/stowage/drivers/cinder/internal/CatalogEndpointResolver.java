@@ -4,6 +4,7 @@ import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -54,7 +55,7 @@ public final class CatalogEndpointResolver implements EndpointURLResolver {
     }
 
     static String fill(String template, Token token) {
-        Map<String, String> values = new java.util.HashMap<>();
+        Map<String, String> values = new HashMap<>();
         if (token.getProject() != null) {
             values.put("tenant", token.getProject().getId());
             values.put("project_id", token.getProject().getId());

@@ -10,20 +10,28 @@ import java.net.ProtocolException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.openstack4j.api.exceptions.ConnectionException;
 import org.openstack4j.core.transport.ClientConstants;
 import org.openstack4j.core.transport.Config;
 import org.openstack4j.core.transport.HttpExecutorService;
 import org.openstack4j.core.transport.HttpMethod;
-import org.openstack4j.core.transport.HttpRequest;
-import org.openstack4j.core.transport.HttpResponse;
 import org.openstack4j.core.transport.ObjectMapperSingleton;
 import org.openstack4j.openstack.internal.OSAuthenticator;
 import org.openstack4j.openstack.internal.OSClientSession;
@@ -63,13 +71,12 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
     /** The largest reply read: Cinder's and Keystone's JSON replies are far smaller. */
     private static final int MAX_REPLY_BYTES = 32 << 20;
     /** Per-store call counters, by Config identity (Config.equals ignores the store's endpoint resolver). */
-    private static final Map<Config, CallCounter> COUNTERS = java.util.Collections.synchronizedMap(
-            new java.util.IdentityHashMap<>());
+    private static final Map<Config, CallCounter> COUNTERS = Collections.synchronizedMap(new IdentityHashMap<>());
 
     /** HTTP calls sent with one store's {@link Config}: every attempt, re-send and re-authentication. */
     public static final class CallCounter {
-        private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
-        private final java.util.concurrent.atomic.LongAdder keystone = new java.util.concurrent.atomic.LongAdder();
+        private final LongAdder total = new LongAdder();
+        private final LongAdder keystone = new LongAdder();
 
         /** All calls. */
         public long total() {
@@ -94,8 +101,10 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         COUNTERS.remove(config);
     }
 
+    // openstack4j's HttpRequest/HttpResponse are written in full: the imported ones are java.net.http's
     @Override
-    public <R> HttpResponse execute(HttpRequest<R> request) {
+    public <R> org.openstack4j.core.transport.HttpResponse execute(
+            org.openstack4j.core.transport.HttpRequest<R> request) {
         Config config = request.getConfig() == null ? Config.DEFAULT : request.getConfig();
         HttpClient client = CLIENTS.computeIfAbsent(config, JdkHttpExecutorService::newClient);
         boolean authRequest = request.getHeaders().containsKey(ClientConstants.HEADER_OS4J_AUTH);
@@ -114,13 +123,14 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         }
     }
 
-    private <R> HttpResponse execute(HttpRequest<R> request, Config config, HttpClient client, boolean authRequest,
-            boolean resendable) {
+    private <R> org.openstack4j.core.transport.HttpResponse execute(
+            org.openstack4j.core.transport.HttpRequest<R> request, Config config, HttpClient client,
+            boolean authRequest, boolean resendable) {
         CallBudget budget = CallBudget.current();
         boolean reauthenticated = false;
         CallCounter counter = COUNTERS.get(config);
         while (true) {
-            java.net.http.HttpRequest jreq = build(request, config);
+            HttpRequest jreq = build(request, config);
             if (counter != null) {
                 counter.total.increment();
                 if (authRequest) {
@@ -130,7 +140,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             String server = (authRequest ? "Keystone at " : "Cinder at ") + where(jreq.uri());
             CappedBody body = new CappedBody(MAX_REPLY_BYTES);
             try {
-                java.net.http.HttpResponse<byte[]> resp = exchange(client, jreq, budget, server, body);
+                HttpResponse<byte[]> resp = exchange(client, jreq, budget, server, body);
                 refuseUnreadTrailers(resp, config, client, budget, server);
                 if (resp.statusCode() == 401 && !authRequest && !reauthenticated && OSClientSession.getCurrent() != null) {
                     OSAuthenticator.reAuthenticate();
@@ -158,7 +168,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
      * timeout naming what was awaited (the deadline cut it, whatever the JDK reported); before, it is
      * what the server did.
      */
-    private static RuntimeException failure(IOException e, java.net.http.HttpRequest jreq, Config config,
+    private static RuntimeException failure(IOException e, HttpRequest jreq, Config config,
             CallBudget budget, String server, CappedBody body) {
         if (e instanceof HttpConnectTimeoutException) {
             return budget.connectTimeout(server, connectTimeout(config), e);
@@ -203,7 +213,7 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
      * refused, and the client that holds its connection is dropped, so that connection is never used
      * again (the next call opens a new one).
      */
-    private static void refuseUnreadTrailers(java.net.http.HttpResponse<byte[]> resp, Config config,
+    private static void refuseUnreadTrailers(HttpResponse<byte[]> resp, Config config,
             HttpClient client, CallBudget budget, String server) {
         Optional<String> trailer = resp.headers().firstValue("trailer");
         if (trailer.isPresent()) {
@@ -220,27 +230,27 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
      * connect, response head and body, however the server frames or trickles them. A response
      * whose body was not read whole is cancelled, which closes its connection.
      */
-    private static java.net.http.HttpResponse<byte[]> exchange(HttpClient client, java.net.http.HttpRequest jreq,
+    private static HttpResponse<byte[]> exchange(HttpClient client, HttpRequest jreq,
             CallBudget budget, String server, CappedBody body) throws IOException {
-        java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<byte[]>> f = client.sendAsync(jreq, body);
+        CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(jreq, body);
         try {
             long left = budget.remainingNanos();
             if (left == 0) {
-                throw new java.util.concurrent.TimeoutException();
+                throw new TimeoutException();
             }
-            java.net.http.HttpResponse<byte[]> resp = f.get(left, TimeUnit.NANOSECONDS);
+            HttpResponse<byte[]> resp = f.get(left, TimeUnit.NANOSECONDS);
             if (resp.statusCode() < 200) {
                 throw new ProtocolException("a final response with status " + resp.statusCode());
             }
             return resp;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             f.cancel(true);
             throw deadlinePassed(budget, server, body, e);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
             throw new ConnectionException("interrupted while waiting for " + server, 0, e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException) {
                 throw (IOException) c;
@@ -281,8 +291,8 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
         return b.build();
     }
 
-    private static <R> java.net.http.HttpRequest build(HttpRequest<R> request, Config config) {
-        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(URI.create(request.getUrl()));
+    private static <R> HttpRequest build(org.openstack4j.core.transport.HttpRequest<R> request, Config config) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(request.getUrl()));
         String contentType = request.getContentType() == null ? ClientConstants.CONTENT_TYPE_JSON
                 : request.getContentType();
         for (Map.Entry<String, Object> h : request.getHeaders().entrySet()) {
@@ -295,16 +305,16 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             b.header(name, String.valueOf(h.getValue()));
         }
         b.header(ClientConstants.HEADER_ACCEPT, ClientConstants.CONTENT_TYPE_JSON);
-        java.net.http.HttpRequest.BodyPublisher body;
+        BodyPublisher body;
         Object entity = request.getEntity();
         if (entity != null) {
             b.header(ClientConstants.HEADER_CONTENT_TYPE, contentType);
             if (entity instanceof InputStream) {
                 InputStream in = (InputStream) entity;
-                body = java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> in);
+                body = BodyPublishers.ofInputStream(() -> in);
             } else {
                 try {
-                    body = java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                    body = BodyPublishers.ofByteArray(
                             ObjectMapperSingleton.getContext(entity.getClass()).writer().writeValueAsBytes(entity));
                 } catch (IOException e) {
                     throw new ConnectionException("cannot serialise " + entity.getClass().getSimpleName(), 0, e);
@@ -312,9 +322,9 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             }
         } else if (request.hasJson()) {
             b.header(ClientConstants.HEADER_CONTENT_TYPE, ClientConstants.CONTENT_TYPE_JSON);
-            body = java.net.http.HttpRequest.BodyPublishers.ofString(request.getJson());
+            body = BodyPublishers.ofString(request.getJson());
         } else {
-            body = java.net.http.HttpRequest.BodyPublishers.noBody();
+            body = BodyPublishers.noBody();
         }
         b.method(request.getMethod().name(), body);
         return b.build();

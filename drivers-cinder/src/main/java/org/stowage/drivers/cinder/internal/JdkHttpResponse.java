@@ -4,22 +4,23 @@ import org.stowage.spi.StoreException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openstack4j.core.transport.ClientConstants;
 import org.openstack4j.core.transport.ExecutionOptions;
 import org.openstack4j.core.transport.HttpEntityHandler;
-import org.openstack4j.core.transport.HttpResponse;
 import org.openstack4j.core.transport.ObjectMapperSingleton;
 
 /** openstack4j's view of a java.net.http response, whose body was read whole within the call's deadline. */
-final class JdkHttpResponse implements HttpResponse {
-    private final java.net.http.HttpResponse<byte[]> response;
+final class JdkHttpResponse implements org.openstack4j.core.transport.HttpResponse {
+    // openstack4j's HttpResponse is written in full (above): the imported one is java.net.http's
+    private final HttpResponse<byte[]> response;
     /** "store 'c': cannot list volume types: Keystone at http://...", for a reply that cannot be read. */
     private final String from;
 
-    JdkHttpResponse(java.net.http.HttpResponse<byte[]> response, String from) {
+    JdkHttpResponse(HttpResponse<byte[]> response, String from) {
         this.response = response;
         this.from = from;
     }

@@ -20,6 +20,7 @@ import org.openstack4j.core.transport.Config;
 import org.openstack4j.core.transport.HttpMethod;
 import org.openstack4j.model.common.ActionResponse;
 import org.openstack4j.model.identity.v3.Token;
+import org.openstack4j.model.storage.block.builder.VolumeBuilder;
 import org.openstack4j.openstack.OSFactory;
 import org.stowage.drivers.cinder.CinderStoreConfig;
 import org.stowage.spi.StoreException;
@@ -122,11 +123,11 @@ public final class Os4jCinderClient implements CinderClient {
     public Volume createVolume(String name, int sizeGib, String volumeType, Map<String, String> metadata,
             AfterFailure<Volume> check) {
         return call("create volume " + name, false, check, os -> {
-            org.openstack4j.model.storage.block.builder.VolumeBuilder b = Builders.volume().name(name).size(sizeGib)
-                    .metadata(metadata);
+            VolumeBuilder b = Builders.volume().name(name).size(sizeGib).metadata(metadata);
             if (volumeType != null) {
                 b = b.volumeType(volumeType);
             }
+            // openstack4j's Volume in full: Volume here is CinderClient.Volume
             org.openstack4j.model.storage.block.Volume v = os.blockStorage().volumes().create(b.build());
             if (v == null) {
                 String msg = "Cinder answered 404 to creating volume " + name + " of type "

@@ -5,6 +5,7 @@ import org.stowage.spi.StoreException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -81,7 +82,7 @@ record Reply(String where, String call) {
     /** A reply that is not JSON at all. */
     StoreException notJson(byte[] body) {
         return StoreException.backend(where + call + ": the reply is not JSON: " + excerpt(new String(body,
-                java.nio.charset.StandardCharsets.UTF_8)));
+                StandardCharsets.UTF_8)));
     }
 
     private StoreException missing(String path, String expected, JsonNode found) {
