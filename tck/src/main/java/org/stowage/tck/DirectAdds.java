@@ -3,7 +3,6 @@ package org.stowage.tck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.stowage.core.AddResult;
 import org.stowage.core.io.HashingImageInput;
@@ -13,6 +12,8 @@ import org.stowage.spi.AddRequest;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ImageWriter;
 import org.stowage.spi.StoreDriver;
+import org.stowage.spi.ErrorKind;
+import org.stowage.spi.StoreException;
 import org.stowage.spi.StoredImage;
 
 /**
@@ -21,8 +22,9 @@ import org.stowage.spi.StoredImage;
  * {@link HashingImageInput} reads, hashes and size-checks them, and commits with the checksums;
  * on any failure (the source's, the size check's or the writer's) it aborts the writer and
  * rethrows. Unlike the host it checks neither capabilities nor the write-disabled reason, keeps
- * no stall deadline, adds no {@code store} metadata, and passes a source's {@link IOException} on
- * as an {@link UncheckedIOException}. To test a store as the host calls it, use {@link KitHost}.
+ * no stall deadline and adds no {@code store} metadata. A source's {@link IOException} is a
+ * {@link ErrorKind#BACKEND} error naming the image and the bytes read, as the host reports it.
+ * To test a store as the host calls it, use {@link KitHost}.
  */
 public final class DirectAdds {
     /** The multihash algorithm used unless one is given. */
@@ -54,15 +56,18 @@ public final class DirectAdds {
      */
     public static AddResult add(StoreDriver driver, AddRequest request, ImageInput input) {
         ImageWriter writer = driver.openWriter(request);
+        long read = 0;
         try {
             for (ByteBuffer chunk = input.nextChunk(); chunk != null; chunk = input.nextChunk()) {
+                read += chunk.remaining();
                 writer.write(chunk);
             }
             Checksums sums = input.checksums();
             StoredImage stored = writer.commit(sums);
             return new AddResult(stored.location(), sums, stored.metadata());
         } catch (IOException e) {
-            UncheckedIOException failure = new UncheckedIOException(e);
+            StoreException failure = StoreException.backend("image " + request.imageId()
+                    + ": reading the image data failed after " + read + " bytes: " + e, e);
             abort(writer, failure);
             throw failure;
         } catch (RuntimeException | Error e) {

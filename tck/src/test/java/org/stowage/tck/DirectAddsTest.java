@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -150,12 +149,13 @@ class DirectAddsTest {
     }
 
     @Test
-    void aFailingSourceAbortsTheWriterAndKeepsTheSourcesException() {
+    void aFailingSourceAbortsTheWriterAndIsABackendErrorNamingImageAndBytes() {
         RecordingDriver d = new RecordingDriver();
         IOException broken = new IOException("disk read error");
         AddRequest request = new AddRequest("img", AddRequest.UNKNOWN_SIZE, null, AddPhases.NONE);
         assertThatThrownBy(() -> DirectAdds.add(d, request, new FailingStream(bytes(5000), 4000, broken)))
-                .isInstanceOf(UncheckedIOException.class).hasCause(broken);
+                .isInstanceOf(StoreException.class).hasFieldOrPropertyWithValue("kind", ErrorKind.BACKEND)
+                .hasMessageContaining("image img: reading the image data failed after").hasCause(broken);
         assertThat(d.calls).endsWith("abort").doesNotContain("commit");
     }
 
