@@ -2,6 +2,7 @@ package org.stowage.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -111,6 +112,37 @@ class StoreLifecycleCliIT {
         assertThat(stowage("copy", from, "--to", "web", "--image-id", webId).code()).isEqualTo(7);
         assertThat(files(slow)).as("refused copies left slow's files as they were").isEqualTo(before);
         assertThat(StowageCli.tool("md5sum", fast.resolve(id))).isEqualTo(md5);
+    }
+
+    @Test
+    void aSignalStopsACopyAndLeavesNothingInTheTarget() throws Exception {
+        String id = UUID.randomUUID().toString();
+        Path big = Files.createDirectories(fast).resolve(id);
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(2L << 30); // sparse: hashing it takes seconds, the signal comes as soon as the copy writes
+        }
+        Path err = tmp.resolve("signal.err");
+        Process copy = StowageCli.builder(home, "--config", conf.toString(), "copy", "file://" + big, "--to", "slow")
+                .redirectOutput(tmp.resolve("signal.out").toFile()).redirectError(err.toFile()).start();
+        try {
+            copy.getOutputStream().close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (names(slow).stream().noneMatch(n -> n.startsWith("." + id + ".stowage-partial-"))) {
+                assertThat(copy.isAlive()).as("the copy runs until it is signalled; stderr: %s", Files.readString(err)).isTrue();
+                assertThat(System.nanoTime()).as("the copy started writing within 90 s").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            StowageCli.signal(copy, "TERM");
+            assertThat(copy.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(copy.exitValue()).as(Files.readString(err)).isEqualTo(ExitCodes.SIGTERM);
+            assertThat(Files.readString(err)).contains("stowage: interrupted").doesNotContain("Exception");
+            assertThat(Files.readString(tmp.resolve("signal.out"))).isEmpty();
+            assertThat(names(slow)).noneMatch(n -> n.contains(id));
+            assertThat(Files.size(big)).as("the source is as it was").isEqualTo(2L << 30);
+        } finally {
+            copy.destroyForcibly();
+            Files.delete(big);
+        }
     }
 
     @Test
