@@ -9,6 +9,7 @@ import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import org.stowage.core.Uris;
 import org.stowage.spi.InventoryEntry;
+import org.stowage.spi.StoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -55,12 +56,12 @@ final class CopyCommand extends StowageSubcommand implements Callable<Integer> {
             try {
                 options.checkFor(hash != null ? hash : s.config().hashingAlgorithm());
             } catch (IllegalArgumentException e) {
-                throw usageError("--multihash: " + e.getMessage());
+                throw usageError("--multihash: " + e.getMessage() + " (--hash ALGO)");
             }
             options = options.imageId(imageId != null ? imageId : sourceImageId(s));
             AddResult r;
             if (root().progress()) {
-                try (Progress bar = Progress.start("copy", -1)) {
+                try (Progress bar = Progress.start("copy", sizeOrUnknown(s))) {
                     r = s.copy(location, to, options.phases(bar).progress(bar::written));
                     bar.finish();
                 }
@@ -70,6 +71,15 @@ final class CopyCommand extends StowageSubcommand implements Callable<Integer> {
             AddResults.print(out(), s, r, to);
         }
         return 0;
+    }
+
+    /** The source's size for the bar; -1 when its store cannot tell now (the copy then reports why it fails). */
+    private long sizeOrUnknown(Stowage s) {
+        try {
+            return s.size(location);
+        } catch (StoreException e) {
+            return -1;
+        }
     }
 
     /**
