@@ -4,13 +4,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.stowage.core.AddOptions;
 import org.stowage.core.AddResult;
@@ -71,36 +68,9 @@ final class AddCommand extends StowageSubcommand implements Callable<Integer> {
             } else {
                 r = s.add(target, in, options);
             }
-            report(s, r);
+            AddResults.print(out(), s, r, store);
         }
         return 0;
-    }
-
-    /**
-     * Prints the result. The add succeeds only if the caller learns where the image is: if
-     * the result cannot be written (stdout closed or full), the image is deleted again.
-     */
-    private void report(Stowage s, AddResult r) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("location", r.location());
-        m.put("size", r.size());
-        m.put("checksum", r.checksum());
-        m.put("multihash", r.multihash());
-        m.put("hash_algo", r.hashAlgo());
-        m.put("metadata", r.metadata());
-        PrintWriter out = out();
-        out.println(Json.render(m));
-        if (!out.checkError()) {
-            return;
-        }
-        try {
-            s.delete(r.location(), store);
-        } catch (RuntimeException e) {
-            throw new IOException("could not write the result to standard output (closed or full), and deleting "
-                    + "the image again failed (" + e.getMessage() + "): it is stored at " + r.location(), e);
-        }
-        throw new IOException("could not write the result to standard output (closed or full): the image was "
-                + "deleted again, nothing is stored");
     }
 
     /** {@code --image-id}: a UUID, checked by the core's rule before anything is read. */

@@ -25,6 +25,8 @@ public final class Main {
         SUBCOMMANDS.put("get", GetCommand::new);
         SUBCOMMANDS.put("size", SizeCommand::new);
         SUBCOMMANDS.put("delete", DeleteCommand::new);
+        SUBCOMMANDS.put("copy", CopyCommand::new);
+        SUBCOMMANDS.put("images", ImagesCommand::new);
         SUBCOMMANDS.put("config", ConfigCommand::new);
         SUBCOMMANDS.put("locations", LocationsCommand::new);
         SUBCOMMANDS.put("gc", GcCommand::new);

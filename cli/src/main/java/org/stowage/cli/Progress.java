@@ -60,6 +60,11 @@ final class Progress implements AddPhases, AutoCloseable {
         };
     }
 
+    /** {@code n} bytes are done (from a listener rather than a wrapped stream). */
+    void written(long n) {
+        bar.stepTo(n);
+    }
+
     @Override
     public void phase(String phase) {
         bar.setExtraMessage(phase);

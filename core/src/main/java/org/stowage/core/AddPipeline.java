@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -11,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.io.HostExecutors;
-import org.stowage.spi.AddPhases;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
@@ -33,9 +33,12 @@ final class AddPipeline {
     record Host(HostExecutors executors, Duration stallTimeout, InFlight inFlight, boolean multiStore) {
     }
 
-    /** One add: the image, its bytes and how to hash them. */
-    record Request(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner,
-            AddPhases phases) {
+    /**
+     * One add: the image, its bytes and how to hash them; {@code options} gives the owner, the
+     * phase and progress listeners and the checksums the data must have (its id, size and
+     * algorithm are the ones given here).
+     */
+    record Request(String imageId, InputStream data, long declaredSize, String hashAlgo, AddOptions options) {
     }
 
     private final Host host;
@@ -45,11 +48,13 @@ final class AddPipeline {
     }
 
     /**
-     * Adds an image: the hash algorithm is checked before anything else, then the store's write
-     * side ({@code writableDriver} refuses a store that may not write), then the image id; only
-     * then is a byte read. {@link InFlight#abortAll} makes the add fail.
+     * Adds an image: the hash algorithm is checked before anything else (and an expected
+     * multihash against it), then the store's write side ({@code writableDriver} refuses a store
+     * that may not write), then the image id; only then is a byte read. {@link InFlight#abortAll}
+     * makes the add fail.
      */
     AddResult add(String storeId, Supplier<BoundDriver> writableDriver, Request r) {
+        r.options().checkFor(r.hashAlgo());
         HashingImageInput input = HashingImageInput.open(r.data(), r.declaredSize(), r.hashAlgo(),
                 host.stallTimeout(), host.executors());
         String what = "add of image " + ImageIds.shown(String.valueOf(r.imageId())) + " to store '" + storeId + "'";
@@ -57,7 +62,7 @@ final class AddPipeline {
             BoundDriver d = writableDriver.get();
             ImageIds.check(r.imageId());
             HostInput in = new HostInput(input, storeId, r.imageId());
-            AddResult result = write(d, in, r);
+            AddResult result = write(d, in, r, storeId);
             result = withStoreMetadata(d, storeId, result);
             LOG.info("added image {} to store {}: {} bytes at {}", r.imageId(), storeId, result.size(),
                     Uris.mask(result.location()));
@@ -67,9 +72,10 @@ final class AddPipeline {
         }
     }
 
-    private AddResult write(BoundDriver d, HostInput in, Request r) {
+    private AddResult write(BoundDriver d, HostInput in, Request r, String storeId) {
         long declared = r.declaredSize() < 0 ? AddRequest.UNKNOWN_SIZE : r.declaredSize();
-        AddRequest request = new AddRequest(r.imageId(), declared, r.owner(), r.phases());
+        AddOptions o = r.options();
+        AddRequest request = new AddRequest(r.imageId(), declared, o.owner().orElse(null), o.phases());
         ImageWriter writer = d.call(() -> d.driver().openWriter(request));
         try {
             ByteBuffer chunk;
@@ -77,13 +83,32 @@ final class AddPipeline {
                 ByteBuffer data = chunk;
                 d.run(() -> writer.write(data));
                 in.failIfInterrupted();
+                o.progress().accept(in.bytesRead());
             }
             Checksums sums = in.checksums();
+            verify(storeId, r, sums);
             StoredImage stored = d.call(() -> writer.commit(sums));
             return new AddResult(stored.location(), sums, stored.metadata());
         } catch (RuntimeException | Error e) {
             abortQuietly(d, writer, e);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to commit data whose checksums differ from those the caller expected, naming the
+     * store, the image, and each expected and actual value; the caller then aborts the writer.
+     */
+    private static void verify(String storeId, Request r, Checksums sums) {
+        List<String> wrong = new ArrayList<>();
+        r.options().expectedChecksum().filter(md5 -> !md5.equals(sums.md5()))
+                .ifPresent(md5 -> wrong.add("its md5 is " + sums.md5() + ", expected " + md5));
+        r.options().expectedMultihash().filter(h -> !h.equals(sums.multihash()))
+                .ifPresent(h -> wrong.add("its " + sums.hashAlgo() + " is " + sums.multihash() + ", expected " + h));
+        if (!wrong.isEmpty()) {
+            throw StoreException.backend("store '" + storeId + "': add of image " + r.imageId() + ": the data ("
+                    + sums.size() + " bytes) is not what was expected: " + String.join("; ", wrong)
+                    + "; it was not committed, nothing of it is stored");
         }
     }
 
@@ -161,6 +186,10 @@ final class AddPipeline {
             } catch (IOException | RuntimeException e) {
                 throw failure("reading its data failed", e);
             }
+        }
+
+        long bytesRead() {
+            return input.bytesRead();
         }
 
         void failIfInterrupted() {

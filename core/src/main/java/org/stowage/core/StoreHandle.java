@@ -16,6 +16,7 @@ import org.stowage.spi.Capability;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageInventory;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.InventoryPage;
 import org.stowage.spi.Leftover;
 import org.stowage.spi.LegacyLocations;
 import org.stowage.spi.StoreDriver;
@@ -228,11 +229,20 @@ public final class StoreHandle {
     /** Adds an image; the driver reports the steps of the add (creating volume, attaching...) to {@code phases}. */
     public AddResult add(String imageId, InputStream data, long declaredSize, String hashAlgo, String owner,
             AddPhases phases) {
-        return pipeline.add(id(), this::writableDriver, new AddPipeline.Request(imageId, data, declaredSize, hashAlgo, owner, phases));
+        return addWith(imageId, data, declaredSize, hashAlgo, AddOptions.defaults().owner(owner).phases(phases));
     }
 
-    /** The driver, once the store was checked to accept new images. */
-    private BoundDriver writableDriver() {
+    /** Adds an image with the owner, listeners and expected checksums of {@code options}. */
+    AddResult addWith(String imageId, InputStream data, long declaredSize, String hashAlgo, AddOptions options) {
+        return pipeline.add(id(), this::writableDriver, new AddPipeline.Request(imageId, data, declaredSize, hashAlgo, options));
+    }
+
+    /**
+     * The driver, once the store was checked to accept new images.
+     *
+     * @throws StoreException of kind {@link ErrorKind#STORE_ADD_DISABLED} if it does not
+     */
+    BoundDriver writableDriver() {
         BoundDriver d = requireDriver();
         Optional<String> reason = d.writeDisabledReason();
         if (isReadOnly()) {
@@ -336,6 +346,39 @@ public final class StoreHandle {
 
     private Optional<ImageInventory> inventory() {
         return driver.call(() -> driver.driver().inventory());
+    }
+
+    /**
+     * One page of the images the store holds, in the driver's stable order ({@link Stowage#images}
+     * reads them all page by page).
+     *
+     * @param cursor where the previous page ended, or null for the first page
+     * @param limit  at most this many entries, at least 1
+     * @throws StoreException of kind {@link ErrorKind#STORE_GET_NOT_SUPPORTED} naming the store if
+     *                        its driver keeps no inventory
+     */
+    public InventoryPage listImages(String cursor, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("page limit " + limit + " is not at least 1");
+        }
+        ImageInventory inventory = listable();
+        InventoryPage page = driver.call(() -> inventory.list(cursor, limit));
+        if (page == null) {
+            throw StoreException.backend("store '" + id() + "': the " + type() + " driver's inventory returned no page");
+        }
+        return page;
+    }
+
+    /** True if the store can list its images (its driver keeps an inventory). */
+    public boolean keepsInventory() {
+        return driver != null && inventory().isPresent();
+    }
+
+    /** The store's inventory, which lists its images. @throws StoreException as {@link #listImages} */
+    ImageInventory listable() {
+        requireDriver();
+        return inventory().orElseThrow(() -> StoreException.storeGetNotSupported("store '" + id() + "' (" + type()
+                + ") cannot list its images: its driver keeps no inventory"));
     }
 
     void close() {

@@ -8,8 +8,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.config.StowageConfig;
@@ -21,6 +23,7 @@ import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.locations.LocationUpgrader;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.InventoryEntry;
 import org.stowage.spi.StoreException;
 import org.stowage.spi.StoreHealth;
 
@@ -46,6 +49,10 @@ public final class Stowage implements AutoCloseable {
      * cross the host's buffer boundaries (drivers' tests use it to pick such sizes).
      */
     public static final int ADD_CHUNK_SIZE = HashingImageInput.CHUNK;
+    /** Images asked of a store's inventory at a time by {@link #images(String)}. */
+    public static final int IMAGES_PAGE = 100;
+    /** Images asked at a time while {@link #findImage} looks for one. */
+    private static final int FIND_PAGE = 1000;
 
     private final StowageConfig config;
     private final StoreRegistry stores;
@@ -139,8 +146,65 @@ public final class Stowage implements AutoCloseable {
     public AddResult add(String storeId, InputStream data, AddOptions options) {
         StoreHandle h = store(storeId);
         String id = options.imageId().orElseGet(() -> UUID.randomUUID().toString());
-        return h.add(id, data, options.declaredSize().orElse(-1), options.hashAlgorithm()
-                .orElse(config.hashingAlgorithm()), options.owner().orElse(null), options.phases());
+        return h.addWith(id, data, options.declaredSize().orElse(-1), options.hashAlgorithm()
+                .orElse(config.hashingAlgorithm()), options);
+    }
+
+    /**
+     * Copies the image at {@code location} (routed to its store as {@link #get} routes it; that
+     * store is only read) into store {@code targetStoreId} through its add pipeline, which hashes
+     * it on the way: the result is that of an add. The image id is {@code options}' or else the
+     * one the source store's inventory lists for the location; the declared size is
+     * {@code options}' or else the source's length. With {@code options}' expected checksums, data
+     * that differs is never committed. Whatever fails — the source's read mid-way, the expected
+     * checksums, the target (its {@code Duplicate} for an id it has) — nothing of the copy remains
+     * in the target.
+     *
+     * @throws StoreException           of kind {@link ErrorKind#UNKNOWN_STORE} for a target no store has,
+     *                                  {@link ErrorKind#DUPLICATE} if the target is the source's own store,
+     *                                  or the kind of the failure
+     * @throws IllegalArgumentException if no image id is given and the source's inventory does not
+     *                                  tell it, or an expected multihash cannot be a digest of the algorithm
+     */
+    public AddResult copy(String location, String targetStoreId, AddOptions options) {
+        return new ImageCopy(this).copy(location, targetStoreId, options);
+    }
+
+    /**
+     * What store {@code storeId} holds: its images, complete or still being added, in the
+     * driver's stable order, read from its inventory {@value #IMAGES_PAGE} at a time as the stream
+     * is consumed (one page in memory at a time).
+     *
+     * @throws StoreException of kind {@link ErrorKind#UNKNOWN_STORE} for an id no store has, or
+     *                        {@link ErrorKind#STORE_GET_NOT_SUPPORTED} for a store that cannot list its images
+     */
+    public Stream<InventoryEntry> images(String storeId) {
+        return images(storeId, IMAGES_PAGE);
+    }
+
+    /**
+     * As {@link #images(String)}, asking the store for {@code pageSize} images at a time.
+     *
+     * @throws IllegalArgumentException if {@code pageSize} is less than 1
+     */
+    public Stream<InventoryEntry> images(String storeId, int pageSize) {
+        return InventoryPages.of(store(storeId), pageSize);
+    }
+
+    /**
+     * The complete image at {@code location} as its store's inventory lists it (its id, size,
+     * creation time); empty if the store keeps no inventory or does not list that location. The
+     * inventory is read page by page up to the image.
+     */
+    public Optional<InventoryEntry> findImage(String location) {
+        Located l = locate(location, null);
+        if (!l.store().keepsInventory()) {
+            return Optional.empty();
+        }
+        String canonical = l.store().format(l.location());
+        try (Stream<InventoryEntry> all = images(l.store().id(), FIND_PAGE)) {
+            return all.filter(e -> e.complete() && e.location().equals(canonical)).findFirst();
+        }
     }
 
     /** Opens a read of the whole image at a location. */

@@ -2,14 +2,17 @@ package org.stowage.core;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.stowage.spi.AddRequest;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Checksums;
+import org.stowage.spi.ImageInventory;
 import org.stowage.spi.ImageStream;
+import org.stowage.spi.InventoryEntry;
+import org.stowage.spi.InventoryPage;
+import org.stowage.spi.Leftover;
 import org.stowage.spi.ImageWriter;
 import org.stowage.spi.LegacyLocations;
 import org.stowage.spi.LocationCodec;
@@ -59,7 +66,9 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 OptionSpec.integer("health_delay_ms").defaultValue("0").min(0).build(),
                 OptionSpec.string("health_failure").build(),
                 OptionSpec.string("write_failure").build(),
-                OptionSpec.string("commit_failure").build());
+                OptionSpec.string("commit_failure").build(),
+                OptionSpec.bool("inventory").defaultValue("False").build(),
+                OptionSpec.integer("read_failure_after").defaultValue("-1").min(-1).build());
     }
 
     @Override
@@ -254,17 +263,63 @@ public class FakeDriverFactory implements StoreDriverFactory {
             int from = (int) Math.min(offset, b.length);
             int len = (int) (length < 0 ? b.length - from : Math.min(length, b.length - from));
             ByteArrayInputStream in = new ByteArrayInputStream(b, from, len);
+            long failAfter = context.settings().integer("read_failure_after");
             return new ImageStream() {
+                long read;
+
                 @Override
                 public long length() {
                     return len;
                 }
 
                 @Override
-                public int read(byte[] buf, int off, int n) {
-                    return in.read(buf, off, n);
+                public int read(byte[] buf, int off, int n) throws IOException {
+                    if (failAfter >= 0 && read >= failAfter) {
+                        throw new IOException("the fake disk failed at byte " + read);
+                    }
+                    int k = in.read(buf, off, failAfter >= 0 ? (int) Math.min(n, failAfter - read) : n);
+                    read += Math.max(k, 0);
+                    return k;
+                }
+
+                @Override
+                public void close() {
+                    readsClosed.incrementAndGet();
                 }
             };
+        }
+
+        /** Reads closed, and pages listed. */
+        public final AtomicInteger readsClosed = new AtomicInteger();
+        public final AtomicInteger listCalls = new AtomicInteger();
+
+        /** With {@code inventory = True}: the images by id, the id being the cursor. */
+        @Override
+        public Optional<ImageInventory> inventory() {
+            if (!context.settings().bool("inventory")) {
+                return Optional.empty();
+            }
+            return Optional.of(new ImageInventory() {
+                @Override
+                public InventoryPage list(String cursor, int limit) {
+                    listCalls.incrementAndGet();
+                    List<String> ids = new TreeMap<>(images).keySet().stream()
+                            .filter(id -> cursor == null || id.compareTo(cursor) > 0).toList();
+                    List<InventoryEntry> page = ids.stream().limit(limit).map(id -> new InventoryEntry(id,
+                            prefixes().get(0) + "/" + id, images.get(id).length, Instant.EPOCH, true)).toList();
+                    return new InventoryPage(page, ids.size() > limit ? Optional.of(ids.get(limit - 1)) : Optional.empty());
+                }
+
+                @Override
+                public List<Leftover> leftovers(Duration olderThan) {
+                    return List.of();
+                }
+
+                @Override
+                public void remove(Leftover leftover) {
+                    throw new UnsupportedOperationException("no leftovers");
+                }
+            });
         }
 
         @Override
