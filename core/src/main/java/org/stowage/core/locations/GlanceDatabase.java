@@ -2,22 +2,11 @@ package org.stowage.core.locations;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.stowage.spi.StoreException;
 
@@ -46,20 +35,28 @@ public final class GlanceDatabase implements AutoCloseable {
         public final long rowId;
         /** The image. */
         public final String imageId;
-        /** Before and after. */
+        /** The location as it was read. */
         public final ImageLocation before;
-        /** After. */
+        /** The location as it is written. */
         public final ImageLocation after;
+        /** The row's status as read: {@code active}, or {@code pending_delete} for a location the scrubber is to delete. */
+        public final String status;
         /** True if the row was written (false in a dry run or when it changed underneath). */
         public boolean written;
-        private final String metaDataRead;
+        private final LocationRow read;
 
-        Change(long rowId, String imageId, ImageLocation before, ImageLocation after, String metaDataRead) {
-            this.rowId = rowId;
-            this.imageId = imageId;
-            this.before = before;
+        Change(LocationRow read, ImageLocation after) {
+            this.rowId = read.id();
+            this.imageId = read.imageId();
+            this.before = read.location();
             this.after = after;
-            this.metaDataRead = metaDataRead;
+            this.status = read.status();
+            this.read = read;
+        }
+
+        /** The row as it was read: what it must still hold to be written. */
+        LocationRow read() {
+            return read;
         }
     }
 
@@ -85,47 +82,12 @@ public final class GlanceDatabase implements AutoCloseable {
         public long batches;
     }
 
-    /** How a database takes a timestamp, the way SQLAlchemy binds Glance's DateTime columns. */
-    private enum Dialect {
-        SQLITE, MARIADB, POSTGRESQL;
-
-        private static final DateTimeFormatter SQLITE_DATETIME = DateTimeFormatter
-                .ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT).withZone(ZoneOffset.UTC);
-
-        static Dialect of(Connection c) throws SQLException {
-            String product = c.getMetaData().getDatabaseProductName();
-            String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
-            if (p.contains("sqlite")) {
-                return SQLITE;
-            }
-            if (p.contains("mariadb") || p.contains("mysql")) {
-                return MARIADB;
-            }
-            if (p.contains("postgresql")) {
-                return POSTGRESQL;
-            }
-            throw new SQLException("unsupported database '" + product + "' (expected SQLite, MariaDB/MySQL or PostgreSQL)");
-        }
-
-        /** SQLite has no date type: SQLAlchemy stores text; the others take a UTC time without zone. */
-        void bindTimestamp(PreparedStatement ps, int index, Instant t) throws SQLException {
-            if (this == SQLITE) {
-                ps.setString(index, SQLITE_DATETIME.format(t));
-            } else {
-                ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC));
-            }
-        }
-    }
-
-    private record Row(long id, String metaData, ImageLocation location) {
-    }
-
     private final Connection connection;
     private final JdbcUrl target;
     private final String shownUrl;
-    private final Dialect dialect;
+    private final SqlDialect dialect;
 
-    private GlanceDatabase(Connection connection, JdbcUrl target, String shownUrl, Dialect dialect) {
+    private GlanceDatabase(Connection connection, JdbcUrl target, String shownUrl, SqlDialect dialect) {
         this.connection = connection;
         this.target = target;
         this.shownUrl = shownUrl;
@@ -142,7 +104,7 @@ public final class GlanceDatabase implements AutoCloseable {
         Connection c = null;
         try {
             c = DriverManager.getConnection(target.url(), target.properties());
-            return new GlanceDatabase(c, target, shown, Dialect.of(c));
+            return new GlanceDatabase(c, target, shown, SqlDialect.of(c));
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw StoreException.backend("cannot open Glance database " + shown + ": " + target.scrub(e.getMessage())
@@ -164,142 +126,63 @@ public final class GlanceDatabase implements AutoCloseable {
      */
     public Summary upgrade(LocationUpgrader upgrader, int batchSize, boolean apply, Consumer<Change> onChange) {
         Summary sum = new Summary();
-        String last = "";
-        try {
-            connection.setAutoCommit(false);
-            while (true) {
-                List<String> ids = imageIds(last, batchSize);
-                connection.commit();
-                if (ids.isEmpty()) {
-                    break;
-                }
-                last = ids.get(ids.size() - 1);
-                List<Change> changes = plan(readLocations(ids, sum), upgrader, sum);
-                if (apply) {
-                    write(changes, sum);
-                }
-                connection.commit();
-                changes.forEach(onChange);
-                sum.batches++;
-            }
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly();
-            throw StoreException.backend("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
-                    target.scrubbed(e));
-        }
+        RowRewrite.Totals totals = guarded(() -> rewrite().run(RowRewrite.Scope.LIVE, batchSize, apply,
+                rows -> plan(rows, upgrader, sum), onChange));
+        sum.images = totals.images;
+        sum.batches = totals.batches;
+        sum.conflicts = totals.conflicts;
         return sum;
     }
 
-    private List<String> imageIds(String after, int batchSize) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT id FROM images WHERE deleted = ? AND id > ? ORDER BY id")) {
-            ps.setBoolean(1, false);
-            ps.setString(2, after);
-            ps.setMaxRows(batchSize);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && ids.size() < batchSize) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        return ids;
+    private RowRewrite rewrite() {
+        return new RowRewrite(connection, dialect);
     }
 
-    /** The batch's non-deleted location rows by image, in row order; unreadable ones go to {@code skipped}. */
-    private Map<String, List<Row>> readLocations(List<String> ids, Summary sum) throws SQLException {
-        Map<String, List<Row>> rows = new LinkedHashMap<>();
-        for (String id : ids) {
-            rows.put(id, new ArrayList<>());
-        }
-        String in = String.join(",", Collections.nCopies(ids.size(), "?"));
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, image_id, value, meta_data FROM image_locations "
-                + "WHERE deleted = ? AND image_id IN (" + in + ") ORDER BY image_id, id")) {
-            ps.setBoolean(1, false);
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(i + 2, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long rowId = rs.getLong(1);
-                    String imageId = rs.getString(2);
-                    String meta = rs.getString(4);
-                    try {
-                        rows.get(imageId).add(new Row(rowId, meta, new ImageLocation(rs.getString(3), JsonSupport.metaData(meta))));
-                    } catch (GlanceJson.RefusedException e) {
-                        sum.skipped.add(new Skipped(imageId, rowId, "meta_data left as it is: " + e.getMessage()));
-                    }
-                }
-            }
-        }
-        return rows;
-    }
-
-    private List<Change> plan(Map<String, List<Row>> rows, LocationUpgrader upgrader, Summary sum) {
+    private List<Change> plan(Map<String, List<LocationRow>> rows, LocationUpgrader upgrader, Summary sum) {
         List<ImageRecord> images = new ArrayList<>();
-        rows.forEach((id, list) -> images.add(new ImageRecord(id, list.stream().map(Row::location).toList())));
-        sum.images += images.size();
+        Map<String, List<LocationRow>> readable = new LinkedHashMap<>();
+        rows.forEach((id, list) -> {
+            List<LocationRow> ok = new ArrayList<>();
+            for (LocationRow r : list) {
+                if (r.location() != null) {
+                    ok.add(r);
+                } else {
+                    sum.skipped.add(new Skipped(id, r.id(), "meta_data left as it is: " + r.unreadable()));
+                }
+            }
+            readable.put(id, ok);
+            images.add(new ImageRecord(id, ok.stream().map(LocationRow::location).toList()));
+        });
         List<Change> changes = new ArrayList<>();
         for (UpgradeOutcome o : upgrader.upgradeAll(images, null)) {
             sum.unresolved.addAll(o.unresolved());
-            List<Row> r = rows.get(o.imageId());
+            List<LocationRow> r = readable.get(o.imageId());
             for (int j = 0; j < o.entries().size(); j++) {
                 UpgradeOutcome.Entry en = o.entries().get(j);
-                switch (en.status()) {
-                    case CURRENT:
-                        sum.current++;
-                        break;
-                    case UNRESOLVED:
-                    case FAILED:
-                        break;
-                    default:
-                        sum.upgraded++;
-                        changes.add(new Change(r.get(j).id(), o.imageId(), en.before(), en.after(), r.get(j).metaData()));
+                if (en.status() == UpgradeOutcome.Status.CURRENT) {
+                    sum.current++;
+                } else if (en.status() == UpgradeOutcome.Status.UPGRADED) {
+                    sum.upgraded++;
+                    changes.add(new Change(r.get(j), en.after()));
                 }
             }
         }
         return changes;
     }
 
-    /**
-     * Writes the changes as Glance's image update does: the location's value, metadata and
-     * {@code updated_at}, then the image's {@code updated_at}.
-     */
-    private void write(List<Change> changes, Summary sum) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        String update = "UPDATE image_locations SET value = ?, meta_data = ?, updated_at = ? "
-                + "WHERE id = ? AND value = ? AND deleted = ? AND ";
-        Set<String> touched = new LinkedHashSet<>();
-        try (PreparedStatement sameMeta = connection.prepareStatement(update + "meta_data = ?");
-                PreparedStatement noMeta = connection.prepareStatement(update + "meta_data IS NULL")) {
-            for (Change c : changes) {
-                PreparedStatement up = c.metaDataRead == null ? noMeta : sameMeta;
-                up.setString(1, c.after.url());
-                up.setString(2, JsonSupport.render(c.after.metadata()));
-                dialect.bindTimestamp(up, 3, now);
-                up.setLong(4, c.rowId);
-                up.setString(5, c.before.url());
-                up.setBoolean(6, false);
-                if (c.metaDataRead != null) {
-                    up.setString(7, c.metaDataRead);
-                }
-                c.written = up.executeUpdate() == 1;
-                if (c.written) {
-                    touched.add(c.imageId);
-                } else {
-                    sum.conflicts++;
-                }
-            }
-        }
-        try (PreparedStatement image = connection.prepareStatement("UPDATE images SET updated_at = ? WHERE id = ?")) {
-            for (String id : touched) {
-                dialect.bindTimestamp(image, 1, now);
-                image.setString(2, id);
-                image.executeUpdate();
-            }
+    /** SQL work whose failure is reported without credentials, after a rollback. */
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T guarded(SqlWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw StoreException.backend("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
+                    target.scrubbed(e));
         }
     }
 
