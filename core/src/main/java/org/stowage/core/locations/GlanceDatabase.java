@@ -113,6 +113,15 @@ public final class GlanceDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the database of a connection (a JDBC URL, or Glance's {@code [database] connection});
+     * {@code user} and {@code password}, each when given, win over the connection's own.
+     */
+    public static GlanceDatabase open(DatabaseConnection connection, String user, String password) {
+        return open(connection.jdbcUrl(), user != null ? user : connection.user(),
+                password != null ? password : connection.password());
+    }
+
     /** A JDBC URL or message with passwords masked. */
     public static String mask(String s) {
         return s == null ? null : JdbcUrl.of(s, null, null).scrub(s);
@@ -132,6 +141,35 @@ public final class GlanceDatabase implements AutoCloseable {
         sum.batches = totals.batches;
         sum.conflicts = totals.conflicts;
         return sum;
+    }
+
+    /** Work on location rows within one transaction; see {@link GlanceDatabase#edit}. */
+    @FunctionalInterface
+    public interface Edit<T> {
+        /** Adds, removes or reads rows through {@code edits}; throwing rolls the whole transaction back. */
+        T apply(LocationEdits edits) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns (with the {@code updated_at}
+     * of every image it changed set), rolled back when it throws. A {@link StoreException} or
+     * {@link IllegalArgumentException} it throws reaches the caller as it is; a database error as
+     * a {@code Backend} error without credentials.
+     */
+    public <T> T edit(Edit<T> work) {
+        return guarded(() -> {
+            connection.setAutoCommit(false);
+            LocationEdits edits = new LocationEdits(connection, dialect, RowRewrite.now());
+            T result = work.apply(edits);
+            edits.finish();
+            connection.commit();
+            return result;
+        });
+    }
+
+    /** The non-deleted location rows of an image, in row order. */
+    public List<LocationRow> locations(String imageId) {
+        return edit(e -> e.rows(imageId));
     }
 
     private RowRewrite rewrite() {
@@ -181,6 +219,9 @@ public final class GlanceDatabase implements AutoCloseable {
             return work.run();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            if (e instanceof StoreException || e instanceof IllegalArgumentException) {
+                throw (RuntimeException) e;
+            }
             throw StoreException.backend("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
                     target.scrubbed(e));
         }

@@ -152,7 +152,7 @@ final class RowRewrite {
         if (changes.isEmpty()) {
             return 0;
         }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = now();
         Set<String> touched = new LinkedHashSet<>();
         long conflicts = 0;
         Map<String, PreparedStatement> statements = new LinkedHashMap<>();
@@ -200,6 +200,11 @@ final class RowRewrite {
         if (read.metaData() != null) {
             up.setString(next, read.metaData());
         }
+    }
+
+    /** The current time as Glance's columns keep it (microseconds). */
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Sets {@code updated_at} of each non-deleted image of {@code imageIds}, as Glance's image update does. */
