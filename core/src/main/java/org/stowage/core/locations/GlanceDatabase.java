@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import org.stowage.spi.StoreException;
 
 /**
- * Bulk upgrade of a real Glance database ({@code images} and {@code image_locations}, as
+ * Bulk upgrade, store rename and row edits of a real Glance database ({@code images} and {@code image_locations}, as
  * {@code glance-manage db_sync} creates them) through JDBC: SQLite, MySQL/MariaDB, PostgreSQL.
  *
  * <p>Images are read in id order, a batch at a time; each batch's changes are written in one
@@ -137,6 +137,35 @@ public final class GlanceDatabase implements AutoCloseable {
         Summary sum = new Summary();
         RowRewrite.Totals totals = guarded(() -> rewrite().run(RowRewrite.Scope.LIVE, batchSize, apply,
                 rows -> plan(rows, upgrader, sum), onChange));
+        sum.images = totals.images;
+        sum.batches = totals.batches;
+        sum.conflicts = totals.conflicts;
+        return sum;
+    }
+
+    /**
+     * Renames a store in every location that names it (see {@link StoreRename}): the rows of
+     * non-deleted images that are not deleted, and the rows waiting for Glance's scrubber (it
+     * deletes their data through the store their metadata names). A first pass reads every batch
+     * and writes nothing; with {@code apply}, and no row refused, a second pass writes, each batch
+     * in one transaction, each row only if it still holds what was read.
+     *
+     * @param onChange called for every row renamed (or that would be, in a dry run)
+     */
+    public StoreRename.Summary rename(StoreRename rename, int batchSize, boolean apply, Consumer<Change> onChange) {
+        StoreRename.Summary check = renamePass(rename, batchSize, false, apply ? c -> { } : onChange);
+        if (!apply || !check.refused.isEmpty() || check.rows == 0) {
+            return check;
+        }
+        StoreRename.Summary done = renamePass(rename, batchSize, true, onChange);
+        done.applied = true;
+        return done;
+    }
+
+    private StoreRename.Summary renamePass(StoreRename rename, int batchSize, boolean apply, Consumer<Change> onChange) {
+        StoreRename.Summary sum = new StoreRename.Summary();
+        RowRewrite.Totals totals = guarded(() -> rewrite().run(RowRewrite.Scope.WITH_SCRUB_QUEUE, batchSize, apply,
+                rows -> rename.plan(rows, sum), onChange));
         sum.images = totals.images;
         sum.batches = totals.batches;
         sum.conflicts = totals.conflicts;
