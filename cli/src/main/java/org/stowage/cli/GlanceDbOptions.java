@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * command reads (glance-api.conf), as Glance finds it.
  */
 final class GlanceDbOptions {
-    static final int MAX_BATCH = 100_000;
+    /** Below every engine's limit of bound parameters (a batch's image ids are bound in one query). */
+    static final int MAX_BATCH = 10_000;
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;

@@ -214,7 +214,7 @@ class GlanceDatabaseCommandsTest {
                 + "enabled_backends").contains("enabled stores: fast, fast2, other");
         Run batch = run(conf, "fast", "fast2", "--batch-size", "0");
         assertThat(batch.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(batch.err()).contains("--batch-size").contains("'0'").contains("expected 1 to 100000");
+        assertThat(batch.err()).contains("--batch-size").contains("'0'").contains("expected 1 to 10000");
         Run noDatabase = run(config(true, ""), "fast", "fast2");
         assertThat(noDatabase.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(noDatabase.err()).contains("no Glance database: expected --glance-db JDBC_URL, or [database] connection");

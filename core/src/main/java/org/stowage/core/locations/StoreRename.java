@@ -233,7 +233,7 @@ public final class StoreRename {
         if (!urlNamesOld && !metaNamesOld) {
             return RowVerdict.UNTOUCHED;
         }
-        if (urlNamesOld && store != null && !metaNamesOld && !newId.equals(store)) {
+        if (urlNamesOld && store != null && !"".equals(store) && !metaNamesOld && !newId.equals(store)) {
             return RowVerdict.refused("its URL names store '" + oldId + "' but its metadata names store '" + store
                     + "': expected both to name '" + oldId + "'; correct the row first", false);
         }

@@ -283,6 +283,8 @@ class StoreRenameTest {
             location(c, "d", "cinder://renamed/" + VOL + "4", "{\"store\": \"renamed\"}", "active");
             image(c, "e", false, "active");
             location(c, "e", "cinder://fast/" + VOL + "5", "{\"store\": \"renamed\"}", "active");
+            image(c, "f", false, "active");
+            location(c, "f", "cinder://fast/" + VOL + "6", "{\"store\": \"\"}", "active");
         }
         Map<String, String> before = rows();
 
@@ -295,7 +297,8 @@ class StoreRenameTest {
         assertThat(reasons.get("b")).contains("its metadata names store 'fast' but its URL names store 'slow'");
         assertThat(reasons.get("c")).contains("cannot be rewritten without loss").contains("duplicate key");
         assertThat(reasons.get("d")).contains("would hold this location twice in store 'renamed'");
-        assertThat(s.rows).as("e: the URL still names the old store, the metadata the new one already").isEqualTo(1);
+        assertThat(s.rows).as("e: the URL still names the old store, the metadata the new one already; f: an empty store")
+                .isEqualTo(2);
         assertThat(s.refused).noneMatch(StoreRename.Refusal::storeMismatch);
         assertThat(s.applied).isFalse();
         assertThat(rows()).isEqualTo(before);
