@@ -11,13 +11,15 @@ import java.util.function.Consumer;
 import org.stowage.spi.StoreException;
 
 /**
- * Bulk upgrade, store rename and row edits of a real Glance database ({@code images} and {@code image_locations}, as
- * {@code glance-manage db_sync} creates them) through JDBC: SQLite, MySQL/MariaDB, PostgreSQL.
+ * A real Glance database ({@code images} and {@code image_locations}, as {@code glance-manage
+ * db_sync} creates them) through JDBC: SQLite, MySQL/MariaDB, PostgreSQL. The bulk location
+ * upgrade ({@link #upgrade}) and store rename ({@link #rename}) share one batched rewrite
+ * ({@link RowRewrite}); {@link #edit} adds and removes single rows as Glance's DB API does.
  *
  * <p>Images are read in id order, a batch at a time; each batch's changes are written in one
- * transaction, each row only if it still holds the value and metadata that were read (so a
- * concurrent change is reported, not overwritten). The run is idempotent and safe to interrupt
- * and run again: committed batches are current and are left alone.
+ * transaction, each row only if it still holds what was read (its image, value, metadata, status
+ * and deleted flag: a concurrent change is reported, not overwritten). A run is idempotent and
+ * safe to interrupt and run again: committed batches are current and are left alone.
  *
  * <p>Every column is written as Glance itself writes it, so Glance reads the rows back: the
  * metadata as Python's {@code json.dumps} renders it, {@code updated_at} (of the location and of
