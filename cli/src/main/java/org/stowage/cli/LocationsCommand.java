@@ -23,6 +23,7 @@ import org.stowage.core.locations.UpgradeOutcome;
 import org.stowage.core.locations.UpgradeTally;
 import org.stowage.spi.ErrorKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,26 +37,26 @@ final class LocationsCommand {
         "Input: a JSON array in the shape of Glance's image API, [{\"id\": ..., \"locations\": [{\"url\": ..., "
             + "\"metadata\": {...}}]}], or the {\"images\": [...]} object of GET /v2/images, from FILE or stdin (the "
             + "document goes to stdout with only changed locations rewritten, every other field as it came), or a Glance database "
-            + "with --glance-db (rows rewritten in place in batches, one transaction each, every column as Glance writes it; "
-            + "a row whose metadata cannot be rewritten without loss is left as it is and listed; a dry run unless --apply).",
+            + "with --glance-db (without a URL, or with --apply and no FILE: the configuration's [database] connection; rows "
+            + "rewritten in place in batches, one transaction each, every column as Glance writes it; a row whose metadata "
+            + "cannot be rewritten without loss is left as it is and listed; a dry run unless --apply).",
         "The summary (upgraded, already current, every unresolved image and location with its reason, remote calls) "
             + "goes to stderr. A store that could not be asked (unreachable, say) leaves its locations as they were and "
             + "makes the exit code that of its error."})
     static final class Upgrade extends StowageSubcommand implements Callable<Integer> {
-        @Option(names = "--glance-db", paramLabel = "JDBC_URL", description = "A Glance database, e.g. "
-                + "jdbc:sqlite:/var/lib/glance/glance.sqlite, jdbc:mariadb://host/glance, jdbc:postgresql://host/glance.")
+        @Option(names = "--glance-db", paramLabel = "JDBC_URL", arity = "0..1", fallbackValue = "", description = "A Glance "
+                + "database, e.g. jdbc:sqlite:/var/lib/glance/glance.sqlite, jdbc:mariadb://host/glance, "
+                + "jdbc:postgresql://host/glance; without a URL (or with --apply and no FILE), the [database] connection "
+                + "of the configuration (glance-api.conf).")
         String glanceDb;
-        @Option(names = "--db-user", paramLabel = "USER", description = "Database user (or in the JDBC URL).")
-        String dbUser;
-        @Option(names = "--db-password-file", paramLabel = "FILE", description = "File holding the database password.")
-        Path dbPasswordFile;
+        @Mixin
+        GlanceDbOptions db;
         @Option(names = "--apply", description = "Write the changes to the database (default: dry run).")
         boolean apply;
         @Option(names = "--dry-run", description = "Only show what would change (the default).")
         boolean dryRun;
-        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500", description = "Images per batch and transaction.")
-        int batchSize;
-        @Parameters(paramLabel = "FILE|-", arity = "0..1", description = "JSON images (default: stdin) when --glance-db is not given.")
+        @Parameters(paramLabel = "FILE|-", arity = "0..1", description = "JSON images (default: stdin) when neither "
+                + "--glance-db nor --apply is given.")
         String file;
 
         @Override
@@ -68,22 +69,8 @@ final class LocationsCommand {
             int code;
             try (Stowage s = open()) {
                 LocationUpgrader upgrader = s.locationUpgrader(Duration.ZERO, Clock.systemUTC());
-                if (glanceDb != null) {
-                    String password = dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
-                    try (GlanceDatabase db = GlanceDatabase.open(glanceDb, dbUser, password)) {
-                        GlanceDatabase.Summary sum = db.upgrade(upgrader, batchSize, apply, c -> out.println(
-                                c.imageId + "\t" + Uris.mask(c.before.url()) + "\t->\t" + Uris.mask(c.after.url())
-                                        + "\tstore=" + c.after.store() + (apply ? (c.written ? "\twritten" : "\tCONFLICT: row changed, not written") : "\t(dry run)")));
-                        out.flush();
-                        UpgradeTally tally = UpgradeTally.of(sum);
-                        summary(err, s, tally, apply ? "written" : "dry run: nothing written");
-                        sum.skipped.forEach(k -> err.println("  left as is: image " + k.imageId() + ", location row "
-                                + k.rowId() + ": " + k.reason()));
-                        if (sum.conflicts > 0) {
-                            err.println("conflicts: " + sum.conflicts + " row(s) changed during the run and were left alone; run again");
-                        }
-                        code = storeFailureExit(err, tally);
-                    }
+                if (glanceDb != null || apply && file == null) {
+                    code = upgradeDatabase(s, upgrader, out, err);
                 } else {
                     String what = file == null || file.equals("-") ? "stdin" : file;
                     String json = utf8(what.equals("stdin") ? System.in.readAllBytes()
@@ -101,6 +88,26 @@ final class LocationsCommand {
                 err.flush();
             }
             return code;
+        }
+
+        /** The rows of the Glance database, upgraded in place (a dry run unless --apply). */
+        private int upgradeDatabase(Stowage s, LocationUpgrader upgrader, PrintWriter out, PrintWriter err)
+                throws IOException {
+            try (GlanceDatabase g = db.open(s, glanceDb, err)) {
+                GlanceDatabase.Summary sum = g.upgrade(upgrader, db.batchSize, apply, c -> out.println(
+                        c.imageId + "\t" + Uris.mask(c.before.url()) + "\t->\t" + Uris.mask(c.after.url())
+                                + "\tstore=" + c.after.store() + (apply ? (c.written ? "\twritten"
+                                        : "\tCONFLICT: row changed, not written") : "\t(dry run)")));
+                out.flush();
+                UpgradeTally tally = UpgradeTally.of(sum);
+                summary(err, s, tally, apply ? "written" : "dry run: nothing written");
+                sum.skipped.forEach(k -> err.println("  left as is: image " + k.imageId() + ", location row "
+                        + k.rowId() + ": " + k.reason()));
+                if (sum.conflicts > 0) {
+                    err.println("conflicts: " + sum.conflicts + " row(s) changed during the run and were left alone; run again");
+                }
+                return storeFailureExit(err, tally);
+            }
         }
 
         /** The text of a document, which must be UTF-8 as JSON is. */

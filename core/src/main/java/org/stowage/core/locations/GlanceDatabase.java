@@ -2,33 +2,24 @@ package org.stowage.core.locations;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.stowage.spi.StoreException;
 
 /**
- * Bulk upgrade of a real Glance database ({@code images} and {@code image_locations}, as
- * {@code glance-manage db_sync} creates them) through JDBC: SQLite, MySQL/MariaDB, PostgreSQL.
+ * A real Glance database ({@code images} and {@code image_locations}, as {@code glance-manage
+ * db_sync} creates them) through JDBC: SQLite, MySQL/MariaDB, PostgreSQL. The bulk location
+ * upgrade ({@link #upgrade}) and store rename ({@link #rename}) share one batched rewrite
+ * ({@link RowRewrite}); {@link #edit} adds and removes single rows as Glance's DB API does.
  *
  * <p>Images are read in id order, a batch at a time; each batch's changes are written in one
- * transaction, each row only if it still holds the value and metadata that were read (so a
- * concurrent change is reported, not overwritten). The run is idempotent and safe to interrupt
- * and run again: committed batches are current and are left alone.
+ * transaction, each row only if it still holds what was read (its image, value, metadata, status
+ * and deleted flag: a concurrent change is reported, not overwritten). A run is idempotent and
+ * safe to interrupt and run again: committed batches are current and are left alone.
  *
  * <p>Every column is written as Glance itself writes it, so Glance reads the rows back: the
  * metadata as Python's {@code json.dumps} renders it, {@code updated_at} (of the location and of
@@ -46,20 +37,28 @@ public final class GlanceDatabase implements AutoCloseable {
         public final long rowId;
         /** The image. */
         public final String imageId;
-        /** Before and after. */
+        /** The location as it was read. */
         public final ImageLocation before;
-        /** After. */
+        /** The location as it is written. */
         public final ImageLocation after;
+        /** The row's status as read: {@code active}, or {@code pending_delete} for a location the scrubber is to delete. */
+        public final String status;
         /** True if the row was written (false in a dry run or when it changed underneath). */
         public boolean written;
-        private final String metaDataRead;
+        private final LocationRow read;
 
-        Change(long rowId, String imageId, ImageLocation before, ImageLocation after, String metaDataRead) {
-            this.rowId = rowId;
-            this.imageId = imageId;
-            this.before = before;
+        Change(LocationRow read, ImageLocation after) {
+            this.rowId = read.id();
+            this.imageId = read.imageId();
+            this.before = read.location();
             this.after = after;
-            this.metaDataRead = metaDataRead;
+            this.status = read.status();
+            this.read = read;
+        }
+
+        /** The row as it was read: what it must still hold to be written. */
+        LocationRow read() {
+            return read;
         }
     }
 
@@ -85,47 +84,12 @@ public final class GlanceDatabase implements AutoCloseable {
         public long batches;
     }
 
-    /** How a database takes a timestamp, the way SQLAlchemy binds Glance's DateTime columns. */
-    private enum Dialect {
-        SQLITE, MARIADB, POSTGRESQL;
-
-        private static final DateTimeFormatter SQLITE_DATETIME = DateTimeFormatter
-                .ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT).withZone(ZoneOffset.UTC);
-
-        static Dialect of(Connection c) throws SQLException {
-            String product = c.getMetaData().getDatabaseProductName();
-            String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
-            if (p.contains("sqlite")) {
-                return SQLITE;
-            }
-            if (p.contains("mariadb") || p.contains("mysql")) {
-                return MARIADB;
-            }
-            if (p.contains("postgresql")) {
-                return POSTGRESQL;
-            }
-            throw new SQLException("unsupported database '" + product + "' (expected SQLite, MariaDB/MySQL or PostgreSQL)");
-        }
-
-        /** SQLite has no date type: SQLAlchemy stores text; the others take a UTC time without zone. */
-        void bindTimestamp(PreparedStatement ps, int index, Instant t) throws SQLException {
-            if (this == SQLITE) {
-                ps.setString(index, SQLITE_DATETIME.format(t));
-            } else {
-                ps.setObject(index, LocalDateTime.ofInstant(t, ZoneOffset.UTC));
-            }
-        }
-    }
-
-    private record Row(long id, String metaData, ImageLocation location) {
-    }
-
     private final Connection connection;
     private final JdbcUrl target;
     private final String shownUrl;
-    private final Dialect dialect;
+    private final SqlDialect dialect;
 
-    private GlanceDatabase(Connection connection, JdbcUrl target, String shownUrl, Dialect dialect) {
+    private GlanceDatabase(Connection connection, JdbcUrl target, String shownUrl, SqlDialect dialect) {
         this.connection = connection;
         this.target = target;
         this.shownUrl = shownUrl;
@@ -142,13 +106,22 @@ public final class GlanceDatabase implements AutoCloseable {
         Connection c = null;
         try {
             c = DriverManager.getConnection(target.url(), target.properties());
-            return new GlanceDatabase(c, target, shown, Dialect.of(c));
+            return new GlanceDatabase(c, target, shown, SqlDialect.of(c));
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw StoreException.backend("cannot open Glance database " + shown + ": " + target.scrub(e.getMessage())
                     + " (expected a JDBC URL such as jdbc:sqlite:/var/lib/glance/glance.sqlite, "
                     + "jdbc:mariadb://host/glance or jdbc:postgresql://host/glance)", target.scrubbed(e));
         }
+    }
+
+    /**
+     * Opens the database of a connection (a JDBC URL, or Glance's {@code [database] connection});
+     * {@code user} and {@code password}, each when given, win over the connection's own.
+     */
+    public static GlanceDatabase open(DatabaseConnection connection, String user, String password) {
+        return open(connection.jdbcUrl(), user != null ? user : connection.user(),
+                password != null ? password : connection.password());
     }
 
     /** A JDBC URL or message with passwords masked. */
@@ -164,142 +137,124 @@ public final class GlanceDatabase implements AutoCloseable {
      */
     public Summary upgrade(LocationUpgrader upgrader, int batchSize, boolean apply, Consumer<Change> onChange) {
         Summary sum = new Summary();
-        String last = "";
-        try {
-            connection.setAutoCommit(false);
-            while (true) {
-                List<String> ids = imageIds(last, batchSize);
-                connection.commit();
-                if (ids.isEmpty()) {
-                    break;
-                }
-                last = ids.get(ids.size() - 1);
-                List<Change> changes = plan(readLocations(ids, sum), upgrader, sum);
-                if (apply) {
-                    write(changes, sum);
-                }
-                connection.commit();
-                changes.forEach(onChange);
-                sum.batches++;
-            }
-        } catch (SQLException | RuntimeException e) {
-            rollbackQuietly();
-            throw StoreException.backend("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
-                    target.scrubbed(e));
-        }
+        RowRewrite.Totals totals = guarded(() -> rewrite().run(RowRewrite.Scope.LIVE, batchSize, apply,
+                rows -> plan(rows, upgrader, sum), onChange));
+        sum.images = totals.images;
+        sum.batches = totals.batches;
+        sum.conflicts = totals.conflicts;
         return sum;
     }
 
-    private List<String> imageIds(String after, int batchSize) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT id FROM images WHERE deleted = ? AND id > ? ORDER BY id")) {
-            ps.setBoolean(1, false);
-            ps.setString(2, after);
-            ps.setMaxRows(batchSize);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && ids.size() < batchSize) {
-                    ids.add(rs.getString(1));
-                }
-            }
+    /**
+     * Renames a store in every location that names it (see {@link StoreRename}): the rows of
+     * non-deleted images that are not deleted, and the rows waiting for Glance's scrubber (it
+     * deletes their data through the store their metadata names). A first pass reads every batch
+     * and writes nothing; with {@code apply}, and no row refused, a second pass writes, each batch
+     * in one transaction, each row only if it still holds what was read.
+     *
+     * @param onChange called for every row renamed (or that would be, in a dry run)
+     */
+    public StoreRename.Summary rename(StoreRename rename, int batchSize, boolean apply, Consumer<Change> onChange) {
+        StoreRename.Summary check = renamePass(rename, batchSize, false, apply ? c -> { } : onChange);
+        if (!apply || !check.refused.isEmpty() || check.rows == 0) {
+            return check;
         }
-        return ids;
+        StoreRename.Summary done = renamePass(rename, batchSize, true, onChange);
+        done.applied = true;
+        return done;
     }
 
-    /** The batch's non-deleted location rows by image, in row order; unreadable ones go to {@code skipped}. */
-    private Map<String, List<Row>> readLocations(List<String> ids, Summary sum) throws SQLException {
-        Map<String, List<Row>> rows = new LinkedHashMap<>();
-        for (String id : ids) {
-            rows.put(id, new ArrayList<>());
-        }
-        String in = String.join(",", Collections.nCopies(ids.size(), "?"));
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, image_id, value, meta_data FROM image_locations "
-                + "WHERE deleted = ? AND image_id IN (" + in + ") ORDER BY image_id, id")) {
-            ps.setBoolean(1, false);
-            for (int i = 0; i < ids.size(); i++) {
-                ps.setString(i + 2, ids.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long rowId = rs.getLong(1);
-                    String imageId = rs.getString(2);
-                    String meta = rs.getString(4);
-                    try {
-                        rows.get(imageId).add(new Row(rowId, meta, new ImageLocation(rs.getString(3), JsonSupport.metaData(meta))));
-                    } catch (GlanceJson.RefusedException e) {
-                        sum.skipped.add(new Skipped(imageId, rowId, "meta_data left as it is: " + e.getMessage()));
-                    }
-                }
-            }
-        }
-        return rows;
+    private StoreRename.Summary renamePass(StoreRename rename, int batchSize, boolean apply, Consumer<Change> onChange) {
+        StoreRename.Summary sum = new StoreRename.Summary();
+        RowRewrite.Totals totals = guarded(() -> rewrite().run(RowRewrite.Scope.WITH_SCRUB_QUEUE, batchSize, apply,
+                rows -> rename.plan(rows, sum), onChange));
+        sum.images = totals.images;
+        sum.batches = totals.batches;
+        sum.conflicts = totals.conflicts;
+        return sum;
     }
 
-    private List<Change> plan(Map<String, List<Row>> rows, LocationUpgrader upgrader, Summary sum) {
+    /** Work on location rows within one transaction; see {@link GlanceDatabase#edit}. */
+    @FunctionalInterface
+    public interface Edit<T> {
+        /** Adds, removes or reads rows through {@code edits}; throwing rolls the whole transaction back. */
+        T apply(LocationEdits edits) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction: committed when it returns (with the {@code updated_at}
+     * of every image it changed set), rolled back when it throws. A {@link StoreException} or
+     * {@link IllegalArgumentException} it throws reaches the caller as it is; a database error as
+     * a {@code Backend} error without credentials.
+     */
+    public <T> T edit(Edit<T> work) {
+        return guarded(() -> {
+            connection.setAutoCommit(false);
+            LocationEdits edits = new LocationEdits(connection, dialect, RowRewrite.now());
+            T result = work.apply(edits);
+            edits.finish();
+            connection.commit();
+            return result;
+        });
+    }
+
+    /** The non-deleted location rows of an image, in row order. */
+    public List<LocationRow> locations(String imageId) {
+        return edit(e -> e.rows(imageId));
+    }
+
+    private RowRewrite rewrite() {
+        return new RowRewrite(connection, dialect);
+    }
+
+    private List<Change> plan(Map<String, List<LocationRow>> rows, LocationUpgrader upgrader, Summary sum) {
         List<ImageRecord> images = new ArrayList<>();
-        rows.forEach((id, list) -> images.add(new ImageRecord(id, list.stream().map(Row::location).toList())));
-        sum.images += images.size();
+        Map<String, List<LocationRow>> readable = new LinkedHashMap<>();
+        rows.forEach((id, list) -> {
+            List<LocationRow> ok = new ArrayList<>();
+            for (LocationRow r : list) {
+                if (r.location() != null) {
+                    ok.add(r);
+                } else {
+                    sum.skipped.add(new Skipped(id, r.id(), "meta_data left as it is: " + r.unreadable()));
+                }
+            }
+            readable.put(id, ok);
+            images.add(new ImageRecord(id, ok.stream().map(LocationRow::location).toList()));
+        });
         List<Change> changes = new ArrayList<>();
         for (UpgradeOutcome o : upgrader.upgradeAll(images, null)) {
             sum.unresolved.addAll(o.unresolved());
-            List<Row> r = rows.get(o.imageId());
+            List<LocationRow> r = readable.get(o.imageId());
             for (int j = 0; j < o.entries().size(); j++) {
                 UpgradeOutcome.Entry en = o.entries().get(j);
-                switch (en.status()) {
-                    case CURRENT:
-                        sum.current++;
-                        break;
-                    case UNRESOLVED:
-                    case FAILED:
-                        break;
-                    default:
-                        sum.upgraded++;
-                        changes.add(new Change(r.get(j).id(), o.imageId(), en.before(), en.after(), r.get(j).metaData()));
+                if (en.status() == UpgradeOutcome.Status.CURRENT) {
+                    sum.current++;
+                } else if (en.status() == UpgradeOutcome.Status.UPGRADED) {
+                    sum.upgraded++;
+                    changes.add(new Change(r.get(j), en.after()));
                 }
             }
         }
         return changes;
     }
 
-    /**
-     * Writes the changes as Glance's image update does: the location's value, metadata and
-     * {@code updated_at}, then the image's {@code updated_at}.
-     */
-    private void write(List<Change> changes, Summary sum) throws SQLException {
-        if (changes.isEmpty()) {
-            return;
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        String update = "UPDATE image_locations SET value = ?, meta_data = ?, updated_at = ? "
-                + "WHERE id = ? AND value = ? AND deleted = ? AND ";
-        Set<String> touched = new LinkedHashSet<>();
-        try (PreparedStatement sameMeta = connection.prepareStatement(update + "meta_data = ?");
-                PreparedStatement noMeta = connection.prepareStatement(update + "meta_data IS NULL")) {
-            for (Change c : changes) {
-                PreparedStatement up = c.metaDataRead == null ? noMeta : sameMeta;
-                up.setString(1, c.after.url());
-                up.setString(2, JsonSupport.render(c.after.metadata()));
-                dialect.bindTimestamp(up, 3, now);
-                up.setLong(4, c.rowId);
-                up.setString(5, c.before.url());
-                up.setBoolean(6, false);
-                if (c.metaDataRead != null) {
-                    up.setString(7, c.metaDataRead);
-                }
-                c.written = up.executeUpdate() == 1;
-                if (c.written) {
-                    touched.add(c.imageId);
-                } else {
-                    sum.conflicts++;
-                }
+    /** SQL work whose failure is reported without credentials, after a rollback. */
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T guarded(SqlWork<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            if (e instanceof StoreException || e instanceof IllegalArgumentException) {
+                throw (RuntimeException) e;
             }
-        }
-        try (PreparedStatement image = connection.prepareStatement("UPDATE images SET updated_at = ? WHERE id = ?")) {
-            for (String id : touched) {
-                dialect.bindTimestamp(image, 1, now);
-                image.setString(2, id);
-                image.executeUpdate();
-            }
+            throw StoreException.backend("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
+                    target.scrubbed(e));
         }
     }
 

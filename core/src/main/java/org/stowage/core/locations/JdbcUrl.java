@@ -38,7 +38,7 @@ record JdbcUrl(String url, String user, String password, List<String> secrets) {
     }
 
     /**
-     * Takes a URL apart; {@code user} and {@code password}, when given, win over the URL's.
+     * Takes a URL apart; {@code user} and {@code password}, each when given, win over the URL's.
      */
     static JdbcUrl of(String raw, String user, String password) {
         List<String> secrets = new ArrayList<>();
@@ -63,7 +63,7 @@ record JdbcUrl(String url, String user, String password, List<String> secrets) {
         addSecret(secrets, decode(urlPassword));
         String bare = raw.substring(0, start + 3) + rest.substring(at + 1);
         return new JdbcUrl(bare, user != null ? user : urlUser.isEmpty() ? null : urlUser,
-                user != null ? password : urlPassword == null ? null : decode(urlPassword), longestFirst(secrets));
+                password != null ? password : urlPassword == null ? null : decode(urlPassword), longestFirst(secrets));
     }
 
     /**
@@ -112,7 +112,7 @@ record JdbcUrl(String url, String user, String password, List<String> secrets) {
     }
 
     /** Decodes {@code %XX} escapes; anything else, a lone {@code %} included, is kept as it is. */
-    private static String decode(String s) {
+    static String decode(String s) {
         if (s == null || s.indexOf('%') < 0) {
             return s;
         }

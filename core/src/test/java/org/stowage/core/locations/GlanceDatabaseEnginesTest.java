@@ -236,6 +236,50 @@ class GlanceDatabaseEnginesTest {
     }
 
     @ParameterizedTest
+    @EnumSource(GlanceDb.Engine.class)
+    void aRenamedStoreIsWhatGlanceReadsBackAndShowsAsTheImagesStores(GlanceDb.Engine engine) throws Exception {
+        GlanceDb db = database(engine);
+        String both = id();
+        String legacyUrl = id();
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("store", "old");
+        meta.put("note", "caf\u00e9");
+        db.createThroughGlance(List.of(new ImageRecord(both, List.of(
+                new ImageLocation("cinder://old/" + OWNED_VOLUME, Map.of("store", "old")),
+                new ImageLocation("file:///d/img/" + both, Map.of("store", "img")))),
+                image(legacyUrl, "cinder://" + OWNED_VOLUME, meta)));
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        StoreRename.Summary sum;
+        try (GlanceDatabase g = db.open()) {
+            sum = g.rename(StoreRename.check(stowage, "old", "new"), 1, true, c -> { });
+        }
+        Instant after = Instant.now().plusSeconds(1);
+        assertThat(sum.applied).isTrue();
+        assertThat(sum.rows).isEqualTo(2);
+        assertThat(sum.refused).isEmpty();
+
+        Map<String, Map<String, Object>> read = db.readThroughGlance(List.of(both, legacyUrl));
+        for (String id : List.of(both, legacyUrl)) {
+            assertThat(read.get(id)).as("Glance's image_get of %s on %s", id, engine).doesNotContainKey("error");
+            for (Map<String, Object> row : list(read.get(id).get("rows"))) {
+                assertThat(row.get("meta_data")).as("meta_data as Glance writes it").isEqualTo(row.get("glance_dumps"));
+            }
+            assertThat(utc(read.get(id).get("updated_at"))).as("image updated_at").isBetween(before, after);
+        }
+        assertThat(list(read.get(both).get("locations"))).extracting(l -> l.get("url") + " " + l.get("metadata_json"))
+                .containsExactly("cinder://new/" + OWNED_VOLUME + " {\"store\": \"new\"}",
+                        "file:///d/img/" + both + " {\"store\": \"img\"}");
+        assertThat(read.get(both).get("stores")).as("the image's stores, as Glance's API computes them").isEqualTo("new,img");
+        assertThat(list(read.get(legacyUrl).get("locations"))).extracting(l -> l.get("url") + " " + l.get("metadata_json"))
+                .containsExactly("cinder://" + OWNED_VOLUME + " {\"store\": \"new\", \"note\": \"caf\\u00e9\"}");
+        assertThat(read.get(legacyUrl).get("stores")).isEqualTo("new");
+        try (GlanceDatabase g = db.open()) {
+            assertThat(g.rename(StoreRename.check(stowage, "old", "new"), 500, true, c -> { }).rows)
+                    .as("a second run finds nothing to rename").isZero();
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = GlanceDb.Engine.class, names = {"POSTGRESQL", "MARIADB"})
     void credentialsInTheUrlWorkAndAWrongPasswordNeverAppearsInTheError(GlanceDb.Engine engine) throws Exception {
         GlanceDb db = database(engine);

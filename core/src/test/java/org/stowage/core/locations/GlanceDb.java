@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -51,7 +52,8 @@ final class GlanceDb implements AutoCloseable {
     static final String USER = "glance";
     static final String PASSWORD = "Glance-db-Test-pw";
     private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+    /** Generous: glance-manage db_sync alone takes minutes on a loaded machine with idle-class I/O. */
+    private static final Duration START_DEADLINE = Duration.ofMinutes(5);
 
     final Engine engine;
     /** The JDBC URL, without credentials (they are {@link #USER} and {@link #PASSWORD}). */
@@ -250,6 +252,31 @@ final class GlanceDb implements AutoCloseable {
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Object>> readThroughGlance(List<String> ids) throws Exception {
         return (Map<String, Map<String, Object>>) GlanceJson.parse(glanceApi("read", GlanceJson.dumps(ids)));
+    }
+
+    /** As {@link #readThroughGlance}, with deleted images and removed location rows (image_get's force_show_deleted). */
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> readDeletedThroughGlance(List<String> ids) throws Exception {
+        return (Map<String, Map<String, Object>>) GlanceJson.parse(glanceApi("read_deleted", GlanceJson.dumps(ids)));
+    }
+
+    /** Adds a location through Glance's own {@code image_location_add}. */
+    void addLocationThroughGlance(String imageId, ImageLocation location, String status) throws Exception {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("image_id", imageId);
+        request.put("url", location.url());
+        request.put("metadata", location.metadata());
+        request.put("status", status);
+        glanceApi("location_add", GlanceJson.dumps(request));
+    }
+
+    /** Removes a location row through Glance's own {@code image_location_delete}. */
+    void removeLocationThroughGlance(String imageId, long rowId, String status) throws Exception {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("image_id", imageId);
+        request.put("location_id", rowId);
+        request.put("status", status);
+        glanceApi("location_delete", GlanceJson.dumps(request));
     }
 
     /** One request to Glance's DB API; the Python process is started on first use and kept. */

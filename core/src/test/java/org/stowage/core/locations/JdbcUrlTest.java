@@ -36,4 +36,11 @@ class JdbcUrlTest {
         assertThat(u.scrub("jdbc:mariadb://url-user:Url-Pa55word@db/glance Given-Pa55word"))
                 .isEqualTo("jdbc:mariadb://url-user:****@db/glance ****");
     }
+
+    @Test
+    void aPasswordGivenAloneWinsOverTheUrlsWhoseUserIsKept() {
+        JdbcUrl u = JdbcUrl.of("jdbc:postgresql://glance:Url-Pa55word@db/glance", null, "Given-Pa55word");
+        assertThat(u.properties()).containsEntry("user", "glance").containsEntry("password", "Given-Pa55word");
+        assertThat(u.scrub("Url-Pa55word Given-Pa55word")).isEqualTo("**** ****");
+    }
 }

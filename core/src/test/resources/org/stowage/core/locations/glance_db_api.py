@@ -6,11 +6,17 @@ usage: python3 glance_db_api.py GLANCE_CONF, then one request a line on stdin,
 
 create: [{"id": ..., "locations": [{"url": ..., "metadata": {...}}]}] -> {} (images added as
         Glance adds them: glance.db.sqlalchemy.api.image_create)
-read:   ["image id", ...] -> {"<id>": {"error": "..."} or {"updated_at": iso, "locations": [{"url",
-        "metadata_json", "status"}], "rows": [{"id", "updated_at", "meta_data", "glance_dumps"}]}}
-        where "locations" is what Glance's image_get returns, "rows" the non-deleted location rows
-        as Glance's model reads them, "meta_data" the stored text and "glance_dumps" the text
-        Glance itself would write for the same metadata.
+read:   ["image id", ...] -> {"<id>": {"error": "..."} or {"updated_at": iso, "locations": [{"id", "url",
+        "metadata_json", "status"}], "stores": "a,b" or null, "rows": [{"id", "updated_at", "meta_data",
+        "glance_dumps"}]}}
+        where "locations" is what Glance's image_get returns, "stores" what Glance's image API
+        shows as the image's stores (computed from those locations as glance/api/v2/images.py
+        does), "rows" the non-deleted location rows as Glance's model reads them, "meta_data" the
+        stored text and "glance_dumps" the text Glance itself would write for the same metadata.
+read_deleted: as read, with image_get(force_show_deleted=True): deleted images and removed
+        (deleted) location rows too, each location with its status.
+location_add: {"image_id", "url", "metadata", "status"} -> {} (image_location_add)
+location_delete: {"image_id", "location_id", "status"} -> {} (image_location_delete)
 """
 import json
 import sys
@@ -58,25 +64,52 @@ def rows(image_id):
     return out
 
 
-def read(ids):
+def stores(locations):
+    """The image's stores as glance/api/v2/images.py computes them for the API."""
+    found = [loc['metadata'].get('store') for loc in locations]
+    found = [s for s in found if s]
+    return ','.join(found) if found else None
+
+
+def read(ids, show_deleted=False):
     out = {}
     for image_id in ids:
         try:
-            img = api.image_get(CTX, image_id)
+            img = api.image_get(CTX, image_id, force_show_deleted=show_deleted)
             out[image_id] = {
                 'updated_at': iso(img['updated_at']),
-                'locations': [{'url': loc['url'], 'metadata_json': jsonutils.dumps(loc['metadata']),
+                'locations': [{'id': loc['id'], 'url': loc['url'],
+                               'metadata_json': jsonutils.dumps(loc['metadata']),
                                'status': loc['status']} for loc in img['locations']],
+                'stores': stores(img['locations']),
                 'rows': rows(image_id)}
         except Exception as e:  # what Glance would fail with, reported to the test
             out[image_id] = {'error': '%s: %s' % (type(e).__name__, e)}
     return out
 
 
+def read_deleted(ids):
+    return read(ids, show_deleted=True)
+
+
+def location_add(request):
+    api.image_location_add(CTX, request['image_id'], {
+        'url': request['url'], 'metadata': request['metadata'], 'status': request['status']})
+    return {}
+
+
+def location_delete(request):
+    api.image_location_delete(CTX, request['image_id'], request['location_id'], request['status'])
+    return {}
+
+
+COMMANDS = {'create': create, 'read': read, 'read_deleted': read_deleted, 'location_add': location_add,
+            'location_delete': location_delete}
+
 for line in sys.stdin:
     message = json.loads(line)
     try:
-        reply = {'ok': {'create': create, 'read': read}[message['command']](message['request'])}
+        reply = {'ok': COMMANDS[message['command']](message['request'])}
     except Exception:
         reply = {'failed': traceback.format_exc()}
     sys.stdout.write(json.dumps(reply) + '\n')
