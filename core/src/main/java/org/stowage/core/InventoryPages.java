@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.stowage.spi.InventoryEntry;
@@ -37,6 +38,20 @@ final class InventoryPages extends Spliterators.AbstractSpliterator<InventoryEnt
      * @throws IllegalArgumentException if {@code pageSize} is less than 1
      * @throws StoreException           as {@link StoreHandle#listImages}
      */
+    /** Images asked at a time while {@link #find} looks for one. */
+    private static final int FIND_PAGE = 1000;
+
+    /** The complete image at a routed location as its store lists it, if the store keeps an inventory. */
+    static Optional<InventoryEntry> find(Located l) {
+        if (!l.store().keepsInventory()) {
+            return Optional.empty();
+        }
+        String canonical = l.store().format(l.location());
+        try (Stream<InventoryEntry> all = of(l.store(), FIND_PAGE)) {
+            return all.filter(e -> e.complete() && e.location().equals(canonical)).findFirst();
+        }
+    }
+
     static Stream<InventoryEntry> of(StoreHandle store, int pageSize) {
         if (pageSize < 1) {
             throw new IllegalArgumentException("page size " + pageSize + " is not at least 1");

@@ -1,6 +1,5 @@
 package org.stowage.core;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -51,8 +49,6 @@ public final class Stowage implements AutoCloseable {
     public static final int ADD_CHUNK_SIZE = HashingImageInput.CHUNK;
     /** Images asked of a store's inventory at a time by {@link #images(String)}. */
     public static final int IMAGES_PAGE = 100;
-    /** Images asked at a time while {@link #findImage} looks for one. */
-    private static final int FIND_PAGE = 1000;
 
     private final StowageConfig config;
     private final StoreRegistry stores;
@@ -78,15 +74,7 @@ public final class Stowage implements AutoCloseable {
 
     /** The host version (from the build). */
     public static String version() {
-        try (InputStream in = Stowage.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
-            if (in != null) {
-                p.load(in);
-            }
-            return p.getProperty("version", "0.0.0");
-        } catch (IOException e) {
-            return "0.0.0";
-        }
+        return HostVersion.read();
     }
 
     /** The interpreted configuration. */
@@ -109,11 +97,7 @@ public final class Stowage implements AutoCloseable {
         return stores.all();
     }
 
-    /**
-     * The store with this id.
-     *
-     * @throws StoreException of kind {@link ErrorKind#UNKNOWN_STORE} naming the id and the enabled stores
-     */
+    /** The store with this id; @throws StoreException {@link ErrorKind#UNKNOWN_STORE} naming the enabled stores */
     public StoreHandle store(String id) {
         return stores.get(id);
     }
@@ -151,20 +135,14 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * Copies the image at {@code location} (routed to its store as {@link #get} routes it; that
-     * store is only read) into store {@code targetStoreId} through its add pipeline, which hashes
-     * it on the way: the result is that of an add. The image id is {@code options}' or else the
-     * one the source store's inventory lists for the location; the declared size is
-     * {@code options}' or else the source's length. With {@code options}' expected checksums, data
-     * that differs is never committed. Whatever fails — the source's read mid-way, the expected
-     * checksums, the target (its {@code Duplicate} for an id it has) — nothing of the copy remains
-     * in the target.
+     * Copies the image at {@code location} (routed as {@link #get} routes it; its store is only
+     * read) into store {@code targetStoreId} through its add pipeline. The image id is
+     * {@code options}' or the one the source's inventory lists; with expected checksums, data that
+     * differs is never committed; whatever fails, nothing of the copy remains in the target.
      *
-     * @throws StoreException           of kind {@link ErrorKind#UNKNOWN_STORE} for a target no store has,
-     *                                  {@link ErrorKind#DUPLICATE} if the target is the source's own store,
-     *                                  or the kind of the failure
-     * @throws IllegalArgumentException if no image id is given and the source's inventory does not
-     *                                  tell it, or an expected multihash cannot be a digest of the algorithm
+     * @throws StoreException           {@link ErrorKind#UNKNOWN_STORE}, {@link ErrorKind#DUPLICATE} (also for
+     *                                  the source's own store), or the kind of the failure
+     * @throws IllegalArgumentException if no image id is given and the source's inventory does not tell it
      */
     public AddResult copy(String location, String targetStoreId, AddOptions options) {
         return new ImageCopy(this).copy(location, targetStoreId, options);
@@ -192,19 +170,11 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * The complete image at {@code location} as its store's inventory lists it (its id, size,
-     * creation time); empty if the store keeps no inventory or does not list that location. The
-     * inventory is read page by page up to the image.
+     * The complete image at {@code location} as its store's inventory lists it; empty if the store
+     * keeps no inventory or does not list that location (read page by page up to the image).
      */
     public Optional<InventoryEntry> findImage(String location) {
-        Located l = locate(location, null);
-        if (!l.store().keepsInventory()) {
-            return Optional.empty();
-        }
-        String canonical = l.store().format(l.location());
-        try (Stream<InventoryEntry> all = images(l.store().id(), FIND_PAGE)) {
-            return all.filter(e -> e.complete() && e.location().equals(canonical)).findFirst();
-        }
+        return InventoryPages.find(locate(location, null));
     }
 
     /** Opens a read of the whole image at a location. */
@@ -251,21 +221,16 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * A location routed to its store and parsed by it: with {@code storeId} (not null) that
-     * store; otherwise the store whose prefix matches on a path boundary, the longest first, else
-     * the first of the scheme whose legacy facet claims it (a legacy location, or one naming a
-     * retired store).
+     * A location routed to its store and parsed by it: {@code storeId}'s if not null, else the store whose
+     * prefix matches on a path boundary (longest first), else the first whose legacy facet claims it.
      */
     public Located locate(String location, String storeId) {
         return router.locate(location, storeId);
     }
 
     /**
-     * Checks every store (reserved ones included) in parallel, each within {@code timeout}: a
-     * store that does not answer in time is {@code unreachable}, one that could not be created
-     * {@code unavailable: <reason>}. Nothing is written.
-     *
-     * @throws IllegalArgumentException if {@code timeout} is not positive or longer than an hour
+     * Checks every store (reserved ones included) in parallel, each within {@code timeout} (at most an
+     * hour): one not answering in time is {@code unreachable}, one not created {@code unavailable}.
      */
     public Map<String, StoreHealth> health(Duration timeout) {
         return health(allStores(), timeout);
@@ -304,9 +269,8 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * Stops every add and read in progress, from any thread, and returns without waiting: a
-     * running add fails and removes what it wrote unless all its data was read already; every
-     * open {@link ImageStream} is closed. Later adds and reads are refused with {@code reason}.
+     * Stops every add (it removes what it wrote) and read in progress, from any thread, without waiting;
+     * later adds and reads are refused with {@code reason}.
      */
     public void abort(String reason) {
         resources.inFlight().abortAll(reason);
@@ -317,10 +281,7 @@ public final class Stowage implements AutoCloseable {
         return resources.inFlight().awaitIdle(timeout);
     }
 
-    /**
-     * Closes every store, the plugins and the host's threads. Adds and reads still running are
-     * aborted first, and their clean-up is awaited for up to {@link #CLOSE_WAIT}.
-     */
+    /** Closes every store, the plugins and the host's threads, after aborting what runs ({@link #CLOSE_WAIT}). */
     @Override
     public void close() {
         abort("the image store host is closing");

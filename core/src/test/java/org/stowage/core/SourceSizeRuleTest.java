@@ -51,6 +51,16 @@ class SourceSizeRuleTest {
                 + " named steps)", MAX_METHOD_LINES, MAX_CLASS_LINES).isEmpty();
     }
 
+    /** The two classes every reader starts from stay short: the facade and the cinder driver's entry point. */
+    @Test
+    void theFacadeAndTheCinderDriverAreAtMostThreeHundredLines() throws IOException {
+        for (String f : List.of("core/src/main/java/org/stowage/core/Stowage.java",
+                "drivers-cinder/src/main/java/org/stowage/drivers/cinder/CinderStoreDriver.java")) {
+            assertThat(Files.readAllLines(root().resolve(f))).as("%s: at most 300 lines (move work into its own class)", f)
+                    .hasSizeLessThanOrEqualTo(300);
+        }
+    }
+
     @Test
     void theLongParsersStillExist() {
         for (String parser : LONG_PARSERS) {
