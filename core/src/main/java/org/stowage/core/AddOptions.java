@@ -155,6 +155,14 @@ public final class AddOptions {
         }
     }
 
+    /**
+     * True if {@code e} is an add's refusal of data whose checksums differ from the expected ones
+     * ({@link #expectedChecksum}, {@link #expectedMultihash}): nothing of the data was committed.
+     */
+    public static boolean isChecksumMismatch(StoreException e) {
+        return e.kind() == ErrorKind.BACKEND && e.getMessage() != null && e.getMessage().contains(AddPipeline.MISMATCH);
+    }
+
     /** The image id, if chosen. */
     public Optional<String> imageId() {
         return Optional.ofNullable(imageId);

@@ -99,6 +99,9 @@ final class AddPipeline {
      * Refuses to commit data whose checksums differ from those the caller expected, naming the
      * store, the image, and each expected and actual value; the caller then aborts the writer.
      */
+    /** The words of the error that refuses data whose checksums differ from the expected ones. */
+    static final String MISMATCH = "is not what was expected";
+
     private static void verify(String storeId, Request r, Checksums sums) {
         List<String> wrong = new ArrayList<>();
         r.options().expectedChecksum().filter(md5 -> !md5.equals(sums.md5()))
@@ -107,7 +110,7 @@ final class AddPipeline {
                 .ifPresent(h -> wrong.add("its " + sums.hashAlgo() + " is " + sums.multihash() + ", expected " + h));
         if (!wrong.isEmpty()) {
             throw StoreException.backend("store '" + storeId + "': add of image " + r.imageId() + ": the data ("
-                    + sums.size() + " bytes) is not what was expected: " + String.join("; ", wrong)
+                    + sums.size() + " bytes) " + MISMATCH + ": " + String.join("; ", wrong)
                     + "; it was not committed, nothing of it is stored");
         }
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -57,6 +58,11 @@ final class InFlight {
     private synchronized void finished(Operation op) {
         running.remove(op);
         notifyAll();
+    }
+
+    /** Why operations are refused, if {@link #abortAll} was called. */
+    synchronized Optional<String> abortReason() {
+        return Optional.ofNullable(abortReason);
     }
 
     /** Aborts every running operation and refuses new ones; returns without waiting for them to end. */

@@ -42,9 +42,8 @@ public final class Stowage implements AutoCloseable {
     /** How long {@link #close()} waits for aborted adds to remove what they wrote. */
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
     /**
-     * The add's chunk size, in bytes: the host reads the caller's data and hands it to the store's
-     * writer in buffers of at most this size, so images just below, at and above a multiple of it
-     * cross the host's buffer boundaries (drivers' tests use it to pick such sizes).
+     * The add's chunk size, in bytes: the host hands the caller's data to the store's writer in buffers of at
+     * most this size (drivers' tests pick sizes just below, at and above a multiple of it).
      */
     public static final int ADD_CHUNK_SIZE = HashingImageInput.CHUNK;
     /** Images asked of a store's inventory at a time by {@link #images(String)}. */
@@ -268,12 +267,14 @@ public final class Stowage implements AutoCloseable {
         return stores.all().stream().mapToLong(h -> h.statistics().getOrDefault("remote_calls", 0L)).sum();
     }
 
-    /**
-     * Stops every add (it removes what it wrote) and read in progress, from any thread, without waiting;
-     * later adds and reads are refused with {@code reason}.
-     */
+    /** Stops every add (it removes what it wrote) and read in progress, without waiting; later ones are refused. */
     public void abort(String reason) {
         resources.inFlight().abortAll(reason);
+    }
+
+    /** Why adds and reads are refused ({@link #abort}), if they are. */
+    public Optional<String> aborted() {
+        return resources.inFlight().abortReason();
     }
 
     /** Waits until no add or read runs, at most {@code timeout}; returns what still runs. */

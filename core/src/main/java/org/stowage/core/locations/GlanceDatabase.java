@@ -2,11 +2,14 @@ package org.stowage.core.locations;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.stowage.spi.StoreException;
 
@@ -88,6 +91,7 @@ public final class GlanceDatabase implements AutoCloseable {
     private final JdbcUrl target;
     private final String shownUrl;
     private final SqlDialect dialect;
+    private final RoundTrips trips = new RoundTrips();
 
     private GlanceDatabase(Connection connection, JdbcUrl target, String shownUrl, SqlDialect dialect) {
         this.connection = connection;
@@ -190,12 +194,87 @@ public final class GlanceDatabase implements AutoCloseable {
     public <T> T edit(Edit<T> work) {
         return guarded(() -> {
             connection.setAutoCommit(false);
-            LocationEdits edits = new LocationEdits(connection, dialect, RowRewrite.now());
+            LocationEdits edits = new LocationEdits(connection, dialect, RowRewrite.now(), trips);
             T result = work.apply(edits);
             edits.finish();
             connection.commit();
             return result;
         });
+    }
+
+    /** Work on the drain ledger within one transaction; see {@link GlanceDatabase#ledger}. */
+    @FunctionalInterface
+    public interface LedgerWork<T> {
+        /** Reads or changes the ledger; throwing rolls the transaction back. */
+        T apply(DrainLedger ledger) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on Stowage's drain ledger ({@link DrainLedger#TABLE}) in one transaction,
+     * committed when it returns, rolled back when it throws; errors as {@link #edit}'s.
+     */
+    public <T> T ledger(LedgerWork<T> work) {
+        return guarded(() -> {
+            connection.setAutoCommit(false);
+            T result = work.apply(new DrainLedger(connection, dialect, trips));
+            connection.commit();
+            return result;
+        });
+    }
+
+    /**
+     * Up to {@code limit} non-deleted images with an id after {@code afterId} ("" for the first),
+     * in id order, each with its live location rows and whether an import holds it.
+     */
+    public List<GlanceImage> images(String afterId, int limit) {
+        return guarded(() -> {
+            connection.setAutoCommit(false);
+            List<GlanceImage> out = new GlanceImages(connection, trips).read(afterId, null, limit);
+            connection.commit();
+            return out;
+        });
+    }
+
+    /** The image, if it exists and is not deleted, as {@link #images} reads it. */
+    public Optional<GlanceImage> image(String imageId) {
+        return guarded(() -> {
+            connection.setAutoCommit(false);
+            List<GlanceImage> out = new GlanceImages(connection, trips).read("", imageId, 1);
+            connection.commit();
+            return out.stream().findFirst();
+        });
+    }
+
+    /** The non-deleted location rows, of any image, whose URL is {@code url}. */
+    public List<LocationRow> locationsWithValue(String url) {
+        return guarded(() -> {
+            connection.setAutoCommit(false);
+            List<LocationRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = connection.prepareStatement("SELECT id, image_id, value, meta_data, status, "
+                    + "deleted FROM image_locations WHERE value = ? AND deleted = ? ORDER BY id")) {
+                ps.setString(1, url);
+                ps.setBoolean(2, false);
+                trips.add(1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(LocationRow.read(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getBoolean(6)));
+                    }
+                }
+            }
+            connection.commit();
+            return rows;
+        });
+    }
+
+    /** Statements sent so far through this connection by the drain's reads and edits. */
+    public long roundTrips() {
+        return trips.count();
+    }
+
+    /** The database, credentials masked, for messages. */
+    public String shown() {
+        return shownUrl;
     }
 
     /** The non-deleted location rows of an image, in row order. */

@@ -34,11 +34,18 @@ public final class LocationEdits {
     private final SqlDialect dialect;
     private final Instant now;
     private final Set<String> touched = new LinkedHashSet<>();
+    private final RoundTrips trips;
 
-    LocationEdits(Connection connection, SqlDialect dialect, Instant now) {
+    LocationEdits(Connection connection, SqlDialect dialect, Instant now, RoundTrips trips) {
         this.connection = connection;
         this.dialect = dialect;
         this.now = now;
+        this.trips = trips;
+    }
+
+    /** The drain ledger in this same transaction: a fenced step commits, or rolls back, with the location changes. */
+    public DrainLedger ledger() {
+        return new DrainLedger(connection, dialect, trips);
     }
 
     /** The time every change of this transaction is written with. */
@@ -53,6 +60,7 @@ public final class LocationEdits {
                 + "FROM image_locations WHERE image_id = ? AND deleted = ? ORDER BY id")) {
             ps.setString(1, imageId);
             ps.setBoolean(2, false);
+            trips.add(1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(LocationRow.read(rs.getLong(1), imageId, rs.getString(2), rs.getString(3), rs.getString(4),
@@ -99,6 +107,7 @@ public final class LocationEdits {
             }
             dialect.bindTimestamp(ps, 7, now);
             dialect.bindTimestamp(ps, 8, now);
+            trips.add(1);
             ps.executeUpdate();
             touched.add(imageId);
             return generatedId(ps);
@@ -142,6 +151,7 @@ public final class LocationEdits {
             if (row.metaData() != null) {
                 ps.setString(9, row.metaData());
             }
+            trips.add(1);
             boolean removed = ps.executeUpdate() == 1;
             if (removed) {
                 touched.add(row.imageId());
@@ -153,6 +163,7 @@ public final class LocationEdits {
     private void requireLiveImage(String imageId) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("SELECT deleted FROM images WHERE id = ?")) {
             ps.setString(1, imageId);
+            trips.add(1);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw StoreException.notFound("image " + imageId + " does not exist in the Glance database");
@@ -187,6 +198,7 @@ public final class LocationEdits {
 
     /** Sets {@code updated_at} of every image changed in this transaction. */
     void finish() throws SQLException {
+        trips.add(touched.size() + 1L);
         new RowRewrite(connection, dialect).touchImages(touched, now);
     }
 }

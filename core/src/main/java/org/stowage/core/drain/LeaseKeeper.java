@@ -1,0 +1,82 @@
+package org.stowage.core.drain;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.stowage.core.locations.DrainLedger.Claim;
+import org.stowage.core.locations.GlanceDatabase;
+
+/**
+ * Renews the leases of the images this process's workers hold, every third of the lease, on its
+ * own database connection (a copy may take longer than a lease). A renewal that finds the claim
+ * gone (the process stalled past its lease and another worker took the image) interrupts the
+ * worker, whose copy is then rolled back; its fenced writes would fail anyway.
+ */
+final class LeaseKeeper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
+
+    private final GlanceDatabase db;
+    private final Duration lease;
+    private final Map<Claim, Thread> held = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    LeaseKeeper(GlanceDatabase db, Duration lease, String name) {
+        this.db = db;
+        this.lease = lease;
+        this.thread = new Thread(this::loop, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The current thread holds {@code claim} until {@link #release}. */
+    void hold(Claim claim) {
+        held.put(claim, Thread.currentThread());
+    }
+
+    void release(Claim claim) {
+        held.remove(claim);
+    }
+
+    private void loop() {
+        long period = Math.max(500, lease.toMillis() / 3);
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Map.Entry<Claim, Thread> e : held.entrySet()) {
+                renew(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private void renew(Claim claim, Thread worker) {
+        try {
+            boolean kept = db.ledger(l -> l.renew(claim, System.currentTimeMillis() + lease.toMillis()));
+            if (!kept && held.remove(claim) != null) {
+                LOG.warn("image {}: the claim was lost to another worker (this process stalled past its lease): "
+                        + "stopping its move", claim.imageId());
+                worker.interrupt();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("image {}: renewing the claim failed (it is renewed again in {} ms): {}", claim.imageId(),
+                    lease.toMillis() / 3, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        db.close();
+    }
+}
