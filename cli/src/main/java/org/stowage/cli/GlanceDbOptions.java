@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.stowage.core.Stowage;
 import org.stowage.core.locations.DatabaseConnection;
 import org.stowage.core.locations.GlanceDatabase;
@@ -49,9 +50,18 @@ final class GlanceDbOptions {
      * @throws ParameterException when there is neither
      */
     GlanceDatabase open(Stowage stowage, String jdbcUrl, PrintWriter err) throws IOException {
+        return opener(stowage, jdbcUrl, err).get();
+    }
+
+    /**
+     * Opens connections to the database, as {@link #open} finds it (named on {@code err} once):
+     * for commands that use several at once.
+     */
+    Supplier<GlanceDatabase> opener(Stowage stowage, String jdbcUrl, PrintWriter err) throws IOException {
         String password = dbPasswordFile == null ? null : Files.readString(dbPasswordFile).strip();
         if (jdbcUrl != null && !jdbcUrl.isEmpty()) {
-            return GlanceDatabase.open(DatabaseConnection.ofJdbc(jdbcUrl), dbUser, password);
+            DatabaseConnection c = DatabaseConnection.ofJdbc(jdbcUrl);
+            return () -> GlanceDatabase.open(c, dbUser, password);
         }
         Optional<DatabaseConnection> configured = DatabaseConnection.fromConfig(stowage.config(),
                 Path.of("").toAbsolutePath());
@@ -61,6 +71,7 @@ final class GlanceDbOptions {
         }
         err.println("Glance database: " + configured.get().describe());
         err.flush();
-        return GlanceDatabase.open(configured.get(), dbUser, password);
+        DatabaseConnection c = configured.get();
+        return () -> GlanceDatabase.open(c, dbUser, password);
     }
 }

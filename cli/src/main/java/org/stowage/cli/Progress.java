@@ -65,6 +65,16 @@ final class Progress implements AddPhases, AutoCloseable {
         bar.stepTo(n);
     }
 
+    /** {@code n} more bytes are done (from any thread). */
+    void advance(long n) {
+        bar.stepBy(n);
+    }
+
+    /** The text shown after the bar. */
+    void message(String text) {
+        bar.setExtraMessage(text);
+    }
+
     @Override
     public void phase(String phase) {
         bar.setExtraMessage(phase);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "stores", description = "List the enabled stores: id, type, default, read-only, description and "
         + "status, without contacting any service (the status of a store that needs a check is 'not checked'); "
         + "--detail checks every store in parallel, as 'stowage health' does. 'stores rename OLD NEW' renames a store in "
-        + "Glance's image locations.", subcommands = StoresRenameCommand.class)
+        + "Glance's image locations.", subcommands = {StoresRenameCommand.class, StoresDrainCommand.class})
 final class StoresCommand extends StowageSubcommand implements Callable<Integer> {
     @Option(names = "--detail", description = "Check every store (in parallel, each within --timeout) and add "
             + "weight, driver source, capabilities, properties and the check's latency.")

@@ -59,18 +59,24 @@ public final class DrainReport {
     private final List<String> notes = new ArrayList<>();
     private double measuredMiBps = -1;
 
-    DrainReport(String source, String target, boolean dryRun) {
+    private final DrainObserver observer;
+
+    DrainReport(String source, String target, boolean dryRun, DrainObserver observer) {
+        this.observer = observer;
         this.source = source;
         this.target = target;
         this.dryRun = dryRun;
     }
 
-    synchronized void add(Item item) {
-        items.add(item);
-        counts.merge(item.outcome(), 1L, Long::sum);
-        if (item.outcome() == Outcome.MOVED || item.outcome() == Outcome.PLANNED_MOVE) {
-            bytes += item.bytes();
+    void add(Item item) {
+        synchronized (this) {
+            items.add(item);
+            counts.merge(item.outcome(), 1L, Long::sum);
+            if (item.outcome() == Outcome.MOVED || item.outcome() == Outcome.PLANNED_MOVE) {
+                bytes += item.bytes();
+            }
         }
+        observer.outcome(item);
     }
 
     synchronized void note(String note) {

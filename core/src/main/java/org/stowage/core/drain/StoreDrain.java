@@ -76,7 +76,8 @@ public final class StoreDrain {
         long t0 = System.nanoTime();
         long calls0 = stowage.remoteCalls();
         AtomicLong trips = new AtomicLong();
-        DrainReport report = new DrainReport(options.source(), options.target(), !options.isApply());
+        DrainReport report = new DrainReport(options.source(), options.target(), !options.isApply(),
+                options.observer());
         Triage triage = new Triage(stowage, options.source(), options.target());
         GlanceDatabase db = databases.get();
         try {

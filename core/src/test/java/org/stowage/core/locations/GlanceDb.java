@@ -240,12 +240,22 @@ final class GlanceDb implements AutoCloseable {
             for (String table : List.of("image_locations", "image_properties", "image_members", "image_tags", "images")) {
                 st.executeUpdate("DELETE FROM " + table);
             }
+            st.execute("DROP TABLE IF EXISTS " + DrainLedger.TABLE);
         }
     }
 
     /** Adds images through Glance's own {@code image_create}: {@code [{"id", "locations": [{"url", "metadata"}]}]}. */
     void createThroughGlance(List<ImageRecord> images) throws Exception {
         glanceApi("create", JsonSupport.renderImages(images));
+    }
+
+    /**
+     * Adds images through Glance's own {@code image_create}, each a map of {@code id},
+     * {@code locations} ([{url, metadata}]) and optionally {@code status}, {@code size},
+     * {@code checksum}, {@code os_hash_algo}, {@code os_hash_value}, {@code properties}.
+     */
+    void createImagesThroughGlance(List<Map<String, Object>> images) throws Exception {
+        glanceApi("create", GlanceJson.dumps(images));
     }
 
     /** Reads images through Glance's own {@code image_get}; see glance_db_api.py for the reply. */

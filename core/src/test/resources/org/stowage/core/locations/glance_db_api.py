@@ -5,7 +5,8 @@ usage: python3 glance_db_api.py GLANCE_CONF, then one request a line on stdin,
 {"failed": traceback}. Glance is imported once for all the requests of a test class.
 
 create: [{"id": ..., "locations": [{"url": ..., "metadata": {...}}]}] -> {} (images added as
-        Glance adds them: glance.db.sqlalchemy.api.image_create)
+        Glance adds them: glance.db.sqlalchemy.api.image_create); optional per image: "status",
+        "size", "checksum", "os_hash_algo", "os_hash_value", "properties" ({name: value})
 read:   ["image id", ...] -> {"<id>": {"error": "..."} or {"updated_at": iso, "locations": [{"id", "url",
         "metadata_json", "status"}], "stores": "a,b" or null, "rows": [{"id", "updated_at", "meta_data",
         "glance_dumps"}]}}
@@ -36,11 +37,18 @@ CTX = context.get_admin_context()
 
 def create(images):
     for img in images:
-        api.image_create(CTX, {
-            'id': img['id'], 'name': img['id'], 'status': 'active', 'visibility': 'public',
-            'min_disk': 0, 'min_ram': 0, 'disk_format': 'raw', 'container_format': 'bare', 'size': 1,
+        values = {
+            'id': img['id'], 'name': img['id'], 'status': img.get('status', 'active'), 'visibility': 'public',
+            'min_disk': 0, 'min_ram': 0, 'disk_format': 'raw', 'container_format': 'bare',
+            'size': img.get('size', 1),
             'locations': [{'url': loc['url'], 'metadata': loc['metadata'], 'status': 'active'}
-                          for loc in img['locations']]})
+                          for loc in img['locations']]}
+        for key in ('checksum', 'os_hash_algo', 'os_hash_value'):
+            if key in img:
+                values[key] = img[key]
+        if 'properties' in img:
+            values['properties'] = img['properties']
+        api.image_create(CTX, values)
     return {}
 
 
