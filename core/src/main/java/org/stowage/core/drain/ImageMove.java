@@ -133,10 +133,11 @@ final class ImageMove {
         try {
             copy = stowage.copy(urls.get(0), options.target(), copyOptions(image));
         } catch (StoreException e) {
-            String why = AddOptions.isChecksumMismatch(e) ? "the data at " + Uris.mask(urls.get(0))
+            boolean differs = AddOptions.isChecksumMismatch(e) || e.kind() == ErrorKind.SIZE_MISMATCH;
+            String why = differs ? "the data at " + Uris.mask(urls.get(0))
                     + " no longer matches Glance's record of the image, so it was not moved: " + e.getMessage()
                     : "copy failed: " + e.getMessage();
-            State state = AddOptions.isChecksumMismatch(e) ? State.SKIPPED : State.FAILED;
+            State state = differs ? State.SKIPPED : State.FAILED;
             finish(claim, state, why);
             report.add(new Item(image.id(), state == State.SKIPPED ? Outcome.SKIPPED : Outcome.FAILED, 0, urls.get(0),
                     null, why));
