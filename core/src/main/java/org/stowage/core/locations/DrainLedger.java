@@ -141,15 +141,25 @@ public final class DrainLedger {
                 in.setString(2, id);
                 in.setString(3, target);
                 in.setLong(4, now);
-                int added = in.executeUpdate();
+                in.addBatch();
                 again.setString(1, target);
                 again.setLong(2, now);
                 again.setString(3, source);
                 again.setString(4, id);
                 again.setString(5, target);
-                n += added + again.executeUpdate();
-                trips.add(2);
+                again.addBatch();
             }
+            trips.add(2);
+            n += changed(in.executeBatch()) + changed(again.executeBatch());
+        }
+        return n;
+    }
+
+    /** Rows a batch changed; a driver that cannot tell ({@link Statement#SUCCESS_NO_INFO}) counts nothing. */
+    private static int changed(int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += Math.max(c, 0);
         }
         return n;
     }
