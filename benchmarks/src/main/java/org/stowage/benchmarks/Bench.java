@@ -76,25 +76,32 @@ public final class Bench {
             default:
                 throw new IllegalArgumentException("unknown operation " + args[0]);
         }
-        if (o.containsKey("threads")) {
-            // per-thread CPU split (user / system) of every live thread, to see where kernel time goes
-            ThreadMXBean tm = ManagementFactory.getThreadMXBean();
-            List<String> th = new ArrayList<>();
-            for (ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
-                if (ti == null) {
-                    continue;
-                }
-                long cpu = tm.getThreadCpuTime(ti.getThreadId());
-                long user = tm.getThreadUserTime(ti.getThreadId());
-                if (cpu > 20_000_000L) {
-                    th.add(String.format(Locale.ROOT, "%s: cpu %.2f user %.2f sys %.2f", ti.getThreadName(), cpu / 1e9,
-                            user / 1e9, (cpu - user) / 1e9));
-                }
-            }
-            out.put("threads", th);
+        if (o.containsKey("threads") && !out.containsKey("threads")) {
+            out.put("threads", threadCpu());
         }
         out.put("jvm_uptime_s", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
         System.out.println(json(out));
+    }
+
+    /**
+     * Per-thread CPU split (user / system) of every live thread that used more than 20 ms, to see
+     * where kernel time goes. The add takes it before the host closes, whose threads end then.
+     */
+    private static List<String> threadCpu() {
+        ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+        List<String> th = new ArrayList<>();
+        for (ThreadInfo ti : tm.getThreadInfo(tm.getAllThreadIds())) {
+            if (ti == null) {
+                continue;
+            }
+            long cpu = tm.getThreadCpuTime(ti.getThreadId());
+            long user = tm.getThreadUserTime(ti.getThreadId());
+            if (cpu > 20_000_000L) {
+                th.add(String.format(Locale.ROOT, "%s: cpu %.2f user %.2f sys %.2f", ti.getThreadName(), cpu / 1e9,
+                        user / 1e9, (cpu - user) / 1e9));
+            }
+        }
+        return th;
     }
 
     private static String req(Map<String, String> o, String k) {
@@ -149,6 +156,9 @@ public final class Bench {
             out.put("md5", r.checksum());
             out.put("sha512", r.multihash());
             out.put("location", r.location());
+            if (o.containsKey("threads")) {
+                out.put("threads", threadCpu());
+            }
         }
     }
 
