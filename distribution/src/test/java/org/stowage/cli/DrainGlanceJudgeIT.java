@@ -30,7 +30,10 @@ import org.stowage.testing.PrintedJson;
  * drain's JSON counts each image as moved, dropped or skipped; then Glance shows every image in
  * store b only, with a b location in its database and no file left in a, serves the bytes that
  * were uploaded, leaves the queued image as it was, and deletes the data in b itself; a second
- * run moves nothing.
+ * run moves nothing. The second test goes through a cinder store and back (a -> c -> b, store c
+ * only in Stowage's copy of the config) and also finds no volume left in Cinder.
+ * The Glance is shared: the applied drains name this test's images ({@code --image}), so other
+ * images in store a stay where they are; only the dry run covers the whole store.
  */
 class DrainGlanceJudgeIT {
     private static final Logger LOG = LoggerFactory.getLogger(DrainGlanceJudgeIT.class);
@@ -279,6 +282,8 @@ class DrainGlanceJudgeIT {
                     .containsEntry("os_hash_value", img.sha512()).containsEntry("size", (int) img.size());
             assertThat(LocalGlance.locations(img.id())).as("Glance's location rows of %s", img)
                     .containsExactly("file://" + inB + " | {\"store\": \"b\"} | active");
+            assertThat(LocalGlance.deletedLocations(img.id())).as("the old location row of %s, soft-deleted as Glance "
+                    + "does", img).contains("file://" + LocalGlance.path("a", img.id()) + " | deleted | 1 | true");
             assertThat(LocalGlance.path("a", img.id())).as("the old file of %s", img).doesNotExist();
             assertThat(inB).hasSize(img.size());
             assertThat(api.download(img.id())).as("what Glance serves for %s", img)

@@ -111,6 +111,22 @@ final class LocalGlance {
         return out;
     }
 
+    /** The image's deleted location rows, "value | status | deleted | deleted_at set", in Glance's order. */
+    static List<String> deletedLocations(String id) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(DB);
+                PreparedStatement ps = c.prepareStatement("SELECT value, status, deleted, deleted_at IS NOT NULL "
+                        + "FROM image_locations WHERE image_id = ? AND deleted <> 0 ORDER BY id")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1) + " | " + rs.getString(2) + " | " + rs.getInt(3) + " | " + rs.getBoolean(4));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Every table, index and view of Glance's database. */
     static List<String> schema() throws Exception {
         List<String> out = new ArrayList<>();
