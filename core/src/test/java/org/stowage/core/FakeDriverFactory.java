@@ -328,8 +328,15 @@ public class FakeDriverFactory implements StoreDriverFactory {
             return image(location).length;
         }
 
+        /** When set, delete fails with it (a backend error), as a store that cannot delete just now. */
+        public volatile String deleteFailure;
+
         @Override
         public void delete(StoreLocation location) {
+            String failure = deleteFailure;
+            if (failure != null) {
+                throw StoreException.backend(failure);
+            }
             if (images.remove(location.toString()) == null) {
                 throw StoreException.notFound("no image " + location);
             }

@@ -48,6 +48,11 @@ final class ImageMove {
     private final DrainOptions options;
     private final Triage triage;
     private final DrainReport report;
+    /**
+     * The outcome of a swapped image (moved, dropped), reported once its source data is deleted:
+     * an image whose source could not be deleted is reported failed only, never twice.
+     */
+    private Item swapped;
 
     ImageMove(Stowage stowage, GlanceDatabase db, DrainOptions options, Triage triage, DrainReport report) {
         this.stowage = stowage;
@@ -78,6 +83,9 @@ final class ImageMove {
         }
         deleteSource(claim, sourceUrls);
         finish(claim, State.DONE, null);
+        if (swapped != null) {
+            report.add(swapped);
+        }
         observer.after(claim.imageId(), Point.DONE);
     }
 
@@ -121,7 +129,7 @@ final class ImageMove {
         List<String> urls = rows.stream().map(LocationRow::value).toList();
         swap(claim, null, rows, urls);
         options.observer().after(claim.imageId(), Point.SWAPPED);
-        report.add(new Item(image.id(), Outcome.DROPPED, 0, urls.get(0), null, null));
+        swapped = new Item(image.id(), Outcome.DROPPED, 0, urls.get(0), null, null);
         return urls;
     }
 
@@ -152,7 +160,7 @@ final class ImageMove {
         options.observer().after(claim.imageId(), Point.COPIED);
         swap(claim, copy, rows, urls);
         options.observer().after(claim.imageId(), Point.SWAPPED);
-        report.add(new Item(image.id(), Outcome.MOVED, copy.size(), urls.get(0), copy.location(), null));
+        swapped = new Item(image.id(), Outcome.MOVED, copy.size(), urls.get(0), copy.location(), null);
         return urls;
     }
 
@@ -231,7 +239,8 @@ final class ImageMove {
                         String why = "moved, but deleting the source data at " + Uris.mask(url) + " failed: "
                                 + e.getMessage() + " (a re-run deletes it)";
                         finish(claim, State.FAILED, why);
-                        report.add(new Item(claim.imageId(), Outcome.FAILED, 0, url, null, why));
+                        report.add(new Item(claim.imageId(), Outcome.FAILED, 0, url,
+                                swapped == null ? null : swapped.to(), why));
                         throw new SourceKept(why);
                     }
                 }

@@ -204,6 +204,38 @@ class StoreDrainEnginesTest {
         }
     }
 
+    /**
+     * The source data cannot be deleted after the swap: the image is reported once, failed (not
+     * moved as well), naming the deletion; the re-run deletes it and reports nothing more to do.
+     */
+    @Test
+    void aSourceThatCannotBeDeletedIsReportedOnceAsFailedAndTheRerunDeletesIt() throws Exception {
+        GlanceDb db = database(GlanceDb.Engine.SQLITE);
+        try (Stowage s = stowage("")) {
+            byte[] data = random(60_000, 5);
+            Map<String, Object> img = image(s, "a", data, data, "active");
+            db.createImagesThroughGlance(List.of(img));
+            mem.created.get("a").deleteFailure = "the source is busy";
+
+            DrainReport r = drain(s, db, DrainOptions.of("a", "b").apply(true)).run();
+
+            assertThat(r.items()).as("%s", r.items()).singleElement().satisfies(i -> {
+                assertThat(i.outcome()).isEqualTo(Outcome.FAILED);
+                assertThat(i.reason()).contains("deleting the source data").contains("the source is busy");
+                assertThat(i.to()).isEqualTo("mem://b/" + id(img));
+            });
+            assertThat(r.count(Outcome.MOVED)).isZero();
+            assertThat(locations(db.readThroughGlance(List.of(id(img))), id(img))).singleElement()
+                    .satisfies(l -> assertThat(l.get("url")).isEqualTo("mem://b/" + id(img)));
+            mem.created.get("a").deleteFailure = null;
+
+            DrainReport again = drain(s, db, DrainOptions.of("a", "b").apply(true)).run();
+
+            assertThat(again.count(Outcome.FAILED)).isZero();
+            assertThat(mem.created.get("a").images).as("the re-run deleted the source data").isEmpty();
+        }
+    }
+
     private Stowage stowageWithFullTarget() {
         String ini = INI.replace("[b]\ninventory = True\n", "[b]\ninventory = True\nwrite_failure = the disk is full\n");
         return Stowage.builder().config(ConfigFiles.parse("glance-api.conf", ini)).pluginsDir(null).addFactory(mem)

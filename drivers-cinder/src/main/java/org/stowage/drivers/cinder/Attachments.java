@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.drivers.cinder.connector.ConnectorContext;
@@ -41,6 +42,13 @@ final class Attachments {
     private final VolumeConnectors connectors;
     private final Map<String, Object> hostConnector;
     private final List<String> rootHelper;
+    /**
+     * Read attachments whose delete failed when their read closed, by volume id (attachment id to
+     * reader mark key): this process still owes Cinder those detaches. Cinder refuses to delete a
+     * volume while they exist, and gc leaves them alone while this process lives (its reader mark
+     * says it is alive), so a delete of the volume sends them again first ({@link #settleOwed}).
+     */
+    private final Map<String, Map<String, String>> owed = new ConcurrentHashMap<>();
 
     Attachments(CinderStoreConfig cfg, CinderClient client, VolumeConnectors connectors) {
         this.cfg = cfg;
@@ -83,7 +91,15 @@ final class Attachments {
             try {
                 device.close();
             } finally {
-                delete(attachment.id(), where);
+                try {
+                    delete(attachment.id(), where);
+                } catch (StoreException e) {
+                    if (readerKey != null) {
+                        owed.computeIfAbsent(attachment.volumeId(), v -> new ConcurrentHashMap<>())
+                                .put(attachment.id(), readerKey);
+                    }
+                    throw e;
+                }
                 unmarkReader(attachment.volumeId(), readerKey, where);
             }
         }
@@ -211,6 +227,25 @@ final class Attachments {
             throw StoreException.backend(where + "attachment " + attachmentId + " could not be deleted: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sends again the deletes of {@code volumeId}'s read attachments that failed when their reads
+     * closed (see {@link #owed}); returns whether there were any. One that fails again throws, naming it.
+     */
+    boolean settleOwed(String volumeId, String where) {
+        Map<String, String> mine = owed.get(volumeId);
+        if (mine == null || mine.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : List.copyOf(mine.entrySet())) {
+            LOG.info("{}deleting read attachment {} again (its delete failed when the read closed)", where, e.getKey());
+            delete(e.getKey(), where);
+            mine.remove(e.getKey());
+            unmarkReader(volumeId, e.getValue(), where);
+        }
+        owed.remove(volumeId, Map.of());
+        return true;
     }
 
     /** Deletes every attachment of {@code volumeId}. */

@@ -148,6 +148,9 @@ public final class CinderStoreDriver implements StoreDriver {
         typeCheck.requireWritable("delete");
         String where = volumes.store() + l + ": ";
         volumes.ownImageVolume(l, where);
+        if (attachments.settleOwed(l.volumeId(), where)) {
+            waits.untilDetached(l.volumeId());
+        }
         try {
             client.deleteVolume(l.volumeId());
         } catch (StoreException e) {
