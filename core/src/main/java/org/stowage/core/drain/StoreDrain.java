@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -125,12 +126,16 @@ public final class StoreDrain {
         long now = System.currentTimeMillis();
         int[] counts = db.ledger(l -> {
             l.create();
-            List<DrainLedger.Entry> other = l.heldForOtherTarget(options.source(), options.target(), now);
+            List<DrainLedger.Entry> other = l.unfinishedForOtherTarget(options.source(), options.target());
             if (!other.isEmpty()) {
                 DrainLedger.Entry e = other.get(0);
-                throw new IllegalArgumentException("store '" + options.source() + "' is being drained into store '"
-                        + e.target() + "' by " + e.owner() + " (" + other.size() + " image(s) held): expected that "
-                        + "drain to finish (or its leases to run out) before one into '" + options.target() + "'");
+                throw new IllegalArgumentException("store '" + options.source() + "' has an unfinished drain into "
+                        + "store '" + e.target() + "' (" + other.size() + " image(s), e.g. " + e.imageId() + ", "
+                        + (e.state() == DrainLedger.State.ACTIVE ? "held by " + e.owner() : "left at step "
+                                + e.step().name().toLowerCase(Locale.ROOT)) + "): expected that drain to finish first "
+                        + "(stowage stores drain " + options.source() + " --to " + e.target() + " --apply; the images "
+                        + "of a worker that died are taken over once its lease runs out) before one into '"
+                        + options.target() + "'");
             }
             return new int[] {l.enqueue(options.source(), options.target(), ids, now),
                 l.retryFailed(options.source(), options.target(), now)};

@@ -164,7 +164,12 @@ public final class DrainLedger {
         return n;
     }
 
-    /** Gives every failed image of {@code source}'s drain to {@code target} another try; returns how many. */
+    /**
+     * Gives every failed image of {@code source}'s drain another try, into {@code target} (a
+     * failed image has no copy anywhere: its copy was aborted, or its source data is what is left to delete).
+     *
+     * @return how many
+     */
     public int retryFailed(String source, String target, long now) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("UPDATE " + TABLE + " SET state = 'todo', "
                 + "target_store = ?, note = NULL, updated_at = ? WHERE source_store = ? AND state = 'failed'")) {
@@ -327,18 +332,23 @@ public final class DrainLedger {
         }
     }
 
-    /** Images of {@code source} held by a live lease for another target than {@code target}. */
-    public List<Entry> heldForOtherTarget(String source, String target, long now) throws SQLException {
+    /**
+     * The images of {@code source}'s drain into another target than {@code target} that are not
+     * finished: held (a lease, live or run out), or given back after a copy was made. Their
+     * copies are in that other store; only a drain into it finishes or undoes them.
+     */
+    public List<Entry> unfinishedForOtherTarget(String source, String target) throws SQLException {
         List<Entry> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT image_id, target_store, owner FROM " + TABLE
-                + " WHERE source_store = ? AND target_store <> ? AND state = 'active' AND expires_at >= ?")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT image_id, target_store, state, step, owner FROM "
+                + TABLE + " WHERE source_store = ? AND target_store <> ? AND (state = 'active' OR (state = 'todo' AND "
+                + "step IN ('copying', 'copied'))) ORDER BY image_id")) {
             ps.setString(1, source);
             ps.setString(2, target);
-            ps.setLong(3, now);
             trips.add(1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Entry(rs.getString(1), rs.getString(2), State.ACTIVE, null, rs.getString(3), null));
+                    out.add(new Entry(rs.getString(1), rs.getString(2), State.of(rs.getString(3)),
+                            Step.of(rs.getString(4)), rs.getString(5), null));
                 }
             }
         }

@@ -62,7 +62,7 @@ class StoreDrainEnginesTest {
     }
 
     /** An image added to store {@code store}, with its Glance record (checksums of {@code recorded}). */
-    private static Map<String, Object> image(Stowage s, String store, byte[] data, byte[] recorded, String status)
+    static Map<String, Object> image(Stowage s, String store, byte[] data, byte[] recorded, String status)
             throws Exception {
         String id = UUID.randomUUID().toString();
         String url = s.add(store, new ByteArrayInputStream(data), AddOptions.defaults().imageId(id)).location();
