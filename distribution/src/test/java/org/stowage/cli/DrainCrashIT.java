@@ -128,6 +128,7 @@ class DrainCrashIT {
                 .as("the victim moved 20 images before it ended: %s", victim.lines).isTrue();
         StowageCli.killTree(victim.process);
         victim.finish();
+        Set<String> heldByVictim = held(victim.process.pid());
         Set<String> movedByVictim = victim.movedLines();
 
         Set<String> moved = new HashSet<>(movedByVictim);
@@ -144,6 +145,11 @@ class DrainCrashIT {
                     assertThat(moved.add((String) item.get("image_id"))).as("moved twice: %s", item).isTrue();
                 }
             }
+        }
+        System.out.printf("three drains: the killed one printed %d moved and held %d when killed, the two others moved "
+                + "%d%n", movedByVictim.size(), heldByVictim.size(), sum - movedByVictim.size());
+        for (String id : heldByVictim) {
+            assertThat(attempts(id)).as("attempts of %s, held by the killed process", id).isGreaterThan(1);
         }
         assertThat(sum).isEqualTo(moved.size());
         Set<String> unreported = new HashSet<>(f.images.keySet());
@@ -170,6 +176,20 @@ class DrainCrashIT {
         f.assertDrained();
     }
 
+    /** The images a process (its pid is in its owner name, host:pid:random) holds in the ledger. */
+    private static Set<String> held(long pid) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery("SELECT image_id, owner FROM "
+                + "stowage_drain_claims WHERE state = 'active'")) {
+            while (rs.next()) {
+                if (rs.getString(2).contains(":" + pid + ":")) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
     private static int attempts(String id) throws Exception {
         try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT attempts FROM stowage_drain_claims WHERE image_id = '" + id + "'")) {
@@ -191,7 +211,11 @@ class DrainCrashIT {
         if (waitUntil("12 images handled", run.lines::size, 12, run.process)) {
             terminated += terminateSessions();
         }
-        run.finish();
+        int code = run.finish();
+        String err = run.stderr();
+        System.out.printf("drain with terminated sessions: exit %d, %d session(s) terminated, %d line(s), %d failed; %s%n",
+                code, terminated, run.lines.size(), run.lines.stream().filter(l -> l.contains("\tfailed\t")).count(),
+                err.lines().filter(l -> l.startsWith("stores drain")).findFirst().orElse("(no summary)"));
         assertThat(terminated).as("database sessions terminated while the drain ran").isPositive();
 
         f.assertConsistent();
