@@ -37,7 +37,7 @@ final class ImageMove {
     private static final Logger LOG = LoggerFactory.getLogger(ImageMove.class);
 
     /** The claim was lost (another worker holds the image now): stop touching it. */
-    static final class LostClaim extends RuntimeException {
+    static final class LostClaim extends GlanceDatabase.Rollback {
         LostClaim(String message) {
             super(message);
         }
@@ -154,7 +154,7 @@ final class ImageMove {
         try {
             ledgerStep(claim, Step.COPIED, copy.location(), null);
         } catch (LostClaim lost) {
-            deleteCopy(copy.location(), "its worker lost the image to another");
+            leaveCopy(claim, copy.location());
             throw lost;
         }
         options.observer().after(claim.imageId(), Point.COPIED);
@@ -203,18 +203,37 @@ final class ImageMove {
                 return null;
             });
         } catch (ConcurrentChange | LostClaim e) {
-            if (copy != null) {
+            boolean held = e instanceof ConcurrentChange && stillHeld(claim);
+            if (copy != null && held) {
                 deleteCopy(copy.location(), "the swap was rolled back: " + e.getMessage());
+            } else if (copy != null) {
+                leaveCopy(claim, copy.location());
             }
-            if (e instanceof ConcurrentChange) {
+            if (held) {
                 release(claim);
             }
             throw e;
         }
     }
 
+    /**
+     * True while this worker still holds the image (its lease renewed, fenced). A worker that lost
+     * it (it stalled past its lease) never deletes its copy: the copy's location is the image's
+     * location in the target, where the worker that holds the image now may have written its own
+     * copy, the one Glance may point to already.
+     */
+    private boolean stillHeld(Claim claim) {
+        return db.ledger(l -> l.renew(claim, now() + options.lease().toMillis()));
+    }
+
+    private void leaveCopy(Claim claim, String location) {
+        LOG.warn("image {}: its claim was lost to another worker, which now owns its copy's location {} in store {}: "
+                + "left to it (a copy nothing points to is removed by the next holder)", claim.imageId(),
+                Uris.mask(location), options.target());
+    }
+
     /** A row changed between read and write: the image goes back to the queue. */
-    static final class ConcurrentChange extends RuntimeException {
+    static final class ConcurrentChange extends GlanceDatabase.Rollback {
         ConcurrentChange(String message) {
             super(message);
         }

@@ -3,6 +3,7 @@ package org.stowage.core.drain;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.locations.DrainLedger.Claim;
@@ -12,19 +13,22 @@ import org.stowage.core.locations.GlanceDatabase;
  * Renews the leases of the images this process's workers hold, every third of the lease, on its
  * own database connection (a copy may take longer than a lease). A renewal that finds the claim
  * gone (the process stalled past its lease and another worker took the image) interrupts the
- * worker, whose copy is then rolled back; its fenced writes would fail anyway.
+ * worker, whose copy is then rolled back; its fenced writes would fail anyway. A renewal that
+ * fails (the connection was lost) drops the connection; the next one opens a new one, so the
+ * leases of the images still held are kept.
  */
 final class LeaseKeeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
-    private final GlanceDatabase db;
+    private final Supplier<GlanceDatabase> databases;
+    private GlanceDatabase db; // only the keeper's thread uses it, and close() once that thread ended
     private final Duration lease;
     private final Map<Claim, Thread> held = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
-    LeaseKeeper(GlanceDatabase db, Duration lease, String name) {
-        this.db = db;
+    LeaseKeeper(Supplier<GlanceDatabase> databases, Duration lease, String name) {
+        this.databases = databases;
         this.lease = lease;
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
@@ -56,6 +60,9 @@ final class LeaseKeeper implements AutoCloseable {
 
     private void renew(Claim claim, Thread worker) {
         try {
+            if (db == null) {
+                db = databases.get();
+            }
             boolean kept = db.ledger(l -> l.renew(claim, System.currentTimeMillis() + lease.toMillis()));
             if (!kept && held.remove(claim) != null) {
                 LOG.warn("image {}: the claim was lost to another worker (this process stalled past its lease): "
@@ -65,6 +72,7 @@ final class LeaseKeeper implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("image {}: renewing the claim failed (it is renewed again in {} ms): {}", claim.imageId(),
                     lease.toMillis() / 3, e.getMessage());
+            closeDatabase();
         }
     }
 
@@ -77,6 +85,13 @@ final class LeaseKeeper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        db.close();
+        closeDatabase();
+    }
+
+    private void closeDatabase() {
+        if (db != null) {
+            db.close();
+            db = null;
+        }
     }
 }

@@ -150,7 +150,7 @@ public final class StoreDrain {
     private void runWorkers(Triage triage, DrainReport report, AtomicLong trips) {
         AtomicLong budget = new AtomicLong(options.limit());
         List<Thread> threads = new ArrayList<>();
-        try (LeaseKeeper keeper = new LeaseKeeper(databases.get(), options.lease(), "stowage-drain-leases")) {
+        try (LeaseKeeper keeper = new LeaseKeeper(databases, options.lease(), "stowage-drain-leases")) {
             for (int i = 0; i < options.workers(); i++) {
                 DrainWorker w = new DrainWorker(stowage, databases, options, triage, report, keeper, budget,
                         this::stopping, trips);

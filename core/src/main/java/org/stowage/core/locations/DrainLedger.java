@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -88,8 +89,14 @@ public final class DrainLedger {
         return dialect != SqlDialect.SQLITE;
     }
 
-    /** Creates the table if it does not exist (the only change a drain makes to the schema). */
+    /**
+     * Creates the table if it does not exist (the only change a drain makes to the schema). Drain
+     * processes started together may all create it: on PostgreSQL, {@code CREATE TABLE IF NOT
+     * EXISTS} waits for a concurrent creation and then fails on a unique index of the catalog, so
+     * a failed creation is undone (to a savepoint) and is fine when the table exists by then.
+     */
     public void create() throws SQLException {
+        Savepoint before = connection.getAutoCommit() ? null : connection.setSavepoint();
         try (Statement st = connection.createStatement()) {
             trips.add(1);
             st.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (source_store VARCHAR(255) NOT NULL, "
@@ -97,6 +104,14 @@ public final class DrainLedger {
                     + "step VARCHAR(16), owner VARCHAR(255), token BIGINT NOT NULL, expires_at BIGINT NOT NULL, "
                     + "attempts INTEGER NOT NULL, target_location TEXT, source_rows TEXT, note TEXT, "
                     + "updated_at BIGINT NOT NULL, PRIMARY KEY (source_store, image_id))");
+        } catch (SQLException e) {
+            if (before == null) {
+                throw e;
+            }
+            connection.rollback(before);
+            if (!exists()) {
+                throw e;
+            }
         }
     }
 

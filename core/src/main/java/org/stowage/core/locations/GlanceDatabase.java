@@ -318,6 +318,17 @@ public final class GlanceDatabase implements AutoCloseable {
         return changes;
     }
 
+    /**
+     * Thrown by an {@link #edit} or {@link #ledger} work to roll its transaction back: it reaches
+     * the caller as it is (any other exception but a StoreException or IllegalArgumentException
+     * becomes a StoreException of the database).
+     */
+    public abstract static class Rollback extends RuntimeException {
+        protected Rollback(String message) {
+            super(message);
+        }
+    }
+
     /** SQL work whose failure is reported without credentials, after a rollback. */
     @FunctionalInterface
     private interface SqlWork<T> {
@@ -329,7 +340,7 @@ public final class GlanceDatabase implements AutoCloseable {
             return work.run();
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
-            if (e instanceof StoreException || e instanceof IllegalArgumentException) {
+            if (e instanceof StoreException || e instanceof IllegalArgumentException || e instanceof Rollback) {
                 throw (RuntimeException) e;
             }
             throw StoreException.backend("Glance database " + shownUrl + ": " + target.scrub(e.getMessage()),
