@@ -9,7 +9,7 @@
 #
 # usage: benchmarks/harness/drain.sh [--no-build]   (as root: it runs PostgreSQL as user postgres)
 # env: BENCH_WORK (default /var/tmp/stowage-bench-drain), SMALL_COUNT=200, SMALL_MIB=16, BIG_COUNT=4,
-#      BIG_MIB=1024, CINDER_SMALL=20, CINDER_BIG=1, SKIP_CINDER=0
+#      BIG_MIB=1024, CINDER_SMALL=20, CINDER_BIG=1, SKIP_SMALL=0, SKIP_CINDER=0
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 [ "${1:-}" = --no-build ] || (cd "$root" && mvn -B -o -q -pl benchmarks,distribution -am package -DskipTests >/dev/null)
@@ -54,7 +54,7 @@ cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt
 bench() { java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" org.stowage.benchmarks.DrainBench \
     "$work/bench.conf" "$url" glance glance "$@"; rm -rf "$work/a" "$work/b"; }
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-for w in 1 4; do bench a b "$small" $((small_mib << 20)) $w copy-too; done
+[ "${SKIP_SMALL:-0}" = 1 ] || for w in 1 4; do bench a b "$small" $((small_mib << 20)) $w copy-too; done
 for w in 1 4; do bench a b "$big" $((big_mib << 20)) $w; done
 # yardstick: one 1 GiB image moved by hand, get | add, whole process, twice, alternating with a 1-image drain
 stowage="$root/distribution/target/stowage/bin/stowage"

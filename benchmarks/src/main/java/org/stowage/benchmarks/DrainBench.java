@@ -1,9 +1,7 @@
 package org.stowage.benchmarks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,7 +11,6 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -118,18 +115,38 @@ public final class DrainBench {
         return ids;
     }
 
-    /** SIZE bytes: the random block repeated, each MiB stamped with the image's number and its index. */
+    /** SIZE bytes: the random block repeated, each MiB stamped with the image's number and its index; made as read. */
     private static InputStream data(byte[] block, long size, int image) {
-        List<InputStream> parts = new ArrayList<>();
-        for (long off = 0, n = 0; off < size; off += block.length, n++) {
-            byte[] b = block.clone();
-            for (int k = 0; k < 8; k++) {
-                b[k] = (byte) (image >>> (8 * (k % 4)));
-                b[8 + k] = (byte) (n >>> (8 * k));
+        return new InputStream() {
+            private final byte[] current = new byte[block.length];
+            private long offset;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
-            parts.add(new ByteArrayInputStream(b, 0, (int) Math.min(block.length, size - off)));
-        }
-        return new SequenceInputStream(Collections.enumeration(parts));
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (offset >= size) {
+                    return -1;
+                }
+                int in = (int) (offset % block.length);
+                if (in == 0) {
+                    System.arraycopy(block, 0, current, 0, block.length);
+                    long n = offset / block.length;
+                    for (int k = 0; k < 8; k++) {
+                        current[k] = (byte) (image >>> (8 * (k % 4)));
+                        current[8 + k] = (byte) (n >>> (8 * k));
+                    }
+                }
+                int k = (int) Math.min(Math.min(len, block.length - in), size - offset);
+                System.arraycopy(current, in, b, off, k);
+                offset += k;
+                return k;
+            }
+        };
     }
 
     private static void record(Connection c, String id, long size, AddResult r, String store) throws SQLException {
