@@ -26,6 +26,9 @@ final class Interruption {
     private static boolean installed;
     private static boolean signalled;
     private static Stowage armed;
+    /** What an interrupted command that did not complete says it left. */
+    private static String stoppedMessage = "stopped before completing; nothing was stored and no partial output file "
+            + "was kept";
     private static Integer exitCode;
 
     private Interruption() {
@@ -43,8 +46,16 @@ final class Interruption {
 
     /** The command runs on {@code stowage}: a signal from now on aborts it; one that came already does now. */
     static void arm(Stowage stowage) {
+        arm(stowage, null);
+    }
+
+    /** As {@link #arm(Stowage)}, with what the command says it left when a signal stops it (null: the default). */
+    static void arm(Stowage stowage, String stopped) {
         synchronized (LOCK) {
             armed = stowage;
+            if (stopped != null) {
+                stoppedMessage = stopped;
+            }
             if (!signalled) {
                 return;
             }
@@ -69,12 +80,14 @@ final class Interruption {
 
     private static void onShutdown() {
         Stowage running;
+        String stopped;
         synchronized (LOCK) {
             if (exitCode != null) {
                 return; // an ordinary exit, or the command finished before the signal
             }
             signalled = true;
             running = armed;
+            stopped = stoppedMessage;
         }
         if (running == null) {
             return; // nothing armed: nothing written yet, and arm() will refuse to start
@@ -90,8 +103,7 @@ final class Interruption {
             err.flush();
             Runtime.getRuntime().halt(ExitCodes.OK); // it completed and printed its result: report success
         } else {
-            err.println("stowage: interrupted: stopped before completing; nothing was stored and no partial output "
-                    + "file was kept");
+            err.println("stowage: interrupted: " + stopped);
         }
         err.flush();
     }

@@ -73,7 +73,8 @@ final class StoresDrainCommand extends StowageSubcommand implements Callable<Int
         try (Stowage s = open()) {
             DrainOptions options = options();
             Supplier<GlanceDatabase> databases = db.opener(s, glanceDb, err);
-            Interruption.arm(s);
+            Interruption.arm(s, "the copies in flight were rolled back (their images keep their location in store '"
+                    + source + "'); the images moved before stay moved; run the drain again to finish");
             try (Progress bar = apply && root().progress() ? Progress.start("drain " + source + " -> " + target, -1)
                     : null) {
                 StoreDrain drain = new StoreDrain(s, databases, options.observer(observer(out, bar)));

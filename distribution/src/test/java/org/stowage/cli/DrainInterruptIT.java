@@ -70,6 +70,8 @@ class DrainInterruptIT {
         assertThat(drain.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("stopped in time").isTrue();
 
         assertThat(drain.exitValue()).as(Files.readString(tmp.resolve("err"))).isEqualTo(130);
+        assertThat(Files.readString(tmp.resolve("err"))).contains("interrupted: the copies in flight were rolled back")
+                .doesNotContain("nothing was stored");
         assertThat(liveLocations(url, big)).containsExactly("file://" + fast.resolve(big));
         assertThat(StowageCli.listing(slow)).as("nothing of the copy in flight").noneMatch(n -> n.contains(big));
         assertThat(fast.resolve(big)).exists();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Assumptions;
 import org.stowage.core.AddResult;
 import org.stowage.spi.ErrorKind;
@@ -28,7 +29,8 @@ import org.stowage.spi.StoreException;
 abstract class KitTests {
     /** The kit of the current test, for its parameters. */
     protected final StoreDriverTestKit kit;
-    private final List<String> observedTexts = new ArrayList<>();
+    /** Appended from the threads of parallel runs too. */
+    private final List<String> observedTexts = new CopyOnWriteArrayList<>();
 
     KitTests(StoreDriverTestKit kit) {
         this.kit = kit;

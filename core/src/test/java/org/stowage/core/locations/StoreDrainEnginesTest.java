@@ -204,6 +204,36 @@ class StoreDrainEnginesTest {
         }
     }
 
+    /** The source's read fails mid-way: failed, naming the source and the bytes read; nothing in the target; a re-run moves it. */
+    @Test
+    void aSourceReadErrorLeavesNothingInTheTargetAndARerunMovesTheImage() throws Exception {
+        GlanceDb db = database(GlanceDb.Engine.SQLITE);
+        byte[] data = random(300_000, 9);
+        Map<String, Object> img;
+        String ini = INI.replace("[a]\ninventory = True\n", "[a]\ninventory = True\nread_failure_after = 100000\n");
+        try (Stowage broken = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", ini)).pluginsDir(null)
+                .addFactory(mem).addFactory(new FakeDriverFactory("file")).build()) {
+            img = image(broken, "a", data, data, "active");
+            db.createImagesThroughGlance(List.of(img));
+            DrainReport r = drain(broken, db, DrainOptions.of("a", "b").apply(true)).run();
+            assertThat(r.items()).singleElement().satisfies(i -> {
+                assertThat(i.outcome()).isEqualTo(Outcome.FAILED);
+                assertThat(i.reason()).contains("copy failed").contains("store 'a'").contains("the fake disk failed");
+            });
+            assertThat(mem.created.get("b").images).isEmpty();
+            assertThat(mem.created.get("b").aborted).isNotEmpty();
+            assertThat(mem.created.get("a").images).containsKey(id(img));
+            assertThat(locations(db.readThroughGlance(List.of(id(img))), id(img))).singleElement()
+                    .satisfies(l -> assertThat(l.get("url")).isEqualTo("mem://a/" + id(img)));
+        }
+        try (Stowage s = stowage("")) {
+            s.add("a", new ByteArrayInputStream(data), AddOptions.defaults().imageId(id(img)));
+            DrainReport r = drain(s, db, DrainOptions.of("a", "b").apply(true)).run();
+            assertThat(r.count(Outcome.MOVED)).isEqualTo(1);
+            assertThat(mem.created.get("b").images.get(id(img))).isEqualTo(data);
+        }
+    }
+
     /**
      * The source data cannot be deleted after the swap: the image is reported once, failed (not
      * moved as well), naming the deletion; the re-run deletes it and reports nothing more to do.
