@@ -8,11 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -130,16 +133,48 @@ public final class HostilePeer implements AutoCloseable {
         this.behaviour = setup.behaviour();
         this.upstream = setup.upstream();
         this.victims = setup.victims();
+        if (behaviour == Behaviour.REFUSED) {
+            port = setup.port() != 0 ? setup.port() : refusingPort();
+            server = null;
+            return;
+        }
         ServerSocket s = setup.tls() == null ? new ServerSocket() : setup.tls().getServerSocketFactory().createServerSocket();
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), setup.port()), 200);
         port = s.getLocalPort();
-        if (behaviour == Behaviour.REFUSED) {
-            s.close(); // a port that was just free: connecting to it is refused
-            server = null;
-        } else {
-            server = s;
-            threads.execute(this::acceptLoop);
+        server = s;
+        threads.execute(this::acceptLoop);
+    }
+
+    /** Where the ephemeral ports of bind(0) and of outgoing connections start (Linux's default if unknown). */
+    public static int ephemeralStart() {
+        // read as a stream: procfs reports a size of 0, and Files.readString then returns one byte
+        try (InputStream in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            String range = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
+    }
+
+    /**
+     * A free loopback port below the ephemeral range: nothing listens on it, and no later bind(0)
+     * or outgoing connection of another peer, server or client is given it (a port freed in the
+     * ephemeral range was, now and then, taken by the next peer of a parallel test, which then
+     * answered the connections meant to be refused).
+     */
+    static int refusingPort() throws IOException {
+        int high = ephemeralStart() - 1000;
+        int low = Math.min(20_000, high / 2);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = low + ThreadLocalRandom.current().nextInt(high - low);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), candidate), 1);
+                return candidate;
+            } catch (IOException inUse) {
+                // taken: try another
+            }
+        }
+        throw new IOException("no free loopback port between " + low + " and " + high);
     }
 
     /** Starts a plain HTTP peer with {@code behaviour} on a free loopback port. */
