@@ -200,7 +200,7 @@ class CinderDrainIntegrationTest {
         Faults.recordClean("store drain " + from + " -> " + to + ": " + fault.name().toLowerCase().replace('_', ' ')
                 + " fails (HTTP " + status + ")", CinderStepFaultIntegrationTest.injected(status, fault.method + " "
                 + fault.path + (fault.body == null ? "" : " " + fault.body) + " (every attempt)"), item.reason(), left,
-                null, img.id());
+                left.isEmpty() ? null : List.of(), img.id()); // what the failed run left, the re-run (and gc) removed
     }
 
     /**
