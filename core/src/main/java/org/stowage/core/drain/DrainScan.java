@@ -52,10 +52,10 @@ final class DrainScan {
                                 + "store '" + options.source() + "'"));
                     }
                 } else if (d.action() == Triage.Action.SKIP) {
-                    report.add(StoreDrain.planned(g, d));
+                    report.add(planned(g, d));
                 } else if (!options.isApply()) {
                     if (planned++ < options.limit()) {
-                        report.add(StoreDrain.planned(g, d));
+                        report.add(planned(g, d));
                     }
                 } else {
                     queued.add(g.id());
@@ -67,5 +67,15 @@ final class DrainScan {
                     + "(or it is deleted)"));
         }
         return queued;
+    }
+
+    /** An image's outcome in a dry run. */
+    static Item planned(GlanceImage g, Triage.Decision d) {
+        String from = d.sourceRows().isEmpty() ? null : d.sourceRows().get(0).value();
+        return switch (d.action()) {
+            case MOVE -> new Item(g.id(), Outcome.PLANNED_MOVE, g.size() == null ? 0 : g.size(), from, null, null);
+            case DROP -> new Item(g.id(), Outcome.PLANNED_DROP, 0, from, null, null);
+            default -> new Item(g.id(), Outcome.SKIPPED, 0, from, null, d.reason());
+        };
     }
 }

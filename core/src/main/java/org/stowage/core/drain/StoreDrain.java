@@ -1,7 +1,5 @@
 package org.stowage.core.drain;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
-import org.stowage.core.Uris;
-import org.stowage.core.drain.DrainReport.Item;
-import org.stowage.core.drain.DrainReport.Outcome;
 import org.stowage.core.locations.DrainLedger;
 import org.stowage.core.locations.GlanceDatabase;
-import org.stowage.core.locations.GlanceImage;
 import org.stowage.spi.StoreException;
 
 /**
@@ -35,9 +29,6 @@ import org.stowage.spi.StoreException;
  */
 public final class StoreDrain {
     private static final Logger LOG = LoggerFactory.getLogger(StoreDrain.class);
-    /** The most a dry run reads from the source to measure its rate. */
-    static final long SAMPLE_BYTES = 64L << 20;
-    static final Duration SAMPLE_TIME = Duration.ofSeconds(3);
 
     private final Stowage stowage;
     private final Supplier<GlanceDatabase> databases;
@@ -178,33 +169,5 @@ public final class StoreDrain {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Reads up to {@link #SAMPLE_BYTES} or {@link #SAMPLE_TIME} of a location: MiB/s, or -1. */
-    static double sampleRate(Stowage stowage, String location) {
-        byte[] buf = new byte[1 << 20];
-        long t0 = System.nanoTime();
-        long read = 0;
-        try (InputStream in = stowage.get(location)) {
-            int n;
-            while (read < SAMPLE_BYTES && System.nanoTime() - t0 < SAMPLE_TIME.toNanos() && (n = in.read(buf)) > 0) {
-                read += n;
-            }
-        } catch (IOException | StoreException e) {
-            LOG.warn("measuring the read rate of {} failed: {}", Uris.mask(location), e.getMessage());
-            return -1;
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return read == 0 || seconds <= 0 ? -1 : read / (1024.0 * 1024.0) / seconds;
-    }
-
-    /** An image's outcome in a dry run. */
-    static Item planned(GlanceImage g, Triage.Decision d) {
-        String from = d.sourceRows().isEmpty() ? null : d.sourceRows().get(0).value();
-        return switch (d.action()) {
-            case MOVE -> new Item(g.id(), Outcome.PLANNED_MOVE, g.size() == null ? 0 : g.size(), from, null, null);
-            case DROP -> new Item(g.id(), Outcome.PLANNED_DROP, 0, from, null, null);
-            default -> new Item(g.id(), Outcome.SKIPPED, 0, from, null, d.reason());
-        };
     }
 }

@@ -192,12 +192,10 @@ public final class GlanceDatabase implements AutoCloseable {
      * a {@code Backend} error without credentials.
      */
     public <T> T edit(Edit<T> work) {
-        return guarded(() -> {
-            connection.setAutoCommit(false);
+        return transaction(() -> {
             LocationEdits edits = new LocationEdits(connection, dialect, RowRewrite.now(), trips);
             T result = work.apply(edits);
             edits.finish();
-            connection.commit();
             return result;
         });
     }
@@ -214,12 +212,7 @@ public final class GlanceDatabase implements AutoCloseable {
      * committed when it returns, rolled back when it throws; errors as {@link #edit}'s.
      */
     public <T> T ledger(LedgerWork<T> work) {
-        return guarded(() -> {
-            connection.setAutoCommit(false);
-            T result = work.apply(new DrainLedger(connection, dialect, trips));
-            connection.commit();
-            return result;
-        });
+        return transaction(() -> work.apply(new DrainLedger(connection, dialect, trips)));
     }
 
     /**
@@ -227,42 +220,29 @@ public final class GlanceDatabase implements AutoCloseable {
      * in id order, each with its live location rows and whether an import holds it.
      */
     public List<GlanceImage> images(String afterId, int limit) {
-        return guarded(() -> {
-            connection.setAutoCommit(false);
-            List<GlanceImage> out = new GlanceImages(connection, trips).read(afterId, null, limit);
-            connection.commit();
-            return out;
-        });
+        return transaction(() -> new GlanceImages(connection, trips).read(afterId, null, limit));
     }
 
     /** The image, if it exists and is not deleted, as {@link #images} reads it. */
     public Optional<GlanceImage> image(String imageId) {
-        return guarded(() -> {
-            connection.setAutoCommit(false);
-            List<GlanceImage> out = new GlanceImages(connection, trips).read("", imageId, 1);
-            connection.commit();
-            return out.stream().findFirst();
-        });
+        return transaction(() -> new GlanceImages(connection, trips).read("", imageId, 1).stream().findFirst());
     }
 
     /** The non-deleted location rows, of any image, whose URL is {@code url}. */
     public List<LocationRow> locationsWithValue(String url) {
-        return guarded(() -> {
-            connection.setAutoCommit(false);
+        return transaction(() -> {
             List<LocationRow> rows = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT id, image_id, value, meta_data, status, "
-                    + "deleted FROM image_locations WHERE value = ? AND deleted = ? ORDER BY id")) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT " + LocationRow.COLUMNS
+                    + " FROM image_locations WHERE value = ? AND deleted = ? ORDER BY id")) {
                 ps.setString(1, url);
                 ps.setBoolean(2, false);
                 trips.add(1);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(LocationRow.read(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getBoolean(6)));
+                        rows.add(LocationRow.read(rs));
                     }
                 }
             }
-            connection.commit();
             return rows;
         });
     }
@@ -333,6 +313,16 @@ public final class GlanceDatabase implements AutoCloseable {
     @FunctionalInterface
     private interface SqlWork<T> {
         T run() throws SQLException;
+    }
+
+    /** {@code work} in one transaction: committed when it returns, rolled back (by {@link #guarded}) when it throws. */
+    private <T> T transaction(SqlWork<T> work) {
+        return guarded(() -> {
+            connection.setAutoCommit(false);
+            T result = work.run();
+            connection.commit();
+            return result;
+        });
     }
 
     private <T> T guarded(SqlWork<T> work) {

@@ -62,16 +62,15 @@ final class GlanceImages {
     private Map<String, List<LocationRow>> rows(List<String> ids) throws SQLException {
         Map<String, List<LocationRow>> rows = new LinkedHashMap<>();
         ids.forEach(id -> rows.put(id, new ArrayList<>()));
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, image_id, value, meta_data, status, deleted "
-                + "FROM image_locations WHERE deleted = ? AND image_id IN (" + marks(ids.size()) + ") ORDER BY image_id, id")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + LocationRow.COLUMNS + " FROM image_locations "
+                + "WHERE deleted = ? AND image_id IN (" + marks(ids.size()) + ") ORDER BY image_id, id")) {
             ps.setBoolean(1, false);
             bind(ps, 2, ids);
             trips.add(1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String imageId = rs.getString(2);
-                    rows.get(imageId).add(LocationRow.read(rs.getLong(1), imageId, rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getBoolean(6)));
+                    LocationRow row = LocationRow.read(rs);
+                    rows.get(row.imageId()).add(row);
                 }
             }
         }

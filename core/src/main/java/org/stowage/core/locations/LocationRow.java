@@ -1,5 +1,7 @@
 package org.stowage.core.locations;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Objects;
 import org.stowage.core.Uris;
 
@@ -36,6 +38,14 @@ public record LocationRow(long id, String imageId, String value, String metaData
         } catch (GlanceJson.RefusedException e) {
             return new LocationRow(id, imageId, value, metaData, status, deleted, null, e.getMessage());
         }
+    }
+
+    /** The columns {@link #read(ResultSet)} reads, in its order. */
+    static final String COLUMNS = "id, image_id, value, meta_data, status, deleted";
+
+    /** The current row of a query that selected {@link #COLUMNS} first. */
+    static LocationRow read(ResultSet rs) throws SQLException {
+        return read(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getBoolean(6));
     }
 
     /** Shows the URL masked, never the metadata. */

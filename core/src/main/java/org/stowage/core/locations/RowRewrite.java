@@ -126,17 +126,16 @@ final class RowRewrite {
             rows.put(id, new ArrayList<>());
         }
         String in = String.join(",", Collections.nCopies(ids.size(), "?"));
-        try (PreparedStatement ps = connection.prepareStatement("SELECT id, image_id, value, meta_data, status, deleted "
-                + "FROM image_locations WHERE " + live(scope) + " AND image_id IN (" + in + ") ORDER BY image_id, id")) {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + LocationRow.COLUMNS + " FROM image_locations "
+                + "WHERE " + live(scope) + " AND image_id IN (" + in + ") ORDER BY image_id, id")) {
             int next = bindLive(ps, 1, scope);
             for (int i = 0; i < ids.size(); i++) {
                 ps.setString(next + i, ids.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String imageId = rs.getString(2);
-                    rows.get(imageId).add(LocationRow.read(rs.getLong(1), imageId, rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getBoolean(6)));
+                    LocationRow row = LocationRow.read(rs);
+                    rows.get(row.imageId()).add(row);
                 }
             }
         }
