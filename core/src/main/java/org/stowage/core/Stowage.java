@@ -19,6 +19,7 @@ import org.stowage.core.internal.LocationRouter;
 import org.stowage.core.internal.StoreRegistry;
 import org.stowage.core.io.HashingImageInput;
 import org.stowage.core.locations.LocationUpgrader;
+import org.stowage.spi.Checksums;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.InventoryEntry;
@@ -41,10 +42,7 @@ public final class Stowage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Stowage.class);
     /** How long {@link #close()} waits for aborted adds to remove what they wrote. */
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    /**
-     * The add's chunk size, in bytes: the host hands the caller's data to the store's writer in buffers of at
-     * most this size (drivers' tests pick sizes just below, at and above a multiple of it).
-     */
+    /** The add's chunk size: the host hands the store's writer buffers of at most this many bytes. */
     public static final int ADD_CHUNK_SIZE = HashingImageInput.CHUNK;
     /** Images asked of a store's inventory at a time by {@link #images(String)}. */
     public static final int IMAGES_PAGE = 100;
@@ -122,9 +120,8 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * Adds an image: the multihash algorithm is checked before any byte is read, the bytes are
-     * hashed as they are written, and a declared size is enforced. {@link #abort} makes a running
-     * add fail and remove what it wrote.
+     * Adds an image: the multihash algorithm is checked before any byte is read, the bytes are hashed as they
+     * are written, a declared size is enforced. {@link #abort} makes a running add fail and remove what it wrote.
      */
     public AddResult add(String storeId, InputStream data, AddOptions options) {
         StoreHandle h = store(storeId);
@@ -134,10 +131,9 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * Copies the image at {@code location} (routed as {@link #get} routes it; its store is only
-     * read) into store {@code targetStoreId} through its add pipeline. The image id is
-     * {@code options}' or the one the source's inventory lists; with expected checksums, data that
-     * differs is never committed; whatever fails, nothing of the copy remains in the target.
+     * Copies the image at {@code location} (routed as {@link #get}; its store is only read) into store
+     * {@code targetStoreId} through its add pipeline. The image id is {@code options}' or the source inventory's;
+     * data that differs from expected checksums is never committed; a failed copy leaves nothing in the target.
      *
      * @throws StoreException           {@link ErrorKind#UNKNOWN_STORE}, {@link ErrorKind#DUPLICATE} (also for
      *                                  the source's own store), or the kind of the failure
@@ -148,29 +144,23 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * What store {@code storeId} holds: its images, complete or still being added, in the
-     * driver's stable order, read from its inventory {@value #IMAGES_PAGE} at a time as the stream
-     * is consumed (one page in memory at a time).
+     * What store {@code storeId} holds: its images, complete or still being added, in the driver's stable
+     * order, read from its inventory {@value #IMAGES_PAGE} at a time as the stream is consumed.
      *
-     * @throws StoreException of kind {@link ErrorKind#UNKNOWN_STORE} for an id no store has, or
-     *                        {@link ErrorKind#STORE_GET_NOT_SUPPORTED} for a store that cannot list its images
+     * @throws StoreException {@link ErrorKind#UNKNOWN_STORE} for an unknown id, {@link ErrorKind#STORE_GET_NOT_SUPPORTED} if it cannot list
      */
     public Stream<InventoryEntry> images(String storeId) {
         return images(storeId, IMAGES_PAGE);
     }
 
-    /**
-     * As {@link #images(String)}, asking the store for {@code pageSize} images at a time.
-     *
-     * @throws IllegalArgumentException if {@code pageSize} is less than 1
-     */
+    /** As {@link #images(String)}, {@code pageSize} images at a time; @throws IllegalArgumentException if below 1 */
     public Stream<InventoryEntry> images(String storeId, int pageSize) {
         return InventoryPages.of(store(storeId), pageSize);
     }
 
     /**
-     * The complete image at {@code location} as its store's inventory lists it; empty if the store
-     * keeps no inventory or does not list that location (read page by page up to the image).
+     * The complete image at {@code location} as its store's inventory lists it; empty if the store keeps no
+     * inventory or does not list that location (read page by page up to the image).
      */
     public Optional<InventoryEntry> findImage(String location) {
         return InventoryPages.find(locate(location, null));
@@ -185,6 +175,17 @@ public final class Stowage implements AutoCloseable {
     public ImageStream get(String location, ReadOptions options) {
         Located l = router.locate(location, options.storeId().orElse(null));
         return l.store().get(l.location(), options.offset(), options.length().orElse(-1));
+    }
+
+    /**
+     * Reads the image at a location (store {@code storeId}'s; null: routed by the URI) once, hashing it as an add
+     * does with {@code hashAlgo} (null: the configured one); {@code sizeHint} (-1: unknown) only picks how to hash:
+     * the real size is reported, never checked against it. {@link #abort} stops the read.
+     * @throws StoreException {@link ErrorKind#UNKNOWN_HASHING_ALGO} before any byte is read, or the read's kind
+     */
+    public Checksums checksums(String location, String storeId, String hashAlgo, long sizeHint) {
+        return new ImageHasher(resources.executors(), config.inputStallTimeout()).checksums(
+                () -> locate(location, storeId), hashAlgo == null ? config.hashingAlgorithm() : hashAlgo, sizeHint);
     }
 
     /** The size of the image at a location. */
@@ -228,8 +229,8 @@ public final class Stowage implements AutoCloseable {
     }
 
     /**
-     * Checks every store (reserved ones included) in parallel, each within {@code timeout} (at most an
-     * hour): one not answering in time is {@code unreachable}, one not created {@code unavailable}.
+     * Checks every store (reserved ones included) in parallel, each within {@code timeout} (at most an hour):
+     * one not answering in time is {@code unreachable}, one not created {@code unavailable}.
      */
     public Map<String, StoreHealth> health(Duration timeout) {
         return health(allStores(), timeout);

@@ -46,7 +46,15 @@ final class TrackedImageStream extends ImageStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         checkOpen();
-        int n = in.read(b, off, len);
+        int n;
+        try {
+            n = in.read(b, off, len);
+        } catch (IOException e) {
+            if (closed.get()) { // the driver's failure to read from what the abort closed: say why it was closed
+                throw new IOException("image stream closed" + (abortReason == null ? "" : ": " + abortReason), e);
+            }
+            throw e;
+        }
         checkOpen(); // closed by an abort while reading: what was read may be cut short
         return n;
     }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.stowage.spi.AddRequest;
@@ -68,7 +69,8 @@ public class FakeDriverFactory implements StoreDriverFactory {
                 OptionSpec.string("write_failure").build(),
                 OptionSpec.string("commit_failure").build(),
                 OptionSpec.bool("inventory").defaultValue("False").build(),
-                OptionSpec.integer("read_failure_after").defaultValue("-1").min(-1).build());
+                OptionSpec.integer("read_failure_after").defaultValue("-1").min(-1).build(),
+                OptionSpec.integer("read_block_after").defaultValue("-1").min(-1).build());
     }
 
     @Override
@@ -264,8 +266,10 @@ public class FakeDriverFactory implements StoreDriverFactory {
             int len = (int) (length < 0 ? b.length - from : Math.min(length, b.length - from));
             ByteArrayInputStream in = new ByteArrayInputStream(b, from, len);
             long failAfter = context.settings().integer("read_failure_after");
+            long blockAfter = context.settings().integer("read_block_after");
             return new ImageStream() {
                 long read;
+                volatile boolean closed;
 
                 @Override
                 public long length() {
@@ -277,17 +281,39 @@ public class FakeDriverFactory implements StoreDriverFactory {
                     if (failAfter >= 0 && read >= failAfter) {
                         throw new IOException("the fake disk failed at byte " + read);
                     }
+                    if (blockAfter >= 0 && read >= blockAfter) {
+                        blockUntilClosed();
+                    }
                     int k = in.read(buf, off, failAfter >= 0 ? (int) Math.min(n, failAfter - read) : n);
                     read += Math.max(k, 0);
                     return k;
                 }
 
+                /** With {@code read_block_after}: a read that hangs (at most 30 s) until the stream is closed. */
+                private void blockUntilClosed() throws IOException {
+                    readBlocked.countDown();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (!closed && System.nanoTime() < deadline) {
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                    }
+                    throw new IOException("the fake read was closed while blocked at byte " + read);
+                }
+
                 @Override
                 public void close() {
+                    closed = true;
                     readsClosed.incrementAndGet();
                 }
             };
         }
+
+        /** Counted down when a read blocks ({@code read_block_after}). */
+        public final CountDownLatch readBlocked = new CountDownLatch(1);
 
         /** Reads closed, and pages listed. */
         public final AtomicInteger readsClosed = new AtomicInteger();

@@ -13,7 +13,8 @@ import org.stowage.spi.StoreException;
 /**
  * The add pipeline's input: the source read under the stall deadline and abort ({@link StallGuard}),
  * hashed as it is handed out ({@link Digests}: inline, or on two of the host's hashing threads),
- * and held to its declared size ({@link SizeGuard}) before any excess byte is handed out.
+ * and held to its declared size ({@link SizeGuard}) before any excess byte is handed out
+ * ({@link #openUnchecked} hashes a stored image of whatever size it has).
  */
 public final class HashingImageInput implements ImageInput, AutoCloseable {
     /** Bytes per chunk. */
@@ -58,10 +59,30 @@ public final class HashingImageInput implements ImageInput, AutoCloseable {
      */
     public static HashingImageInput open(InputStream source, long declaredSize, String hashAlgo,
             Duration stallTimeout, HostExecutors threads) {
+        return open(source, declaredSize, hashAlgo, stallTimeout, threads, new SizeGuard(declaredSize));
+    }
+
+    /**
+     * Like {@link #open(InputStream, long, String, Duration, HostExecutors)} for reading a stored
+     * image to hash it (verify, audit): {@code sizeHint} only chooses how to hash (inline up to
+     * {@link #INLINE_LIMIT}, else on the hashing threads) and is <em>not</em> enforced, so data of
+     * another size is hashed whole and {@link #checksums()} reports its real size, for the caller
+     * to compare. {@link #declaredSize()} is then {@link ImageInput#UNKNOWN_SIZE}.
+     *
+     * @param sizeHint the size the caller expects, or -1 if unknown
+     * @throws StoreException of kind {@link ErrorKind#UNKNOWN_HASHING_ALGO} for an unknown algorithm
+     */
+    public static HashingImageInput openUnchecked(InputStream source, long sizeHint, String hashAlgo,
+            Duration stallTimeout, HostExecutors threads) {
+        return open(source, sizeHint, hashAlgo, stallTimeout, threads, new SizeGuard(ImageInput.UNKNOWN_SIZE));
+    }
+
+    private static HashingImageInput open(InputStream source, long sizeHint, String hashAlgo, Duration stallTimeout,
+            HostExecutors threads, SizeGuard size) {
         String algo = HashAlgorithms.normalize(hashAlgo);
         StallGuard guarded = new StallGuard(source, stallTimeout, threads == null ? null : threads.scheduler());
-        Digests digests = Digests.choose(algo, declaredSize, threads == null ? null : threads.hashers());
-        return new HashingImageInput(guarded, new SizeGuard(declaredSize), digests);
+        Digests digests = Digests.choose(algo, sizeHint, threads == null ? null : threads.hashers());
+        return new HashingImageInput(guarded, size, digests);
     }
 
     @Override

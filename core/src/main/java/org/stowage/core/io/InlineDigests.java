@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 final class InlineDigests extends Digests {
     private final long declaredSize;
     private byte[] buffer;
+    private int lastFilled;
 
     InlineDigests(String algo, long declaredSize) {
         super(algo);
@@ -19,8 +20,12 @@ final class InlineDigests extends Digests {
             // one byte more than declared, so data longer than declared shows in the first read
             int size = declaredSize >= 0 ? (int) Math.min(HashingImageInput.CHUNK, declaredSize + 1) : HashingImageInput.CHUNK;
             buffer = new byte[Math.max(size, 1)];
+        } else if (buffer.length < HashingImageInput.CHUNK && lastFilled == buffer.length) {
+            // more data than the size hint (a read whose size is not enforced): full chunks from now on
+            buffer = new byte[HashingImageInput.CHUNK];
         }
         int n = fill(in);
+        lastFilled = n;
         if (n <= 0) {
             return null;
         }

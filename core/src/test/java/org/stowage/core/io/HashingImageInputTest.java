@@ -136,6 +136,41 @@ class HashingImageInputTest {
         }
     }
 
+    /**
+     * {@link HashingImageInput#openUnchecked}: the hint is not enforced (longer and shorter data are hashed
+     * whole), and data longer than a small hint is read in full chunks after the first (not hint-sized ones).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 1, 1000, 262144, 3 << 20, 10 << 20})
+    void anUncheckedInputHashesDataOfAnySizeWhateverItsHint(long hint) throws Exception {
+        byte[] data = random((3 << 20) + 7);
+        for (HostExecutors hashers : new HostExecutors[] {threads, null}) {
+            try (HashingImageInput in = HashingImageInput.openUnchecked(new ByteArrayInputStream(data), hint, null, null,
+                    hashers)) {
+                assertThat(in.declaredSize()).isEqualTo(ImageInput.UNKNOWN_SIZE);
+                int chunks = 0;
+                long total = 0;
+                ByteBuffer b;
+                while ((b = in.nextChunk()) != null) {
+                    chunks++;
+                    total += b.remaining();
+                }
+                assertThat(total).isEqualTo(data.length);
+                assertThat(chunks).as("chunks for hint %d", hint).isLessThanOrEqualTo(2 + data.length / RingDigests.SUB);
+                Checksums c = in.checksums();
+                assertThat(c.size()).isEqualTo(data.length);
+                assertThat(c.md5()).isEqualTo(hex("MD5", data));
+                assertThat(c.multihash()).isEqualTo(hex("SHA-512", data));
+            }
+        }
+        byte[] small = random(10);
+        try (HashingImageInput in = HashingImageInput.openUnchecked(new ByteArrayInputStream(small), 5 << 20, null, null,
+                threads)) {
+            assertThat(drain(in)).isEqualTo(small);
+            assertThat(in.checksums().size()).as("shorter than the hint: no error").isEqualTo(10);
+        }
+    }
+
     @Test
     void checksumsBeforeTheEndIsAnError() throws Exception {
         try (HashingImageInput in = open(new ByteArrayInputStream(random(5 << 20)), -1, null)) {
