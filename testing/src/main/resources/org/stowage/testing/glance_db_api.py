@@ -18,6 +18,12 @@ read_deleted: as read, with image_get(force_show_deleted=True): deleted images a
         (deleted) location rows too, each location with its status.
 location_add: {"image_id", "url", "metadata", "status"} -> {} (image_location_add)
 location_delete: {"image_id", "location_id", "status"} -> {} (image_location_delete)
+update: {"image_id", "values": {...}} -> {} (image_update, e.g. {"status": "saving"})
+destroy: {"image_id", "status"} -> {} (the image's status set as given, "deleted" or
+        "pending_delete", then image_destroy, as Glance deletes an image; with delayed delete its
+        location rows are first marked pending_delete as glance.common.store_utils does)
+task_create: {"id", "image_id", "status", "type"} -> {} (task_create, as an import task)
+read also answers each image's "status", "size", "checksum", "os_hash_algo", "os_hash_value".
 """
 import json
 import sys
@@ -90,6 +96,8 @@ def read(ids, show_deleted=False):
                                'metadata_json': jsonutils.dumps(loc['metadata']),
                                'status': loc['status']} for loc in img['locations']],
                 'stores': stores(img['locations']),
+                'status': img['status'], 'size': img['size'], 'checksum': img['checksum'],
+                'os_hash_algo': img['os_hash_algo'], 'os_hash_value': img['os_hash_value'],
                 'rows': rows(image_id)}
         except Exception as e:  # what Glance would fail with, reported to the test
             out[image_id] = {'error': '%s: %s' % (type(e).__name__, e)}
@@ -111,8 +119,32 @@ def location_delete(request):
     return {}
 
 
+def update(request):
+    api.image_update(CTX, request['image_id'], request['values'])
+    return {}
+
+
+def destroy(request):
+    status = request.get('status', 'deleted')
+    if status == 'pending_delete':
+        for loc in api.image_get(CTX, request['image_id'])['locations']:
+            api.image_location_update(CTX, request['image_id'],
+                                      {'id': loc['id'], 'url': loc['url'], 'metadata': loc['metadata'],
+                                       'status': 'pending_delete'})
+    api.image_update(CTX, request['image_id'], {'status': status}, purge_props=True)
+    api.image_destroy(CTX, request['image_id'])
+    return {}
+
+
+def task_create(request):
+    api.task_create(CTX, {'id': request['id'], 'image_id': request['image_id'], 'status': request['status'],
+                          'type': request.get('type', 'api_image_import'), 'owner': 'stowage-test',
+                          'input': {'image_id': request['image_id']}})
+    return {}
+
+
 COMMANDS = {'create': create, 'read': read, 'read_deleted': read_deleted, 'location_add': location_add,
-            'location_delete': location_delete}
+            'location_delete': location_delete, 'update': update, 'destroy': destroy, 'task_create': task_create}
 
 for line in sys.stdin:
     message = json.loads(line)

@@ -215,6 +215,18 @@ public final class GlanceDatabase implements AutoCloseable {
         return transaction(() -> work.apply(new DrainLedger(connection, dialect, trips)));
     }
 
+    /** Work on the audit's queries ({@link ImageHolds}) within one transaction. */
+    @FunctionalInterface
+    public interface HoldsWork<T> {
+        /** Reads what holds images, or back-fills hashes; throwing rolls the transaction back. */
+        T apply(ImageHolds holds) throws SQLException;
+    }
+
+    /** Runs {@code work} on the audit's queries in one transaction; errors as {@link #edit}'s. */
+    public <T> T holds(HoldsWork<T> work) {
+        return transaction(() -> work.apply(new ImageHolds(connection, dialect, trips)));
+    }
+
     /**
      * Up to {@code limit} non-deleted images with an id after {@code afterId} ("" for the first),
      * in id order, each with its live location rows and whether an import holds it.

@@ -59,7 +59,8 @@ final class GlanceDb implements AutoCloseable {
     /** Removes every image and its rows (between tests). */
     void clear() throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
-            for (String table : List.of("image_locations", "image_properties", "image_members", "image_tags", "images")) {
+            for (String table : List.of("image_locations", "image_properties", "image_members", "image_tags", "task_info",
+                    "tasks", "images")) {
                 st.executeUpdate("DELETE FROM " + table);
             }
             st.execute("DROP TABLE IF EXISTS " + DrainLedger.TABLE);
@@ -109,6 +110,21 @@ final class GlanceDb implements AutoCloseable {
         request.put("location_id", rowId);
         request.put("status", status);
         glanceApi("location_delete", GlanceJson.dumps(request));
+    }
+
+    /** Updates an image through Glance's own {@code image_update} (e.g. its status). */
+    void updateThroughGlance(String imageId, Map<String, Object> values) throws Exception {
+        glanceApi("update", GlanceJson.dumps(Map.of("image_id", imageId, "values", values)));
+    }
+
+    /** Deletes an image as Glance does: status {@code deleted}, or {@code pending_delete} (delayed delete). */
+    void destroyThroughGlance(String imageId, String status) throws Exception {
+        glanceApi("destroy", GlanceJson.dumps(Map.of("image_id", imageId, "status", status)));
+    }
+
+    /** Creates a task of an image through Glance's own {@code task_create} ({@code pending}, {@code processing}, ...). */
+    void createTaskThroughGlance(String taskId, String imageId, String status) throws Exception {
+        glanceApi("task_create", GlanceJson.dumps(Map.of("id", taskId, "image_id", imageId, "status", status)));
     }
 
     private String glanceApi(String command, String request) throws Exception {
