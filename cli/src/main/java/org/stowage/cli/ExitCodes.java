@@ -13,6 +13,12 @@ public final class ExitCodes {
     public static final int INTERNAL = 1;
     /** Bad command-line usage. */
     public static final int USAGE = 2;
+    /**
+     * The data does not match what was expected of it: {@code verify} found a size, checksum or multihash
+     * other than the one given ({@code audit} will use it for inconsistencies found). Beside the kind codes
+     * (3 to 20), which are failures to do the work; this one is the work's finding.
+     */
+    public static final int MISMATCH = 21;
     /** A malformed document given by the user, e.g. the JSON of {@code locations upgrade} (sysexits EX_DATAERR). */
     public static final int INVALID_INPUT = 65;
     /** A local file (input or output) could not be read or written (sysexits EX_IOERR). */

@@ -25,6 +25,7 @@ public final class Main {
         SUBCOMMANDS.put("get", GetCommand::new);
         SUBCOMMANDS.put("size", SizeCommand::new);
         SUBCOMMANDS.put("delete", DeleteCommand::new);
+        SUBCOMMANDS.put("verify", VerifyCommand::new);
         SUBCOMMANDS.put("copy", CopyCommand::new);
         SUBCOMMANDS.put("images", ImagesCommand::new);
         SUBCOMMANDS.put("config", ConfigCommand::new);

@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code stowage} command and its global options. */
 @Command(name = "stowage", mixinStandardHelpOptions = true, versionProvider = StowageCommand.Version.class,
-        description = "Glance-compatible image stores: add, read, size and delete images in the configured stores.")
+        description = "Glance-compatible image stores: add, read, verify, size and delete images in the configured stores.")
 public final class StowageCommand {
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Configuration: glance-api.conf (oslo INI) or HOCON. Default: $STOWAGE_CONFIG (when set and "

@@ -55,6 +55,7 @@ class ErrorVocabularyTest {
                         List.of("add", "--store", "nosuch", "IMAGE"),
                         List.of("get", "--store", "nosuch", "-o", "OUT", missing),
                         List.of("size", "--store", "nosuch", missing),
+                        List.of("verify", "--store", "nosuch", missing),
                         List.of("delete", "--store", "nosuch", missing),
                         List.of("gc", "--store", "nosuch"),
                         List.of("images", "list", "--store", "nosuch"),
@@ -62,16 +63,19 @@ class ErrorVocabularyTest {
                 Arguments.of("an image that does not exist", "NotFound", 3, List.of(
                         List.of("get", "-o", "OUT", missing),
                         List.of("size", missing),
+                        List.of("verify", missing, "--checksum", "0123456789abcdef0123456789abcdef"),
                         List.of("delete", missing),
                         List.of("copy", missing, "--to", "file1"))),
                 Arguments.of("a scheme no store serves", "UnknownScheme", 12, List.of(
                         List.of("get", "-o", "OUT", "s3://bucket/x"),
                         List.of("size", "s3://bucket/x"),
+                        List.of("verify", "s3://bucket/x"),
                         List.of("delete", "s3://bucket/x"),
                         List.of("copy", "s3://bucket/x", "--to", "file1"))),
                 Arguments.of("a location that is not a URI", "BadStoreUri", 11, List.of(
                         List.of("get", "-o", "OUT", "no-scheme"),
                         List.of("size", "no-scheme"),
+                        List.of("verify", "no-scheme"),
                         List.of("delete", "no-scheme"),
                         List.of("copy", "no-scheme", "--to", "file1"))),
                 Arguments.of("a bad option value or unknown type", "usage", 2, List.of(
@@ -80,6 +84,8 @@ class ErrorVocabularyTest {
                         List.of("gc", "--older-than", "forever"),
                         List.of("images", "list", "--store", "file1", "--limit", "-1"),
                         List.of("copy", "STORED", "--to", "file1", "--checksum", "nothex"),
+                        List.of("verify", "STORED", "--checksum", "nothex"),
+                        List.of("verify", "STORED", "--size", "-1"),
                         List.of("copy", "STORED", "--to", "file1", "--image-id", "not-a-uuid"),
                         List.of("config", "sample", "--type", "nfs"),
                         List.of("nosuchcommand"))),

@@ -30,6 +30,8 @@ class ReadmeExitCodesTest {
                 .containsEntry("InvalidInput", ExitCodes.INVALID_INPUT)
                 .containsEntry("SIGPIPE", ExitCodes.STDOUT_CLOSED);
         assertThat(documented).containsEntry("SIGINT", ExitCodes.SIGINT).containsEntry("SIGTERM", ExitCodes.SIGTERM);
+        assertThat(documented).as("verify's (and audit's) finding").containsEntry("Mismatch", ExitCodes.MISMATCH);
+        assertThat(ExitCodes.all().values()).as("a finding is not a failure kind").doesNotContain(ExitCodes.MISMATCH);
         assertThat(new HashSet<>(ExitCodes.all().values())).hasSize(ExitCodes.all().size());
         assertThat(ExitCodes.all()).hasSize(ErrorKind.values().length);
     }
