@@ -31,6 +31,7 @@ public final class Main {
         SUBCOMMANDS.put("config", ConfigCommand::new);
         SUBCOMMANDS.put("locations", LocationsCommand::new);
         SUBCOMMANDS.put("gc", GcCommand::new);
+        SUBCOMMANDS.put("audit", AuditCommand::new);
         SUBCOMMANDS.put("drivers", DriversCommand::new);
         SUBCOMMANDS.put(HELP, CommandLine.HelpCommand::new);
     }
