@@ -172,7 +172,7 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
         return doc;
     }
 
-    private static Map<String, Object> finding(Finding f) {
+    static Map<String, Object> finding(Finding f) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", f.kind().key());
         m.put("store", f.store());
