@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.stowage.core.Stowage;
 import org.stowage.core.audit.AuditOptions;
 import org.stowage.core.audit.AuditReport;
@@ -58,6 +59,14 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
     String fix;
     @Option(names = "--apply", description = "Carry out --fix (default: only report what it would do).")
     boolean apply;
+    @Option(names = "--share", paramLabel = "NAME", description = "With --deep: share the re-hash with every process "
+            + "given the same NAME, on this or other hosts: each image is read by one of them, claimed through the "
+            + "Glance database (Stowage's table stowage_drain_claims, which this creates), and each reports what all "
+            + "of them found. A second run of a NAME that is done reads nothing: use a new NAME per audit.")
+    String share;
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "60", description = "With --share: how long an "
+            + "image stays claimed by a process that stopped renewing its claim (at least 3; default ${DEFAULT-VALUE}).")
+    long leaseSeconds;
     @Option(names = "--json", description = "Print one JSON object: totals, per-store counts and bytes, every finding.")
     boolean json;
 
@@ -67,16 +76,10 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
         PrintWriter out = out();
         PrintWriter err = spec.commandLine().getErr();
         AuditReport report;
-        try (Stowage s = open(); GlanceDatabase g = db.open(s, glanceDb, err)) {
+        try (Stowage s = open()) {
+            Supplier<GlanceDatabase> databases = db.opener(s, glanceDb, err);
             Interruption.arm(s, "the audit stopped; what --fix did before stays done; run it again to finish");
-            report = new StoreAudit(s, g, options).run(f -> {
-                if (!json) {
-                    synchronized (out) {
-                        out.println(line(f));
-                        out.flush();
-                    }
-                }
-            });
+            report = audit(s, databases, options, out);
         }
         if (json) {
             out.println(Json.render(toMap(report, options)));
@@ -88,9 +91,25 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
                 : report.consistent() ? ExitCodes.OK : ExitCodes.MISMATCH;
     }
 
+    private AuditReport audit(Stowage s, Supplier<GlanceDatabase> databases, AuditOptions options, PrintWriter out) {
+        try (GlanceDatabase g = databases.get()) {
+            return new StoreAudit(s, g, databases, options).run(f -> {
+                if (!json) {
+                    synchronized (out) {
+                        out.println(line(f));
+                        out.flush();
+                    }
+                }
+            });
+        }
+    }
+
     private AuditOptions options() {
         if (apply && fix == null) {
             throw usageError("option '--apply' needs --fix orphans or --fix hashes: the audit alone writes nothing");
+        }
+        if (share != null && !deep) {
+            throw usageError("option '--share' = '" + share + "' shares the re-hash: it needs --deep");
         }
         AuditOptions.Fix f = AuditOptions.Fix.NONE;
         if (fix != null) {
@@ -102,7 +121,7 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
         }
         try {
             return AuditOptions.defaults().stores(stores).deep(deep).workers(workers).olderThan(olderThan)
-                    .batchSize(db.batchSize).fix(f).apply(apply);
+                    .batchSize(db.batchSize).fix(f).apply(apply).share(share).lease(Duration.ofSeconds(leaseSeconds));
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage());
         }
@@ -146,6 +165,7 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
         doc.put("deep", o.deep());
         doc.put("fix", o.fix().name().toLowerCase(Locale.ROOT));
         doc.put("applied", o.apply());
+        doc.put("share", o.share());
         doc.put("images", r.images());
         doc.put("locations", r.locations());
         doc.put("stored_images", r.storedImages());

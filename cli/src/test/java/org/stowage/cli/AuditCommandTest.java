@@ -167,6 +167,12 @@ class AuditCommandTest {
         GlanceDatabaseCommandsTest.Run workers = audit("--workers", "0");
         assertThat(workers.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(workers.err()).contains("workers 0");
+        GlanceDatabaseCommandsTest.Run share = audit("--share", "nightly");
+        assertThat(share.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(share.err()).contains("'--share' = 'nightly'").contains("--deep");
+        GlanceDatabaseCommandsTest.Run lease = audit("--deep", "--share", "n", "--lease", "1");
+        assertThat(lease.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(lease.err()).contains("lease PT1S").contains("at least 3 seconds");
         GlanceDatabaseCommandsTest.Run store = audit("--store", "nope");
         assertThat(store.code()).isEqualTo(ExitCodes.of(ErrorKind.UNKNOWN_STORE));
         assertThat(store.err()).contains("nope");

@@ -73,7 +73,11 @@ final class HashJobs implements AutoCloseable {
         return bytes.get();
     }
 
-    private void run(Job job) {
+    /**
+     * Reads one image on the calling thread and reports what it finds; returns the finding about
+     * its data (missing, unchecked, hash mismatch), or null when the data matches.
+     */
+    Finding run(Job job) {
         GlanceImage g = job.image();
         String algo = g.hashAlgo() != null ? g.hashAlgo() : stowage.config().hashingAlgorithm();
         Checksums c;
@@ -81,23 +85,28 @@ final class HashJobs implements AutoCloseable {
             c = stowage.checksums(job.location(), job.store(), algo, job.storedSize());
         } catch (StoreException e) {
             Finding.Kind kind = e.kind() == ErrorKind.NOT_FOUND ? Finding.Kind.MISSING : Finding.Kind.UNCHECKED;
-            findings.add(Finding.of(kind, job.store(), g.id(), job.location(), job.rowId(), job.storedSize(),
+            return report(Finding.of(kind, job.store(), g.id(), job.location(), job.rowId(), job.storedSize(),
                     "reading it failed: " + e.getMessage()));
-            return;
         } catch (RuntimeException e) {
-            findings.add(Finding.of(Finding.Kind.UNCHECKED, job.store(), g.id(), job.location(), job.rowId(),
+            return report(Finding.of(Finding.Kind.UNCHECKED, job.store(), g.id(), job.location(), job.rowId(),
                     job.storedSize(), "reading it failed: " + e));
-            return;
         }
         bytes.addAndGet(c.size());
         List<String> differs = differences(g, c);
+        Finding mismatch = null;
         if (job.compare() && !differs.isEmpty()) {
-            findings.add(Finding.of(Finding.Kind.HASH_MISMATCH, job.store(), g.id(), job.location(), job.rowId(),
+            mismatch = report(Finding.of(Finding.Kind.HASH_MISMATCH, job.store(), g.id(), job.location(), job.rowId(),
                     c.size(), String.join("; ", differs)));
         }
         if (job.backfill()) {
             backfill(job, c, differs);
         }
+        return mismatch;
+    }
+
+    private Finding report(Finding f) {
+        findings.add(f);
+        return f;
     }
 
     /** How the data's hashes differ from what Glance recorded (empty when they match). */

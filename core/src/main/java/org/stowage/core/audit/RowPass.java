@@ -1,6 +1,8 @@
 package org.stowage.core.audit;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.stowage.core.StoreHandle;
@@ -30,11 +32,13 @@ final class RowPass {
     private final Owners owners;
     private final Findings findings;
     private final HashJobs reads;
+    private final SharedReads shared;
+    private final List<String> queued = new ArrayList<>();
     long images;
     long rows;
 
     RowPass(GlanceDatabase db, AuditOptions options, Map<String, StoreIndex> indexes, Set<String> audited,
-            Owners owners, Findings findings, HashJobs reads) {
+            Owners owners, Findings findings, HashJobs reads, SharedReads shared) {
         this.db = db;
         this.options = options;
         this.indexes = indexes;
@@ -42,6 +46,7 @@ final class RowPass {
         this.owners = owners;
         this.findings = findings;
         this.reads = reads;
+        this.shared = shared;
     }
 
     /** Reads every non-deleted image and checks its rows. */
@@ -57,6 +62,10 @@ final class RowPass {
             }
             for (GlanceImage g : batch) {
                 image(g);
+            }
+            if (shared != null) {
+                shared.enqueue(queued);
+                queued.clear();
             }
             images += batch.size();
             after = batch.get(batch.size() - 1).id();
@@ -100,8 +109,12 @@ final class RowPass {
             }
             boolean backfill = needsHash && !backfillQueued && options.fix() == AuditOptions.Fix.HASHES;
             backfillQueued |= backfill;
-            if (options.deep() || backfill) {
-                reads.submit(new HashJobs.Job(g, o.store().id(), o.canonical(), r.id(), stored, options.deep(), backfill));
+            boolean compare = options.deep() && shared == null;
+            if (options.deep() && shared != null && !queued.contains(g.id())) {
+                queued.add(g.id());
+            }
+            if (compare || backfill) {
+                reads.submit(new HashJobs.Job(g, o.store().id(), o.canonical(), r.id(), stored, compare, backfill));
             }
         }
         if (needsHash && !backfillQueued && firstStore != null) {
@@ -156,6 +169,25 @@ final class RowPass {
             return -1;
         }
         return size;
+    }
+
+    /**
+     * The read of a claimed image (read again from the database): its first location that an
+     * audited store lists complete, with the recorded size; empty when there is none any more.
+     */
+    Optional<HashJobs.Job> jobOf(GlanceImage g) {
+        if (!SETTLED.contains(g.status())) {
+            return Optional.empty();
+        }
+        for (LocationRow r : g.rows()) {
+            Owners.Owner o = owners.of(r);
+            StoreIndex ix = o.store() == null ? null : indexes.get(o.store().id());
+            StoreIndex.Slot s = ix == null || !audited.contains(o.store().id()) ? null : ix.get(o.canonical());
+            if (s != null && s.complete && (g.size() == null || g.size() == s.size || roundedUp(s.size, g.size()))) {
+                return Optional.of(new HashJobs.Job(g, o.store().id(), o.canonical(), r.id(), s.size, true, false));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

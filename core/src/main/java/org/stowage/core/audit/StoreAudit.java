@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.core.StoreHandle;
@@ -37,17 +38,31 @@ public final class StoreAudit {
 
     private final Stowage stowage;
     private final GlanceDatabase db;
+    private final Supplier<GlanceDatabase> more;
     private final AuditOptions options;
     private final Clock clock;
 
-    /** An audit through {@code db} (used by one audit at a time). */
+    /** An audit through {@code db} (used by one audit at a time); a shared re-hash needs the other constructor. */
     public StoreAudit(Stowage stowage, GlanceDatabase db, AuditOptions options) {
-        this(stowage, db, options, Clock.systemUTC());
+        this(stowage, db, null, options, Clock.systemUTC());
     }
 
-    StoreAudit(Stowage stowage, GlanceDatabase db, AuditOptions options, Clock clock) {
+    /**
+     * An audit through {@code db}; {@code more} opens the further connection a shared re-hash
+     * ({@link AuditOptions#share}) renews its claims on (closed by the audit).
+     */
+    public StoreAudit(Stowage stowage, GlanceDatabase db, Supplier<GlanceDatabase> more, AuditOptions options) {
+        this(stowage, db, more, options, Clock.systemUTC());
+    }
+
+    StoreAudit(Stowage stowage, GlanceDatabase db, Supplier<GlanceDatabase> more, AuditOptions options, Clock clock) {
+        if (options.share() != null && (more == null || !options.deep())) {
+            throw new IllegalArgumentException("a shared re-hash ('" + options.share() + "') needs deep and a "
+                    + "supplier of database connections");
+        }
         this.stowage = stowage;
         this.db = db;
+        this.more = more;
         this.options = options;
         this.clock = clock;
     }
@@ -72,10 +87,18 @@ public final class StoreAudit {
         Owners owners = new Owners(stowage, indexes);
         RowPass pass;
         long hashed;
+        SharedReads shared = options.share() == null ? null : new SharedReads(db, more, options, findings);
         try (HashJobs reads = new HashJobs(stowage, db, options, findings)) {
-            pass = new RowPass(db, options, indexes, audited, owners, findings, reads);
+            pass = new RowPass(db, options, indexes, audited, owners, findings, reads, shared);
+            if (shared != null) {
+                shared.prepare();
+            }
             pass.run();
             reads.finish(READS_DEADLINE_SECONDS);
+            if (shared != null) {
+                shared.run(reads, pass::jobOf);
+                shared.reportOthers();
+            }
             hashed = reads.bytes();
         }
         OrphanSweep sweep = new OrphanSweep(stowage, db, options, owners, findings);

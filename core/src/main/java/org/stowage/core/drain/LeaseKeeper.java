@@ -11,13 +11,13 @@ import org.stowage.core.locations.GlanceDatabase;
 
 /**
  * Renews the leases of the images this process's workers hold, every third of the lease, on its
- * own database connection (a copy may take longer than a lease). A renewal that finds the claim
+ * own database connection (a copy, or an audit's read, may take longer than a lease). A renewal that finds the claim
  * gone (the process stalled past its lease and another worker took the image) interrupts the
  * worker, whose copy is then rolled back; its fenced writes would fail anyway. A renewal that
  * fails (the connection was lost) drops the connection; the next one opens a new one, so the
  * leases of the images still held are kept.
  */
-final class LeaseKeeper implements AutoCloseable {
+public final class LeaseKeeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseKeeper.class);
 
     private final Supplier<GlanceDatabase> databases;
@@ -27,7 +27,8 @@ final class LeaseKeeper implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    LeaseKeeper(Supplier<GlanceDatabase> databases, Duration lease, String name) {
+    /** Starts the keeper's thread ({@code name}), renewing on connections from {@code databases}. */
+    public LeaseKeeper(Supplier<GlanceDatabase> databases, Duration lease, String name) {
         this.databases = databases;
         this.lease = lease;
         this.thread = new Thread(this::loop, name);
@@ -36,11 +37,12 @@ final class LeaseKeeper implements AutoCloseable {
     }
 
     /** The current thread holds {@code claim} until {@link #release}. */
-    void hold(Claim claim) {
+    public void hold(Claim claim) {
         held.put(claim, Thread.currentThread());
     }
 
-    void release(Claim claim) {
+    /** The current thread no longer holds {@code claim}. */
+    public void release(Claim claim) {
         held.remove(claim);
     }
 

@@ -138,15 +138,7 @@ public final class DrainLedger {
      */
     public int enqueue(String source, String target, Collection<String> imageIds, long now) throws SQLException {
         int n = 0;
-        String insert = switch (dialect) {
-            case POSTGRESQL -> "INSERT INTO " + TABLE + " VALUES (?, ?, ?, 'todo', NULL, NULL, 0, 0, 0, NULL, NULL, "
-                    + "NULL, ?) ON CONFLICT DO NOTHING";
-            case MARIADB -> "INSERT IGNORE INTO " + TABLE + " VALUES (?, ?, ?, 'todo', NULL, NULL, 0, 0, 0, NULL, NULL, "
-                    + "NULL, ?)";
-            case SQLITE -> "INSERT OR IGNORE INTO " + TABLE + " VALUES (?, ?, ?, 'todo', NULL, NULL, 0, 0, 0, NULL, "
-                    + "NULL, NULL, ?)";
-        };
-        try (PreparedStatement in = connection.prepareStatement(insert);
+        try (PreparedStatement in = connection.prepareStatement(insertSql());
                 PreparedStatement again = connection.prepareStatement("UPDATE " + TABLE + " SET state = 'todo', "
                         + "target_store = ?, step = NULL, target_location = NULL, source_rows = NULL, note = NULL, "
                         + "updated_at = ? WHERE source_store = ? AND image_id = ? AND (state IN ('done', 'skipped', "
@@ -168,6 +160,36 @@ public final class DrainLedger {
             n += changed(in.executeBatch()) + changed(again.executeBatch());
         }
         return n;
+    }
+
+    /**
+     * Queues the images of {@code source} that have no row yet ({@code todo}, for {@code target});
+     * a row already there, finished or not, is left as it is (work shared by several processes,
+     * each queueing the same images, is done once).
+     *
+     * @return rows added
+     */
+    public int enqueueNew(String source, String target, Collection<String> imageIds, long now) throws SQLException {
+        try (PreparedStatement in = connection.prepareStatement(insertSql())) {
+            for (String id : imageIds) {
+                in.setString(1, source);
+                in.setString(2, id);
+                in.setString(3, target);
+                in.setLong(4, now);
+                in.addBatch();
+            }
+            trips.add(1);
+            return changed(in.executeBatch());
+        }
+    }
+
+    private String insertSql() {
+        String values = " VALUES (?, ?, ?, 'todo', NULL, NULL, 0, 0, 0, NULL, NULL, NULL, ?)";
+        return switch (dialect) {
+            case POSTGRESQL -> "INSERT INTO " + TABLE + values + " ON CONFLICT DO NOTHING";
+            case MARIADB -> "INSERT IGNORE INTO " + TABLE + values;
+            case SQLITE -> "INSERT OR IGNORE INTO " + TABLE + values;
+        };
     }
 
     /** Rows a batch changed; a driver that cannot tell ({@link Statement#SUCCESS_NO_INFO}) counts nothing. */

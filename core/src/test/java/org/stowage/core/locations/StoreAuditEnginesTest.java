@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,6 +165,55 @@ class StoreAuditEnginesTest {
             assertThat(mem.created.get("b").images).doesNotContainKey(w.orphanNoRow).containsKeys(w.inB);
 
             backfill(s, g, db, w);
+        }
+    }
+
+    /**
+     * Two processes (two audits, each on its own connections) sharing one re-hash by name: every
+     * image is read by exactly one of them (the bytes they read add up to the images' bytes once),
+     * and each reports the mismatch, whichever of them read it; a second run of that name reads nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(GlanceDb.Engine.class)
+    void twoProcessesSharingADeepAuditReadEveryImageOnceAndBothReportTheMismatch(GlanceDb.Engine engine)
+            throws Exception {
+        GlanceDb db = LocationEditsEnginesTest.database(engine);
+        try (Stowage s = stowage()) {
+            List<Map<String, Object>> images = new ArrayList<>();
+            long total = 0;
+            for (int i = 0; i < 12; i++) {
+                byte[] data = random(20_000 + i, 100 + i);
+                images.add(image(s, "a", data, data, "active"));
+                total += data.length;
+            }
+            db.createImagesThroughGlance(images);
+            String flipped = (String) images.get(5).get("id");
+            mem.created.get("a").images.get(flipped)[7] ^= 0x10;
+            AuditOptions o = options().deep(true).workers(2).share("nightly").lease(Duration.ofSeconds(30));
+            List<AuditReport> reports = new CopyOnWriteArrayList<>();
+            List<Thread> processes = new ArrayList<>();
+            for (int p = 0; p < 2; p++) {
+                processes.add(new Thread(() -> {
+                    try (GlanceDatabase g = db.open()) {
+                        reports.add(new StoreAudit(s, g, db::open, o).run(f -> { }));
+                    }
+                }));
+            }
+            processes.forEach(Thread::start);
+            for (Thread t : processes) {
+                t.join(60_000);
+            }
+            assertThat(reports).hasSize(2);
+            assertThat(reports.stream().mapToLong(AuditReport::hashedBytes).sum()).as("each image read once")
+                    .isEqualTo(total);
+            for (AuditReport r : reports) {
+                assertThat(byKind(r).get(Kind.HASH_MISMATCH)).containsExactly(flipped);
+            }
+            try (GlanceDatabase g = db.open()) {
+                AuditReport again = new StoreAudit(s, g, db::open, o).run(f -> { });
+                assertThat(again.hashedBytes()).as("the run of that name is done").isZero();
+                assertThat(byKind(again).get(Kind.HASH_MISMATCH)).containsExactly(flipped);
+            }
         }
     }
 
