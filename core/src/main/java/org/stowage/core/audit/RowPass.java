@@ -117,6 +117,9 @@ final class RowPass {
                 reads.submit(new HashJobs.Job(g, o.store().id(), o.canonical(), r.id(), stored, compare, backfill));
             }
         }
+        if (settled && g.rows().isEmpty() && options.stores().isEmpty()) {
+            missing(g, null, null, -1, "the image has no location at all: Glance serves no data for it (as in LP 1889640)");
+        }
         if (needsHash && !backfillQueued && firstStore != null) {
             findings.add(Finding.of(Finding.Kind.NO_HASH, firstStore, g.id(), firstLocation, firstRow, size(g),
                     "active image without os_hash_value" + (options.fix() == AuditOptions.Fix.HASHES

@@ -64,6 +64,7 @@ class StoreAuditEnginesTest {
         String legacy;
         String noHash;
         String inB;
+        String noLocation;
     }
 
     private World seed(Stowage s, GlanceDb db) throws Exception {
@@ -114,6 +115,11 @@ class StoreAuditEnginesTest {
         saving.put("locations", List.of());
         db.createImagesThroughGlance(List.of(saving));
         w.saving = (String) saving.get("id");
+        Map<String, Object> empty = image(s, "b", random(10, 13), random(10, 13), "active");
+        empty.put("locations", List.of());
+        mem.created.get("b").images.remove((String) empty.get("id"));
+        db.createImagesThroughGlance(List.of(empty));
+        w.noLocation = (String) empty.get("id");
         return w;
     }
 
@@ -134,7 +140,7 @@ class StoreAuditEnginesTest {
             World w = seed(s, db);
             AuditReport plain = new StoreAudit(s, g, options()).run(f -> { });
             Map<Kind, List<String>> found = byKind(plain);
-            assertThat(found.get(Kind.MISSING)).containsExactly(w.missing);
+            assertThat(found.get(Kind.MISSING)).containsExactlyInAnyOrder(w.missing, w.noLocation);
             assertThat(found.get(Kind.SIZE_MISMATCH)).containsExactly(w.sized);
             assertThat(found.get(Kind.HASH_MISMATCH)).as("metadata only: no re-hash").isNull();
             assertThat(found.get(Kind.ORPHAN)).containsExactlyInAnyOrder(w.orphanDeleted, w.orphanNoRow);
@@ -143,7 +149,7 @@ class StoreAuditEnginesTest {
             assertThat(found.get(Kind.NO_HASH)).containsExactly(w.noHash);
             assertThat(found.get(Kind.UNCHECKED)).isNull();
             assertThat(plain.consistent()).isFalse();
-            assertThat(plain.images()).isEqualTo(8);
+            assertThat(plain.images()).isEqualTo(9);
             assertThat(plain.stores().get("b").count(Kind.ORPHAN)).isEqualTo(1);
             assertThat(plain.stores().get("b").bytes(Kind.ORPHAN)).isEqualTo(700);
 
