@@ -54,9 +54,28 @@ public final class Main {
 
     public static void main(String[] args) {
         Interruption.install();
-        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int code = runGuarded(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         Interruption.finished(code);
         System.exit(code);
+    }
+
+    /**
+     * As {@link #run}, and a JVM error a command dies of (a class missing from a damaged
+     * installation, memory exhausted) is one line on stderr and exit 1, never a stack trace
+     * (unless {@code --debug}) — and the command is over, so the shutdown hook does not wait for it.
+     */
+    static int runGuarded(String[] args, PrintWriter out, PrintWriter err) {
+        try {
+            return run(args, out, err);
+        } catch (Error e) {
+            err.println("stowage: internal error: " + String.valueOf(e).replace('\n', ' ')
+                    + " (a damaged installation or an exhausted JVM; --debug shows where)");
+            if (Boolean.getBoolean("stowage.debug")) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.INTERNAL;
+        }
     }
 
     /** Runs the CLI and returns the exit code (for tests). */
