@@ -13,9 +13,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stowage.cli.StowageCli.Result;
+import org.stowage.testing.GlanceDatabaseServer;
 
 /**
- * Commands that only read ({@code stores}, {@code config check}, {@code size}, {@code gc --dry-run})
+ * Commands that only read ({@code stores}, {@code config check}, {@code size}, {@code verify},
+ * {@code gc --dry-run}, {@code audit} and its dry-run fixes, whose Glance database is not changed either)
  * run by the unpacked {@code bin/stowage} against a glance-api.conf whose data directories, Glance's
  * reserved stores' included, do not exist: they create nothing. The first add creates its store's
  * directory, and only that one.
@@ -50,18 +52,16 @@ class ReadOnlyCommandsCreateNothingIT {
                 + "\n");
         List<String> before = tree(work);
         String missing = "file://" + data.resolve("images") + "/0d1c5a6e-0000-4000-8000-000000000000";
-        List<List<String>> commands = List.of(List.of("stores"), List.of("stores", "--all", "--detail", "--json"),
-                List.of("config", "check"), List.of("size", missing), List.of("gc", "--older-than", "0s", "--dry-run"));
-        for (List<String> command : commands) {
-            List<String> args = new java.util.ArrayList<>(List.of("--config", conf.toString()));
-            args.addAll(command);
-            Result r = StowageCli.run(home, null, args.toArray(new String[0]));
-            assertThat(r.code()).as("%s: %s", command, r.err()).isEqualTo(command.get(0).equals("size") ? 3 : 0);
-            assertThat(tree(work)).as("files after `stowage %s`", String.join(" ", command)).isEqualTo(before);
-            if (command.contains("--detail")) {
-                assertThat(r.out()).contains("\"data_dir_note\":\"datadir " + data.resolve("os_glance_tasks_store")
-                        + " does not exist yet; it is created on the first add\"");
-            }
+        try (GlanceDatabaseServer glance = GlanceDatabaseServer.start(GlanceDatabaseServer.Engine.SQLITE)) {
+            Path db = Path.of(glance.jdbcUrl().substring("jdbc:sqlite:".length()));
+            byte[] dbBefore = Files.readAllBytes(db);
+            List<List<String>> commands = List.of(List.of("stores"), List.of("stores", "--all", "--detail", "--json"),
+                    List.of("config", "check"), List.of("size", missing), List.of("verify", missing),
+                    List.of("gc", "--older-than", "0s", "--dry-run"), List.of("audit", "--glance-db", glance.jdbcUrl()),
+                    List.of("audit", "--glance-db", glance.jdbcUrl(), "--fix", "orphans", "--older-than", "0s"),
+                    List.of("audit", "--glance-db", glance.jdbcUrl(), "--fix", "hashes"));
+            runEach(home, conf, work, before, data, commands);
+            assertThat(Files.readAllBytes(db)).as("the Glance database after the audits").isEqualTo(dbBefore);
         }
         assertThat(data).doesNotExist();
 
@@ -70,6 +70,22 @@ class ReadOnlyCommandsCreateNothingIT {
         assertThat(add.code()).as(add.err()).isZero();
         try (Stream<Path> s = Files.list(data)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("images");
+        }
+    }
+
+    private static void runEach(Path home, Path conf, Path work, List<String> before, Path data,
+            List<List<String>> commands) throws Exception {
+        for (List<String> command : commands) {
+            List<String> args = new java.util.ArrayList<>(List.of("--config", conf.toString()));
+            args.addAll(command);
+            Result r = StowageCli.run(home, null, args.toArray(new String[0]));
+            assertThat(r.code()).as("%s: %s", command, r.err())
+                    .isEqualTo(List.of("size", "verify").contains(command.get(0)) ? 3 : 0);
+            assertThat(tree(work)).as("files after `stowage %s`", String.join(" ", command)).isEqualTo(before);
+            if (command.contains("--detail")) {
+                assertThat(r.out()).contains("\"data_dir_note\":\"datadir " + data.resolve("os_glance_tasks_store")
+                        + " does not exist yet; it is created on the first add\"");
+            }
         }
     }
 }
