@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class PublicApiRuleTest {
     /** The packages of the core that callers may use. */
     static final Set<String> PUBLIC = Set.of("org.stowage.core", "org.stowage.core.config", "org.stowage.core.io",
-            "org.stowage.core.locations", "org.stowage.core.drain");
+            "org.stowage.core.locations", "org.stowage.core.drain", "org.stowage.core.audit");
     /** The modules that must keep to them, by the directory names they have had. */
     static final List<String> CALLERS = List.of("cli", "distribution", "tck", "testkit");
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.stowage\\.([a-z][a-z0-9_]*(?:\\.[a-z][a-z0-9_]*)*)"

@@ -2,6 +2,7 @@ package org.stowage.core.audit;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.stowage.core.Uris;
 
 /**
  * One thing an audit found.
@@ -78,7 +79,7 @@ public record Finding(Kind kind, String store, String imageId, String location, 
 
     /** A finding without an action. */
     static Finding of(Kind kind, String store, String imageId, String location, long rowId, long bytes, String detail) {
-        return new Finding(kind, store, imageId, location, rowId, bytes, detail, Action.NONE, null);
+        return new Finding(kind, store, imageId, Uris.mask(location), rowId, bytes, detail, Action.NONE, null);
     }
 
     /** This finding with an action taken (or planned). */
