@@ -156,6 +156,39 @@ class AuditCommandTest {
         assertThat(files()).containsExactly(ok);
     }
 
+    /**
+     * The window of {@code stores rename fast new}: NEW configured on OLD's directory next to OLD,
+     * then OLD removed before the rows are renamed. Both stores list every file; a file that a row
+     * names through either store is no orphan of the other (it was one, and --fix orphans --apply
+     * removed live data through NEW, or failed), and an orphan is reported once.
+     */
+    @Test
+    void duringAStoreRenameTheDataOfOldIsNoOrphanOfNew() throws Exception {
+        String ok = image(5_000, true, true, true);
+        String orphan = image(900, true, false, true);
+        String both = Files.readString(conf).replace("enabled_backends = fast:file",
+                "enabled_backends = fast:file, new:file") + "[new]\nfilesystem_store_datadir = " + images + "\n";
+        Files.writeString(conf, both);
+        GlanceDatabaseCommandsTest.Run r = audit("--json", "--older-than", "0s", "--fix", "orphans", "--apply");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(kinds(r)).containsExactly("orphan fast " + orphan + " removed");
+        assertThat(files()).containsExactly(ok);
+
+        Files.writeString(conf, both.replace("enabled_backends = fast:file, new:file", "enabled_backends = new:file")
+                .replace("default_backend = fast", "default_backend = new"));
+        GlanceDatabaseCommandsTest.Run onlyNew = audit("--json", "--older-than", "0s", "--fix", "orphans", "--apply");
+        assertThat(onlyNew.code()).as(onlyNew.out() + onlyNew.err()).isEqualTo(ExitCodes.MISMATCH);
+        assertThat(kinds(onlyNew)).as("its row names store 'fast', no longer configured: unowned, and no orphan of new")
+                .containsExactly("unowned_legacy null " + ok + " none");
+        assertThat(files()).containsExactly(ok);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> kinds(GlanceDatabaseCommandsTest.Run r) {
+        return ((List<Map<String, Object>>) PrintedJson.object(r.out()).get("findings")).stream()
+                .map(f -> f.get("kind") + " " + f.get("store") + " " + f.get("image_id") + " " + f.get("action")).toList();
+    }
+
     @Test
     void badOptionsAreRefusedNamingTheOptionAndTheValue() {
         GlanceDatabaseCommandsTest.Run apply = audit("--apply");

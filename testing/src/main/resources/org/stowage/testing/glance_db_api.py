@@ -18,7 +18,8 @@ read_deleted: as read, with image_get(force_show_deleted=True): deleted images a
         (deleted) location rows too, each location with its status.
 location_add: {"image_id", "url", "metadata", "status"} -> {} (image_location_add)
 location_delete: {"image_id", "location_id", "status"} -> {} (image_location_delete)
-update: {"image_id", "values": {...}} -> {} (image_update, e.g. {"status": "saving"})
+update: {"image_id", "values": {...}, optional "purge_props": true} -> {} (image_update, e.g. {"status": "saving"};
+        with purge_props, properties not in values["properties"] are deleted, as an import's end removes its own)
 destroy: {"image_id", "status"} -> {} (the image's status set as given, "deleted" or
         "pending_delete", then image_destroy, as Glance deletes an image; with delayed delete its
         location rows are first marked pending_delete as glance.common.store_utils does)
@@ -120,7 +121,7 @@ def location_delete(request):
 
 
 def update(request):
-    api.image_update(CTX, request['image_id'], request['values'])
+    api.image_update(CTX, request['image_id'], request['values'], purge_props=request.get('purge_props', False))
     return {}
 
 

@@ -22,22 +22,26 @@ final class OrphanSweep {
     private final Stowage stowage;
     private final GlanceDatabase db;
     private final AuditOptions options;
-    private final Owners owners;
     private final Findings findings;
 
-    OrphanSweep(Stowage stowage, GlanceDatabase db, AuditOptions options, Owners owners, Findings findings) {
+    OrphanSweep(Stowage stowage, GlanceDatabase db, AuditOptions options, Findings findings) {
         this.stowage = stowage;
         this.db = db;
         this.options = options;
-        this.owners = owners;
         this.findings = findings;
     }
 
-    /** Checks every image of {@code index} that no row named. */
-    void run(StoreIndex index, Instant now) {
+    /**
+     * Checks every image of {@code index} that no row named; data that one of {@code earlier} (the
+     * stores checked before) lists too, under its own location, was checked there.
+     */
+    void run(StoreIndex index, List<StoreIndex> earlier, Instant now) {
         Instant cutoff = now.minus(options.olderThan());
         List<StoreIndex.Slot> batch = new ArrayList<>();
         for (StoreIndex.Slot s : index.unseen()) {
+            if (earlier.stream().anyMatch(e -> e.find(s.location) != null)) {
+                continue;
+            }
             if (!s.complete) {
                 inProgress(index, s, "an add in progress or interrupted (stowage gc removes interrupted ones)");
             } else if (s.created().isAfter(cutoff)) {
@@ -83,13 +87,17 @@ final class OrphanSweep {
         }
     }
 
-    /** Why the data must stay: a row waiting for the scrubber (or left live) names it, or its image holds it. */
+    /**
+     * Why the data must stay: a row waiting for the scrubber (or left live) names it, through this
+     * store or another on the same data, or its image holds it.
+     */
     private String heldBy(StoreIndex index, StoreIndex.Slot s, ImageHold h) {
         for (LocationRow r : h.rows()) {
-            Owners.Owner o = owners.of(r);
-            if (o.store() != null && o.store().id().equals(index.store().id()) && s.location.equals(o.canonical())) {
+            if (s.location.equals(index.canonical(r.value()))) {
+                String named = r.location() == null ? null : r.location().store();
                 return "location row " + r.id() + " of image " + r.imageId() + " (status " + r.status()
-                        + (r.deleted() ? ", deleted" : "") + ") names it";
+                        + (r.deleted() ? ", deleted" : "") + (named == null || named.equals(index.store().id()) ? ""
+                        : ", store '" + named + "'") + ") names it";
             }
         }
         return h.heldBy();

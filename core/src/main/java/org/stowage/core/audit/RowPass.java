@@ -80,6 +80,7 @@ final class RowPass {
         String firstLocation = null;
         long firstRow = -1;
         for (LocationRow r : g.rows()) {
+            markNamed(r);
             Owners.Owner o = owners.of(r);
             if (o.unowned() != null) {
                 if (options.stores().isEmpty()) {
@@ -124,6 +125,21 @@ final class RowPass {
             findings.add(Finding.of(Finding.Kind.NO_HASH, firstStore, g.id(), firstLocation, firstRow, size(g),
                     "active image without os_hash_value" + (options.fix() == AuditOptions.Fix.HASHES
                             ? ": not back-filled, no readable copy of its data in the audited stores" : "")));
+        }
+    }
+
+    /**
+     * Marks the row's data as named in every listed store that holds it, not only in the store the
+     * row names: two stores on one volume type or directory list the same data, and the row's own
+     * store may be another, not audited, or no longer configured (a rename under way). Data a live
+     * row names is never an orphan.
+     */
+    private void markNamed(LocationRow r) {
+        for (StoreIndex ix : indexes.values()) {
+            StoreIndex.Slot s = ix.find(r.value());
+            if (s != null) {
+                s.seen = true;
+            }
         }
     }
 

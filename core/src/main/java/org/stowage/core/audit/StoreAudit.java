@@ -101,8 +101,12 @@ public final class StoreAudit {
             }
             hashed = reads.bytes();
         }
-        OrphanSweep sweep = new OrphanSweep(stowage, db, options, owners, findings);
-        indexes.values().forEach(ix -> sweep.run(ix, now));
+        OrphanSweep sweep = new OrphanSweep(stowage, db, options, findings);
+        List<StoreIndex> swept = new ArrayList<>();
+        for (StoreIndex ix : indexes.values()) {
+            sweep.run(ix, List.copyOf(swept), now);
+            swept.add(ix);
+        }
         long listed = indexes.values().stream().mapToLong(StoreIndex::size).sum();
         AuditReport r = new AuditReport(findings.list(), findings.tallies(), pass.images, pass.rows, listed, hashed,
                 db.roundTrips() - trips, stowage.remoteCalls() - calls, (System.nanoTime() - started) / 1_000_000);

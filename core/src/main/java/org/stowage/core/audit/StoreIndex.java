@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
+import org.stowage.core.Uris;
 import org.stowage.spi.InventoryEntry;
+import org.stowage.spi.StoreException;
 
 /**
  * One store's inventory, listed page by page once and kept as its canonical locations (about
@@ -65,6 +67,30 @@ final class StoreIndex {
     /** The image at a canonical location of this store, or null. */
     Slot get(String canonical) {
         return slots.get(canonical);
+    }
+
+    /**
+     * {@code url} in this store's canonical form, whatever store it names, or null when this store
+     * cannot read it (another scheme, malformed). Local: no remote call. Two stores on one volume
+     * type or one directory (the window of a store rename, when OLD and NEW are both configured on
+     * OLD's data) map each other's locations of the same data to what they list themselves.
+     */
+    String canonical(String url) {
+        String scheme = Uris.scheme(url);
+        if (scheme == null || !store.isAvailable() || !store.schemes().contains(scheme)) {
+            return null;
+        }
+        try {
+            return store.format(store.parse(url));
+        } catch (StoreException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The listed image whose data {@code url} names, through whichever store, or null. */
+    Slot find(String url) {
+        String c = canonical(url);
+        return c == null ? null : slots.get(c);
     }
 
     /** The images no row named, in a stable order (by location). */
