@@ -41,8 +41,9 @@ final class AuditChecks {
         assertThat(r.findings()).as("a live image's data published while the audit ran is never an orphan")
                 .noneMatch(f -> f.kind() == Kind.ORPHAN && racing.contains(f.location()));
         Map<Kind, List<String>> found = r.findings().stream().filter(f -> !racing.contains(f.location()))
-                .collect(Collectors.groupingBy(Finding::kind, TreeMap::new,
-                        Collectors.mapping(f -> String.valueOf(f.location()), Collectors.toList())));
+                .collect(Collectors.groupingBy(Finding::kind, TreeMap::new, Collectors.mapping(f -> f.kind()
+                        == Kind.MISSING ? f.imageId() + " " + f.location() : String.valueOf(f.location()),
+                        Collectors.toList())));
         for (Kind k : NEVER) {
             assertThat(r.findings()).as("no %s expected", k).noneMatch(f -> f.kind() == k);
         }
@@ -51,8 +52,8 @@ final class AuditChecks {
                 .containsExactlyInAnyOrderElementsOf(e.orphans);
         assertThat(found.getOrDefault(Kind.HELD, List.of())).as("HELD findings").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(e.held);
-        assertThat(found.getOrDefault(Kind.MISSING, List.of())).as("MISSING findings: settled images whose data is "
-                + "gone, never one whose data is there").doesNotHaveDuplicates()
+        assertThat(found.getOrDefault(Kind.MISSING, List.of())).as("MISSING findings (image and location): settled "
+                + "images whose data is gone, never one whose data is there").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(e.missing);
         Set<String> inProgress = new TreeSet<>(found.getOrDefault(Kind.IN_PROGRESS, List.of()));
         Set<String> allowed = new TreeSet<>(e.partials);

@@ -132,10 +132,14 @@ final class AuditInterleaving implements AutoCloseable {
             killedAdd();
         } else if (r < 53 && !killed.isEmpty()) {
             retryKilled();
-        } else if (r < 58) {
+        } else if (r < 57) {
             new Deletes(this).copy();
         } else if (r < 61) {
-            new Deletes(this).deactivate();
+            if (rnd.nextBoolean()) {
+                new Deletes(this).share();
+            } else {
+                new Deletes(this).deactivate();
+            }
         } else if (r < 75) {
             new Deletes(this).delete();
         } else if (r < 79) {

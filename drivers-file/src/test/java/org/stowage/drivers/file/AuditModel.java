@@ -113,11 +113,14 @@ final class AuditModel {
         return images.values().stream().anyMatch(i -> i.liveRows().stream().anyMatch(r -> r.url.equals(location)));
     }
 
-    /** True if what no live row names is still held (by its own image, or a pending_delete row of it). */
+    /**
+     * True if what no live row names is still held: by its own image, or by a row of any image
+     * that waits for the scrubber (pending_delete) naming it.
+     */
     boolean held(String location, String imageId) {
         Img i = images.get(imageId);
-        return i != null && (i.holds() || i.rows.stream().anyMatch(r -> r.url.equals(location)
-                && (!r.deleted || "pending_delete".equals(r.status))));
+        return i != null && i.holds() || images.values().stream().anyMatch(x -> x.rows.stream()
+                .anyMatch(r -> r.url.equals(location) && (!r.deleted || "pending_delete".equals(r.status))));
     }
 
     /** What the audit of {@code stores} (empty: all) must report, by kind: sets of locations. */
@@ -142,7 +145,7 @@ final class AuditModel {
             }
             for (Row r : i.liveRows()) {
                 if (!data.containsKey(r.url) && audited.test(r.url)) { // a legacy file row is routed by its path
-                    e.missing.add(r.url);
+                    e.missing.add(i.id + " " + r.url);
                 }
             }
         }
@@ -159,6 +162,7 @@ final class AuditModel {
     static final class Expected {
         final Set<String> orphans = new TreeSet<>();
         final Set<String> held = new TreeSet<>();
+        /** "image-id location" of each live row of a settled image whose data is gone. */
         final Set<String> missing = new TreeSet<>();
         /** Unreferenced complete data within the grace period. */
         final Set<String> young = new TreeSet<>();
@@ -169,9 +173,10 @@ final class AuditModel {
 
         /** Expects nothing of this location (its data changes while the audit runs). */
         Expected forget(String location) {
-            for (Set<String> s : List.of(orphans, held, missing, young, partials, unnamedPartials)) {
+            for (Set<String> s : List.of(orphans, held, young, partials, unnamedPartials)) {
                 s.remove(location);
             }
+            missing.removeIf(m -> m.endsWith(" " + location));
             return this;
         }
     }

@@ -57,6 +57,29 @@ final class Deletes {
         run.log("copy of " + i.id + " to " + target + " at " + r.location() + ", location added");
     }
 
+    /**
+     * A second image whose location is the first one's data (Glance's multiple-locations API: an
+     * image created with another's URL, as a clone or a re-registration does).
+     */
+    void share() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (Img i : run.model.images.values()) {
+            if (AuditModel.SETTLED.contains(i.status)) {
+                i.liveRows().stream().filter(r -> run.model.data.containsKey(r.url)).forEach(rows::add);
+            }
+        }
+        Row src = run.pick(rows);
+        if (src == null) {
+            run.log("nothing to share");
+            return;
+        }
+        String id = run.newId();
+        Row row = new Row(src.url, src.store, run.rnd.nextInt(5) == 0);
+        glance.createActive(id, run.results.get(src.url), List.of(row.loc()));
+        run.model.image(id, "active").rows.add(row);
+        run.log("image " + id + " created with the location of another image's data: " + src.url);
+    }
+
     void deactivate() throws Exception {
         Img i = run.pick(run.model.images.values().stream().filter(x -> !x.deleted
                 && AuditModel.SETTLED.contains(x.status)).toList());
