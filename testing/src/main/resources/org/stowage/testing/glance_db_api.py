@@ -18,12 +18,14 @@ read_deleted: as read, with image_get(force_show_deleted=True): deleted images a
         (deleted) location rows too, each location with its status.
 location_add: {"image_id", "url", "metadata", "status"} -> {} (image_location_add)
 location_delete: {"image_id", "location_id", "status"} -> {} (image_location_delete)
-update: {"image_id", "values": {...}, optional "purge_props": true} -> {} (image_update, e.g. {"status": "saving"};
-        with purge_props, properties not in values["properties"] are deleted, as an import's end removes its own)
+update: {"image_id", "values": {...}, "purge_props": false} -> {} (image_update, e.g. {"status": "saving"};
+        with "purge_props" true, properties not in values' "properties" are deleted, as Glance's
+        image repository saves an image; "show_deleted" true: of a deleted image, as the scrubber does)
 destroy: {"image_id", "status"} -> {} (the image's status set as given, "deleted" or
         "pending_delete", then image_destroy, as Glance deletes an image; with delayed delete its
         location rows are first marked pending_delete as glance.common.store_utils does)
 task_create: {"id", "image_id", "status", "type"} -> {} (task_create, as an import task)
+task_update: {"id", "status"} -> {} (task_update, e.g. {"status": "success"} when the task ends)
 read also answers each image's "status", "size", "checksum", "os_hash_algo", "os_hash_value".
 """
 import json
@@ -121,7 +123,8 @@ def location_delete(request):
 
 
 def update(request):
-    api.image_update(CTX, request['image_id'], request['values'], purge_props=request.get('purge_props', False))
+    ctx = context.get_admin_context(show_deleted=True) if request.get('show_deleted') else CTX
+    api.image_update(ctx, request['image_id'], request['values'], purge_props=request.get('purge_props', False))
     return {}
 
 
@@ -144,8 +147,14 @@ def task_create(request):
     return {}
 
 
+def task_update(request):
+    api.task_update(CTX, request['id'], {'status': request['status']})
+    return {}
+
+
 COMMANDS = {'create': create, 'read': read, 'read_deleted': read_deleted, 'location_add': location_add,
-            'location_delete': location_delete, 'update': update, 'destroy': destroy, 'task_create': task_create}
+            'location_delete': location_delete, 'update': update, 'destroy': destroy, 'task_create': task_create,
+            'task_update': task_update}
 
 for line in sys.stdin:
     message = json.loads(line)

@@ -66,10 +66,10 @@ final class OrphanSweep {
         if (batch.isEmpty()) {
             return;
         }
-        Map<String, ImageHold> holds = holds(batch.stream().map(s -> s.imageId).toList());
+        Holds holds = holds(batch);
         for (StoreIndex.Slot s : batch) {
-            ImageHold h = holds.getOrDefault(s.imageId, ImageHold.none(s.imageId));
-            String held = heldBy(index, s, h);
+            ImageHold h = holds.of(s);
+            String held = heldBy(index, s, holds);
             if (held != null) {
                 findings.add(Finding.of(Finding.Kind.HELD, index.store().id(), s.imageId, s.location, -1, s.size,
                         "no live location names it, but " + held + ": never removed"));
@@ -81,18 +81,35 @@ final class OrphanSweep {
         }
     }
 
-    private Map<String, ImageHold> holds(List<String> ids) {
+    /** What the database says of a batch: each image's hold, and the rows of any image that name each location. */
+    private record Holds(Map<String, ImageHold> images, Map<String, List<LocationRow>> naming) {
+        ImageHold of(StoreIndex.Slot s) {
+            return images.getOrDefault(s.imageId, ImageHold.none(s.imageId));
+        }
+
+        /** The image's own rows, then other images' rows whose URL is the location. */
+        List<LocationRow> rows(StoreIndex.Slot s) {
+            List<LocationRow> out = new ArrayList<>(of(s).rows());
+            out.addAll(naming.getOrDefault(s.location, List.of()));
+            return out;
+        }
+    }
+
+    private Holds holds(List<StoreIndex.Slot> slots) {
+        List<String> ids = slots.stream().map(s -> s.imageId).toList();
+        List<String> locations = slots.stream().map(s -> s.location).toList();
         synchronized (db) {
-            return db.holds(q -> q.holds(ids));
+            return db.holds(q -> new Holds(q.holds(ids), q.rowsNaming(locations)));
         }
     }
 
     /**
-     * Why the data must stay: a row waiting for the scrubber (or left live) names it, through this
-     * store or another on the same data, or its image holds it.
+     * Why the data must stay: a row waiting for the scrubber (or left live) names it, its own
+     * image's or another's (a shared location), through this store or another on the same data,
+     * or its image holds it.
      */
-    private String heldBy(StoreIndex index, StoreIndex.Slot s, ImageHold h) {
-        for (LocationRow r : h.rows()) {
+    private String heldBy(StoreIndex index, StoreIndex.Slot s, Holds holds) {
+        for (LocationRow r : holds.rows(s)) {
             if (s.location.equals(index.canonical(r.value()))) {
                 String named = r.location() == null ? null : r.location().store();
                 return "location row " + r.id() + " of image " + r.imageId() + " (status " + r.status()
@@ -100,7 +117,7 @@ final class OrphanSweep {
                         : ", store '" + named + "'") + ") names it";
             }
         }
-        return h.heldBy();
+        return holds.of(s).heldBy();
     }
 
     private static String orphanDetail(ImageHold h) {
@@ -120,8 +137,7 @@ final class OrphanSweep {
         if (!options.apply()) {
             return f.with(Finding.Action.WOULD_REMOVE, null);
         }
-        ImageHold again = holds(List.of(s.imageId)).getOrDefault(s.imageId, ImageHold.none(s.imageId));
-        String held = heldBy(index, s, again);
+        String held = heldBy(index, s, holds(List.of(s)));
         boolean named;
         synchronized (db) {
             named = !db.locationsWithValue(s.location).isEmpty();

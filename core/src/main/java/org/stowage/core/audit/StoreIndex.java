@@ -15,7 +15,9 @@ import org.stowage.spi.StoreException;
 /**
  * One store's inventory, listed page by page once and kept as its canonical locations (about
  * 150 bytes per image), each marked once a database row names it: what the rows do not name
- * is left for the orphan check.
+ * is left for the orphan check. A location listed twice (a complete image and the partial file
+ * of an add of the same id: one killed before a retry succeeded, or one publishing while the
+ * listing ran) is the complete image's; the partial file is kept aside as an add in progress.
  */
 final class StoreIndex {
     /** One listed image. */
@@ -42,6 +44,8 @@ final class StoreIndex {
 
     private final StoreHandle store;
     private final Map<String, Slot> slots = new HashMap<>();
+    /** Unfinished adds listed at a location that also holds a complete image (or another unfinished add). */
+    private final List<Slot> shadowed = new ArrayList<>();
 
     private StoreIndex(StoreHandle store) {
         this.store = store;
@@ -49,11 +53,30 @@ final class StoreIndex {
 
     /** Lists {@code store}'s images, {@code pageSize} per call. */
     static StoreIndex load(Stowage stowage, StoreHandle store, int pageSize) {
-        StoreIndex index = new StoreIndex(store);
         try (Stream<InventoryEntry> all = stowage.images(store.id(), pageSize)) {
-            all.forEach(e -> index.slots.putIfAbsent(e.location(), new Slot(e)));
+            return of(store, all);
         }
+    }
+
+    /** The index of {@code entries}, as {@link #load} lists them. */
+    static StoreIndex of(StoreHandle store, Stream<InventoryEntry> entries) {
+        StoreIndex index = new StoreIndex(store);
+        entries.forEach(e -> index.put(new Slot(e)));
         return index;
+    }
+
+    /** One slot per location, the complete image's when there is one: a partial file must not hide it. */
+    private void put(Slot s) {
+        Slot old = slots.putIfAbsent(s.location, s);
+        if (old == null) {
+            return;
+        }
+        if (!old.complete && s.complete) {
+            slots.put(s.location, s);
+            shadowed.add(old);
+        } else if (!s.complete) {
+            shadowed.add(s);
+        }
     }
 
     StoreHandle store() {
@@ -61,7 +84,7 @@ final class StoreIndex {
     }
 
     int size() {
-        return slots.size();
+        return slots.size() + shadowed.size();
     }
 
     /** The image at a canonical location of this store, or null. */
@@ -93,9 +116,9 @@ final class StoreIndex {
         return c == null ? null : slots.get(c);
     }
 
-    /** The images no row named, in a stable order (by location). */
+    /** The images no row named, and the unfinished adds kept aside, in a stable order (by location). */
     List<Slot> unseen() {
-        List<Slot> out = new ArrayList<>();
+        List<Slot> out = new ArrayList<>(shadowed);
         for (Slot s : slots.values()) {
             if (!s.seen) {
                 out.add(s);

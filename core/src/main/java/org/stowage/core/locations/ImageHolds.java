@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * The audit's queries and its one write: what holds a batch of images ({@link ImageHold}: four
- * statements for the whole batch), and the hash back-fill of one image, written as Glance writes
- * those columns and only while the image still has no hash.
+ * statements for the whole batch), the rows of any image that name a batch of locations (one
+ * statement), and the hash back-fill of one image, written as Glance writes those columns and
+ * only while the image still has no hash.
  */
 public final class ImageHolds {
     private final Connection connection;
@@ -74,6 +75,28 @@ public final class ImageHolds {
                     : new ImageHold(id, img == null ? null : (String) img[0], img != null && (Boolean) img[1],
                             importing.containsKey(id), tasks.get(id), rows.getOrDefault(id, List.of())));
         }
+        return out;
+    }
+
+    /**
+     * The location rows of any image, not deleted or waiting for Glance's scrubber
+     * ({@code pending_delete}), whose URL is one of {@code values}, by URL: data another image's
+     * row names (a shared location) is not an orphan of its own image.
+     */
+    public Map<String, List<LocationRow>> rowsNaming(Collection<String> values) throws SQLException {
+        List<String> urls = List.copyOf(new LinkedHashSet<>(values));
+        Map<String, List<LocationRow>> out = new HashMap<>();
+        if (urls.isEmpty()) {
+            return out;
+        }
+        query("SELECT " + LocationRow.COLUMNS + " FROM image_locations WHERE (deleted = ? OR status = ?) AND value IN ("
+                + marks(urls.size()) + ") ORDER BY id", urls, 2, rs -> {
+                    LocationRow r = LocationRow.read(rs);
+                    out.computeIfAbsent(r.value(), k -> new ArrayList<>()).add(r);
+                }, ps -> {
+                    ps.setBoolean(1, false);
+                    ps.setString(2, "pending_delete");
+                });
         return out;
     }
 
