@@ -19,7 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.cli.StowageCli.Result;
@@ -63,7 +65,8 @@ final class AuditScenario implements AutoCloseable {
     /** Every volume this run made (also found again by type at {@link #close}). */
     final Set<String> volumes = new LinkedHashSet<>();
     final List<LiveAdd> live = new ArrayList<>();
-    private int audits;
+    /** Audits run in this JVM: numbers the saved outputs. */
+    private static final AtomicInteger AUDITS = new AtomicInteger();
 
     AuditScenario(Path tmp, GlanceDatabaseServer db) throws Exception {
         this.home = StowageCli.unpack(tmp);
@@ -76,7 +79,7 @@ final class AuditScenario implements AutoCloseable {
         try {
             type(FAST, "stowage-audit-fast-" + run, LocalOpenStack.FAST);
             type(SLOW, "stowage-audit-slow-" + run, LocalOpenStack.SLOW);
-            Files.writeString(conf, config());
+            Files.writeString(conf, config(Map.of(FAST, types.get(FAST), SLOW, types.get(SLOW))));
         } catch (Exception | Error e) {
             close();
             throw e;
@@ -91,18 +94,22 @@ final class AuditScenario implements AutoCloseable {
         typeIds.put(store, (String) t.get("id"));
     }
 
-    private String config() {
-        StringBuilder b = new StringBuilder("[DEFAULT]\nenabled_backends = file:file, fast:cinder, slow:cinder\n"
-                + "[glance_store]\ndefault_backend = file\n[file]\nfilesystem_store_datadir = " + images + "\n");
-        for (String store : List.of(FAST, SLOW)) {
-            b.append('[').append(store).append("]\ncinder_volume_type = ").append(types.get(store)).append('\n')
-                    .append("cinder_catalog_info = volumev3:cinderv3:publicURL\ncinder_store_auth_address = ")
-                    .append(LocalOpenStack.KEYSTONE).append("\ncinder_store_user_name = ").append(LocalOpenStack.USER)
-                    .append("\ncinder_store_password = ").append(LocalOpenStack.PASSWORD)
-                    .append("\ncinder_store_project_name = ").append(LocalOpenStack.PROJECT)
-                    .append("\ncinder_os_region_name = RegionOne\ncinder_state_transition_timeout = 300\n")
-                    .append("cinder_mount_point_base = ").append(LocalOpenStack.MOUNT_POINT_BASE).append('\n');
-        }
+    /**
+     * A glance-api.conf with the file store {@code file} and the cinder stores {@code cinder}
+     * (store id to volume type, in id order; the default store is {@code file}).
+     */
+    String config(Map<String, String> cinder) {
+        Map<String, String> sorted = new TreeMap<>(cinder);
+        StringBuilder b = new StringBuilder("[DEFAULT]\nenabled_backends = file:file");
+        sorted.keySet().forEach(id -> b.append(", ").append(id).append(":cinder"));
+        b.append("\n[glance_store]\ndefault_backend = file\n[file]\nfilesystem_store_datadir = ").append(images).append('\n');
+        sorted.forEach((store, type) -> b.append('[').append(store).append("]\ncinder_volume_type = ").append(type)
+                .append("\ncinder_catalog_info = volumev3:cinderv3:publicURL\ncinder_store_auth_address = ")
+                .append(LocalOpenStack.KEYSTONE).append("\ncinder_store_user_name = ").append(LocalOpenStack.USER)
+                .append("\ncinder_store_password = ").append(LocalOpenStack.PASSWORD)
+                .append("\ncinder_store_project_name = ").append(LocalOpenStack.PROJECT)
+                .append("\ncinder_os_region_name = RegionOne\ncinder_state_transition_timeout = 300\n")
+                .append("cinder_mount_point_base = ").append(LocalOpenStack.MOUNT_POINT_BASE).append('\n'));
         b.append("[os_glance_staging_store]\nfilesystem_store_datadir = ").append(dir.resolve("staging")).append('\n')
                 .append("[os_glance_tasks_store]\nfilesystem_store_datadir = ").append(dir.resolve("tasks")).append('\n');
         if (db.engine() == GlanceDatabaseServer.Engine.SQLITE) {
@@ -176,7 +183,12 @@ final class AuditScenario implements AutoCloseable {
 
     /** {@code stowage --config CONF audit --json --older-than 0s <database options> extra...}, within 5 minutes. */
     Result audit(String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--config", conf.toString(), "audit", "--json", "--older-than", "0s"));
+        return audit(conf, extra);
+    }
+
+    /** {@link #audit(String...)} with the configuration {@code config}. */
+    Result audit(Path config, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--config", config.toString(), "audit", "--json", "--older-than", "0s"));
         if (db.engine() != GlanceDatabaseServer.Engine.SQLITE) {
             args.addAll(List.of("--glance-db", db.jdbcUrl(), "--db-user", GlanceDatabaseServer.USER,
                     "--db-password-file", db.passwordFile().toString()));
@@ -187,7 +199,7 @@ final class AuditScenario implements AutoCloseable {
         LOG.info("audit {}: exit {} in {} ms", List.of(extra), r.code(), (System.nanoTime() - t0) / 1_000_000);
         Path saved = REPORTS.resolve(db.engine().name().toLowerCase(Locale.ROOT));
         Files.createDirectories(saved);
-        Files.writeString(saved.resolve(String.format(Locale.ROOT, "%02d-audit%s.json", ++audits,
+        Files.writeString(saved.resolve(String.format(Locale.ROOT, "%02d-audit%s.json", AUDITS.incrementAndGet(),
                 String.join("", extra).replace("--", "-"))), r.out() + "\n// exit " + r.code() + "\n// " + r.err());
         return r;
     }
