@@ -162,6 +162,36 @@ class AuditCommandTest {
      * names through either store is no orphan of the other (it was one, and --fix orphans --apply
      * removed live data through NEW, or failed), and an orphan is reported once.
      */
+    /**
+     * Glance's staging store is audited by default: a staged file whose import finished long ago
+     * is an orphan (LP 1913625), one whose image is still being uploaded is held.
+     */
+    @Test
+    void stagedFilesOfFinishedImportsAreOrphansAndOfRunningOnesHeld() throws Exception {
+        Path staging = Files.createDirectories(tmp.resolve("staging"));
+        String finished = image(5_000, true, true, true);
+        Files.write(staging.resolve(finished), new byte[] {1, 2, 3});
+        String uploading = image(4_000, false, false, true);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
+                PreparedStatement ps = c.prepareStatement("INSERT INTO images (id, name, status, created_at, deleted, "
+                        + "min_disk, min_ram, protected, visibility, os_hidden) VALUES (?, ?, 'uploading', "
+                        + "'2024-01-01 00:00:00.000000', 0, 0, 0, 0, 'public', 0)")) {
+            ps.setString(1, uploading);
+            ps.setString(2, uploading);
+            ps.executeUpdate();
+        }
+        Files.write(staging.resolve(uploading), new byte[] {4, 5});
+
+        GlanceDatabaseCommandsTest.Run r = audit("--older-than", "0s");
+        assertThat(r.out()).contains("os_glance_staging_store\torphan\t" + finished)
+                .contains("os_glance_staging_store\theld\t" + uploading);
+        GlanceDatabaseCommandsTest.Run fixed = audit("--older-than", "0s", "--fix", "orphans", "--apply");
+        assertThat(fixed.out()).contains("orphan\t" + finished);
+        assertThat(staging.resolve(finished)).doesNotExist();
+        assertThat(staging.resolve(uploading)).exists();
+        assertThat(images.resolve(finished)).exists();
+    }
+
     @Test
     void duringAStoreRenameTheDataOfOldIsNoOrphanOfNew() throws Exception {
         String ok = image(5_000, true, true, true);

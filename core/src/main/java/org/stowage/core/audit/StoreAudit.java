@@ -115,9 +115,14 @@ public final class StoreAudit {
         return r;
     }
 
+    /**
+     * The stores named, else every enabled store and Glance's reserved ones that keep an inventory
+     * (the staging store's files of finished or failed imports are orphans: LP 1913625).
+     */
     private List<StoreHandle> stores() {
         if (options.stores().isEmpty()) {
-            return stowage.stores();
+            return stowage.allStores().stream()
+                    .filter(h -> !h.isReserved() || (h.isAvailable() && h.keepsInventory())).toList();
         }
         List<StoreHandle> out = new ArrayList<>();
         for (String id : options.stores()) {
