@@ -101,17 +101,21 @@ final class OrphanSweep {
 
     /**
      * Why the data must stay: a row waiting for the scrubber (or left live) names it, its own
-     * image's or another's (a shared location), or its image holds it.
+     * image's or another's (a shared location), by its exact URL whatever store its metadata
+     * names, or as its owner reads it; or its image holds it.
      */
     private String heldBy(StoreIndex index, StoreIndex.Slot s, Holds holds) {
         for (LocationRow r : holds.rows(s)) {
-            Owners.Owner o = owners.of(r);
-            if (o.store() != null && o.store().id().equals(index.store().id()) && s.location.equals(o.canonical())) {
+            if (s.location.equals(r.value()) || named(index, s, owners.of(r))) {
                 return "location row " + r.id() + " of image " + r.imageId() + " (status " + r.status()
                         + (r.deleted() ? ", deleted" : "") + ") names it";
             }
         }
         return holds.of(s).heldBy();
+    }
+
+    private static boolean named(StoreIndex index, StoreIndex.Slot s, Owners.Owner o) {
+        return o.store() != null && o.store().id().equals(index.store().id()) && s.location.equals(o.canonical());
     }
 
     private static String orphanDetail(ImageHold h) {

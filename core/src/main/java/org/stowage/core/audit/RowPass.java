@@ -73,6 +73,7 @@ final class RowPass {
         for (LocationRow r : g.rows()) {
             Owners.Owner o = owners.of(r);
             if (o.unowned() != null) {
+                named(r.value());
                 if (options.stores().isEmpty()) {
                     findings.add(Finding.of(Finding.Kind.UNOWNED_LEGACY, null, g.id(), Uris.mask(r.value()), r.id(),
                             size(g), o.unowned()));
@@ -108,6 +109,20 @@ final class RowPass {
             findings.add(Finding.of(Finding.Kind.NO_HASH, firstStore, g.id(), firstLocation, firstRow, size(g),
                     "active image without os_hash_value" + (options.fix() == AuditOptions.Fix.HASHES
                             ? ": not back-filled, no readable copy of its data in the audited stores" : "")));
+        }
+    }
+
+    /**
+     * Marks the data at exactly this URL, in any store, as named: a row whose metadata no store
+     * owns (a store renamed or removed from the configuration) still points at it, so it is not
+     * an orphan; the row itself is reported as owned by no store.
+     */
+    private void named(String url) {
+        for (StoreIndex ix : indexes.values()) {
+            StoreIndex.Slot s = ix.get(url);
+            if (s != null) {
+                s.seen = true;
+            }
         }
     }
 

@@ -163,6 +163,15 @@ final class AuditInterleaving implements AutoCloseable {
         return STORES.get(rnd.nextInt(STORES.size()));
     }
 
+    /**
+     * The store a new row's metadata names: mostly its own; a fifth of rows are legacy rows (no
+     * store), a tenth name a store that is not configured any more.
+     */
+    String meta(String store) {
+        int k = rnd.nextInt(10);
+        return k < 2 ? null : k == 2 ? AuditModel.RETIRED : store;
+    }
+
     <T> T pick(List<T> from) {
         return from.isEmpty() ? null : from.get(rnd.nextInt(from.size()));
     }
@@ -184,20 +193,21 @@ final class AuditInterleaving implements AutoCloseable {
         String store = pickStore();
         String id = newId();
         boolean glanceOrder = rnd.nextBoolean();
-        boolean legacy = rnd.nextInt(5) == 0;
+        String meta = meta(store);
         if (glanceOrder) {
             glance.create(id, "queued", null, List.of(), Map.of());
             glance.status(id, "saving");
         }
         AddResult r = add(store, id, bytes(1));
-        Row row = new Row(r.location(), store, legacy);
+        Row row = new Row(r.location(), store, meta);
         if (glanceOrder) {
             glance.activate(id, r, List.of(row.loc()));
         } else {
             glance.createActive(id, r, List.of(row.loc()));
         }
         model.image(id, "active").rows.add(row);
-        log("add " + id + " to " + store + ", recorded" + (legacy ? " as a legacy row" : "")
+        log("add " + id + " to " + store + ", recorded" + (meta == null ? " as a legacy row"
+                : row.foreign() ? " naming store '" + meta + "'" : "")
                 + (glanceOrder ? " (queued, saving, active)" : ""));
     }
 
@@ -232,7 +242,7 @@ final class AuditInterleaving implements AutoCloseable {
         Img i = model.images.get(g.imageId);
         boolean record = !i.deleted && "saving".equals(i.status) && rnd.nextInt(5) != 0;
         if (record) {
-            Row row = new Row(r.location(), g.store, false);
+            Row row = new Row(r.location(), g.store, g.store);
             glance.activate(i.id, r, List.of(row.loc()));
             i.status = "active";
             i.rows.add(row);
@@ -312,7 +322,7 @@ final class AuditInterleaving implements AutoCloseable {
         glance.status(id, "queued");
         glance.status(id, "saving");
         AddResult r = add(store, id, bytes(1));
-        Row row = new Row(r.location(), store, false);
+        Row row = new Row(r.location(), store, store);
         glance.activate(id, r, List.of(row.loc()));
         i.status = "active";
         i.rows.add(row);
