@@ -2,12 +2,7 @@ package org.stowage.drivers.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -273,7 +268,7 @@ final class AuditInterleaving implements AutoCloseable {
         List<String> args = new ArrayList<>();
         List<Path> ds = dirs.get(store);
         ds.forEach(d -> args.add(ds.size() == 1 ? d.toString() : d + ":100"));
-        hangAndKill(args, id);
+        GatedAdd.killMidStream(args, id);
         Path partial = GatedAdd.partialFile(ds, id).orElseThrow(() -> new AssertionError(
                 "the killed add of " + id + " left no partial file in " + ds));
         String location = "file://" + partial.resolveSibling(id);
@@ -281,33 +276,6 @@ final class AuditInterleaving implements AutoCloseable {
         killed.put(id, store);
         kills++;
         log("add of " + id + " to " + store + " killed mid-stream, partial at " + location);
-    }
-
-    private static void hangAndKill(List<String> datadirs, String id) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), AddProcess.class.getName()));
-        cmd.addAll(datadirs);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(line(out)).isEqualTo("READY");
-            p.getOutputStream().write(("hang " + id + "\n").getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().flush();
-            assertThat(line(out)).isEqualTo("WRITING");
-        } finally {
-            p.destroyForcibly();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("add process killed").isTrue();
-        }
-    }
-
-    private static String line(BufferedReader out) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).get(60, TimeUnit.SECONDS);
     }
 
     /** The upload of a killed add's image again (the operator reset it): same id, the partial file still there. */
