@@ -105,12 +105,12 @@ final class OrphanSweep {
 
     /**
      * Why the data must stay: a row waiting for the scrubber (or left live) names it, its own
-     * image's or another's (a shared location), through this store or another on the same data,
-     * or its image holds it.
+     * image's or another's (a shared location), by its exact URL whatever store its metadata
+     * names, or as this store (or another on the same data) reads it; or its image holds it.
      */
     private String heldBy(StoreIndex index, StoreIndex.Slot s, Holds holds) {
         for (LocationRow r : holds.rows(s)) {
-            if (s.location.equals(index.canonical(r.value()))) {
+            if (s.location.equals(r.value()) || s.location.equals(index.canonical(r.value()))) {
                 String named = r.location() == null ? null : r.location().store();
                 return "location row " + r.id() + " of image " + r.imageId() + " (status " + r.status()
                         + (r.deleted() ? ", deleted" : "") + (named == null || named.equals(index.store().id()) ? ""
@@ -118,6 +118,10 @@ final class OrphanSweep {
             }
         }
         return holds.of(s).heldBy();
+    }
+
+    private static boolean named(StoreIndex index, StoreIndex.Slot s, Owners.Owner o) {
+        return o.store() != null && o.store().id().equals(index.store().id()) && s.location.equals(o.canonical());
     }
 
     private static String orphanDetail(ImageHold h) {

@@ -137,6 +137,9 @@ final class RowPass {
     private void markNamed(LocationRow r) {
         for (StoreIndex ix : indexes.values()) {
             StoreIndex.Slot s = ix.find(r.value());
+            if (s == null) {
+                s = ix.get(r.value()); // a URL this store cannot parse but lists exactly (a retired store's row)
+            }
             if (s != null) {
                 s.seen = true;
             }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -22,7 +23,8 @@ import org.stowage.spi.StoreException;
  * {@code audit:<name>}) and its workers claim them one at a time under a lease a {@link LeaseKeeper}
  * renews, as the drain's workers do: each image is read by one process; one whose holder died is
  * taken over once the lease ran out (by a process still claiming, or the next run of that name).
- * What each read found is noted on its row, so every process reports the mismatches all of them found.
+ * What each read found is noted on its row, and a process whose claims ran out waits while others
+ * still hold images, so every process reports the mismatches all of them found.
  */
 final class SharedReads {
     static final String TARGET = "deep";
@@ -36,6 +38,7 @@ final class SharedReads {
     private final String owner;
     private final List<String> mine = new ArrayList<>();
     private final AtomicLong read = new AtomicLong();
+    private final long started = System.nanoTime();
 
     SharedReads(GlanceDatabase db, Supplier<GlanceDatabase> databases, AuditOptions options, Findings findings) {
         this.db = db;
@@ -102,7 +105,10 @@ final class SharedReads {
                 claim = db.ledger(l -> l.claimNext(source, TARGET, me, now, options.lease().toMillis(), List.of()));
             }
             if (claim.isEmpty()) {
-                return;
+                if (!othersStillReading(me)) {
+                    return;
+                }
+                continue;
             }
             Claim c = claim.get();
             keeper.hold(c);
@@ -126,6 +132,28 @@ final class SharedReads {
                 keeper.release(c);
             }
         }
+    }
+
+    /**
+     * Whether other workers (of this process or others) still hold images: this one then waits a
+     * moment and tries again, to take over the images of one that dies (once its lease ran out)
+     * and to report what the others find. Bounded by {@link StoreAudit#READS_DEADLINE_SECONDS}.
+     */
+    private boolean othersStillReading(String me) {
+        long held;
+        synchronized (db) {
+            held = db.ledger(l -> l.heldByOthers(source, TARGET, me));
+        }
+        if (held == 0 || System.nanoTime() - started > TimeUnit.SECONDS.toNanos(StoreAudit.READS_DEADLINE_SECONDS)) {
+            return false;
+        }
+        try {
+            Thread.sleep(Math.min(1000, options.lease().toMillis() / 3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
     }
 
     /** Images this process read. */

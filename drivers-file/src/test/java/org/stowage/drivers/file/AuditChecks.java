@@ -25,8 +25,10 @@ import org.stowage.core.audit.Finding.Kind;
  * stores' directories against the model after every step (data byte-identical, nothing extra).
  */
 final class AuditChecks {
-    private static final Set<Kind> NEVER = Set.of(Kind.SIZE_MISMATCH, Kind.HASH_MISMATCH, Kind.UNOWNED_LEGACY,
-            Kind.UNCHECKED, Kind.NO_HASH);
+    private static final Set<Kind> NEVER = Set.of(Kind.SIZE_MISMATCH, Kind.HASH_MISMATCH, Kind.UNCHECKED,
+            Kind.NO_HASH);
+    /** Findings about a row, told apart by image and location (several images may share a location). */
+    private static final Set<Kind> PER_ROW = Set.of(Kind.MISSING, Kind.UNOWNED_LEGACY);
 
     private AuditChecks() {
     }
@@ -41,8 +43,8 @@ final class AuditChecks {
         assertThat(r.findings()).as("a live image's data published while the audit ran is never an orphan")
                 .noneMatch(f -> f.kind() == Kind.ORPHAN && racing.contains(f.location()));
         Map<Kind, List<String>> found = r.findings().stream().filter(f -> !racing.contains(f.location()))
-                .collect(Collectors.groupingBy(Finding::kind, TreeMap::new, Collectors.mapping(f -> f.kind()
-                        == Kind.MISSING ? f.imageId() + " " + f.location() : String.valueOf(f.location()),
+                .collect(Collectors.groupingBy(Finding::kind, TreeMap::new, Collectors.mapping(f -> PER_ROW.contains(
+                        f.kind()) ? f.imageId() + " " + f.location() : String.valueOf(f.location()),
                         Collectors.toList())));
         for (Kind k : NEVER) {
             assertThat(r.findings()).as("no %s expected", k).noneMatch(f -> f.kind() == k);
@@ -55,6 +57,9 @@ final class AuditChecks {
         assertThat(found.getOrDefault(Kind.MISSING, List.of())).as("MISSING findings (image and location): settled "
                 + "images whose data is gone, never one whose data is there").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(e.missing);
+        assertThat(found.getOrDefault(Kind.UNOWNED_LEGACY, List.of())).as("UNOWNED_LEGACY findings (image and "
+                + "location): rows naming a store that is not configured").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(e.unowned);
         Set<String> inProgress = new TreeSet<>(found.getOrDefault(Kind.IN_PROGRESS, List.of()));
         Set<String> allowed = new TreeSet<>(e.partials);
         allowed.addAll(e.young);
@@ -71,6 +76,7 @@ final class AuditChecks {
         }
         if (racing.isEmpty()) {
             assertThat(r.consistent()).as("consistent").isEqualTo(e.missing.isEmpty() && e.held.isEmpty()
+                    && e.unowned.isEmpty()
                     && (e.orphans.isEmpty() || expected == Finding.Action.REMOVED));
         }
         return expected == Finding.Action.REMOVED ? new TreeSet<>(e.orphans) : Set.of();

@@ -2,12 +2,7 @@ package org.stowage.drivers.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,6 +158,15 @@ final class AuditInterleaving implements AutoCloseable {
         return STORES.get(rnd.nextInt(STORES.size()));
     }
 
+    /**
+     * The store a new row's metadata names: mostly its own; a fifth of rows are legacy rows (no
+     * store), a tenth name a store that is not configured any more.
+     */
+    String meta(String store) {
+        int k = rnd.nextInt(10);
+        return k < 2 ? null : k == 2 ? AuditModel.RETIRED : store;
+    }
+
     <T> T pick(List<T> from) {
         return from.isEmpty() ? null : from.get(rnd.nextInt(from.size()));
     }
@@ -184,20 +188,21 @@ final class AuditInterleaving implements AutoCloseable {
         String store = pickStore();
         String id = newId();
         boolean glanceOrder = rnd.nextBoolean();
-        boolean legacy = rnd.nextInt(5) == 0;
+        String meta = meta(store);
         if (glanceOrder) {
             glance.create(id, "queued", null, List.of(), Map.of());
             glance.status(id, "saving");
         }
         AddResult r = add(store, id, bytes(1));
-        Row row = new Row(r.location(), store, legacy);
+        Row row = new Row(r.location(), store, meta);
         if (glanceOrder) {
             glance.activate(id, r, List.of(row.loc()));
         } else {
             glance.createActive(id, r, List.of(row.loc()));
         }
         model.image(id, "active").rows.add(row);
-        log("add " + id + " to " + store + ", recorded" + (legacy ? " as a legacy row" : "")
+        log("add " + id + " to " + store + ", recorded" + (meta == null ? " as a legacy row"
+                : row.foreign() ? " naming store '" + meta + "'" : "")
                 + (glanceOrder ? " (queued, saving, active)" : ""));
     }
 
@@ -232,7 +237,7 @@ final class AuditInterleaving implements AutoCloseable {
         Img i = model.images.get(g.imageId);
         boolean record = !i.deleted && "saving".equals(i.status) && rnd.nextInt(5) != 0;
         if (record) {
-            Row row = new Row(r.location(), g.store, false);
+            Row row = new Row(r.location(), g.store, g.store);
             glance.activate(i.id, r, List.of(row.loc()));
             i.status = "active";
             i.rows.add(row);
@@ -263,7 +268,7 @@ final class AuditInterleaving implements AutoCloseable {
         List<String> args = new ArrayList<>();
         List<Path> ds = dirs.get(store);
         ds.forEach(d -> args.add(ds.size() == 1 ? d.toString() : d + ":100"));
-        hangAndKill(args, id);
+        GatedAdd.killMidStream(args, id);
         Path partial = GatedAdd.partialFile(ds, id).orElseThrow(() -> new AssertionError(
                 "the killed add of " + id + " left no partial file in " + ds));
         String location = "file://" + partial.resolveSibling(id);
@@ -271,33 +276,6 @@ final class AuditInterleaving implements AutoCloseable {
         killed.put(id, store);
         kills++;
         log("add of " + id + " to " + store + " killed mid-stream, partial at " + location);
-    }
-
-    private static void hangAndKill(List<String> datadirs, String id) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), AddProcess.class.getName()));
-        cmd.addAll(datadirs);
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            assertThat(line(out)).isEqualTo("READY");
-            p.getOutputStream().write(("hang " + id + "\n").getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().flush();
-            assertThat(line(out)).isEqualTo("WRITING");
-        } finally {
-            p.destroyForcibly();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("add process killed").isTrue();
-        }
-    }
-
-    private static String line(BufferedReader out) throws Exception {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).get(60, TimeUnit.SECONDS);
     }
 
     /** The upload of a killed add's image again (the operator reset it): same id, the partial file still there. */
@@ -312,7 +290,7 @@ final class AuditInterleaving implements AutoCloseable {
         glance.status(id, "queued");
         glance.status(id, "saving");
         AddResult r = add(store, id, bytes(1));
-        Row row = new Row(r.location(), store, false);
+        Row row = new Row(r.location(), store, store);
         glance.activate(id, r, List.of(row.loc()));
         i.status = "active";
         i.rows.add(row);

@@ -24,27 +24,38 @@ final class AuditModel {
     /** Image states whose data is complete. */
     static final Set<String> SETTLED = Set.of("active", "deactivated");
 
+    /** A store that Glance's rows still name but that is configured no more (a rename left half done). */
+    static final String RETIRED = "retired";
+
     /** A location row. */
     static final class Row {
         final String url;
+        /** The store that holds the data. */
         final String store;
-        final boolean legacy;
+        /** The store its metadata names: {@link #store}, null (a legacy row), or {@link #RETIRED}. */
+        final String meta;
         String status = "active";
         boolean deleted;
 
-        Row(String url, String store, boolean legacy) {
+        Row(String url, String store, String meta) {
             this.url = url;
             this.store = store;
-            this.legacy = legacy;
+            this.meta = meta;
+        }
+
+        /** True if its metadata names a store that is not configured. */
+        boolean foreign() {
+            return RETIRED.equals(meta);
         }
 
         GlanceRows.Loc loc() {
-            return new GlanceRows.Loc(url, legacy ? null : store);
+            return new GlanceRows.Loc(url, meta);
         }
 
         @Override
         public String toString() {
-            return url + (legacy ? " (legacy)" : "") + " " + status + (deleted ? " deleted" : "");
+            return url + (meta == null ? " (legacy)" : foreign() ? " (store " + meta + ")" : "") + " " + status
+                    + (deleted ? " deleted" : "");
         }
     }
 
@@ -144,10 +155,15 @@ final class AuditModel {
                 continue;
             }
             for (Row r : i.liveRows()) {
-                if (!data.containsKey(r.url) && audited.test(r.url)) { // a legacy file row is routed by its path
+                // a legacy file row is routed by its path; one naming a retired store is owned by none
+                if (!r.foreign() && !data.containsKey(r.url) && audited.test(r.url)) {
                     e.missing.add(i.id + " " + r.url);
                 }
             }
+        }
+        if (stores.isEmpty()) {
+            images.values().forEach(i -> i.liveRows().stream().filter(Row::foreign)
+                    .forEach(r -> e.unowned.add(i.id + " " + r.url)));
         }
         partials.keySet().stream().filter(audited).forEach(loc -> {
             e.partials.add(loc);
@@ -164,6 +180,8 @@ final class AuditModel {
         final Set<String> held = new TreeSet<>();
         /** "image-id location" of each live row of a settled image whose data is gone. */
         final Set<String> missing = new TreeSet<>();
+        /** "image-id location" of each live row whose metadata names a store that is not configured. */
+        final Set<String> unowned = new TreeSet<>();
         /** Unreferenced complete data within the grace period. */
         final Set<String> young = new TreeSet<>();
         /** Locations with a partial file. */
@@ -177,6 +195,7 @@ final class AuditModel {
                 s.remove(location);
             }
             missing.removeIf(m -> m.endsWith(" " + location));
+            unowned.removeIf(m -> m.endsWith(" " + location));
             return this;
         }
     }

@@ -51,7 +51,7 @@ final class Deletes {
         AddResult r = run.stowage.copy(src.url, target, AddOptions.defaults().imageId(i.id));
         run.model.stored(r.location(), target, i.id, run.model.data.get(src.url).bytes());
         run.results.put(r.location(), r);
-        Row row = new Row(r.location(), target, run.rnd.nextInt(5) == 0);
+        Row row = new Row(r.location(), target, run.meta(target));
         glance.addLocation(i.id, row.loc());
         i.rows.add(row);
         run.log("copy of " + i.id + " to " + target + " at " + r.location() + ", location added");
@@ -74,7 +74,7 @@ final class Deletes {
             return;
         }
         String id = run.newId();
-        Row row = new Row(src.url, src.store, run.rnd.nextInt(5) == 0);
+        Row row = new Row(src.url, src.store, run.meta(src.store));
         glance.createActive(id, run.results.get(src.url), List.of(row.loc()));
         run.model.image(id, "active").rows.add(row);
         run.log("image " + id + " created with the location of another image's data: " + src.url);
@@ -107,8 +107,8 @@ final class Deletes {
             return;
         }
         String how = variant == 1 ? "pending_delete" : "deleted";
-        if (variant == 0) {
-            withData.forEach(this::removeData);
+        if (variant == 0) { // Glance cannot reach the data of a row naming a store it does not know
+            withData.stream().filter(r -> !r.foreign()).forEach(this::removeData);
         }
         glance.destroy(i.id, how);
         for (Row r : i.liveRows()) {

@@ -1,9 +1,16 @@
 package org.stowage.drivers.file;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +27,7 @@ import org.stowage.core.Stowage;
  * A real add through {@link Stowage#add} whose source hands over its first bytes and then waits
  * until the test releases it (the rest follows, the add completes) or fails it (the add fails
  * and removes what it wrote): an image whose data is being written, for as long as the test wants.
+ * And {@link #killMidStream}: an add in another process, killed while it writes.
  */
 final class GatedAdd {
     /** How long anything here waits: the source for its gate, the test for the add. */
@@ -150,5 +158,36 @@ final class GatedAdd {
                 throw new IOException("the image source failed (the test failed it on purpose)");
             }
         }
+    }
+
+    /**
+     * An add in another process ({@link AddProcess}, a store of these data directories) killed
+     * by SIGKILL once its first bytes are written: its partial file stays, as a crash leaves it.
+     */
+    static void killMidStream(List<String> datadirs, String id) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AddProcess.class.getName()));
+        cmd.addAll(datadirs);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(line(out)).isEqualTo("READY");
+            p.getOutputStream().write(("hang " + id + "\n").getBytes(StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+            assertThat(line(out)).isEqualTo("WRITING");
+        } finally {
+            p.destroyForcibly();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("add process killed").isTrue();
+        }
+    }
+
+    private static String line(BufferedReader out) throws Exception {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).get(DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 }

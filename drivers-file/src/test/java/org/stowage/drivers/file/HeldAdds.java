@@ -104,13 +104,13 @@ final class HeldAdds {
         }
         String loc = unnamed(i);
         boolean record = loc != null && run.rnd.nextInt(3) != 0;
-        if (record && "active".equals(i.status)) {
-            Row row = new Row(loc, run.model.storeOf.get(loc), false);
+        if (record && AuditModel.SETTLED.contains(i.status)) { // a copy-image import: one more location
+            Row row = new Row(loc, run.model.storeOf.get(loc), run.model.storeOf.get(loc));
             glance.addLocation(i.id, row.loc());
             glance.dropProperties(i.id);
             i.rows.add(row);
         } else if (record) {
-            Row row = new Row(loc, run.model.storeOf.get(loc), run.rnd.nextInt(5) == 0);
+            Row row = new Row(loc, run.model.storeOf.get(loc), run.meta(run.model.storeOf.get(loc)));
             glance.activate(i.id, run.results.get(loc), List.of(row.loc()));
             i.status = "active";
             i.rows.add(row);
@@ -118,7 +118,7 @@ final class HeldAdds {
             if (i.importing) {
                 glance.dropProperties(i.id);
             }
-            if (!"active".equals(i.status)) {
+            if (!AuditModel.SETTLED.contains(i.status)) {
                 i.status = "killed";
                 glance.status(i.id, "killed");
             }
