@@ -4,28 +4,29 @@
 #  1. metadata audit of COUNT (10,000) images of 1-4 KiB in a file store on disk (ext4 under BENCH_WORK),
 #     10 of them with their data removed (missing) and 10 files no row names (orphans): RUNS audits in one
 #     JVM (with the listing alone and the database pass alone beside each), then ONCE fresh JVMs with
-#     bin/stowage's JVM options, each one audit (a command line's cost);
+#     bin/stowage's JVM options, each one audit (a command line's cost); the listing alone at LIST_PAGES;
 #  2. the same on the local Cinder (/work/shared/openstack): CINDER_COUNT small image-volumes, audited at
 #     inventory pages of CINDER_PAGES, remote calls counted; every volume is deleted at the end;
 #  3. --deep: DEEP_COUNT x DEEP_MIB MiB on the disk file store, deep audit with 1 and 2 workers against
 #     Stowage.add of the same bytes and the 2-thread md5+sha512 limit in memory, alternated, DEEP_ROUNDS
-#     rounds after a warm-up round.
+#     rounds after a warm-up round; then ORDER_ROUNDS rounds of deep2, add, add, deep2 (the add after a deep
+#     audit against the add after an add: the order effect).
 # JSON lines go to $BENCH_WORK/audit.jsonl; audit_report.py writes the `audit` section of docs/benchmarks.md.
 # /tmp/bench-running exists while it runs (others then run no live Cinder tests).
 #
 # usage: benchmarks/harness/audit.sh [--no-build] [--no-update]   (as root: PostgreSQL runs as user postgres)
 # env: BENCH_WORK (default /var/tmp/stowage-bench-audit), COUNT=10000, MIN_BYTES=1024, MAX_BYTES=4096, RUNS=5,
-#      ONCE=3, PAGE=1000, BATCH=500, CINDER_COUNT=40, CINDER_PAGES=10,1000, CINDER_RUNS=3, DEEP_COUNT=8,
-#      DEEP_MIB=128, DEEP_ROUNDS=5, SKIP_PG=0, SKIP_CINDER=0, SKIP_DEEP=0, SKIP_META=0
+#      ONCE=3, PAGE=1000, LIST_PAGES=100,1000,10000, BATCH=500, CINDER_COUNT=40, CINDER_PAGES=10,1000, CINDER_RUNS=3, DEEP_COUNT=8,
+#      DEEP_MIB=128, DEEP_ROUNDS=5, ORDER_ROUNDS=3, SKIP_PG=0, SKIP_CINDER=0, SKIP_DEEP=0, SKIP_META=0
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
 build=1; update=1
 for a in "$@"; do case "$a" in --no-build) build=0 ;; --no-update) update=0 ;; *) echo "unknown option $a" >&2; exit 2 ;; esac; done
 work=${BENCH_WORK:-/var/tmp/stowage-bench-audit}
 count=${COUNT:-10000}; min=${MIN_BYTES:-1024}; max=${MAX_BYTES:-4096}; runs=${RUNS:-5}; once=${ONCE:-3}
-page=${PAGE:-1000}; batch=${BATCH:-500}
+page=${PAGE:-1000}; batch=${BATCH:-500}; list_pages=${LIST_PAGES:-100,1000,10000}
 cinder_count=${CINDER_COUNT:-40}; cinder_pages=${CINDER_PAGES:-10,1000}; cinder_runs=${CINDER_RUNS:-3}
-deep_count=${DEEP_COUNT:-8}; deep_mib=${DEEP_MIB:-128}; deep_rounds=${DEEP_ROUNDS:-5}
+deep_count=${DEEP_COUNT:-8}; deep_mib=${DEEP_MIB:-128}; deep_rounds=${DEEP_ROUNDS:-5}; order_rounds=${ORDER_ROUNDS:-3}
 [ $build = 1 ] && (cd "$root" && mvn -B -o -q -pl benchmarks -am package -DskipTests >/dev/null)
 rm -rf "$work"; mkdir -p "$work"
 out=$work/audit.jsonl
@@ -95,6 +96,7 @@ meta() { # engine url user password glance-conf
     t1=$(date +%s.%N)
     note "$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); d['engine']=sys.argv[2]; d['process_seconds']=round($t1-$t0,3); print(json.dumps(d))" "$line" "$1")"
   done
+  [ "$1" = sqlite ] && jvm=$cli_jvm bench list "$work/file.conf" a "$list_pages" 3
   glance_read "$1" "$5"
   rm -rf "$work/a" "$work/b"
 }
@@ -132,6 +134,12 @@ if [ "${SKIP_DEEP:-0}" != 1 ]; then
   engine=sqlite
   jvm="-XX:+UseSerialGC -Xss512k -Xmx1g" bench deep "$work/file.conf" "$sqlite_url" "" "" a b "$deep_count" "$deep_mib" "$deep_rounds"
   rm -rf "$work/a" "$work/b"
+  # does the add's rate depend on what ran just before it? the same order in every round: deep2, add, add, deep2
+  if [ "$order_rounds" -gt 0 ]; then
+    jvm="-XX:+UseSerialGC -Xss512k -Xmx1g" java_bench deep "$work/file.conf" "$sqlite_url" "" "" a b "$deep_count" "$deep_mib" \
+        "$order_rounds" deep2,add,add,deep2 | sed -u 's/"step":"deep/"step":"order-deep/' | tee -a "$out"
+    rm -rf "$work/a" "$work/b"
+  fi
 fi
 note "{\"step\":\"end\",\"date\":\"$(date -u +%FT%TZ)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 rm -f /tmp/bench-running

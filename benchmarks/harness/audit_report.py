@@ -75,6 +75,17 @@ def meta(rows, out):
                    f"{rng([r['seconds'] for r in lists], '{:.3f}')} | {rng([r['seconds'] for r in passes], '{:.3f}')} | "
                    f"{rng([r['seconds'] for r in once])} | **{rng([r['process_seconds'] for r in once])}** |")
     out.append("")
+    lists = [r for r in rows if r["step"] == "list"]
+    if lists:
+        out.append("The file store's listing alone (what the audit's inventory pass costs), by page size, "
+                   "3 runs each (the file driver lists and sorts the whole directory again for every page):\n")
+        out.append("| page size | pages | median s | s per page |")
+        out.append("|---|---|---|---|")
+        for page in sorted({r["page"] for r in lists}):
+            rs = [r for r in lists if r["page"] == page]
+            m = med([r["seconds"] for r in rs])
+            out.append(f"| {page} | {rs[0]['pages']} | {m:.3f} | {m / rs[0]['pages']:.4f} |")
+        out.append("")
     reads = [r for r in rows if r["step"] == "glance-read"]
     if reads:
         out.append("Row formats checked: Glance's own DB API (`glance.db.sqlalchemy.api.image_get`, Debian's "
@@ -140,12 +151,14 @@ def deep(rows, out):
                "untimed); **deep 1 / deep 2** = `StoreAudit` with `deep(true)`, 1 / 2 workers (the default is 2), "
                "rate = bytes re-hashed / audit time; **limit** = MD5 and SHA-512 of the same number of bytes "
                "in memory on two threads at once (1 MiB updates), the most two cores can hash. `sync` between "
-               f"measurements, untimed. Round 0 (warm-up) not counted. MiB/s, process CPU s in brackets.\n")
-    out.append("| round | add | deep 1 | deep 2 | limit | deep 1 / add | deep 2 / add | deep 2 / limit | add / limit | load1 |")
+               f"measurements, untimed. Round 0 (warm-up) not counted. MiB/s, process CPU s in brackets; the load average "
+               "counts the benchmark's own threads (2–4 busy during each measurement).\n")
+    out.append("| round | add | deep 1 | deep 2 | limit | deep 1 / add | deep 2 / add | deep 2 / limit | add / limit | load1 (min–max) |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
     ratios = {"d1": [], "d2": [], "d2l": [], "al": [], "d1l": []}
     for n in rounds:
         a, d1, d2, lim = (by[(n, w)] for w in ("add", "deep1", "deep2", "limit"))
+        loads = [float(x["load1"]) for x in (a, d1, d2, lim)]
         r = {"d1": d1["mib_per_s"] / a["mib_per_s"], "d2": d2["mib_per_s"] / a["mib_per_s"],
              "d2l": d2["mib_per_s"] / lim["mib_per_s"], "al": a["mib_per_s"] / lim["mib_per_s"],
              "d1l": d1["mib_per_s"] / lim["mib_per_s"]}
@@ -154,7 +167,7 @@ def deep(rows, out):
         out.append(f"| {n} | {a['mib_per_s']:.0f} ({a['cpu_seconds']:.1f}) | {d1['mib_per_s']:.0f} "
                    f"({d1['cpu_seconds']:.1f}) | {d2['mib_per_s']:.0f} ({d2['cpu_seconds']:.1f}) | "
                    f"{lim['mib_per_s']:.0f} ({lim['cpu_seconds']:.1f}) | {r['d1']:.2f} | {r['d2']:.2f} | "
-                   f"{r['d2l']:.2f} | {r['al']:.2f} | {a['load1']}–{lim['load1']} |")
+                   f"{r['d2l']:.2f} | {r['al']:.2f} | {min(loads)}–{max(loads)} |")
     col = lambda w: [by[(n, w)]["mib_per_s"] for n in rounds]
     out.append(f"| **median** | {med(col('add')):.0f} | {med(col('deep1')):.0f} | {med(col('deep2')):.0f} | "
                f"{med(col('limit')):.0f} | **{med(ratios['d1']):.2f}** | **{med(ratios['d2']):.2f}** | "
@@ -168,6 +181,35 @@ def deep(rows, out):
                f"{med(ratios['d2l']):.2f}×, deep (1 worker) {med(ratios['d1l']):.2f}×, add {med(ratios['al']):.2f}×.\n")
 
 
+def order(rows, out):
+    rs = [r for r in rows if r["step"] == "order-deep"]
+    if not rs:
+        return
+    rounds = sorted({r["round"] for r in rs if r["round"] > 0})
+    out.append("**Order check (same run, same JVM setup, a second JVM):** every round runs deep 2, add, add, deep 2 "
+               "(round 0 a warm-up), so each round has an add right after a deep audit and one right after an add. "
+               "MiB/s (process CPU s):\n")
+    out.append("| round | deep 2 (first) | add after deep | add after add | deep 2 (last) |")
+    out.append("|---|---|---|---|---|")
+    cols = {"d": [], "ad": [], "aa": [], "d2": []}
+    for n in rounds:
+        m = [r for r in rs if r["round"] == n]
+        if len(m) != 4:
+            continue
+        for k, r in zip(cols, m):
+            cols[k].append(r)
+        out.append("| " + str(n) + " | " + " | ".join(f"{r['mib_per_s']:.0f} ({r['cpu_seconds']:.1f})" for r in m) + " |")
+    if cols["d"]:
+        cell = lambda k: f"{med([r['mib_per_s'] for r in cols[k]]):.0f} ({med([r['cpu_seconds'] for r in cols[k]]):.1f})"
+        out.append(f"| **median** | {cell('d')} | {cell('ad')} | {cell('aa')} | {cell('d2')} |")
+        deep = med([r["mib_per_s"] for r in cols["d"] + cols["d2"]])
+        out.append("")
+        out.append(f"Deep 2 (median of both positions, {deep:.0f} MiB/s) / the add after an add (its better position, "
+                   f"{med([r['mib_per_s'] for r in cols['aa']]):.0f}): "
+                   f"**{deep / med([r['mib_per_s'] for r in cols['aa']]):.2f}**; / the add after a deep audit: "
+                   f"{deep / med([r['mib_per_s'] for r in cols['ad']]):.2f}.\n")
+
+
 def main():
     rows = load(sys.argv[1])
     out = []
@@ -175,6 +217,7 @@ def main():
     meta(rows, out)
     cinder(rows, out)
     deep(rows, out)
+    order(rows, out)
     print("\n".join(out).rstrip())
 
 

@@ -34,6 +34,8 @@ import org.stowage.spi.InventoryPage;
  * given, grace period 0 so the orphans are checked against the database).</li>
  * <li>{@code once CONF URL USER PASSWORD STORE PAGE BATCH}: one audit of what {@code meta} left, in
  * a fresh JVM (the JVM's uptime is printed too: the cost a command line pays).</li>
+ * <li>{@code list CONF STORE PAGES RUNS}: the store's listing alone at each page size of PAGES
+ * (comma separated), RUNS times each: how the listing's cost grows with the number of pages.</li>
  * <li>{@code cinder CONF URL USER PASSWORD STORE COUNT PAGES RUNS}: COUNT small images added to
  * the cinder store STORE and recorded, then RUNS audits at each page size of PAGES (comma
  * separated) with the remote calls counted; everything added is deleted at the end.</li>
@@ -51,6 +53,7 @@ public final class AuditBench {
         switch (args[0]) {
             case "meta" -> meta(args);
             case "once" -> once(args);
+            case "list" -> list(args);
             case "cinder" -> AuditCinderBench.run(args);
             case "deep" -> AuditDeepBench.run(args);
             default -> throw new IllegalArgumentException("AuditBench mode '" + args[0]
@@ -84,7 +87,7 @@ public final class AuditBench {
                     + "\"bytes\":%d,\"seconds\":%.2f,\"missing\":%d,\"orphans\":%d}", store, count,
                     added.stream().mapToLong(AddResult::size).sum(), seedSeconds, MISSING, ORPHANS));
             for (int run = 1; run <= runs; run++) {
-                listing(s.store(store), page, run);
+                listing(s.store(store), page, run, "listing");
                 databasePass(url, user, password, batch, run);
                 System.out.println(json("meta", run, audit(s, url, user, password, options(store, page, batch))));
             }
@@ -129,7 +132,7 @@ public final class AuditBench {
     }
 
     /** The store's inventory alone, page by page as the audit lists it: pages (calls) and time. */
-    private static void listing(StoreHandle h, int page, int run) {
+    private static void listing(StoreHandle h, int page, int run, String step) {
         long t0 = System.nanoTime();
         String cursor = null;
         int pages = 0;
@@ -143,8 +146,8 @@ public final class AuditBench {
             }
             cursor = p.next().get();
         }
-        System.out.println(String.format(Locale.ROOT, "{\"step\":\"listing\",\"run\":%d,\"store\":\"%s\","
-                + "\"page\":%d,\"pages\":%d,\"entries\":%d,\"seconds\":%.3f}", run, h.id(), page, pages, entries,
+        System.out.println(String.format(Locale.ROOT, "{\"step\":\"%s\",\"run\":%d,\"store\":\"%s\","
+                + "\"page\":%d,\"pages\":%d,\"entries\":%d,\"seconds\":%.3f}", step, run, h.id(), page, pages, entries,
                 secs(t0)));
     }
 
@@ -167,6 +170,17 @@ public final class AuditBench {
             System.out.println(String.format(Locale.ROOT, "{\"step\":\"db-pass\",\"run\":%d,\"batch\":%d,"
                     + "\"images\":%d,\"db_round_trips\":%d,\"open_seconds\":%.3f,\"seconds\":%.3f}", run, batch,
                     images, db.roundTrips(), open, secs(t0)));
+        }
+    }
+
+    private static void list(String[] a) {
+        try (Stowage s = Stowage.builder().configFile(Path.of(a[1])).build()) {
+            int runs = Integer.parseInt(a[4]);
+            for (String page : a[3].split(",")) {
+                for (int run = 1; run <= runs; run++) {
+                    listing(s.store(a[2]), Integer.parseInt(page.trim()), run, "list");
+                }
+            }
         }
     }
 

@@ -32,7 +32,9 @@ import org.stowage.core.audit.AuditReport;
  * (1 MiB updates): the most two cores can hash. {@code sync} runs between measurements, outside
  * the timing. Round 0 is a warm-up and printed but not counted.
  *
- * <p>usage: AuditBench deep CONF URL USER PASSWORD SRC DST COUNT SIZE_MIB ROUNDS
+ * <p>usage: AuditBench deep CONF URL USER PASSWORD SRC DST COUNT SIZE_MIB ROUNDS [ORDER]
+ * (ORDER: the measurements of every round, comma separated, e.g. {@code deep2,add,add,deep2}; the
+ * same in each round)
  */
 final class AuditDeepBench {
     private static final int CHUNK = 1 << 20;
@@ -66,7 +68,8 @@ final class AuditDeepBench {
             b.seed(count, size);
             byte[] one = Files.readAllBytes(b.files.get(0));
             for (int round = 0; round <= rounds; round++) {
-                List<String> order = round % 2 == 1 ? List.of("add", "deep1", "deep2", "limit")
+                List<String> order = a.length > 10 ? List.of(a[10].split(","))
+                        : round % 2 == 1 ? List.of("add", "deep1", "deep2", "limit")
                         : List.of("limit", "deep2", "deep1", "add");
                 for (String what : order) {
                     b.measure(what, round, one, count);
