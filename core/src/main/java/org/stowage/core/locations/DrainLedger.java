@@ -8,7 +8,6 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -259,7 +258,7 @@ public final class DrainLedger {
         String sql = "SELECT image_id, token, step, target_location, source_rows, attempts FROM " + TABLE
                 + " WHERE source_store = ? AND target_store = ? AND (state = 'todo' OR (state = 'active' AND "
                 + "expires_at < ?))" + (only.isEmpty() ? "" : " AND image_id IN ("
-                + String.join(",", Collections.nCopies(only.size(), "?")) + ")")
+                + GlanceImages.marks(only.size()) + ")")
                 + " ORDER BY image_id" + (rowLocks() ? " LIMIT 1 FOR UPDATE SKIP LOCKED" : " LIMIT 1");
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, source);

@@ -98,7 +98,8 @@ final class GlanceImages {
         return out;
     }
 
-    private static String marks(int n) {
+    /** {@code n} bind markers for an {@code IN (...)} list: {@code ?,?,?}. */
+    static String marks(int n) {
         return String.join(",", Collections.nCopies(n, "?"));
     }
 

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,11 +38,11 @@ public final class ImageHolds {
             return out;
         }
         Map<String, Object[]> images = new HashMap<>();
-        query("SELECT id, status, deleted FROM images WHERE id IN (" + marks(ids.size()) + ")", ids, 0,
+        query("SELECT id, status, deleted FROM images WHERE id IN (" + GlanceImages.marks(ids.size()) + ")", ids, 0,
                 rs -> images.put(rs.getString(1), new Object[] {rs.getString(2), rs.getBoolean(3)}));
         Map<String, List<LocationRow>> rows = new HashMap<>();
         query("SELECT " + LocationRow.COLUMNS + " FROM image_locations WHERE (deleted = ? OR status = ?) AND image_id IN ("
-                + marks(ids.size()) + ") ORDER BY id", ids, 2, rs -> {
+                + GlanceImages.marks(ids.size()) + ") ORDER BY id", ids, 2, rs -> {
                     LocationRow r = LocationRow.read(rs);
                     rows.computeIfAbsent(r.imageId(), k -> new ArrayList<>()).add(r);
                 }, ps -> {
@@ -52,7 +51,7 @@ public final class ImageHolds {
                 });
         Map<String, Boolean> importing = new HashMap<>();
         query("SELECT image_id, value FROM image_properties WHERE deleted = ? AND name IN (?, ?) AND image_id IN ("
-                + marks(ids.size()) + ")", ids, 3, rs -> {
+                + GlanceImages.marks(ids.size()) + ")", ids, 3, rs -> {
                     String v = rs.getString(2);
                     if (v != null && !v.isBlank()) {
                         importing.put(rs.getString(1), true);
@@ -64,7 +63,7 @@ public final class ImageHolds {
                 });
         Map<String, String> tasks = new HashMap<>();
         query("SELECT image_id, id FROM tasks WHERE deleted = ? AND status IN (?, ?) AND image_id IN ("
-                + marks(ids.size()) + ")", ids, 3, rs -> tasks.put(rs.getString(1), rs.getString(2)), ps -> {
+                + GlanceImages.marks(ids.size()) + ")", ids, 3, rs -> tasks.put(rs.getString(1), rs.getString(2)), ps -> {
                     ps.setBoolean(1, false);
                     ps.setString(2, "pending");
                     ps.setString(3, "processing");
@@ -90,7 +89,7 @@ public final class ImageHolds {
             return out;
         }
         query("SELECT " + LocationRow.COLUMNS + " FROM image_locations WHERE (deleted = ? OR status = ?) AND value IN ("
-                + marks(urls.size()) + ") ORDER BY id", urls, 2, rs -> {
+                + GlanceImages.marks(urls.size()) + ") ORDER BY id", urls, 2, rs -> {
                     LocationRow r = LocationRow.read(rs);
                     out.computeIfAbsent(r.value(), k -> new ArrayList<>()).add(r);
                 }, ps -> {
@@ -158,9 +157,5 @@ public final class ImageHolds {
                 }
             }
         }
-    }
-
-    private static String marks(int n) {
-        return String.join(",", Collections.nCopies(n, "?"));
     }
 }
