@@ -81,15 +81,7 @@ public final class Main {
     /** Runs the CLI and returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         configureLogging(args);
-        StowageCommand root = new StowageCommand();
-        CommandLine cl = new CommandLine(root);
-        String sub = subcommand(args);
-        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
-            if (sub == null || sub.equals(HELP) || sub.equals(e.getKey())) {
-                cl.addSubcommand(e.getKey(), e.getValue().get());
-            }
-        }
-        helpEverywhere(cl);
+        CommandLine cl = commandLine(subcommand(args));
         cl.setOut(out);
         cl.setErr(err);
         ErrorHandler handler = new ErrorHandler();
@@ -97,6 +89,27 @@ public final class Main {
         cl.setParameterExceptionHandler(handler);
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         return cl.execute(args);
+    }
+
+    /**
+     * The whole command model, every subcommand registered, as {@link #run} builds it for
+     * {@code stowage help}: what the build-time generators of the completion scripts and man pages
+     * read (distribution's CommandDocs), so they describe exactly the commands the program runs.
+     */
+    public static CommandLine commandModel() {
+        return commandLine(null);
+    }
+
+    /** The command line with subcommand {@code sub} registered, or all of them when null or help. */
+    static CommandLine commandLine(String sub) {
+        CommandLine cl = new CommandLine(new StowageCommand());
+        for (Map.Entry<String, Supplier<Object>> e : SUBCOMMANDS.entrySet()) {
+            if (sub == null || sub.equals(HELP) || sub.equals(e.getKey())) {
+                cl.addSubcommand(e.getKey(), e.getValue().get());
+            }
+        }
+        helpEverywhere(cl);
+        return cl;
     }
 
     /** Every subcommand answers --help and --version, like the root. */
