@@ -51,4 +51,10 @@ if $cinder_up; then
     fi
   fi
 fi
+# The Debian package the build made: installed, tried and purged on this machine (root only).
+if [ "$(id -u)" = 0 ] && [ "$rc" = 0 ]; then
+  bash .ci/package-check.sh || rc=1
+elif [ "$(id -u)" != 0 ]; then
+  echo "!! not root: the Debian package was not installed and checked (.ci/package-check.sh)" >&2
+fi
 exit "$rc"
