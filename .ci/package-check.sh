@@ -106,6 +106,11 @@ words=$(bash -c 'source /usr/share/bash-completion/completions/stowage
   _complete_stowage 2>/dev/null; printf "%s\n" "${COMPREPLY[@]}"')
 echo "$words" | grep -qx 'gc' || fail "completing 'stowage g' did not offer gc: $words"
 
+if command -v zsh >/dev/null 2>&1; then
+  step "zsh completion (syntax; zsh is installed)"
+  zsh -n /usr/share/zsh/vendor-completions/_stowage || fail "zsh cannot parse /usr/share/zsh/vendor-completions/_stowage"
+fi
+
 step "round trip through /usr/bin/stowage: add, get, compare"
 data="$work/data"
 cat >"$work/rt.conf" <<CONF

@@ -62,12 +62,16 @@ public final class CommandDocs {
      * through bashcompinit (the script's own zsh prologue loads it, and compinit only if it is not
      * loaded yet). zsh autoloads this file on the first completion of {@code stowage}; its body
      * defines the bash functions, whose {@code complete} re-binds the command to them, and then
-     * answers that first request too.
+     * answers that first request too. bash's {@code compopt} is a no-op function here (the
+     * script's zsh alias of it is made only after its functions were read).
      */
     static String zsh(String bash) {
         return "#compdef " + COMMAND + "\n"
                 + "# zsh completion for " + COMMAND + ", generated at build time from its command model:\n"
                 + "# picocli's bash completion, loaded through bashcompinit.\n"
+                + "# compopt is bash's; the script's alias of it would come too late for the functions of this\n"
+                + "# file, which zsh reads whole before running it (the alias made it a no-op anyway).\n"
+                + "compopt() { :; }\n"
                 + bash + (bash.endsWith("\n") ? "" : "\n")
                 + "# the first request, which autoloaded this file\n"
                 + "_bash_complete -F _complete_" + COMMAND + "\n";
