@@ -3,14 +3,17 @@ package org.stowage.dist;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
+import java.util.zip.DeflaterOutputStream;
 import org.stowage.cli.Main;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -46,7 +49,8 @@ public final class CommandDocs {
     /** Writes the completion scripts and the man pages' AsciiDoc under {@code dir}. */
     public static void generate(Path dir) throws IOException {
         CommandLine model = Main.commandModel();
-        String bash = AutoComplete.bash(COMMAND, model);
+        // sourced, never run: no #! line (lintian: bash-completion-with-hashbang)
+        String bash = AutoComplete.bash(COMMAND, model).replaceFirst("\\A#![^\n]*\n", "");
         write(dir.resolve("bash").resolve(COMMAND), bash);
         write(dir.resolve("zsh").resolve("_" + COMMAND), zsh(bash));
         Path adoc = dir.resolve("adoc");
@@ -95,11 +99,41 @@ public final class CommandDocs {
         }
     }
 
-    /** gzip -9n: java.util.zip writes no file name and a zero time stamp; level 9 as Debian's tools. */
-    private static final class BestGzip extends GZIPOutputStream {
+    /**
+     * gzip -9n, byte for byte as gzip writes it: no name, a zero time stamp, the best-compression
+     * flag (XFL 2) and OS 3 (Unix) in the header, which lintian checks (java.util.zip's
+     * GZIPOutputStream writes XFL 0, OS 0: "poor-compression-in-manual-page").
+     */
+    private static final class BestGzip extends DeflaterOutputStream {
+        private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 2, 3};
+        private final CRC32 crc = new CRC32();
+
         BestGzip(OutputStream out) throws IOException {
-            super(out);
-            def.setLevel(Deflater.BEST_COMPRESSION);
+            super(out, new Deflater(Deflater.BEST_COMPRESSION, true), 8192);
+            out.write(HEADER);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            super.write(b, off, len);
+            crc.update(b, off, len);
+        }
+
+        @Override
+        public void finish() throws IOException {
+            super.finish();
+            ByteBuffer trailer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            trailer.putInt((int) crc.getValue()).putInt((int) def.getBytesRead());
+            out.write(trailer.array());
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                def.end();
+            }
         }
     }
 
