@@ -30,18 +30,28 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 work=$(mktemp -d /tmp/stowage-package-check.XXXXXX)
+ours=false  # purged on exit only if this run installed it
 cleanup() {
-  dpkg -s stowage >/dev/null 2>&1 && dpkg --purge stowage >/dev/null 2>&1 || true
+  if $ours && dpkg -s stowage >/dev/null 2>&1; then dpkg --purge stowage >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 
+# A stowage package installed already is purged first only when it is this build's version (what an
+# interrupted check leaves); another one is an operator's installation, which a check must not purge.
 if dpkg -s stowage >/dev/null 2>&1; then
-  step "a stowage package is installed already: purging it first"
-  dpkg --purge stowage >/dev/null
+  installed=$(dpkg-query -W -f='${Version}' stowage)
+  building=$(dpkg-deb -f "$deb" Version)
+  if [ "$installed" = "$building" ] || [ "${STOWAGE_PACKAGE_CHECK_REPLACE:-}" = 1 ]; then
+    step "stowage $installed is installed already (an earlier check's): purging it first"
+    dpkg --purge stowage >/dev/null
+  else
+    fail "stowage $installed is installed on this machine; the check would replace and purge it (with /etc/stowage): remove it first, or set STOWAGE_PACKAGE_CHECK_REPLACE=1"
+  fi
 fi
 
 step "dpkg -i $deb"
+ours=true
 if ! dpkg -i "$deb" >"$work/dpkg.log" 2>&1; then
   # the Java runtime dependency: apt resolves it (default-jre-headless) and finishes configuring
   step "dpkg -i left dependencies unresolved: apt-get install -f"
