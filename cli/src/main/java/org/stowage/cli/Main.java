@@ -1,11 +1,15 @@
 package org.stowage.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /** {@code bin/stowage}'s entry point. */
 public final class Main {
@@ -14,7 +18,7 @@ public final class Main {
      * reflective model of every registered command, which is most of the CLI's start-up time).
      */
     static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
-    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir");
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir", "--log-file", "--log-format");
     /** {@code stowage help [COMMAND]}: it lists the others, so they are all registered for it. */
     private static final String HELP = "help";
 
@@ -80,7 +84,9 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        configureLogging(args);
+        if (!configureLogging(args, err)) {
+            return ExitCodes.USAGE;
+        }
         StowageCommand root = new StowageCommand();
         CommandLine cl = new CommandLine(root);
         String sub = subcommand(args);
@@ -96,7 +102,41 @@ public final class Main {
         cl.setExecutionExceptionHandler(handler);
         cl.setParameterExceptionHandler(handler);
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+        cl.setExecutionStrategy(Main::execute);
         return cl.execute(args);
+    }
+
+    /**
+     * Runs the command picocli parsed; a command with {@code --metrics-file} ({@link MetricsFile})
+     * collects metrics while it runs and writes them when it ends, also when it fails.
+     */
+    private static int execute(ParseResult parsed) {
+        ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        MetricsFile metrics = null;
+        for (CommandSpec mixin : last.commandSpec().mixins().values()) {
+            if (mixin.userObject() instanceof MetricsFile m) {
+                metrics = m;
+            }
+        }
+        String problem = metrics == null ? null : metrics.start();
+        if (problem != null) {
+            throw new ParameterException(last.commandSpec().commandLine(), problem);
+        }
+        int code = ExitCodes.INTERNAL;
+        try {
+            code = new CommandLine.RunLast().execute(parsed);
+            return code;
+        } finally {
+            String failed = metrics == null ? null : metrics.finish(last.commandSpec().qualifiedName(" "), code);
+            if (failed != null) {
+                PrintWriter err = last.commandSpec().commandLine().getErr();
+                err.println("stowage: " + failed);
+                err.flush();
+            }
+        }
     }
 
     /** Every subcommand answers --help and --version, like the root. */
@@ -109,22 +149,24 @@ public final class Main {
         }
     }
 
-    /** slf4j-simple reads its settings once, so set them before any logger exists. */
-    private static void configureLogging(String[] args) {
-        String level = "warn";
-        for (String a : args) {
-            if (a.equals("--debug")) {
-                level = "debug";
-                System.setProperty("stowage.debug", "true");
-            } else if (a.equals("-v") || a.equals("--verbose")) {
-                level = "info";
-            } else if (a.equals("-q") || a.equals("--quiet")) {
-                level = "error";
-            }
+    /**
+     * Logging is set up before picocli parses the arguments, so that nothing logged while the
+     * command is built escapes it. False (after saying why on {@code err}) if the log file cannot
+     * be opened.
+     */
+    private static boolean configureLogging(String[] args, PrintWriter err) {
+        LogSetup.Options options = LogSetup.scan(args);
+        if (options.debug()) {
+            System.setProperty("stowage.debug", "true");
         }
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+        try {
+            LogSetup.apply(options, err);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            err.println("stowage: option --log-file = '" + options.file() + "': cannot create it or append to it "
+                    + "(expected a writable file in an existing directory): " + e);
+            err.flush();
+            return false;
+        }
     }
 }

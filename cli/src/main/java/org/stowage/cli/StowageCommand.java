@@ -31,6 +31,18 @@ public final class StowageCommand {
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Only errors on stderr; no progress bar.")
     boolean quiet;
 
+    @Option(names = "--log-file", paramLabel = "FILE", scope = ScopeType.INHERIT, description = "Write log lines to FILE "
+            + "(appended; created private, mode 0600); stderr then keeps only warnings and errors.")
+    Path logFile;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "text",
+            description = "Log lines as text (timestamp, level, logger, message) or json (one object per line: "
+                    + "timestamp, level, logger, thread, message, exception). Default: ${DEFAULT-VALUE}.")
+    LogFormat logFormat;
+
+    /** The values of {@code --log-format}. */
+    enum LogFormat { text, json }
+
     @Option(names = "--no-progress", scope = ScopeType.INHERIT, description = "Never draw a progress bar.")
     boolean noProgress;
 
