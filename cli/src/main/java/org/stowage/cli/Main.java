@@ -129,8 +129,12 @@ public final class Main {
         try {
             code = new CommandLine.RunLast().execute(parsed);
             return code;
+        } catch (CommandLine.ExecutionException e) {
+            code = ErrorHandler.exitCode(e.getCause() == null ? e : e.getCause());
+            throw e;
         } finally {
-            String failed = metrics == null ? null : metrics.finish(last.commandSpec().qualifiedName(" "), code);
+            String failed = metrics == null ? null : metrics.finish(
+                    last.commandSpec().qualifiedName(" ").replaceFirst("^stowage ", ""), code);
             if (failed != null) {
                 PrintWriter err = last.commandSpec().commandLine().getErr();
                 err.println("stowage: " + failed);
