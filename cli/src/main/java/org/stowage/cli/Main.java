@@ -21,6 +21,8 @@ public final class Main {
     private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir", "--log-file", "--log-format");
     /** {@code stowage help [COMMAND]}: it lists the others, so they are all registered for it. */
     private static final String HELP = "help";
+    /** {@code -Dstowage.debug=true} given to the JVM (STOWAGE_OPTS): stack traces whatever the options. */
+    private static final boolean DEBUG_FROM_JVM = Boolean.getBoolean("stowage.debug");
 
     static {
         SUBCOMMANDS.put("stores", StoresCommand::new);
@@ -160,9 +162,8 @@ public final class Main {
      */
     private static boolean configureLogging(String[] args, PrintWriter err) {
         LogSetup.Options options = LogSetup.scan(args);
-        if (options.debug()) {
-            System.setProperty("stowage.debug", "true");
-        }
+        // per run (tests run many in one JVM); -Dstowage.debug=true given to the JVM stays on
+        System.setProperty("stowage.debug", String.valueOf(options.debug() || DEBUG_FROM_JVM));
         try {
             LogSetup.apply(options, err);
             return true;

@@ -54,7 +54,7 @@ class RequestLogCliTest {
 
         List<String> requests = Files.readAllLines(debug).stream()
                 .filter(l -> l.contains(" stowage.store.web.requests - ")).toList();
-        assertThat(requests).hasSize(1);
+        assertThat(requests).as("request lines in %s", Files.readString(debug)).hasSize(1);
         assertThat(requests.get(0)).matches(".*\\[DEBUG\\] stowage\\.store\\.web\\.requests - http (HEAD|GET) "
                 + "http://\\*\\*\\*\\*@127\\.0\\.0\\.1:" + nginx.plainPort + "/auth/img\\.bin\\?\\*\\*\\*\\* -> 200 in \\d+ ms");
         String all = Files.readString(debug);
