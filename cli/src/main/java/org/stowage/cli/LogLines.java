@@ -47,8 +47,11 @@ enum LogLines {
         }
     };
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneId.systemDefault());
+    /** Built when the first line is written (the time zone data takes a while to load). */
+    private static final class Time {
+        static final DateTimeFormatter FORMAT =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx").withZone(ZoneId.systemDefault());
+    }
 
     /** One event as its line(s), ending with a line separator. */
     abstract String format(ILoggingEvent e);
@@ -64,7 +67,7 @@ enum LogLines {
     }
 
     static String timestamp(ILoggingEvent e) {
-        return TIME.format(Instant.ofEpochMilli(e.getTimeStamp()));
+        return Time.FORMAT.format(Instant.ofEpochMilli(e.getTimeStamp()));
     }
 
     private static StringBuilder field(StringBuilder sb, String name, String value) {

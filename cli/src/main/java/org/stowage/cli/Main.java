@@ -22,6 +22,7 @@ public final class Main {
     /** {@code stowage help [COMMAND]}: it lists the others, so they are all registered for it. */
     private static final String HELP = "help";
     /** {@code -Dstowage.debug=true} given to the JVM (STOWAGE_OPTS): stack traces whatever the options. */
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
     private static final boolean DEBUG_FROM_JVM = Boolean.getBoolean("stowage.debug");
 
     static {
@@ -161,6 +162,11 @@ public final class Main {
      * be opened.
      */
     private static boolean configureLogging(String[] args, PrintWriter err) {
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, StowageLogProvider.class.getName());
+            // slf4j would say on stderr that it loads the provider named by the property
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         LogSetup.Options options = LogSetup.scan(args);
         // per run (tests run many in one JVM); -Dstowage.debug=true given to the JVM stays on
         System.setProperty("stowage.debug", String.valueOf(options.debug() || DEBUG_FROM_JVM));

@@ -36,10 +36,10 @@ public final class HostStoreContext implements StoreContext {
         this.multiStore = multiStore;
         this.executors = executors;
         this.extensions = extensions;
-        this.remoteCalls = new RemoteCallRecorder(storeId, meterRegistry());
+        this.remoteCalls = new RemoteCallRecorder(storeId, HostStoreContext::meterRegistry);
     }
 
-    /** Where the store's remote-call timers go. */
+    /** Where the store's remote-call timers go (asked on the first call: Micrometer loads only if a store calls out). */
     private static MeterRegistry meterRegistry() {
         return Metrics.globalRegistry;
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.stowage.spi.RemoteCallListener;
@@ -19,10 +20,11 @@ public final class RemoteCallRecorder implements RemoteCallListener {
     public static final String METER = "stowage.remote.calls";
 
     private final String storeId;
-    private final MeterRegistry registry;
+    private final Supplier<MeterRegistry> registry;
     private final Logger log;
 
-    public RemoteCallRecorder(String storeId, MeterRegistry registry) {
+    /** @param registry where the timers go, asked at each call */
+    public RemoteCallRecorder(String storeId, Supplier<MeterRegistry> registry) {
         this.storeId = storeId;
         this.registry = registry;
         this.log = LoggerFactory.getLogger("stowage.store." + storeId + ".requests");
@@ -36,7 +38,7 @@ public final class RemoteCallRecorder implements RemoteCallListener {
             String code = status < 0 ? "none" : Integer.toString(status);
             Timer.builder(METER).description("Remote calls of the stores' drivers (HTTP exchanges)")
                     .tags("store", storeId, "service", s, "method", m, "status", code)
-                    .register(registry).record(elapsed == null ? Duration.ZERO : elapsed);
+                    .register(registry.get()).record(elapsed == null ? Duration.ZERO : elapsed);
             if (log.isDebugEnabled()) {
                 log.debug("{} {} {} -> {} in {} ms", s, m, safeUrl(url),
                         status < 0 ? "no response" : Integer.toString(status),

@@ -12,7 +12,7 @@ class RemoteCallRecorderTest {
     @Test
     void eachCallIsTimedWithStoreServiceMethodAndStatusTags() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        RemoteCallRecorder r = new RemoteCallRecorder("fast", registry);
+        RemoteCallRecorder r = new RemoteCallRecorder("fast", () -> registry);
         r.completed("cinder", "get", "http://cinder:8776/v3/p/volumes/1", 200, Duration.ofMillis(30));
         r.completed("cinder", "GET", "http://cinder:8776/v3/p/volumes/2", 200, Duration.ofMillis(10));
         r.completed("keystone", "POST", "http://ks:5000/v3/auth/tokens", -1, Duration.ofMillis(5));
