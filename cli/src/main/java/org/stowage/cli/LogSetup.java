@@ -11,6 +11,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +25,20 @@ import org.slf4j.LoggerFactory;
  */
 final class LogSetup {
     /** The logging options, read from the arguments before picocli parses them (loggers exist before that). */
-    record Options(Level level, Path file, LogLines format, boolean debug) {
+    record Options(Level level, Path file, LogLines format, boolean debug, Map<String, Level> levels) {
     }
 
     private LogSetup() {
     }
 
-    /** Reads {@code -v}, {@code --debug}, {@code -q}, {@code --log-file} and {@code --log-format} from {@code args}. */
+    /**
+     * Reads {@code -v}, {@code --debug}, {@code -q}, {@code --log-file}, {@code --log-format} and
+     * {@code --log-level} from {@code args}.
+     *
+     * @throws IllegalArgumentException for a {@code --log-level} that is not LOGGER=LEVEL with a known level
+     */
     static Options scan(String[] args) {
+        Map<String, Level> levels = new LinkedHashMap<>();
         Level level = Level.WARN;
         Path file = null;
         LogLines format = LogLines.TEXT;
@@ -46,6 +54,8 @@ final class LogSetup {
                 level = Level.INFO;
             } else if (a.equals("-q") || a.equals("--quiet")) {
                 level = Level.ERROR;
+            } else if (a.equals("--log-level") && i + 1 < args.length || a.startsWith("--log-level=")) {
+                loggerLevel(a.equals("--log-level") ? args[++i] : a.substring("--log-level=".length()), levels);
             } else if ((a.equals("--log-file") || a.equals("--log-format")) && i + 1 < args.length) {
                 String v = args[++i];
                 file = a.equals("--log-file") ? Path.of(v) : file;
@@ -56,7 +66,17 @@ final class LogSetup {
                 format = LogLines.named(a.substring(13));
             }
         }
-        return new Options(level, file, format, debug);
+        return new Options(level, file, format, debug, levels);
+    }
+
+    private static void loggerLevel(String value, Map<String, Level> levels) {
+        int eq = value.lastIndexOf('=');
+        Level level = eq > 0 ? Level.toLevel(value.substring(eq + 1), null) : null;
+        if (level == null) {
+            throw new IllegalArgumentException("option --log-level = '" + value + "': expected LOGGER=LEVEL, e.g. "
+                    + "stowage.store.fast=debug (levels: trace, debug, info, warn, error, off)");
+        }
+        levels.put(value.substring(0, eq), level);
     }
 
     /** The configuration before the options are known: warnings and errors on stderr, as text. */
@@ -76,12 +96,18 @@ final class LogSetup {
         }
         if (options.file() == null) {
             configure(context, options.level(), LogSink.to(err, options.format(), Level.ALL), null);
-            return;
+        } else {
+            OutputStream out = open(options.file());
+            Level errThreshold = options.level() == Level.ERROR ? Level.ERROR : Level.WARN;
+            configure(context, options.level(), LogSink.to(err, options.format(), errThreshold),
+                    LogSink.to(out, options.format(), Level.ALL));
         }
-        OutputStream out = open(options.file());
-        Level errThreshold = options.level() == Level.ERROR ? Level.ERROR : Level.WARN;
-        configure(context, options.level(), LogSink.to(err, options.format(), errThreshold),
-                LogSink.to(out, options.format(), Level.ALL));
+        for (Logger l : context.getLoggerList()) {
+            if (!l.getName().equals(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
+                l.setLevel(null); // what an earlier run in this JVM set
+            }
+        }
+        options.levels().forEach((name, level) -> context.getLogger(name).setLevel(level));
     }
 
     private static void configure(LoggerContext context, Level level, LogSink stderr, LogSink file) {

@@ -18,7 +18,7 @@ public final class Main {
      * reflective model of every registered command, which is most of the CLI's start-up time).
      */
     static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
-    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir", "--log-file", "--log-format");
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir", "--log-file", "--log-format", "--log-level");
     /** {@code stowage help [COMMAND]}: it lists the others, so they are all registered for it. */
     private static final String HELP = "help";
     /** {@code -Dstowage.debug=true} given to the JVM (STOWAGE_OPTS): stack traces whatever the options. */
@@ -167,7 +167,14 @@ public final class Main {
             // slf4j would say on stderr that it loads the provider named by the property
             System.setProperty("slf4j.internal.verbosity", "WARN");
         }
-        LogSetup.Options options = LogSetup.scan(args);
+        LogSetup.Options options;
+        try {
+            options = LogSetup.scan(args);
+        } catch (RuntimeException e) {
+            err.println("stowage: " + e.getMessage());
+            err.flush();
+            return false;
+        }
         // per run (tests run many in one JVM); -Dstowage.debug=true given to the JVM stays on
         System.setProperty("stowage.debug", String.valueOf(options.debug() || DEBUG_FROM_JVM));
         try {

@@ -1,6 +1,7 @@
 package org.stowage.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.stowage.core.Stowage;
 import org.stowage.core.StowageBuilder;
 import org.stowage.spi.StoreException;
@@ -39,6 +40,11 @@ public final class StowageCommand {
             description = "Log lines as text (timestamp, level, logger, message) or json (one object per line: "
                     + "timestamp, level, logger, thread, message, exception). Default: ${DEFAULT-VALUE}.")
     LogFormat logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LOGGER=LEVEL", scope = ScopeType.INHERIT, description = "The level of "
+            + "one logger and those below it, e.g. stowage.store.fast=debug (one store's lines, its requests included); "
+            + "repeatable.")
+    List<String> logLevels;
 
     /** The values of {@code --log-format}. */
     enum LogFormat { text, json }

@@ -130,6 +130,14 @@ class LoggingCliTest {
     }
 
     @Test
+    void aLogLevelThatIsNotLoggerEqualsLevelIsAUsageError() {
+        Run r = run("--log-level", "stowage.store.fast=loud", "stores");
+
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--log-level").contains("stowage.store.fast=loud").contains("expected LOGGER=LEVEL");
+    }
+
+    @Test
     void aLogFileThatCannotBeOpenedIsAUsageErrorNamingIt() {
         Path log = tmp.resolve("missing-dir").resolve("stowage.log");
         Run r = run("--log-file", log.toString(), "stores");

@@ -16,7 +16,8 @@ import org.stowage.testing.Nginx;
 /**
  * At {@code --debug} each remote call of a store is one line on {@code stowage.store.<id>.requests}:
  * service, method, URL, status and duration, the URL without its {@code user:password@} and with its
- * query masked (an http store against the nginx fixture's basic-auth location); below debug, none.
+ * query masked (an http store against the nginx fixture's basic-auth location); below debug, none;
+ * {@code --log-level stowage.store.web=debug} raises that store's logger alone.
  */
 @ExtendWith(Nginx.Extension.class)
 class RequestLogCliTest {
@@ -60,5 +61,13 @@ class RequestLogCliTest {
         String all = Files.readString(debug);
         assertThat(all).doesNotContain(Nginx.AUTH_PASSWORD).doesNotContain(QUERY_SECRET);
         assertThat(Files.readString(info)).doesNotContain("stowage.store.web.requests");
+
+        Path one = tmp.resolve("one-store.log");
+        assertThat(run(config, "--log-level", "stowage.store.web=debug", "--log-file", one.toString(), "size", url))
+                .isZero();
+        List<String> lines = Files.readAllLines(one);
+        assertThat(lines).anyMatch(l -> l.contains("[DEBUG] stowage.store.web.requests - http "));
+        assertThat(lines).as("only that store's logger at debug").allMatch(l -> !l.contains("[DEBUG]")
+                || l.contains(" stowage.store.web"));
     }
 }
