@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. As root on a Debian machine it first installs what the tests need (nginx,
-# glance-common, PostgreSQL and MariaDB for the Glance database tests, qemu-utils) and starts the local Keystone +
+# glance-common, python3-prometheus-client, PostgreSQL and MariaDB for the Glance database tests, qemu-utils) and starts the local Keystone +
 # Cinder of ../shared/openstack (the cinder integration tests run against it); after mvn verify it fails the run
 # if Cinder keeps a volume or attachment the run made.
 set -euo pipefail
@@ -13,6 +13,8 @@ if [ "$(id -u)" = 0 ]; then
   command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
   command -v curl >/dev/null 2>&1 || pkgs+=(curl)
   command -v glance-manage >/dev/null 2>&1 || pkgs+=(glance-common)
+  # the --metrics-file test parses the file with the Prometheus client's text-format parser
+  /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || pkgs+=(python3-prometheus-client)
   if [ ${#pkgs[@]} -gt 0 ]; then
     echo "== installing ${pkgs[*]}" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
         + "image) and the database is read a batch at a time.",
     "Exit 0 when everything is consistent, " + ExitCodes.MISMATCH + " when an inconsistency is found."})
 final class AuditCommand extends StowageSubcommand implements Callable<Integer> {
+    @Mixin MetricsFile metrics;
     @Option(names = "--glance-db", paramLabel = "JDBC_URL", description = "The Glance database, e.g. "
             + "jdbc:postgresql://host/glance (default: the [database] connection of the configuration).")
     String glanceDb;

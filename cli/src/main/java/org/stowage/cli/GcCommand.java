@@ -19,6 +19,7 @@ import picocli.CommandLine;
 @Command(name = "gc", description = "Find and remove leftovers of interrupted adds (temporary files, in-progress "
         + "volumes and their attachments). Completed images are never touched.")
 final class GcCommand extends StowageSubcommand implements Callable<Integer> {
+    @CommandLine.Mixin MetricsFile metrics;
     @Option(names = "--store", paramLabel = "ID", description = "Only this store (default: every store).")
     String store;
     @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "1h", converter = DurationConverter.class,

@@ -44,6 +44,7 @@ final class LocationsCommand {
             + "goes to stderr. A store that could not be asked (unreachable, say) leaves its locations as they were and "
             + "makes the exit code that of its error."})
     static final class Upgrade extends StowageSubcommand implements Callable<Integer> {
+        @Mixin MetricsFile metrics;
         @Option(names = "--glance-db", paramLabel = "JDBC_URL", arity = "0..1", fallbackValue = "", description = "A Glance "
                 + "database, e.g. jdbc:sqlite:/var/lib/glance/glance.sqlite, jdbc:mariadb://host/glance, "
                 + "jdbc:postgresql://host/glance; without a URL (or with --apply and no FILE), the [database] connection "

@@ -1,11 +1,15 @@
 package org.stowage.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /** {@code bin/stowage}'s entry point. */
 public final class Main {
@@ -14,9 +18,12 @@ public final class Main {
      * reflective model of every registered command, which is most of the CLI's start-up time).
      */
     static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
-    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir");
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--config", "--plugins-dir", "--log-file", "--log-format", "--log-level");
     /** {@code stowage help [COMMAND]}: it lists the others, so they are all registered for it. */
     private static final String HELP = "help";
+    /** {@code -Dstowage.debug=true} given to the JVM (STOWAGE_OPTS): stack traces whatever the options. */
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
+    private static final boolean DEBUG_FROM_JVM = Boolean.getBoolean("stowage.debug");
 
     static {
         SUBCOMMANDS.put("stores", StoresCommand::new);
@@ -80,7 +87,9 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code (for tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        configureLogging(args);
+        if (!configureLogging(args, err)) {
+            return ExitCodes.USAGE;
+        }
         CommandLine cl = commandLine(subcommand(args));
         cl.setOut(out);
         cl.setErr(err);
@@ -88,6 +97,7 @@ public final class Main {
         cl.setExecutionExceptionHandler(handler);
         cl.setParameterExceptionHandler(handler);
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+        cl.setExecutionStrategy(Main::execute);
         return cl.execute(args);
     }
 
@@ -112,6 +122,43 @@ public final class Main {
         return cl;
     }
 
+    /**
+     * Runs the command picocli parsed; a command with {@code --metrics-file} ({@link MetricsFile})
+     * collects metrics while it runs and writes them when it ends, also when it fails.
+     */
+    private static int execute(ParseResult parsed) {
+        ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        MetricsFile metrics = null;
+        for (CommandSpec mixin : last.commandSpec().mixins().values()) {
+            if (mixin.userObject() instanceof MetricsFile m) {
+                metrics = m;
+            }
+        }
+        String problem = metrics == null ? null : metrics.start();
+        if (problem != null) {
+            throw new ParameterException(last.commandSpec().commandLine(), problem);
+        }
+        int code = ExitCodes.INTERNAL;
+        try {
+            code = new CommandLine.RunLast().execute(parsed);
+            return code;
+        } catch (CommandLine.ExecutionException e) {
+            code = ErrorHandler.exitCode(e.getCause() == null ? e : e.getCause());
+            throw e;
+        } finally {
+            String failed = metrics == null ? null : metrics.finish(
+                    last.commandSpec().qualifiedName(" ").replaceFirst("^stowage ", ""), code);
+            if (failed != null) {
+                PrintWriter err = last.commandSpec().commandLine().getErr();
+                err.println("stowage: " + failed);
+                err.flush();
+            }
+        }
+    }
+
     /** Every subcommand answers --help and --version, like the root. */
     private static void helpEverywhere(CommandLine cl) {
         for (CommandLine sub : cl.getSubcommands().values()) {
@@ -122,22 +169,35 @@ public final class Main {
         }
     }
 
-    /** slf4j-simple reads its settings once, so set them before any logger exists. */
-    private static void configureLogging(String[] args) {
-        String level = "warn";
-        for (String a : args) {
-            if (a.equals("--debug")) {
-                level = "debug";
-                System.setProperty("stowage.debug", "true");
-            } else if (a.equals("-v") || a.equals("--verbose")) {
-                level = "info";
-            } else if (a.equals("-q") || a.equals("--quiet")) {
-                level = "error";
-            }
+    /**
+     * Logging is set up before picocli parses the arguments, so that nothing logged while the
+     * command is built escapes it. False (after saying why on {@code err}) if the log file cannot
+     * be opened.
+     */
+    private static boolean configureLogging(String[] args, PrintWriter err) {
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, StowageLogProvider.class.getName());
+            // slf4j would say on stderr that it loads the provider named by the property
+            System.setProperty("slf4j.internal.verbosity", "WARN");
         }
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-        System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
+        LogSetup.Options options;
+        try {
+            options = LogSetup.scan(args);
+        } catch (RuntimeException e) {
+            err.println("stowage: " + e.getMessage());
+            err.flush();
+            return false;
+        }
+        // per run (tests run many in one JVM); -Dstowage.debug=true given to the JVM stays on
+        System.setProperty("stowage.debug", String.valueOf(options.debug() || DEBUG_FROM_JVM));
+        try {
+            LogSetup.apply(options, err);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            err.println("stowage: option --log-file = '" + options.file() + "': cannot create it or append to it "
+                    + "(expected a writable file in an existing directory): " + e);
+            err.flush();
+            return false;
+        }
     }
 }

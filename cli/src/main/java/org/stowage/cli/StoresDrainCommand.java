@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
     "Prints one line per image (or with --json one JSON object: totals and every image's outcome); exit 0 when no "
         + "image failed."})
 final class StoresDrainCommand extends StowageSubcommand implements Callable<Integer> {
+    @Mixin MetricsFile metrics;
     @Parameters(index = "0", paramLabel = "OLD", description = "The store to drain.")
     String source;
     @Option(names = "--to", paramLabel = "NEW", required = true, description = "The store the images move to.")

@@ -1,6 +1,7 @@
 package org.stowage.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.stowage.core.Stowage;
 import org.stowage.core.StowageBuilder;
 import org.stowage.spi.StoreException;
@@ -30,6 +31,23 @@ public final class StowageCommand {
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "Only errors on stderr; no progress bar.")
     boolean quiet;
+
+    @Option(names = "--log-file", paramLabel = "FILE", scope = ScopeType.INHERIT, description = "Write log lines to FILE "
+            + "(appended; created private, mode 0600); stderr then keeps only warnings and errors.")
+    Path logFile;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "text",
+            description = "Log lines as text (timestamp, level, logger, message) or json (one object per line: "
+                    + "timestamp, level, logger, thread, message, exception). Default: ${DEFAULT-VALUE}.")
+    LogFormat logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LOGGER=LEVEL", scope = ScopeType.INHERIT, description = "The level of "
+            + "one logger and those below it, e.g. stowage.store.fast=debug (one store's lines, its requests included); "
+            + "repeatable.")
+    List<String> logLevels;
+
+    /** The values of {@code --log-format}. */
+    enum LogFormat { text, json }
 
     @Option(names = "--no-progress", scope = ScopeType.INHERIT, description = "Never draw a progress bar.")
     boolean noProgress;

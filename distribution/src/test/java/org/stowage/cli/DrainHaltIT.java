@@ -95,7 +95,7 @@ class DrainHaltIT {
         String classpath = home.resolve("lib") + File.separator + "*" + File.pathSeparator
                 + Path.of(DrainHaltMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath,
+                "-XX:+UseSerialGC", "-cp", classpath, // lib/ logs warnings on stderr (cli's StowageLogConfigurator)
                 DrainHaltMain.class.getName(), f.conf.toString(), home.resolve("plugins").toString(), db.jdbcUrl(), "a",
                 "b", victim, point.name(), String.valueOf(LEASE_SECONDS));
         ProcessBuilder pb = new ProcessBuilder(cmd);

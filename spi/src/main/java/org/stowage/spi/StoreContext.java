@@ -51,4 +51,12 @@ public interface StoreContext {
     default <T> List<T> extensions(Class<T> type) {
         return List.of();
     }
+
+    /**
+     * Where the driver reports every remote call it makes (the host's request log at debug level
+     * and its metrics). A host that does not listen returns {@link RemoteCallListener#NONE}.
+     */
+    default RemoteCallListener remoteCalls() {
+        return RemoteCallListener.NONE;
+    }
 }

@@ -1,10 +1,13 @@
 package org.stowage.core.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.stowage.core.io.HostExecutors;
+import org.stowage.spi.RemoteCallListener;
 import org.stowage.spi.StoreContext;
 import org.stowage.spi.StoreSettings;
 
@@ -19,6 +22,7 @@ public final class HostStoreContext implements StoreContext {
     private final boolean multiStore;
     private final HostExecutors executors;
     private final PluginExtensions extensions;
+    private final RemoteCallListener remoteCalls;
 
     /**
      * @param executors  the host's threads, lent to the driver
@@ -32,6 +36,12 @@ public final class HostStoreContext implements StoreContext {
         this.multiStore = multiStore;
         this.executors = executors;
         this.extensions = extensions;
+        this.remoteCalls = new RemoteCallRecorder(storeId, HostStoreContext::meterRegistry);
+    }
+
+    /** Where the store's remote-call timers go (asked on the first call: Micrometer loads only if a store calls out). */
+    private static MeterRegistry meterRegistry() {
+        return Metrics.globalRegistry;
     }
 
     @Override
@@ -72,6 +82,12 @@ public final class HostStoreContext implements StoreContext {
     @Override
     public <T> List<T> extensions(Class<T> type) {
         return extensions == null ? List.of() : extensions.find(type);
+    }
+
+    /** A {@link RemoteCallRecorder}: timers {@code stowage.remote.calls} and debug lines on {@code stowage.store.<id>.requests}. */
+    @Override
+    public RemoteCallListener remoteCalls() {
+        return remoteCalls;
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class CinderStoreDriverFactory implements StoreDriverFactory {
     public StoreDriver create(StoreContext context) {
         CinderStoreConfig cfg = CinderStoreConfig.from(context.settings(), context.multiStore());
         VolumeConnectors connectors = VolumeConnectors.create(context.extensions(VolumeConnector.class));
-        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg), connectors, context.scheduler(), context.workers());
+        return new CinderStoreDriver(cfg, new Os4jCinderClient(cfg, cfg.httpRetries(), context.remoteCalls()),
+                connectors, context.scheduler(), context.workers());
     }
 }

@@ -32,7 +32,8 @@ public final class HttpStoreDriverFactory implements StoreDriverFactory {
     @Override
     public StoreDriver create(StoreContext context) {
         HttpStoreConfig cfg = HttpStoreConfig.from(context.settings());
-        return new HttpStoreDriver(context.storeId(), new SocketTransport(cfg, hostScheduler(context)));
+        return new HttpStoreDriver(context.storeId(), new SocketTransport(cfg, hostScheduler(context),
+                context.remoteCalls()));
     }
 
     /** The host's scheduler for the deadline checks, or null when it lends none (the transport then has its own). */

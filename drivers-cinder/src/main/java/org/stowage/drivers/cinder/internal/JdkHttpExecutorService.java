@@ -1,6 +1,7 @@
 package org.stowage.drivers.cinder.internal;
 
 import org.stowage.drivers.toolkit.Tls;
+import org.stowage.spi.RemoteCallListener;
 import org.stowage.spi.StoreException;
 
 import java.io.IOException;
@@ -73,10 +74,28 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
     /** Per-store call counters, by Config identity (Config.equals ignores the store's endpoint resolver). */
     private static final Map<Config, CallCounter> COUNTERS = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    /** HTTP calls sent with one store's {@link Config}: every attempt, re-send and re-authentication. */
+    /**
+     * HTTP calls sent with one store's {@link Config}: every attempt, re-send and re-authentication,
+     * each also reported to the store's {@link RemoteCallListener}.
+     */
     public static final class CallCounter {
         private final LongAdder total = new LongAdder();
         private final LongAdder keystone = new LongAdder();
+        private final RemoteCallListener listener;
+
+        CallCounter(RemoteCallListener listener) {
+            this.listener = listener == null ? RemoteCallListener.NONE : listener;
+        }
+
+        /** Reports one exchange: service keystone for token requests, else cinder; the URL without its query. */
+        void report(boolean authRequest, HttpRequest jreq, int status, long startNanos) {
+            try {
+                listener.completed(authRequest ? "keystone" : "cinder", jreq.method(), where(jreq.uri()), status,
+                        Duration.ofNanos(System.nanoTime() - startNanos));
+            } catch (RuntimeException e) {
+                // a listener's failure never fails the call
+            }
+        }
 
         /** All calls. */
         public long total() {
@@ -91,7 +110,12 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
 
     /** Starts counting the calls made with {@code config} (one Config object per store). */
     public static CallCounter register(Config config) {
-        CallCounter c = new CallCounter();
+        return register(config, RemoteCallListener.NONE);
+    }
+
+    /** Starts counting the calls made with {@code config}, reporting each to {@code listener}. */
+    public static CallCounter register(Config config, RemoteCallListener listener) {
+        CallCounter c = new CallCounter(listener);
         COUNTERS.put(config, c);
         return c;
     }
@@ -140,7 +164,8 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
             String server = (authRequest ? "Keystone at " : "Cinder at ") + where(jreq.uri());
             CappedBody body = new CappedBody(MAX_REPLY_BYTES);
             try {
-                HttpResponse<byte[]> resp = exchange(client, jreq, budget, server, body);
+                HttpResponse<byte[]> resp = reported(counter, authRequest, jreq,
+                        () -> exchange(client, jreq, budget, server, body));
                 refuseUnreadTrailers(resp, config, client, budget, server);
                 if (resp.statusCode() == 401 && !authRequest && !reauthenticated && OSClientSession.getCurrent() != null) {
                     OSAuthenticator.reAuthenticate();
@@ -159,6 +184,28 @@ public final class JdkHttpExecutorService implements HttpExecutorService {
                     }
                 }
                 throw failure;
+            }
+        }
+    }
+
+    /** An exchange that may fail with an I/O error. */
+    @FunctionalInterface
+    private interface Exchange {
+        HttpResponse<byte[]> run() throws IOException;
+    }
+
+    /** Runs {@code exchange}, reporting it to the store's listener with its status, or -1 when no response came. */
+    private static HttpResponse<byte[]> reported(CallCounter counter, boolean authRequest, HttpRequest jreq,
+            Exchange exchange) throws IOException {
+        long start = System.nanoTime();
+        int status = RemoteCallListener.NO_RESPONSE;
+        try {
+            HttpResponse<byte[]> resp = exchange.run();
+            status = resp.statusCode();
+            return resp;
+        } finally {
+            if (counter != null) {
+                counter.report(authRequest, jreq, status, start);
             }
         }
     }

@@ -23,6 +23,7 @@ import org.openstack4j.model.identity.v3.Token;
 import org.openstack4j.model.storage.block.builder.VolumeBuilder;
 import org.openstack4j.openstack.OSFactory;
 import org.stowage.drivers.cinder.CinderStoreConfig;
+import org.stowage.spi.RemoteCallListener;
 import org.stowage.spi.StoreException;
 
 /**
@@ -59,6 +60,11 @@ public final class Os4jCinderClient implements CinderClient {
 
     /** A client with another retry count (the start-up check uses 0). */
     public Os4jCinderClient(CinderStoreConfig cfg, int retries) {
+        this(cfg, retries, RemoteCallListener.NONE);
+    }
+
+    /** A client with a retry count, reporting each HTTP exchange to {@code calls} (the host's request log and metrics). */
+    public Os4jCinderClient(CinderStoreConfig cfg, int retries, RemoteCallListener calls) {
         this.cfg = cfg;
         this.retries = retries;
         this.resolver = new CatalogEndpointResolver(cfg.storeId(), cfg.catalogInfo(), cfg.region().orElse(null),
@@ -81,7 +87,7 @@ public final class Os4jCinderClient implements CinderClient {
         }
         this.config = c;
         this.token = new ServiceToken(cfg, c);
-        this.counter = JdkHttpExecutorService.register(c);
+        this.counter = JdkHttpExecutorService.register(c, calls);
     }
 
     @Override
