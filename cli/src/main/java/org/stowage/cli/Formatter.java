@@ -78,7 +78,7 @@ final class Formatter {
         return sb.toString();
     }
 
-    private static String csvCell(Object v) {
+    static String csvCell(Object v) {
         return v instanceof Number ? v.toString() : quote(text(v));
     }
 

@@ -55,11 +55,15 @@ final class OutputOptions {
         return format() == Format.JSON;
     }
 
+    /** Whether JSON goes on one line: {@code --noindent}, or {@code --json} without {@code -f}. */
+    boolean noindentAsked() {
+        return noindent || json && format == null;
+    }
+
     /** {@code listing} in the format asked for, without a final newline. */
     String render(Listing listing) {
         Format f = format();
-        return Formatter.render(listing, f, selected(listing.columns(), f), noindent || json && format == null,
-                Terminals.width());
+        return Formatter.render(listing, f, selected(listing.columns(), f), noindentAsked(), Terminals.width());
     }
 
     /** Prints {@code listing} in the format asked for on the command's standard output, flushed. */

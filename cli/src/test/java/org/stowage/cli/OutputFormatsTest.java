@@ -188,6 +188,35 @@ class OutputFormatsTest {
     }
 
     @Test
+    void imagesListStreamsEachFormat() throws Exception {
+        Path one = tmp.resolve("one");
+        Files.write(one.resolve("11111111-2222-3333-4444-555555555555"), new byte[42]);
+        Files.write(one.resolve("22222222-2222-3333-4444-555555555555"), new byte[0]);
+        String[] list = {"images", "list", "--store", "file1"};
+        List<Object> yaml = new Yaml().load(ok(with(list, "-f", "yaml")).out);
+        assertThat(yaml).hasSize(3);
+        assertThat(PrintedJson.array(ok(with(list, "-f", "json")).out)).isEqualTo(yaml);
+        Map<?, ?> image = (Map<?, ?>) yaml.get(1);
+        assertThat(keys(image)).containsExactly("id", "status", "size", "created", "location", "complete");
+        assertThat(image.get("size")).isEqualTo(42);
+        assertThat(((Map<?, ?>) yaml.get(0)).get("size")).as("in progress").isNull();
+        List<List<String>> csv = csv(ok(with(list, "-f", "csv", "-c", "size", "-c", "id")).out);
+        assertThat(csv).containsExactly(List.of("size", "id"), List.of("", "8a3b1c2d-1111-2222-3333-444455556666"),
+                List.of("42", "11111111-2222-3333-4444-555555555555"), List.of("0", "22222222-2222-3333-4444-555555555555"));
+        assertThat(ok(with(list, "-f", "value", "-c", "id", "-c", "status")).out.lines().toList()).containsExactly(
+                "8a3b1c2d-1111-2222-3333-444455556666 in progress", "11111111-2222-3333-4444-555555555555 complete",
+                "22222222-2222-3333-4444-555555555555 complete");
+        assertThat(ok(with(list, "-c", "status", "-c", "size")).out.lines().toList())
+                .containsExactly("STATUS                 SIZE", "in progress               -",
+                        "complete                 42", "complete                  0");
+        String empty = "images list --store file2 -f ";
+        assertThat(ok((empty + "yaml").split(" ")).out.strip()).isEqualTo("[]");
+        assertThat(ok((empty + "json").split(" ")).out.strip()).isEqualTo("[]");
+        assertThat(ok((empty + "csv").split(" ")).out.strip()).startsWith("\"id\",\"status\",");
+        assertThat(ok((empty + "value").split(" ")).out).isEmpty();
+    }
+
+    @Test
     void anUnknownColumnOrFormatIsAUsageErrorNamingWhatThereIs() {
         Run r = run(config, "stores", "-c", "id", "-c", "colour");
         assertThat(r.code).isEqualTo(ExitCodes.USAGE);
