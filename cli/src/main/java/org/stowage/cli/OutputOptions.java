@@ -41,13 +41,21 @@ final class OutputOptions {
     boolean noindent;
     @Option(names = "--json", description = "The same as -f json --noindent.")
     boolean json;
+    /** The format without {@code -f} nor {@code --json}: a table but for commands whose output was always JSON. */
+    private Format fallback = Format.TABLE;
+
+    /** This command's format when none is asked for: {@code JSON} (on one line) for those that always printed JSON. */
+    OutputOptions byDefault(Format f) {
+        fallback = f;
+        return this;
+    }
 
     /** The format asked for: {@code -f}, else JSON with {@code --json}, else a table. */
     Format format() {
         if (format != null) {
             return format;
         }
-        return json ? Format.JSON : Format.TABLE;
+        return json ? Format.JSON : fallback;
     }
 
     /** Whether the output is JSON (by {@code -f json} or {@code --json}). */
@@ -55,9 +63,9 @@ final class OutputOptions {
         return format() == Format.JSON;
     }
 
-    /** Whether JSON goes on one line: {@code --noindent}, or {@code --json} without {@code -f}. */
+    /** Whether JSON goes on one line: {@code --noindent}; or JSON by {@code --json} or by default, without {@code -f}. */
     boolean noindentAsked() {
-        return noindent || json && format == null;
+        return noindent || format == null && (json || fallback == Format.JSON);
     }
 
     /** {@code listing} in the format asked for, without a final newline. */
