@@ -61,7 +61,11 @@ class OutputFormatsDocTest {
         List<String> checked = new ArrayList<>();
         for (Map.Entry<String, String> s : sections().entrySet()) {
             Matcher example = EXAMPLE.matcher(s.getValue());
-            assertThat(example.find()).as("an example in section %s", s.getKey()).isTrue();
+            if (!example.find()) {
+                assertThat(s.getValue()).as("section %s: an example, or where its shape is documented and checked",
+                        s.getKey()).containsPattern("\\]\\([a-z-]+\\.md#[a-z-]+\\)");
+                continue;
+            }
             String[] args = example.group(1).replace("LOCATION", (String) added.get("location")).split(" ");
             OutputFormatsTest.Run r = OutputFormatsTest.run(config, args);
             assertThat(r.out()).as("%s: %s", s.getKey(), r.err()).isNotBlank();
