@@ -217,6 +217,44 @@ class OutputFormatsTest {
     }
 
     @Test
+    void verifyPrintsOneRecordInEachFormat() throws Exception {
+        Map<String, Object> added = PrintedJson.object(ok("add", Files.write(tmp.resolve("img"), new byte[3]).toString()).out);
+        String location = (String) added.get("location");
+        String plain = ok("verify", location, "--size", "3").out;
+        assertThat(plain.strip().lines()).as("JSON on one line by default, as before").hasSize(1);
+        Map<String, Object> json = PrintedJson.object(plain);
+        assertThat(json).containsEntry("size", 3).containsEntry("match", Map.of("size", true));
+        Map<String, Object> yaml = new Yaml().load(ok("verify", location, "--size", "3", "-f", "yaml").out);
+        assertThat(yaml).isEqualTo(json);
+        assertThat(keys(yaml)).containsExactly("location", "store", "size", "checksum", "os_hash_algo", "os_hash_value",
+                "match", "consistent");
+        List<String> table = ok("verify", location, "--size", "3", "-f", "table").out.lines().toList();
+        assertThat(table.get(0)).matches("FIELD +VALUE");
+        assertThat(table).contains("store          file1", "match          size='true'", "consistent     true");
+        assertThat(ok("verify", location, "-f", "value", "-c", "store", "-c", "size").out.lines().toList())
+                .as("a value per line").containsExactly("file1", "3");
+        assertThat(csv(ok("verify", location, "-f", "csv", "-c", "consistent", "-c", "checksum").out))
+                .containsExactly(List.of("consistent", "checksum"), List.of("true", (String) json.get("checksum")));
+    }
+
+    @Test
+    void aTableCellIsWrappedWithinItsColumnAndCappedWhenTheWidthIsUnknown() {
+        String reason = "unreachable: " + "no answer from the block storage service within 10 s ".repeat(4).strip();
+        List<String[]> rows = List.of(new String[] {"ID", "STATUS", "LATENCY"}, new String[] {"slow", reason, "10000 ms"});
+        List<String> capped = Table.render(rows, new Table.Width(0, 100)).lines().toList();
+        assertThat(capped).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(4 + 2 + 100 + 2 + 8));
+        assertThat(capped).hasSizeGreaterThan(2);
+        List<String> fitted = Table.render(rows, new Table.Width(60, 0)).lines().toList();
+        assertThat(fitted).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(60));
+        int from = fitted.get(0).indexOf("STATUS");
+        int to = fitted.get(0).indexOf("LATENCY");
+        assertThat(String.join(" ", fitted.stream().skip(1).map(l -> l.substring(from, Math.min(l.length(), to)).strip())
+                .toList())).as("the reason, wrapped at spaces in its column").isEqualTo(reason);
+        assertThat(fitted.get(1)).startsWith("slow  unreachable:").endsWith("10000 ms");
+        assertThat(Table.render(rows, Table.Width.UNLIMITED).lines()).hasSize(2);
+    }
+
+    @Test
     void anUnknownColumnOrFormatIsAUsageErrorNamingWhatThereIs() {
         Run r = run(config, "stores", "-c", "id", "-c", "colour");
         assertThat(r.code).isEqualTo(ExitCodes.USAGE);
