@@ -117,7 +117,7 @@ class PluginFailuresIT {
     void aStoreOfATypeWhoseOptionsFailIsUnavailableWithTheReason() throws Exception {
         Path both = Files.writeString(work.resolve("both.conf"), Files.readString(conf)
                 .replace("stores = file", "stores = file, opts"));
-        Result r = run("--config", both.toString(), "stores");
+        Result r = run("--config", both.toString(), "stores", "-f", "value", "-c", "id", "-c", "status");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().lines().filter(l -> l.startsWith("opts "))).singleElement().asString()
                 .contains("options() failed: IllegalStateException: options boom");
