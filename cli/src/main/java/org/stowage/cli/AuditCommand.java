@@ -68,12 +68,18 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
     @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "60", description = "With --share: how long an "
             + "image stays claimed by a process that stopped renewing its claim (at least 3; default ${DEFAULT-VALUE}).")
     long leaseSeconds;
-    @Option(names = "--json", description = "Print one JSON object: totals, per-store counts and bytes, every finding.")
-    boolean json;
+    @Mixin
+    OutputOptions output;
+
+    /** The columns of a finding: its rows in CSV and value output, and in the findings of the JSON and YAML. */
+    static final List<Column> FINDING_COLUMNS = List.of(Column.of("store"), Column.of("kind"), Column.of("image_id"),
+            Column.of("location"), Column.of("row_id"), Column.of("bytes"), Column.of("action"), Column.of("error"),
+            Column.of("detail"));
 
     @Override
     public Integer call() throws IOException {
         AuditOptions options = options();
+        output.selected(FINDING_COLUMNS, output.format());
         PrintWriter out = out();
         PrintWriter err = spec.commandLine().getErr();
         AuditReport report;
@@ -82,12 +88,13 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
             Interruption.arm(s, "the audit stopped; what --fix did before stays done; run it again to finish");
             report = audit(s, databases, options, out);
         }
-        if (json) {
-            out.println(Json.render(toMap(report, options)));
-        } else {
+        if (lineByLine()) {
             summary(report).forEach(out::println);
+            out.flush();
+        } else {
+            output.print(Listing.rows(FINDING_COLUMNS, report.findings().stream().map(AuditCommand::finding).toList())
+                    .document(rows -> toMap(report, options, rows)).footer(String.join("\n", summary(report))));
         }
-        out.flush();
         return report.failed() > 0 ? ExitCodes.of(ErrorKind.BACKEND)
                 : report.consistent() ? ExitCodes.OK : ExitCodes.MISMATCH;
     }
@@ -95,7 +102,7 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
     private AuditReport audit(Stowage s, Supplier<GlanceDatabase> databases, AuditOptions options, PrintWriter out) {
         try (GlanceDatabase g = databases.get()) {
             return new StoreAudit(s, g, databases, options).run(f -> {
-                if (!json) {
+                if (lineByLine()) {
                     synchronized (out) {
                         out.println(line(f));
                         out.flush();
@@ -103,6 +110,11 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
                 }
             });
         }
+    }
+
+    /** Whether findings are printed as they are found, a line each (the default table, without -c). */
+    private boolean lineByLine() {
+        return output.format() == OutputOptions.Format.TABLE && output.columns.isEmpty();
     }
 
     private AuditOptions options() {
@@ -160,7 +172,8 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
         return lines;
     }
 
-    static Map<String, Object> toMap(AuditReport r, AuditOptions o) {
+    /** The JSON and YAML document; {@code findings}: the findings' rows as -c selected their keys. */
+    static Map<String, Object> toMap(AuditReport r, AuditOptions o, List<Map<String, Object>> findings) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("consistent", r.consistent());
         doc.put("deep", o.deep());
@@ -189,7 +202,7 @@ final class AuditCommand extends StowageSubcommand implements Callable<Integer> 
             stores.put(id, kinds);
         });
         doc.put("stores", stores);
-        doc.put("findings", r.findings().stream().map(AuditCommand::finding).toList());
+        doc.put("findings", findings);
         return doc;
     }
 

@@ -12,6 +12,7 @@ import org.stowage.core.DriverCatalog;
 import org.stowage.core.Stowage;
 import org.stowage.spi.StoreException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stowage config check|sample}. */
@@ -24,8 +25,15 @@ final class ConfigCommand {
             + "one received (secrets masked), any invalid value and any warnings. Exits 78 if a value is invalid or "
             + "a store is not ok.")
     static final class Check extends StowageSubcommand implements Callable<Integer> {
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        @Mixin
+        OutputOptions output;
+
+        /** The columns of the stores of {@code config check} (its JSON and YAML wrap them in the report). */
+        static final List<Column> COLUMNS = List.of(Column.of("id"), Column.of("type"), Column.of("default")
+                .cell(Column::yesOrEmpty), Column.of("reserved").cell(Column::yesOrEmpty), Column.of("status"),
+                Column.of("latency_ms").header("LATENCY").cell(v -> v + " ms"), Column.of("settings")
+                .cell(Formatter::pairLines), Column.of("source").notInTable(), Column.of("available").notInTable(),
+                Column.of("failure").notInTable());
         @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
                 converter = HealthCommand.TimeoutConverter.class, description = "How long to wait for each store's "
                         + "check, 1 to " + HealthCommand.MAX_TIMEOUT_SECONDS + " (default ${DEFAULT-VALUE}).")
@@ -33,9 +41,14 @@ final class ConfigCommand {
 
         @Override
         public Integer call() {
+            output.selected(COLUMNS, output.format());
             try (Stowage s = open()) {
                 ConfigReport report = s.checkConfiguration(timeout);
-                printLine(json ? Json.render(asJson(report)) : text(report));
+                if (output.format() == OutputOptions.Format.TABLE && output.columns.isEmpty()) {
+                    printLine(text(report));
+                } else {
+                    output.print(Listing.rows(COLUMNS, rows(report)).document(rows -> document(report, rows)));
+                }
                 if (!report.problems().isEmpty()) {
                     throw StoreException.badStoreConfiguration("the configuration does not check out: "
                             + String.join("; ", report.problems()));
@@ -44,24 +57,27 @@ final class ConfigCommand {
             return 0;
         }
 
-        private static Map<String, Object> asJson(ConfigReport report) {
-            List<Object> stores = new ArrayList<>();
+        private static List<Map<String, Object>> rows(ConfigReport report) {
+            List<Map<String, Object>> stores = new ArrayList<>();
             for (StoreCheck c : report.stores()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("id", c.id());
                 m.put("type", c.type());
                 m.put("default", c.isDefault());
                 m.put("reserved", c.reserved());
-                m.put("source", c.source());
-                m.put("available", c.available());
-                if (c.failure() != null) {
-                    m.put("failure", c.failure());
-                }
                 m.put("status", c.health().line());
                 m.put("latency_ms", c.health().latency().toMillis());
                 m.put("settings", c.settings());
+                m.put("source", c.source());
+                m.put("available", c.available());
+                m.put("failure", c.failure());
                 stores.add(m);
             }
+            return stores;
+        }
+
+        /** The JSON and YAML document: the report around the stores (their columns as -c selected them). */
+        private static Map<String, Object> document(ConfigReport report, List<Map<String, Object>> stores) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("source", report.source());
             doc.put("multi_store", report.multiStore());

@@ -12,6 +12,7 @@ import org.stowage.core.GcReport;
 import org.stowage.core.Stowage;
 import org.stowage.spi.ErrorKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -28,50 +29,54 @@ final class GcCommand extends StowageSubcommand implements Callable<Integer> {
     Duration olderThan;
     @Option(names = "--dry-run", description = "Only list what would be removed.")
     boolean dryRun;
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    OutputOptions output;
+
+    /** The columns of {@code gc}: one row per leftover. */
+    static final List<Column> COLUMNS = List.of(Column.of("store"), Column.of("status"), Column.of("leftover"),
+            Column.of("since").cell(v -> String.valueOf(v).replaceFirst("\\.\\d+Z$", "Z")));
 
     @Override
     public Integer call() {
         try (Stowage s = open()) {
+            output.selected(COLUMNS, output.format()); // a bad -c fails before anything is removed
             GcOptions options = GcOptions.olderThan(olderThan).onlyStore(store);
             GcReport report = s.collectGarbage(dryRun ? options.dryRun() : options);
-            printLine(json ? Json.render(asJson(report)) : text(report));
+            output.print(Listing.rows(COLUMNS, rows(report)).document(rows -> document(report, rows))
+                    .footer(summary(report)));
             return report.failed() == 0 ? 0 : ExitCodes.of(ErrorKind.BACKEND);
         }
     }
 
-    private static Map<String, Object> asJson(GcReport report) {
-        List<Object> found = new ArrayList<>();
+    private static List<Map<String, Object>> rows(GcReport report) {
+        List<Map<String, Object>> found = new ArrayList<>();
         for (GcReport.StoreGc st : report.stores()) {
             for (GcReport.Item i : st.items()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("store", st.storeId());
+                m.put("status", status(i));
                 m.put("leftover", i.description());
                 m.put("since", i.since().toString());
-                m.put("status", status(i));
                 found.add(m);
             }
         }
+        return found;
+    }
+
+    /** The JSON and YAML document: the totals and the leftovers (their columns as -c selected them). */
+    private static Map<String, Object> document(GcReport report, List<Map<String, Object>> leftovers) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("found", report.found());
         doc.put("removed", report.removed());
         doc.put("failed", report.failed());
         doc.put("dry_run", report.dryRun());
-        doc.put("leftovers", found);
+        doc.put("leftovers", leftovers);
         return doc;
     }
 
-    private static String text(GcReport report) {
-        StringBuilder sb = new StringBuilder();
-        for (GcReport.StoreGc st : report.stores()) {
-            for (GcReport.Item i : st.items()) {
-                sb.append(st.storeId()).append('\t').append(status(i)).append('\t').append(i.description())
-                        .append("\tsince ").append(i.since()).append('\n');
-            }
-        }
-        return sb.append("leftovers found: ").append(report.found()).append(", removed: ").append(report.removed())
-                .append(", failed: ").append(report.failed()).append(report.dryRun() ? " (dry run)" : "").toString();
+    private static String summary(GcReport report) {
+        return "leftovers found: " + report.found() + ", removed: " + report.removed() + ", failed: " + report.failed()
+                + (report.dryRun() ? " (dry run)" : "");
     }
 
     private static String status(GcReport.Item i) {

@@ -30,19 +30,27 @@ final class HealthCommand extends StowageSubcommand implements Callable<Integer>
     Duration timeout;
     @Mixin
     StoreListOptions listing;
+    @Mixin
+    OutputOptions output;
+
+    /** The columns of {@code health}. */
+    static final List<Column> COLUMNS = List.of(Column.of("id"), Column.of("type"), Column.of("status"),
+            Column.of("latency_ms").header("LATENCY").cell(v -> v + " ms"), Column.of("state").notInTable(),
+            Column.of("reason").notInTable());
 
     @Override
     public Integer call() {
         try (Stowage s = open()) {
             List<StoreHandle> stores = listing.stores(s);
+            output.selected(COLUMNS, output.format()); // a bad -c fails before any store is checked
             Map<String, StoreHealth> health = s.health(stores, timeout);
-            printLine(listing.json ? Json.render(asJson(stores, health)) : table(stores, health));
+            output.print(Listing.rows(COLUMNS, rows(stores, health)));
             return health.values().stream().allMatch(StoreHealth::isOk) ? 0 : UNHEALTHY;
         }
     }
 
-    private static List<Object> asJson(List<StoreHandle> stores, Map<String, StoreHealth> health) {
-        List<Object> list = new ArrayList<>();
+    private static List<Map<String, Object>> rows(List<StoreHandle> stores, Map<String, StoreHealth> health) {
+        List<Map<String, Object>> list = new ArrayList<>();
         for (StoreHandle h : stores) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", h.id());
@@ -59,21 +67,6 @@ final class HealthCommand extends StowageSubcommand implements Callable<Integer>
         m.put("state", health.state().word());
         m.put("reason", health.reason());
         m.put("latency_ms", health.latency().toMillis());
-    }
-
-    private static String table(List<StoreHandle> stores, Map<String, StoreHealth> health) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "TYPE", "STATUS", "LATENCY"});
-        for (StoreHandle h : stores) {
-            StoreHealth r = health.get(h.id());
-            rows.add(new String[] {h.id(), h.type(), r.line(), latency(r)});
-        }
-        return Table.render(rows);
-    }
-
-    /** How long a check took, as shown: {@code 12 ms}. */
-    static String latency(StoreHealth health) {
-        return health.latency().toMillis() + " ms";
     }
 
     /** {@code --timeout}: whole seconds, 1 to {@link #MAX_TIMEOUT_SECONDS}. */

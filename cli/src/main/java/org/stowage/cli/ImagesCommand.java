@@ -2,9 +2,11 @@ package org.stowage.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -12,13 +14,21 @@ import org.stowage.core.Stowage;
 import org.stowage.spi.InventoryEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stowage images list}. */
 @Command(name = "images", description = "Work on the images a store holds.", subcommands = ImagesCommand.ListImages.class)
 final class ImagesCommand {
-    /** Column widths of the table: an image id (a UUID), the status, the size in bytes, the creation time. */
-    private static final String ROW = "%-36s  %-11s  %14s  %-20s  %s";
+    /** The columns of {@code images list}: {@code complete} is in JSON and YAML, {@code status} says it in words. */
+    static final List<Column> COLUMNS = List.of(Column.of("id"), Column.of("status"), Column.of("size"),
+            Column.of("created"), Column.of("location"), Column.of("complete").notInTable());
+    /**
+     * The table's fixed widths, so that rows are printed as they come: an image id (a UUID), the
+     * status, the size in bytes (right-aligned), the creation time; negative: left-aligned.
+     */
+    private static final Map<String, Integer> WIDTHS = Map.of("id", -36, "status", -11, "size", 14, "created", -20,
+            "location", -8, "complete", -8);
 
     /** {@code stowage images list}. */
     @Command(name = "list", description = {
@@ -30,9 +40,8 @@ final class ImagesCommand {
     static final class ListImages extends StowageSubcommand implements Callable<Integer> {
         @Option(names = "--store", required = true, paramLabel = "ID", description = "The store to list.")
         String store;
-        @Option(names = "--json", description = "Print one JSON array of objects: id, location, size (null while in "
-                + "progress), created, complete; one object per line.")
-        boolean json;
+        @Mixin
+        OutputOptions output;
         @Option(names = "--limit", paramLabel = "N", converter = PositiveConverter.class,
                 description = "List at most N images (default: all); a note on stderr says when there are more.")
         Long limit;
@@ -42,20 +51,17 @@ final class ImagesCommand {
             try (Stowage s = open(); Stream<InventoryEntry> images = s.images(store)) {
                 Iterator<InventoryEntry> it = images.iterator();
                 PrintWriter out = out();
+                RowStream rows = new RowStream(output, COLUMNS, ImagesCommand::tableRow, out);
                 long n = 0;
                 while ((limit == null || n < limit) && it.hasNext()) {
-                    print(out, it.next(), n++);
+                    rows.row(asJson(it.next()));
+                    n++;
                     out.flush();
                     if (out.checkError()) {
                         throw new Transfers.StdoutClosed(new IOException("writing the listing to standard output failed"));
                     }
                 }
-                if (json) {
-                    out.println(n == 0 ? "[]" : "\n]");
-                } else if (n == 0) {
-                    out.println(header());
-                }
-                out.flush();
+                rows.end();
                 if (limit != null && n == limit && it.hasNext() && !root().quiet) {
                     spec.commandLine().getErr().println("stowage: listed the first " + n + " images of store '" + store
                             + "'; it holds more (raise --limit)");
@@ -63,32 +69,30 @@ final class ImagesCommand {
             }
             return 0;
         }
+    }
 
-        /** The {@code index}-th entry (from 0), with what comes before it: the header or the array's opening. */
-        private void print(PrintWriter out, InventoryEntry e, long index) {
-            if (json) {
-                out.print((index == 0 ? "[\n" : ",\n") + Json.render(asJson(e)));
-            } else {
-                out.print((index == 0 ? header() + "\n" : "") + row(e) + "\n");
-            }
+    /** A table line of the {@code columns} of {@code row}, or of their headers for null. */
+    private static String tableRow(List<Column> columns, Map<String, Object> row) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            Object v = row == null ? null : row.get(c.name());
+            String cell = row == null ? c.header() : v == null ? "-" : c.name().equals("created")
+                    ? Instant.parse(v.toString()).truncatedTo(ChronoUnit.SECONDS).toString() : Formatter.text(v);
+            int w = WIDTHS.get(c.name());
+            sb.append(i == columns.size() - 1 && w < 0 ? cell : String.format("%" + w + "s  ", cell));
         }
+        return sb.toString().stripTrailing();
     }
 
-    private static String header() {
-        return String.format(ROW, "ID", "STATUS", "SIZE", "CREATED", "LOCATION");
-    }
-
-    static String row(InventoryEntry e) {
-        return String.format(ROW, e.imageId(), e.complete() ? "complete" : "in progress",
-                e.size() < 0 ? "-" : String.valueOf(e.size()), e.created().truncatedTo(ChronoUnit.SECONDS), e.location());
-    }
-
+    /** An image as a row: {@code size} null while in progress. */
     static Map<String, Object> asJson(InventoryEntry e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", e.imageId());
-        m.put("location", e.location());
+        m.put("status", e.complete() ? "complete" : "in progress");
         m.put("size", e.size() < 0 ? null : e.size());
         m.put("created", e.created().toString());
+        m.put("location", e.location());
         m.put("complete", e.complete());
         return m;
     }

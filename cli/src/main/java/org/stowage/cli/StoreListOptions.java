@@ -5,12 +5,10 @@ import org.stowage.core.StoreHandle;
 import org.stowage.core.Stowage;
 import picocli.CommandLine.Option;
 
-/** The options of the commands that list the stores (stores, health): which stores, and JSON or a table. */
+/** The options of the commands that list the stores (stores, health): which stores. */
 final class StoreListOptions {
     @Option(names = "--all", description = "Include Glance's reserved stores (os_glance_*).")
     boolean all;
-    @Option(names = "--json", description = "Print JSON (one array) instead of a table.")
-    boolean json;
 
     /** The enabled stores; with {@code --all}, Glance's reserved stores too. */
     List<StoreHandle> stores(Stowage s) {

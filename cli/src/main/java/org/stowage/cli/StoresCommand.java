@@ -30,27 +30,49 @@ final class StoresCommand extends StowageSubcommand implements Callable<Integer>
                     + "each store, 1 to " + HealthCommand.MAX_TIMEOUT_SECONDS + " (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Mixin
+    OutputOptions output;
+
+    /** The columns of {@code stores}; {@code detail}: those of {@code stores --detail}. */
+    static List<Column> columns(boolean detail) {
+        List<Column> c = new ArrayList<>(List.of(Column.of("id"), Column.of("type"), Column.of("default")
+                .cell(Column::yesOrEmpty), Column.of("read_only").cell(Column::yesOrEmpty)));
+        if (detail) {
+            c.add(Column.of("weight"));
+        }
+        Column description = Column.of("description").cell(v -> v == null ? "-" : v.toString());
+        c.add(detail ? description.notInTable() : description);
+        c.add(Column.of("status"));
+        if (detail) {
+            c.add(Column.of("latency_ms").header("LATENCY").cell(v -> v + " ms"));
+            c.add(Column.of("properties").cell(Formatter::pairLines));
+            for (String hidden : List.of("state", "reason", "source", "available", "capabilities")) {
+                c.add(Column.of(hidden).notInTable());
+            }
+        }
+        return c;
+    }
+
     @Override
     public Integer call() {
         try (Stowage s = open()) {
             List<StoreHandle> stores = listing.stores(s);
+            output.selected(columns(detail), output.format()); // a bad -c fails before any store is checked
             Map<String, StoreReport> reports = detail ? s.inspect(stores, timeout) : Map.of();
-            printLine(listing.json ? Json.render(stores.stream().map(h -> describe(h, reports.get(h.id()))).toList())
-                    : table(stores, reports, detail));
+            output.print(Listing.rows(columns(detail), stores.stream().map(h -> describe(h, reports.get(h.id())))
+                    .toList()));
         }
         return 0;
     }
 
-    /** A store as JSON; {@code report} is its check with --detail, null without. */
+    /** A store's row; {@code report} is its check with --detail, null without. */
     static Map<String, Object> describe(StoreHandle h, StoreReport report) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", h.id());
         m.put("type", h.type());
         m.put("default", h.isDefault());
         m.put("read_only", h.isReadOnly());
-        if (h.description() != null) {
-            m.put("description", h.description());
-        }
+        m.put("description", h.description());
         m.put("status", h.status());
         if (report != null) {
             HealthCommand.fields(m, report.health());
@@ -66,24 +88,5 @@ final class StoresCommand extends StowageSubcommand implements Callable<Integer>
             m.put("properties", props);
         }
         return m;
-    }
-
-    static String table(List<StoreHandle> stores, Map<String, StoreReport> reports, boolean detail) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(detail ? new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "WEIGHT", "DESCRIPTION", "STATUS",
-            "LATENCY", "PROPERTIES"} : new String[] {"ID", "TYPE", "DEFAULT", "READ-ONLY", "DESCRIPTION", "STATUS"});
-        for (StoreHandle h : stores) {
-            String desc = h.description() == null ? "-" : h.description();
-            String isDefault = h.isDefault() ? "yes" : "";
-            String readOnly = h.isReadOnly() ? "yes" : "";
-            if (detail) {
-                StoreReport r = reports.get(h.id());
-                rows.add(new String[] {h.id(), h.type(), isDefault, readOnly, String.valueOf(h.weight()), desc,
-                    r.health().line(), HealthCommand.latency(r.health()), String.valueOf(r.properties())});
-            } else {
-                rows.add(new String[] {h.id(), h.type(), isDefault, readOnly, desc, h.status()});
-            }
-        }
-        return Table.render(rows);
     }
 }

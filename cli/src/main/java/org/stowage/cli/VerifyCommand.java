@@ -17,14 +17,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code stowage verify}: an image read once where it is stored, its MD5 and multihash computed in
  * parallel as an add computes them ({@link Stowage#checksums}), and compared with what the caller
- * expects. The output is one JSON object whatever the options ({@code --json} is accepted so that
- * scripts may pass it as they do to other commands): the values found, a {@code match} entry per
+ * expects. The output is one JSON object on one line unless {@code -f} asks for another format
+ * (a record: a table of fields, value, CSV, YAML): the values found, a {@code match} entry per
  * expected value given, and {@code consistent}; the exit code is {@link ExitCodes#MISMATCH} when
  * one differs, and a note on stderr names each difference.
  */
 @Command(name = "verify", description = {
     "Read an image once where it is stored, compute its MD5 and multihash in parallel (as 'add' does), and "
-        + "compare them and its size with the values given. Print one JSON object: location, store, size, "
+        + "compare them and its size with the values given. Print one JSON object (or with -f a table of fields, value, "
+        + "csv or yaml): location, store, size, "
         + "checksum, os_hash_algo, os_hash_value, match (one boolean per value given: size, checksum, multihash) "
         + "and consistent (true when every value given matches).",
     "Exit codes: 0 when every value given matches (or none is given), " + ExitCodes.MISMATCH + " (Mismatch) when "
@@ -45,11 +46,17 @@ final class VerifyCommand extends StowageSubcommand implements Callable<Integer>
     @Option(names = "--size", paramLabel = "N", converter = Ranges.NonNegative.class,
             description = "The size in bytes the image should have (Glance's size).")
     Long size;
-    @Option(names = "--json", description = "Print one JSON object (what verify prints in any case).")
-    boolean json;
+    @Mixin
+    OutputOptions output;
+
+    /** The fields of verify's record. */
+    static final List<Column> FIELDS = List.of(Column.of("location"), Column.of("store"), Column.of("size"),
+            Column.of("checksum"), Column.of("os_hash_algo"), Column.of("os_hash_value"), Column.of("match"),
+            Column.of("consistent"));
 
     @Override
     public Integer call() {
+        output.byDefault(OutputOptions.Format.JSON).selected(FIELDS, output.format());
         try (Stowage s = open()) {
             String algo = hashAlgo != null ? hashAlgo : s.config().hashingAlgorithm();
             checkMultihash(algo);
@@ -61,7 +68,7 @@ final class VerifyCommand extends StowageSubcommand implements Callable<Integer>
             compare("size", size == null ? null : String.valueOf(size), String.valueOf(found.size()), match, differences);
             compare("checksum", checksum, found.md5(), match, differences);
             compare("multihash", multihash, found.multihash(), match, differences);
-            printLine(Json.render(asJson(storeId, found, match, differences.isEmpty())));
+            output.print(Listing.record(FIELDS, asJson(storeId, found, match, differences.isEmpty())));
             if (differences.isEmpty()) {
                 return ExitCodes.OK;
             }

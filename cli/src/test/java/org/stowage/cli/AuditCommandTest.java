@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.stowage.spi.ErrorKind;
 import org.stowage.testing.PrintedJson;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * {@code stowage audit} in-process on a file store and Glance's real schema (SQLite, from
@@ -131,6 +132,18 @@ class AuditCommandTest {
                 .containsExactlyInAnyOrder("missing " + missing, "orphan " + orphan, "no_hash " + noHash);
         assertThat(findings).allSatisfy(f -> assertThat(f).containsKeys("store", "location", "bytes", "action", "detail"));
         assertThat(files()).contains(ok, orphan, noHash);
+
+        GlanceDatabaseCommandsTest.Run yaml = audit("-f", "yaml", "--older-than", "0s");
+        Map<String, Object> fromYaml = new Yaml().load(yaml.out());
+        assertThat(fromYaml.keySet()).isEqualTo(doc.keySet());
+        assertThat(fromYaml.get("totals")).isEqualTo(totals);
+        GlanceDatabaseCommandsTest.Run value = audit("-f", "value", "-c", "kind", "-c", "image_id", "--older-than", "0s");
+        assertThat(value.code()).isEqualTo(ExitCodes.MISMATCH);
+        assertThat(value.out().lines().toList()).as("a finding per line, no header, no summary")
+                .containsExactlyInAnyOrder("missing " + missing, "orphan " + orphan, "no_hash " + noHash);
+        GlanceDatabaseCommandsTest.Run csv = audit("-f", "csv", "-c", "kind", "--older-than", "0s");
+        assertThat(csv.out().lines().findFirst().orElseThrow()).isEqualTo("\"kind\"");
+        assertThat(audit("-c", "size", "--older-than", "0s").code()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test

@@ -11,7 +11,7 @@ class HealthReadmeTest {
     @Test
     void readmeDocumentsTheHealthCommandAndItsExitCode() throws Exception {
         String readme = Files.readString(Path.of("../README.md"));
-        assertThat(readme).contains("| `health [--timeout S] [--all] [--json]` |")
+        assertThat(readme).contains("| `health [--timeout S] [--all] [--json] [-f FORMAT] [-c COLUMN…] [--noindent]` |")
                 .contains("Exits 0 only if every store is `ok`, else " + HealthCommand.UNHEALTHY + " |")
                 .containsPattern("(?m)^\\| " + HealthCommand.UNHEALTHY + " \\| Unhealthy: `stowage health`")
                 .contains("(1–" + HealthCommand.MAX_TIMEOUT_SECONDS + ", default 10)");

@@ -44,7 +44,7 @@ class IntegrityDocTest {
     void everyJsonKeyOfTheAuditIsDocumented() throws Exception {
         String doc = doc();
         AuditReport empty = new AuditReport(List.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0);
-        for (String key : AuditCommand.toMap(empty, AuditOptions.defaults()).keySet()) {
+        for (String key : AuditCommand.toMap(empty, AuditOptions.defaults(), List.of()).keySet()) {
             assertThat(doc).as("JSON key %s", key).contains("`" + key + "`");
         }
         Finding f = new Finding(Finding.Kind.ORPHAN, "a", "i", "file:///x", 1, 2, "d", Finding.Action.NONE, null);

@@ -198,7 +198,7 @@ class DistributionIT {
         assertThat(fast.resolve(killedId)).doesNotExist();
         List<String> afterKill = newEntries(before, fast);
 
-        Result dry = run(null, "gc", "--older-than", "0s", "--dry-run");
+        Result dry = run(null, "gc", "--older-than", "0s", "--dry-run", "-f", "value", "-c", "status", "-c", "leftover");
         assertThat(dry.out()).contains("would remove").contains("." + killedId + ".stowage-partial-");
         assertThat(partials(fast)).hasSize(1);
         Result gc = run(null, "gc", "--older-than", "0s", "--json");

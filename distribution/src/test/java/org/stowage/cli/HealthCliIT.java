@@ -84,7 +84,7 @@ class HealthCliIT {
         Result detail = StowageCli.run(home, null, "-q", "--config", c, "stores", "--detail");
         assertThat(detail.code()).as(detail.err()).isZero();
         assertThat(detail.out()).doesNotContain("not checked");
-        assertThat(row(detail.out(), "fast")).containsPattern(" ok +\\d+ ms +\\{data_dir=");
+        assertThat(row(detail.out(), "fast")).containsPattern(" ok +\\d+ ms +data_dir='");
         assertThat(row(detail.out(), "flat")).contains("unavailable: datadir " + tmp.resolve("flat") + " is not a directory");
 
         List<Map<String, Object>> json = array(StowageCli.run(home, null, "-q", "--config", c, "stores", "--detail",

@@ -463,9 +463,19 @@ class HostilePeersIT {
     }
 
     /** The line of store {@code id} in a listing: the first that starts with the id as a word. */
+    /** The line of store {@code id}, with the lines its wrapped table cells continue on (indented) joined to it. */
     static String row(String listing, String id, String what) {
-        return listing.lines().map(String::strip).filter(l -> l.matches(Pattern.quote(id) + "\\b.*")).findFirst()
-                .orElseThrow(() -> new AssertionError("no line for store " + id + ": " + what));
+        List<String> lines = listing.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).strip().matches(Pattern.quote(id) + "\\b.*")) {
+                StringBuilder row = new StringBuilder(lines.get(i).strip());
+                while (i + 1 < lines.size() && lines.get(i + 1).startsWith(" ")) {
+                    row.append(' ').append(lines.get(++i).strip());
+                }
+                return row.toString();
+            }
+        }
+        throw new AssertionError("no line for store " + id + ": " + what);
     }
 
     /** Every file under the case's store, staging, task and output directories. */

@@ -35,9 +35,19 @@ class StoreStatusIT {
         return conf;
     }
 
+    /** The row of store {@code id}, with the lines its wrapped cells continue on (indented) joined to it. */
     static String row(String table, String id) {
-        return table.lines().filter(l -> l.startsWith(id + " ")).findFirst().orElseThrow(() -> new AssertionError(
-                "no row for store " + id + " in:\n" + table));
+        List<String> lines = table.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(id + " ")) {
+                StringBuilder row = new StringBuilder(lines.get(i));
+                while (i + 1 < lines.size() && lines.get(i + 1).startsWith(" ")) {
+                    row.append(' ').append(lines.get(++i).strip());
+                }
+                return row.toString();
+            }
+        }
+        throw new AssertionError("no row for store " + id + " in:\n" + table);
     }
 
     @Test
@@ -104,7 +114,8 @@ class StoreStatusIT {
         // root ignores mode bits; a read-only mount stops even root from writing
         run("mount", "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", frozen.toString());
         try {
-            Result stores = StowageCli.run(home, null, "-q", "--config", c, "stores");
+            Result stores = StowageCli.run(home, null, "-q", "--config", c, "stores", "-f", "value", "-c", "id", "-c",
+                    "status");
             assertThat(stores.code()).as(stores.err()).isZero();
             assertThat(stores.err()).isEmpty();
             assertThat(row(stores.out(), "badmeta")).contains("degraded: read-only: could not be configured for writing: ")
