@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.stowage.core.config.InlineComments;
+import org.stowage.core.layers.StoreLayers;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.LocationCodec;
 import org.stowage.spi.StoreDriver;
@@ -14,15 +15,28 @@ import org.stowage.spi.StoreStatus;
 /**
  * A store's driver as the host calls it: every call runs with the driver's class loader as the
  * thread context class loader, and an {@link UncheckedIOException} out of it becomes a
- * {@link org.stowage.spi.ErrorKind#BACKEND} error naming the store. Never handed out.
+ * {@link org.stowage.spi.ErrorKind#BACKEND} error naming the store. Its {@link StoreLayers} put the
+ * store's limits, deadline, retries, metrics and log around the operations. Never handed out.
  */
 final class BoundDriver {
     private final String storeId;
     private final StoreDriver driver;
+    private final StoreLayers layers;
 
-    BoundDriver(String storeId, StoreDriver driver) {
+    BoundDriver(String storeId, StoreDriver driver, StoreLayers layers) {
         this.storeId = storeId;
         this.driver = driver;
+        this.layers = layers;
+    }
+
+    /** The store's layers. */
+    StoreLayers layers() {
+        return layers;
+    }
+
+    /** A step of an add ({@link #call} under the store's deadline), described as {@code what} in a timeout. */
+    <T> T step(String what, Supplier<T> call) {
+        return layers.step(what, () -> call(call));
     }
 
     /** The driver, only for calls made through {@link #call} or {@link #run}. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.core.layers.StoreLayers;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
@@ -57,8 +58,8 @@ public final class StoreHandle {
     }
 
     /** A store whose driver was created. */
-    static StoreHandle available(StoreIdentity identity, StoreDriver driver, AddPipeline.Host host) {
-        return new StoreHandle(identity, new BoundDriver(identity.id(), driver), null, false, host);
+    static StoreHandle available(StoreIdentity identity, StoreDriver driver, StoreLayers layers, AddPipeline.Host host) {
+        return new StoreHandle(identity, new BoundDriver(identity.id(), driver, layers), null, false, host);
     }
 
     /**
@@ -234,7 +235,9 @@ public final class StoreHandle {
 
     /** Adds an image with the owner, listeners and expected checksums of {@code options}. */
     AddResult addWith(String imageId, InputStream data, long declaredSize, String hashAlgo, AddOptions options) {
-        return pipeline.add(id(), this::writableDriver, new AddPipeline.Request(imageId, data, declaredSize, hashAlgo, options));
+        AddPipeline.Request request = new AddPipeline.Request(imageId, data, declaredSize, hashAlgo, options);
+        return driver == null ? pipeline.add(id(), this::writableDriver, request) : driver.layers()
+                .add(ImageIds.shown(String.valueOf(imageId)), () -> pipeline.add(id(), this::writableDriver, request));
     }
 
     /**
@@ -274,14 +277,15 @@ public final class StoreHandle {
         if (!caps.has(Capability.READ_ACCESS)) {
             throw StoreException.storeGetNotSupported("store '" + id() + "' (" + type() + ") cannot read images");
         }
-        ImageStream stream = d.call(() -> d.driver().get(location, offset, length));
-        return TrackedImageStream.track(stream, inFlight, "read of " + Uris.mask(location.uri()));
+        String shown = Uris.mask(location.uri());
+        ImageStream stream = d.layers().get(shown, () -> d.call(() -> d.driver().get(location, offset, length)));
+        return TrackedImageStream.track(stream, inFlight, "read of " + shown);
     }
 
     /** The size of a stored image. */
     public long size(StoreLocation location) {
         BoundDriver d = requireDriver();
-        return d.call(() -> d.driver().size(location));
+        return d.layers().size(Uris.mask(location.uri()), () -> d.call(() -> d.driver().size(location)));
     }
 
     /** Deletes a stored image; a read-only store or one whose write side is disabled refuses. */
@@ -295,7 +299,7 @@ public final class StoreHandle {
         if (reason.isPresent()) {
             throw StoreException.storeDeleteNotSupported("store '" + id() + "' cannot delete images: " + reason.get());
         }
-        d.run(() -> d.driver().delete(location));
+        d.layers().delete(Uris.mask(location.uri()), () -> d.run(() -> d.driver().delete(location)));
         LOG.info("deleted {} from store {}", Uris.mask(location.uri()), id());
     }
 

@@ -1,5 +1,7 @@
 package org.stowage.core.internal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +21,7 @@ public final class HostStoreContext implements StoreContext {
     private final boolean multiStore;
     private final HostExecutors executors;
     private final PluginExtensions extensions;
+    private final MeterRegistry meterRegistry;
 
     /**
      * @param executors  the host's threads, lent to the driver
@@ -26,6 +29,17 @@ public final class HostStoreContext implements StoreContext {
      */
     public HostStoreContext(String storeId, String storeType, StoreSettings settings, boolean multiStore,
             HostExecutors executors, PluginExtensions extensions) {
+        this(storeId, storeType, settings, multiStore, executors, extensions, Metrics.globalRegistry);
+    }
+
+    /**
+     * @param executors     the host's threads, lent to the driver
+     * @param extensions    where the driver's extensions are found; null for none
+     * @param meterRegistry where the store's meters go (its operations', and its remote calls')
+     */
+    public HostStoreContext(String storeId, String storeType, StoreSettings settings, boolean multiStore,
+            HostExecutors executors, PluginExtensions extensions, MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
         this.storeId = storeId;
         this.storeType = storeType;
         this.settings = settings;
@@ -72,6 +86,11 @@ public final class HostStoreContext implements StoreContext {
     @Override
     public <T> List<T> extensions(Class<T> type) {
         return extensions == null ? List.of() : extensions.find(type);
+    }
+
+    /** The registry of the store's meters ({@code stowage.store.operations}, and remote calls). */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 
     @Override
