@@ -3,11 +3,14 @@ package org.stowage.core.layers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,6 +253,45 @@ class LayersTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (Stowage s = build("", registry)) {
             assertThat(((HostStoreContext) driver().context).meterRegistry()).isSameAs(registry);
+        }
+    }
+
+    static long count(MeterRegistry r, String op, String outcome) {
+        Timer t = r.find("stowage.store.operations").tags("store", "s1", "operation", op, "outcome", outcome).timer();
+        return t == null ? 0 : t.count();
+    }
+
+    static double bytes(MeterRegistry r, String op) {
+        Counter c = r.find("stowage.store.bytes").tags("store", "s1", "operation", op).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void everyOperationIsTimedByOutcomeAndItsBytesCounted() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Stowage s = build("operation_timeout = 1", registry)) {
+            AddResult a = s.add(bytes(100), AddOptions.defaults().imageId(id(1)));
+            AddResult b = s.add(bytes(250), AddOptions.defaults().imageId(id(2)));
+            try (ImageStream in = s.get(a.location())) {
+                assertThat(in.readNBytes(40)).hasSize(40);
+            }
+            try (ImageStream in = s.get(b.location())) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            assertThatThrownBy(() -> s.get("rec://s1/" + id(3))).hasFieldOrPropertyWithValue("kind", ErrorKind.NOT_FOUND);
+            driver().hang.add("size");
+            assertThatThrownBy(() -> s.size(a.location())).hasFieldOrPropertyWithValue("kind", ErrorKind.TIMEOUT);
+            s.delete(a.location());
+            assertThat(count(registry, "add", "ok")).isEqualTo(2);
+            assertThat(bytes(registry, "add")).isEqualTo(350);
+            assertThat(count(registry, "get", "ok")).isEqualTo(2);
+            assertThat(bytes(registry, "get")).as("bytes handed out, read or transferred").isEqualTo(290);
+            assertThat(count(registry, "get", "not_found")).isEqualTo(1);
+            assertThat(count(registry, "size", "timeout")).isEqualTo(1);
+            assertThat(count(registry, "size", "ok")).isZero();
+            assertThat(count(registry, "delete", "ok")).isEqualTo(1);
+            assertThat(registry.find("stowage.store.operations").tag("store", "s1").timer().totalTime(
+                    TimeUnit.MILLISECONDS)).isPositive();
         }
     }
 
