@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.stowage.core.config.InlineComments;
 import org.stowage.core.layers.StoreLayers;
 import org.stowage.spi.Capabilities;
+import org.stowage.spi.Capability;
 import org.stowage.spi.LocationCodec;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
@@ -64,6 +65,25 @@ final class BoundDriver {
     /** A driver's reason as shown: with the note on inline comments, without the store's name in front. */
     String shown(String reason) {
         return withoutStoreName(InlineComments.explain(reason));
+    }
+
+    /**
+     * Refuses a read the driver cannot serve: a negative offset or length (other than -1 for the
+     * rest), a range from a store without random reads, any read from one that cannot read.
+     */
+    void checkRead(String type, long offset, long length) {
+        Capabilities caps = capabilities();
+        if (offset < 0 || length < -1) {
+            throw new IllegalArgumentException("offset must be >= 0 and length >= 0 (or -1 for the rest), got offset "
+                    + offset + ", length " + length);
+        }
+        if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
+            throw StoreException.storeRandomGetNotSupported("store '" + storeId + "' (" + type
+                    + ") cannot read with an offset or length (offset " + offset + ", length " + length + ")");
+        }
+        if (!caps.has(Capability.READ_ACCESS)) {
+            throw StoreException.storeGetNotSupported("store '" + storeId + "' (" + type + ") cannot read images");
+        }
     }
 
     <T> T call(Supplier<T> call) {
