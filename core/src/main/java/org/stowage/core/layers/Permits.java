@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.stowage.spi.StoreException;
 
 /**
@@ -19,6 +21,7 @@ final class Permits {
     }
 
     private static final Permit NONE = () -> { };
+    private static final Logger LOG = LoggerFactory.getLogger(Permits.class);
 
     private final String storeId;
     private final String option;
@@ -46,6 +49,9 @@ final class Permits {
     Permit acquire(String what, Duration deadline, String deadlineShown) {
         if (semaphore == null) {
             return NONE;
+        }
+        if (semaphore.availablePermits() == 0) {
+            LOG.debug("store {}: {} waits: all {} = {} operations are running", storeId, what, option, limit);
         }
         try {
             if (deadline.isZero()) {

@@ -51,7 +51,7 @@ final class Retry {
                 Duration wait = backoff(attempt);
                 log.debug("{} failed ({}), attempt {} of {}; retrying in {} ms", what, e.getMessage(), attempt + 1,
                         settings.retries() + 1, wait.toMillis());
-                sleep(wait, what, e);
+                sleep(wait, e);
             }
         }
     }
@@ -62,7 +62,7 @@ final class Retry {
         return Duration.ofMillis(Math.min(ms << Math.min(attempt, 20), Duration.ofDays(1).toMillis()));
     }
 
-    private static void sleep(Duration wait, String what, StoreException failure) {
+    private static void sleep(Duration wait, StoreException failure) {
         if (wait.isZero()) {
             return;
         }

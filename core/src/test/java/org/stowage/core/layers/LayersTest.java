@@ -143,6 +143,26 @@ class LayersTest {
     }
 
     @Test
+    void aReadWaitingForAPermitWithoutADeadlineEndsWhenItsThreadIsInterrupted() throws Exception {
+        try (Stowage s = build("max_concurrent_reads = 1")) {
+            AddResult r = s.add(bytes(5), AddOptions.defaults().imageId(id(1)));
+            try (ImageStream held = s.get(r.location())) {
+                Thread waiter = Thread.currentThread();
+                Future<?> interrupter = pool.submit(() -> {
+                    Thread.sleep(300);
+                    waiter.interrupt();
+                    return null;
+                });
+                assertThatThrownBy(() -> s.get(r.location())).isInstanceOf(StoreException.class)
+                        .hasMessageContaining("interrupted").hasMessageContaining("max_concurrent_reads = 1");
+                assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+                interrupter.get(5, TimeUnit.SECONDS);
+            }
+            assertThat(driver().calls("get")).as("the waiting read never reached the driver").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aHungWriteTimesOutNamingTheOptionAndLeavesNothingBehind() {
         try (Stowage s = build("operation_timeout = 1")) {
             driver().hang.add("write");
