@@ -29,7 +29,8 @@ public final class StowageBuilder {
     private boolean pluginsDirSet;
     private Path defaultPluginsDir;
     private final List<StoreDriverFactory> factories = new ArrayList<>();
-    private MeterRegistry meterRegistry = Metrics.globalRegistry;
+    /** Null: Micrometer's global registry, looked up only when a store is first metered (a quick start-up). */
+    private MeterRegistry meterRegistry;
 
     StowageBuilder() {
     }

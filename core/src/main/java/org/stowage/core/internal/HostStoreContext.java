@@ -29,13 +29,14 @@ public final class HostStoreContext implements StoreContext {
      */
     public HostStoreContext(String storeId, String storeType, StoreSettings settings, boolean multiStore,
             HostExecutors executors, PluginExtensions extensions) {
-        this(storeId, storeType, settings, multiStore, executors, extensions, Metrics.globalRegistry);
+        this(storeId, storeType, settings, multiStore, executors, extensions, null);
     }
 
     /**
      * @param executors     the host's threads, lent to the driver
      * @param extensions    where the driver's extensions are found; null for none
-     * @param meterRegistry where the store's meters go (its operations', and its remote calls')
+     * @param meterRegistry where the store's meters go (its operations', and its remote calls'); null for
+     *                      Micrometer's global registry
      */
     public HostStoreContext(String storeId, String storeType, StoreSettings settings, boolean multiStore,
             HostExecutors executors, PluginExtensions extensions, MeterRegistry meterRegistry) {
@@ -90,7 +91,7 @@ public final class HostStoreContext implements StoreContext {
 
     /** The registry of the store's meters ({@code stowage.store.operations}, and remote calls). */
     public MeterRegistry meterRegistry() {
-        return meterRegistry;
+        return meterRegistry != null ? meterRegistry : Metrics.globalRegistry;
     }
 
     @Override

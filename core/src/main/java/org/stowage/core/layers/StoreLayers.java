@@ -37,7 +37,7 @@ public final class StoreLayers {
     private final Retry retry;
     private final CallDeadline deadline;
 
-    /** The layers of store {@code storeId}, metered on {@code registry}. */
+    /** The layers of store {@code storeId}, metered on {@code registry} (null: Micrometer's global registry). */
     public StoreLayers(String storeId, LayerSettings settings, MeterRegistry registry) {
         this.storeId = storeId;
         this.settings = settings;

@@ -2,6 +2,7 @@ package org.stowage.core.layers;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -23,23 +24,24 @@ final class StoreMetrics {
     private final String storeId;
     private final MeterRegistry registry;
 
+    /** @param registry where the meters go; null for Micrometer's global registry (looked up when first used) */
     StoreMetrics(String storeId, MeterRegistry registry) {
         this.storeId = storeId;
         this.registry = registry;
     }
 
     MeterRegistry registry() {
-        return registry;
+        return registry != null ? registry : Metrics.globalRegistry;
     }
 
     /** Records one operation of {@code nanos} with its outcome, and its bytes if any. */
     void record(String operation, String outcome, long nanos, long bytes) {
         Timer.builder(OPERATIONS).description("Operations on a store, by outcome (ok or the error kind)")
                 .tags("store", storeId, "operation", operation, "outcome", outcome)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry()).record(nanos, TimeUnit.NANOSECONDS);
         if (bytes > 0) {
             Counter.builder(BYTES).description("Bytes added to and read from a store").baseUnit("bytes")
-                    .tags("store", storeId, "operation", operation).register(registry).increment(bytes);
+                    .tags("store", storeId, "operation", operation).register(registry()).increment(bytes);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -312,6 +313,21 @@ class LayersTest {
             assertThat(count(registry, "delete", "ok")).isEqualTo(1);
             assertThat(registry.find("stowage.store.operations").tag("store", "s1").timer().totalTime(
                     TimeUnit.MILLISECONDS)).isPositive();
+        }
+    }
+
+    @Test
+    void withoutARegistryTheStoresAreMeteredOnMicrometersGlobalRegistry() {
+        SimpleMeterRegistry child = new SimpleMeterRegistry();
+        Metrics.addRegistry(child);
+        try (Stowage s = Stowage.builder().config(ConfigFiles.parse("glance-api.conf", ini(""))).pluginsDir(null)
+                .addFactory(factory).addFactory(new FakeDriverFactory("file")).build()) {
+            s.add(bytes(12), AddOptions.defaults().imageId(id(1)));
+            assertThat(count(child, "add", "ok")).isEqualTo(1);
+            assertThat(bytes(child, "add")).isEqualTo(12);
+            assertThat(((HostStoreContext) driver().context).meterRegistry()).isSameAs(Metrics.globalRegistry);
+        } finally {
+            Metrics.removeRegistry(child);
         }
     }
 
