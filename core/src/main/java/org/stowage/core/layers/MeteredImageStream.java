@@ -19,7 +19,7 @@ final class MeteredImageStream extends ImageStream {
     private final ImageStream in;
     private final Done done;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private long bytes;
+    private volatile long bytes; // written by the reading thread only; read when closed, perhaps by an aborting one
     private volatile Throwable failure;
 
     MeteredImageStream(ImageStream in, Done done) {
