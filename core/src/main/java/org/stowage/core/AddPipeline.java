@@ -76,21 +76,24 @@ final class AddPipeline {
         long declared = r.declaredSize() < 0 ? AddRequest.UNKNOWN_SIZE : r.declaredSize();
         AddOptions o = r.options();
         AddRequest request = new AddRequest(r.imageId(), declared, o.owner().orElse(null), o.phases());
-        ImageWriter writer = d.call(() -> d.driver().openWriter(request));
+        ImageWriter writer = d.step("opening the writer of image " + r.imageId(), () -> d.driver().openWriter(request));
         try {
             ByteBuffer chunk;
             while ((chunk = in.nextChunk()) != null) {
                 ByteBuffer data = chunk;
-                d.run(() -> writer.write(data));
+                d.step("a write of image " + r.imageId(), () -> {
+                    writer.write(data);
+                    return null;
+                });
                 in.failIfInterrupted();
                 o.progress().accept(in.bytesRead());
             }
             Checksums sums = in.checksums();
             verify(storeId, r, sums);
-            StoredImage stored = d.call(() -> writer.commit(sums));
+            StoredImage stored = d.step("the commit of image " + r.imageId(), () -> writer.commit(sums));
             return new AddResult(stored.location(), sums, stored.metadata());
         } catch (RuntimeException | Error e) {
-            abortQuietly(d, writer, e);
+            abortQuietly(d, writer, r.imageId(), e);
             throw e;
         }
     }
@@ -116,10 +119,13 @@ final class AddPipeline {
     }
 
     /** Aborts the writer with the interrupt flag cleared (an interrupted thread cannot do I/O) and set again after. */
-    private static void abortQuietly(BoundDriver d, ImageWriter writer, Throwable failure) {
+    private static void abortQuietly(BoundDriver d, ImageWriter writer, String imageId, Throwable failure) {
         boolean interrupted = Thread.interrupted();
         try {
-            d.run(writer::abort);
+            d.step("the abort of image " + imageId, () -> {
+                writer.abort();
+                return null;
+            });
         } catch (RuntimeException | Error e) {
             failure.addSuppressed(e);
             LOG.warn("aborting a failed add left something behind (stowage gc removes it): {}", e.toString());

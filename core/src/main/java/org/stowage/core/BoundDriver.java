@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.stowage.core.config.InlineComments;
+import org.stowage.core.layers.StoreLayers;
 import org.stowage.spi.Capabilities;
+import org.stowage.spi.Capability;
 import org.stowage.spi.LocationCodec;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreException;
@@ -14,15 +16,28 @@ import org.stowage.spi.StoreStatus;
 /**
  * A store's driver as the host calls it: every call runs with the driver's class loader as the
  * thread context class loader, and an {@link UncheckedIOException} out of it becomes a
- * {@link org.stowage.spi.ErrorKind#BACKEND} error naming the store. Never handed out.
+ * {@link org.stowage.spi.ErrorKind#BACKEND} error naming the store. Its {@link StoreLayers} put the
+ * store's limits, deadline, retries, metrics and log around the operations. Never handed out.
  */
 final class BoundDriver {
     private final String storeId;
     private final StoreDriver driver;
+    private final StoreLayers layers;
 
-    BoundDriver(String storeId, StoreDriver driver) {
+    BoundDriver(String storeId, StoreDriver driver, StoreLayers layers) {
         this.storeId = storeId;
         this.driver = driver;
+        this.layers = layers;
+    }
+
+    /** The store's layers. */
+    StoreLayers layers() {
+        return layers;
+    }
+
+    /** A step of an add ({@link #call} under the store's deadline), described as {@code what} in a timeout. */
+    <T> T step(String what, Supplier<T> call) {
+        return layers.step(what, () -> call(call));
     }
 
     /** The driver, only for calls made through {@link #call} or {@link #run}. */
@@ -50,6 +65,25 @@ final class BoundDriver {
     /** A driver's reason as shown: with the note on inline comments, without the store's name in front. */
     String shown(String reason) {
         return withoutStoreName(InlineComments.explain(reason));
+    }
+
+    /**
+     * Refuses a read the driver cannot serve: a negative offset or length (other than -1 for the
+     * rest), a range from a store without random reads, any read from one that cannot read.
+     */
+    void checkRead(String type, long offset, long length) {
+        Capabilities caps = capabilities();
+        if (offset < 0 || length < -1) {
+            throw new IllegalArgumentException("offset must be >= 0 and length >= 0 (or -1 for the rest), got offset "
+                    + offset + ", length " + length);
+        }
+        if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
+            throw StoreException.storeRandomGetNotSupported("store '" + storeId + "' (" + type
+                    + ") cannot read with an offset or length (offset " + offset + ", length " + length + ")");
+        }
+        if (!caps.has(Capability.READ_ACCESS)) {
+            throw StoreException.storeGetNotSupported("store '" + storeId + "' (" + type + ") cannot read images");
+        }
     }
 
     <T> T call(Supplier<T> call) {

@@ -1,5 +1,6 @@
 package org.stowage.core;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import org.stowage.core.internal.StoreRegistry;
 import org.stowage.core.internal.StoreSettingsAssembler;
 import org.stowage.core.internal.plugins.DriverRegistry;
 import org.stowage.core.io.HostExecutors;
+import org.stowage.core.layers.LayerSettings;
+import org.stowage.core.layers.StoreLayers;
 import org.stowage.spi.OptionSpec;
 import org.stowage.spi.StoreDriver;
 import org.stowage.spi.StoreDriverFactory;
@@ -42,9 +45,12 @@ final class StoreAssembler {
     private final AddPipeline.Host host;
     private final List<String> warnings;
     private final StoreSettingsAssembler settingsAssembler;
+    private final MeterRegistry meters;
 
-    StoreAssembler(StowageConfig config, DriverRegistry drivers, HostExecutors executors, InFlight inFlight) {
+    StoreAssembler(StowageConfig config, DriverRegistry drivers, HostExecutors executors, InFlight inFlight,
+            MeterRegistry meters) {
         this.config = config;
+        this.meters = meters;
         this.drivers = drivers;
         this.executors = executors;
         this.host = new AddPipeline.Host(executors, config.inputStallTimeout(), inFlight, config.multiStore());
@@ -95,8 +101,9 @@ final class StoreAssembler {
     private StoreHandle store(StoreEntry e, DriverRegistry.Entry de, StoreSettings settings) {
         String description = settings.get(StowageOptions.STORE_DESCRIPTION);
         long weight = settings.get(StowageOptions.WEIGHT);
+        StoreLayers layers = new StoreLayers(e.id(), LayerSettings.of(settings), meters);
         HostStoreContext ctx = new HostStoreContext(e.id(), e.type(), settings, config.multiStore(), executors,
-                new PluginExtensions(drivers.pluginManager(), de.factory().getClass()));
+                new PluginExtensions(drivers.pluginManager(), de.factory().getClass()), meters);
         StoreDriver driver = null;
         String failure = null;
         boolean isDefault = e.id().equals(config.defaultStore());
@@ -115,7 +122,7 @@ final class StoreAssembler {
         StoreIdentity identity = new StoreIdentity(e.id(), e.type(), isDefault, e.reserved(), description, weight,
                 de.source());
         return driver == null ? StoreHandle.unavailable(identity, failure, false, host)
-                : StoreHandle.available(identity, driver, host);
+                : StoreHandle.available(identity, driver, layers, host);
     }
 
     /** The options every store takes and those of every installed driver (for masking secrets). */

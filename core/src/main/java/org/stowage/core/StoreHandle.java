@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.core.layers.StoreLayers;
 import org.stowage.spi.AddPhases;
 import org.stowage.spi.Capabilities;
 import org.stowage.spi.Capability;
@@ -25,13 +26,13 @@ import org.stowage.spi.StoreHealth;
 import org.stowage.spi.StoreLocation;
 
 /**
- * One configured store as the core sees it: its identity, and every operation gated as
- * glance_store gates it (capabilities, write side disabled with a reason), run with the driver's
- * class loader as the thread context class loader. The driver itself is never handed out.
+ * One configured store as the core sees it: its identity, and every operation gated as glance_store gates it
+ * (capabilities, write side disabled with a reason), run with the driver's class loader as the thread context class
+ * loader, inside the store's {@link StoreLayers} (limits, deadline, retries, meters, logger); the driver stays inside.
  *
- * <p>A store whose driver could not be created stays listed, with the reason, and every
- * operation on it fails with {@link ErrorKind#BAD_STORE_CONFIGURATION}; one whose type no installed
- * driver offers fails with {@link ErrorKind#UNKNOWN_SCHEME}, as glance_store answers for it.
+ * <p>A store whose driver could not be created stays listed, with the reason, and every operation on it fails with
+ * {@link ErrorKind#BAD_STORE_CONFIGURATION}; one whose type no installed driver offers fails with
+ * {@link ErrorKind#UNKNOWN_SCHEME}, as glance_store answers for it.
  */
 public final class StoreHandle {
     private static final Logger LOG = LoggerFactory.getLogger(StoreHandle.class);
@@ -57,8 +58,8 @@ public final class StoreHandle {
     }
 
     /** A store whose driver was created. */
-    static StoreHandle available(StoreIdentity identity, StoreDriver driver, AddPipeline.Host host) {
-        return new StoreHandle(identity, new BoundDriver(identity.id(), driver), null, false, host);
+    static StoreHandle available(StoreIdentity identity, StoreDriver driver, StoreLayers layers, AddPipeline.Host host) {
+        return new StoreHandle(identity, new BoundDriver(identity.id(), driver, layers), null, false, host);
     }
 
     /**
@@ -140,9 +141,8 @@ public final class StoreHandle {
     }
 
     /**
-     * Why add and delete are refused, or empty when they are accepted: the driver failed, the
-     * store is read-only (with the driver's reason when it made itself read-only), or the driver
-     * reports its write side disabled.
+     * Why add and delete are refused, or empty when they are accepted: the driver failed, the store is read-only (with
+     * the driver's reason when it made itself read-only), or the driver reports its write side disabled.
      */
     public Optional<String> writeDisabledReason() {
         if (driver == null) {
@@ -156,11 +156,10 @@ public final class StoreHandle {
     }
 
     /**
-     * What is known of the store without checking it (no remote call): {@code unavailable: <reason>}
-     * when its driver could not be created; for a store without write access, {@code ok} (read-only
-     * by nature, as http) or {@code degraded: read-only: <reason>} when the driver made itself
-     * read-only when it was created; otherwise {@value #NOT_CHECKED}, since only
-     * {@link #health} can tell. Never {@code ok} for a state nobody checked.
+     * What is known of the store without checking it (no remote call): {@code unavailable: <reason>} when its driver
+     * could not be created; for a store without write access, {@code ok} (read-only by nature, as http) or
+     * {@code degraded: read-only: <reason>} when the driver made itself read-only when it was created; otherwise
+     * {@value #NOT_CHECKED}, since only {@link #health} can tell. Never {@code ok} for a state nobody checked.
      */
     public String status() {
         if (driver == null) {
@@ -174,10 +173,10 @@ public final class StoreHandle {
     }
 
     /**
-     * Checks the store now, in the calling thread, with the time it took: {@code unavailable} with
-     * the reason when the driver could not be created; a driver that fails is reported with its
-     * message, {@code unreachable} for an outage or a deadline that ran out, else {@code unavailable}.
-     * {@link Stowage#health} runs this for every store in parallel and stops waiting after the timeout.
+     * Checks the store now, in the calling thread, with the time it took: {@code unavailable} with the reason when the
+     * driver could not be created; a driver that fails is reported with its message, {@code unreachable} for an outage
+     * or a deadline that ran out, else {@code unavailable}. {@link Stowage#health} runs this for every store in
+     * parallel and stops waiting after the timeout.
      */
     public StoreHealth health(Duration timeout) {
         if (driver == null) {
@@ -215,9 +214,9 @@ public final class StoreHandle {
     }
 
     /**
-     * Adds an image: the multihash algorithm is checked before any byte is read, the bytes are
-     * hashed in parallel with the write, and the declared size is enforced. {@link Stowage#abort}
-     * makes a running add fail and remove what it wrote.
+     * Adds an image: the multihash algorithm is checked before any byte is read, the bytes are hashed in parallel
+     * with the write, and the declared size is enforced. {@link Stowage#abort} makes a running add fail and remove
+     * what it wrote; so does the store's operation_timeout.
      *
      * @param imageId      a UUID ({@link ImageIds})
      * @param declaredSize the size in bytes, or -1 if unknown
@@ -234,7 +233,9 @@ public final class StoreHandle {
 
     /** Adds an image with the owner, listeners and expected checksums of {@code options}. */
     AddResult addWith(String imageId, InputStream data, long declaredSize, String hashAlgo, AddOptions options) {
-        return pipeline.add(id(), this::writableDriver, new AddPipeline.Request(imageId, data, declaredSize, hashAlgo, options));
+        AddPipeline.Request request = new AddPipeline.Request(imageId, data, declaredSize, hashAlgo, options);
+        return driver == null ? pipeline.add(id(), this::writableDriver, request) : driver.layers()
+                .add(ImageIds.shown(String.valueOf(imageId)), () -> pipeline.add(id(), this::writableDriver, request));
     }
 
     /**
@@ -256,32 +257,22 @@ public final class StoreHandle {
     }
 
     /**
-     * Opens a read; offset 0 and length -1 read the whole image; an offset at or past the end is
-     * an empty stream, as the driver answers it (the host does not ask for the size first: that
-     * would be one more backend call per ranged read). {@link Stowage#abort} closes the stream.
+     * Opens a read; offset 0 and length -1 read the whole image; an offset at or past the end is an empty stream, as
+     * the driver answers it (the host does not ask for the size first: that would be one more backend call per ranged
+     * read). {@link Stowage#abort} closes the stream; the store's layers meter and limit it.
      */
     public ImageStream get(StoreLocation location, long offset, long length) {
         BoundDriver d = requireDriver();
-        Capabilities caps = d.capabilities();
-        if (offset < 0 || length < -1) {
-            throw new IllegalArgumentException("offset must be >= 0 and length >= 0 (or -1 for the rest), got offset "
-                    + offset + ", length " + length);
-        }
-        if ((offset > 0 && !caps.has(Capability.READ_OFFSET)) || (length >= 0 && !caps.has(Capability.READ_CHUNK))) {
-            throw StoreException.storeRandomGetNotSupported("store '" + id() + "' (" + type()
-                    + ") cannot read with an offset or length (offset " + offset + ", length " + length + ")");
-        }
-        if (!caps.has(Capability.READ_ACCESS)) {
-            throw StoreException.storeGetNotSupported("store '" + id() + "' (" + type() + ") cannot read images");
-        }
-        ImageStream stream = d.call(() -> d.driver().get(location, offset, length));
-        return TrackedImageStream.track(stream, inFlight, "read of " + Uris.mask(location.uri()));
+        d.checkRead(type(), offset, length);
+        String shown = Uris.mask(location.uri());
+        ImageStream stream = d.layers().get(shown, () -> d.call(() -> d.driver().get(location, offset, length)));
+        return TrackedImageStream.track(stream, inFlight, "read of " + shown);
     }
 
     /** The size of a stored image. */
     public long size(StoreLocation location) {
         BoundDriver d = requireDriver();
-        return d.call(() -> d.driver().size(location));
+        return d.layers().size(Uris.mask(location.uri()), () -> d.call(() -> d.driver().size(location)));
     }
 
     /** Deletes a stored image; a read-only store or one whose write side is disabled refuses. */
@@ -295,7 +286,7 @@ public final class StoreHandle {
         if (reason.isPresent()) {
             throw StoreException.storeDeleteNotSupported("store '" + id() + "' cannot delete images: " + reason.get());
         }
-        d.run(() -> d.driver().delete(location));
+        d.layers().delete(Uris.mask(location.uri()), () -> d.run(() -> d.driver().delete(location)));
         LOG.info("deleted {} from store {}", Uris.mask(location.uri()), id());
     }
 

@@ -1,6 +1,8 @@
 package org.stowage.core;
 
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,6 +29,8 @@ public final class StowageBuilder {
     private boolean pluginsDirSet;
     private Path defaultPluginsDir;
     private final List<StoreDriverFactory> factories = new ArrayList<>();
+    /** Null: Micrometer's global registry, looked up only when a store is first metered (a quick start-up). */
+    private MeterRegistry meterRegistry;
 
     StowageBuilder() {
     }
@@ -66,6 +70,18 @@ public final class StowageBuilder {
     }
 
     /**
+     * Where the stores' meters go ({@code stowage.store.operations}, {@code stowage.store.bytes}, by
+     * store): the application's registry; default Micrometer's {@link Metrics#globalRegistry}.
+     */
+    public StowageBuilder meterRegistry(MeterRegistry registry) {
+        if (registry == null) {
+            throw new IllegalArgumentException("meterRegistry: null (use Metrics.globalRegistry for the default)");
+        }
+        this.meterRegistry = registry;
+        return this;
+    }
+
+    /**
      * Reads the configuration, loads the drivers and creates the stores.
      *
      * @throws StoreException of kind {@link ErrorKind#BAD_STORE_CONFIGURATION} for any invalid
@@ -80,7 +96,7 @@ public final class StowageBuilder {
         HostResources resources = new HostResources(loadDrivers(sc));
         try {
             StoreAssembler assembler = new StoreAssembler(sc, resources.drivers(), resources.executors(),
-                    resources.inFlight());
+                    resources.inFlight(), meterRegistry);
             StoreAssembler.Assembly assembly = assembler.assemble();
             Stowage s = new Stowage(sc, assembly, new ConfigChecker(sc, assembly.stores(), assembler.secrets()),
                     resources);

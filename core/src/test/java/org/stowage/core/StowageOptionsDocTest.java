@@ -23,10 +23,21 @@ class StowageOptionsDocTest {
         }
     }
 
+    @Test
+    void theReadmeDocumentsEveryLayerOptionOfAStore() throws IOException {
+        String readme = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("README.md"));
+        for (Option<?> o : StowageOptions.LAYERS) {
+            String entry = "`[<store>] " + o.name() + "`";
+            assertThat(readme).as("README entry of %s", o.name()).contains(entry);
+            String text = entryText(readme, readme.indexOf(entry));
+            assertThat(text).as("README entry of %s", o.name()).contains("default " + o.spec().defaultValue());
+        }
+    }
+
     /** A README list entry: from {@code start} to the next entry or paragraph. */
     private static String entryText(String readme, int start) {
         int end = readme.length();
-        for (String next : new String[] {"\n* ", "\n\n"}) {
+        for (String next : new String[] {"\n* ", "\n  * ", "\n\n"}) {
             int i = readme.indexOf(next, start + 1);
             end = i < 0 ? end : Math.min(end, i);
         }

@@ -23,6 +23,7 @@ public final class HostStoreContext implements StoreContext {
     private final HostExecutors executors;
     private final PluginExtensions extensions;
     private final RemoteCallListener remoteCalls;
+    private final MeterRegistry meterRegistry;
 
     /**
      * @param executors  the host's threads, lent to the driver
@@ -30,18 +31,25 @@ public final class HostStoreContext implements StoreContext {
      */
     public HostStoreContext(String storeId, String storeType, StoreSettings settings, boolean multiStore,
             HostExecutors executors, PluginExtensions extensions) {
+        this(storeId, storeType, settings, multiStore, executors, extensions, null);
+    }
+
+    /**
+     * @param executors     the host's threads, lent to the driver
+     * @param extensions    where the driver's extensions are found; null for none
+     * @param meterRegistry where the store's meters go (its operations', and its remote calls'); null for
+     *                      Micrometer's global registry
+     */
+    public HostStoreContext(String storeId, String storeType, StoreSettings settings, boolean multiStore,
+            HostExecutors executors, PluginExtensions extensions, MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
         this.storeId = storeId;
         this.storeType = storeType;
         this.settings = settings;
         this.multiStore = multiStore;
         this.executors = executors;
         this.extensions = extensions;
-        this.remoteCalls = new RemoteCallRecorder(storeId, HostStoreContext::meterRegistry);
-    }
-
-    /** Where the store's remote-call timers go (asked on the first call: Micrometer loads only if a store calls out). */
-    private static MeterRegistry meterRegistry() {
-        return Metrics.globalRegistry;
+        this.remoteCalls = new RemoteCallRecorder(storeId, this::meterRegistry);
     }
 
     @Override
@@ -88,6 +96,14 @@ public final class HostStoreContext implements StoreContext {
     @Override
     public RemoteCallListener remoteCalls() {
         return remoteCalls;
+    }
+
+    /**
+     * The registry of the store's meters ({@code stowage.store.operations}, and remote calls): asked
+     * on first use only, so Micrometer's global registry loads only when a store is metered.
+     */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry != null ? meterRegistry : Metrics.globalRegistry;
     }
 
     @Override
