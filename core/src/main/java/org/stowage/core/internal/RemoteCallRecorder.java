@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.core.Uris;
 import org.stowage.spi.RemoteCallListener;
 
 /**
@@ -50,40 +51,8 @@ public final class RemoteCallRecorder implements RemoteCallListener {
         }
     }
 
-    /** {@code url} without {@code user:password@} and with each query value (and any fragment) masked. */
+    /** {@code url} as logged: see {@link Uris#redacted}. */
     static String safeUrl(String url) {
-        if (url == null) {
-            return "";
-        }
-        String u = url;
-        int hash = u.indexOf('#');
-        if (hash >= 0) {
-            u = u.substring(0, hash);
-        }
-        int q = u.indexOf('?');
-        String query = q >= 0 ? u.substring(q + 1) : null;
-        String base = q >= 0 ? u.substring(0, q) : u;
-        int scheme = base.indexOf("://");
-        int hostStart = scheme >= 0 ? scheme + 3 : 0;
-        int pathStart = base.indexOf('/', hostStart);
-        String authority = pathStart >= 0 ? base.substring(hostStart, pathStart) : base.substring(hostStart);
-        int at = authority.lastIndexOf('@');
-        if (at >= 0) {
-            base = base.substring(0, hostStart) + "****@" + authority.substring(at + 1)
-                    + (pathStart >= 0 ? base.substring(pathStart) : "");
-        }
-        return query == null ? base : base + "?" + maskQuery(query);
-    }
-
-    private static String maskQuery(String query) {
-        StringBuilder sb = new StringBuilder();
-        for (String pair : query.split("&", -1)) {
-            if (sb.length() > 0) {
-                sb.append('&');
-            }
-            int eq = pair.indexOf('=');
-            sb.append(eq >= 0 ? pair.substring(0, eq) + "=****" : pair);
-        }
-        return sb.toString();
+        return Uris.redacted(url);
     }
 }

@@ -149,7 +149,7 @@ public final class StoreLayers {
         String outcome = failure == null ? StoreMetrics.OK : StoreMetrics.outcome(failure);
         metrics.record(operation, outcome, nanos, bytes);
         if (log.isDebugEnabled()) {
-            log.debug("store {}: {} {}: {} bytes in {} ms: {}{}", storeId, operation, location, bytes,
+            log.debug("store {}: {} {}: {} bytes in {} ms: {}{}", storeId, operation, Uris.redacted(location), bytes,
                     nanos / 1_000_000, outcome, failure == null ? "" : " (" + failure.getMessage() + ")");
         }
     }
