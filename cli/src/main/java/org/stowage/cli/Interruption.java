@@ -70,11 +70,27 @@ final class Interruption {
         }
     }
 
-    /** The command finished with {@code code}; called before {@code System.exit}. */
-    static void finished(int code) {
+    /**
+     * The command finished with {@code code}; called before {@code System.exit}. True if a signal
+     * came first: its shutdown is under way and ends the process itself, with the signal's code
+     * (or 0 when the command completed), so the caller must not exit with {@code code}; a JDK 17
+     * {@code System.exit} with a non-zero code made once the hooks have run halts at once with that
+     * code, racing the signal's own exit (CliSafetyIT saw 13 instead of 143).
+     */
+    static boolean finished(int code) {
         synchronized (LOCK) {
             exitCode = code;
             LOCK.notifyAll();
+            return signalled;
+        }
+    }
+
+    /** Waits for the signal's shutdown to end the process; returns only if it has not after the deadline. */
+    static void awaitHalt() {
+        try {
+            Thread.sleep(DEADLINE.plusSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

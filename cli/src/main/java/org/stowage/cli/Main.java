@@ -62,7 +62,9 @@ public final class Main {
     public static void main(String[] args) {
         Interruption.install();
         int code = runGuarded(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-        Interruption.finished(code);
+        if (Interruption.finished(code)) {
+            Interruption.awaitHalt(); // the signal's shutdown exits with 128 + signal, or 0 if the command completed
+        }
         System.exit(code);
     }
 
