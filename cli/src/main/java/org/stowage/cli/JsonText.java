@@ -64,7 +64,7 @@ final class JsonText {
     }
 
     /** {@code s} as a JSON string: quotes, backslashes and control characters escaped. */
-    private static void string(StringBuilder sb, String s) {
+    static void string(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
