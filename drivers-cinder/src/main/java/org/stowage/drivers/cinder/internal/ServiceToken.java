@@ -96,6 +96,17 @@ final class ServiceToken {
         }
     }
 
+    /**
+     * A call could not reach its server: the cached token is dropped (kept in memory), so a
+     * catalog that names an endpoint that moved is not reused by the next command until the
+     * token expires; the next command asks Keystone again.
+     */
+    void unreachable() {
+        if (cache != null) {
+            cache.drop();
+        }
+    }
+
     /** Forgets the token (the store closes). */
     void drop() {
         token = null;

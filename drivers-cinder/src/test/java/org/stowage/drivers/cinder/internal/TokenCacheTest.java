@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ class TokenCacheTest {
     /** Token ids Cinder answers 401 to (revoked). */
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean keystoneRefuses = new AtomicBoolean();
+    /** The Cinder URL Keystone puts in the catalogs of the tokens it issues (null: this server's). */
+    private final AtomicReference<String> catalogCinder = new AtomicReference<>();
     /** The token ids Cinder saw, in order. */
     private final List<String> used = new CopyOnWriteArrayList<>();
 
@@ -86,7 +89,8 @@ class TokenCacheTest {
         String domain = "{\"id\": \"default\", \"name\": \"Default\"}";
         String catalog = "[{\"id\": \"s-1\", \"type\": \"volumev3\", \"name\": \"cinderv3\", \"endpoints\": [{\"id\": "
                 + "\"e-1\", \"interface\": \"public\", \"region\": \"RegionOne\", \"region_id\": \"RegionOne\", "
-                + "\"url\": \"" + url() + "/v3/" + PROJECT + "\"}]}]";
+                + "\"url\": \"" + (catalogCinder.get() == null ? url() : catalogCinder.get()) + "/v3/" + PROJECT
+                + "\"}]}]";
         String body = "{\"token\": {\"methods\": [\"password\"], \"expires_at\": \"" + expiresAt.get() + "\", "
                 + "\"issued_at\": \"" + Instant.now() + "\", \"audit_ids\": [\"a-" + n + "\"], \"project\": {\"id\": \""
                 + PROJECT + "\", \"name\": \"service\", \"domain\": " + domain + "}, \"user\": {\"id\": \"u-1\", "
@@ -318,6 +322,27 @@ class TokenCacheTest {
                 .hasFieldOrPropertyWithValue("kind", ErrorKind.BAD_STORE_CONFIGURATION);
         assertThat(e.getMessage()).doesNotContain(tokenId(1)).doesNotContain(PASSWORD);
         assertThat(file()).doesNotExist();
+    }
+
+    @Test
+    void aCachedCatalogWhoseCinderIsUnreachableIsDroppedSoTheNextCommandGetsANewOne() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        catalogCinder.set("http://127.0.0.1:" + closed);
+        Throwable e;
+        try (CinderClient c = new Os4jCinderClient(cfg(settings("glance")))) {
+            e = catchThrowable(() -> c.getVolume("v-1"));
+        }
+        assertThat(e).isInstanceOf(StoreException.class)
+                .hasFieldOrPropertyWithValue("kind", ErrorKind.REMOTE_SERVICE_UNAVAILABLE);
+        assertThat(file()).as("the token whose catalog names a dead Cinder").doesNotExist();
+
+        catalogCinder.set(null); // Cinder moved: Keystone's catalog now names the live one
+        command();
+        assertThat(tokenRequests).hasValue(2);
+        assertThat(used).containsExactly(tokenId(2));
     }
 
     @Test
