@@ -13,6 +13,8 @@ public final class CinderOptions {
     static final long MAX_TIMEOUT_SECONDS = 86_400;
     /** The most retries or attempts accepted: more would only stretch a failure that cannot heal. */
     static final long MAX_ATTEMPTS = 100;
+    /** The system property naming the user's cache directory ({@code bin/stowage} sets it); unset: no token cache. */
+    public static final String TOKEN_CACHE_DIR_PROPERTY = "stowage.cache.dir";
 
     public static final Option<String> CATALOG_INFO = Option.string("cinder_catalog_info")
             .defaultValue("volumev3::publicURL")
@@ -116,11 +118,20 @@ public final class CinderOptions {
                     + "percentage of its size, at least 1 GiB; 0 grows by 1 GiB like glance_store.")
             .build();
 
+    public static final Option<Boolean> TOKEN_CACHE = Option.bool("cinder_token_cache")
+            .defaultValue("True")
+            .help("Stowage: keep the store's Keystone token between commands in the user's cache directory "
+                    + "(<cache>/tokens, private to the user, the token file 0600, never the password), so a "
+                    + "command reuses it until 2 minutes before it expires instead of asking Keystone again; "
+                    + "only where the host names a cache directory (the stowage command: "
+                    + "${XDG_CACHE_HOME:-~/.cache}/stowage; an embedding application: the system property "
+                    + TOKEN_CACHE_DIR_PROPERTY + "). False: no token is ever written.").build();
+
     private static final List<Option<?>> ALL = List.of(CATALOG_INFO, ENDPOINT_TEMPLATE, OS_REGION_NAME,
             CA_CERTIFICATES_FILE, HTTP_RETRIES, REQUEST_TIMEOUT, STATE_TRANSITION_TIMEOUT, API_INSECURE, AUTH_ADDRESS,
             USER_NAME, USER_DOMAIN_NAME, PASSWORD, PROJECT_NAME, PROJECT_DOMAIN_NAME, ROOTWRAP_CONFIG, VOLUME_TYPE,
             ENFORCE_MULTIPATH, USE_MULTIPATH, MOUNT_POINT_BASE, DO_EXTEND_ATTACHED, ATTACHMENT_RETRY_ATTEMPTS,
-            EXTEND_GROWTH_PERCENT);
+            EXTEND_GROWTH_PERCENT, TOKEN_CACHE);
 
     private CinderOptions() {
     }

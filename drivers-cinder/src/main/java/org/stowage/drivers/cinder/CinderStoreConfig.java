@@ -7,6 +7,7 @@ import static org.stowage.drivers.cinder.CinderOptions.*;
 
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class CinderStoreConfig {
     private final boolean doExtendAttached;
     private final int attachmentRetryAttempts;
     private final int extendGrowthPercent;
+    private final Path tokenCacheDir;
 
     private CinderStoreConfig(Builder b) {
         storeId = b.storeId;
@@ -69,6 +71,7 @@ public final class CinderStoreConfig {
         doExtendAttached = b.doExtendAttached;
         attachmentRetryAttempts = b.attachmentRetryAttempts;
         extendGrowthPercent = b.extendGrowthPercent;
+        tokenCacheDir = b.tokenCacheDir;
     }
 
     /**
@@ -116,7 +119,21 @@ public final class CinderStoreConfig {
         b.attachmentRetryAttempts = (int) Math.min(100, s.get(ATTACHMENT_RETRY_ATTEMPTS));
         b.extendGrowthPercent = s.get(EXTEND_GROWTH_PERCENT).intValue();
         b.credentials = credentials(s, b.volumeType);
+        b.tokenCacheDir = s.get(TOKEN_CACHE) ? tokenCacheDir(System.getProperty(TOKEN_CACHE_DIR_PROPERTY)) : null;
         return new CinderStoreConfig(b);
+    }
+
+    /** {@code <cache>/tokens} of the cache directory the host named, if it named an absolute one. */
+    static Path tokenCacheDir(String cache) {
+        if (cache == null || cache.isBlank()) {
+            return null;
+        }
+        try {
+            Path p = Path.of(cache);
+            return p.isAbsolute() ? p.resolve("tokens") : null;
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     private static void checkTemplate(StoreSettings s, String template) {
@@ -262,6 +279,21 @@ public final class CinderStoreConfig {
         return extendGrowthPercent;
     }
 
+    /**
+     * Where the store keeps its Keystone token between processes ({@code <cache>/tokens}): set
+     * when {@code cinder_token_cache} is on and the host named a cache directory.
+     */
+    public Optional<Path> tokenCacheDir() {
+        return Optional.ofNullable(tokenCacheDir);
+    }
+
+    /** A copy that keeps its token in {@code dir} (null: nowhere). */
+    public CinderStoreConfig withTokenCacheDir(Path dir) {
+        Builder b = toBuilder();
+        b.tokenCacheDir = dir;
+        return new CinderStoreConfig(b);
+    }
+
     /** A copy with another state transition timeout (tests). */
     public CinderStoreConfig withStateTransitionTimeout(Duration timeout) {
         Builder b = toBuilder();
@@ -290,6 +322,7 @@ public final class CinderStoreConfig {
         b.doExtendAttached = doExtendAttached;
         b.attachmentRetryAttempts = attachmentRetryAttempts;
         b.extendGrowthPercent = extendGrowthPercent;
+        b.tokenCacheDir = tokenCacheDir;
         return b;
     }
 
@@ -371,5 +404,6 @@ public final class CinderStoreConfig {
         boolean doExtendAttached;
         int attachmentRetryAttempts;
         int extendGrowthPercent;
+        Path tokenCacheDir;
     }
 }

@@ -14,12 +14,15 @@ import org.stowage.spi.StoreException;
  */
 final class Waits {
     /**
-     * Status polls while waiting for a volume: glance_store's schedule (0.5, 1, 2, 4, 8, 15 s)
-     * with its first 0.5 s split into five polls, so a volume that is ready in 150 ms (the local
-     * Cinder's usual create) is seen then and not after 500 ms. From 0.5 s on, the polls fall at
-     * exactly glance_store's times.
+     * Status polls while waiting for a volume: glance_store's schedule (0.5, 1, 2, 4, 8, 15 s
+     * apart, so polls at 0.5, 1.5, 3.5, 7.5, 15.5, 30.5 s...) with polls added before 3.5 s: its
+     * first 0.5 s split into five, so a volume that is ready in 150 ms is seen then and not after
+     * 500 ms; 0.5 to 1.5 s every 250 ms and 1.5 to 2.5 s every 500 ms, so one that takes 0.6 s
+     * (a busy local Cinder) is not first seen at 1.5 s; then 3.5 s. Every one of glance_store's
+     * poll times stays a poll time; the first 30.5 s have 16 polls instead of 11.
      */
-    private static final long[] STATUS_POLL_MS = {50, 50, 50, 100, 250, 1000, 2000, 4000, 8000, 15000};
+    private static final long[] STATUS_POLL_MS =
+            {50, 50, 50, 100, 250, 250, 250, 250, 250, 500, 500, 1000, 4000, 8000, 15000};
     /** States a volume passes through while its attachments go away. */
     private static final Set<String> DETACHING = Set.of("in-use", "detaching", "attaching", "reserved");
 
@@ -90,7 +93,8 @@ final class Waits {
         }
     }
 
-    private static long poll(int i) {
+    /** The pause after the {@code i}-th status poll (0-based). */
+    static long poll(int i) {
         return STATUS_POLL_MS[Math.min(i, STATUS_POLL_MS.length - 1)];
     }
 

@@ -133,6 +133,53 @@ class CinderRemoteCallsIntegrationTest {
         }
     }
 
+    /**
+     * Two consecutive stores of the same credentials (two commands, as far as the store can tell:
+     * nothing is shared in memory) with a cache directory named: one token request in all, the
+     * second store takes the first one's token from {@code <cache>/tokens}.
+     */
+    @Test
+    void twoStoresOneAfterTheOtherMakeOneTokenRequestInAll(@TempDir Path cache) {
+        List<Call> first = new CopyOnWriteArrayList<>();
+        List<Call> second = new CopyOnWriteArrayList<>();
+        String before = System.getProperty(CinderOptions.TOKEN_CACHE_DIR_PROPERTY);
+        System.setProperty(CinderOptions.TOKEN_CACHE_DIR_PROPERTY, cache.toString());
+        String location = null;
+        try {
+            try (CinderStoreDriver d = driver("cached", first)) {
+                location = DirectAdds.add(d, LocalCinder.newImageId(), new byte[] {1, 2, 3, 4}).location();
+                assertThat(d.size(d.locations().parse(location))).isEqualTo(4);
+            }
+            try (CinderStoreDriver d = driver("cached", second)) {
+                assertThat(d.size(d.locations().parse(location))).isEqualTo(4);
+                d.delete(d.locations().parse(location));
+                location = null;
+            }
+        } finally {
+            restore(before);
+            if (location != null) {
+                try (CinderStoreDriver d = driver("cached", new CopyOnWriteArrayList<>())) {
+                    d.delete(d.locations().parse(location));
+                }
+            }
+        }
+        assertThat(first.stream().filter(c -> c.service().equals("keystone"))).as("the first store's token requests")
+                .hasSize(1);
+        assertThat(second.stream().filter(c -> c.service().equals("keystone"))).as("the second store's token requests")
+                .isEmpty();
+        assertThat(second).isNotEmpty().allMatch(c -> c.status() < 300);
+        assertThat(cache.resolve("tokens")).isDirectory();
+        LocalCinder.assertNoLeaks();
+    }
+
+    private static void restore(String cacheDir) {
+        if (cacheDir == null) {
+            System.clearProperty(CinderOptions.TOKEN_CACHE_DIR_PROPERTY);
+        } else {
+            System.setProperty(CinderOptions.TOKEN_CACHE_DIR_PROPERTY, cacheDir);
+        }
+    }
+
     @Test
     void theHostTimesEachCallOnTheGlobalRegistry(@TempDir Path dir) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

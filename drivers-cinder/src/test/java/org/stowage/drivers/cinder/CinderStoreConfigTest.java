@@ -58,6 +58,7 @@ class CinderStoreConfigTest {
         expected.put("cinder_do_extend_attached", "BOOLEAN=False");
         expected.put("cinder_attachment_retry_attempts", "INTEGER=5");
         expected.put("cinder_extend_growth_percent", "INTEGER=25");
+        expected.put("cinder_token_cache", "BOOLEAN=True");
         assertThat(declared).containsExactlyEntriesOf(expected);
         OptionSpec pw = spec("cinder_store_password");
         assertThat(pw.secret()).isTrue();

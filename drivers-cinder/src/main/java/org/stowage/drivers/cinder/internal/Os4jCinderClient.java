@@ -368,6 +368,7 @@ public final class Os4jCinderClient implements CinderClient {
         } catch (CinderHttpException e) {
             throw e.toStoreException();
         } catch (ConnectionException e) {
+            token.unreachable();
             throw unavailable(CallBudget.current(), e);
         } catch (AuthenticationException e) {
             throw token.rejected(e);

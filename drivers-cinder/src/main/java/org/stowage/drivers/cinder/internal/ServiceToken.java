@@ -16,7 +16,9 @@ import org.stowage.spi.StoreException;
 
 /**
  * The store's Keystone token, shared by all threads: asked for with the store's service
- * credentials when there is none or it expires within {@link #RENEW_BEFORE_MS}.
+ * credentials when there is none or it expires within {@link #RENEW_BEFORE_MS}. With a
+ * {@link TokenCache} ({@code cinder_token_cache} and a cache directory named by the host), a
+ * token an earlier process got is taken from the cache first, and each new token is kept there.
  */
 final class ServiceToken {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceToken.class);
@@ -24,12 +26,15 @@ final class ServiceToken {
 
     private final CinderStoreConfig cfg;
     private final Config config;
+    /** Where tokens are kept between processes; null: nowhere. */
+    private final TokenCache cache;
     private final Object lock = new Object();
     private volatile Token token;
 
     ServiceToken(CinderStoreConfig cfg, Config config) {
         this.cfg = cfg;
         this.config = config;
+        this.cache = cfg.tokenCacheDir().map(d -> new TokenCache(cfg.storeId(), d, cfg.credentials())).orElse(null);
     }
 
     /** A token that does not expire soon, authenticating if needed. */
@@ -41,22 +46,65 @@ final class ServiceToken {
         synchronized (lock) {
             t = token;
             if (t == null || expiresSoon(t)) {
-                CinderStoreConfig.ServiceCredentials c = cfg.credentials();
-                OSClientV3 os = OSFactory.builderV3().withConfig(config).endpoint(c.authAddress())
-                        .credentials(c.userName(), c.password(), Identifier.byName(c.userDomainName()))
-                        .scopeToProject(Identifier.byName(c.projectName()), Identifier.byName(c.projectDomainName()))
-                        .perspective(Facing.PUBLIC).authenticate();
-                t = os.getToken();
-                token = t;
-                LOG.debug("store '{}': new Keystone token for {}", cfg.storeId(), c);
+                t = cached();
             }
+            if (t == null) {
+                t = authenticate();
+                if (cache != null) {
+                    cache.store(t);
+                }
+            }
+            token = t;
             return t;
         }
     }
 
-    /** A token renewed by a re-authentication during a call (after a 401). */
+    /** The token an earlier process kept, if it does not expire soon. */
+    private Token cached() {
+        if (cache == null) {
+            return null;
+        }
+        Token t = cache.load().orElse(null);
+        if (t == null || expiresSoon(t)) {
+            return null;
+        }
+        LOG.debug("store '{}': reusing the cached Keystone token for {} (expires {})", cfg.storeId(), cfg.credentials(),
+                t.getExpires().toInstant());
+        return t;
+    }
+
+    /** A new token from Keystone (POST /v3/auth/tokens with the service credentials). */
+    private Token authenticate() {
+        CinderStoreConfig.ServiceCredentials c = cfg.credentials();
+        OSClientV3 os = OSFactory.builderV3().withConfig(config).endpoint(c.authAddress())
+                .credentials(c.userName(), c.password(), Identifier.byName(c.userDomainName()))
+                .scopeToProject(Identifier.byName(c.projectName()), Identifier.byName(c.projectDomainName()))
+                .perspective(Facing.PUBLIC).authenticate();
+        LOG.debug("store '{}': new Keystone token for {}", cfg.storeId(), c);
+        return os.getToken();
+    }
+
+    /**
+     * A token renewed by a re-authentication during a call: Cinder answered 401 to the one in use
+     * (revoked, or expired early), so the cached one is replaced by the new one.
+     */
     void renewed(Token t) {
         token = t;
+        if (cache != null) {
+            LOG.debug("store '{}': Cinder refused the Keystone token (401); using and caching a new one", cfg.storeId());
+            cache.store(t);
+        }
+    }
+
+    /**
+     * A call could not reach its server: the cached token is dropped (kept in memory), so a
+     * catalog that names an endpoint that moved is not reused by the next command until the
+     * token expires; the next command asks Keystone again.
+     */
+    void unreachable() {
+        if (cache != null) {
+            cache.drop();
+        }
     }
 
     /** Forgets the token (the store closes). */
@@ -64,8 +112,12 @@ final class ServiceToken {
         token = null;
     }
 
-    /** Keystone answered 401 to the token request: the message names the URL and user, never the password. */
+    /** Keystone answered 401 to the token request (the cached token is dropped): the message names the URL and user, never the password. */
     StoreException rejected(AuthenticationException e) {
+        token = null;
+        if (cache != null) {
+            cache.drop();
+        }
         CinderStoreConfig.ServiceCredentials c = cfg.credentials();
         return StoreException.badStoreConfiguration("store '" + cfg.storeId() + "': Keystone at " + c.authAddress()
                 + " rejected the service credentials (user '" + c.userName() + "' in domain '" + c.userDomainName()
