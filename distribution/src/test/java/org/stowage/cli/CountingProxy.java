@@ -114,6 +114,7 @@ final class CountingProxy implements AutoCloseable {
                 r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 failures.incrementAndGet();
+                System.err.println("proxy " + name + ": " + shown(method, ex.getRequestURI()) + " failed upstream: " + e);
                 byte[] msg = ("proxy " + name + ": " + upstream + " failed: " + e).getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(502, msg.length);
                 ex.getResponseBody().write(msg);
