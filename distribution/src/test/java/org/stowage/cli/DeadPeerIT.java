@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -128,6 +129,34 @@ class DeadPeerIT {
 
         assertThat(accepted.get()).as("connections to the dead Keystone").isZero();
         assertThat(tree(tmp)).as("nothing written").isEqualTo(before);
+    }
+
+    /**
+     * Every other command that touches only the file store, writes included, connects to nothing
+     * either: add, verify, images list and gc of the file store, locations upgrade of a file
+     * location, delete.
+     */
+    @Test
+    void everyFileStoreCommandConnectsToNothing(@TempDir Path tmp) throws Exception {
+        String c = conf(tmp).toString();
+        Path image = Files.write(tmp.resolve("image.raw"), "seven!!".getBytes(StandardCharsets.UTF_8));
+
+        Timed add = run(3 * QUICK_MS, "-q", "--config", c, "add", image.toString());
+        assertThat(add.code()).as(add.err()).isZero();
+        String location = (String) StowageCli.json(add.out()).get("location");
+        Path doc = Files.writeString(tmp.resolve("images.json"), "[{\"id\":\"" + UUID.randomUUID()
+                + "\",\"locations\":[{\"url\":\"" + location + "\",\"metadata\":{}}]}]");
+        List<List<String>> commands = List.of(List.of("verify", location), List.of("images", "list", "--store", "fast"),
+                List.of("gc", "--dry-run", "--store", "fast"), List.of("gc", "--store", "fast"),
+                List.of("locations", "upgrade", doc.toString()), List.of("delete", location));
+        for (List<String> cmd : commands) {
+            List<String> args = new ArrayList<>(List.of("-q", "--config", c));
+            args.addAll(cmd);
+            Timed r = run(3 * QUICK_MS, args.toArray(String[]::new));
+            assertThat(r.code()).as("%s: %s", cmd, r.err()).isZero();
+            assertThat(r.tookMs()).as("%s", cmd).isLessThan(QUICK_MS);
+        }
+        assertThat(accepted.get()).as("connections to the dead Keystone").isZero();
     }
 
     @Test
