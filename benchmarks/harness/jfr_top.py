@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarises a JFR recording of `Bench small`: where the time of an add goes.
 
-usage: jfr_top.py RECORDING.jfr [--us-per-add X] [--root METHOD] [--top N] [--markdown]
+usage: jfr_top.py RECORDING.jfr [--us-per-add X] [--root METHOD] [--top N] [--periods J,N]
 
 Reads jdk.ExecutionSample and jdk.NativeMethodSample (a thread in a system call shows as a native
 sample) of the threads, keeps the samples whose stack holds ROOT (default
@@ -10,7 +10,10 @@ org.stowage.core.Stowage.add: the add itself, not the benchmark's deletes or raw
   - the inclusive share of the main org.stowage methods,
   - the share of samples on other threads while adds run (hand-offs to hashing, call or timer threads),
   - the allocation samples (jdk.ObjectAllocationSample weight) by class and by allocating stowage frame,
-with % of the kept samples and, given --us-per-add, microseconds per add (share x time per add).
+with % of the kept time and, given --us-per-add, microseconds per add (share x time per add).
+JFR samples one thread in Java code every J ms and one thread in native code every N ms
+(settings=profile: 10 and 20, the default of --periods), so a native sample stands for N/J times
+the time of a Java sample: the shares weigh each sample by its period (the sample counts are raw).
 """
 import collections
 import json
@@ -44,7 +47,7 @@ def main(argv):
     us = None
     root = "org.stowage.core.Stowage.add"
     top = 25
-    md = "--markdown" in argv
+    wj, wn = 10.0, 20.0
     for i, a in enumerate(argv):
         if a == "--us-per-add":
             us = float(argv[i + 1])
@@ -52,6 +55,8 @@ def main(argv):
             root = argv[i + 1]
         elif a == "--top":
             top = int(argv[i + 1])
+        elif a == "--periods":
+            wj, wn = (float(x) for x in argv[i + 1].split(","))
     samples = load(path, "jdk.ExecutionSample,jdk.NativeMethodSample")
     kept, other_threads, total = [], collections.Counter(), 0
     main_thread = None
@@ -65,34 +70,40 @@ def main(argv):
         th = thread_of(ev)
         if th != main_thread and not th.startswith("JFR"):
             other_threads[th.rstrip("0123456789-")] += 1
-    n = len(kept) or 1
-    self_c, incl_c = collections.Counter(), collections.Counter()
+    self_c, incl_c, self_n, incl_n = (collections.Counter() for _ in range(4))
+    n = 0.0
     for typ, fr in kept:
-        top_frame = fr[0] + ("  [native]" if typ == "jdk.NativeMethodSample" else "")
-        self_c[top_frame] += 1
+        native = typ == "jdk.NativeMethodSample"
+        w = wn if native else wj
+        n += w
+        top_frame = fr[0] + ("  [native]" if native else "")
+        self_c[top_frame] += w
+        self_n[top_frame] += 1
         seen = set()
         for f in fr:
             if f.startswith("org.stowage.") and f not in seen:
                 seen.add(f)
-                incl_c[f] += 1
+                incl_c[f] += w
+                incl_n[f] += 1
+    n = n or 1.0
 
-    def row(name, c):
+    def row(name, c, counts):
         pct = 100.0 * c / n
-        return "| `%s` | %d | %.1f%% | %s |" % (name, c, pct, "%.1f" % (us * c / n) if us else "")
+        return "| `%s` | %d | %.1f%% | %s |" % (name, counts[name], pct, "%.1f" % (us * c / n) if us else "")
 
     print("samples in %s: %d, of them in %s: %d (java %d, native %d)" % (
         path, total, root, len(kept), sum(1 for t, _ in kept if t == "jdk.ExecutionSample"),
         sum(1 for t, _ in kept if t != "jdk.ExecutionSample")))
     print()
     print("Top frames (top of stack) of the add samples:\n")
-    print("| frame | samples | % | µs per add |\n|---|---|---|---|")
+    print("| frame | samples | % of time | µs per add |\n|---|---|---|---|")
     for name, c in self_c.most_common(top):
-        print(row(name, c))
+        print(row(name, c, self_n))
     print()
     print("Inclusive, org.stowage methods:\n")
-    print("| method | samples | % | µs per add |\n|---|---|---|---|")
+    print("| method | samples | % of time | µs per add |\n|---|---|---|---|")
     for name, c in incl_c.most_common(top):
-        print(row(name, c))
+        print(row(name, c, incl_n))
     print()
     print("Samples on other threads (not the adding one), by thread pool: %s" % (
         ", ".join("%s %d" % kv for kv in other_threads.most_common(8)) or "none"))
