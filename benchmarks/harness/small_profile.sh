@@ -6,7 +6,7 @@
 # fixed profile from before the small-add work (small_profile_before.md) beside this run's. ~5 min.
 #
 # usage: benchmarks/harness/small_profile.sh [--no-build]
-# env: BENCH_PAIRS=5 BENCH_COUNT=5000 BENCH_ROUNDS=8, BENCH_TMPFS (default /dev/shm/stowage-small-$$),
+# env: BENCH_PAIRS=5 BENCH_COUNT=5000 BENCH_ROUNDS=8 BENCH_JFR_ROUNDS=24 (the recorded run: more samples), BENCH_TMPFS (default /dev/shm/stowage-small-$$),
 #      BENCH_WORK (default /tmp/stowage-bench-small), BENCH_JOPTS (default: bin/stowage's)
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
@@ -19,7 +19,7 @@ done
 java=${BENCH_JAVA:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}
 jfr=$(dirname "$java")/jfr
 jopts=${BENCH_JOPTS:--XX:+UseSerialGC -Xss512k -XX:MaxRAM=1g}
-pairs=${BENCH_PAIRS:-5}; count=${BENCH_COUNT:-5000}; rounds=${BENCH_ROUNDS:-8}
+pairs=${BENCH_PAIRS:-5}; count=${BENCH_COUNT:-5000}; rounds=${BENCH_ROUNDS:-8}; jfr_rounds=${BENCH_JFR_ROUNDS:-24}
 work=${BENCH_WORK:-/tmp/stowage-bench-small}
 tmpfs=${BENCH_TMPFS:-/dev/shm/stowage-small-$$}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -48,15 +48,15 @@ tr ':' '\n' <"$root/benchmarks/target/classpath.txt" | while read -r j; do [ -n 
   echo "fs=$(df -PT "$tmpfs" | awk 'NR==2 {print $2" on "$1}')"
   echo "jopts=$jopts"
   echo "git=$(cd "$root" && git rev-parse --short HEAD)$(cd "$root" && git diff --quiet HEAD -- core drivers-file spi || echo ' (core/driver/spi edited since)')"
-  echo "pairs=$pairs count=$count rounds=$rounds"
+  echo "pairs=$pairs count=$count rounds=$rounds jfr_rounds=$jfr_rounds"
   echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/machine.txt"
 cat "$out/machine.txt"
 
-stowage() { # $1 = store dir, then extra JVM options
-  local d=$1; shift
+stowage() { # $1 = store dir, $2 = rounds, then extra JVM options
+  local d=$1 n=$2; shift 2
   # shellcheck disable=SC2086
-  "$java" $jopts "$@" -cp "$work/lib/*" org.stowage.benchmarks.Bench small --store "$d" --count "$count" --rounds "$rounds"
+  "$java" $jopts "$@" -cp "$work/lib/*" org.stowage.benchmarks.Bench small --store "$d" --count "$count" --rounds "$n"
 }
 glance() {
   /usr/bin/python3 "$here/glance_file_bench.py" small --store "$1" --count "$count" --rounds "$rounds"
@@ -66,15 +66,15 @@ log "A/B pairs: $pairs x (Stowage, glance_store), $count adds x $rounds rounds e
 for p in $(seq 1 "$pairs"); do
   for who in A B; do
     d=$tmpfs/$who; rm -rf "$d"; mkdir -p "$d"
-    if [ "$who" = A ]; then line=$(stowage "$d" 2>/dev/null); else line=$(glance "$d" 2>/dev/null); fi
+    if [ "$who" = A ]; then line=$(stowage "$d" "$rounds" 2>/dev/null); else line=$(glance "$d" 2>/dev/null); fi
     echo "{\"pair\": $p, \"who\": \"$who\", \"load\": $(cut -d' ' -f1 /proc/loadavg), \"run\": $line}" | tee -a "$out/runs.jsonl"
   done
 done
 
 log "JFR recording (settings=profile) of Bench small"
 d=$tmpfs/jfr; rm -rf "$d"; mkdir -p "$d"
-stowage "$d" -XX:FlightRecorderOptions=stackdepth=256 \
-  "-XX:StartFlightRecording=filename=$out/small.jfr,settings=profile" 2>/dev/null >"$out/jfr-run.json"
+stowage "$d" "$jfr_rounds" -XX:FlightRecorderOptions=stackdepth=256 \
+  "-XX:StartFlightRecording=filename=$out/small.jfr,settings=profile" 2>/dev/null | grep "^{" >"$out/jfr-run.json"
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 
 log "report"

@@ -65,10 +65,10 @@ if ratios:
           "per pair: median **%.2f** (min %.2f, max %.2f; target ≤ 0.8).\n" % (
               statistics.median(a_all), statistics.median(b_all), statistics.median(ratios), min(ratios), max(ratios)))
 print("### Profile after (this run: JFR settings=profile, `jfr_top.py`)\n")
-print("One more `Bench small` run (%s) under JFR; its warm median is %.1f µs per add (rounds: %s). Samples are "
+print("One more `Bench small` run (%s adds × %s rounds) under JFR; its warm median is %.1f µs per add (rounds: %s). Samples are "
       "kept when their stack holds `Stowage.add`; a native sample (a system call) counts twice a Java sample's "
       "time (JFR samples Java code every 10 ms, native code every 20 ms); µs per add = share × the run's warm "
       "median. JFR misses samples in the digest intrinsics, so hashing shows less than it costs.\n" % (
-          jrun.get("count"), jwarm, ", ".join("%.0f" % x for x in jrun["add_us"])))
-print("```\n" + prof.strip() + "\n```\n")
+          jrun.get("count"), len(jrun["add_us"]), jwarm, ", ".join("%.0f" % x for x in jrun["add_us"])))
+print(prof.strip().replace("samples in " + os.path.join(out, "small.jfr"), "Samples in the recording") + "\n")
 print(open(before).read().strip())
