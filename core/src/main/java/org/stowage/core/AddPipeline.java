@@ -64,8 +64,10 @@ final class AddPipeline {
             HostInput in = new HostInput(input, storeId, r.imageId());
             AddResult result = write(d, in, r, storeId);
             result = withStoreMetadata(d, storeId, result);
-            LOG.info("added image {} to store {}: {} bytes at {}", r.imageId(), storeId, result.size(),
-                    Uris.mask(result.location()));
+            if (LOG.isInfoEnabled()) {
+                LOG.info("added image {} to store {}: {} bytes at {}", r.imageId(), storeId, result.size(),
+                        Uris.mask(result.location()));
+            }
             return result;
         } finally {
             input.close();

@@ -22,8 +22,24 @@ public final class ImageIds {
     private ImageIds() {
     }
 
-    /** True if {@code id} is a UUID as Glance requires. */
+    /** True if {@code id} is a UUID as Glance requires (the pattern {@code UUID}, checked without a regex per add). */
     public static boolean isValid(String id) {
+        if (id == null || id.length() != 36) {
+            return false;
+        }
+        for (int i = 0; i < 36; i++) {
+            char c = id.charAt(i);
+            boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-'
+                    : c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The regex {@link #isValid} implements, for tests comparing the two. */
+    static boolean matchesPattern(String id) {
         return id != null && UUID.matcher(id).matches();
     }
 
@@ -49,6 +65,9 @@ public final class ImageIds {
      * characters as {@code \}{@code uXXXX}, and only the first characters of a long value, with its length.
      */
     public static String shown(String value) {
+        if (plain(value)) {
+            return value;
+        }
         String head = value.length() > SHOWN_CHARS ? value.substring(0, SHOWN_CHARS) : value;
         StringBuilder sb = new StringBuilder();
         head.codePoints().forEach(c -> {
@@ -67,5 +86,19 @@ public final class ImageIds {
             sb.append("... (").append(value.length()).append(" characters)");
         }
         return sb.toString();
+    }
+
+    /** True if {@link #shown} leaves {@code value} as it is: short, printable ASCII without a backslash. */
+    private static boolean plain(String value) {
+        if (value.length() > SHOWN_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

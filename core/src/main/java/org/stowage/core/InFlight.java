@@ -57,7 +57,9 @@ final class InFlight {
 
     private synchronized void finished(Operation op) {
         running.remove(op);
-        notifyAll();
+        if (running.isEmpty()) {
+            notifyAll(); // only awaitIdle waits, and only for none to run
+        }
     }
 
     /** Why operations are refused, if {@link #abortAll} was called. */

@@ -12,8 +12,8 @@ public final class Uris {
 
     /** The URI with any {@code user:password@} replaced by {@code ***@}: safe to log and show. */
     public static String mask(String uri) {
-        if (uri == null) {
-            return null;
+        if (uri == null || uri.indexOf('@') < 0) {
+            return uri; // nothing to mask (and no regex per add)
         }
         return CREDENTIALS.matcher(uri).replaceFirst("***@");
     }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
 
@@ -30,6 +31,29 @@ public final class HashAlgorithms {
         JCA.put("sha3_384", "SHA3-384");
         JCA.put("sha3_512", "SHA3-512");
     }
+
+    /** Fresh digests to clone, by glance name; {@link #NOT_CLONEABLE} where cloning is not supported. */
+    private static final Map<String, MessageDigest> PROTOTYPES = new ConcurrentHashMap<>();
+    private static final MessageDigest NOT_CLONEABLE = new MessageDigest("none") {
+        @Override
+        protected void engineUpdate(byte input) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected void engineUpdate(byte[] input, int offset, int len) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected byte[] engineDigest() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        protected void engineReset() {
+        }
+    };
 
     /** Glance's default multihash algorithm ({@code [DEFAULT] hashing_algorithm}). */
     public static final String DEFAULT = "sha512";
@@ -61,9 +85,29 @@ public final class HashAlgorithms {
                 + String.join(", ", JCA.keySet()));
     }
 
-    /** A new digest for a glance algorithm name. */
+    /**
+     * A new digest for a glance algorithm name: a clone of a fresh digest kept per algorithm (a
+     * provider look-up per add cost more than hashing 4 KiB), or a new instance if it cannot be cloned.
+     */
     public static MessageDigest digest(String algo) {
         String name = normalize(algo);
+        MessageDigest prototype = PROTOTYPES.computeIfAbsent(name, HashAlgorithms::prototype);
+        if (prototype != NOT_CLONEABLE) {
+            try {
+                return (MessageDigest) prototype.clone(); // the prototype is never updated: clones start empty
+            } catch (CloneNotSupportedException e) {
+                PROTOTYPES.put(name, NOT_CLONEABLE);
+            }
+        }
+        return newDigest(algo, name);
+    }
+
+    private static MessageDigest prototype(String name) {
+        MessageDigest d = newDigest(name, name);
+        return d instanceof Cloneable ? d : NOT_CLONEABLE;
+    }
+
+    private static MessageDigest newDigest(String algo, String name) {
         try {
             return MessageDigest.getInstance(JCA.get(name));
         } catch (NoSuchAlgorithmException e) {

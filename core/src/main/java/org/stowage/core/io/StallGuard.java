@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.stowage.spi.ErrorKind;
 import org.stowage.spi.StoreException;
@@ -14,14 +13,15 @@ import org.stowage.spi.StoreException;
  * Reads the source of an add under two rules: a source that delivers no byte for the stall
  * timeout fails with {@link ErrorKind#TIMEOUT}, and {@link #abort} fails the add from any thread.
  * Either one closes the source and interrupts the reading thread, which unblocks sockets and
- * channel-based streams. The watchdog runs on the host's timer and only while the add runs.
+ * channel-based streams. The watchdog is the host timer's {@link StallWatch}, which checks every
+ * guard from its first read until it stops, and runs only while some add runs.
  */
 final class StallGuard implements ChunkReader {
     private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final InputStream source;
     private final long timeoutNanos;
-    private final ScheduledExecutorService timer;
+    private final StallWatch watch; // null: no deadline
     private final Object lock = new Object();
     private long bytesRead;
     private volatile boolean ended;
@@ -29,7 +29,7 @@ final class StallGuard implements ChunkReader {
     private volatile boolean stalled;
     private volatile Thread reader;
     private volatile String abortReason;
-    private ScheduledFuture<?> watchdog;
+    private boolean watched; // joined the watch (at the first read)
 
     /**
      * @param stallTimeout zero, negative or null for no deadline
@@ -37,9 +37,9 @@ final class StallGuard implements ChunkReader {
      */
     StallGuard(InputStream source, Duration stallTimeout, ScheduledExecutorService timer) {
         this.source = Objects.requireNonNull(source, "source");
-        boolean watched = timer != null && stallTimeout != null && !stallTimeout.isZero() && !stallTimeout.isNegative();
-        this.timeoutNanos = watched ? stallTimeout.toNanos() : 0;
-        this.timer = timer;
+        boolean deadline = timer != null && stallTimeout != null && !stallTimeout.isZero() && !stallTimeout.isNegative();
+        this.timeoutNanos = deadline ? stallTimeout.toNanos() : 0;
+        this.watch = deadline ? StallWatch.of(timer, period(timeoutNanos)) : null;
     }
 
     /** Bytes the source delivered so far. */
@@ -49,8 +49,9 @@ final class StallGuard implements ChunkReader {
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
-        if (timeoutNanos != 0 && watchdog == null) {
-            watchdog = timer.scheduleAtFixedRate(this::watch, period(), period(), TimeUnit.NANOSECONDS);
+        if (watch != null && !watched) {
+            watch.join(this);
+            watched = true;
         }
         synchronized (lock) {
             if (abortReason != null) {
@@ -116,16 +117,17 @@ final class StallGuard implements ChunkReader {
 
     /** Stops watching; safe to call more than once. */
     void stop() {
-        if (watchdog != null) {
-            watchdog.cancel(false);
+        if (watched) {
+            watch.leave(this);
         }
     }
 
-    private long period() {
+    private static long period(long timeoutNanos) {
         return Math.max(MIN_PERIOD_NANOS, timeoutNanos / 4);
     }
 
-    private void watch() {
+    /** The watch's check: fails a read in progress for longer than the timeout. */
+    void watch() {
         synchronized (lock) {
             long started = readStartedNanos;
             if (started == 0 || stalled || System.nanoTime() - started <= timeoutNanos) {

@@ -131,7 +131,7 @@ public final class StoreLayers {
         String what = "add of image " + imageId;
         try (Permit permit = adds.acquire(what, settings.timeout(), settings.timeoutShown())) {
             AddResult r = add.get();
-            finished("add", Uris.mask(r.location()), t0, r.size(), null);
+            finished("add", r.location(), t0, r.size(), null);
             return r;
         } catch (RuntimeException | Error e) {
             finished("add", "image " + imageId, t0, 0, e);
@@ -144,12 +144,14 @@ public final class StoreLayers {
         return addsNotReads ? adds.inUse() : reads.inUse();
     }
 
+    /** Records an operation; {@code location} is masked ({@link Uris#mask}) only when the line is logged. */
     private void finished(String operation, String location, long t0, long bytes, Throwable failure) {
         long nanos = System.nanoTime() - t0;
         String outcome = failure == null ? StoreMetrics.OK : StoreMetrics.outcome(failure);
         metrics.record(operation, outcome, nanos, bytes);
         if (log.isDebugEnabled()) {
-            log.debug("store {}: {} {}: {} bytes in {} ms: {}{}", storeId, operation, Uris.redacted(location), bytes,
+            log.debug("store {}: {} {}: {} bytes in {} ms: {}{}", storeId, operation,
+                    Uris.redacted(Uris.mask(location)), bytes,
                     nanos / 1_000_000, outcome, failure == null ? "" : " (" + failure.getMessage() + ")");
         }
     }

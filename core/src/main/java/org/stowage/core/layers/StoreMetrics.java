@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.stowage.spi.StoreException;
 
@@ -23,6 +25,7 @@ final class StoreMetrics {
 
     private final String storeId;
     private final MeterRegistry registry;
+    private volatile Meters meters;
 
     /** @param registry where the meters go; null for Micrometer's global registry (looked up when first used) */
     StoreMetrics(String storeId, MeterRegistry registry) {
@@ -34,14 +37,38 @@ final class StoreMetrics {
         return registry != null ? registry : Metrics.globalRegistry;
     }
 
-    /** Records one operation of {@code nanos} with its outcome, and its bytes if any. */
+    /**
+     * Records one operation of {@code nanos} with its outcome, and its bytes if any. Each meter is
+     * registered on first use and then kept, as Micrometer's users usually keep their meters
+     * (building and registering it again cost more per small add than the recording); the registry
+     * is looked up on every call, so a new one gets its own meters.
+     */
     void record(String operation, String outcome, long nanos, long bytes) {
-        Timer.builder(OPERATIONS).description("Operations on a store, by outcome (ok or the error kind)")
-                .tags("store", storeId, "operation", operation, "outcome", outcome)
-                .register(registry()).record(nanos, TimeUnit.NANOSECONDS);
+        MeterRegistry r = registry();
+        Meters m = meters;
+        if (m == null || m.registry != r) {
+            m = new Meters(r);
+            meters = m;
+        }
+        m.timers.computeIfAbsent(operation + '\0' + outcome, k -> Timer.builder(OPERATIONS)
+                .description("Operations on a store, by outcome (ok or the error kind)")
+                .tags("store", storeId, "operation", operation, "outcome", outcome).register(r))
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (bytes > 0) {
-            Counter.builder(BYTES).description("Bytes added to and read from a store").baseUnit("bytes")
-                    .tags("store", storeId, "operation", operation).register(registry()).increment(bytes);
+            m.counters.computeIfAbsent(operation, k -> Counter.builder(BYTES)
+                    .description("Bytes added to and read from a store").baseUnit("bytes")
+                    .tags("store", storeId, "operation", operation).register(r)).increment(bytes);
+        }
+    }
+
+    /** The meters registered on one registry. */
+    private static final class Meters {
+        final MeterRegistry registry;
+        final Map<String, Timer> timers = new ConcurrentHashMap<>();
+        final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+        Meters(MeterRegistry registry) {
+            this.registry = registry;
         }
     }
 

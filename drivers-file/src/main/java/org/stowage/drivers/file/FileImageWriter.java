@@ -1,5 +1,6 @@
 package org.stowage.drivers.file;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -81,19 +82,33 @@ final class FileImageWriter implements ImageWriter {
         finishFile();
         link();
         finished = true;
+        removeTemporaryName();
+        if (target.config().fsync()) {
+            fsyncDirectory(target.dir());
+        }
+        letGoOfClaim();
+        Path file = target.file();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("store '{}': added image {} ({} bytes) at {}", target.storeId(), target.imageId(), written, file);
+        }
+        return new StoredImage("file://" + file, metadata);
+    }
+
+    /**
+     * Unlinks the temporary name of the published image with one unlink(2) ({@link File#delete};
+     * {@link Files#delete} stats the name first), and only when that fails asks {@link Files#delete}
+     * for the reason to log.
+     */
+    private void removeTemporaryName() {
+        if (target.temp().toFile().delete()) {
+            return;
+        }
         try {
             Files.delete(target.temp());
         } catch (IOException e) {
             LOG.warn("store '{}': image {} is stored, but its temporary name {} could not be removed: {}",
                     target.storeId(), target.imageId(), target.temp(), IoErrors.describe(e));
         }
-        if (target.config().fsync()) {
-            fsyncDirectory(target.dir());
-        }
-        letGoOfClaim();
-        LOG.debug("store '{}': added image {} ({} bytes) at {}", target.storeId(), target.imageId(), written,
-                target.file());
-        return new StoredImage("file://" + target.file(), metadata);
     }
 
     /** Gives the file its full size (it may end in skipped zero chunks), syncs it if asked, closes it. */
