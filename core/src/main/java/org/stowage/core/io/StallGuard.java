@@ -2,6 +2,8 @@ package org.stowage.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,12 +16,14 @@ import org.stowage.spi.StoreException;
  * Reads the source of an add under two rules: a source that delivers no byte for the stall
  * timeout fails with {@link ErrorKind#TIMEOUT}, and {@link #abort} fails the add from any thread.
  * Either one closes the source and interrupts the reading thread, which unblocks sockets and
- * channel-based streams. The watchdog runs on the host's timer and only while the add runs.
+ * channel-based streams. The watchdog runs on the host's timer and only while the add runs. A
+ * source with a channel ({@link ChannelInput#channelOf}) is read into direct buffers through it.
  */
 final class StallGuard implements ChunkReader {
     private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final InputStream source;
+    private final ReadableByteChannel channel; // null: only the stream
     private final long timeoutNanos;
     private final ScheduledExecutorService timer;
     private final Object lock = new Object();
@@ -37,6 +41,7 @@ final class StallGuard implements ChunkReader {
      */
     StallGuard(InputStream source, Duration stallTimeout, ScheduledExecutorService timer) {
         this.source = Objects.requireNonNull(source, "source");
+        this.channel = ChannelInput.channelOf(source);
         boolean watched = timer != null && stallTimeout != null && !stallTimeout.isZero() && !stallTimeout.isNegative();
         this.timeoutNanos = watched ? stallTimeout.toNanos() : 0;
         this.timer = timer;
@@ -47,8 +52,28 @@ final class StallGuard implements ChunkReader {
         return bytesRead;
     }
 
+    /** One read of the source, which may block; {@link #read} guards it. */
+    @FunctionalInterface
+    private interface SourceRead {
+        int read() throws IOException;
+    }
+
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
+        return guarded(() -> source.read(buf, off, len));
+    }
+
+    @Override
+    public boolean direct() {
+        return channel != null;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return channel == null ? ChunkReader.super.read(dst) : guarded(() -> channel.read(dst));
+    }
+
+    private int guarded(SourceRead read) throws IOException {
         if (timeoutNanos != 0 && watchdog == null) {
             watchdog = timer.scheduleAtFixedRate(this::watch, period(), period(), TimeUnit.NANOSECONDS);
         }
@@ -59,7 +84,7 @@ final class StallGuard implements ChunkReader {
             reader = Thread.currentThread();
             readStartedNanos = System.nanoTime();
         }
-        int n = readWatched(buf, off, len);
+        int n = readWatched(read);
         if (abortReason != null) {
             throw abortError();
         }
@@ -74,9 +99,9 @@ final class StallGuard implements ChunkReader {
         return n;
     }
 
-    private int readWatched(byte[] buf, int off, int len) throws IOException {
+    private int readWatched(SourceRead read) throws IOException {
         try {
-            return source.read(buf, off, len);
+            return read.read();
         } catch (IOException | RuntimeException e) {
             if (!stalled && abortReason == null) {
                 throw e;
