@@ -9,11 +9,14 @@ import java.nio.channels.SelectableChannel;
 import java.util.Objects;
 
 /**
- * An add's source that is a channel, as an {@link InputStream}: the add pipeline reads such a source
+ * An add's source that is a channel, as an {@link InputStream} for
+ * {@link org.stowage.core.Stowage#add(String, InputStream, org.stowage.core.AddOptions)}
+ * ({@code stowage add} gives it its file's channel, or standard input's): the add pipeline reads such a source
  * straight into its own direct buffers, hashes them there and hands them to the store, with no copy
  * in between (a plain stream costs two copies per byte: into the caller's array and out of it again).
  * A {@link FileInputStream} (exactly that class: a subclass may change what it reads) is read through
- * its channel the same way. Closing the stream closes the channel.
+ * its channel the same way. Closing the stream closes the channel; the add does not close its source,
+ * but a stall or an abort does, to stop a read in progress.
  */
 public final class ChannelInput extends InputStream {
     private final ReadableByteChannel channel;
