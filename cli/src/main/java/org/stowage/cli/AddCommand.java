@@ -3,16 +3,18 @@ package org.stowage.cli;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import org.stowage.core.AddOptions;
 import org.stowage.core.AddResult;
 import org.stowage.core.ImageIds;
 import org.stowage.core.Stowage;
+import org.stowage.core.io.ChannelInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -41,20 +43,21 @@ final class AddCommand extends StowageSubcommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long declared;
-        InputStream in;
+        ReadableByteChannel in;
         if ("-".equals(file)) {
-            in = Channels.newInputStream(new FileInputStream(FileDescriptor.in).getChannel());
+            in = new FileInputStream(FileDescriptor.in).getChannel();
             declared = size == null ? -1 : size;
         } else {
             Path p = Path.of(file);
             if (!Files.isRegularFile(p)) {
                 throw new NoSuchFileException(file + " (expected a readable file or - for stdin)");
             }
-            in = Files.newInputStream(p);
+            in = FileChannel.open(p, StandardOpenOption.READ);
             declared = size == null ? Files.size(p) : size;
         }
+        // a channel: the add reads it into its own direct buffers, with no copy on the way to the store
         in = Transfers.input(in, "-".equals(file) ? "standard input" : file);
-        try (Stowage s = open(); InputStream closing = in) {
+        try (Stowage s = open(); ReadableByteChannel closing = in) {
             Interruption.arm(s);
             AddOptions options = AddOptions.defaults().imageId(imageId).hashAlgorithm(hash).owner(owner);
             options = declared < 0 ? options : options.declaredSize(declared);
@@ -62,11 +65,11 @@ final class AddCommand extends StowageSubcommand implements Callable<Integer> {
             AddResult r;
             if (root().progress()) {
                 try (Progress bar = Progress.start("add", declared)) {
-                    r = s.add(target, bar.wrap(in), options.phases(bar));
+                    r = s.add(target, ChannelInput.of(in), options.phases(bar).progress(bar::written));
                     bar.finish();
                 }
             } else {
-                r = s.add(target, in, options);
+                r = s.add(target, ChannelInput.of(in), options);
             }
             AddResults.print(out(), s, r, store);
         }

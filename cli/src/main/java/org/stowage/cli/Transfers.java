@@ -11,6 +11,8 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import org.stowage.core.Uris;
 import org.stowage.spi.StoreException;
 
@@ -70,6 +72,30 @@ final class Transfers {
                 } catch (IOException e) {
                     throw new InputFailed(what, e);
                 }
+            }
+        };
+    }
+
+    /** {@code in}, whose read failures are {@link InputFailed} naming {@code what}; closing it closes {@code in}. */
+    static ReadableByteChannel input(ReadableByteChannel in, String what) {
+        return new ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                try {
+                    return in.read(dst);
+                } catch (IOException e) {
+                    throw new InputFailed(what, e);
+                }
+            }
+
+            @Override
+            public boolean isOpen() {
+                return in.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
             }
         };
     }

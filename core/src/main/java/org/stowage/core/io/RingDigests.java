@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link HashingImageInput#CHUNK}-sized slots, handed to the caller in {@link #SUB}-sized pieces
  * as they are read (so the store writes them while they are still in the CPU cache), and to the
  * two hashers once a slot is full. Hashing overlaps the store's I/O and the two digests run in
- * parallel; memory stays at {@code SLOTS x CHUNK} whatever the image size.
+ * parallel; memory stays at {@code SLOTS x CHUNK} whatever the image size. A channel source
+ * ({@link ChunkReader#direct()}) fills direct slots, which the store writes and the hashers read
+ * with no copy on the reading thread (a heap slot costs one copy in and one out: the JDK's
+ * temporary direct buffers of the channel reads and writes).
  */
 final class RingDigests extends Digests {
     /** Size of the pieces handed to the store. */
@@ -33,12 +36,10 @@ final class RingDigests extends Digests {
     private final Worker multiWorker;
     private Slot current;
     private boolean stopped;
+    private boolean slotsMade;
 
     private RingDigests(String algo) {
         super(algo);
-        for (int i = 0; i < SLOTS; i++) {
-            free.add(new Slot(HashingImageInput.CHUNK));
-        }
         md5Worker = new Worker(md5);
         multiWorker = new Worker(multi);
     }
@@ -62,7 +63,13 @@ final class RingDigests extends Digests {
 
     @Override
     ByteBuffer next(ChunkReader in) throws IOException {
-        if (current != null && current.len == current.buf.length) {
+        if (!slotsMade) {
+            slotsMade = true;
+            for (int i = 0; i < SLOTS; i++) {
+                free.add(new Slot(HashingImageInput.CHUNK, in.direct()));
+            }
+        }
+        if (current != null && current.len == current.size) {
             dispatch(current);
         }
         if (current == null) {
@@ -71,10 +78,10 @@ final class RingDigests extends Digests {
             current.refs.set(1);
         }
         Slot slot = current;
-        int want = Math.min(SUB, slot.buf.length - slot.len);
+        int want = Math.min(SUB, slot.size - slot.len);
         int n;
         do {
-            n = in.read(slot.buf, slot.len, want);
+            n = slot.read(in, want);
         } while (n == 0);
         if (n < 0) {
             dispatch(slot);
@@ -82,7 +89,7 @@ final class RingDigests extends Digests {
         }
         int off = slot.len;
         slot.len += n;
-        return ByteBuffer.wrap(slot.buf, off, n).asReadOnlyBuffer();
+        return slot.piece(off, n);
     }
 
     /** Hands a slot to both hashers and drops the reader's hold on it. */
@@ -130,13 +137,45 @@ final class RingDigests extends Digests {
         }
     }
 
+    /** A heap slot ({@code buf}) or a direct one ({@code direct}, for a channel source). */
     private static final class Slot {
         final byte[] buf;
+        final ByteBuffer direct;
+        final int size;
         final AtomicInteger refs = new AtomicInteger();
         int len;
 
         Slot(int size) {
-            buf = new byte[size];
+            this.size = size;
+            buf = null;
+            direct = null;
+        }
+
+        Slot(int size, boolean direct) {
+            this.size = size;
+            this.buf = direct ? null : new byte[size];
+            this.direct = direct ? ByteBuffer.allocateDirect(size) : null;
+        }
+
+        /** Reads up to {@code want} bytes after the {@code len} ones it holds. */
+        int read(ChunkReader in, int want) throws IOException {
+            if (buf != null) {
+                return in.read(buf, len, want);
+            }
+            return in.read(direct.limit(len + want).position(len));
+        }
+
+        /** Its bytes {@code [off, off + n)}, read-only. */
+        ByteBuffer piece(int off, int n) {
+            return buf != null ? ByteBuffer.wrap(buf, off, n).asReadOnlyBuffer() : direct.slice(off, n).asReadOnlyBuffer();
+        }
+
+        void hashInto(MessageDigest digest) {
+            if (buf != null) {
+                digest.update(buf, 0, len);
+            } else {
+                digest.update(direct.slice(0, len));
+            }
         }
 
         void release(BlockingQueue<Slot> free) {
@@ -164,7 +203,7 @@ final class RingDigests extends Digests {
         public void run() {
             try {
                 for (Slot s = queue.take(); s != END; s = queue.take()) {
-                    digest.update(s.buf, 0, s.len);
+                    s.hashInto(digest);
                     s.release(free);
                 }
                 hashedAll = true;

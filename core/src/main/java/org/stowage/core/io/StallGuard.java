@@ -2,6 +2,8 @@ package org.stowage.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,12 +16,14 @@ import org.stowage.spi.StoreException;
  * timeout fails with {@link ErrorKind#TIMEOUT}, and {@link #abort} fails the add from any thread.
  * Either one closes the source and interrupts the reading thread, which unblocks sockets and
  * channel-based streams. The watchdog is the host timer's {@link StallWatch}, which checks every
- * guard from its first read until it stops, and runs only while some add runs.
+ * guard from its first read until it stops, and runs only while some add runs. A source with a
+ * channel ({@link ChannelInput#channelOf}) is read into direct buffers through it.
  */
 final class StallGuard implements ChunkReader {
     private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final InputStream source;
+    private final ReadableByteChannel channel; // null: only the stream
     private final long timeoutNanos;
     private final StallWatch watch; // null: no deadline
     private final Object lock = new Object();
@@ -37,6 +41,7 @@ final class StallGuard implements ChunkReader {
      */
     StallGuard(InputStream source, Duration stallTimeout, ScheduledExecutorService timer) {
         this.source = Objects.requireNonNull(source, "source");
+        this.channel = ChannelInput.channelOf(source);
         boolean deadline = timer != null && stallTimeout != null && !stallTimeout.isZero() && !stallTimeout.isNegative();
         this.timeoutNanos = deadline ? stallTimeout.toNanos() : 0;
         this.watch = deadline ? StallWatch.of(timer, period(timeoutNanos)) : null;
@@ -49,6 +54,26 @@ final class StallGuard implements ChunkReader {
 
     @Override
     public int read(byte[] buf, int off, int len) throws IOException {
+        return guarded(() -> source.read(buf, off, len));
+    }
+
+    @Override
+    public boolean direct() {
+        return channel != null;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        return channel == null ? ChunkReader.super.read(dst) : guarded(() -> channel.read(dst));
+    }
+
+    /** One read of the source, which may block; {@link #guarded} watches it. */
+    @FunctionalInterface
+    private interface SourceRead {
+        int read() throws IOException;
+    }
+
+    private int guarded(SourceRead read) throws IOException {
         if (watch != null && !watched) {
             watch.join(this);
             watched = true;
@@ -60,7 +85,7 @@ final class StallGuard implements ChunkReader {
             reader = Thread.currentThread();
             readStartedNanos = System.nanoTime();
         }
-        int n = readWatched(buf, off, len);
+        int n = readWatched(read);
         if (abortReason != null) {
             throw abortError();
         }
@@ -75,9 +100,9 @@ final class StallGuard implements ChunkReader {
         return n;
     }
 
-    private int readWatched(byte[] buf, int off, int len) throws IOException {
+    private int readWatched(SourceRead read) throws IOException {
         try {
-            return source.read(buf, off, len);
+            return read.read();
         } catch (IOException | RuntimeException e) {
             if (!stalled && abortReason == null) {
                 throw e;
