@@ -5,8 +5,9 @@ command alike. Wall time and the child's CPU time (user + sys, from wait4) of ev
 ratios to the first command. Writes hyperfine's JSON layout (results: command, mean, stddev, median,
 min, max, user, system, times) plus cpu_times and, per command, ratios to the first.
 
-usage: startup_rounds.py OUT.json ROUNDS WARMUPS NAME|COMMAND... [--prepare NAME|SHELL_COMMAND...]
-A command is split on blanks; a prepare command runs (untimed, through sh) before each run of NAME.
+usage: startup_rounds.py OUT.json ROUNDS WARMUPS NAME|COMMAND... [--prepare NAME|SHELL_COMMAND]...
+A command is split on blanks; a prepare command runs (untimed, through sh) before each run of NAME;
+--prepare may be repeated, and may be followed by several NAME|SHELL_COMMAND.
 """
 import json
 import os
@@ -33,7 +34,7 @@ def main():
     args = sys.argv[4:]
     cut = args.index("--prepare") if "--prepare" in args else len(args)
     cmds = [a.split("|", 1) for a in args[:cut]]
-    prepare = dict(a.split("|", 1) for a in args[cut + 1:])
+    prepare = dict(a.split("|", 1) for a in args[cut + 1:] if a != "--prepare")
     names = [n for n, _ in cmds]
     runs = {n: [] for n in names}
     for r in range(-warmups, rounds):

@@ -60,12 +60,30 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        String version = versionOnly(args);
+        if (version != null) {
+            System.out.println(version);
+            System.exit(System.out.checkError() ? ExitCodes.INTERNAL : 0);
+        }
         Interruption.install();
         int code = runGuarded(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         if (Interruption.finished(code)) {
             Interruption.awaitHalt(); // the signal's shutdown exits with 128 + signal, or 0 if the command completed
         }
         System.exit(code);
+    }
+
+    /**
+     * What {@code stowage --version} (or {@code -V}) alone prints, as picocli would print it; null for
+     * any other command line. {@link #main} answers it before anything else is set up (logging, the
+     * signal handlers, the command model of picocli): the JVM's start is all it costs. Not in
+     * {@link #run}, which tests call with {@code --version} to set logging back to its defaults.
+     */
+    static String versionOnly(String[] args) {
+        if (args.length != 1 || !("--version".equals(args[0]) || "-V".equals(args[0]))) {
+            return null;
+        }
+        return String.join(System.lineSeparator(), new StowageCommand.Version().getVersion());
     }
 
     /**
