@@ -1,8 +1,9 @@
 #!/bin/bash
 # The file-driver benchmark, whole-process part: Stowage (Java 17, one JVM per run) against the
 # real glance_store file store (python3-glance-store), run alternately in one run, for add and get of
-# 64 MiB, 1 GiB and 4 GiB; peak RSS; yardsticks (openssl speed, dd); start-up (startup.sh);
-# then writes the `file` section of docs/benchmarks.md (file_report.py). About 15-25 minutes.
+# 64 MiB, 1 GiB and 4 GiB, in-process (Bench) and whole-process (bin/stowage add, get -o); peak RSS;
+# yardsticks (openssl speed, dd); start-up (startup.sh, which writes the `startup` section);
+# then writes the `file` section of docs/benchmarks.md (file_report.py). About 25-35 minutes.
 #
 # usage: benchmarks/harness/file.sh [--no-build] [--jmh RESULT.json] [--keep]
 #   --jmh FILE   include a JMH result from file_jmh.sh in the section
@@ -114,7 +115,7 @@ rm -f "$work"/src-*
 
 log "start-up"
 if [ -n "${BENCH_STOWAGE:-}" ]; then
-  "$here/startup.sh" "$out" "${BENCH_STARTUP_RUNS:-15}" || echo "start-up part failed" >&2
+  UPDATE=1 "$here/startup.sh" "$out" "${BENCH_STARTUP_RUNS:-15}" || echo "start-up part failed" >&2
 fi
 echo "load_end=$(cat /proc/loadavg)" >>"$out/machine.txt"
 

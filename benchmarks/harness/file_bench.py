@@ -41,8 +41,8 @@ def load1():
         return float(f.read().split()[0])
 
 
-def timed(cmd, env=None):
-    """Runs cmd under /usr/bin/time -v; returns (stdout JSON, whole-process figures)."""
+def timed(cmd, env=None, json_out=True):
+    """Runs cmd under /usr/bin/time -v; returns (stdout JSON, or nothing unless json_out, whole-process figures)."""
     tv = os.path.join(WORK, "time-v.txt")
     l0 = load1()
     p = subprocess.run(["/usr/bin/time", "-v", "-o", tv] + cmd, capture_output=True, text=True, env=env)
@@ -57,10 +57,13 @@ def timed(cmd, env=None):
 
     el = field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")
     wall = sum(float(x) * 60 ** i for i, x in enumerate(reversed(el)))
-    try:
-        rec = json.loads(p.stdout)
-    except ValueError:
-        rec = json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
+    if not json_out:
+        rec = {}
+    else:
+        try:
+            rec = json.loads(p.stdout)
+        except ValueError:
+            rec = json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
     rec.update(load1=l0, proc_wall_s=wall, proc_cpu_s=float(field("User time (seconds)")) + float(
         field("System time (seconds)")), proc_sys_s=float(field("System time (seconds)")),
         peak_rss_mib=int(field("Maximum resident set size (kbytes)")) / 1024.0)
@@ -119,6 +122,7 @@ def get_run(who, location, case, pair, **extra):
 
 
 def ratios(recs, case, a="A", b="B"):
+    """Time ratio a/b per pair (the throughput ratio b/a's inverse)."""
     by = {}
     for r in recs:
         if r["case"] == case:
@@ -126,13 +130,13 @@ def ratios(recs, case, a="A", b="B"):
     return {p: v[a]["wall_s"] / v[b]["wall_s"] for p, v in by.items() if a in v and b in v}
 
 
-def pairs(case, n, run_pair):
+def pairs(case, n, run_pair, a="A", b="B"):
     recs = []
     for i in range(n):
         recs += run_pair(i, {})
     extra = 0
     while extra < 2:
-        rs = ratios(recs, case)
+        rs = ratios(recs, case, a, b)
         med = statistics.median(rs.values())
         bad = [p for p, r in rs.items() if abs(r / med - 1) > 0.25 and not str(p).startswith("rerun")]
         already = {r.get("rerun_of") for r in recs}
@@ -140,10 +144,59 @@ def pairs(case, n, run_pair):
         if not bad:
             break
         p = bad[0]
-        print("  pair %s of %s is an outlier (A/B %.3f vs median %.3f): re-running it" % (p, case, rs[p], med))
+        print("  pair %s of %s is an outlier (%s/%s %.3f vs median %.3f): re-running it" % (p, case, a, b, rs[p], med))
         recs += run_pair("rerun%d" % extra, {"rerun_of": p})
         extra += 1
     return recs
+
+
+def whole_process(cli, srcs):
+    """Whole-process pairs: CLI = the shipped `bin/stowage add FILE` / `bin/stowage get -o FILE` (its own JVM
+    options and start-up cache), G = glance_store in one python3 per run (add; get writing to a file), alternated.
+    wall_s is the whole process here (start-up included), which is what these targets are about."""
+    conf = os.path.join(WORK, "cli.conf")
+    with open(conf, "w") as f:
+        f.write("[DEFAULT]\nenabled_backends = fast:file, slow:file\n\n[glance_store]\n"
+                "default_backend = fast\n\n[fast]\nfilesystem_store_datadir = %s\n\n[slow]\n"
+                "filesystem_store_datadir = %s/slow\n" % (STORE, STORE))
+    subprocess.run([cli, "--config", conf, "stores"], capture_output=True)  # the start-up cache's training run
+    n_pairs = {"64M": 5, "1G": 3, "4G": 1}
+    out = os.path.join(WORK, "get-out")
+
+    def rec_of(rec, size, **extra):
+        rec.update(extra)
+        rec.update(wall_s=rec["proc_wall_s"], cpu_s=rec["proc_cpu_s"], mib_s=size / 1048576.0 / rec["proc_wall_s"])
+        return rec
+
+    for s in SIZES:
+        size = os.path.getsize(srcs[s])
+        print("whole-process add %s pairs (CLI=bin/stowage add, G=glance_store)" % s, flush=True)
+
+        def add_pair(i, extra, s=s, size=size):
+            image = image_id()
+            cli_rec = timed([cli, "--config", conf, "add", "--no-progress", "--store", "fast", "--image-id", image,
+                             srcs[s]], json_out=False)
+            rm(os.path.join(STORE, image))
+            image = image_id()
+            g_rec = timed(glance("add", "--store", STORE, "--src", srcs[s], "--size", str(size), "--id", image))
+            rm(os.path.join(STORE, image))
+            return [emit(rec_of(cli_rec, size, **extra), case="wp-add-" + s, who="CLI", pair=i),
+                    emit(rec_of(g_rec, size, **extra), case="wp-add-" + s, who="G", pair=i)]
+        pairs("wp-add-" + s, n_pairs[s], add_pair, "CLI", "G")
+        image = image_id("wp-get-" + s)
+        rm(os.path.join(STORE, image))
+        loc = timed(java("add", "--store", STORE, "--src", srcs[s], "--size", str(size), "--id", image))["location"]
+        print("whole-process get %s pairs (CLI=bin/stowage get -o FILE, G=glance_store get into a file)" % s, flush=True)
+
+        def get_pair(i, extra, loc=loc, s=s, size=size):
+            cli_rec = timed([cli, "--config", conf, "get", "--no-progress", "-o", out, loc], json_out=False)
+            rm(out)
+            g_rec = timed(glance("get", "--store", STORE, "--location", loc, "--out", out))
+            rm(out)
+            return [emit(rec_of(cli_rec, size, **extra), case="wp-get-" + s, who="CLI", pair=i),
+                    emit(rec_of(g_rec, size, **extra), case="wp-get-" + s, who="G", pair=i)]
+        pairs("wp-get-" + s, n_pairs[s], get_pair, "CLI", "G")
+        rm(os.path.join(STORE, image))
 
 
 def main():
@@ -173,23 +226,9 @@ def main():
                          ("B", glance("get", "--store", STORE, "--location", loc, "--verify"))):
             emit(timed(cmd), case="verify-get-" + s, who=who, pair=0)
         rm(os.path.join(STORE, image))
-    # peak RSS of the shipped command line (bin/stowage add, its own JVM options and CDS), and of the
-    # Bench add with the JVM's default options (G1, heap sized from 24 GiB of RAM), for comparison
     cli = os.environ.get("BENCH_STOWAGE")
     if cli:
-        conf = os.path.join(WORK, "cli.conf")
-        with open(conf, "w") as f:
-            f.write("[DEFAULT]\nenabled_backends = fast:file, slow:file\n\n[glance_store]\n"
-                    "default_backend = fast\n\n[fast]\nfilesystem_store_datadir = %s\n\n[slow]\n"
-                    "filesystem_store_datadir = %s/slow\n" % (STORE, STORE))
-        print("peak RSS of bin/stowage add", flush=True)
-        for s in SIZES:
-            for i in range(2):
-                image = image_id("cli-%s-%d" % (s, i))
-                rec = timed([cli, "--config", conf, "add", "--store", "fast", "--image-id", image, srcs[s]])
-                rm(os.path.join(STORE, image))
-                emit(rec, case="cli-add-" + s, who="CLI", pair=i, wall_s=rec["proc_wall_s"],
-                     mib_s=os.path.getsize(srcs[s]) / 1048576.0 / rec["proc_wall_s"])
+        whole_process(cli, srcs)
     print("peak RSS of the Bench add with default JVM options", flush=True)
     for s in SIZES:
         image = image_id("jdef-" + s)

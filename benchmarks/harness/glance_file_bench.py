@@ -3,7 +3,7 @@
 
 usage:
   glance_file_bench.py add     --store DIR --src FILE [--size N] [--id ID]
-  glance_file_bench.py get     --store DIR --location URI [--verify]
+  glance_file_bench.py get     --store DIR --location URI [--verify] [--out FILE]
   glance_file_bench.py small   --store DIR [--count 1000] [--rounds 5]
   glance_file_bench.py startup --store DIR
 
@@ -92,11 +92,16 @@ def main():
         t0 = time.perf_counter()
         data, size = multi_backend.get(o['location'], 'fast')
         n = 0
+        sink = open(o['out'], 'wb') if 'out' in o else None  # a download to a file, as `stowage get -o`
         for chunk in data:
             n += len(chunk)
+            if sink:
+                sink.write(chunk)
             if verify:
                 md5.update(chunk)
                 sha.update(chunk)
+        if sink:
+            sink.close()
         wall = time.perf_counter() - t0
         cpu = time.process_time() - c0
         if n != size:

@@ -37,7 +37,28 @@ import org.stowage.tck.TestStoreContext;
  */
 public final class CinderBench {
     /** The add and get rates (MiB/s) of the pairs, in run order. */
-    private record Rates(List<Double> fileAdd, List<Double> cinderAdd, List<Double> cinderGet) {
+    private record Rates(List<Double> fileAdd, List<Double> cinderAdd, List<Double> cinderGet,
+            Map<String, List<Double>> cinderSteps) {
+    }
+
+    /** The steps a cinder add names through {@link AddPhases}, timed: ms from each step's start to the next's. */
+    private static final class StepClock implements AddPhases {
+        private final List<String> names = new ArrayList<>();
+        private final List<Long> starts = new ArrayList<>();
+
+        @Override
+        public void phase(String phase) {
+            names.add(phase);
+            starts.add(System.nanoTime());
+        }
+
+        /** Adds each step's ms (the last one ends at {@code end}: detach, metadata, last hashes) into steps. */
+        void addTo(Map<String, List<Double>> steps, long end) {
+            for (int i = 0; i < names.size(); i++) {
+                long until = i + 1 < starts.size() ? starts.get(i + 1) : end;
+                steps.computeIfAbsent(names.get(i), k -> new ArrayList<>()).add((until - starts.get(i)) / 1e6);
+            }
+        }
     }
 
     /** The phases of the fixed cost per image, in report order. */
@@ -75,15 +96,17 @@ public final class CinderBench {
     /** {@code pairs} adds of {@code size} bytes by each driver (and cinder gets), alternating which goes first. */
     private static Rates runPairs(StoreDriver file, CinderStoreDriver cinder, Path source, long size, int pairs)
             throws Exception {
-        Rates rates = new Rates(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Rates rates = new Rates(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new LinkedHashMap<>());
         for (int i = 0; i < pairs; i++) {
             boolean cinderFirst = i % 2 == 1;
             if (cinderFirst) {
-                bench(cinder, source, size, new double[][] {{0}, {0}}, rates.cinderAdd(), rates.cinderGet());
-                bench(file, source, size, new double[][] {{0}, {0}}, rates.fileAdd(), null);
+                bench(cinder, source, size, new double[][] {{0}, {0}}, rates.cinderAdd(), rates.cinderGet(),
+                        rates.cinderSteps());
+                bench(file, source, size, new double[][] {{0}, {0}}, rates.fileAdd(), null, null);
             } else {
-                bench(file, source, size, new double[][] {{0}, {0}}, rates.fileAdd(), null);
-                bench(cinder, source, size, new double[][] {{0}, {0}}, rates.cinderAdd(), rates.cinderGet());
+                bench(file, source, size, new double[][] {{0}, {0}}, rates.fileAdd(), null, null);
+                bench(cinder, source, size, new double[][] {{0}, {0}}, rates.cinderAdd(), rates.cinderGet(),
+                        rates.cinderSteps());
             }
             System.err.printf(Locale.ROOT, "pair %d: file add %.1f MiB/s, cinder add %.1f MiB/s, get %.1f MiB/s%n",
                     i + 1, rates.fileAdd().get(i), rates.cinderAdd().get(i), rates.cinderGet().get(i));
@@ -166,9 +189,29 @@ public final class CinderBench {
             rs.append(rs.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", r));
         }
         p.printf(Locale.ROOT, "**cinder add / file add, median of the per-pair ratios = %.3f** (pairs: %s; ratio of "
-                + "the medians %.3f). Target ≥ 0.80: %s.%n%n", ratio, rs, cAdd / fAdd,
-                ratio >= 0.8 ? (cAdd / fAdd >= 0.8 ? "met" : "met by the per-pair median, not by the ratio of the medians")
-                        : "NOT met");
+                + "the medians %.3f). Target ≥ 0.90: %s.%n%n", ratio, rs, cAdd / fAdd,
+                ratio >= 0.9 ? (cAdd / fAdd >= 0.9 ? "**met**" : "met by the per-pair median, not by the ratio of the medians")
+                        : "**missed**");
+        writeSteps(p, rates, size, fAdd);
+    }
+
+    /** Where the cinder add's time goes, step by step, and the writing step's rate against the file add. */
+    private static void writeSteps(PrintStream p, Rates rates, long size, double fileAdd) {
+        p.printf(Locale.ROOT, "The %d MiB cinder add step by step (the steps the driver reports to progress displays; "
+                + "ms, medians over the pairs):%n%n| step | median ms | min | max |%n|---|---|---|---|%n", size >> 20);
+        for (Map.Entry<String, List<Double>> e : rates.cinderSteps().entrySet()) {
+            List<Double> v = e.getValue();
+            p.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", e.getKey(), median(v), Collections.min(v),
+                    Collections.max(v));
+        }
+        List<Double> writing = rates.cinderSteps().get("writing");
+        if (writing != null) {
+            double rate = (size / 1048576.0) / (median(writing) / 1e3);
+            p.printf(Locale.ROOT, "%nThe writing step alone (reading, hashing and writing the bytes into the attached "
+                    + "volume) runs at %.0f MiB/s = %.2f× the file add; the rest is Cinder's fixed cost per volume "
+                    + "(create → available, attachment, detach), which the file driver does not have.%n%n",
+                    rate, rate / fileAdd);
+        }
     }
 
     /** The table of the fixed cost per image (ms) and what it is made of. */
@@ -180,9 +223,13 @@ public final class CinderBench {
             p.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f |%n", e.getKey(), median(v), Collections.min(v),
                     Collections.max(v));
         }
-        p.printf(Locale.ROOT, "%nThe fixed part of an add is create → available (polled at 0.5 s, the reference's "
-                + "first backoff step) + attach + detach + 2 metadata calls; Cinder runs `qemu-img info` on every "
-                + "attachment create.%n");
+        double whole = median(phases.get("whole add of a 4 KiB image"));
+        p.printf(Locale.ROOT, "%n**Fixed cost of a 4 KiB cinder add (in-process, token held) = %.0f ms.** Target ≤ 400 ms: "
+                + "%s. The fixed part of an add is create → available (status polled at 0.05, 0.1, 0.15, 0.25 s, "
+                + "then every 250 ms to 1.5 s and every 500 ms to 2.5 s) + attach + detach + 2 metadata calls; Cinder runs "
+                + "`qemu-img info` on every attachment create. A command also needs a Keystone token, which the "
+                + "token cache (`cinder_token_cache`) keeps between commands.%n", whole,
+                whole <= 400 ? "**met**" : "**missed**: create → available and the attachment alone take longer (table)");
     }
 
     private static void add(Map<String, List<Double>> m, String k, long t0, long t1) {
@@ -205,21 +252,25 @@ public final class CinderBench {
     }
 
     private static void bench(StoreDriver d, Path source, long size, double[][] ms) throws Exception {
-        bench(d, source, size, ms, null, null);
+        bench(d, source, size, ms, null, null, null);
     }
 
     /** add (and for cinder get) of the first {@code size} bytes of source; MiB/s into the lists, ms into ms. */
     private static void bench(StoreDriver d, Path source, long size, double[][] ms, List<Double> addRates,
-            List<Double> getRates) throws Exception {
+            List<Double> getRates, Map<String, List<Double>> steps) throws Exception {
         AddResult r;
+        StepClock clock = new StepClock();
         long t0 = System.nanoTime();
         // hashed on the host's two hasher threads, as Stowage.add hashes (inline hashing would be serial)
         try (InputStream in = new BoundedStream(Files.newInputStream(source), size);
                 HostExecutors host = HostExecutors.create();
                 HashingImageInput input = HashingImageInput.open(in, size, DirectAdds.HASH_ALGO, null, host)) {
-            r = DirectAdds.add(d, new AddRequest(LocalCinder.newImageId(), size, null, AddPhases.NONE), input);
+            r = DirectAdds.add(d, new AddRequest(LocalCinder.newImageId(), size, null, clock), input);
         }
         long t1 = System.nanoTime();
+        if (steps != null) {
+            clock.addTo(steps, t1);
+        }
         var loc = d.locations().parse(r.location());
         long t2 = System.nanoTime();
         if (getRates != null || ms != null) {
