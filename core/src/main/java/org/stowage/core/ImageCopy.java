@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.stowage.core.internal.ByteReads;
 import org.stowage.spi.ImageStream;
 import org.stowage.spi.InventoryEntry;
 import org.stowage.spi.StoreException;
@@ -89,12 +90,7 @@ final class ImageCopy {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n;
-            do {
-                n = read(one, 0, 1);
-            } while (n == 0);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return ByteReads.one(this);
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.util.Objects;
+import org.stowage.core.internal.ByteReads;
 
 /**
  * An add's source that is a channel, as an {@link InputStream} for
@@ -53,12 +54,7 @@ public final class ChannelInput extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n;
-        do {
-            n = read(one, 0, 1);
-        } while (n == 0);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return ByteReads.one(this);
     }
 
     @Override
