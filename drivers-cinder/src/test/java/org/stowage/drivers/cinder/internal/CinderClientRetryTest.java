@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,37 +30,24 @@ import org.stowage.spi.StoreException;
  */
 class CinderClientRetryTest {
     private static final int RETRIES = 3;
-    private static final String PROJECT = "p-1";
 
-    private HttpServer server;
+    private ScriptedOpenStack server;
     /** The statuses Cinder answers the volume creates with, in order; 202 (created) once they run out. */
     private final List<Integer> answers = new CopyOnWriteArrayList<>();
     private final AtomicInteger creates = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v3/auth/tokens", this::token);
-        server.createContext("/v3/" + PROJECT + "/volumes", this::createVolume);
-        server.start();
+        server = new ScriptedOpenStack(this::token, this::createVolume);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
-    }
-
-    private String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        server.close();
     }
 
     private void token(HttpExchange x) throws IOException {
-        String project = "{\"id\": \"" + PROJECT + "\", \"name\": \"service\", \"domain\": {\"id\": \"default\", "
-                + "\"name\": \"Default\"}}";
-        String body = "{\"token\": {\"methods\": [\"password\"], \"expires_at\": \"2099-01-01T00:00:00.000000Z\", "
-                + "\"issued_at\": \"2024-01-01T00:00:00.000000Z\", \"project\": " + project + ", \"user\": {\"id\": "
-                + "\"u-1\", \"name\": \"glance\", \"domain\": {\"id\": \"default\", \"name\": \"Default\"}}, "
-                + "\"roles\": [], \"catalog\": []}}";
+        String body = ScriptedOpenStack.tokenBody(Instant.parse("2099-01-01T00:00:00Z"), "a-1", null);
         x.getResponseHeaders().add("X-Subject-Token", "stub-token");
         send(x, 201, body);
     }
@@ -86,20 +69,12 @@ class CinderClientRetryTest {
     }
 
     private static void send(HttpExchange x, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json");
-        x.sendResponseHeaders(status, b.length);
-        x.getResponseBody().write(b);
-        x.close();
+        ScriptedOpenStack.send(x, status, body);
     }
 
     private CinderClient client() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("cinder_store_auth_address", url() + "/v3");
-        m.put("cinder_store_user_name", "glance");
-        m.put("cinder_store_password", "secret");
-        m.put("cinder_store_project_name", "service");
-        m.put("cinder_endpoint_template", url() + "/v3/%(project_id)s");
+        Map<String, String> m = server.settings("glance", "secret");
+        m.put("cinder_endpoint_template", server.url() + "/v3/%(project_id)s");
         m.put("cinder_http_retries", String.valueOf(RETRIES));
         return new Os4jCinderClient(CinderStoreConfig.from(TestSettings.settings("scripted", m), true));
     }

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,12 +42,12 @@ import org.stowage.spi.StoreException;
  * whose credentials Keystone refuses is removed; the token id is in no log line or message.
  */
 class TokenCacheTest {
-    private static final String PROJECT = "p-1";
+    private static final String PROJECT = ScriptedOpenStack.PROJECT;
     private static final String PASSWORD = "pa55-w0rd-secret";
 
     @TempDir
     Path tmp;
-    private HttpServer server;
+    private ScriptedOpenStack server;
     private final AtomicInteger tokenRequests = new AtomicInteger();
     /** The expiry Keystone puts in the tokens it issues. */
     private final AtomicReference<Instant> expiresAt = new AtomicReference<>(Instant.now().plus(1, ChronoUnit.HOURS));
@@ -64,19 +61,16 @@ class TokenCacheTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v3/auth/tokens", this::token);
-        server.createContext("/v3/" + PROJECT + "/volumes", this::volume);
-        server.start();
+        server = new ScriptedOpenStack(this::token, this::volume);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        server.close();
     }
 
     private String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.url();
     }
 
     private void token(HttpExchange x) throws IOException {
@@ -86,16 +80,8 @@ class TokenCacheTest {
             send(x, 401, "{\"error\": {\"code\": 401, \"message\": \"The request you have made requires authentication.\"}}");
             return;
         }
-        String domain = "{\"id\": \"default\", \"name\": \"Default\"}";
-        String catalog = "[{\"id\": \"s-1\", \"type\": \"volumev3\", \"name\": \"cinderv3\", \"endpoints\": [{\"id\": "
-                + "\"e-1\", \"interface\": \"public\", \"region\": \"RegionOne\", \"region_id\": \"RegionOne\", "
-                + "\"url\": \"" + (catalogCinder.get() == null ? url() : catalogCinder.get()) + "/v3/" + PROJECT
-                + "\"}]}]";
-        String body = "{\"token\": {\"methods\": [\"password\"], \"expires_at\": \"" + expiresAt.get() + "\", "
-                + "\"issued_at\": \"" + Instant.now() + "\", \"audit_ids\": [\"a-" + n + "\"], \"project\": {\"id\": \""
-                + PROJECT + "\", \"name\": \"service\", \"domain\": " + domain + "}, \"user\": {\"id\": \"u-1\", "
-                + "\"name\": \"glance\", \"domain\": " + domain + "}, \"roles\": [{\"id\": \"r-1\", \"name\": "
-                + "\"admin\"}], \"catalog\": " + catalog + "}}";
+        String body = ScriptedOpenStack.tokenBody(expiresAt.get(), "a-" + n,
+                catalogCinder.get() == null ? url() : catalogCinder.get());
         x.getResponseHeaders().add("X-Subject-Token", tokenId(n));
         send(x, 201, body);
     }
@@ -117,19 +103,11 @@ class TokenCacheTest {
     }
 
     private static void send(HttpExchange x, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json");
-        x.sendResponseHeaders(status, b.length);
-        x.getResponseBody().write(b);
-        x.close();
+        ScriptedOpenStack.send(x, status, body);
     }
 
     private Map<String, String> settings(String user) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("cinder_store_auth_address", url() + "/v3");
-        m.put("cinder_store_user_name", user);
-        m.put("cinder_store_password", PASSWORD);
-        m.put("cinder_store_project_name", "service");
+        Map<String, String> m = server.settings(user, PASSWORD);
         m.put("cinder_catalog_info", "volumev3::publicURL");
         m.put("cinder_http_retries", "0");
         return m;
