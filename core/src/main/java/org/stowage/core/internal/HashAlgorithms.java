@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.stowage.spi.ErrorKind;
@@ -32,28 +33,8 @@ public final class HashAlgorithms {
         JCA.put("sha3_512", "SHA3-512");
     }
 
-    /** Fresh digests to clone, by glance name; {@link #NOT_CLONEABLE} where cloning is not supported. */
-    private static final Map<String, MessageDigest> PROTOTYPES = new ConcurrentHashMap<>();
-    private static final MessageDigest NOT_CLONEABLE = new MessageDigest("none") {
-        @Override
-        protected void engineUpdate(byte input) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        protected void engineUpdate(byte[] input, int offset, int len) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        protected byte[] engineDigest() {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        protected void engineReset() {
-        }
-    };
+    /** Fresh digests to clone, by glance name; empty where the provider's digest cannot be cloned. */
+    private static final Map<String, Optional<MessageDigest>> PROTOTYPES = new ConcurrentHashMap<>();
 
     /** Glance's default multihash algorithm ({@code [DEFAULT] hashing_algorithm}). */
     public static final String DEFAULT = "sha512";
@@ -91,20 +72,20 @@ public final class HashAlgorithms {
      */
     public static MessageDigest digest(String algo) {
         String name = normalize(algo);
-        MessageDigest prototype = PROTOTYPES.computeIfAbsent(name, HashAlgorithms::prototype);
-        if (prototype != NOT_CLONEABLE) {
+        Optional<MessageDigest> prototype = PROTOTYPES.computeIfAbsent(name, HashAlgorithms::prototype);
+        if (prototype.isPresent()) {
             try {
-                return (MessageDigest) prototype.clone(); // the prototype is never updated: clones start empty
+                return (MessageDigest) prototype.get().clone(); // the prototype is never updated: clones start empty
             } catch (CloneNotSupportedException e) {
-                PROTOTYPES.put(name, NOT_CLONEABLE);
+                PROTOTYPES.put(name, Optional.empty());
             }
         }
         return newDigest(algo, name);
     }
 
-    private static MessageDigest prototype(String name) {
+    private static Optional<MessageDigest> prototype(String name) {
         MessageDigest d = newDigest(name, name);
-        return d instanceof Cloneable ? d : NOT_CLONEABLE;
+        return d instanceof Cloneable ? Optional.of(d) : Optional.empty();
     }
 
     private static MessageDigest newDigest(String algo, String name) {
