@@ -96,29 +96,36 @@ p("**Method.** A = Stowage (`org.stowage.benchmarks.Bench`, one JVM per run), B 
   % (checked, "all agree" if not bad else "**MISMATCH** in " + ", ".join(bad)))
 p("")
 
+def yard(tag):
+    f = os.path.join(D, "yardsticks-%s.txt" % tag)
+    if not os.path.exists(f):
+        return {}
+    d = {}
+    for l in open(f):
+        l = l.strip()
+        if l.startswith("load="):
+            d["load"] = [float(l[5:])]
+            continue
+        k, _, v = l.partition(" ")
+        if k.startswith("openssl_"):
+            try:
+                d.setdefault(k, []).append(float(v.rstrip("k")) * 1000 / MIB)
+            except ValueError:
+                pass
+        else:
+            m = re.match(r"([\d.]+) (\w+)/s", v)
+            if m:
+                x = float(m.group(1)) * {"kB": 1e3, "MB": 1e6, "GB": 1e9}[m.group(2)] / MIB
+                d.setdefault(k, []).append(x)
+    return d
+
+
 # ------------------------------------------------------------------ targets
 # The targets of the second performance round (issue 15); start-up and small adds have their own sections.
 targets = []
-yb0, ya0 = None, None  # yardsticks, read below; the 2-core bound needs them here
-
-
 def yard_med(key):
-    xs = []
-    for tag in ("before", "after"):
-        f = os.path.join(D, "yardsticks-%s.txt" % tag)
-        if os.path.exists(f):
-            for l in open(f):
-                k, _, v = l.strip().partition(" ")
-                if k == key and k.startswith("openssl_"):
-                    try:
-                        xs.append(float(v.rstrip("k")) * 1000 / MIB)
-                    except ValueError:
-                        pass
-                elif k == key:
-                    m = re.match(r"([\d.]+) (\w+)/s", v)
-                    if m:
-                        xs.append(float(m.group(1)) * {"kB": 1e3, "MB": 1e6, "GB": 1e9}[m.group(2)] / MIB)
-    return med(xs)
+    """The median of a yardstick over the readings before and after the pairs."""
+    return med(yard("before").get(key, []) + yard("after").get(key, []))
 
 
 bound = 2 / (1 / yard_med("openssl_md5") + 1 / yard_med("openssl_sha512") + 1 / yard_med("dd_write_64k"))
@@ -293,30 +300,6 @@ p("### Yardsticks (same run)")
 p("")
 p("| yardstick | before the pairs | after the pairs |")
 p("|---|---|---|")
-
-
-def yard(tag):
-    f = os.path.join(D, "yardsticks-%s.txt" % tag)
-    if not os.path.exists(f):
-        return {}
-    d = {}
-    for l in open(f):
-        l = l.strip()
-        if l.startswith("load="):
-            d["load"] = [float(l[5:])]
-            continue
-        k, _, v = l.partition(" ")
-        if k.startswith("openssl_"):
-            try:
-                d.setdefault(k, []).append(float(v.rstrip("k")) * 1000 / MIB)
-            except ValueError:
-                pass
-        else:
-            m = re.match(r"([\d.]+) (\w+)/s", v)
-            if m:
-                x = float(m.group(1)) * {"kB": 1e3, "MB": 1e6, "GB": 1e9}[m.group(2)] / MIB
-                d.setdefault(k, []).append(x)
-    return d
 
 
 yb, ya = yard("before"), yard("after")
